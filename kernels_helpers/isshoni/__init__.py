@@ -1,0 +1,23 @@
+"""Isshoni: collaborative, AI-assisted visual designer for AWS infrastructure.
+
+`isshoni.Design` is the design document; `isshoni.generate` compiles it to
+CloudFormation or Terraform; `isshoni.check` runs the validators.
+"""
+
+from .design import Design, DesignError, Problem
+
+__version__ = "0.1.0"
+
+
+def load(path) -> Design:
+    """Load and validate a `.infra.json` design."""
+    return Design.load(path)
+
+
+def generate(design: Design, fmt: str = "cloudformation") -> dict[str, str]:
+    from .compiler import generate as _generate
+
+    return _generate(design, fmt)
+
+
+__all__ = ["Design", "DesignError", "Problem", "generate", "load", "__version__"]

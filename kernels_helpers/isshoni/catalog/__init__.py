@@ -1,0 +1,51 @@
+"""The resource catalog: one module per AWS category, each a tuple of entries.
+
+Adding a service is adding an entry to its category module; the palette,
+inspector, validation, compiler and checks all read it from here.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .spec import ResourceType
+
+CATEGORIES = ("networking", "compute", "data", "messaging", "security", "observability")
+
+
+def _load() -> dict[str, ResourceType]:
+    catalog: dict[str, ResourceType] = {}
+    for category in CATEGORIES:
+        module = import_module(f"{__name__}.{category}")
+        for entry in module.TYPES:
+            if entry.type in catalog:
+                raise RuntimeError(f"catalog type {entry.type!r} defined twice")
+            if entry.category != category:
+                raise RuntimeError(f"catalog type {entry.type!r} is in {category}.py but says {entry.category!r}")
+            catalog[entry.type] = entry
+    return dict(sorted(catalog.items()))
+
+
+CATALOG: dict[str, ResourceType] = _load()
+
+
+class UnknownType(KeyError):
+    def __str__(self) -> str:
+        return f"unknown resource type {self.args[0]!r}; `isshoni catalog` lists the types"
+
+
+def get_type(name: str) -> ResourceType:
+    try:
+        return CATALOG[name]
+    except KeyError:
+        raise UnknownType(name) from None
+
+
+def by_category() -> dict[str, list[ResourceType]]:
+    out: dict[str, list[ResourceType]] = {c: [] for c in CATEGORIES}
+    for entry in CATALOG.values():
+        out[entry.category].append(entry)
+    return out
+
+
+__all__ = ["CATALOG", "CATEGORIES", "ResourceType", "UnknownType", "by_category", "get_type"]

@@ -1,0 +1,236 @@
+"""Data: DynamoDB, S3, ElastiCache, RDS/Aurora, EFS, OpenSearch."""
+
+from __future__ import annotations
+
+from ..compiler.expr import Block, JsonEncode
+from .common import security_group
+from .spec import J, Emit, If, Name, Output, P, ResourceType, Self, SelfAttr, Slot, Subnets, Tags, enum, prop
+
+DYNAMODB_TABLE = ResourceType(
+    type="dynamodb_table",
+    label="DynamoDB table",
+    category="data",
+    icon="aws-dynamodb",
+    description="A key-value table; on-demand billing, encrypted, point-in-time recovery by default.",
+    properties={
+        "table_name": prop("string", "", "Table name (empty: <design>-<id>)", pattern=r"^([A-Za-z0-9_.-]{3,255})?$"),
+        "hash_key": prop("string", "id", "Partition key attribute", pattern=r"^[A-Za-z0-9_.-]{1,255}$"),
+        "hash_key_type": enum(("S", "N", "B"), "S", "Partition key type"),
+        "range_key": prop("string", "", "Sort key attribute (optional)", pattern=r"^([A-Za-z0-9_.-]{1,255})?$"),
+        "range_key_type": enum(("S", "N", "B"), "S", "Sort key type"),
+        "point_in_time_recovery": prop("boolean", True, "Continuous backups"),
+        "stream": prop("boolean", False, "Emit a change stream (new and old images)"),
+    },
+    port=None,
+    env={"TABLE_NAME": Self()},
+    iam={
+        "read": ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DescribeTable"),
+        "write": ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"),
+        "readwrite": (
+            "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:DescribeTable",
+            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+        ),
+    },
+    iam_resources=(SelfAttr("", "Arn", "arn"), J(SelfAttr("", "Arn", "arn"), "/index/*")),
+    emits=(
+        Emit(
+            "",
+            "AWS::DynamoDB::Table",
+            {
+                "TableName": Name(prop="table_name", max=255),
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [
+                    {"AttributeName": P("hash_key"), "AttributeType": P("hash_key_type")},
+                    If("range_key", "", None, {"AttributeName": P("range_key"), "AttributeType": P("range_key_type")}),
+                ],
+                "KeySchema": [
+                    {"AttributeName": P("hash_key"), "KeyType": "HASH"},
+                    If("range_key", "", None, {"AttributeName": P("range_key"), "KeyType": "RANGE"}),
+                ],
+                "SSESpecification": {"SSEEnabled": True},
+                "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": P("point_in_time_recovery")},
+                "StreamSpecification": If("stream", True, {"StreamViewType": "NEW_AND_OLD_IMAGES"}),
+                "Tags": Tags(),
+            },
+            "aws_dynamodb_table",
+            {
+                "name": Name(prop="table_name", max=255),
+                "billing_mode": "PAY_PER_REQUEST",
+                "hash_key": P("hash_key"),
+                "range_key": If("range_key", "", None, P("range_key")),
+                "stream_enabled": If("stream", True, True),
+                "stream_view_type": If("stream", True, "NEW_AND_OLD_IMAGES"),
+                "attribute": [
+                    Block({"name": P("hash_key"), "type": P("hash_key_type")}),
+                    If("range_key", "", None, Block({"name": P("range_key"), "type": P("range_key_type")})),
+                ],
+                "server_side_encryption": Block({"enabled": True}),
+                "point_in_time_recovery": Block({"enabled": P("point_in_time_recovery")}),
+                "tags": Tags(),
+            },
+        ),
+    ),
+    outputs=(Output("name", "Table name", Self(), Self()),),
+    cost={"monthly": 0, "note": "on demand: per request and per GB stored"},
+)
+
+S3_BUCKET = ResourceType(
+    type="s3_bucket",
+    label="S3 bucket",
+    category="data",
+    icon="aws-s3",
+    description="Object storage; private, encrypted (SSE-S3) and versioned by default.",
+    properties={
+        "versioning": prop("boolean", True, "Keep object versions"),
+        "force_destroy": prop("boolean", False, "Allow Terraform to delete a non-empty bucket"),
+    },
+    env={"BUCKET_NAME": Self()},
+    iam={
+        "read": ("s3:GetObject", "s3:ListBucket"),
+        "write": ("s3:PutObject", "s3:DeleteObject"),
+        "readwrite": ("s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject"),
+    },
+    iam_resources=(SelfAttr("", "Arn", "arn"), J(SelfAttr("", "Arn", "arn"), "/*")),
+    emits=(
+        Emit(
+            "",
+            "AWS::S3::Bucket",
+            {
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "VersioningConfiguration": {"Status": If("versioning", True, "Enabled", "Suspended")},
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "Tags": Tags(),
+            },
+            "aws_s3_bucket",
+            {"force_destroy": P("force_destroy"), "tags": Tags()},
+        ),
+        Emit(
+            "encryption",
+            None,
+            {},
+            "aws_s3_bucket_server_side_encryption_configuration",
+            {"bucket": Self(), "rule": Block({"apply_server_side_encryption_by_default": Block({"sse_algorithm": "AES256"})})},
+        ),
+        Emit(
+            "public_access",
+            None,
+            {},
+            "aws_s3_bucket_public_access_block",
+            {"bucket": Self(), "block_public_acls": True, "block_public_policy": True, "ignore_public_acls": True, "restrict_public_buckets": True},
+        ),
+        Emit(
+            "versioning",
+            None,
+            {},
+            "aws_s3_bucket_versioning",
+            {"bucket": Self(), "versioning_configuration": Block({"status": If("versioning", True, "Enabled", "Suspended")})},
+        ),
+        Emit(
+            "ownership",
+            None,
+            {},
+            "aws_s3_bucket_ownership_controls",
+            {"bucket": Self(), "rule": Block({"object_ownership": "BucketOwnerEnforced"})},
+        ),
+        Emit(
+            "policy",
+            "AWS::S3::BucketPolicy",
+            {"Bucket": Self(), "PolicyDocument": {"Version": "2012-10-17", "Statement": Slot("policy")}},
+            "aws_s3_bucket_policy",
+            {"bucket": Self(), "policy": JsonEncode({"Version": "2012-10-17", "Statement": Slot("policy")})},
+            when=("@slot", "policy"),
+        ),
+    ),
+    outputs=(
+        Output("name", "Bucket name", Self(), Self()),
+        Output("arn", "Bucket ARN", SelfAttr("", "Arn", "arn"), SelfAttr("", "Arn", "arn")),
+    ),
+    cost={"monthly": 0.5, "note": "per GB stored and per request"},
+)
+
+ELASTICACHE_REDIS = ResourceType(
+    type="elasticache_redis",
+    label="ElastiCache Redis",
+    category="data",
+    icon="aws-elasticache",
+    description="A Redis replication group: primary plus replicas across AZs, automatic failover, encrypted.",
+    properties={
+        "node_type": prop("string", "cache.t4g.micro", "Node type", pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$", variable=True),
+        "nodes": prop("integer", 2, "Nodes: one primary plus replicas", minimum=1, maximum=6),
+        "automatic_failover": prop("boolean", True, "Promote a replica when the primary fails (needs 2+ nodes)"),
+        "engine_version": enum(("6.2", "7.0", "7.1"), "7.1", "Redis version"),
+        "at_rest_encryption": prop("boolean", True, "Encrypt data at rest"),
+        "transit_encryption": prop("boolean", True, "TLS between clients and Redis"),
+        "snapshot_retention_days": prop("integer", 0, "Daily snapshots kept (0: none)", minimum=0, maximum=35),
+    },
+    containers=("vpc", "subnet"),
+    needs_container=True,
+    security_group="sg",
+    port=6379,
+    env={"HOST": SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"), "PORT": "6379"},
+    emits=(
+        Emit(
+            "",
+            "AWS::ElastiCache::ReplicationGroup",
+            {
+                "ReplicationGroupDescription": J("Redis for ", Name()),
+                "Engine": "redis",
+                "EngineVersion": P("engine_version"),
+                "CacheNodeType": P("node_type"),
+                "NumCacheClusters": P("nodes"),
+                "AutomaticFailoverEnabled": P("automatic_failover"),
+                "MultiAZEnabled": P("automatic_failover"),
+                "AtRestEncryptionEnabled": P("at_rest_encryption"),
+                "TransitEncryptionEnabled": P("transit_encryption"),
+                "SnapshotRetentionLimit": P("snapshot_retention_days"),
+                "Port": 6379,
+                "CacheSubnetGroupName": Self("subnets"),
+                "SecurityGroupIds": [Self("sg")],
+                "Tags": Tags(),
+            },
+            "aws_elasticache_replication_group",
+            {
+                "replication_group_id": Name(max=40),
+                "description": J("Redis for ", Name()),
+                "engine": "redis",
+                "engine_version": P("engine_version"),
+                "node_type": P("node_type"),
+                "num_cache_clusters": P("nodes"),
+                "automatic_failover_enabled": P("automatic_failover"),
+                "multi_az_enabled": P("automatic_failover"),
+                "at_rest_encryption_enabled": P("at_rest_encryption"),
+                "transit_encryption_enabled": P("transit_encryption"),
+                "snapshot_retention_limit": P("snapshot_retention_days"),
+                "port": 6379,
+                "subnet_group_name": Self("subnets", tf="name"),
+                "security_group_ids": [Self("sg")],
+                "tags": Tags(),
+            },
+        ),
+        Emit(
+            "subnets",
+            "AWS::ElastiCache::SubnetGroup",
+            {"Description": J("Subnets of ", Name()), "SubnetIds": Subnets(), "Tags": Tags()},
+            "aws_elasticache_subnet_group",
+            {"name": Name(suffix="subnets"), "description": J("Subnets of ", Name()), "subnet_ids": Subnets(), "tags": Tags()},
+        ),
+        *security_group("Redis"),
+    ),
+    outputs=(
+        Output(
+            "endpoint",
+            "Primary endpoint",
+            SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"),
+            SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"),
+        ),
+    ),
+    cost={"monthly_per_node": 11.68, "note": "cache.t4g.micro on demand"},
+)
+
+TYPES = (DYNAMODB_TABLE, S3_BUCKET, ELASTICACHE_REDIS)

@@ -1,0 +1,3 @@
+"""Messaging: SQS, SNS, EventBridge, Kinesis, Step Functions."""
+
+TYPES = ()

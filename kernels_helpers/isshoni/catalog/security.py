@@ -1,0 +1,3 @@
+"""Security: IAM, KMS, Secrets Manager, SSM parameters, WAF, Cognito."""
+
+TYPES = ()

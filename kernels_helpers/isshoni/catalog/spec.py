@@ -1,0 +1,281 @@
+"""The vocabulary of catalog entries: plain data plus a few placeholders.
+
+A catalog entry says what a design resource *is* (icon, category, property
+schema, allowed containers, accepted connections) and what it *becomes* in
+CloudFormation and Terraform.  The mapping is written as templates whose
+leaves may be placeholders below; the compiler's resolver fills them in.
+Nothing here knows about a particular design.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------- placeholders
+
+
+@dataclass(frozen=True)
+class P:
+    """The value of one of the resource's properties (a variable if the schema says so)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Self:
+    """A reference to one of this resource's own emitted parts ('' is the primary)."""
+
+    key: str = ""
+    tf: str = "id"
+
+
+@dataclass(frozen=True)
+class SelfAttr:
+    """An attribute of one of this resource's own emitted parts."""
+
+    key: str
+    cfn: str
+    tf: str
+
+
+@dataclass(frozen=True)
+class Up:
+    """A reference to the nearest container of one of `types` (VPC, subnet ...)."""
+
+    types: tuple
+    tf: str = "id"
+
+    def __init__(self, *types: str, tf: str = "id"):
+        object.__setattr__(self, "types", types)
+        object.__setattr__(self, "tf", tf)
+
+
+@dataclass(frozen=True)
+class Subnets:
+    """The subnets this resource spreads across: its subnet and that subnet's
+    siblings of the same tier (public/private) in the VPC, one per AZ."""
+
+    tf: str = "id"
+
+
+@dataclass(frozen=True)
+class Name:
+    """A physical name safe for AWS: `<design>-<resource>[-suffix]`, trimmed to `max`.
+
+    `style` is 'dash' (lowercase, digits, dashes) or 'alnum' (letters and digits).
+    If `prop` names a property the user has set, its (schema-checked) value wins.
+    """
+
+    suffix: str = ""
+    max: int = 63
+    style: str = "dash"
+    prop: str = ""
+
+
+@dataclass(frozen=True)
+class Zone:
+    """An availability zone from a property: a letter ('a') means region + letter."""
+
+    prop: str = "az"
+
+
+@dataclass(frozen=True)
+class Label:
+    """The resource's human label, as the user typed it (escaped by the emitters)."""
+
+
+@dataclass(frozen=True)
+class Tags:
+    """The standard tags (Name = label, isshoni:design = design name)."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Items that connections contribute to this resource (target groups, policies ...).
+
+    `single` gives the first item instead of the list; `default` is used when
+    no connection contributed anything (OMIT drops the key).
+    """
+
+    name: str
+    single: bool = False
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Env:
+    """Environment variables contributed by connections.
+
+    style 'map' gives {NAME: value}; 'list' gives [{key: NAME, value: value}] with
+    the given key names (ECS container definitions).
+    """
+
+    style: str = "map"
+    key: str = "Name"
+    value: str = "Value"
+
+
+@dataclass(frozen=True)
+class If:
+    """`then` when property `prop` equals `equals`, else `otherwise` (OMIT drops the key)."""
+
+    prop: str
+    equals: object
+    then: object
+    otherwise: object = None
+
+
+@dataclass(frozen=True)
+class J:
+    """String concatenation whose parts may be placeholders."""
+
+    parts: tuple
+
+    def __init__(self, *parts):
+        object.__setattr__(self, "parts", parts)
+
+
+@dataclass(frozen=True)
+class Region:
+    """The deployment region."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """The deployment account id."""
+
+
+# ---------------------------------------------------------------- entries
+
+
+@dataclass(frozen=True)
+class Emit:
+    """One AWS resource an entry produces, in both languages.
+
+    `key` '' is the primary part (the one connections refer to); other keys are
+    companions (a security group, a role, a log group ...).  `when` is an
+    optional (property, value) condition for emitting the part at all.
+    """
+
+    key: str
+    cfn_type: str
+    cfn: dict
+    tf_type: str
+    tf: dict
+    when: tuple | None = None
+    depends_on: tuple = ()
+
+
+@dataclass(frozen=True)
+class Output:
+    """A stack output / Terraform output worth showing after deploy."""
+
+    name: str
+    description: str
+    cfn: object
+    tf: object
+
+
+@dataclass(frozen=True)
+class Link:
+    """A connection this resource may start, and what it means.
+
+    `targets` are the catalog types it may point at; `wiring` names the unit in
+    `isshoni.compiler.wiring` that turns it into resources, rules and
+    environment; `meaning` is the sentence shown to people.
+    """
+
+    targets: tuple
+    wiring: str
+    meaning: str
+    properties: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """One catalog entry.
+
+    For connections *to* it: `port` is the port a connected compute reaches it
+    on; `env` names the environment variables a connected compute receives
+    (suffix -> value placeholder, prefixed with the target's id); `iam` maps an
+    access level ('read', 'write', 'readwrite' ...) to IAM actions on
+    `iam_resources`.  For connections *from* it: `security_group` and `role`
+    name its own emitted parts that wiring adds rules and policies to.
+    """
+
+    type: str
+    label: str
+    category: str
+    icon: str
+    description: str
+    properties: dict
+    emits: tuple
+    required: tuple = ()
+    containers: tuple = ()
+    is_container: bool = False
+    needs_container: bool = False
+    links: tuple = ()
+    outputs: tuple = ()
+    port: int | None = None
+    security_group: str | None = None
+    role: str | None = None
+    env: dict = field(default_factory=dict)
+    iam: dict = field(default_factory=dict)
+    iam_resources: tuple = ()
+    cost: dict = field(default_factory=dict)
+
+    def property_schema(self) -> dict:
+        """JSON Schema for this entry's `properties` object (drives inspector and validation)."""
+        return {
+            "type": "object",
+            "properties": self.properties,
+            "required": list(self.required),
+            "additionalProperties": False,
+        }
+
+    def defaults(self) -> dict:
+        return {k: v["default"] for k, v in self.properties.items() if "default" in v}
+
+    def link_to(self, target_type: str) -> Link | None:
+        for link in self.links:
+            if target_type in link.targets:
+                return link
+        return None
+
+    def summary(self) -> dict:
+        """The entry as plain JSON, for `isshoni catalog --json` and the palette."""
+        return {
+            "type": self.type,
+            "label": self.label,
+            "category": self.category,
+            "icon": self.icon,
+            "description": self.description,
+            "properties": self.property_schema(),
+            "containers": list(self.containers),
+            "is_container": self.is_container,
+            "needs_container": self.needs_container,
+            "links": [
+                {"targets": list(link.targets), "meaning": link.meaning, "properties": link.properties}
+                for link in self.links
+            ],
+            "cloudformation": sorted({e.cfn_type for e in self.emits if e.cfn_type}),
+            "terraform": sorted({e.tf_type for e in self.emits if e.tf_type}),
+        }
+
+
+# ---------------------------------------------------------------- schema helpers
+
+
+def prop(type_: str, default=None, description: str = "", **extra) -> dict:
+    """A property schema; `variable=True` makes it a CFN parameter / TF variable."""
+    schema: dict = {"type": type_, "description": description}
+    if default is not None:
+        schema["default"] = default
+    if extra.pop("variable", False):
+        schema["x-variable"] = True
+    schema.update(extra)
+    return schema
+
+
+def enum(values, default, description: str = "", **extra) -> dict:
+    return prop("string", default, description, enum=list(values), **extra)

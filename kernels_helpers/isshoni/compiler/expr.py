@@ -1,0 +1,115 @@
+"""Language-neutral expressions of the resolved model.
+
+Catalog templates and wiring write values with these; each emitter turns them
+into its own syntax (CloudFormation intrinsics, Terraform references).  Keeping
+them tiny and frozen makes the resolved model hashable and deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The identity of another emitted resource: CFN `Ref`, Terraform `<type>.<name>.<tf>`."""
+
+    lid: str
+    tf: str = "id"
+
+
+@dataclass(frozen=True)
+class Attr:
+    """An attribute of another emitted resource (`Fn::GetAtt` / `<type>.<name>.<attr>`)."""
+
+    lid: str
+    cfn: str
+    tf: str
+
+
+@dataclass(frozen=True)
+class Var:
+    """A user-chosen input: a CFN parameter / a Terraform variable."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Join:
+    """String concatenation of literals and expressions (`Fn::Join` / interpolation)."""
+
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Pseudo:
+    """Deployment context: `region`, `account_id` or `partition`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class JsonEncode:
+    """A value that Terraform must pass through `jsonencode()` (CFN keeps it structured)."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class Block:
+    """A Terraform nested block (`name { ... }`); CloudFormation never sees one."""
+
+    body: dict
+
+
+class _Omit:
+    """Marks a value to leave out (an empty optional list, an unset property)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "OMIT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+OMIT = _Omit()
+
+
+def join(*parts) -> Join | str:
+    """Join parts, folding adjacent literals; a join of only literals is a plain string."""
+    folded: list = []
+    for part in parts:
+        if isinstance(part, Join):
+            items = part.parts
+        else:
+            items = (part,)
+        for item in items:
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            if isinstance(item, str) and folded and isinstance(folded[-1], str):
+                folded[-1] += item
+            elif item != "":
+                folded.append(item)
+    if all(isinstance(p, str) for p in folded):
+        return "".join(folded)
+    return Join(tuple(folded))
+
+
+def prune(value):
+    """Drop OMIT values recursively (dict keys, list items) so emitters never see them."""
+    if isinstance(value, dict):
+        return {k: prune(v) for k, v in value.items() if v is not OMIT}
+    if isinstance(value, list):
+        return [prune(v) for v in value if v is not OMIT]
+    if isinstance(value, Block):
+        return Block(prune(value.body))
+    if isinstance(value, JsonEncode):
+        return JsonEncode(prune(value.value))
+    return value

@@ -1,0 +1,76 @@
+"""The resolved model: what the emitters print, in neutral form.
+
+It is the design after defaults, implied wiring and safe naming; every part
+remembers which design resource or connection it came from, so findings on
+the output can be mapped back onto the canvas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Part:
+    """One AWS resource in the output."""
+
+    lid: str
+    source: str
+    cfn_type: str | None
+    cfn: dict | None
+    tf_type: str | None
+    tf: dict | None
+    depends_on: list[str] = field(default_factory=list)
+    cfn_name: str = ""
+    tf_name: str = ""
+
+
+@dataclass
+class Variable:
+    name: str
+    type: str
+    default: object
+    description: str
+    source: str
+    allowed: list | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass
+class OutputValue:
+    name: str
+    description: str
+    cfn: object
+    tf: object
+    source: str
+
+
+@dataclass
+class Resolved:
+    name: str
+    region: str
+    description: str
+    parts: list[Part]
+    variables: list[Variable]
+    outputs: list[OutputValue]
+
+    def part(self, lid: str) -> Part:
+        return self._index()[lid]
+
+    def _index(self) -> dict[str, Part]:
+        index = getattr(self, "_by_lid", None)
+        if index is None or len(index) != len(self.parts):
+            index = {p.lid: p for p in self.parts}
+            self._by_lid = index
+        return index
+
+    def sources(self) -> dict[str, str]:
+        """Maps CFN logical ids and TF addresses to the design id they came from."""
+        mapping = {}
+        for p in self.parts:
+            if p.cfn_type:
+                mapping[p.cfn_name] = p.source
+            if p.tf_type:
+                mapping[f"{p.tf_type}.{p.tf_name}"] = p.source
+        return mapping

@@ -1,0 +1,321 @@
+"""design -> resolved model: defaults applied, connections wired, names made safe.
+
+The resolver walks resources and connections in sorted order, so the same
+design always resolves to the same model (and the emitters print the same
+bytes).  Catalog placeholders are filled here, once per language side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .. import catalog
+from ..catalog import spec as s
+from ..design.model import Design
+from . import expr as e
+from .model import OutputValue, Part, Resolved, Variable
+from .names import Namer, cfn_identifier, physical, tf_identifier
+
+TIER = "tier"
+
+
+def tag_value(text: str) -> str:
+    """A tag value every AWS service accepts: letters, digits, spaces and _.:/=+-@ (max 256).
+
+    Other characters become spaces; the design keeps the label as typed.
+    """
+    cleaned = re.sub(r"[^\w .:/=+\-@]", " ", text).replace("\t", " ")
+    cleaned = re.sub(r" +", " ", cleaned).strip()
+    return cleaned[:256] or "unnamed"
+
+
+class Context:
+    """Everything the resolver and the wiring units share while resolving one design."""
+
+    def __init__(self, design: Design):
+        self.design = design
+        self.resources = design.resources
+        self.namer = Namer()
+        self._lids: dict[tuple[str, str], str] = {}
+        self.slots: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        self.env_vars: dict[str, dict[str, object]] = defaultdict(dict)
+        self.extra_depends: dict[str, list[str]] = defaultdict(list)
+        self.parts: list[Part] = []
+        self.variables: dict[str, Variable] = {}
+        self.outputs: list[OutputValue] = []
+        self.memo: dict = {}
+        self._props: dict[str, dict] = {}
+
+    # ---------------------------------------------------------------- lookups
+    def entry(self, rid: str) -> s.ResourceType:
+        return catalog.CATALOG[self.resources[rid]["type"]]
+
+    def type_of(self, rid: str) -> str:
+        return self.resources[rid]["type"]
+
+    def props(self, rid: str) -> dict:
+        if rid not in self._props:
+            self._props[rid] = {**self.entry(rid).defaults(), **self.resources[rid].get("properties", {})}
+        return self._props[rid]
+
+    def conn_props(self, cid: str) -> dict:
+        conn = self.design.connections[cid]
+        link = self.entry(conn["source"]).link_to(self.type_of(conn["target"]))
+        defaults = {k: v["default"] for k, v in (link.properties if link else {}).items() if "default" in v}
+        return {**defaults, **conn.get("properties", {})}
+
+    def emitted_keys(self, rid: str) -> list[str]:
+        """Parts a resource may emit; `("@slot", name)` parts are kept only if a connection fills the slot."""
+        props = self.props(rid)
+        return [
+            emit.key
+            for emit in self.entry(rid).emits
+            if emit.when is None or emit.when[0] == "@slot" or props.get(emit.when[0]) == emit.when[1]
+        ]
+
+    def lid(self, rid: str, key: str = "") -> str:
+        try:
+            return self._lids[(rid, key)]
+        except KeyError:
+            raise KeyError(f"{rid!r} has no emitted part {key!r}") from None
+
+    def has_part(self, rid: str, key: str = "") -> bool:
+        return (rid, key) in self._lids
+
+    def ref(self, rid: str, key: str = "", tf: str = "id") -> e.Ref:
+        return e.Ref(self.lid(rid, key), tf)
+
+    def attr(self, rid: str, cfn: str, tf: str, key: str = "") -> e.Attr:
+        return e.Attr(self.lid(rid, key), cfn, tf)
+
+    def ancestor(self, rid: str, types) -> str | None:
+        for anc in self.design.ancestors(rid):
+            if self.type_of(anc) in types:
+                return anc
+        return None
+
+    def subnets(self, rid: str) -> list[str]:
+        """The subnets a resource spreads over: its subnet's tier in the same VPC."""
+        subnet = rid if self.type_of(rid) == "subnet" else self.ancestor(rid, ("subnet",))
+        vpc = self.ancestor(subnet or rid, ("vpc",))
+        if vpc is None:
+            return [subnet] if subnet else []
+        tier = self.props(subnet)[TIER] if subnet else self.props(rid).get("subnet_tier", "private")
+        return [
+            r for r in sorted(self.resources)
+            if self.type_of(r) == "subnet" and self.ancestor(r, ("vpc",)) == vpc and self.props(r)[TIER] == tier
+        ]
+
+    def physical_name(self, rid: str, suffix: str = "", max_len: int = 63, style: str = "dash") -> str:
+        return physical(f"{self.design.name} {rid} {suffix}", max_len, style)
+
+    def tags(self, rid: str | None, side: str, label: str | None = None):
+        label = label if label is not None else (self.resources[rid].get("label") or rid)
+        pairs = [("Name", tag_value(label)), ("isshoni:design", tag_value(self.design.name))]
+        if side == "cfn":
+            return [{"Key": k, "Value": v} for k, v in pairs]
+        return dict(pairs)
+
+    # ---------------------------------------------------------------- producing
+    def new_lid(self, owner: str, key: str, name: str | None = None) -> str:
+        base = tf_identifier(name) if name else tf_identifier(owner) + (f"_{tf_identifier(key)}" if key else "")
+        lid = self.namer.unique("lid", base)
+        self._lids[(owner, key)] = lid
+        return lid
+
+    def add_part(self, owner: str, key: str, cfn_type, cfn, tf_type, tf, depends_on=(), name: str | None = None) -> str:
+        """Add a part made by wiring (already in neutral expressions).
+
+        `owner` is the design resource or connection it belongs to ('@design'
+        for parts that belong to the design as a whole).
+        """
+        lid = self._lids.get((owner, key)) or self.new_lid(owner, key, name)
+        self.parts.append(Part(lid, owner, cfn_type, e.prune(cfn), tf_type, e.prune(tf), list(depends_on)))
+        return lid
+
+    def contribute(self, rid: str, slot: str, cfn_item, tf_item) -> None:
+        self.slots[(rid, slot)].append((cfn_item, tf_item))
+
+    def env(self, rid: str, name: str, value) -> None:
+        self.env_vars[rid][name] = value
+
+    def depend(self, rid: str, key: str, lid: str) -> None:
+        self.extra_depends[self.lid(rid, key)].append(lid)
+
+    def variable(self, name: str, type_: str, default, description: str, source: str, **limits) -> e.Var:
+        if name not in self.variables:
+            self.variables[name] = Variable(name, type_, default, description, source, **limits)
+        return e.Var(name)
+
+    # ---------------------------------------------------------------- placeholders
+    def fill(self, value, side: str, rid: str):
+        """Replace catalog placeholders by neutral expressions (for one language side)."""
+        if isinstance(value, dict):
+            filled = {k: self.fill(v, side, rid) for k, v in value.items()}
+            kept = {k: v for k, v in filled.items() if v is not e.OMIT}
+            if value and not kept:
+                return e.OMIT
+            return kept
+        if isinstance(value, (list, tuple)):
+            out = []
+            for item in value:
+                filled = self.fill(item, side, rid)
+                if filled is e.OMIT:
+                    continue
+                if isinstance(item, s.Slot) and not item.single:
+                    out.extend(filled)  # a slot inside a list adds its items in place
+                else:
+                    out.append(filled)
+            return out
+        if isinstance(value, e.Block):
+            body = self.fill(value.body, side, rid)
+            return e.OMIT if body is e.OMIT else e.Block(body)
+        if isinstance(value, e.JsonEncode):
+            return e.JsonEncode(self.fill(value.value, side, rid))
+        if isinstance(value, (str, int, float, bool)) or value is None or value is e.OMIT:
+            return value
+        method = getattr(self, f"_fill_{type(value).__name__}", None)
+        if method is None:
+            return value  # already a neutral expression
+        return method(value, side, rid)
+
+    def _fill_P(self, ph: s.P, side, rid):
+        entry = self.entry(rid)
+        schema = entry.properties.get(ph.name)
+        if schema is None:
+            raise KeyError(f"catalog entry {entry.type!r} has no property {ph.name!r}")
+        value = self.props(rid).get(ph.name)
+        if value is None:
+            return e.OMIT
+        if schema.get("x-variable"):
+            return self.variable(
+                f"{tf_identifier(rid)}_{ph.name}",
+                schema["type"],
+                value,
+                f"{schema.get('description') or ph.name} ({self.resources[rid].get('label') or rid})",
+                rid,
+                allowed=schema.get("enum"),
+                minimum=schema.get("minimum"),
+                maximum=schema.get("maximum"),
+            )
+        return value
+
+    def _fill_Self(self, ph: s.Self, side, rid):
+        return self.ref(rid, ph.key, ph.tf) if self.has_part(rid, ph.key) else e.OMIT
+
+    def _fill_SelfAttr(self, ph: s.SelfAttr, side, rid):
+        return self.attr(rid, ph.cfn, ph.tf, ph.key) if self.has_part(rid, ph.key) else e.OMIT
+
+    def _fill_Up(self, ph: s.Up, side, rid):
+        anc = self.ancestor(rid, ph.types)
+        return self.ref(anc, "", ph.tf) if anc else e.OMIT
+
+    def _fill_Subnets(self, ph: s.Subnets, side, rid):
+        found = self.subnets(rid)
+        return [self.ref(sn, "", ph.tf) for sn in found] if found else e.OMIT
+
+    def _fill_Name(self, ph: s.Name, side, rid):
+        if ph.prop and self.props(rid).get(ph.prop):
+            return self.props(rid)[ph.prop]
+        return self.physical_name(rid, ph.suffix, ph.max, ph.style)
+
+    def _fill_Zone(self, ph: s.Zone, side, rid):
+        value = str(self.props(rid).get(ph.prop) or "a")
+        return self.design.region + value if len(value) == 1 else value
+
+    def _fill_Label(self, ph: s.Label, side, rid):
+        return self.resources[rid].get("label") or rid
+
+    def _fill_Tags(self, ph: s.Tags, side, rid):
+        return self.tags(rid, side)
+
+    def _fill_Slot(self, ph: s.Slot, side, rid):
+        items = self.slots.get((rid, ph.name), [])
+        index = 0 if side == "cfn" else 1
+        chosen = [item[index] for item in items if item[index] is not None]
+        if not chosen:
+            return e.OMIT if ph.default is None else self.fill(ph.default, side, rid)
+        return chosen[0] if ph.single else chosen
+
+    def _fill_Env(self, ph: s.Env, side, rid):
+        env = self.env_vars.get(rid)
+        if not env:
+            return e.OMIT
+        names = sorted(env)
+        if ph.style == "map":
+            return {n: env[n] for n in names}
+        return [{ph.key: n, ph.value: env[n]} for n in names]
+
+    def _fill_If(self, ph: s.If, side, rid):
+        chosen = ph.then if self.props(rid).get(ph.prop) == ph.equals else ph.otherwise
+        return e.OMIT if chosen is None else self.fill(chosen, side, rid)
+
+    def _fill_J(self, ph: s.J, side, rid):
+        parts = [self.fill(p, side, rid) for p in ph.parts]
+        if any(p is e.OMIT for p in parts):
+            return e.OMIT
+        return e.join(*parts)
+
+    def _fill_Region(self, ph, side, rid):
+        return e.Pseudo("region")
+
+    def _fill_Account(self, ph, side, rid):
+        return e.Pseudo("account_id")
+
+
+def resolve(design: Design) -> Resolved:
+    """Resolve a (valid) design; raises DesignError if it is not valid."""
+    design.validate(design.name)
+    ctx = Context(design)
+    rids = sorted(design.resources)
+    for rid in rids:
+        for key in ctx.emitted_keys(rid):
+            ctx.new_lid(rid, key)
+
+    from . import network, wiring
+
+    for cid in sorted(design.connections):
+        wiring.wire(ctx, cid)
+    wiring.finish(ctx)
+    network.imply(ctx)
+
+    for rid in rids:
+        entry = ctx.entry(rid)
+        emitted = set(ctx.emitted_keys(rid))
+        for emit in entry.emits:
+            if emit.key not in emitted:
+                continue
+            if emit.when and emit.when[0] == "@slot" and not ctx.slots.get((rid, emit.when[1])):
+                continue
+            lid = ctx.lid(rid, emit.key)
+            cfn = e.prune(ctx.fill(emit.cfn, "cfn", rid)) if emit.cfn_type else None
+            tf = e.prune(ctx.fill(emit.tf, "tf", rid)) if emit.tf_type else None
+            depends = [ctx.lid(rid, k) for k in emit.depends_on if ctx.has_part(rid, k)]
+            ctx.parts.append(Part(lid, rid, emit.cfn_type, cfn or {}, emit.tf_type, tf or {}, depends))
+        for out in entry.outputs:
+            cfn_value = ctx.fill(out.cfn, "cfn", rid)
+            tf_value = ctx.fill(out.tf, "tf", rid)
+            if cfn_value is e.OMIT or tf_value is e.OMIT:
+                continue
+            ctx.outputs.append(
+                OutputValue(f"{tf_identifier(rid)}_{out.name}", f"{out.description} ({ctx.resources[rid].get('label') or rid})", cfn_value, tf_value, rid)
+            )
+
+    present = {part.lid for part in ctx.parts}
+    for part in ctx.parts:
+        wanted = set(part.depends_on) | set(ctx.extra_depends.get(part.lid, []))
+        part.depends_on = sorted(d for d in wanted if d in present and d != part.lid)
+    parts = sorted(ctx.parts, key=lambda p: p.lid)
+    cfn_namer = Namer()
+    for part in parts:
+        part.tf_name = part.lid
+        part.cfn_name = cfn_namer.unique("cfn", cfn_identifier(part.lid), fold_case=False)
+    return Resolved(
+        name=design.name,
+        region=design.region,
+        description=design.meta.get("description", ""),
+        parts=parts,
+        variables=sorted(ctx.variables.values(), key=lambda v: v.name),
+        outputs=sorted(ctx.outputs, key=lambda o: o.name),
+    )

@@ -1,0 +1,294 @@
+"""The design document as a Python object: the one source of truth.
+
+`Design` wraps the plain JSON structure (meta, resources, connections, chat,
+deployments) with typed operations.  The Yjs document type mirrors these
+operations name for name, so the canvas, the kernel helpers and the assistant
+all edit a design the same way.  Saving writes stable, sorted JSON.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import time
+import uuid
+from pathlib import Path
+
+from .errors import DesignError, Problem, json_path
+
+SUFFIX = ".infra.json"
+DEFAULT_REGION = "us-east-1"
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+
+
+def dumps(data: dict) -> str:
+    """The canonical text of a design: sorted keys, two-space indent, newline at end."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def empty(name: str, region: str = DEFAULT_REGION, description: str = "") -> dict:
+    return {
+        "version": 1,
+        "meta": {"name": name, "region": region, "description": description, "notes": ""},
+        "resources": {},
+        "connections": {},
+        "chat": [],
+        "deployments": {},
+    }
+
+
+class Design:
+    """A design in memory.  Operations validate against the catalog as they go."""
+
+    def __init__(self, data: dict | None = None, *, name: str = "design", region: str = DEFAULT_REGION):
+        self.data = copy.deepcopy(data) if data is not None else empty(name, region)
+        self.data.setdefault("chat", [])
+        self.data.setdefault("deployments", {})
+        self.data["meta"].setdefault("description", "")
+        self.data["meta"].setdefault("notes", "")
+
+    # ------------------------------------------------------------ loading / saving
+    @classmethod
+    def loads(cls, text: str, source: str = "design", validate: bool = True) -> Design:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DesignError(
+                [Problem("$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")], source
+            ) from None
+        from .validate import validate_structure
+
+        validate_structure(data, source)
+        design = cls(data)
+        if validate:
+            design.validate(source)
+        return design
+
+    @classmethod
+    def load(cls, path: str | Path, validate: bool = True) -> Design:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise DesignError([Problem("$", f"file not found: {path}")], str(path)) from None
+        except UnicodeDecodeError as exc:
+            raise DesignError([Problem("$", f"not UTF-8 text: {exc.reason}")], str(path)) from None
+        return cls.loads(text, str(path), validate)
+
+    def dumps(self) -> str:
+        return dumps(self.data)
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(self.dumps(), encoding="utf-8")
+        tmp.replace(path)
+        return path
+
+    def validate(self, source: str = "design") -> None:
+        """Raise DesignError listing every problem (structure, catalog, network)."""
+        from .validate import problems
+
+        found = problems(self.data)
+        if found:
+            raise DesignError(found, source)
+
+    def problems(self) -> list[Problem]:
+        from .validate import problems
+
+        return problems(self.data)
+
+    # ------------------------------------------------------------ reading
+    @property
+    def meta(self) -> dict:
+        return self.data["meta"]
+
+    @property
+    def name(self) -> str:
+        return self.data["meta"]["name"]
+
+    @property
+    def region(self) -> str:
+        return self.data["meta"]["region"]
+
+    @property
+    def resources(self) -> dict:
+        return self.data["resources"]
+
+    @property
+    def connections(self) -> dict:
+        return self.data["connections"]
+
+    @property
+    def chat(self) -> list:
+        return self.data["chat"]
+
+    @property
+    def deployments(self) -> dict:
+        return self.data["deployments"]
+
+    def resource(self, rid: str) -> dict:
+        try:
+            return self.resources[rid]
+        except KeyError:
+            raise KeyError(f"no resource {rid!r} in design {self.name!r}") from None
+
+    def children(self, rid: str | None) -> list[str]:
+        return sorted(k for k, v in self.resources.items() if v.get("parent") == rid)
+
+    def ancestors(self, rid: str) -> list[str]:
+        """Containers of `rid`, nearest first (stops at a cycle instead of looping)."""
+        out, seen = [], {rid}
+        parent = self.resources.get(rid, {}).get("parent")
+        while parent and parent not in seen and parent in self.resources:
+            out.append(parent)
+            seen.add(parent)
+            parent = self.resources[parent].get("parent")
+        return out
+
+    def connections_of(self, rid: str) -> list[str]:
+        return sorted(
+            cid for cid, c in self.connections.items() if c["source"] == rid or c["target"] == rid
+        )
+
+    # ------------------------------------------------------------ editing
+    def _new_id(self, base: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_-]", "_", base) or "r"
+        if not base[0].isalpha():
+            base = "r" + base
+        base = base[:60]
+        if base not in self.resources and base not in self.connections:
+            return base
+        n = 2
+        while f"{base}{n}" in self.resources or f"{base}{n}" in self.connections:
+            n += 1
+        return f"{base}{n}"
+
+    def _check_id(self, rid: str) -> None:
+        if not _ID.match(rid):
+            raise DesignError(
+                [Problem(json_path(["resources", rid]), "ids start with a letter and use letters, digits, '_' or '-' (max 64)")]
+            )
+        if rid in self.resources or rid in self.connections:
+            raise DesignError([Problem(json_path(["resources", rid]), f"id {rid!r} is already used", rid)])
+
+    def add(
+        self,
+        type: str,
+        id: str | None = None,
+        *,
+        label: str | None = None,
+        properties: dict | None = None,
+        parent: str | None = None,
+        position: dict | None = None,
+        notes: str = "",
+    ) -> str:
+        """Add a resource of catalog `type`; returns its id."""
+        from ..catalog import get_type
+
+        entry = get_type(type)
+        rid = id or self._new_id(type)
+        self._check_id(rid)
+        resource = {
+            "type": type,
+            "label": label if label is not None else entry.label,
+            "properties": dict(properties or {}),
+            "parent": parent,
+            "position": dict(position or {"x": 0, "y": 0}),
+            "notes": notes,
+        }
+        self.resources[rid] = resource
+        errors = self._local_problems(rid)
+        if errors:
+            del self.resources[rid]
+            raise DesignError(errors)
+        return rid
+
+    def connect(self, source: str, target: str, *, id: str | None = None, properties: dict | None = None, label: str = "") -> str:
+        """Connect two resources; the catalog decides whether and what it means."""
+        cid = id or self._new_id(f"{source}_to_{target}")
+        self._check_id(cid)
+        self.connections[cid] = {"source": source, "target": target, "properties": dict(properties or {})}
+        if label:
+            self.connections[cid]["label"] = label
+        errors = self._local_problems(cid)
+        if errors:
+            del self.connections[cid]
+            raise DesignError(errors)
+        return cid
+
+    def set(self, rid: str, **values) -> None:
+        """Set properties of a resource or a connection (None removes a property)."""
+        target = self.resources.get(rid) or self.connections.get(rid)
+        if target is None:
+            raise KeyError(f"no resource or connection {rid!r}")
+        before = copy.deepcopy(target.get("properties", {}))
+        props = target.setdefault("properties", {})
+        for key, value in values.items():
+            if value is None:
+                props.pop(key, None)
+            else:
+                props[key] = value
+        errors = self._local_problems(rid)
+        if errors:
+            target["properties"] = before
+            raise DesignError(errors)
+
+    def set_label(self, rid: str, label: str) -> None:
+        (self.resources.get(rid) or self.connections[rid])["label"] = label
+
+    def set_notes(self, rid: str, notes: str) -> None:
+        self.resource(rid)["notes"] = notes
+
+    def set_meta(self, **values) -> None:
+        allowed = {"name", "region", "description", "notes"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise KeyError(f"unknown meta field(s): {', '.join(sorted(unknown))}")
+        self.meta.update(values)
+
+    def move(self, rid: str, x: float, y: float) -> None:
+        self.resource(rid)["position"] = {"x": x, "y": y}
+
+    def move_into(self, rid: str, parent: str | None) -> None:
+        """Put a resource into a container (VPC, subnet ...) or take it out (None)."""
+        res = self.resource(rid)
+        before = res.get("parent")
+        res["parent"] = parent
+        errors = self._local_problems(rid)
+        if errors:
+            res["parent"] = before
+            raise DesignError(errors)
+
+    def remove(self, rid: str) -> list[str]:
+        """Remove a resource (with its connections; children move to its parent) or a connection."""
+        if rid in self.connections:
+            del self.connections[rid]
+            return [rid]
+        res = self.resource(rid)
+        removed = [rid]
+        for cid in self.connections_of(rid):
+            del self.connections[cid]
+            removed.append(cid)
+        for child in self.children(rid):
+            self.resources[child]["parent"] = res.get("parent")
+        del self.resources[rid]
+        return removed
+
+    def add_message(self, author: str, text: str, *, id: str | None = None, time_: float | None = None) -> dict:
+        message = {"id": id or uuid.uuid4().hex, "author": author, "text": text, "time": time_ or time.time()}
+        self.chat.append(message)
+        return message
+
+    # ------------------------------------------------------------ helpers
+    def _local_problems(self, item_id: str) -> list[Problem]:
+        from .validate import problems
+
+        return [p for p in problems(self.data) if p.resource == item_id]
+
+    def copy(self) -> Design:
+        return Design(self.data)
+
+    def __repr__(self) -> str:
+        return f"<Design {self.name!r} region={self.region} resources={len(self.resources)} connections={len(self.connections)}>"

@@ -1,0 +1,205 @@
+"""Every problem in a design, with its JSON path: structure first, then meaning.
+
+Structure is checked with the shipped JSON Schema; meaning (types, properties,
+containers, connections, networks) with the catalog.  Problems are collected,
+never raised one at a time, so a user sees the whole list at once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from functools import lru_cache
+from importlib import resources as importlib_resources
+
+from jsonschema import Draft202012Validator
+
+from .errors import DesignError, Problem, json_path
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    text = importlib_resources.files("isshoni.design").joinpath("design.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+@lru_cache(maxsize=512)
+def _validator_for(schema_json: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_json))
+
+
+def _resource_of(path) -> str | None:
+    parts = list(path)
+    if len(parts) >= 2 and parts[0] in ("resources", "connections") and isinstance(parts[1], str):
+        return parts[1]
+    return None
+
+
+def _schema_problems(validator: Draft202012Validator, instance, prefix=(), resource=None) -> list[Problem]:
+    out = []
+    for err in validator.iter_errors(instance):
+        path = list(prefix) + list(err.absolute_path)
+        message = err.message
+        if err.validator == "additionalProperties" and "were unexpected" in message:
+            message = "unknown field(s): " + message.split("(")[1].split(" were")[0].split(" was")[0]
+        out.append(Problem(json_path(path), message, resource or _resource_of(path)))
+    return out
+
+
+def validate_structure(data, source: str = "design") -> None:
+    found = _schema_problems(_validator(), data)
+    if found:
+        raise DesignError(found, source)
+
+
+def problems(data: dict) -> list[Problem]:
+    """All problems of a design (empty list when it is good)."""
+    found = _schema_problems(_validator(), data)
+    if found:
+        return sorted(set(found))
+    from ..catalog import CATALOG
+
+    resources = data["resources"]
+    out: list[Problem] = []
+    for rid in sorted(resources):
+        out.extend(_resource_problems(rid, resources, CATALOG))
+    out.extend(_container_cycles(resources))
+    for cid in sorted(data["connections"]):
+        out.extend(_connection_problems(cid, data, CATALOG))
+    out.extend(_network_problems(resources, CATALOG))
+    return sorted(set(out))
+
+
+def _resource_problems(rid: str, resources: dict, catalog: dict) -> list[Problem]:
+    res = resources[rid]
+    base = ["resources", rid]
+    entry = catalog.get(res["type"])
+    if entry is None:
+        close = ", ".join(sorted(t for t in catalog if t.split("_")[0] == res["type"].split("_")[0])[:5])
+        hint = f" (did you mean: {close})" if close else "; `isshoni catalog` lists the types"
+        return [Problem(json_path(base + ["type"]), f"unknown resource type {res['type']!r}{hint}", rid)]
+    out = []
+    props = {**entry.defaults(), **res.get("properties", {})}
+    validator = _validator_for(json.dumps(entry.property_schema(), sort_keys=True))
+    out += _schema_problems(validator, props, base + ["properties"], rid)
+    for key, spec in entry.properties.items():
+        if spec.get("format") == "cidr" and isinstance(props.get(key), str):
+            message = cidr_problem(props[key])
+            if message:
+                out.append(Problem(json_path(base + ["properties", key]), message, rid))
+    parent = res.get("parent")
+    if parent is not None:
+        if parent == rid:
+            out.append(Problem(json_path(base + ["parent"]), "a resource cannot contain itself", rid))
+        elif parent not in resources:
+            out.append(Problem(json_path(base + ["parent"]), f"container {parent!r} does not exist", rid))
+        else:
+            ptype = resources[parent]["type"]
+            if ptype not in entry.containers:
+                allowed = ", ".join(entry.containers) or "no container (top level only)"
+                out.append(
+                    Problem(
+                        json_path(base + ["parent"]),
+                        f"a {entry.type} cannot be placed in a {ptype} ({parent!r}); allowed: {allowed}",
+                        rid,
+                    )
+                )
+    elif entry.needs_container:
+        out.append(
+            Problem(json_path(base + ["parent"]), f"a {entry.type} must be placed in a {' or '.join(entry.containers)}", rid)
+        )
+    return out
+
+
+def _container_cycles(resources: dict) -> list[Problem]:
+    out = []
+    for rid in sorted(resources):
+        seen = [rid]
+        parent = resources[rid].get("parent")
+        while parent in resources and parent not in seen:
+            seen.append(parent)
+            parent = resources[parent].get("parent")
+        if parent == rid and len(seen) > 1:
+            chain = " -> ".join(seen + [rid])
+            out.append(Problem(json_path(["resources", rid, "parent"]), f"containers form a cycle: {chain}", rid))
+    return out
+
+
+def _connection_problems(cid: str, data: dict, catalog: dict) -> list[Problem]:
+    conn = data["connections"][cid]
+    resources = data["resources"]
+    base = ["connections", cid]
+    out = []
+    for end in ("source", "target"):
+        if conn[end] not in resources:
+            out.append(Problem(json_path(base + [end]), f"{end} {conn[end]!r} does not exist (dangling connection)", cid))
+    if out:
+        return out
+    if conn["source"] == conn["target"]:
+        return [Problem(json_path(base), "a resource cannot be connected to itself", cid)]
+    stype = resources[conn["source"]]["type"]
+    ttype = resources[conn["target"]]["type"]
+    src_entry, tgt_entry = catalog.get(stype), catalog.get(ttype)
+    if src_entry is None or tgt_entry is None:
+        return out  # reported on the resource already
+    link = src_entry.link_to(ttype)
+    if link is None:
+        allowed = sorted({t for lk in src_entry.links for t in lk.targets})
+        hint = f"; a {stype} connects to: {', '.join(allowed)}" if allowed else f"; a {stype} starts no connections"
+        return [Problem(json_path(base), f"a {stype} cannot connect to a {ttype}{hint}", cid)]
+    schema = {"type": "object", "properties": link.properties, "additionalProperties": False}
+    validator = _validator_for(json.dumps(schema, sort_keys=True))
+    out += _schema_problems(validator, conn.get("properties", {}), base + ["properties"], cid)
+    return out
+
+
+def cidr_problem(value: str) -> str | None:
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        return f"invalid CIDR {value!r}: {exc}"
+    if net.version != 4:
+        return f"invalid CIDR {value!r}: IPv4 expected"
+    if not 16 <= net.prefixlen <= 28:
+        return f"invalid CIDR {value!r}: AWS allows prefix lengths /16 to /28"
+    return None
+
+
+def _network_problems(resources: dict, catalog: dict) -> list[Problem]:
+    """Subnets inside their VPC's range and not overlapping each other."""
+    out = []
+    subnets_by_vpc: dict[str, list[tuple[str, ipaddress.IPv4Network]]] = {}
+    for rid in sorted(resources):
+        res = resources[rid]
+        if res["type"] != "subnet":
+            continue
+        cidr = res.get("properties", {}).get("cidr")
+        if not isinstance(cidr, str) or cidr_problem(cidr):
+            continue
+        net = ipaddress.ip_network(cidr)
+        vpc = res.get("parent")
+        while vpc in resources and resources[vpc]["type"] != "vpc":
+            vpc = resources[vpc].get("parent")
+        if vpc not in resources:
+            continue
+        vcidr = resources[vpc].get("properties", {}).get("cidr", catalog["vpc"].defaults().get("cidr"))
+        if isinstance(vcidr, str) and not cidr_problem(vcidr) and not net.subnet_of(ipaddress.ip_network(vcidr)):
+            out.append(
+                Problem(json_path(["resources", rid, "properties", "cidr"]), f"subnet {cidr} is outside its VPC {vpc!r} ({vcidr})", rid)
+            )
+        for other, onet in subnets_by_vpc.get(vpc, []):
+            if net.overlaps(onet):
+                out.append(
+                    Problem(
+                        json_path(["resources", rid, "properties", "cidr"]),
+                        f"subnet {cidr} overlaps subnet {other!r} ({onet}) in VPC {vpc!r}",
+                        rid,
+                    )
+                )
+        subnets_by_vpc.setdefault(vpc, []).append((rid, net))
+    return out
