@@ -117,7 +117,11 @@ class Env:
 
 @dataclass(frozen=True)
 class If:
-    """`then` when property `prop` equals `equals`, else `otherwise` (OMIT drops the key)."""
+    """`then` when property `prop` equals `equals`, else `otherwise` (None drops the key).
+
+    `prop` may also be '@in:<type>' (True when the resource sits in such a
+    container, e.g. '@in:vpc' for a Lambda function attached to a VPC).
+    """
 
     prop: str
     equals: object
@@ -154,7 +158,9 @@ class Emit:
 
     `key` '' is the primary part (the one connections refer to); other keys are
     companions (a security group, a role, a log group ...).  `when` is an
-    optional (property, value) condition for emitting the part at all.
+    optional (property, value) condition for emitting the part at all;
+    property may be '@in:<type>' as in `If`, or ('@slot', name) emits the part
+    only when a connection filled that slot.
     """
 
     key: str

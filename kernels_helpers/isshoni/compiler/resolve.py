@@ -67,12 +67,17 @@ class Context:
 
     def emitted_keys(self, rid: str) -> list[str]:
         """Parts a resource may emit; `("@slot", name)` parts are kept only if a connection fills the slot."""
-        props = self.props(rid)
         return [
             emit.key
             for emit in self.entry(rid).emits
-            if emit.when is None or emit.when[0] == "@slot" or props.get(emit.when[0]) == emit.when[1]
+            if emit.when is None or emit.when[0] == "@slot" or self.condition(rid, emit.when[0]) == emit.when[1]
         ]
+
+    def condition(self, rid: str, name: str):
+        """A property value, or for '@in:<type>' whether the resource sits inside such a container."""
+        if name.startswith("@in:"):
+            return self.ancestor(rid, (name[4:],)) is not None
+        return self.props(rid).get(name)
 
     def lid(self, rid: str, key: str = "") -> str:
         try:
@@ -248,7 +253,7 @@ class Context:
         return [{ph.key: n, ph.value: env[n]} for n in names]
 
     def _fill_If(self, ph: s.If, side, rid):
-        chosen = ph.then if self.props(rid).get(ph.prop) == ph.equals else ph.otherwise
+        chosen = ph.then if self.condition(rid, ph.prop) == ph.equals else ph.otherwise
         return e.OMIT if chosen is None else self.fill(chosen, side, rid)
 
     def _fill_J(self, ph: s.J, side, rid):

@@ -449,3 +449,7 @@ def finish_default_cluster(ctx: Context) -> None:
     )
     for service in orphans:
         ctx.contribute(service, "cluster", e.Ref(lid), e.Ref(lid))
+
+
+# Wiring units of the other categories register themselves on import.
+from . import wiring_compute, wiring_data, wiring_edge, wiring_messaging, wiring_security  # noqa: E402,F401
