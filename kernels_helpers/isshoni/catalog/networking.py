@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .common import ingress_from_cidr, security_group
-from .spec import Emit, If, J, Link, Output, P, Region, ResourceType, Self, SelfAttr, Slot, Subnets, Tags, Up, Zone, enum, prop
+from ..compiler.expr import Block
+from .spec import Emit, If, J, Link, Name, Output, P, Region, ResourceType, Self, SelfAttr, Slot, Subnets, Tags, Up, Zone, enum, prop
 
 CIDR = {"format": "cidr"}
 LB_TARGETS = ("ecs_service", "ec2_instance", "autoscaling_group", "lambda_function")
@@ -303,4 +304,438 @@ ACM_CERTIFICATE = ResourceType(
     outputs=(Output("arn", "Certificate ARN", Self(), Self(tf="arn")),),
 )
 
-TYPES = (VPC, SUBNET, INTERNET_GATEWAY, NAT_GATEWAY, ROUTE_TABLE, SECURITY_GROUP, VPC_ENDPOINT, ALB, ACM_CERTIFICATE)
+
+# ---------------------------------------------------------------- edge and more networking
+
+IPV4_CIDR = r"^\d+\.\d+\.\d+\.\d+/\d+$"
+DOMAIN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+NLB_TARGETS = ("ecs_service", "ec2_instance", "autoscaling_group")
+LAMBDA = ("lambda_function",)
+# CloudFormation's API Gateway v2 resources take tags as a map, not a list: a
+# finisher in wiring_edge puts the standard tags into this slot.
+MAP_TAGS = Slot("map_tags", single=True)
+
+NLB = ResourceType(
+    type="nlb",
+    label="Network Load Balancer",
+    category="networking",
+    icon="aws-nlb",
+    description="TCP load balancer across two or more AZs; each connection to a service adds a TCP listener and target group on its port.",
+    properties={
+        "scheme": enum(("internet-facing", "internal"), "internet-facing", "Reachable from the internet or only inside the VPC"),
+        "ingress_cidr": prop("string", "0.0.0.0/0", "Who may reach the listeners", pattern=IPV4_CIDR),
+        "cross_zone": prop("boolean", True, "Spread each AZ's traffic over targets in all AZs"),
+        "deletion_protection": prop("boolean", False, "Refuse deletion while enabled"),
+    },
+    containers=("vpc", "subnet"),
+    needs_container=True,
+    security_group="sg",
+    links=(
+        Link(
+            NLB_TARGETS,
+            "nlb_target",
+            "forwards TCP on a port to it: a listener, a target group and a security-group rule from the load balancer",
+            {
+                "port": prop("integer", 80, "Listener port (also the target port unless the target has its own)", minimum=1, maximum=65535),
+            },
+        ),
+    ),
+    emits=(
+        Emit(
+            "",
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            {
+                "Type": "network",
+                "Scheme": P("scheme"),
+                "Subnets": Subnets(),
+                "SecurityGroups": [Self("sg")],
+                "LoadBalancerAttributes": [
+                    {"Key": "load_balancing.cross_zone.enabled", "Value": If("cross_zone", True, "true", "false")},
+                    {"Key": "deletion_protection.enabled", "Value": If("deletion_protection", True, "true", "false")},
+                ],
+                "Tags": Tags(),
+            },
+            "aws_lb",
+            {
+                "load_balancer_type": "network",
+                "internal": If("scheme", "internal", True, False),
+                "subnets": Subnets(),
+                "security_groups": [Self("sg")],
+                "enable_cross_zone_load_balancing": P("cross_zone"),
+                "enable_deletion_protection": P("deletion_protection"),
+                "tags": Tags(),
+            },
+        ),
+        *security_group("Network load balancer"),
+    ),
+    outputs=(
+        Output("dns_name", "Load balancer DNS name", SelfAttr("", "DNSName", "dns_name"), SelfAttr("", "DNSName", "dns_name")),
+        Output("arn", "Load balancer ARN", Self(), Self(tf="arn")),
+    ),
+    cost={"monthly": 16.43, "note": "plus NLCU usage"},
+)
+
+ELASTIC_IP = ResourceType(
+    type="elastic_ip",
+    label="Elastic IP",
+    category="networking",
+    icon="aws-elastic-ip",
+    description="A static public IPv4 address; connect it to an EC2 instance to attach it.",
+    properties={},
+    links=(Link(("ec2_instance",), "eip_instance", "is attached to this instance"),),
+    emits=(Emit("", "AWS::EC2::EIP", {"Domain": "vpc", "Tags": Tags()}, "aws_eip", {"domain": "vpc", "tags": Tags()}),),
+    outputs=(Output("public_ip", "Public IP address", SelfAttr("", "PublicIp", "public_ip"), SelfAttr("", "PublicIp", "public_ip")),),
+    cost={"monthly": 3.65, "note": "public IPv4 address charge"},
+)
+
+
+def _nacl_rule(key: str, number: int, egress: bool, action: str, cidr, when=None) -> Emit:
+    """One all-protocol network ACL entry."""
+    return Emit(
+        key,
+        "AWS::EC2::NetworkAclEntry",
+        {"NetworkAclId": Self(), "RuleNumber": number, "Egress": egress, "Protocol": -1, "RuleAction": action, "CidrBlock": cidr},
+        "aws_network_acl_rule",
+        {"network_acl_id": Self(), "rule_number": number, "egress": egress, "protocol": "-1", "rule_action": action, "cidr_block": cidr},
+        when=when,
+    )
+
+
+NETWORK_ACL = ResourceType(
+    type="network_acl",
+    label="Network ACL",
+    category="networking",
+    icon="aws-network-acl",
+    description="A stateless subnet firewall: allows all traffic in and out, optionally denying one range inbound; connect it to subnets.",
+    properties={
+        "deny": prop("boolean", False, "Deny inbound traffic from deny_cidr (evaluated before the allow rule)"),
+        "deny_cidr": prop("string", "203.0.113.0/24", "Inbound range to deny when 'deny' is on", pattern=IPV4_CIDR),
+    },
+    containers=("vpc",),
+    needs_container=True,
+    links=(Link(("subnet",), "nacl_subnet", "filters this subnet's traffic (replacing the VPC's default network ACL for it)"),),
+    emits=(
+        Emit("", "AWS::EC2::NetworkAcl", {"VpcId": Up("vpc"), "Tags": Tags()}, "aws_network_acl", {"vpc_id": Up("vpc"), "tags": Tags()}),
+        _nacl_rule("deny_in", 90, False, "deny", P("deny_cidr"), when=("deny", True)),
+        _nacl_rule("allow_in", 100, False, "allow", "0.0.0.0/0"),
+        _nacl_rule("allow_out", 100, True, "allow", "0.0.0.0/0"),
+    ),
+    outputs=(Output("id", "Network ACL id", Self(), Self()),),
+    cost={"monthly": 0},
+)
+
+VPC_PEERING = ResourceType(
+    type="vpc_peering",
+    label="VPC peering",
+    category="networking",
+    icon="aws-vpc-peering",
+    description="Peers the VPC it sits in (requester) with the VPC it is connected to (accepter), same account and region.",
+    properties={"routes": prop("boolean", True, "Route each VPC's range to the other through the peering, in every route table")},
+    containers=("vpc",),
+    needs_container=True,
+    links=(Link(("vpc",), "vpc_peer", "peers with this VPC (the accepter)"),),
+    emits=(
+        Emit(
+            "",
+            "AWS::EC2::VPCPeeringConnection",
+            {"VpcId": Up("vpc"), "PeerVpcId": Slot("peer", single=True), "Tags": Tags()},
+            "aws_vpc_peering_connection",
+            {"vpc_id": Up("vpc"), "peer_vpc_id": Slot("peer", single=True), "auto_accept": True, "tags": Tags()},
+            when=("@slot", "peer"),
+        ),
+    ),
+    cost={"monthly": 0, "note": "data transfer across AZs is charged"},
+)
+
+ROUTE53_ZONE = ResourceType(
+    type="route53_zone",
+    label="Route 53 hosted zone",
+    category="networking",
+    icon="aws-route53",
+    description="A public DNS zone for a domain; point the registrar at its name servers.",
+    properties={
+        "domain": prop("string", "example.com", "Domain name of the zone", pattern=DOMAIN),
+        "force_destroy": prop("boolean", False, "Let Terraform delete the zone with records it does not manage"),
+    },
+    emits=(
+        Emit(
+            "",
+            "AWS::Route53::HostedZone",
+            {"Name": P("domain"), "HostedZoneConfig": {"Comment": "Managed by Isshoni"}, "HostedZoneTags": Tags()},
+            "aws_route53_zone",
+            {"name": P("domain"), "comment": "Managed by Isshoni", "force_destroy": P("force_destroy"), "tags": Tags()},
+        ),
+    ),
+    outputs=(Output("zone_id", "Hosted zone id", Self(), Self(tf="zone_id")),),
+    cost={"monthly": 0.5, "note": "plus queries"},
+)
+
+_FQDN = If("name", "", Slot("zone_name", single=True), J(P("name"), ".", Slot("zone_name", single=True)))
+
+ROUTE53_RECORD = ResourceType(
+    type="route53_record",
+    label="Route 53 alias record",
+    category="networking",
+    icon="aws-route53",
+    description="An A alias record: connect it to a hosted zone and to a load balancer or CloudFront distribution.",
+    properties={
+        "name": prop(
+            "string",
+            "www",
+            "Name inside the zone (empty: the zone apex)",
+            pattern=r"^((\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)?$",
+        ),
+        "evaluate_target_health": prop("boolean", True, "Answer only while the load balancer has healthy targets"),
+    },
+    links=(
+        Link(("route53_zone",), "dns_zone", "is a record in this hosted zone"),
+        Link(("alb", "nlb", "cloudfront_distribution"), "dns_alias", "points at it (alias record)"),
+    ),
+    emits=(
+        Emit(
+            "",
+            "AWS::Route53::RecordSet",
+            {"HostedZoneId": Slot("zone", single=True), "Name": _FQDN, "Type": "A", "AliasTarget": Slot("alias", single=True)},
+            "aws_route53_record",
+            {"zone_id": Slot("zone", single=True), "name": _FQDN, "type": "A", "alias": Slot("alias", single=True)},
+            when=("@slot", "complete"),
+        ),
+    ),
+    outputs=(Output("fqdn", "Record name", _FQDN, _FQDN),),
+    cost={"monthly": 0, "note": "alias queries to AWS resources are free"},
+)
+
+CLOUDFRONT_DISTRIBUTION = ResourceType(
+    type="cloudfront_distribution",
+    label="CloudFront distribution",
+    category="networking",
+    icon="aws-cloudfront",
+    description="A CDN in front of S3 buckets (Origin Access Control) and load balancers; viewers are redirected to HTTPS.",
+    properties={
+        "price_class": enum(("PriceClass_100", "PriceClass_200", "PriceClass_All"), "PriceClass_100", "Edge locations used"),
+        "default_root_object": prop("string", "index.html", "Object served for '/' (empty: none)", pattern=r"^([A-Za-z0-9_.~-][A-Za-z0-9_.~/-]{0,254})?$"),
+        "ipv6": prop("boolean", True, "Answer on IPv6 too"),
+    },
+    links=(
+        Link(
+            ("s3_bucket",),
+            "cdn_s3_origin",
+            "serves the bucket's objects through an Origin Access Control (and the bucket policy that allows it)",
+            {"path_pattern": prop("string", "*", "Requests this origin serves ('*': the default behaviour)", pattern=r"^[A-Za-z0-9_.~/*?-]{1,255}$")},
+        ),
+        Link(
+            ("alb",),
+            "cdn_alb_origin",
+            "forwards requests to the load balancer (custom origin, not cached)",
+            {"path_pattern": prop("string", "*", "Requests this origin serves ('*': the default behaviour)", pattern=r"^[A-Za-z0-9_.~/*?-]{1,255}$")},
+        ),
+    ),
+    emits=(
+        # Emitted only once a connection gave it an origin: a distribution needs one.
+        Emit(
+            "",
+            "AWS::CloudFront::Distribution",
+            {
+                "DistributionConfig": {
+                    "Enabled": True,
+                    "Comment": Name(max=128),
+                    "PriceClass": P("price_class"),
+                    "HttpVersion": "http2and3",
+                    "IPV6Enabled": P("ipv6"),
+                    "DefaultRootObject": If("default_root_object", "", None, P("default_root_object")),
+                    "Origins": Slot("origins"),
+                    "DefaultCacheBehavior": Slot("default_behavior", single=True),
+                    "CacheBehaviors": Slot("behaviors"),
+                    "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
+                },
+                "Tags": Tags(),
+            },
+            "aws_cloudfront_distribution",
+            {
+                "enabled": True,
+                "comment": Name(max=128),
+                "price_class": P("price_class"),
+                "http_version": "http2and3",
+                "is_ipv6_enabled": P("ipv6"),
+                "default_root_object": If("default_root_object", "", None, P("default_root_object")),
+                "origin": Slot("origins"),
+                "default_cache_behavior": Slot("default_behavior", single=True),
+                "ordered_cache_behavior": Slot("behaviors"),
+                "restrictions": Block({"geo_restriction": Block({"restriction_type": "none"})}),
+                "viewer_certificate": Block({"cloudfront_default_certificate": True}),
+                "tags": Tags(),
+            },
+            when=("@slot", "origins"),
+        ),
+    ),
+    outputs=(
+        Output("domain_name", "Distribution domain name", SelfAttr("", "DomainName", "domain_name"), SelfAttr("", "DomainName", "domain_name")),
+    ),
+    cost={"monthly": 0, "note": "per GB transferred and per request"},
+)
+
+API_STAGE = {"stage_name": prop("string", "prod", "Stage name (part of the URL)", pattern=r"^[A-Za-z0-9_-]{1,128}$")}
+
+API_GATEWAY_REST = ResourceType(
+    type="api_gateway_rest",
+    label="API Gateway REST API",
+    category="networking",
+    icon="aws-api-gateway",
+    description="A regional REST API; a connected Lambda function serves every path ({proxy+}) through a proxy integration.",
+    properties={
+        **API_STAGE,
+        "authorization": enum(("NONE", "AWS_IAM"), "NONE", "Who may call the methods (AWS_IAM: signed requests only)"),
+        "tracing": prop("boolean", False, "X-Ray tracing on the stage"),
+    },
+    links=(
+        Link(
+            LAMBDA,
+            "apigw_rest_lambda",
+            "sends requests to it: ANY on the path and {proxy+} below it, a proxy integration and the invoke permission",
+            {"path": prop("string", "", "First path segment served (empty: the whole API)", pattern=r"^[A-Za-z0-9._-]{0,64}$")},
+        ),
+    ),
+    emits=(
+        Emit(
+            "",
+            "AWS::ApiGateway::RestApi",
+            {"Name": Name(max=255), "EndpointConfiguration": {"Types": ["REGIONAL"]}, "Tags": Tags()},
+            "aws_api_gateway_rest_api",
+            {"name": Name(max=255), "endpoint_configuration": Block({"types": ["REGIONAL"]}), "tags": Tags()},
+        ),
+        # A deployment needs at least one method; wiring makes it depend on all of them.
+        Emit(
+            "deployment",
+            "AWS::ApiGateway::Deployment",
+            {"RestApiId": Self(), "Description": "Deployed by Isshoni"},
+            "aws_api_gateway_deployment",
+            {"rest_api_id": Self(), "description": "Deployed by Isshoni", "lifecycle": Block({"create_before_destroy": True})},
+            when=("@slot", "methods"),
+        ),
+        Emit(
+            "stage",
+            "AWS::ApiGateway::Stage",
+            {"RestApiId": Self(), "DeploymentId": Self("deployment"), "StageName": P("stage_name"), "TracingEnabled": P("tracing"), "Tags": Tags()},
+            "aws_api_gateway_stage",
+            {"rest_api_id": Self(), "deployment_id": Self("deployment"), "stage_name": P("stage_name"), "xray_tracing_enabled": P("tracing"), "tags": Tags()},
+            when=("@slot", "methods"),
+        ),
+    ),
+    outputs=(
+        Output(
+            "url",
+            "Invoke URL",
+            J("https://", Self(), ".execute-api.", Region(), ".amazonaws.com/", P("stage_name"), "/"),
+            J("https://", Self(), ".execute-api.", Region(), ".amazonaws.com/", P("stage_name"), "/"),
+        ),
+    ),
+    cost={"monthly": 0, "note": "per million requests"},
+)
+
+API_GATEWAY_HTTP = ResourceType(
+    type="api_gateway_http",
+    label="API Gateway HTTP API",
+    category="networking",
+    icon="aws-api-gateway",
+    description="A low-cost HTTP API (v2) with an auto-deployed $default stage; connected Lambda functions serve its routes.",
+    properties={"cors": prop("boolean", False, "Allow browsers on any origin (CORS *)")},
+    links=(
+        Link(
+            LAMBDA,
+            "apigw_http_lambda",
+            "serves a route: a Lambda proxy integration (payload 2.0), the route and the invoke permission",
+            {
+                "route_key": prop(
+                    "string",
+                    "$default",
+                    "Route served ($default: everything not matched by another route)",
+                    pattern=r"^(\$default|(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /[A-Za-z0-9._~{}+/-]*)$",
+                ),
+            },
+        ),
+    ),
+    emits=(
+        Emit(
+            "",
+            "AWS::ApiGatewayV2::Api",
+            {
+                "Name": Name(max=128),
+                "ProtocolType": "HTTP",
+                "CorsConfiguration": If("cors", True, {"AllowOrigins": ["*"], "AllowMethods": ["*"], "AllowHeaders": ["*"]}),
+                "Tags": MAP_TAGS,
+            },
+            "aws_apigatewayv2_api",
+            {
+                "name": Name(max=128),
+                "protocol_type": "HTTP",
+                "cors_configuration": If("cors", True, Block({"allow_origins": ["*"], "allow_methods": ["*"], "allow_headers": ["*"]})),
+                "tags": Tags(),
+            },
+        ),
+        Emit(
+            "stage",
+            "AWS::ApiGatewayV2::Stage",
+            {"ApiId": Self(), "StageName": "$default", "AutoDeploy": True, "Tags": MAP_TAGS},
+            "aws_apigatewayv2_stage",
+            {"api_id": Self(), "name": "$default", "auto_deploy": True, "tags": Tags()},
+        ),
+    ),
+    outputs=(Output("url", "Invoke URL", SelfAttr("", "ApiEndpoint", "api_endpoint"), SelfAttr("", "ApiEndpoint", "api_endpoint")),),
+    cost={"monthly": 0, "note": "per million requests"},
+)
+
+API_GATEWAY_WEBSOCKET = ResourceType(
+    type="api_gateway_websocket",
+    label="API Gateway WebSocket API",
+    category="networking",
+    icon="aws-api-gateway",
+    description="A WebSocket API (routes chosen by $request.body.action) with an auto-deployed stage; connected Lambda functions handle the routes.",
+    properties={**API_STAGE},
+    links=(
+        Link(
+            LAMBDA,
+            "apigw_ws_lambda",
+            "handles messages: a Lambda proxy integration, the routes and the invoke permission",
+            {
+                "route": prop(
+                    "string",
+                    "*",
+                    "Route handled ('*': $connect, $disconnect and $default; or one route key such as sendmessage)",
+                    pattern=r"^(\*|\$connect|\$disconnect|\$default|[A-Za-z0-9_.-]{1,128})$",
+                ),
+            },
+        ),
+    ),
+    emits=(
+        Emit(
+            "",
+            "AWS::ApiGatewayV2::Api",
+            {"Name": Name(max=128), "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action", "Tags": MAP_TAGS},
+            "aws_apigatewayv2_api",
+            {"name": Name(max=128), "protocol_type": "WEBSOCKET", "route_selection_expression": "$request.body.action", "tags": Tags()},
+        ),
+        # WebSocket APIs have no $default stage: a named stage, deployed automatically.
+        Emit(
+            "stage",
+            "AWS::ApiGatewayV2::Stage",
+            {"ApiId": Self(), "StageName": P("stage_name"), "AutoDeploy": True, "Tags": MAP_TAGS},
+            "aws_apigatewayv2_stage",
+            {"api_id": Self(), "name": P("stage_name"), "auto_deploy": True, "tags": Tags()},
+        ),
+    ),
+    outputs=(
+        Output(
+            "url",
+            "WebSocket URL",
+            J(SelfAttr("", "ApiEndpoint", "api_endpoint"), "/", P("stage_name")),
+            J(SelfAttr("", "ApiEndpoint", "api_endpoint"), "/", P("stage_name")),
+        ),
+    ),
+    cost={"monthly": 0, "note": "per million messages and connection minutes"},
+)
+
+TYPES = (
+    VPC, SUBNET, INTERNET_GATEWAY, NAT_GATEWAY, ROUTE_TABLE, SECURITY_GROUP, VPC_ENDPOINT, ALB, ACM_CERTIFICATE,
+    NLB, ELASTIC_IP, NETWORK_ACL, VPC_PEERING, ROUTE53_ZONE, ROUTE53_RECORD, CLOUDFRONT_DISTRIBUTION,
+    API_GATEWAY_REST, API_GATEWAY_HTTP, API_GATEWAY_WEBSOCKET,
+)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .spec import Emit, Output, P, ResourceType, Self, SelfAttr, Tags, enum
+import json
+
+from ..compiler.expr import JsonEncode
+from .common import role, role_arn
+from .spec import Emit, If, J, Link, Name, Output, P, ResourceType, Self, SelfAttr, Slot, Tags, Up, enum, prop
 
 LOG_GROUP = ResourceType(
     type="log_group",
@@ -24,4 +28,232 @@ LOG_GROUP = ResourceType(
     cost={"monthly": 0.5, "note": "per GB ingested"},
 )
 
-TYPES = (LOG_GROUP,)
+
+# What an alarm or a dashboard may watch; the metrics per type live in compiler/wiring_security.py.
+WATCHED = ("alb", "ecs_service", "lambda_function", "dynamodb_table", "sqs_queue")
+COMPARISONS = (
+    "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
+)
+STATISTICS = ("auto", "Average", "Sum", "Minimum", "Maximum", "SampleCount")
+
+CLOUDWATCH_ALARM = ResourceType(
+    type="cloudwatch_alarm",
+    label="CloudWatch alarm",
+    category="observability",
+    icon="aws-cloudwatch",
+    description=(
+        "A metric alarm. Connect it to the resource it watches (namespace, metric and dimensions follow when left "
+        "at 'auto') and to an SNS topic it notifies. Unconnected 'auto' alarms watch Errors in the Custom namespace."
+    ),
+    properties={
+        "namespace": prop("string", "auto", "Metric namespace (auto: from the watched resource)", pattern=r"^(auto|[A-Za-z0-9./#:_-]{1,255})$"),
+        "metric_name": prop("string", "auto", "Metric name (auto: a key metric of the watched resource)", pattern=r"^(auto|[A-Za-z0-9./#:_-]{1,255})$"),
+        "statistic": enum(STATISTICS, "auto", "Statistic (auto: the one that suits the metric)"),
+        "threshold": prop("number", 0, "Threshold (with metric auto and 0: a sensible value for the metric)"),
+        "comparison": enum(COMPARISONS, "GreaterThanOrEqualToThreshold", "How the statistic is compared with the threshold"),
+        "period": enum((60, 300, 900, 3600), 300, "Seconds per datapoint", type="integer"),
+        "evaluation_periods": prop("integer", 1, "Datapoints that must breach", minimum=1, maximum=100),
+        "treat_missing_data": enum(("missing", "notBreaching", "breaching", "ignore"), "notBreaching", "How missing data counts"),
+    },
+    links=(
+        Link(("sns_topic",), "alarm_notify", "notifies this topic when it goes into alarm"),
+        Link(WATCHED, "alarm_watch", "watches it: the metric's dimensions (and namespace/metric when 'auto')"),
+    ),
+    emits=(
+        Emit(
+            "",
+            "AWS::CloudWatch::Alarm",
+            {
+                "AlarmName": Name(max=255),
+                "AlarmDescription": J("Alarm ", Name(max=255)),
+                "Namespace": Slot("namespace", single=True, default=If("namespace", "auto", "Custom", P("namespace"))),
+                "MetricName": Slot("metric", single=True, default=If("metric_name", "auto", "Errors", P("metric_name"))),
+                "Statistic": Slot("statistic", single=True, default=If("statistic", "auto", "Sum", P("statistic"))),
+                "Dimensions": Slot("dimensions"),
+                "Threshold": Slot("threshold", single=True, default=P("threshold")),
+                "ComparisonOperator": P("comparison"),
+                "Period": P("period"),
+                "EvaluationPeriods": P("evaluation_periods"),
+                "TreatMissingData": P("treat_missing_data"),
+                "AlarmActions": Slot("actions"),
+                "OKActions": Slot("actions"),
+            },
+            "aws_cloudwatch_metric_alarm",
+            {
+                "alarm_name": Name(max=255),
+                "alarm_description": J("Alarm ", Name(max=255)),
+                "namespace": Slot("namespace", single=True, default=If("namespace", "auto", "Custom", P("namespace"))),
+                "metric_name": Slot("metric", single=True, default=If("metric_name", "auto", "Errors", P("metric_name"))),
+                "statistic": Slot("statistic", single=True, default=If("statistic", "auto", "Sum", P("statistic"))),
+                "dimensions": Slot("dimensions", single=True),
+                "threshold": Slot("threshold", single=True, default=P("threshold")),
+                "comparison_operator": P("comparison"),
+                "period": P("period"),
+                "evaluation_periods": P("evaluation_periods"),
+                "treat_missing_data": P("treat_missing_data"),
+                "alarm_actions": Slot("actions"),
+                "ok_actions": Slot("actions"),
+                "tags": Tags(),
+            },
+        ),
+    ),
+    outputs=(Output("name", "Alarm name", Self(), Self(tf="alarm_name")),),
+    cost={"monthly": 0.1, "note": "per standard-resolution metric alarm"},
+)
+
+# Shown when nothing is connected yet (a dashboard needs at least one widget).
+EMPTY_DASHBOARD = {
+    "widgets": [
+        {"type": "text", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {"markdown": "Connect resources to this dashboard to chart them."}}
+    ]
+}
+
+CLOUDWATCH_DASHBOARD = ResourceType(
+    type="cloudwatch_dashboard",
+    label="CloudWatch dashboard",
+    category="observability",
+    icon="aws-cloudwatch",
+    description="A dashboard with one chart of key metrics for each resource connected to it.",
+    properties={
+        "period": enum((60, 300, 900, 3600), 300, "Seconds per datapoint in the charts", type="integer"),
+    },
+    links=(Link(WATCHED, "dashboard_widget", "shows it: a chart of its key metrics"),),
+    emits=(
+        Emit(
+            "",
+            "AWS::CloudWatch::Dashboard",
+            {"DashboardName": Name(max=255), "DashboardBody": Slot("body", single=True, default=json.dumps(EMPTY_DASHBOARD))},
+            "aws_cloudwatch_dashboard",
+            {"dashboard_name": Name(max=255), "dashboard_body": Slot("body", single=True, default=JsonEncode(EMPTY_DASHBOARD))},
+        ),
+    ),
+    outputs=(Output("name", "Dashboard name", Self(), Self(tf="dashboard_name")),),
+    cost={"monthly": 3, "note": "per dashboard beyond the free three"},
+)
+
+CLOUDTRAIL_TRAIL = ResourceType(
+    type="cloudtrail_trail",
+    label="CloudTrail trail",
+    category="observability",
+    icon="aws-cloudtrail",
+    description=(
+        "A multi-region trail of API activity with log file validation, written to the S3 bucket it is connected to "
+        "(with the bucket policy CloudTrail needs); nothing is created until it is connected."
+    ),
+    properties={
+        "global_events": prop("boolean", True, "Include global services such as IAM"),
+    },
+    links=(Link(("s3_bucket",), "trail_bucket", "writes its logs to this bucket (with the bucket policy that allows it)"),),
+    emits=(
+        Emit(
+            "",
+            "AWS::CloudTrail::Trail",
+            {
+                "TrailName": Name(max=128),
+                "S3BucketName": Slot("bucket", single=True),
+                "IsLogging": True,
+                "IsMultiRegionTrail": True,
+                "IncludeGlobalServiceEvents": P("global_events"),
+                "EnableLogFileValidation": True,
+                "Tags": Tags(),
+            },
+            "aws_cloudtrail",
+            {
+                "name": Name(max=128),
+                "s3_bucket_name": Slot("bucket", single=True),
+                "enable_logging": True,
+                "is_multi_region_trail": True,
+                "include_global_service_events": P("global_events"),
+                "enable_log_file_validation": True,
+                "tags": Tags(),
+            },
+            when=("@slot", "bucket"),
+        ),
+    ),
+    cost={"monthly": 0, "note": "first management-event trail free; S3 storage extra"},
+)
+
+FLOW_LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+
+VPC_FLOW_LOG = ResourceType(
+    type="vpc_flow_log",
+    label="VPC flow log",
+    category="observability",
+    icon="aws-vpc-flow-logs",
+    description="Flow logs of the VPC it sits in, delivered to its own CloudWatch log group through a dedicated role.",
+    properties={
+        "traffic_type": enum(("ALL", "ACCEPT", "REJECT"), "REJECT", "Which traffic to record"),
+        "aggregation_seconds": enum((60, 600), 600, "Maximum aggregation interval", type="integer"),
+        "retention_days": enum((1, 3, 5, 7, 14, 30, 60, 90, 180, 365), 14, "Log retention in days", type="integer"),
+    },
+    containers=("vpc",),
+    needs_container=True,
+    emits=(
+        Emit(
+            "",
+            "AWS::EC2::FlowLog",
+            {
+                "ResourceId": Up("vpc"),
+                "ResourceType": "VPC",
+                "TrafficType": P("traffic_type"),
+                "LogDestinationType": "cloud-watch-logs",
+                "LogGroupName": Self("logs"),
+                "DeliverLogsPermissionArn": role_arn("role"),
+                "MaxAggregationInterval": P("aggregation_seconds"),
+                "Tags": Tags(),
+            },
+            "aws_flow_log",
+            {
+                "vpc_id": Up("vpc"),
+                "traffic_type": P("traffic_type"),
+                "log_destination_type": "cloud-watch-logs",
+                "log_destination": SelfAttr("logs", "Arn", "arn"),
+                "iam_role_arn": role_arn("role"),
+                "max_aggregation_interval": P("aggregation_seconds"),
+                "tags": Tags(),
+            },
+            depends_on=("role_policy",),
+        ),
+        Emit(
+            "logs",
+            "AWS::Logs::LogGroup",
+            {"LogGroupName": J("/vpc/flow-logs/", Name()), "RetentionInDays": P("retention_days"), "Tags": Tags()},
+            "aws_cloudwatch_log_group",
+            {"name": J("/vpc/flow-logs/", Name()), "retention_in_days": P("retention_days"), "tags": Tags()},
+        ),
+        *role("role", "vpc-flow-logs.amazonaws.com"),
+        Emit(
+            "role_policy",
+            "AWS::IAM::RolePolicy",
+            {
+                "PolicyName": "deliver-flow-logs",
+                "RoleName": Self("role"),
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": FLOW_LOG_ACTIONS, "Resource": SelfAttr("logs", "Arn", "arn")}],
+                },
+            },
+            "aws_iam_role_policy",
+            {
+                "name": "deliver-flow-logs",
+                "role": Self("role"),
+                "policy": JsonEncode(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": FLOW_LOG_ACTIONS,
+                                "Resource": [SelfAttr("logs", "Arn", "arn"), J(SelfAttr("logs", "Arn", "arn"), ":*")],
+                            }
+                        ],
+                    }
+                ),
+            },
+        ),
+    ),
+    outputs=(Output("log_group", "Flow log group", Self("logs"), Self("logs", tf="name")),),
+    cost={"monthly": 0.5, "note": "per GB of logs ingested"},
+)
+
+TYPES = (LOG_GROUP, CLOUDWATCH_ALARM, CLOUDWATCH_DASHBOARD, CLOUDTRAIL_TRAIL, VPC_FLOW_LOG)

@@ -1,0 +1,81 @@
+"""checkov on both generated outputs: security and compliance findings.
+
+checkov runs as its own process (it is a large tool with its own pinned
+dependencies) over a temporary folder holding the CloudFormation template and
+the Terraform module; `--skip-download` keeps it offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..compiler import cloudformation, terraform
+from ..compiler.model import Resolved
+from .finding import Finding, design_id
+
+TOOL = "checkov"
+SEVERITY = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "warning", "LOW": "info"}
+
+
+def executable() -> list[str] | None:
+    found = shutil.which("checkov")
+    if found:
+        return [found]
+    try:
+        import checkov  # noqa: F401
+    except ImportError:
+        return None
+    return [sys.executable, "-m", "checkov.main"]
+
+
+def run(resolved: Resolved, timeout: float = 300) -> list[Finding]:
+    command = executable()
+    if command is None:
+        return [Finding("info", TOOL, "skipped", "checkov is not installed (pip install checkov)")]
+    with tempfile.TemporaryDirectory(prefix="isshoni-checkov-") as tmp:
+        root = Path(tmp)
+        (root / "template.yaml").write_text(cloudformation.to_yaml(resolved), encoding="utf-8")
+        for name, text in terraform.files(resolved).items():
+            (root / name).write_text(text, encoding="utf-8")
+        env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false")
+        proc = subprocess.run(
+            [*command, "-d", str(root), "--framework", "cloudformation", "terraform", "-o", "json", "--skip-download", "--quiet", "--compact"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+    try:
+        reports = json.loads(proc.stdout) if proc.stdout.strip() else []
+    except json.JSONDecodeError:
+        return [Finding("info", TOOL, "failed", f"checkov did not run: {(proc.stderr or proc.stdout).strip()[:300]}")]
+    if isinstance(reports, dict):
+        reports = [reports]
+    cfn_sources = {p.cfn_name: p.source for p in resolved.parts if p.cfn_type}
+    tf_sources = {f"{p.tf_type}.{p.tf_name}": p.source for p in resolved.parts if p.tf_type}
+    findings = []
+    for report in reports:
+        framework = report.get("check_type")
+        for failed in report.get("results", {}).get("failed_checks", []):
+            resource = failed.get("resource", "")
+            if framework == "cloudformation":
+                rid = design_id(cfn_sources, resource.rsplit(".", 1)[-1])
+            else:
+                rid = design_id(tf_sources, resource)
+            findings.append(
+                Finding(
+                    SEVERITY.get(str(failed.get("severity") or "").upper(), "warning"),
+                    TOOL,
+                    failed.get("check_id", "?"),
+                    f"{failed.get('check_name', '')} ({framework})",
+                    rid,
+                    resource,
+                )
+            )
+    return findings

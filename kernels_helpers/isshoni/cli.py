@@ -1,0 +1,226 @@
+"""The `isshoni` command: create, inspect, compile and check designs.
+
+Every command has --help, prints clear messages, and exits 0 on success,
+1 when the design has errors (check) and 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from . import __version__
+from .design import Design, DesignError
+from .design.model import SUFFIX
+
+out = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class Usage(Exception):
+    """Bad input from the person at the keyboard: message, exit code 2."""
+
+
+def _design_path(text: str) -> Path:
+    path = Path(text)
+    if not path.name.endswith(SUFFIX) and not path.exists() and Path(text + SUFFIX).exists():
+        path = Path(text + SUFFIX)
+    return path
+
+
+def _load(text: str) -> Design:
+    return Design.load(_design_path(text))
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_new(args) -> int:
+    from . import templates
+
+    name = args.name[: -len(SUFFIX)] if args.name.endswith(SUFFIX) else args.name
+    path = Path(args.dir) / f"{name}{SUFFIX}"
+    if path.exists() and not args.force:
+        raise Usage(f"{path} already exists (use --force to overwrite)")
+    if args.template:
+        try:
+            design = templates.load(args.template)
+        except KeyError as exc:
+            raise Usage(str(exc.args[0])) from None
+        design.set_meta(name=Path(name).name)
+    else:
+        design = Design(name=Path(name).name, region=args.region or "us-east-1")
+    if args.region:
+        design.set_meta(region=args.region)
+    design.validate(str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    design.save(path)
+    out.print(f"Created [bold]{escape(str(path))}[/] ({len(design.resources)} resources, {len(design.connections)} connections)")
+    return EXIT_OK
+
+
+def cmd_templates(args) -> int:
+    from . import templates
+
+    rows = templates.describe()
+    if args.json:
+        print(json.dumps([{"name": n, "description": d} for n, d in rows], indent=2))
+        return EXIT_OK
+    table = Table("template", "description")
+    for name, description in rows:
+        table.add_row(name, description)
+    out.print(table)
+    return EXIT_OK
+
+
+def cmd_catalog(args) -> int:
+    from .catalog import CATALOG, by_category
+
+    if args.json:
+        print(json.dumps([entry.summary() for entry in CATALOG.values()], indent=2, sort_keys=True))
+        return EXIT_OK
+    for category, entries in by_category().items():
+        if args.category and category != args.category:
+            continue
+        table = Table("type", "label", "CloudFormation", "Terraform", title=f"{category} ({len(entries)})", title_justify="left")
+        for entry in entries:
+            summary = entry.summary()
+            table.add_row(entry.type, entry.label, ", ".join(summary["cloudformation"]), ", ".join(summary["terraform"]))
+        out.print(table)
+    out.print(f"{len(CATALOG)} resource types")
+    return EXIT_OK
+
+
+def cmd_generate(args) -> int:
+    from .compiler import generate
+
+    design = _load(args.design)
+    files = generate(design, args.format)
+    if args.output:
+        folder = Path(args.output)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        err.print(f"Wrote {', '.join(sorted(files))} to {folder}")
+    else:
+        for name, text in files.items():
+            if len(files) > 1:
+                sys.stdout.write(f"# ---- {name}\n")
+            sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from .checks import TOOLS, check
+
+    design = _load(args.design)
+    tools = tuple(args.only.split(",")) if args.only else TOOLS
+    if args.skip:
+        tools = tuple(t for t in tools if t not in args.skip.split(","))
+    if args.json:
+        report = check(design, tools)
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        with err.status("checking ...") as status:
+            report = check(design, tools, progress=lambda tool: status.update(f"running {tool} ..."))
+        table = Table("severity", "tool", "rule", "resource", "message")
+        styles = {"error": "red", "warning": "yellow", "info": "dim"}
+        for f in report.findings:
+            table.add_row(f"[{styles.get(f.severity, '')}]{f.severity}[/]", f.tool, f.rule, escape(f.resource or "-"), escape(f.message))
+        if report.findings:
+            out.print(table)
+        counts = report.to_dict()["counts"]
+        verdict = "[green]no errors[/]" if report.ok else f"[red]{counts['error']} error(s)[/]"
+        out.print(f"{escape(design.name)}: {verdict}, {counts['warning']} warning(s), {counts['info']} note(s)")
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def cmd_validate(args) -> int:
+    design = _load(args.design)
+    out.print(f"{args.design}: valid design ({len(design.resources)} resources, {len(design.connections)} connections)")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parser
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="isshoni", description="Design AWS infrastructure together; compile it to CloudFormation and Terraform.")
+    p.add_argument("--version", action="version", version=f"isshoni {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    s = sub.add_parser("new", help="create a design file (blank or from a template)")
+    s.add_argument("name", help="design name; NAME.infra.json is created")
+    s.add_argument("--template", "-t", help="start from a template (see `isshoni templates`)")
+    s.add_argument("--region", help="AWS region (default: the template's, or us-east-1)")
+    s.add_argument("--dir", default=".", help="folder to create it in")
+    s.add_argument("--force", action="store_true", help="overwrite an existing file")
+    s.set_defaults(fn=cmd_new)
+
+    s = sub.add_parser("templates", help="list the ready designs")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.set_defaults(fn=cmd_templates)
+
+    s = sub.add_parser("catalog", help="list the AWS resource types a design can use")
+    s.add_argument("--json", action="store_true", help="the whole catalog as JSON (schemas, links, mappings)")
+    s.add_argument("--category", help="only this category")
+    s.set_defaults(fn=cmd_catalog)
+
+    s = sub.add_parser("generate", help="compile a design to CloudFormation or Terraform")
+    s.add_argument("design", help="the .infra.json file")
+    s.add_argument("--format", "-f", default="cloudformation", choices=["cloudformation", "cloudformation-json", "terraform"])
+    s.add_argument("-o", "--output", help="write the template / Terraform root module into this folder")
+    s.set_defaults(fn=cmd_generate)
+
+    s = sub.add_parser("check", help="run graph rules, cfn-lint, terraform validate and checkov")
+    s.add_argument("design", help="the .infra.json file")
+    s.add_argument("--json", action="store_true", help="machine-readable findings")
+    s.add_argument("--only", help="comma-separated tools: isshoni,cfn-lint,terraform,checkov")
+    s.add_argument("--skip", help="comma-separated tools to skip")
+    s.set_defaults(fn=cmd_check)
+
+    s = sub.add_parser("validate", help="check that a design file is well-formed and consistent")
+    s.add_argument("design", help="the .infra.json file")
+    s.set_defaults(fn=cmd_validate)
+
+    from . import launch
+
+    launch.add_commands(sub)
+    return p
+
+
+def main(argv=None) -> int:
+    args, extra = parser().parse_known_args(argv)
+    if getattr(args, "lab", False):
+        from .launch import cmd_lab
+
+        return cmd_lab(args, extra)
+    if extra:
+        parser().parse_args(argv)  # reports the unknown options and exits 2
+    try:
+        return args.fn(args)
+    except DesignError as exc:
+        err.print(f"[red]{escape(exc.source)}: {len(exc.problems)} problem(s)[/]")
+        for problem in exc.problems:
+            err.print(f"  - {problem}", markup=False, highlight=False)
+        return EXIT_USAGE
+    except (Usage, ValueError, KeyError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        err.print(f"[red]error:[/] {escape(str(message))}", highlight=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""`isshoni lab`: start JupyterLab on a folder with a sample design, collaboration on.
+
+Options it does not know pass through to `jupyter lab`.  The token comes
+from --token or ISSHONI_TOKEN; without either Jupyter makes one and prints it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+SAMPLE = "chat_canary"
+
+
+def ensure_sample(folder: Path) -> Path:
+    """Put a sample design into an empty-of-designs folder so the first screen is not blank."""
+    from . import templates
+    from .design.model import SUFFIX
+
+    existing = sorted(folder.glob(f"*{SUFFIX}"))
+    if existing:
+        return existing[0]
+    design = templates.load(SAMPLE)
+    path = folder / f"{SAMPLE}{SUFFIX}"
+    design.save(path)
+    return path
+
+
+def lab_command(args, extra: list[str]) -> list[str]:
+    folder = Path(args.dir).resolve()
+    sample = ensure_sample(folder)
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", f"--port={args.port}"]
+    token = args.token or os.environ.get("ISSHONI_TOKEN")
+    if token:
+        cmd.append(f"--IdentityProvider.token={token}")
+    if args.no_browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # Jupyter refuses root otherwise (containers, Binder-like hosts)
+    cmd.append(f"--LabApp.default_url=/lab/tree/{sample.name}")
+    return cmd + extra
+
+
+def cmd_lab(args, extra: list[str]) -> int:
+    try:
+        import jupyterlab  # noqa: F401
+    except ImportError:
+        print("JupyterLab is not installed: pip install 'isshoni[lab]'", file=sys.stderr)
+        return 2
+    cmd = lab_command(args, extra)
+    print("Starting:", " ".join(c if "token" not in c else "--IdentityProvider.token=***" for c in cmd), file=sys.stderr)
+    os.execv(sys.executable, cmd)
+    return 0  # not reached: execv replaces this process
+
+
+def add_commands(sub) -> None:
+    s = sub.add_parser(
+        "lab",
+        help="start JupyterLab with Isshoni and a sample design (other options pass to jupyter lab)",
+    )
+    s.add_argument("dir", nargs="?", default=".", help="folder to serve (a sample design is added if it has none)")
+    s.add_argument("--port", type=int, default=8888)
+    s.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    s.add_argument("--token", help="access token (default: $ISSHONI_TOKEN, or one Jupyter makes)")
+    s.set_defaults(fn=None, lab=True)

@@ -1,0 +1,94 @@
+"""Build the shipped templates through the design API (so they are valid by construction).
+
+Run `python scripts/make_templates.py` after changing it; the JSON files in
+templates/ are the product, this script is how they were drawn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from isshoni import Design
+
+OUT = Path(__file__).resolve().parents[1] / "templates"
+
+
+def network(d: Design, azs=("a", "c"), nat=True, x0=0, y0=0) -> None:
+    d.add("vpc", "vpc", label="VPC 10.0.0.0/16", properties={"cidr": "10.0.0.0/16"}, position={"x": x0 + 500, "y": y0 + 400})
+    for i, az in enumerate(azs):
+        d.add("subnet", f"public_{az}", label=f"Public subnet ({az})", parent="vpc",
+              properties={"cidr": f"10.0.{i + 1}.0/24", "tier": "public", "az": az}, position={"x": x0 + 250 + 500 * i, "y": y0 + 150})
+        d.add("subnet", f"private_{az}", label=f"Private subnet ({az})", parent="vpc",
+              properties={"cidr": f"10.0.{i + 11}.0/24", "tier": "private", "az": az}, position={"x": x0 + 250 + 500 * i, "y": y0 + 550})
+    d.add("internet_gateway", "igw", label="Internet gateway", parent="vpc", position={"x": x0 + 500, "y": y0 - 20})
+    if nat:
+        d.add("nat_gateway", "nat", label="NAT gateway", parent=f"public_{azs[0]}", position={"x": x0 + 150, "y": y0 + 150})
+
+
+def chat_canary() -> Design:
+    d = Design(name="chat_canary", region="ap-northeast-2")
+    d.set_meta(
+        description="Real-time chat on ECS Fargate with a blue/green canary behind a public ALB (the seed architecture).",
+        notes="Blue 90% / green 10% to start; canary 10 -> 50 -> 90 -> 100 with instant rollback. One NAT gateway to save cost.",
+    )
+    network(d)
+    d.add("acm_certificate", "certificate", label="chat.example.com", properties={"domain": "chat.example.com"}, position={"x": 1150, "y": -120})
+    d.add("alb", "alb", label="Public ALB", parent="public_a",
+          properties={"https": True, "idle_timeout": 300}, position={"x": 350, "y": 150},
+          notes="443 open to the world, 80 redirects to 443; weighted rule shifts traffic between blue and green.")
+    d.add("s3_bucket", "alb_logs", label="ALB access logs", position={"x": 1150, "y": 80})
+    d.add("ecs_cluster", "cluster", label="Chat cluster", position={"x": 1150, "y": 300})
+    for name, x in (("blue", 200), ("green", 400)):
+        d.add("ecs_service", name, label=f"Chat {name}", parent="private_a",
+              properties={"cpu": "256", "memory": "512", "desired_count": 1, "port": 8080, "log_retention_days": 7},
+              position={"x": x, "y": 550})
+    for table, label, x in (("messages", "messages", 100), ("connections", "connections", 300), ("user_counter", "user-counter", 500)):
+        d.add("dynamodb_table", table, label=f"{label} table", properties={"table_name": label}, position={"x": x, "y": 900})
+    d.add("elasticache_redis", "redis", label="Redis (primary + replica)", parent="private_c",
+          properties={"node_type": "cache.t4g.micro", "nodes": 2, "automatic_failover": True}, position={"x": 750, "y": 550},
+          notes="Sessions and pub/sub; multi-AZ primary + replica with automatic failover.")
+    d.add("vpc_endpoint", "dynamodb_endpoint", label="DynamoDB endpoint", parent="vpc",
+          properties={"service": "dynamodb", "endpoint_type": "Gateway"}, position={"x": 850, "y": 750})
+    d.connect("alb", "certificate", id="alb_certificate")
+    d.connect("alb", "alb_logs", id="alb_access_logs")
+    d.connect("alb", "blue", id="alb_to_blue", properties={"role": "blue", "weight": 90, "port": 8080, "health_check_path": "/health"})
+    d.connect("alb", "green", id="alb_to_green", properties={"role": "green", "weight": 10, "port": 8080, "health_check_path": "/health"})
+    for svc in ("blue", "green"):
+        d.connect(svc, "cluster", id=f"{svc}_cluster")
+        d.connect(svc, "redis", id=f"{svc}_redis")
+        for table in ("messages", "connections", "user_counter"):
+            d.connect(svc, table, id=f"{svc}_{table}", properties={"access": "readwrite"})
+    return d
+
+
+def vpc_basic() -> Design:
+    d = Design(name="vpc_basic", region="us-east-1")
+    d.set_meta(description="A VPC with public and private subnets in two AZs, an internet gateway and a NAT gateway.")
+    network(d)
+    return d
+
+
+def redis_cluster() -> Design:
+    d = Design(name="redis_cluster", region="us-east-1")
+    d.set_meta(description="A Redis replication group (primary + two replicas, failover, encryption) for a containerised app.")
+    network(d)
+    d.add("elasticache_redis", "redis", label="Redis", parent="private_a", properties={"nodes": 3, "automatic_failover": True}, position={"x": 300, "y": 550})
+    d.add("ecs_service", "app", label="App", parent="private_c", position={"x": 750, "y": 550})
+    d.connect("app", "redis", id="app_redis")
+    return d
+
+
+BUILDERS = {"chat_canary": chat_canary, "vpc_basic": vpc_basic, "redis_cluster": redis_cluster}
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for name, build in sorted(BUILDERS.items()):
+        design = build()
+        design.validate(name)
+        design.save(OUT / f"{name}.infra.json")
+        print(f"templates/{name}.infra.json: {len(design.resources)} resources, {len(design.connections)} connections")
+
+
+if __name__ == "__main__":
+    main()

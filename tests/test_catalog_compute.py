@@ -1,0 +1,251 @@
+"""Compute catalog: Lambda, EC2, launch templates, Auto Scaling, ECR, App Runner, ECS tasks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from iac import every_type, lint_errors, network, terraform_errors
+
+from isshoni import Design
+from isshoni.compiler import cloudformation, resolve, terraform
+from isshoni.design import DesignError
+
+MINE = (
+    "lambda_function", "ec2_instance", "launch_template", "autoscaling_group", "ecr_repository",
+    "app_runner_service", "ecs_task_definition",
+)
+REGIONS = ("us-east-1", "ap-northeast-2")
+
+
+def outputs(design: Design) -> tuple[dict, str]:
+    resolved = resolve(design)
+    return cloudformation.template(resolved)["Resources"], terraform.files(resolved)["main.tf"]
+
+
+def of_type(resources: dict, cfn_type: str) -> dict:
+    return {name: body for name, body in resources.items() if body["Type"] == cfn_type}
+
+
+def connected(region: str = "us-east-1") -> Design:
+    """Every connection the compute types start, plus load balancers in front of them."""
+    d = Design(name="compute", region=region)
+    network(d)
+    d.add("lambda_function", "fn", parent="private_a")
+    d.add("lambda_function", "edge_fn")
+    d.add("ec2_instance", "box", parent="private_a")
+    d.add("autoscaling_group", "fleet", parent="private_a")
+    d.add("ecs_task_definition", "job", parent="vpc")
+    d.add("app_runner_service", "web")
+    d.add("ecs_service", "api", parent="private_a")
+    d.add("ecr_repository", "repo")
+    d.add("dynamodb_table", "table")
+    d.add("s3_bucket", "bucket")
+    d.add("elasticache_redis", "cache", parent="private_a")
+    d.add("alb", "lb", parent="public_a")
+    d.connect("fn", "cache")
+    d.connect("fn", "table", properties={"access": "read"})
+    d.connect("edge_fn", "repo", properties={"access": "read"})
+    d.connect("box", "bucket", properties={"access": "write"})
+    d.connect("box", "cache")
+    d.connect("fleet", "table")
+    d.connect("job", "cache")
+    d.connect("job", "repo", properties={"access": "readwrite"})
+    d.connect("web", "table", properties={"access": "read"})
+    d.connect("api", "repo", properties={"access": "read"})
+    d.connect("lb", "box", properties={"path": "/box/*"})
+    d.connect("lb", "fleet", properties={"path": "/fleet/*"})
+    d.connect("lb", "edge_fn", properties={"path": "/fn/*"})
+    return d
+
+
+# ---------------------------------------------------------------- every type validates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_compute_type_lints_clean(region):
+    assert lint_errors(every_type(region, types=MINE)) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_compute_type_validates_in_terraform(region):
+    assert terraform_errors(every_type(region, types=MINE)) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("region", REGIONS)
+def test_connected_compute_validates(region):
+    design = connected(region)
+    assert lint_errors(design) == []
+    assert terraform_errors(design) == []
+
+
+def variants() -> Design:
+    """The non-default shapes: image Lambda, KMS/mutable ECR without lifecycle, bigger machines."""
+    d = Design(name="variants", region="ap-northeast-2")
+    network(d)
+    d.add("lambda_function", "img", properties={"package_type": "Image", "architecture": "arm64"})
+    d.add("lambda_function", "zip", parent="vpc", properties={"code_key": "builds/zip.zip", "runtime": "nodejs20.x"})
+    d.add("ecr_repository", "repo", properties={
+        "immutable_tags": False, "encryption": "KMS", "expire_untagged": False, "scan_on_push": False, "repository_name": "team/app",
+    })
+    d.add("ec2_instance", "box", parent="public_a", properties={"instance_type": "m7g.large", "detailed_monitoring": True})
+    d.add("autoscaling_group", "fleet", parent="vpc", properties={"min_size": 2, "max_size": 6, "desired_capacity": 3, "health_check_type": "ELB"})
+    d.add("ecs_task_definition", "job", parent="private_c", properties={"cpu": "1024", "memory": "2048"})
+    d.add("app_runner_service", "web", properties={"cpu": "256", "memory": "512", "port": 3000})
+    return d
+
+
+@pytest.mark.slow
+def test_variants_validate():
+    design = variants()
+    assert lint_errors(design) == []
+    assert terraform_errors(design) == []
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def test_lambda_outside_vpc_has_no_network_parts():
+    d = Design(name="x")
+    d.add("lambda_function", "fn")
+    cfn, tf = outputs(d)
+    fn = cfn["Fn"]["Properties"]
+    assert fn["Runtime"] == "python3.12"
+    assert fn["Code"]["S3Key"] == "functions/x-fn.zip"
+    assert "VpcConfig" not in fn and not of_type(cfn, "AWS::EC2::SecurityGroup")
+    assert cfn["FnRole"]["Properties"]["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+    assert cfn["FnLogs"]["Properties"]["LogGroupName"] == "/aws/lambda/x-fn"
+    assert 'resource "aws_lambda_function" "fn"' in tf and "vpc_config" not in tf
+    assert "s3_bucket" in tf and "var.fn_code_bucket" in tf
+
+
+def test_lambda_in_subnet_gets_vpc_config_and_vpc_policy():
+    d = Design(name="x")
+    network(d)
+    d.add("lambda_function", "fn", parent="private_a")
+    cfn, tf = outputs(d)
+    vpc_config = cfn["Fn"]["Properties"]["VpcConfig"]
+    assert vpc_config["SubnetIds"] == [{"Ref": "PrivateA"}, {"Ref": "PrivateC"}]
+    assert vpc_config["SecurityGroupIds"] == [{"Ref": "FnSg"}]
+    assert cfn["FnRole"]["Properties"]["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]
+    assert "vpc_config {" in tf and "aws_iam_role_policy_attachment.fn_role_policy1" in tf
+
+
+def test_lambda_image_package():
+    d = Design(name="x")
+    d.add("lambda_function", "fn", properties={"package_type": "Image"})
+    cfn, tf = outputs(d)
+    fn = cfn["Fn"]["Properties"]
+    assert fn["Code"] == {"ImageUri": {"Ref": "FnImageUri"}}
+    assert "Runtime" not in fn and "Handler" not in fn
+    assert "image_uri    = var.fn_image_uri" in tf and "s3_bucket" not in tf
+
+
+def test_ecr_options():
+    d = Design(name="x")
+    d.add("ecr_repository", "repo", properties={"immutable_tags": False, "expire_untagged": False})
+    cfn, tf = outputs(d)
+    repo = cfn["Repo"]["Properties"]
+    assert repo["ImageTagMutability"] == "MUTABLE" and "LifecyclePolicy" not in repo
+    assert "aws_ecr_lifecycle_policy" not in tf
+    d.resources["repo"]["properties"] = {"untagged_days": 3}
+    cfn, tf = outputs(d)
+    policy = json.loads(cfn["Repo"]["Properties"]["LifecyclePolicy"]["LifecyclePolicyText"])
+    assert policy["rules"][0]["selection"]["countNumber"] == 3
+    assert 'resource "aws_ecr_lifecycle_policy" "repo_lifecycle"' in tf and "countNumber = 3" in tf
+
+
+def test_instances_require_imdsv2_and_encrypt_root_volume():
+    d = Design(name="x")
+    network(d)
+    d.add("ec2_instance", "box", parent="private_a")
+    d.add("launch_template", "tpl")
+    d.add("autoscaling_group", "fleet", parent="private_a")
+    cfn, tf = outputs(d)
+    assert cfn["Box"]["Properties"]["MetadataOptions"]["HttpTokens"] == "required"
+    assert cfn["Box"]["Properties"]["BlockDeviceMappings"][0]["Ebs"]["Encrypted"] is True
+    for name in ("Tpl", "FleetTemplate"):
+        data = cfn[name]["Properties"]["LaunchTemplateData"]
+        assert data["MetadataOptions"]["HttpTokens"] == "required"
+        assert data["BlockDeviceMappings"][0]["Ebs"]["Encrypted"] is True
+    assert cfn["FleetTemplate"]["Properties"]["LaunchTemplateData"]["SecurityGroupIds"] == [{"Ref": "FleetSg"}]
+    assert cfn["Fleet"]["Properties"]["VPCZoneIdentifier"] == [{"Ref": "PrivateA"}, {"Ref": "PrivateC"}]
+    assert tf.count('http_tokens   = "required"') == 3
+
+
+# ---------------------------------------------------------------- connections
+
+
+@pytest.fixture(scope="module")
+def wired():
+    return outputs(connected())
+
+
+def test_compute_to_data_store_opens_its_port(wired):
+    cfn, tf = wired
+    ingress = of_type(cfn, "AWS::EC2::SecurityGroupIngress")
+    sources = {body["Properties"]["SourceSecurityGroupId"]["Ref"] for body in ingress.values() if body["Properties"]["FromPort"] == 6379}
+    assert sources == {"FnSg", "BoxSg", "JobSg"}
+    env = cfn["Fn"]["Properties"]["Environment"]["Variables"]
+    assert env["CACHE_HOST"] == {"Fn::GetAtt": ["Cache", "PrimaryEndPoint.Address"]}
+    assert "referenced_security_group_id = aws_security_group.job_sg.id" in tf
+
+
+def test_compute_to_service_grants_least_privilege(wired):
+    cfn, tf = wired
+    policies = {name: body["Properties"] for name, body in of_type(cfn, "AWS::IAM::RolePolicy").items()}
+    by_role = {p["RoleName"]["Ref"]: p["PolicyDocument"]["Statement"][0] for p in policies.values()}
+    assert by_role["FnRole"]["Action"] == ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]
+    assert by_role["BoxRole"]["Action"] == ["s3:DeleteObject", "s3:PutObject"]
+    assert "dynamodb:PutItem" in by_role["FleetRole"]["Action"]
+    assert by_role["WebRole"]["Action"][0].startswith("dynamodb:")
+    assert "ecr:PutImage" in by_role["JobRole"]["Action"]
+    assert by_role["ApiRole"]["Resource"] == {"Fn::GetAtt": ["Repo", "Arn"]}
+    assert "ecr:PutImage" not in by_role["ApiRole"]["Action"]
+    assert by_role["EdgeFnRole"]["Action"] == ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+    assert cfn["EdgeFn"]["Properties"]["Environment"]["Variables"]["REPO_REPOSITORY_URL"] == {"Fn::GetAtt": ["Repo", "RepositoryUri"]}
+    web_env = cfn["Web"]["Properties"]["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]["RuntimeEnvironmentVariables"]
+    assert web_env == [{"Name": "TABLE_TABLE_NAME", "Value": {"Ref": "Table"}}]
+    job_env = cfn["Job"]["Properties"]["ContainerDefinitions"][0]["Environment"]
+    assert {"Name": "REPO_REPOSITORY_URL", "Value": {"Fn::GetAtt": ["Repo", "RepositoryUri"]}} in job_env
+    assert tf.count('resource "aws_iam_role_policy"') == len(policies)
+    assert "TABLE_TABLE_NAME = aws_dynamodb_table.table.id" in tf
+
+
+def test_load_balancer_targets_compute(wired):
+    cfn, tf = wired
+    groups = {body["Properties"]["TargetType"]: body["Properties"] for body in of_type(cfn, "AWS::ElasticLoadBalancingV2::TargetGroup").values()}
+    assert groups["lambda"]["Targets"] == [{"Id": {"Fn::GetAtt": ["EdgeFn", "Arn"]}}]
+    assert cfn["Fleet"]["Properties"]["TargetGroupARNs"] == [{"Ref": "LbFleetTargets"}]
+    assert "target_group_arns   = [aws_lb_target_group.lb_fleet_targets.arn]" in tf
+    assert 'resource "aws_lb_target_group_attachment" "lb_box_attachment"' in tf
+    assert "target_id        = aws_instance.box.id" in tf
+    assert "function_name = aws_lambda_function.edge_fn.arn" in tf
+
+
+# ---------------------------------------------------------------- property validation
+
+
+@pytest.mark.parametrize(
+    ("type_", "parent", "bad"),
+    [
+        ("lambda_function", None, {"memory_size": 64}),
+        ("lambda_function", None, {"runtime": "python2.7"}),
+        ("lambda_function", None, {"code_bucket": "Not_A_Bucket"}),
+        ("ec2_instance", "private_a", {"ami_id": "ubuntu-latest"}),
+        ("launch_template", None, {"root_volume_size": 0}),
+        ("autoscaling_group", "private_a", {"max_size": 0}),
+        ("ecr_repository", None, {"repository_name": "Upper/Case"}),
+        ("app_runner_service", None, {"image": "docker.io/library/nginx:latest"}),
+        ("ecs_task_definition", None, {"cpu": "3"}),
+    ],
+)
+def test_bad_property_names_the_resource(type_, parent, bad):
+    d = Design(name="x")
+    network(d)
+    with pytest.raises(DesignError) as info:
+        d.add(type_, "bad_one", parent=parent, properties=bad)
+    assert "bad_one" in str(info.value)

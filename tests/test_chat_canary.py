@@ -1,0 +1,150 @@
+"""chat_canary's generated outputs contain every component of the seed architecture.
+
+The test walks the generated CloudFormation and Terraform, not the design.
+"""
+
+from __future__ import annotations
+
+import hcl2
+import pytest
+import yaml
+
+from isshoni import templates
+from isshoni.compiler import cloudformation, resolve, terraform
+
+
+@pytest.fixture(scope="module")
+def resolved():
+    return resolve(templates.load("chat_canary"))
+
+
+@pytest.fixture(scope="module")
+def cfn(resolved):
+    return yaml.safe_load(cloudformation.to_yaml(resolved))
+
+
+@pytest.fixture(scope="module")
+def tf(resolved):
+    blocks: dict[str, dict] = {}
+    variables: dict = {}
+    for text in terraform.files(resolved).values():
+        parsed = hcl2.loads(text)
+        for block in parsed.get("resource", []):
+            for rtype, named in block.items():
+                for name, body in named.items():
+                    blocks.setdefault(rtype, {})[name] = plain(body)
+        for block in parsed.get("variable", []):
+            variables.update(plain(block))
+    return blocks, variables
+
+
+def plain(value):
+    """bc-python-hcl2 (the parser checkov installs) wraps attribute values in one-item lists."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [plain(v) for v in value]
+        return items[0] if len(items) == 1 and not isinstance(items[0], dict) else items
+    return value
+
+
+def of_type(cfn, rtype):
+    return {k: v.get("Properties", {}) for k, v in cfn["Resources"].items() if v["Type"] == rtype}
+
+
+def ref_name(value):
+    return value["Ref"] if isinstance(value, dict) and "Ref" in value else value["Fn::GetAtt"][0]
+
+
+def test_cfn_network(cfn):
+    (vpc,) = of_type(cfn, "AWS::EC2::VPC").values()
+    assert vpc["CidrBlock"] == "10.0.0.0/16"
+    subnets = of_type(cfn, "AWS::EC2::Subnet").values()
+    public = [s for s in subnets if s["MapPublicIpOnLaunch"]]
+    private = [s for s in subnets if not s["MapPublicIpOnLaunch"]]
+    assert len(public) == 2 and len(private) == 2
+    assert {s["AvailabilityZone"] for s in public} == {"ap-northeast-2a", "ap-northeast-2c"}
+    assert {s["AvailabilityZone"] for s in private} == {"ap-northeast-2a", "ap-northeast-2c"}
+    assert len(of_type(cfn, "AWS::EC2::InternetGateway")) == 1
+    assert len(of_type(cfn, "AWS::EC2::VPCGatewayAttachment")) == 1
+    assert len(of_type(cfn, "AWS::EC2::NatGateway")) == 1
+    routes = of_type(cfn, "AWS::EC2::Route").values()
+    assert sum("GatewayId" in r for r in routes) == 1 and sum("NatGatewayId" in r for r in routes) == 1
+    assert len(of_type(cfn, "AWS::EC2::SubnetRouteTableAssociation")) == 4
+    (endpoint,) = of_type(cfn, "AWS::EC2::VPCEndpoint").values()
+    assert endpoint["VpcEndpointType"] == "Gateway" and endpoint["ServiceName"]["Fn::Join"][1][-1] == ".dynamodb"
+    assert len(endpoint["RouteTableIds"]) == 2
+
+
+def test_cfn_load_balancer_and_canary(cfn):
+    (alb,) = of_type(cfn, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
+    assert alb["Scheme"] == "internet-facing" and len(alb["Subnets"]) == 2
+    attrs = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
+    assert attrs["access_logs.s3.enabled"] == "true" and "Ref" in attrs["access_logs.s3.bucket"]
+    listeners = {l["Port"]: l for l in of_type(cfn, "AWS::ElasticLoadBalancingV2::Listener").values()}
+    assert listeners[443]["Protocol"] == "HTTPS" and listeners[443]["Certificates"][0]["CertificateArn"]["Ref"]
+    assert listeners[80]["DefaultActions"][0]["Type"] == "redirect"
+    assert len(of_type(cfn, "AWS::CertificateManager::Certificate")) == 1
+    target_groups = of_type(cfn, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    assert len(target_groups) == 2 and all(t["TargetType"] == "ip" for t in target_groups.values())
+    (rule,) = of_type(cfn, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+    groups = rule["Actions"][0]["ForwardConfig"]["TargetGroups"]
+    weights = [cfn["Parameters"][g["Weight"]["Ref"]]["Default"] for g in groups]
+    assert weights == [90, 10]
+    assert {g["Weight"]["Ref"] for g in groups} == {"BlueWeight", "GreenWeight"}
+    bucket_policies = of_type(cfn, "AWS::S3::BucketPolicy")
+    assert len(bucket_policies) == 1
+    (policy,) = bucket_policies.values()
+    assert policy["PolicyDocument"]["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::600734575887:root"}
+
+
+def test_cfn_services_data_and_security_groups(cfn):
+    services = of_type(cfn, "AWS::ECS::Service")
+    assert len(services) == 2 and all(s["LaunchType"] == "FARGATE" for s in services.values())
+    for s in services.values():
+        assert s["LoadBalancers"][0]["ContainerPort"] == 8080
+    tasks = of_type(cfn, "AWS::ECS::TaskDefinition").values()
+    assert {(t["Cpu"], t["Memory"]) for t in tasks} == {("256", "512")}
+    env_names = {e["Name"] for t in tasks for e in t["ContainerDefinitions"][0]["Environment"]}
+    assert {"MESSAGES_TABLE_NAME", "CONNECTIONS_TABLE_NAME", "USER_COUNTER_TABLE_NAME", "REDIS_HOST", "REDIS_PORT"} <= env_names
+    tables = {t["TableName"]: t for t in of_type(cfn, "AWS::DynamoDB::Table").values()}
+    assert set(tables) == {"messages", "connections", "user-counter"}
+    assert all(t["BillingMode"] == "PAY_PER_REQUEST" and t["SSESpecification"]["SSEEnabled"] for t in tables.values())
+    (redis,) = of_type(cfn, "AWS::ElastiCache::ReplicationGroup").values()
+    assert redis["NumCacheClusters"] == 2 and redis["AutomaticFailoverEnabled"] and redis["MultiAZEnabled"]
+    assert redis["AtRestEncryptionEnabled"] and redis["CacheNodeType"]["Ref"]
+    assert cfn["Parameters"][redis["CacheNodeType"]["Ref"]]["Default"] == "cache.t4g.micro"
+    logs = of_type(cfn, "AWS::Logs::LogGroup").values()
+    assert logs and all(group["RetentionInDays"] == 7 for group in logs)
+    # The seed's three security groups and their rules.
+    ingress = list(of_type(cfn, "AWS::EC2::SecurityGroupIngress").values())
+    world = [r for r in ingress if r.get("CidrIp") == "0.0.0.0/0"]
+    assert sorted(r["FromPort"] for r in world) == [80, 443]
+    assert {ref_name(r["GroupId"]) for r in world} == {"AlbSg"}
+    from_alb = [r for r in ingress if r.get("SourceSecurityGroupId") == {"Ref": "AlbSg"}]
+    assert {ref_name(r["GroupId"]) for r in from_alb} == {"BlueSg", "GreenSg"} and {r["FromPort"] for r in from_alb} == {8080}
+    to_redis = [r for r in ingress if ref_name(r["GroupId"]) == "RedisSg"]
+    assert {ref_name(r["SourceSecurityGroupId"]) for r in to_redis} == {"BlueSg", "GreenSg"} and {r["FromPort"] for r in to_redis} == {6379}
+    policies = of_type(cfn, "AWS::IAM::RolePolicy").values()
+    assert len(policies) == 6  # two services x three tables, one least-privilege policy each
+
+
+def test_terraform_has_the_same_components(tf):
+    blocks, variables = tf
+    counts = {rtype: len(named) for rtype, named in blocks.items()}
+    assert counts["aws_vpc"] == 1 and counts["aws_subnet"] == 4 and counts["aws_nat_gateway"] == 1
+    assert counts["aws_internet_gateway"] == 1 and counts["aws_lb"] == 1 and counts["aws_lb_listener"] == 2
+    assert counts["aws_ecs_service"] == 2 and counts["aws_dynamodb_table"] == 3
+    assert counts["aws_elasticache_replication_group"] == 1 and counts["aws_vpc_endpoint"] == 1
+    assert counts["aws_lb_target_group"] == 2 and counts["aws_lb_listener_rule"] == 1
+    assert counts["aws_security_group"] == 4  # alb, blue, green, redis
+    (rule,) = blocks["aws_lb_listener_rule"].values()
+    forward = rule["action"][0]["forward"][0]["target_group"]
+    assert [t["weight"] for t in forward] == ["${var.blue_weight}", "${var.green_weight}"]
+    assert variables["blue_weight"]["default"] == 90 and variables["green_weight"]["default"] == 10
+    tables = {t["name"] for t in blocks["aws_dynamodb_table"].values()}
+    assert tables == {"messages", "connections", "user-counter"}
+    (lb,) = blocks["aws_lb"].values()
+    assert lb["access_logs"][0]["enabled"] is True
+    (redis,) = blocks["aws_elasticache_replication_group"].values()
+    assert redis["num_cache_clusters"] == 2 and redis["automatic_failover_enabled"] is True

@@ -1,0 +1,66 @@
+"""No user string can inject syntax into any emitted language."""
+
+from __future__ import annotations
+
+import json
+
+import hcl2
+import pytest
+import yaml
+
+from isshoni import Design
+from isshoni.compiler import cloudformation, resolve, terraform
+from isshoni.compiler.hcl import escape
+
+ATTACKS = [
+    'quote " and backslash \\ ',
+    "${file(\"/etc/passwd\")}",
+    "%{ for x in y }boom%{ endfor }",
+    "line\nbreak\r\n} resource \"x\" \"y\" {",
+    "yaml: !!python/object:os.system ['ls']",
+    "- [ ] & * ! | > ' % @ `",
+    "unicode: 한국어 日本語 🚀 \u2028 \u0000 \u001b[31m",
+    "Ref: AWS::AccountId",
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_hcl_strings_escape_everything(attack):
+    text = f"x = \"{escape(attack)}\"\n"
+    parsed = hcl2.loads(text)
+    assert "${" not in escape(attack).replace("$${", "")
+    assert "\n" not in escape(attack)
+    assert parsed["x"]  # parses as one attribute
+
+
+def design_with(attack: str) -> Design:
+    d = Design(name=f"inject {attack}", region="us-east-1")
+    d.set_meta(description=attack, notes=attack)
+    d.add("vpc", "vpc", label=attack, notes=attack)
+    d.add("subnet", "a", label=attack, parent="vpc", properties={"cidr": "10.0.1.0/24", "tier": "private", "az": "a"})
+    d.add("subnet", "b", label=attack, parent="vpc", properties={"cidr": "10.0.2.0/24", "tier": "private", "az": "b"})
+    d.add("ecs_service", "svc", label=attack, parent="a")
+    d.add("dynamodb_table", "t", label=attack)
+    d.connect("svc", "t", label=attack)
+    return d
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_every_user_string_is_data_in_every_language(attack):
+    resolved = resolve(design_with(attack))
+    template = yaml.safe_load(cloudformation.to_yaml(resolved))
+    assert template == json.loads(cloudformation.to_json(resolved))
+    assert template["Description"] == attack[:1024]
+    assert set(template) == {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Resources", "Outputs"}
+    for name, body in template["Resources"].items():
+        assert name.isalnum()
+        assert set(body) <= {"Type", "Properties", "DependsOn"}
+    for text in terraform.files(resolved).values():
+        parsed = hcl2.loads(text)
+        for block in parsed.get("resource", []):
+            for rtype, named in block.items():
+                assert rtype.startswith("aws_")
+                for name in named:
+                    assert name.replace("_", "").isalnum()
+    variables = terraform.files(resolved)["variables.tf"]
+    assert "${" not in variables.replace("$${", "")
