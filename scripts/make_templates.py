@@ -78,7 +78,78 @@ def redis_cluster() -> Design:
     return d
 
 
-BUILDERS = {"chat_canary": chat_canary, "vpc_basic": vpc_basic, "redis_cluster": redis_cluster}
+def alb_autoscaling() -> Design:
+    d = Design(name="alb_autoscaling", region="us-east-1")
+    d.set_meta(description="A public ALB in front of an EC2 Auto Scaling group in private subnets, with a PostgreSQL database.")
+    network(d)
+    d.add("alb", "alb", label="Public ALB", parent="public_a", position={"x": 350, "y": 150})
+    d.add("autoscaling_group", "web", label="Web servers", parent="private_a",
+          properties={"min_size": 2, "max_size": 4, "instance_type": "t3.small", "health_check_type": "ELB"}, position={"x": 250, "y": 550})
+    d.add("rds_instance", "db", label="PostgreSQL", parent="private_c", position={"x": 750, "y": 550})
+    d.add("cloudwatch_alarm", "high_5xx", label="Too many 5xx", properties={"threshold": 10}, position={"x": 1150, "y": 150})
+    d.connect("alb", "web", id="alb_to_web", properties={"port": 80, "health_check_path": "/"})
+    d.connect("web", "db", id="web_db")
+    d.connect("high_5xx", "alb", id="watch_alb")
+    return d
+
+
+def disaster_notification() -> Design:
+    d = Design(name="disaster_notification", region="ap-northeast-2")
+    d.set_meta(
+        description="The seed's example: an alerting pipeline that takes disaster reports, stores them and fans notifications out.",
+        notes="Reports come in through an HTTP API; every alert is stored and published; subscribers get it through a queue.",
+    )
+    d.add("api_gateway_http", "api", label="Alerts API", position={"x": 0, "y": 200})
+    d.add("lambda_function", "ingest", label="Ingest alert", properties={"code_key": "functions/ingest.zip"}, position={"x": 250, "y": 200})
+    d.add("dynamodb_table", "alerts", label="alerts table", properties={"table_name": "alerts", "stream": True}, position={"x": 250, "y": 450})
+    d.add("sns_topic", "alert_topic", label="Alert topic", properties={"encrypted": False}, position={"x": 500, "y": 200})
+    d.add("sqs_queue", "notify_queue", label="Notification queue",
+          properties={"dead_letter": True, "visibility_timeout": 180}, position={"x": 750, "y": 200})
+    d.add("lambda_function", "dispatch", label="Dispatch notifications",
+          properties={"code_key": "functions/dispatch.zip", "timeout": 60}, position={"x": 1000, "y": 200})
+    d.add("eventbridge_rule", "drill", label="Weekly drill", properties={"schedule": "rate(7 days)", "event_pattern": {}}, position={"x": 0, "y": 450})
+    d.add("cloudwatch_alarm", "backlog", label="Notification backlog", properties={"threshold": 100}, position={"x": 750, "y": 450})
+    d.add("sns_topic", "ops_topic", label="Ops pager", properties={"encrypted": False}, position={"x": 1000, "y": 450})
+    d.connect("api", "ingest", id="api_ingest")
+    d.connect("ingest", "alerts", id="ingest_alerts", properties={"access": "write"})
+    d.connect("ingest", "alert_topic", id="ingest_publish", properties={"access": "write"})
+    d.connect("alert_topic", "notify_queue", id="fan_out")
+    d.connect("notify_queue", "dispatch", id="queue_dispatch")
+    d.connect("drill", "ingest", id="drill_ingest")
+    d.connect("backlog", "notify_queue", id="watch_backlog")
+    d.connect("backlog", "ops_topic", id="page_ops")
+    return d
+
+
+def serverless_api() -> Design:
+    d = Design(name="serverless_api", region="us-east-1")
+    d.set_meta(description="An HTTP API in front of a Lambda function that keeps its data in DynamoDB.")
+    d.add("api_gateway_http", "api", label="HTTP API", properties={"cors": True}, position={"x": 0, "y": 200})
+    d.add("lambda_function", "handler", label="API handler", properties={"code_key": "functions/api.zip"}, position={"x": 300, "y": 200})
+    d.add("dynamodb_table", "items", label="items table", properties={"hash_key": "pk", "range_key": "sk"}, position={"x": 600, "y": 200})
+    d.connect("api", "handler", id="api_handler")
+    d.connect("handler", "items", id="handler_items", properties={"access": "readwrite"})
+    return d
+
+
+def static_site() -> Design:
+    d = Design(name="static_site", region="us-east-1")
+    d.set_meta(description="A static website: a private S3 bucket served over HTTPS by CloudFront with origin access control.")
+    d.add("s3_bucket", "site", label="Website files", position={"x": 300, "y": 200})
+    d.add("cloudfront_distribution", "cdn", label="CDN", position={"x": 0, "y": 200})
+    d.connect("cdn", "site", id="cdn_site")
+    return d
+
+
+BUILDERS = {
+    "alb_autoscaling": alb_autoscaling,
+    "chat_canary": chat_canary,
+    "disaster_notification": disaster_notification,
+    "redis_cluster": redis_cluster,
+    "serverless_api": serverless_api,
+    "static_site": static_site,
+    "vpc_basic": vpc_basic,
+}
 
 
 def main() -> None:

@@ -4,9 +4,32 @@ from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode
 from .common import role, role_arn, security_group
-from .spec import Emit, Env, If, J, Link, Name, Output, P, Region, ResourceType, Self, SelfAttr, Slot, Subnets, Tags, Up, enum, prop
+from .spec import (
+    Emit,
+    Env,
+    If,
+    J,
+    Link,
+    Name,
+    Output,
+    P,
+    Region,
+    ResourceType,
+    Self,
+    SelfAttr,
+    Slot,
+    Subnets,
+    Tags,
+    Up,
+    allowed_when,
+    enum,
+    prop,
+)
 
-DATA_STORES = ("rds_instance", "aurora_cluster", "elasticache_redis", "efs_file_system", "opensearch_domain")
+DATA_STORES = (
+    "rds_instance", "rds_read_replica", "aurora_cluster", "elasticache_redis", "elasticache_memcached",
+    "efs_file_system", "opensearch_domain",
+)
 SERVICES = (
     "dynamodb_table", "s3_bucket", "sqs_queue", "sns_topic", "secret", "kinesis_stream", "ssm_parameter",
     "kms_key", "eventbridge_bus", "step_function", "ecr_repository",
@@ -82,6 +105,17 @@ def _container(side: str) -> dict:
     }
 
 
+# Memory sizes (of the ecs_service choices) Fargate accepts with each CPU size.
+FARGATE_MEMORY = {
+    "256": ("512", "1024", "2048"),
+    "512": ("1024", "2048", "3072", "4096"),
+    "1024": ("2048", "3072", "4096", "8192"),
+    "2048": ("4096", "8192", "16384"),
+    "4096": ("8192", "16384", "30720"),
+}
+FARGATE_CONSTRAINTS = tuple(allowed_when("cpu", cpu, "memory", memory) for cpu, memory in FARGATE_MEMORY.items())
+
+
 ECS_SERVICE = ResourceType(
     type="ecs_service",
     label="ECS service (Fargate)",
@@ -102,6 +136,7 @@ ECS_SERVICE = ResourceType(
     needs_container=True,
     security_group="sg",
     role="role",
+    constraints=FARGATE_CONSTRAINTS,
     links=compute_links((Link(("ecs_cluster",), "ecs_cluster", "runs in this cluster (otherwise in the design's default cluster)"),)),
     emits=(
         Emit(
@@ -186,11 +221,15 @@ ECS_SERVICE = ResourceType(
 
 LAMBDA_BASIC_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 LAMBDA_VPC_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
-LAMBDA_RUNTIMES = ("python3.12", "python3.13", "python3.11", "nodejs22.x", "nodejs20.x", "java21", "dotnet8", "ruby3.3", "provided.al2023")
+# Runtimes both cfn-lint (not deprecated) and the Terraform provider 5.x accept.
+LAMBDA_RUNTIMES = ("python3.12", "python3.13", "nodejs22.x", "java21", "ruby3.4", "provided.al2023")
 LOG_RETENTION = enum((1, 3, 5, 7, 14, 30, 60, 90, 180, 365), 7, "Log retention in days", type="integer")
 S3_BUCKET_NAME = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 S3_KEY = r"^([A-Za-z0-9!_.*'()/-]{1,1024})?$"
 ECR_IMAGE_URI = r"^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$"
+
+
+SUBNET_TIER = enum(("private", "public"), "private", "Subnets to use when placed in the VPC itself (in a subnet: that subnet's tier)")
 
 
 def _in_vpc(parts: tuple) -> tuple:
@@ -234,12 +273,12 @@ LAMBDA_FUNCTION = ResourceType(
         "timeout": prop("integer", 30, "Timeout in seconds", minimum=1, maximum=900),
         "architecture": enum(("x86_64", "arm64"), "x86_64", "Instruction set (arm64 is cheaper)"),
         "log_retention_days": LOG_RETENTION,
+        "subnet_tier": SUBNET_TIER,
     },
     containers=("vpc", "subnet"),
     security_group="sg",
     role="role",
     links=compute_links(),
-    env={},
     emits=(
         Emit(
             "",
@@ -449,6 +488,20 @@ LAUNCH_TEMPLATE = ResourceType(
     cost={"monthly": 0},
 )
 
+ASG_MAX_MIN, ASG_MAX = 20, 50
+
+
+def _size_order() -> tuple:
+    """min_size <= desired_capacity <= max_size, spelled as JSON Schema (which cannot compare properties)."""
+
+    def when(name: str, k: int, then: dict) -> dict:
+        return {"if": {"properties": {name: {"const": k}}, "required": [name]}, "then": {"properties": then}}
+
+    rising = [when("min_size", k, {"max_size": {"minimum": k}, "desired_capacity": {"minimum": k}}) for k in range(1, ASG_MAX_MIN + 1)]
+    falling = [when("max_size", k, {"desired_capacity": {"maximum": k}}) for k in range(1, ASG_MAX)]
+    return tuple(rising + falling)
+
+
 AUTOSCALING_GROUP = ResourceType(
     type="autoscaling_group",
     label="Auto Scaling group",
@@ -458,12 +511,14 @@ AUTOSCALING_GROUP = ResourceType(
     "and role; load balancers register it as a target.",
     properties={
         **EC2_PROPERTIES,
-        "min_size": prop("integer", 1, "Fewest instances", minimum=0, maximum=1000),
-        "max_size": prop("integer", 2, "Most instances", minimum=1, maximum=1000),
-        "desired_capacity": prop("integer", 1, "Instances to start with", minimum=0, maximum=1000, variable=True),
+        "min_size": prop("integer", 1, "Fewest instances", minimum=0, maximum=ASG_MAX_MIN),
+        "max_size": prop("integer", 2, "Most instances (at least the fewest)", minimum=1, maximum=ASG_MAX),
+        "desired_capacity": prop("integer", None, "Instances to start with, between fewest and most (unset: the fewest)", minimum=0, maximum=ASG_MAX),
         "health_check_type": enum(("EC2", "ELB"), "EC2", "Replace instances failing EC2 checks, or also load balancer checks"),
         "health_check_grace_period": prop("integer", 300, "Seconds before health checks count", minimum=0, maximum=7200),
+        "subnet_tier": SUBNET_TIER,
     },
+    constraints=_size_order(),
     containers=("vpc", "subnet"),
     needs_container=True,
     security_group="sg",
@@ -594,7 +649,15 @@ ECR_REPOSITORY = ResourceType(
     cost={"monthly": 0.1, "note": "per GB stored per month, plus transfer"},
 )
 
-APP_RUNNER_CPU_MEMORY = ("512", "1024", "2048", "3072", "4096", "6144", "8192", "10240", "12288")
+# Memory sizes App Runner accepts with each CPU size.
+APP_RUNNER_MEMORY = {
+    "256": ("512", "1024"),
+    "512": ("1024",),
+    "1024": ("2048", "3072", "4096"),
+    "2048": ("4096", "6144"),
+    "4096": ("8192", "10240", "12288"),
+}
+APP_RUNNER_CPU_MEMORY = tuple(sorted({m for ms in APP_RUNNER_MEMORY.values() for m in ms}, key=int))
 
 APP_RUNNER_SERVICE = ResourceType(
     type="app_runner_service",
@@ -612,6 +675,7 @@ APP_RUNNER_SERVICE = ResourceType(
         "memory": enum(APP_RUNNER_CPU_MEMORY, "2048", "Memory (MiB); must suit the CPU"),
         "health_check_path": prop("string", "/", "HTTP health check path", pattern=r"^/[A-Za-z0-9_.~/-]*$"),
     },
+    constraints=tuple(allowed_when("cpu", cpu, "memory", memory) for cpu, memory in APP_RUNNER_MEMORY.items()),
     role="role",
     links=compute_links(),
     emits=(
@@ -659,6 +723,8 @@ APP_RUNNER_SERVICE = ResourceType(
 )
 
 
+
+
 def _job_container(side: str) -> dict:
     """A service container without port mappings: a job is started, it is not reached."""
     container = _container(side)
@@ -679,7 +745,9 @@ ECS_TASK_DEFINITION = ResourceType(
         "cpu": ECS_SERVICE.properties["cpu"],
         "memory": ECS_SERVICE.properties["memory"],
         "log_retention_days": LOG_RETENTION,
+        "subnet_tier": SUBNET_TIER,
     },
+    constraints=FARGATE_CONSTRAINTS,
     containers=("vpc", "subnet"),
     security_group="sg",
     role="role",

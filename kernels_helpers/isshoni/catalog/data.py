@@ -1,9 +1,9 @@
-"""Data: DynamoDB, S3, ElastiCache, RDS/Aurora, EFS, OpenSearch."""
+"""Data: DynamoDB, S3, ElastiCache, RDS/Aurora, EFS, OpenSearch, and the data lake (Glue, Athena)."""
 
 from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode, Pseudo
-from .common import security_group
+from .common import role, security_group
 from .spec import (
     Account,
     Emit,
@@ -289,7 +289,7 @@ RDS_INSTANCE = ResourceType(
     properties={
         "engine": enum(("postgres", "mysql", "mariadb"), "postgres", "Database engine"),
         "engine_version": prop(
-            "string", "16.4", "Engine version (16.4 fits PostgreSQL; e.g. 8.0.39 for MySQL, 10.11.9 for MariaDB; empty: the engine's default)",
+            "string", "", "Engine version, e.g. 16.4 for PostgreSQL, 8.0.39 for MySQL, 10.11.9 for MariaDB (empty: AWS's default for the engine)",
             pattern=VERSION_PATTERN,
         ),
         "instance_class": prop("string", "db.t4g.micro", "Instance class", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", variable=True),
@@ -443,7 +443,7 @@ AURORA_CLUSTER = ResourceType(
     properties={
         "engine": enum(("aurora-postgresql", "aurora-mysql"), "aurora-postgresql", "Database engine"),
         "engine_version": prop(
-            "string", "16.4", "Engine version (16.4 fits Aurora PostgreSQL; e.g. 8.0.mysql_aurora.3.08.0 for Aurora MySQL; empty: the default)",
+            "string", "", "Engine version, e.g. 16.4 for Aurora PostgreSQL, 8.0.mysql_aurora.3.08.0 for Aurora MySQL (empty: AWS's default)",
             pattern=VERSION_PATTERN,
         ),
         "instance_class": prop("string", "db.t4g.medium", "Instance class", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", variable=True),
@@ -769,6 +769,121 @@ ELASTICACHE_MEMCACHED = ResourceType(
     cost={"monthly_per_node": 11.68, "note": "cache.t4g.micro on demand"},
 )
 
+GLUE_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole"
+
+GLUE_DATABASE = ResourceType(
+    type="glue_database",
+    label="Glue database",
+    category="data",
+    icon="aws-glue",
+    description="A Data Catalog database: the tables a crawler finds and Athena queries.",
+    properties={"description": prop("string", "Managed by Isshoni", "What the tables hold", pattern=r"^[A-Za-z0-9 ._,-]{0,200}$")},
+    env={"DATABASE": Self()},
+    emits=(
+        Emit(
+            "",
+            "AWS::Glue::Database",
+            {"CatalogId": Account(), "DatabaseInput": {"Name": Name(style="alnum"), "Description": P("description")}},
+            "aws_glue_catalog_database",
+            {"name": Name(style="alnum"), "description": P("description")},
+        ),
+    ),
+    outputs=(Output("name", "Database name", Self(), Self(tf="name")),),
+    cost={"monthly": 0, "note": "first million objects free"},
+)
+
+GLUE_CRAWLER = ResourceType(
+    type="glue_crawler",
+    label="Glue crawler",
+    category="data",
+    icon="aws-glue",
+    description="Finds tables in S3 and records them in a Glue database, on a schedule.",
+    properties={
+        "schedule": prop("string", "cron(0 3 * * ? *)", "When to crawl (Glue cron)", pattern=r"^cron\([0-9A-Za-z*?,/ #L-]+\)$"),
+    },
+    role="role",
+    links=(
+        Link(("glue_database",), "crawler_database", "records the tables it finds in this database"),
+        Link(("s3_bucket",), "crawler_target", "crawls this bucket (read access on the crawler's role)"),
+    ),
+    emits=(
+        Emit(
+            "",
+            "AWS::Glue::Crawler",
+            {
+                "Role": SelfAttr("role", "Arn", "arn"),
+                "DatabaseName": Slot("database", single=True),
+                "Targets": {"S3Targets": Slot("s3_targets")},
+                "Schedule": {"ScheduleExpression": P("schedule")},
+                "Tags": {"Name": Name()},
+            },
+            "aws_glue_crawler",
+            {
+                "name": Name(),
+                "role": SelfAttr("role", "Arn", "arn"),
+                "database_name": Slot("database", single=True),
+                "schedule": P("schedule"),
+                "s3_target": Slot("s3_targets"),
+                "tags": Tags(),
+            },
+            when=("@slot", "database"),
+        ),
+        *role("role", "glue.amazonaws.com", (GLUE_ROLE_POLICY,)),
+    ),
+    cost={"monthly": 1.0, "note": "per DPU-hour crawled"},
+)
+
+ATHENA_WORKGROUP = ResourceType(
+    type="athena_workgroup",
+    label="Athena workgroup",
+    category="data",
+    icon="aws-athena",
+    description="Runs SQL on the data lake; results go to a connected bucket, encrypted.",
+    properties={
+        "bytes_scanned_limit": prop("integer", 10 * 1024**3, "Stop queries that scan more than this many bytes", minimum=10_000_000, maximum=2**53),
+    },
+    links=(Link(("s3_bucket",), "athena_results", "writes query results to this bucket"),),
+    env={"WORKGROUP": Self()},
+    iam={
+        "read": ("athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup"),
+        "readwrite": ("athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup"),
+    },
+    iam_resources=(J("arn:aws:athena:", Region(), ":", Account(), ":workgroup/", Self()),),
+    emits=(
+        Emit(
+            "",
+            "AWS::Athena::WorkGroup",
+            {
+                "Name": Name(),
+                "State": "ENABLED",
+                "WorkGroupConfiguration": {
+                    "EnforceWorkGroupConfiguration": True,
+                    "PublishCloudWatchMetricsEnabled": True,
+                    "BytesScannedCutoffPerQuery": P("bytes_scanned_limit"),
+                    "ResultConfiguration": Slot("results", single=True),
+                },
+                "Tags": Tags(),
+            },
+            "aws_athena_workgroup",
+            {
+                "name": Name(),
+                "state": "ENABLED",
+                "configuration": Block(
+                    {
+                        "enforce_workgroup_configuration": True,
+                        "publish_cloudwatch_metrics_enabled": True,
+                        "bytes_scanned_cutoff_per_query": P("bytes_scanned_limit"),
+                        "result_configuration": Slot("results", single=True),
+                    }
+                ),
+                "tags": Tags(),
+            },
+        ),
+    ),
+    outputs=(Output("name", "Workgroup name", Self(), Self()),),
+    cost={"monthly": 0, "note": "$5 per TB scanned"},
+)
+
 TYPES = (
     DYNAMODB_TABLE,
     S3_BUCKET,
@@ -779,4 +894,7 @@ TYPES = (
     EFS_FILE_SYSTEM,
     OPENSEARCH_DOMAIN,
     ELASTICACHE_MEMCACHED,
+    GLUE_DATABASE,
+    GLUE_CRAWLER,
+    ATHENA_WORKGROUP,
 )

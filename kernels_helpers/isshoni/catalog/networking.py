@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
-from .common import ingress_from_cidr, security_group
 from ..compiler.expr import Block
-from .spec import Emit, If, J, Link, Name, Output, P, Region, ResourceType, Self, SelfAttr, Slot, Subnets, Tags, Up, Zone, enum, prop
+from .common import ingress_from_cidr, security_group
+from .spec import (
+    Emit,
+    If,
+    J,
+    Link,
+    Name,
+    Output,
+    P,
+    Region,
+    ResourceType,
+    Self,
+    SelfAttr,
+    Slot,
+    Subnets,
+    Tags,
+    Up,
+    Zone,
+    enum,
+    prop,
+)
 
 CIDR = {"format": "cidr"}
 LB_TARGETS = ("ecs_service", "ec2_instance", "autoscaling_group", "lambda_function")
@@ -313,7 +332,6 @@ NLB_TARGETS = ("ecs_service", "ec2_instance", "autoscaling_group")
 LAMBDA = ("lambda_function",)
 # CloudFormation's API Gateway v2 resources take tags as a map, not a list: a
 # finisher in wiring_edge puts the standard tags into this slot.
-MAP_TAGS = Slot("map_tags", single=True)
 
 NLB = ResourceType(
     type="nlb",
@@ -569,7 +587,8 @@ CLOUDFRONT_DISTRIBUTION = ResourceType(
         ),
     ),
     outputs=(
-        Output("domain_name", "Distribution domain name", SelfAttr("", "DomainName", "domain_name"), SelfAttr("", "DomainName", "domain_name")),
+        # Wiring fills `domain_name` once the distribution is emitted (it needs an origin), so the output exists only then.
+        Output("domain_name", "Distribution domain name", Slot("domain_name", single=True), Slot("domain_name", single=True)),
     ),
     cost={"monthly": 0, "note": "per GB transferred and per request"},
 )
@@ -662,7 +681,7 @@ API_GATEWAY_HTTP = ResourceType(
                 "Name": Name(max=128),
                 "ProtocolType": "HTTP",
                 "CorsConfiguration": If("cors", True, {"AllowOrigins": ["*"], "AllowMethods": ["*"], "AllowHeaders": ["*"]}),
-                "Tags": MAP_TAGS,
+                "Tags": Tags(style="map"),
             },
             "aws_apigatewayv2_api",
             {
@@ -675,7 +694,7 @@ API_GATEWAY_HTTP = ResourceType(
         Emit(
             "stage",
             "AWS::ApiGatewayV2::Stage",
-            {"ApiId": Self(), "StageName": "$default", "AutoDeploy": True, "Tags": MAP_TAGS},
+            {"ApiId": Self(), "StageName": "$default", "AutoDeploy": True, "Tags": Tags(style="map")},
             "aws_apigatewayv2_stage",
             {"api_id": Self(), "name": "$default", "auto_deploy": True, "tags": Tags()},
         ),
@@ -710,7 +729,7 @@ API_GATEWAY_WEBSOCKET = ResourceType(
         Emit(
             "",
             "AWS::ApiGatewayV2::Api",
-            {"Name": Name(max=128), "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action", "Tags": MAP_TAGS},
+            {"Name": Name(max=128), "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action", "Tags": Tags(style="map")},
             "aws_apigatewayv2_api",
             {"name": Name(max=128), "protocol_type": "WEBSOCKET", "route_selection_expression": "$request.body.action", "tags": Tags()},
         ),
@@ -718,7 +737,7 @@ API_GATEWAY_WEBSOCKET = ResourceType(
         Emit(
             "stage",
             "AWS::ApiGatewayV2::Stage",
-            {"ApiId": Self(), "StageName": P("stage_name"), "AutoDeploy": True, "Tags": MAP_TAGS},
+            {"ApiId": Self(), "StageName": P("stage_name"), "AutoDeploy": True, "Tags": Tags(style="map")},
             "aws_apigatewayv2_stage",
             {"api_id": Self(), "name": P("stage_name"), "auto_deploy": True, "tags": Tags()},
         ),

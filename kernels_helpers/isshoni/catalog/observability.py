@@ -49,7 +49,7 @@ CLOUDWATCH_ALARM = ResourceType(
         "namespace": prop("string", "auto", "Metric namespace (auto: from the watched resource)", pattern=r"^(auto|[A-Za-z0-9./#:_-]{1,255})$"),
         "metric_name": prop("string", "auto", "Metric name (auto: a key metric of the watched resource)", pattern=r"^(auto|[A-Za-z0-9./#:_-]{1,255})$"),
         "statistic": enum(STATISTICS, "auto", "Statistic (auto: the one that suits the metric)"),
-        "threshold": prop("number", 0, "Threshold (with metric auto and 0: a sensible value for the metric)"),
+        "threshold": prop("number", 1, "Threshold (left unset with metric auto: a sensible value for the watched metric)"),
         "comparison": enum(COMPARISONS, "GreaterThanOrEqualToThreshold", "How the statistic is compared with the threshold"),
         "period": enum((60, 300, 900, 3600), 300, "Seconds per datapoint", type="integer"),
         "evaluation_periods": prop("integer", 1, "Datapoints that must breach", minimum=1, maximum=100),
@@ -77,6 +77,7 @@ CLOUDWATCH_ALARM = ResourceType(
                 "TreatMissingData": P("treat_missing_data"),
                 "AlarmActions": Slot("actions"),
                 "OKActions": Slot("actions"),
+                "Tags": Tags(),
             },
             "aws_cloudwatch_metric_alarm",
             {

@@ -5,7 +5,24 @@ from __future__ import annotations
 from ..compiler.expr import Block, JsonEncode
 from .common import role
 from .compute import ACCESS, SERVICES
-from .spec import Account, Emit, If, J, Link, Name, Output, P, Region, ResourceType, Self, SelfAttr, Slot, Tags, enum, prop
+from .spec import (
+    Account,
+    Emit,
+    If,
+    J,
+    Link,
+    Name,
+    Output,
+    P,
+    Region,
+    ResourceType,
+    Self,
+    SelfAttr,
+    Slot,
+    Tags,
+    enum,
+    prop,
+)
 
 # Plain text AWS accepts in descriptions; no braces, so no CloudFormation dynamic references.
 DESCRIPTION = r"^[A-Za-z0-9 _.,:;()/+=@-]{0,250}$"
@@ -325,17 +342,22 @@ def _waf_rules(side: str) -> list:
     return rules
 
 
-WAF_TARGETS = ("alb",)
+WAF_TARGETS = ("alb", "api_gateway_rest")
 
 WAF_WEB_ACL = ResourceType(
     type="waf_web_acl",
     label="WAF web ACL",
     category="security",
     icon="aws-waf",
-    description="A regional WAF web ACL with the AWS common and known-bad-inputs rule groups; connect it to load balancers it protects.",
+    description="A regional WAF web ACL with the AWS common and known-bad-inputs rule groups; connect it to the load balancers and REST APIs (their stage, once a function serves it) it protects.",
     properties={
         "default_action": enum(("allow", "block"), "allow", "What happens to requests no rule blocks"),
-        "rate_limit": prop("integer", 0, "Block an IP above this many requests per 5 minutes (0: no limit)", minimum=0, maximum=2000000000),
+        "rate_limit": {
+            "type": "integer",
+            "default": 0,
+            "description": "Block an IP above this many requests per 5 minutes (0: no limit; WAF needs at least 10)",
+            "anyOf": [{"const": 0}, {"minimum": 10, "maximum": 2000000000}],
+        },
     },
     links=(Link(WAF_TARGETS, "waf_association", "protects it: a web ACL association"),),
     emits=(
@@ -373,7 +395,7 @@ def _password_policy(side: str) -> dict:
     if side == "tf":
         names = ("minimum_length", "require_lowercase", "require_uppercase", "require_numbers", "require_symbols", "temporary_password_validity_days")
     values = (P("password_min_length"), True, True, True, P("password_symbols"), 7)
-    return dict(zip(names, values))
+    return dict(zip(names, values, strict=True))
 
 
 COGNITO_USER_POOL = ResourceType(
@@ -403,6 +425,7 @@ COGNITO_USER_POOL = ResourceType(
                 "AccountRecoverySetting": {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
                 "UserPoolAddOns": {"AdvancedSecurityMode": "OFF"},
                 "DeletionProtection": If("deletion_protection", True, "ACTIVE", "INACTIVE"),
+                "UserPoolTags": Tags(style="map"),
             },
             "aws_cognito_user_pool",
             {

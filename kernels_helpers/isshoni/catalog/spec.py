@@ -86,7 +86,14 @@ class Label:
 
 @dataclass(frozen=True)
 class Tags:
-    """The standard tags (Name = label, isshoni:design = design name)."""
+    """The standard tags (Name = label, isshoni:design = design name).
+
+    CloudFormation spells tags as a list of Key/Value pairs for most types;
+    `style="map"` gives the {key: value} map some types (SSM, Cognito,
+    API Gateway v2) want.  Terraform always gets a map.
+    """
+
+    style: str = "list"
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,8 @@ class ResourceType:
     access level ('read', 'write', 'readwrite' ...) to IAM actions on
     `iam_resources`.  For connections *from* it: `security_group` and `role`
     name its own emitted parts that wiring adds rules and policies to.
+    `constraints` are JSON Schema `if`/`then` fragments across properties
+    (e.g. which Fargate memory sizes go with a CPU size).
     """
 
     type: str
@@ -228,16 +237,20 @@ class ResourceType:
     env: dict = field(default_factory=dict)
     iam: dict = field(default_factory=dict)
     iam_resources: tuple = ()
+    constraints: tuple = ()
     cost: dict = field(default_factory=dict)
 
     def property_schema(self) -> dict:
         """JSON Schema for this entry's `properties` object (drives inspector and validation)."""
-        return {
+        schema = {
             "type": "object",
             "properties": self.properties,
             "required": list(self.required),
             "additionalProperties": False,
         }
+        if self.constraints:
+            schema["allOf"] = list(self.constraints)
+        return schema
 
     def defaults(self) -> dict:
         return {k: v["default"] for k, v in self.properties.items() if "default" in v}
@@ -285,3 +298,11 @@ def prop(type_: str, default=None, description: str = "", **extra) -> dict:
 
 def enum(values, default, description: str = "", **extra) -> dict:
     return prop("string", default, description, enum=list(values), **extra)
+
+
+def allowed_when(prop_name: str, value, other: str, allowed) -> dict:
+    """A constraint: when `prop_name` is `value`, `other` must be one of `allowed`."""
+    return {
+        "if": {"properties": {prop_name: {"const": value}}, "required": [prop_name]},
+        "then": {"properties": {other: {"enum": list(allowed)}}},
+    }

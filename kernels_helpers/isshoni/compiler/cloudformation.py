@@ -89,7 +89,10 @@ def template(resolved: Resolved) -> dict:
     return out
 
 
-class _Dumper(yaml.SafeDumper):
+_Base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same output, ~10x faster
+
+
+class _Dumper(_Base):
     """Block style, no aliases (a template must not depend on YAML anchors)."""
 
     def ignore_aliases(self, data):

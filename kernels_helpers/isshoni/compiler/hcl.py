@@ -37,25 +37,20 @@ class BlockNode:
         self.body = body or []
 
 
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+for _code in [*range(0x20), 0x7F, 0x2028, 0x2029]:
+    _ESCAPES.setdefault(_code, f"\\u{_code:04x}")
+_NEEDS_ESCAPE = re.compile("[" + "".join(re.escape(chr(c)) for c in _ESCAPES) + "]")
+
+
 def escape(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F or 0x2028 <= ord(ch) <= 0x2029:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    # Template sequences: `${` and `%{` start interpolation/directives in HCL.
-    return "".join(out).replace("${", "$${").replace("%{", "%%{")
+    """Escape for a quoted HCL string: quotes, backslashes, control characters,
+    and the template sequences `${` and `%{` (written `$${` and `%%{`)."""
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_ESCAPES)
+    if "{" in text:
+        text = text.replace("${", "$${").replace("%{", "%%{")
+    return text
 
 
 def string(text: str) -> str:

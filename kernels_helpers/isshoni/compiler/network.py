@@ -41,11 +41,12 @@ def imply(ctx: Context) -> None:
     from .expr import Ref
 
     explicit = ctx.memo.get("explicit_routes", {})
-    rids = sorted(ctx.resources)
-    for vpc in (r for r in rids if ctx.type_of(r) == "vpc"):
-        subnets = [r for r in rids if ctx.type_of(r) == "subnet" and _in_vpc(ctx, r, vpc) and r not in explicit]
-        igws = [r for r in rids if ctx.type_of(r) == "internet_gateway" and _in_vpc(ctx, r, vpc)]
-        nats = [r for r in rids if ctx.type_of(r) == "nat_gateway" and _in_vpc(ctx, r, vpc)]
+    index = ctx.by_vpc()
+    for vpc in sorted(r for r in ctx.resources if ctx.type_of(r) == "vpc"):
+        inside = index.get(vpc, {})
+        subnets = [r for r in inside.get("subnet", []) if r not in explicit]
+        igws = inside.get("internet_gateway", [])
+        nats = inside.get("nat_gateway", [])
         tables: list[str] = []
         public = [s for s in subnets if ctx.props(s)["tier"] == "public"]
         if public:
@@ -71,7 +72,7 @@ def imply(ctx: Context) -> None:
             for subnet in members:
                 _associate(ctx, subnet, table)
         tables += [ctx.lid(t) for t in sorted(set(explicit.values())) if _in_vpc(ctx, t, vpc)]
-        for endpoint in (r for r in rids if ctx.type_of(r) == "vpc_endpoint" and _in_vpc(ctx, r, vpc)):
+        for endpoint in inside.get("vpc_endpoint", []):
             for table in tables:
                 ctx.contribute(endpoint, "route_tables", Ref(table), Ref(table))
         for nat in nats:

@@ -46,6 +46,8 @@ class Context:
         self.outputs: list[OutputValue] = []
         self.memo: dict = {}
         self._props: dict[str, dict] = {}
+        self._ancestors: dict[str, list[str]] = {}
+        self._subnets: dict[tuple, list[str]] | None = None
 
     # ---------------------------------------------------------------- lookups
     def entry(self, rid: str) -> s.ResourceType:
@@ -53,6 +55,17 @@ class Context:
 
     def type_of(self, rid: str) -> str:
         return self.resources[rid]["type"]
+
+    def by_vpc(self) -> dict[str | None, dict[str, list[str]]]:
+        """VPC id -> type -> resource ids inside it (sorted), built once per resolve."""
+        index = self.memo.get("by_vpc")
+        if index is None:
+            index = {}
+            for rid in sorted(self.resources):
+                vpc = self.ancestor(rid, ("vpc",))
+                index.setdefault(vpc, {}).setdefault(self.type_of(rid), []).append(rid)
+            self.memo["by_vpc"] = index
+        return index
 
     def props(self, rid: str) -> dict:
         if rid not in self._props:
@@ -95,8 +108,11 @@ class Context:
         return e.Attr(self.lid(rid, key), cfn, tf)
 
     def ancestor(self, rid: str, types) -> str | None:
-        for anc in self.design.ancestors(rid):
-            if self.type_of(anc) in types:
+        chain = self._ancestors.get(rid)
+        if chain is None:
+            chain = self._ancestors[rid] = self.design.ancestors(rid)
+        for anc in chain:
+            if self.resources[anc]["type"] in types:
                 return anc
         return None
 
@@ -107,10 +123,13 @@ class Context:
         if vpc is None:
             return [subnet] if subnet else []
         tier = self.props(subnet)[TIER] if subnet else self.props(rid).get("subnet_tier", "private")
-        return [
-            r for r in sorted(self.resources)
-            if self.type_of(r) == "subnet" and self.ancestor(r, ("vpc",)) == vpc and self.props(r)[TIER] == tier
-        ]
+        if self._subnets is None:
+            index: dict[tuple, list[str]] = {}
+            for r in sorted(self.resources):
+                if self.type_of(r) == "subnet":
+                    index.setdefault((self.ancestor(r, ("vpc",)), self.props(r)[TIER]), []).append(r)
+            self._subnets = index
+        return list(self._subnets.get((vpc, tier), []))
 
     def physical_name(self, rid: str, suffix: str = "", max_len: int = 63, style: str = "dash") -> str:
         return physical(f"{self.design.name} {rid} {suffix}", max_len, style)
@@ -233,7 +252,7 @@ class Context:
         return self.resources[rid].get("label") or rid
 
     def _fill_Tags(self, ph: s.Tags, side, rid):
-        return self.tags(rid, side)
+        return self.tags(rid, "tf" if ph.style == "map" else side)
 
     def _fill_Slot(self, ph: s.Slot, side, rid):
         items = self.slots.get((rid, ph.name), [])
@@ -269,6 +288,21 @@ class Context:
         return e.Pseudo("account_id")
 
 
+def referenced(value) -> set[str]:
+    """The part ids an expression refers to."""
+    if isinstance(value, (e.Ref, e.Attr)):
+        return {value.lid}
+    if isinstance(value, dict):
+        return set().union(*(referenced(v) for v in value.values())) if value else set()
+    if isinstance(value, (list, tuple)):
+        return set().union(*(referenced(v) for v in value)) if value else set()
+    if isinstance(value, e.Join):
+        return referenced(value.parts)
+    if isinstance(value, (e.Block, e.JsonEncode)):
+        return referenced(value.body if isinstance(value, e.Block) else value.value)
+    return set()
+
+
 def resolve(design: Design) -> Resolved:
     """Resolve a (valid) design; raises DesignError if it is not valid."""
     design.validate(design.name)
@@ -284,6 +318,12 @@ def resolve(design: Design) -> Resolved:
         wiring.wire(ctx, cid)
     wiring.finish(ctx)
     network.imply(ctx)
+    # Parts that wait for a connection (`("@slot", name)`) and got none do not
+    # exist: references to them (outputs, environment) fall away with them.
+    for rid in rids:
+        for emit in ctx.entry(rid).emits:
+            if emit.when and emit.when[0] == "@slot" and not ctx.slots.get((rid, emit.when[1])):
+                ctx._lids.pop((rid, emit.key), None)
 
     for rid in rids:
         entry = ctx.entry(rid)
@@ -308,6 +348,8 @@ def resolve(design: Design) -> Resolved:
             )
 
     present = {part.lid for part in ctx.parts}
+    # An output of a part that was not emitted (slot-conditional) is left out.
+    ctx.outputs = [o for o in ctx.outputs if referenced(o.cfn) <= present and referenced(o.tf) <= present]
     for part in ctx.parts:
         wanted = set(part.depends_on) | set(ctx.extra_depends.get(part.lid, []))
         part.depends_on = sorted(d for d in wanted if d in present and d != part.lid)

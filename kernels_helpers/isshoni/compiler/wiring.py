@@ -172,18 +172,14 @@ def lb_access_logs(ctx: Context, cid, source, target, props):
     ctx.contribute(source, "access_logs", None, e.Block({"bucket": bucket, "enabled": True}))
     account = ELB_LOG_ACCOUNTS.get(ctx.design.region)
     principal = {"AWS": f"arn:aws:iam::{account}:root"} if account else {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
-    ctx.contribute(
-        target,
-        "policy",
-        {
-            "Sid": f"AccessLogs{tf_identifier(source).replace('_', '')}"[:100],
-            "Effect": "Allow",
-            "Principal": principal,
-            "Action": "s3:PutObject",
-            "Resource": e.join(ctx.attr(target, "Arn", "arn"), "/AWSLogs/", e.Pseudo("account_id"), "/*"),
-        },
-        None,
-    )
+    statement = {
+        "Sid": f"AccessLogs{tf_identifier(source).replace('_', '')}"[:100],
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "s3:PutObject",
+        "Resource": e.join(ctx.attr(target, "Arn", "arn"), "/AWSLogs/", e.Pseudo("account_id"), "/*"),
+    }
+    ctx.contribute(target, "policy", statement, statement)
     ctx.memo.setdefault("bucket_policy_users", defaultdict(list))[target].append(source)
 
 
@@ -203,16 +199,21 @@ def _target_group(ctx: Context, alb: str, cid: str, target: str, props: dict) ->
     cfn["Matcher"] = {"HttpCode": "200-399"}
     depends = []
     tg_lid = ctx.new_lid(cid, "targets")
+    attach_depends = []
     if kind == "lambda":
+        # CFN registers the function inline, so the group waits for the permission; in
+        # Terraform the permission names the group (source_arn) and the attachment waits.
+        function = ctx.attr(target, "Arn", "arn")
         perm = ctx.add_part(
-            cid,
-            "invoke",
-            "AWS::Lambda::Permission",
-            {"FunctionName": ctx.attr(target, "Arn", "arn"), "Action": "lambda:InvokeFunction", "Principal": "elasticloadbalancing.amazonaws.com"},
-            "aws_lambda_permission",
-            {"function_name": ctx.attr(target, "Arn", "arn"), "action": "lambda:InvokeFunction", "principal": "elasticloadbalancing.amazonaws.com", "source_arn": e.Ref(tg_lid, "arn")},
+            cid, "invoke", "AWS::Lambda::Permission",
+            {"FunctionName": function, "Action": "lambda:InvokeFunction", "Principal": "elasticloadbalancing.amazonaws.com"},
+            None, {},
         )
-        cfn["Targets"] = [{"Id": ctx.attr(target, "Arn", "arn")}]
+        attach_depends.append(ctx.add_part(
+            cid, "invoke_tf", None, {}, "aws_lambda_permission",
+            {"function_name": function, "action": "lambda:InvokeFunction", "principal": "elasticloadbalancing.amazonaws.com", "source_arn": e.Ref(tg_lid, "arn")},
+        ))
+        cfn["Targets"] = [{"Id": function}]
         depends.append(perm)
     elif kind == "instance" and ctx.type_of(target) == "ec2_instance":
         cfn["Targets"] = [{"Id": ctx.ref(target), "Port": port}]
@@ -223,7 +224,7 @@ def _target_group(ctx: Context, alb: str, cid: str, target: str, props: dict) ->
         attach = {"target_group_arn": tg, "target_id": target_id}
         if kind == "instance":
             attach["port"] = port
-        ctx.add_part(cid, "attachment", None, {}, "aws_lb_target_group_attachment", attach, depends)
+        ctx.add_part(cid, "attachment", None, {}, "aws_lb_target_group_attachment", attach, attach_depends)
     elif ctx.type_of(target) == "ecs_service":
         container = ctx.props(target).get("container_name", "app")
         ctx.contribute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import expr as e
 from .names import tf_identifier
 from .resolve import Context
 from .wiring import env_name, finisher, role_of, role_policy, unit
@@ -47,11 +48,12 @@ def finish_efs_mount_targets(ctx: Context) -> None:
 
 @finisher
 def finish_opensearch_subnets(ctx: Context) -> None:
-    """A domain without zone awareness lives in exactly one subnet: the first of its tier."""
+    """A domain without zone awareness lives in exactly one subnet: the one it is drawn
+    in, else the first of its tier."""
     for rid in _of_type(ctx, ("opensearch_domain",)):
-        subnets = ctx.subnets(rid)
-        if subnets:
-            ctx.contribute(rid, "subnet", ctx.ref(subnets[0]), ctx.ref(subnets[0]))
+        subnet = ctx.ancestor(rid, ("subnet",)) or next(iter(ctx.subnets(rid)), None)
+        if subnet is not None:
+            ctx.contribute(rid, "subnet", ctx.ref(subnet), ctx.ref(subnet))
 
 
 @finisher
@@ -99,3 +101,35 @@ def _one_per_zone(ctx: Context, subnets: list) -> list:
             kept.append(subnet)
     return kept
 
+
+
+# ------------------------------------------------------------------ data lake
+
+
+@unit("crawler_database")
+def crawler_database(ctx: Context, cid, crawler, database, props):
+    ctx.contribute(crawler, "database", ctx.ref(database), ctx.ref(database, tf="name"))
+
+
+@unit("crawler_target")
+def crawler_target(ctx: Context, cid, crawler, bucket, props):
+    path = e.join("s3://", ctx.ref(bucket), "/")
+    ctx.contribute(crawler, "s3_targets", {"Path": path}, e.Block({"path": path}))
+    role = role_of(ctx, crawler)
+    statement = {
+        "Effect": "Allow",
+        "Action": ["s3:GetObject", "s3:ListBucket"],
+        "Resource": [ctx.attr(bucket, "Arn", "arn"), e.join(ctx.attr(bucket, "Arn", "arn"), "/*")],
+    }
+    role_policy(ctx, cid, "policy", role, f"{tf_identifier(cid)}-read", [statement])
+
+
+@unit("athena_results")
+def athena_results(ctx: Context, cid, workgroup, bucket, props):
+    location = e.join("s3://", ctx.ref(bucket), "/athena-results/")
+    ctx.contribute(
+        workgroup,
+        "results",
+        {"OutputLocation": location, "EncryptionConfiguration": {"EncryptionOption": "SSE_S3"}},
+        e.Block({"output_location": location, "encryption_configuration": e.Block({"encryption_option": "SSE_S3"})}),
+    )

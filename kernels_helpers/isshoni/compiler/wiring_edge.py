@@ -359,6 +359,8 @@ def finish_distributions(ctx: Context) -> None:
             path = json_path(["connections", defaults[1][0], "properties", "path_pattern"])
             raise DesignError([Problem(path, f"{dist!r} already sends '*' to connection {defaults[0][0]!r}", defaults[1][0])])
         first = (defaults or origins)[0]
+        domain = ctx.attr(dist, "DomainName", "domain_name")
+        ctx.contribute(dist, "domain_name", domain, domain)
         ctx.contribute(dist, "default_behavior", *_behavior(first[0], first[1], None))
         seen: dict[str, str] = {}
         for cid, kind, path in origins:
@@ -510,10 +512,3 @@ def apigw_ws_lambda(ctx: Context, cid, api, fn, props):
         _v2_route(ctx, cid, key, api, route, integration)
     _permission(ctx, cid, api, fn)
 
-
-@finisher
-def finish_map_tags(ctx: Context) -> None:
-    """API Gateway v2 takes CloudFormation tags as a map: fill the `map_tags` slot with the standard tags."""
-    for rid in sorted(ctx.resources):
-        if ctx.type_of(rid) in ("api_gateway_http", "api_gateway_websocket"):
-            ctx.contribute(rid, "map_tags", ctx.tags(rid, "tf"), None)

@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from importlib import resources as importlib_resources
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from .errors import DesignError, Problem, json_path
@@ -24,13 +25,37 @@ def schema() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema())
+def _design_schema_json() -> str:
+    return json.dumps(schema(), sort_keys=True)
 
 
 @lru_cache(maxsize=512)
 def _validator_for(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json))
+
+
+@lru_cache(maxsize=512)
+def _fast_check(schema_json: str):
+    """A compiled validator (fastjsonschema) for the common case: valid input.
+
+    Only when it refuses do we ask jsonschema for the complete, path-precise
+    list of problems; a large valid design is checked in a fraction of the time.
+    """
+    try:
+        return fastjsonschema.compile(json.loads(schema_json))
+    except Exception:  # a pattern fastjsonschema cannot translate: use jsonschema alone
+        return None
+
+
+def _is_valid(schema_json: str, instance) -> bool:
+    check = _fast_check(schema_json)
+    if check is None:
+        return False
+    try:
+        check(instance)
+        return True
+    except fastjsonschema.JsonSchemaException:
+        return False
 
 
 def _resource_of(path) -> str | None:
@@ -40,11 +65,18 @@ def _resource_of(path) -> str | None:
     return None
 
 
-def _schema_problems(validator: Draft202012Validator, instance, prefix=(), resource=None) -> list[Problem]:
+def _schema_problems(schema_json: str, instance, prefix=(), resource=None) -> list[Problem]:
+    if _is_valid(schema_json, instance):
+        return []
     out = []
-    for err in validator.iter_errors(instance):
+    for err in _validator_for(schema_json).iter_errors(instance):
         path = list(prefix) + list(err.absolute_path)
         message = err.message
+        schema_path = list(err.absolute_schema_path)
+        if "then" in schema_path and schema_path[0] == "allOf":
+            condition = _validator_for(schema_json).schema["allOf"][schema_path[1]]["if"]["properties"]
+            when = ", ".join(f"{k} is {v['const']!r}" for k, v in condition.items())
+            message += f" (when {when})"
         if err.validator == "additionalProperties" and "were unexpected" in message:
             message = "unknown field(s): " + message.split("(")[1].split(" were")[0].split(" was")[0]
         out.append(Problem(json_path(path), message, resource or _resource_of(path)))
@@ -52,14 +84,14 @@ def _schema_problems(validator: Draft202012Validator, instance, prefix=(), resou
 
 
 def validate_structure(data, source: str = "design") -> None:
-    found = _schema_problems(_validator(), data)
+    found = _schema_problems(_design_schema_json(), data)
     if found:
         raise DesignError(found, source)
 
 
 def problems(data: dict) -> list[Problem]:
     """All problems of a design (empty list when it is good)."""
-    found = _schema_problems(_validator(), data)
+    found = _schema_problems(_design_schema_json(), data)
     if found:
         return sorted(set(found))
     from ..catalog import CATALOG
@@ -72,7 +104,41 @@ def problems(data: dict) -> list[Problem]:
     for cid in sorted(data["connections"]):
         out.extend(_connection_problems(cid, data, CATALOG))
     out.extend(_network_problems(resources, CATALOG))
+    out.extend(_region_problems(data["meta"]["region"], resources, CATALOG))
     return sorted(set(out))
+
+
+@lru_cache(maxsize=32)
+def region_types(region: str) -> frozenset | None:
+    """CloudFormation resource types AWS offers in a region (cfn-lint's region data)."""
+    try:
+        from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+        return frozenset(PROVIDER_SCHEMA_MANAGER.get_resource_types(region))
+    except Exception:  # unknown region or cfn-lint unavailable: nothing to say
+        return None
+
+
+def _region_problems(region: str, resources: dict, catalog: dict) -> list[Problem]:
+    available = region_types(region)
+    if not available:
+        return []
+    out = []
+    for rid in sorted(resources):
+        entry = catalog.get(resources[rid]["type"])
+        primary = next((e for e in entry.emits if e.key == "" and e.cfn_type), None) if entry else None
+        if primary and primary.cfn_type not in available:
+            out.append(
+                Problem(json_path(["resources", rid, "type"]), f"{entry.label} ({primary.cfn_type}) is not available in {region}", rid)
+            )
+    return out
+
+
+@lru_cache(maxsize=256)
+def _entry_schema_json(rtype: str) -> str:
+    from ..catalog import CATALOG
+
+    return json.dumps(CATALOG[rtype].property_schema(), sort_keys=True)
 
 
 def _resource_problems(rid: str, resources: dict, catalog: dict) -> list[Problem]:
@@ -85,8 +151,7 @@ def _resource_problems(rid: str, resources: dict, catalog: dict) -> list[Problem
         return [Problem(json_path(base + ["type"]), f"unknown resource type {res['type']!r}{hint}", rid)]
     out = []
     props = {**entry.defaults(), **res.get("properties", {})}
-    validator = _validator_for(json.dumps(entry.property_schema(), sort_keys=True))
-    out += _schema_problems(validator, props, base + ["properties"], rid)
+    out += _schema_problems(_entry_schema_json(entry.type), props, base + ["properties"], rid)
     for key, spec in entry.properties.items():
         if spec.get("format") == "cidr" and isinstance(props.get(key), str):
             message = cidr_problem(props[key])
@@ -153,8 +218,7 @@ def _connection_problems(cid: str, data: dict, catalog: dict) -> list[Problem]:
         hint = f"; a {stype} connects to: {', '.join(allowed)}" if allowed else f"; a {stype} starts no connections"
         return [Problem(json_path(base), f"a {stype} cannot connect to a {ttype}{hint}", cid)]
     schema = {"type": "object", "properties": link.properties, "additionalProperties": False}
-    validator = _validator_for(json.dumps(schema, sort_keys=True))
-    out += _schema_problems(validator, conn.get("properties", {}), base + ["properties"], cid)
+    out += _schema_problems(json.dumps(schema, sort_keys=True), conn.get("properties", {}), base + ["properties"], cid)
     return out
 
 
