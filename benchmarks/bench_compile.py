@@ -71,7 +71,7 @@ def measure(size: int, repeat: int) -> dict:
     for _ in range(repeat):
         gc.collect()
         resolved, durations = _once(design)
-        for key, value in zip(times, durations):
+        for key, value in zip(times, durations, strict=True):
             times[key].append(value)
     gc.collect()
     tracemalloc.start()

@@ -49,9 +49,22 @@ def chat_canary() -> Design:
           notes="Sessions and pub/sub; multi-AZ primary + replica with automatic failover.")
     d.add("vpc_endpoint", "dynamodb_endpoint", label="DynamoDB endpoint", parent="vpc",
           properties={"service": "dynamodb", "endpoint_type": "Gateway"}, position={"x": 850, "y": 750})
+    d.add("s3_bucket", "frontend", label="Static frontend", position={"x": 1400, "y": 80})
+    d.add("cloudfront_distribution", "cdn", label="CloudFront", position={"x": 1400, "y": -120})
+    d.add("cloudwatch_alarm", "errors_5xx", label="Target 5xx errors",
+          properties={"namespace": "AWS/ApplicationELB", "metric_name": "HTTPCode_Target_5XX_Count", "statistic": "Sum",
+                      "threshold": 10, "period": 60, "evaluation_periods": 2},
+          position={"x": 1400, "y": 300}, notes="Canary check: error rate.")
+    d.add("cloudwatch_alarm", "latency_p95", label="p95 latency",
+          properties={"namespace": "AWS/ApplicationELB", "metric_name": "TargetResponseTime", "statistic": "p95",
+                      "threshold": 1, "period": 60, "evaluation_periods": 2},
+          position={"x": 1400, "y": 450}, notes="Canary check: p95 response time in seconds.")
     d.connect("alb", "certificate", id="alb_certificate")
     d.connect("alb", "alb_logs", id="alb_access_logs")
     d.connect("alb", "blue", id="alb_to_blue", properties={"role": "blue", "weight": 90, "port": 8080, "health_check_path": "/health"})
+    d.connect("cdn", "frontend", id="cdn_frontend")
+    d.connect("errors_5xx", "alb", id="watch_5xx")
+    d.connect("latency_p95", "alb", id="watch_latency")
     d.connect("alb", "green", id="alb_to_green", properties={"role": "green", "weight": 10, "port": 8080, "health_check_path": "/health"})
     for svc in ("blue", "green"):
         d.connect(svc, "cluster", id=f"{svc}_cluster")

@@ -81,7 +81,7 @@ def test_cfn_load_balancer_and_canary(cfn):
     assert alb["Scheme"] == "internet-facing" and len(alb["Subnets"]) == 2
     attrs = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
     assert attrs["access_logs.s3.enabled"] == "true" and "Ref" in attrs["access_logs.s3.bucket"]
-    listeners = {l["Port"]: l for l in of_type(cfn, "AWS::ElasticLoadBalancingV2::Listener").values()}
+    listeners = {lsn["Port"]: lsn for lsn in of_type(cfn, "AWS::ElasticLoadBalancingV2::Listener").values()}
     assert listeners[443]["Protocol"] == "HTTPS" and listeners[443]["Certificates"][0]["CertificateArn"]["Ref"]
     assert listeners[80]["DefaultActions"][0]["Type"] == "redirect"
     assert len(of_type(cfn, "AWS::CertificateManager::Certificate")) == 1
@@ -92,9 +92,7 @@ def test_cfn_load_balancer_and_canary(cfn):
     weights = [cfn["Parameters"][g["Weight"]["Ref"]]["Default"] for g in groups]
     assert weights == [90, 10]
     assert {g["Weight"]["Ref"] for g in groups} == {"BlueWeight", "GreenWeight"}
-    bucket_policies = of_type(cfn, "AWS::S3::BucketPolicy")
-    assert len(bucket_policies) == 1
-    (policy,) = bucket_policies.values()
+    policy = of_type(cfn, "AWS::S3::BucketPolicy")["AlbLogsPolicy"]
     assert policy["PolicyDocument"]["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::600734575887:root"}
 
 
@@ -148,3 +146,23 @@ def test_terraform_has_the_same_components(tf):
     assert lb["access_logs"][0]["enabled"] is True
     (redis,) = blocks["aws_elasticache_replication_group"].values()
     assert redis["num_cache_clusters"] == 2 and redis["automatic_failover_enabled"] is True
+
+
+def test_cfn_frontend_and_canary_alarms(cfn):
+    (cdn,) = of_type(cfn, "AWS::CloudFront::Distribution").values()
+    config = cdn["DistributionConfig"]
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert len(of_type(cfn, "AWS::CloudFront::OriginAccessControl")) == 1
+    alarms = {a["MetricName"]: a for a in of_type(cfn, "AWS::CloudWatch::Alarm").values()}
+    assert alarms["HTTPCode_Target_5XX_Count"]["Statistic"] == "Sum"
+    assert alarms["TargetResponseTime"]["ExtendedStatistic"] == "p95"
+    for alarm in alarms.values():
+        assert alarm["Dimensions"][0] == {"Name": "LoadBalancer", "Value": {"Fn::GetAtt": ["Alb", "LoadBalancerFullName"]}}
+
+
+def test_terraform_bucket_policies_carry_their_statements(tf):
+    blocks, _ = tf
+    policies = blocks["aws_s3_bucket_policy"]
+    assert len(policies) == 2  # access logs bucket, frontend bucket (CloudFront OAC)
+    for body in policies.values():
+        assert "Statement" in body["policy"] and "Principal" in body["policy"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from iac import network
 from isshoni import Design, templates
 from isshoni.checks import check, graph_rules, toolchain
-from iac import network
 
 
 def rules_hit(design: Design) -> set[tuple[str, str]]:
@@ -73,7 +73,8 @@ def test_cfn_lint_error_points_at_the_resource():
 
     d = Design(name="lint", region="us-east-1")
     network(d)
-    d.add("ecs_service", "svc", parent="private_a", properties={"cpu": "4096", "memory": "512"})
+    d.add("rds_instance", "db", parent="private_a", properties={"engine": "postgres", "engine_version": "99.9"})
     findings = cfnlint_check.run(resolve(d))
     errors = [f for f in findings if f.severity == "error"]
-    assert errors and {f.resource for f in errors} == {"svc"}
+    assert errors and {f.resource for f in errors} == {"db"}
+    assert any("99.9" in f.message for f in errors)

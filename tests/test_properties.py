@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from iac import lint_errors, network
 from isshoni import Design, DesignError
 from isshoni.catalog import CATALOG
 from isshoni.compiler import generate
-from iac import lint_errors, network
 
 BASE = ("vpc", "subnet", "internet_gateway", "nat_gateway")
 TYPES = sorted(t for t in CATALOG if t not in BASE)

@@ -9,10 +9,10 @@ import random
 
 import pytest
 
+from iac import lint_errors, terraform_errors
 from isshoni import Design, templates
 from isshoni.checks import toolchain
 from isshoni.compiler import generate
-from iac import lint_errors, terraform_errors
 
 NAMES = templates.names()
 REQUIRED = {"vpc_basic", "alb_autoscaling", "redis_cluster", "disaster_notification", "serverless_api", "static_site", "chat_canary"}

@@ -34,7 +34,8 @@ WATCHED = ("alb", "ecs_service", "lambda_function", "dynamodb_table", "sqs_queue
 COMPARISONS = (
     "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
 )
-STATISTICS = ("auto", "Average", "Sum", "Minimum", "Maximum", "SampleCount")
+PERCENTILES = ("p50", "p90", "p95", "p99")
+STATISTICS = ("auto", "Average", "Sum", "Minimum", "Maximum", "SampleCount", *PERCENTILES)
 
 CLOUDWATCH_ALARM = ResourceType(
     type="cloudwatch_alarm",
@@ -68,7 +69,8 @@ CLOUDWATCH_ALARM = ResourceType(
                 "AlarmDescription": J("Alarm ", Name(max=255)),
                 "Namespace": Slot("namespace", single=True, default=If("namespace", "auto", "Custom", P("namespace"))),
                 "MetricName": Slot("metric", single=True, default=If("metric_name", "auto", "Errors", P("metric_name"))),
-                "Statistic": Slot("statistic", single=True, default=If("statistic", "auto", "Sum", P("statistic"))),
+                "Statistic": Slot("statistic", single=True, default=If("statistic", "auto", "Sum", If("statistic", PERCENTILES, None, P("statistic")))),
+                "ExtendedStatistic": If("statistic", PERCENTILES, P("statistic")),
                 "Dimensions": Slot("dimensions"),
                 "Threshold": Slot("threshold", single=True, default=P("threshold")),
                 "ComparisonOperator": P("comparison"),
@@ -85,7 +87,8 @@ CLOUDWATCH_ALARM = ResourceType(
                 "alarm_description": J("Alarm ", Name(max=255)),
                 "namespace": Slot("namespace", single=True, default=If("namespace", "auto", "Custom", P("namespace"))),
                 "metric_name": Slot("metric", single=True, default=If("metric_name", "auto", "Errors", P("metric_name"))),
-                "statistic": Slot("statistic", single=True, default=If("statistic", "auto", "Sum", P("statistic"))),
+                "statistic": Slot("statistic", single=True, default=If("statistic", "auto", "Sum", If("statistic", PERCENTILES, None, P("statistic")))),
+                "extended_statistic": If("statistic", PERCENTILES, P("statistic")),
                 "dimensions": Slot("dimensions", single=True),
                 "threshold": Slot("threshold", single=True, default=P("threshold")),
                 "comparison_operator": P("comparison"),

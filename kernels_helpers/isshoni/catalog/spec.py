@@ -124,7 +124,8 @@ class Env:
 
 @dataclass(frozen=True)
 class If:
-    """`then` when property `prop` equals `equals`, else `otherwise` (None drops the key).
+    """`then` when property `prop` equals `equals` (or is one of them, for a tuple),
+    else `otherwise` (None drops the key).
 
     `prop` may also be '@in:<type>' (True when the resource sits in such a
     container, e.g. '@in:vpc' for a Lambda function attached to a VPC).

@@ -272,7 +272,9 @@ class Context:
         return [{ph.key: n, ph.value: env[n]} for n in names]
 
     def _fill_If(self, ph: s.If, side, rid):
-        chosen = ph.then if self.condition(rid, ph.prop) == ph.equals else ph.otherwise
+        value = self.condition(rid, ph.prop)
+        matched = value in ph.equals if isinstance(ph.equals, tuple) else value == ph.equals
+        chosen = ph.then if matched else ph.otherwise
         return e.OMIT if chosen is None else self.fill(chosen, side, rid)
 
     def _fill_J(self, ph: s.J, side, rid):
