@@ -37,6 +37,35 @@ def _associate(ctx: Context, subnet: str, table_lid: str) -> None:
     )
 
 
+def plan(ctx: Context, vpc: str) -> tuple[list[str], dict[str, list[str]]]:
+    """How the VPC's implied routing groups its subnets.
+
+    Returns the public subnets (one shared table) and, per NAT gateway ('' for
+    none), the private subnets that route through it.  `table_keys` names the
+    tables; other wiring (VPC peering) uses both to reach every table.
+    """
+    explicit = ctx.memo.get("explicit_routes", {})
+    inside = ctx.by_vpc().get(vpc, {})
+    subnets = [r for r in inside.get("subnet", []) if r not in explicit]
+    nats = inside.get("nat_gateway", [])
+    public = [s for s in subnets if ctx.props(s)["tier"] == "public"]
+    groups: dict[str, list[str]] = {}
+    for subnet in (s for s in subnets if ctx.props(s)["tier"] == "private"):
+        zone = ctx.props(subnet)["az"]
+        same_az = [n for n in nats if ctx.props(ctx.ancestor(n, ("subnet",)))["az"] == zone]
+        groups.setdefault((same_az or nats or [""])[0], []).append(subnet)
+    return public, dict(sorted(groups.items()))
+
+
+def private_key(nat: str, groups: dict) -> str:
+    return f"private_routes_{nat}" if nat and len(groups) > 1 else "private_routes"
+
+
+def table_keys(ctx: Context, vpc: str) -> list[str]:
+    public, groups = plan(ctx, vpc)
+    return (["public_routes"] if public else []) + [private_key(nat, groups) for nat in groups]
+
+
 def imply(ctx: Context) -> None:
     from .expr import Ref
 
@@ -44,11 +73,10 @@ def imply(ctx: Context) -> None:
     index = ctx.by_vpc()
     for vpc in sorted(r for r in ctx.resources if ctx.type_of(r) == "vpc"):
         inside = index.get(vpc, {})
-        subnets = [r for r in inside.get("subnet", []) if r not in explicit]
         igws = inside.get("internet_gateway", [])
         nats = inside.get("nat_gateway", [])
+        public, groups = plan(ctx, vpc)
         tables: list[str] = []
-        public = [s for s in subnets if ctx.props(s)["tier"] == "public"]
         if public:
             table = _route_table(ctx, vpc, "public_routes", f"{vpc} public routes")
             tables.append(table)
@@ -56,15 +84,8 @@ def imply(ctx: Context) -> None:
                 default_route(ctx, vpc, "public_default_route", Ref(table), igws[0])
             for subnet in public:
                 _associate(ctx, subnet, table)
-        private = [s for s in subnets if ctx.props(s)["tier"] == "private"]
-        groups: dict[str, list[str]] = {}
-        for subnet in private:
-            zone = ctx.props(subnet)["az"]
-            same_az = [n for n in nats if ctx.props(ctx.ancestor(n, ("subnet",)))["az"] == zone]
-            nat = (same_az or nats or [""])[0]
-            groups.setdefault(nat, []).append(subnet)
-        for nat, members in sorted(groups.items()):
-            key = f"private_routes_{nat}" if nat and len(groups) > 1 else "private_routes"
+        for nat, members in groups.items():
+            key = private_key(nat, groups)
             table = _route_table(ctx, vpc, key, f"{vpc} private routes")
             tables.append(table)
             if nat:

@@ -160,28 +160,13 @@ def vpc_peer(ctx: Context, cid, peering, peer, props):
 
 
 def implied_route_tables(ctx: Context, vpc: str) -> list[str]:
-    """The lids of every route table `network.imply` will give `vpc`, plus its explicit tables.
+    """The lids of every route table `network.imply` will give `vpc`, plus its explicit tables
+    (reserved here, reused there)."""
+    from .network import table_keys
 
-    Mirrors the grouping in `network.imply` (one public table, one private
-    table per NAT gateway); the lids are reserved here and reused there.
-    """
-    rids = sorted(ctx.resources)
     explicit = ctx.memo.get("explicit_routes", {})
-
-    def inside(r):
-        return ctx.ancestor(r, ("vpc",)) == vpc
-
-    subnets = [r for r in rids if ctx.type_of(r) == "subnet" and inside(r) and r not in explicit]
-    nats = [r for r in rids if ctx.type_of(r) == "nat_gateway" and inside(r)]
-    keys = ["public_routes"] if any(ctx.props(s)["tier"] == "public" for s in subnets) else []
-    groups = set()
-    for subnet in (s for s in subnets if ctx.props(s)["tier"] == "private"):
-        zone = ctx.props(subnet)["az"]
-        same_az = [n for n in nats if ctx.props(ctx.ancestor(n, ("subnet",)))["az"] == zone]
-        groups.add((same_az or nats or [""])[0])
-    keys += [f"private_routes_{nat}" if nat and len(groups) > 1 else "private_routes" for nat in sorted(groups)]
-    lids = [ctx.lid(vpc, k) if ctx.has_part(vpc, k) else ctx.new_lid(vpc, k) for k in keys]
-    return lids + [ctx.lid(t) for t in sorted(set(explicit.values())) if inside(t)]
+    lids = [ctx.lid(vpc, k) if ctx.has_part(vpc, k) else ctx.new_lid(vpc, k) for k in table_keys(ctx, vpc)]
+    return lids + [ctx.lid(t) for t in sorted(set(explicit.values())) if ctx.ancestor(t, ("vpc",)) == vpc]
 
 
 @finisher
