@@ -105,6 +105,38 @@ def _container(side: str) -> dict:
     }
 
 
+def fargate_task(key: str, container) -> Emit:
+    """A Fargate task definition with one container (`container(side)` spells it per language),
+    the resource's task and execution roles and its cpu/memory properties."""
+    return Emit(
+        key,
+        "AWS::ECS::TaskDefinition",
+        {
+            "Family": Name(),
+            "Cpu": P("cpu"),
+            "Memory": P("memory"),
+            "NetworkMode": "awsvpc",
+            "RequiresCompatibilities": ["FARGATE"],
+            "ExecutionRoleArn": role_arn("execution_role"),
+            "TaskRoleArn": role_arn("role"),
+            "ContainerDefinitions": [container("cfn")],
+            "Tags": Tags(),
+        },
+        "aws_ecs_task_definition",
+        {
+            "family": Name(),
+            "cpu": P("cpu"),
+            "memory": P("memory"),
+            "network_mode": "awsvpc",
+            "requires_compatibilities": ["FARGATE"],
+            "execution_role_arn": role_arn("execution_role"),
+            "task_role_arn": role_arn("role"),
+            "container_definitions": JsonEncode([container("tf")]),
+            "tags": Tags(),
+        },
+    )
+
+
 # Memory sizes (of the ecs_service choices) Fargate accepts with each CPU size.
 FARGATE_MEMORY = {
     "256": ("512", "1024", "2048"),
@@ -175,33 +207,7 @@ ECS_SERVICE = ResourceType(
                 "tags": Tags(),
             },
         ),
-        Emit(
-            "task",
-            "AWS::ECS::TaskDefinition",
-            {
-                "Family": Name(),
-                "Cpu": P("cpu"),
-                "Memory": P("memory"),
-                "NetworkMode": "awsvpc",
-                "RequiresCompatibilities": ["FARGATE"],
-                "ExecutionRoleArn": role_arn("execution_role"),
-                "TaskRoleArn": role_arn("role"),
-                "ContainerDefinitions": [_container("cfn")],
-                "Tags": Tags(),
-            },
-            "aws_ecs_task_definition",
-            {
-                "family": Name(),
-                "cpu": P("cpu"),
-                "memory": P("memory"),
-                "network_mode": "awsvpc",
-                "requires_compatibilities": ["FARGATE"],
-                "execution_role_arn": role_arn("execution_role"),
-                "task_role_arn": role_arn("role"),
-                "container_definitions": JsonEncode([_container("tf")]),
-                "tags": Tags(),
-            },
-        ),
+        fargate_task("task", _container),
         *role("role", "ecs-tasks.amazonaws.com"),
         *role("execution_role", "ecs-tasks.amazonaws.com", (EXECUTION_POLICY,)),
         Emit(
@@ -753,33 +759,7 @@ ECS_TASK_DEFINITION = ResourceType(
     role="role",
     links=compute_links(),
     emits=(
-        Emit(
-            "",
-            "AWS::ECS::TaskDefinition",
-            {
-                "Family": Name(),
-                "Cpu": P("cpu"),
-                "Memory": P("memory"),
-                "NetworkMode": "awsvpc",
-                "RequiresCompatibilities": ["FARGATE"],
-                "ExecutionRoleArn": role_arn("execution_role"),
-                "TaskRoleArn": role_arn("role"),
-                "ContainerDefinitions": [_job_container("cfn")],
-                "Tags": Tags(),
-            },
-            "aws_ecs_task_definition",
-            {
-                "family": Name(),
-                "cpu": P("cpu"),
-                "memory": P("memory"),
-                "network_mode": "awsvpc",
-                "requires_compatibilities": ["FARGATE"],
-                "execution_role_arn": role_arn("execution_role"),
-                "task_role_arn": role_arn("role"),
-                "container_definitions": JsonEncode([_job_container("tf")]),
-                "tags": Tags(),
-            },
-        ),
+        fargate_task("", _job_container),
         *role("role", "ecs-tasks.amazonaws.com"),
         *role("execution_role", "ecs-tasks.amazonaws.com", (EXECUTION_POLICY,)),
         Emit(

@@ -24,6 +24,15 @@ from .spec import (
     prop,
 )
 
+# ElastiCache nodes go into the private subnets of their tier, one group per cache.
+CACHE_SUBNET_GROUP = Emit(
+    "subnets",
+    "AWS::ElastiCache::SubnetGroup",
+    {"Description": J("Subnets of ", Name()), "SubnetIds": Subnets(), "Tags": Tags()},
+    "aws_elasticache_subnet_group",
+    {"name": Name(suffix="subnets"), "description": J("Subnets of ", Name()), "subnet_ids": Subnets(), "tags": Tags()},
+)
+
 DYNAMODB_TABLE = ResourceType(
     type="dynamodb_table",
     label="DynamoDB table",
@@ -231,13 +240,7 @@ ELASTICACHE_REDIS = ResourceType(
                 "tags": Tags(),
             },
         ),
-        Emit(
-            "subnets",
-            "AWS::ElastiCache::SubnetGroup",
-            {"Description": J("Subnets of ", Name()), "SubnetIds": Subnets(), "Tags": Tags()},
-            "aws_elasticache_subnet_group",
-            {"name": Name(suffix="subnets"), "description": J("Subnets of ", Name()), "subnet_ids": Subnets(), "tags": Tags()},
-        ),
+        CACHE_SUBNET_GROUP,
         *security_group("Redis"),
     ),
     outputs=(
@@ -749,13 +752,7 @@ ELASTICACHE_MEMCACHED = ResourceType(
                 "tags": Tags(),
             },
         ),
-        Emit(
-            "subnets",
-            "AWS::ElastiCache::SubnetGroup",
-            {"Description": J("Subnets of ", Name()), "SubnetIds": Subnets(), "Tags": Tags()},
-            "aws_elasticache_subnet_group",
-            {"name": Name(suffix="subnets"), "description": J("Subnets of ", Name()), "subnet_ids": Subnets(), "tags": Tags()},
-        ),
+        CACHE_SUBNET_GROUP,
         *security_group("Memcached"),
     ),
     outputs=(
