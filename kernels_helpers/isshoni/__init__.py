@@ -4,6 +4,14 @@
 CloudFormation or Terraform; `isshoni.check` runs the validators.
 """
 
+try:
+    # jupyter_ydoc loads every `jupyter_ydoc` entry point (ours: isshoni.yinfra) while it
+    # is imported; importing it first keeps `import isshoni.yinfra` from meeting itself
+    # half-initialised (the same order jupyterlab-chat uses).
+    import jupyter_ydoc  # noqa: F401
+except ImportError:  # collaboration is optional for the compiler and the CLI
+    pass
+
 from .design import Design, DesignError, Problem
 
 __version__ = "0.1.0"

@@ -1,0 +1,62 @@
+"""Real servers for end-to-end tests: loopback only, free ports, stopped by PID."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen, grace: float = 10) -> None:
+    """SIGTERM, then SIGKILL after a grace period (servers can hang after 'Deleting all rooms')."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(grace)
+
+
+@contextmanager
+def jupyter(root: Path, tmp: Path, *extra: str, token: str = "test-token-not-a-secret"):
+    """A real Jupyter server with collaboration on 127.0.0.1; yields (base_url, token)."""
+    port = free_port()
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp / "data"), JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
+    log = open(tmp / f"jupyter-{port}.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", f"--ServerApp.root_dir={root}", f"--ServerApp.port={port}",
+         "--ServerApp.ip=127.0.0.1", "--ServerApp.open_browser=False", "--ServerApp.allow_root=True",
+         f"--IdentityProvider.token={token}", *extra],
+        env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as resp:
+                    json.load(resp)
+                break
+            except (OSError, urllib.error.URLError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"Jupyter did not start: {(tmp / f'jupyter-{port}.log').read_text()[-2000:]}") from None
+                time.sleep(0.3)
+        yield base, token
+    finally:
+        stop(proc)
+        log.close()
