@@ -336,8 +336,9 @@ def resolve(design: Design) -> Resolved:
             if emit.when and emit.when[0] == "@slot" and not ctx.slots.get((rid, emit.when[1])):
                 continue
             lid = ctx.lid(rid, emit.key)
-            cfn = e.prune(ctx.fill(emit.cfn, "cfn", rid)) if emit.cfn_type else None
-            tf = e.prune(ctx.fill(emit.tf, "tf", rid)) if emit.tf_type else None
+            # fill() already drops OMIT at every level, so no prune pass is needed here.
+            cfn = ctx.fill(emit.cfn, "cfn", rid) if emit.cfn_type else None
+            tf = ctx.fill(emit.tf, "tf", rid) if emit.tf_type else None
             depends = [ctx.lid(rid, k) for k in emit.depends_on if ctx.has_part(rid, k)]
             ctx.parts.append(Part(lid, rid, emit.cfn_type, cfn or {}, emit.tf_type, tf or {}, depends))
         for out in entry.outputs:
