@@ -367,6 +367,22 @@ def _instance_profile() -> tuple:
     )
 
 
+def _launch_template(key: str, own: bool) -> Emit:
+    """A launch template in both languages; `own` ties it to the resource's own security
+    group and instance profile (an Auto Scaling group's), not just the shared settings."""
+    return Emit(
+        key,
+        "AWS::EC2::LaunchTemplate",
+        {
+            "LaunchTemplateName": Name(max=128),
+            "LaunchTemplateData": _template_data("cfn", own=own),
+            "TagSpecifications": [{"ResourceType": "launch-template", "Tags": Tags()}],
+        },
+        "aws_launch_template",
+        {"name": Name(max=128), **_template_data("tf", own=own), "tags": Tags()},
+    )
+
+
 def _template_data(side: str, own: bool) -> dict:
     """Launch template data; `own` adds the security group and instance profile of an Auto Scaling group."""
     if side == "cfn":
@@ -472,17 +488,7 @@ LAUNCH_TEMPLATE = ResourceType(
     description="Reusable instance settings (AMI, type, IMDSv2 only, encrypted root volume) for instances and groups started elsewhere.",
     properties=dict(EC2_PROPERTIES),
     emits=(
-        Emit(
-            "",
-            "AWS::EC2::LaunchTemplate",
-            {
-                "LaunchTemplateName": Name(max=128),
-                "LaunchTemplateData": _template_data("cfn", own=False),
-                "TagSpecifications": [{"ResourceType": "launch-template", "Tags": Tags()}],
-            },
-            "aws_launch_template",
-            {"name": Name(max=128), **_template_data("tf", own=False), "tags": Tags()},
-        ),
+        _launch_template("", own=False),
     ),
     outputs=(
         Output("id", "Launch template id", Self(), Self()),
@@ -557,17 +563,7 @@ AUTOSCALING_GROUP = ResourceType(
                 "health_check_grace_period": P("health_check_grace_period"),
             },
         ),
-        Emit(
-            "template",
-            "AWS::EC2::LaunchTemplate",
-            {
-                "LaunchTemplateName": Name(max=128),
-                "LaunchTemplateData": _template_data("cfn", own=True),
-                "TagSpecifications": [{"ResourceType": "launch-template", "Tags": Tags()}],
-            },
-            "aws_launch_template",
-            {"name": Name(max=128), **_template_data("tf", own=True), "tags": Tags()},
-        ),
+        _launch_template("template", own=True),
         *_instance_profile(),
         *security_group("Auto Scaling group instances"),
     ),

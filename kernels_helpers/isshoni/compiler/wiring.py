@@ -120,6 +120,22 @@ def role_of(ctx: Context, rid: str):
     return ctx.ref(rid, key)
 
 
+def join_target_group(ctx: Context, service: str, tg, port: int, after: str | None = None) -> None:
+    """Register an ECS service's container in a target group (with a health-check grace
+    period); `after` is the listener or rule the service must wait for."""
+    container = ctx.props(service).get("container_name", "app")
+    ctx.contribute(
+        service,
+        "load_balancers",
+        {"ContainerName": container, "ContainerPort": port, "TargetGroupArn": tg},
+        e.Block({"target_group_arn": tg, "container_name": container, "container_port": port}),
+    )
+    if not ctx.slots.get((service, "grace_period")):
+        ctx.contribute(service, "grace_period", 60, 60)
+    if after:
+        ctx.depend(service, "", after)  # a service joins a target group only once a listener uses it
+
+
 def target_port(ctx: Context, target: str, props: dict) -> int:
     return ctx.props(target).get("port") or props.get("port") or ctx.entry(target).port or 80
 
@@ -226,15 +242,7 @@ def _target_group(ctx: Context, alb: str, cid: str, target: str, props: dict) ->
             attach["port"] = port
         ctx.add_part(cid, "attachment", None, {}, "aws_lb_target_group_attachment", attach, attach_depends)
     elif ctx.type_of(target) == "ecs_service":
-        container = ctx.props(target).get("container_name", "app")
-        ctx.contribute(
-            target,
-            "load_balancers",
-            {"ContainerName": container, "ContainerPort": port, "TargetGroupArn": tg},
-            e.Block({"target_group_arn": tg, "container_name": container, "container_port": port}),
-        )
-        if not ctx.slots.get((target, "grace_period")):
-            ctx.contribute(target, "grace_period", 60, 60)
+        join_target_group(ctx, target, tg, port)
     elif ctx.type_of(target) == "autoscaling_group":
         ctx.contribute(target, "target_groups", tg, tg)
     alb_sg, tgt_sg = security_group_of(ctx, alb), security_group_of(ctx, target)

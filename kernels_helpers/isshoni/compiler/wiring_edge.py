@@ -13,7 +13,7 @@ from ..design.errors import DesignError, Problem, json_path
 from . import expr as e
 from .names import tf_identifier, words
 from .resolve import Context
-from .wiring import finisher, security_group_of, sg_ingress, unit
+from .wiring import finisher, join_target_group, security_group_of, sg_ingress, unit
 
 PARTITION, REGION, ACCOUNT = e.Pseudo("partition"), e.Pseudo("region"), e.Pseudo("account_id")
 
@@ -77,16 +77,7 @@ def nlb_target(ctx: Context, cid, nlb, target, props):
     if ctx.type_of(target) == "ec2_instance":
         ctx.add_part(cid, "attachment", None, {}, "aws_lb_target_group_attachment", {"target_group_arn": tg, "target_id": ctx.ref(target), "port": port})
     elif ctx.type_of(target) == "ecs_service":
-        container = ctx.props(target).get("container_name", "app")
-        ctx.contribute(
-            target,
-            "load_balancers",
-            {"ContainerName": container, "ContainerPort": port, "TargetGroupArn": tg},
-            e.Block({"target_group_arn": tg, "container_name": container, "container_port": port}),
-        )
-        if not ctx.slots.get((target, "grace_period")):
-            ctx.contribute(target, "grace_period", 60, 60)
-        ctx.depend(target, "", listener)  # a service joins a target group only once a listener uses it
+        join_target_group(ctx, target, tg, port, after=listener)
     else:
         ctx.contribute(target, "target_groups", tg, tg)
     nlb_sg, tgt_sg = security_group_of(ctx, nlb), security_group_of(ctx, target)
