@@ -7,32 +7,17 @@ import asyncio
 import json
 import time
 
-import httpx
-from httpx_ws import aconnect_ws
-from pycrdt import Provider
-from pycrdt.websocket.websocket import HttpxWebsocket
-
 from isshoni import Design, templates
-from isshoni.yinfra import YInfra
+from rooms import joined
 from servers import jupyter
 
 
 async def edit_through_room(base: str, token: str, path: str) -> dict:
-    headers = {"Authorization": f"token {token}"}
-    async with httpx.AsyncClient(headers=headers) as client:
-        response = await client.put(f"{base}/api/collaboration/session/{path}", json={"format": "text", "type": "infra"})
-        response.raise_for_status()
-        session = response.json()
-        room = f"text:infra:{session['fileId']}"
-        url = f"{base.replace('http', 'ws')}/api/collaboration/room/{room}?sessionId={session['sessionId']}"
-        async with aconnect_ws(url, client) as websocket:
-            doc = YInfra()
-            async with Provider(doc.ydoc, HttpxWebsocket(websocket, room)) as provider:
-                await asyncio.wait_for(provider.synced.wait(), 20)
-                seen = json.loads(doc.get())
-                doc._yresources["alb"]["properties"]["idle_timeout"] = 123
-                doc._ymeta["notes"] = "edited from a kernel"
-                await asyncio.sleep(2)  # the server saves after document_save_delay
+    async with joined(base, token, path) as doc:
+        seen = json.loads(doc.get())
+        doc._yresources["alb"]["properties"]["idle_timeout"] = 123
+        doc._ymeta["notes"] = "edited from a kernel"
+        await asyncio.sleep(2)  # the server saves after document_save_delay
     return seen
 
 

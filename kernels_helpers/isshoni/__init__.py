@@ -28,4 +28,16 @@ def generate(design: Design, fmt: str = "cloudformation") -> dict[str, str]:
     return _generate(design, fmt)
 
 
+def _jupyter_server_extension_points():
+    """Jupyter server extension: the REST API and TCP_NODELAY rooms (imported only by the server)."""
+    from .server import IsshoniExtension
+
+    return [{"module": "isshoni", "app": IsshoniExtension}]
+
+
+def _jupyter_labextension_paths():
+    """The JupyterLab frontend, built into `isshoni/labextension`."""
+    return [{"src": "labextension", "dest": "isshoni"}]
+
+
 __all__ = ["Design", "DesignError", "Problem", "generate", "load", "__version__"]

@@ -82,10 +82,10 @@ def cmd_templates(args) -> int:
 
 
 def cmd_catalog(args) -> int:
-    from .catalog import CATALOG, by_category
+    from .catalog import CATALOG, by_category, summaries
 
     if args.json:
-        print(json.dumps([entry.summary() for entry in CATALOG.values()], indent=2, sort_keys=True))
+        print(json.dumps(summaries(), indent=2, sort_keys=True))
         return EXIT_OK
     for category, entries in by_category().items():
         if args.category and category != args.category:

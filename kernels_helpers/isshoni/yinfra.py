@@ -5,7 +5,10 @@ nested `properties` Map, so two people editing two properties of one node
 both win), `connections` (Map of Maps), `chat` (Array), `deployments` (Map).
 `get()` gives the canonical `.infra.json` text (sorted, stable: opening a file
 never shows as a change in git); `set()` replaces the content in one
-transaction.  The TypeScript `YInfra` in the extension uses the same roots.
+transaction.  `apply()` brings the document to new content by writing only
+what differs, so a server-side edit (the REST API) never clobbers what someone
+else changed at the same moment.  The TypeScript `YInfra` in the extension
+uses the same roots.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from jupyter_ydoc.ybasedoc import YBaseDoc
 from pycrdt import Array, Awareness, Doc, Map
 
-from .design.model import dumps, empty
+from .design.model import Design, dumps, empty
 
 ROOTS = ("meta", "resources", "connections", "chat", "deployments")
 NESTED = {"resources": ("properties",), "connections": ("properties",)}
@@ -42,6 +45,60 @@ def _item_map(section: str, item: dict) -> Map:
     for key in NESTED[section]:
         fields[key] = Map(dict(item.get(key) or {}))
     return Map(fields)
+
+
+def _same(a, b) -> bool:
+    """JSON equality as Yjs sees it: 1 == 1.0 (both doubles), but True is not 1."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _apply_map(ymap: Map, new: dict, skip: tuple[str, ...] = ()) -> None:
+    """Write the keys whose values differ, delete the keys that are gone (values are opaque)."""
+    for key in [k for k in ymap.keys() if k not in new and k not in skip]:
+        del ymap[key]
+    for key, value in new.items():
+        if key in skip:
+            continue
+        if key not in ymap or not _same(_plain(ymap[key]), value):
+            ymap[key] = value
+
+
+def _apply_items(root: Map, section: str, new: dict) -> None:
+    """Resources or connections: add, remove, and patch the fields of the ones both sides have."""
+    for key in [k for k in root.keys() if k not in new]:
+        del root[key]
+    for key, item in sorted(new.items()):
+        current = root.get(key)
+        if not isinstance(current, Map):
+            root[key] = _item_map(section, item)
+            continue
+        _apply_map(current, item, skip=NESTED[section])
+        for nested in NESTED[section]:
+            values = dict(item.get(nested) or {})
+            if isinstance(current.get(nested), Map):
+                _apply_map(current[nested], values)
+            else:
+                current[nested] = Map(values)
+
+
+def _apply_list(yarray: Array, new: list) -> None:
+    """Keep the common prefix, replace only the rest: an appended message is one insert."""
+    old = _plain(yarray)
+    keep = 0
+    while keep < min(len(old), len(new)) and _same(old[keep], new[keep]):
+        keep += 1
+    if keep < len(old):
+        del yarray[keep:]
+    if keep < len(new):
+        yarray.extend(new[keep:])
 
 
 class YInfra(YBaseDoc):
@@ -93,6 +150,22 @@ class YInfra(YBaseDoc):
             self._ychat.extend(list(data.get("chat") or []))
             self._ydeployments.clear()
             self._ydeployments.update(dict(data.get("deployments") or {}))
+
+    def apply(self, data: dict) -> None:
+        """Bring the document to `data` (a design's content) in one transaction, writing only
+        the keys, fields and properties that differ: a concurrent edit of another property of
+        the same node by someone else survives.  Chat keeps its common prefix (an appended
+        message is one insert); messages are replaced only when the list is not an extension."""
+        with self._ydoc.transaction():
+            _apply_map(self._ymeta, dict(data.get("meta") or {}))
+            for section in ("resources", "connections"):
+                _apply_items(self._roots[section], section, dict(data.get(section) or {}))
+            _apply_list(self._ychat, list(data.get("chat") or []))
+            _apply_map(self._ydeployments, dict(data.get("deployments") or {}))
+
+    def design(self) -> Design:
+        """The current content as a `Design`, not validated: a canvas may hold a half-drawn state."""
+        return Design(self.to_dict())
 
     def observe(self, callback: Callable[[str, Any], None]) -> None:
         """Every root, deeply: autosave hangs off this, a forgotten root is never saved."""

@@ -41,6 +41,11 @@ def get_type(name: str) -> ResourceType:
         raise UnknownType(name) from None
 
 
+def summaries() -> list[dict]:
+    """Every type as plain JSON (what `isshoni catalog --json` prints and the REST API serves)."""
+    return [entry.summary() for entry in CATALOG.values()]
+
+
 def by_category() -> dict[str, list[ResourceType]]:
     out: dict[str, list[ResourceType]] = {c: [] for c in CATEGORIES}
     for entry in CATALOG.values():
@@ -48,4 +53,4 @@ def by_category() -> dict[str, list[ResourceType]]:
     return out
 
 
-__all__ = ["CATALOG", "CATEGORIES", "ResourceType", "UnknownType", "by_category", "get_type"]
+__all__ = ["CATALOG", "CATEGORIES", "ResourceType", "UnknownType", "by_category", "get_type", "summaries"]

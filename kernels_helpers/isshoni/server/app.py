@@ -1,0 +1,45 @@
+"""The Jupyter server extension: the REST API and TCP_NODELAY on collaboration rooms.
+
+Extensions load in alphabetical order, so `isshoni` loads before
+`jupyter_server_ydoc`: the handlers therefore read the collaboration app from
+the web app's settings at request time, and the websocket handler swap is
+tried at load and again once every extension has loaded.
+"""
+
+from __future__ import annotations
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Bool
+
+from . import nodelay
+from .documents import LiveDesigns
+from .handlers import handlers
+
+
+class IsshoniExtension(ExtensionApp):
+    """Isshoni on a Jupyter server: `/isshoni/api/...` and low-latency rooms."""
+
+    name = "isshoni"
+    description = "Isshoni: collaborative AWS infrastructure designs (REST API, room tuning)"
+
+    tcp_nodelay = Bool(
+        True,
+        config=True,
+        help="Turn Nagle's algorithm off on collaboration websockets (set_nodelay). "
+        "Off only to measure what it costs: benchmarks/bench_latency.py.",
+    )
+
+    def initialize_handlers(self) -> None:
+        self.designs = LiveDesigns()
+        self.handlers.extend(handlers(self.designs))
+        self._nodelay_routes = nodelay.install(self.serverapp.web_app, self.log) if self.tcp_nodelay else 0
+
+    async def _start_jupyter_server_extension(self, serverapp) -> None:
+        """Every extension has loaded by now: jupyter_server_ydoc's routes exist if it is enabled."""
+        if self.tcp_nodelay and not self._nodelay_routes:
+            self._nodelay_routes = nodelay.install(serverapp.web_app, self.log)
+            if not self._nodelay_routes:
+                self.log.warning(
+                    "isshoni: no jupyter_server_ydoc room handler found; collaboration websockets keep "
+                    "Nagle's algorithm (about 40 ms more per request/response round trip)"
+                )

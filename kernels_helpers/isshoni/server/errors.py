@@ -1,0 +1,52 @@
+"""One error type for the REST API, so every failure answers `{"message": ...}`
+(plus `problems` when a design was refused) instead of an HTML page or a traceback."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from tornado.web import HTTPError
+
+from ..design import DesignError, Problem
+
+
+class ApiError(HTTPError):
+    """An HTTP error whose message (and design problems, if any) go to the client as JSON."""
+
+    def __init__(self, status: int, message: str, problems: list[Problem] | None = None):
+        # tornado formats log_message with `%`: escape it, keep the text as given for the client
+        super().__init__(status, message.replace("%", "%%"))
+        self.message = message
+        self.problems = problems
+
+    def to_dict(self) -> dict:
+        reply: dict = {"message": self.message}
+        if self.problems is not None:
+            reply["problems"] = [p.to_dict() for p in self.problems]
+        return reply
+
+
+def describe(exc: Exception) -> str:
+    """A KeyError's message without the quotes `str(KeyError)` adds."""
+    if type(exc) is KeyError and exc.args:
+        return str(exc.args[0])
+    return str(exc)
+
+
+def from_design_error(exc: DesignError, status: int = 400) -> ApiError:
+    shown = "; ".join(str(p) for p in exc.problems[:3])
+    more = f" (and {len(exc.problems) - 3} more)" if len(exc.problems) > 3 else ""
+    return ApiError(status, f"{exc.source}: {shown}{more}", exc.problems)
+
+
+@contextmanager
+def bad_input():
+    """Turn the model's refusals (DesignError, KeyError, ValueError) into 400 answers."""
+    try:
+        yield
+    except ApiError:
+        raise
+    except DesignError as exc:
+        raise from_design_error(exc) from None
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ApiError(400, describe(exc)) from None

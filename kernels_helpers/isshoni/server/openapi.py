@@ -1,0 +1,184 @@
+"""The OpenAPI 3.1 description of the REST API, built from one dict.
+
+It lives next to the routes (handlers.ROUTES) and the op table (ops.OPS) and
+takes the op schemas from that table, so a new op or field shows up here
+without a second edit; a test checks that every route is described.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from .. import __version__
+from .ops import OPS
+
+DESIGN_PATH = {
+    "name": "path",
+    "in": "path",
+    "required": True,
+    "description": "the design file relative to the server root, ending in .infra.json "
+    "(it may contain '/'; absolute paths and '..' are refused)",
+    "schema": {"type": "string", "pattern": r"\.infra\.json$"},
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _op_schema(name: str) -> dict:
+    required, optional = OPS[name]
+    return {
+        "type": "object",
+        "title": name,
+        "properties": {"op": {"const": name}, **copy.deepcopy(required), **copy.deepcopy(optional)},
+        "required": ["op", *required],
+        "additionalProperties": False,
+    }
+
+
+ERRORS = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
+    "403": {"$ref": "#/components/responses/Forbidden"},
+}
+DESIGN_ERRORS = {**ERRORS, "404": {"$ref": "#/components/responses/NotFound"}}
+
+SCHEMAS = {
+    "Problem": {
+        "type": "object",
+        "properties": {
+            "path": {"type": "string", "description": "JSON path in the design, e.g. $.resources.api.properties.cpu"},
+            "message": {"type": "string"},
+            "resource": {"type": ["string", "null"], "description": "the resource or connection it concerns"},
+        },
+        "required": ["path", "message", "resource"],
+    },
+    "Error": {
+        "type": "object",
+        "properties": {"message": {"type": "string"}, "problems": {"type": "array", "items": _ref("Problem")}},
+        "required": ["message"],
+    },
+    "Design": {
+        "type": "object",
+        "description": "the .infra.json content (meta, resources, connections, chat, deployments); "
+        "its JSON Schema ships as isshoni/design/design.schema.json",
+        "properties": {
+            "version": {"const": 1},
+            "meta": {"type": "object"},
+            "resources": {"type": "object"},
+            "connections": {"type": "object"},
+            "chat": {"type": "array", "items": _ref("Message")},
+            "deployments": {"type": "object"},
+        },
+    },
+    "Message": {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "author": {"type": "string"}, "text": {"type": "string"},
+                       "time": {"type": "number", "description": "seconds since the epoch"}},
+        "required": ["id", "author", "text", "time"],
+    },
+    "Op": {"oneOf": [_ref(f"Op_{name}") for name in OPS], "discriminator": {"propertyName": "op"}},
+    **{f"Op_{name}": _op_schema(name) for name in OPS},
+}
+SCHEMAS["Op"]["discriminator"]["mapping"] = {name: f"#/components/schemas/Op_{name}" for name in OPS}
+
+PATHS = {
+    "/isshoni/api/catalog": {"get": {
+        "operationId": "getCatalog", "summary": "the AWS resource types (what `isshoni catalog --json` lists)",
+        "responses": {"200": _json({"type": "object", "properties": {"types": {"type": "array", "items": {"type": "object"}}},
+                                    "required": ["types"]}, "the catalog"), **ERRORS}}},
+    "/isshoni/api/templates": {"get": {
+        "operationId": "getTemplates", "summary": "the ready designs",
+        "responses": {"200": _json({"type": "object", "properties": {"templates": {"type": "array", "items": {
+            "type": "object", "properties": {"name": {"type": "string"}, "description": {"type": "string"}}}}}},
+            "template names and descriptions"), **ERRORS}}},
+    "/isshoni/api/openapi.json": {"get": {
+        "operationId": "getOpenApi", "summary": "this document",
+        "responses": {"200": _json({"type": "object"}, "the OpenAPI 3.1 document"), **ERRORS}}},
+    "/isshoni/api/designs/{path}/canvas": {
+        "parameters": [DESIGN_PATH],
+        "get": {"operationId": "getCanvas", "summary": "the design as the live document holds it",
+                "responses": {"200": _json({"type": "object", "properties": {"design": _ref("Design")}}, "the design"),
+                              **DESIGN_ERRORS}},
+        "post": {"operationId": "editCanvas",
+                 "summary": "apply ops all-or-nothing, or replace the whole design (fully validated)",
+                 "description": "Written to the live collaborative document with a minimal diff: open canvases "
+                 "update at once, concurrent edits of other properties survive, the room saves the file.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+                     {"type": "object", "properties": {"ops": {"type": "array", "minItems": 1, "items": _ref("Op")}},
+                      "required": ["ops"], "additionalProperties": False},
+                     {"type": "object", "properties": {"design": _ref("Design")}, "required": ["design"],
+                      "additionalProperties": False}]}}}},
+                 "responses": {"200": _json({"type": "object", "properties": {"design": _ref("Design")}},
+                                            "the design after the edit"), **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/chat": {
+        "parameters": [DESIGN_PATH],
+        "get": {"operationId": "getChat", "summary": "the design's chat messages, oldest first",
+                "responses": {"200": _json({"type": "object", "properties": {"messages": {
+                    "type": "array", "items": _ref("Message")}}}, "the messages"), **DESIGN_ERRORS}},
+        "post": {"operationId": "postChat", "summary": "post a message; the author is the signed-in Jupyter user",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"text": {"type": "string", "minLength": 1}}, "required": ["text"]}}}},
+                 "responses": {"201": _json(_ref("Message"), "the message as stored"), **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/generate": {
+        "parameters": [DESIGN_PATH],
+        "post": {"operationId": "generate", "summary": "compile to Terraform or CloudFormation",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"format": {
+                         "enum": ["terraform", "cloudformation", "cloudformation-json"], "default": "cloudformation"}}}}}},
+                 "responses": {"200": _json({"type": "object", "properties": {
+                     "format": {"type": "string"},
+                     "files": {"type": "object", "additionalProperties": {"type": "string"}}}},
+                     "file name -> text"), **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/check": {
+        "parameters": [DESIGN_PATH],
+        "post": {"operationId": "check", "summary": "graph rules, cfn-lint, terraform validate, checkov",
+                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                     "only": {"type": "array", "items": {"enum": ["isshoni", "cfn-lint", "terraform", "checkov"]}},
+                     "skip": {"type": "array", "items": {"enum": ["isshoni", "cfn-lint", "terraform", "checkov"]}}}}}}},
+                 "responses": {"200": _json({"type": "object", "properties": {
+                     "ok": {"type": "boolean"}, "counts": {"type": "object"},
+                     "findings": {"type": "array", "items": {"type": "object"}}}}, "the report"), **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/jobs": {
+        "parameters": [DESIGN_PATH],
+        "get": {"operationId": "getJobs", "summary": "the design's deployments, newest first",
+                "responses": {"200": _json({"type": "object", "properties": {"jobs": {
+                    "type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}}},
+                    "the jobs"), **DESIGN_ERRORS}},
+    },
+}
+
+
+def spec(base_url: str = "/") -> dict:
+    """The document; `servers` carries the server's base_url when it is not '/'."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Isshoni REST API", "version": __version__,
+                 "description": "Designs, their chat, compilation and checks, on a Jupyter server. "
+                 "Authenticate as for any Jupyter API: `Authorization: token ...`, or the session "
+                 "cookie plus the `X-XSRFToken` header."},
+        "servers": [{"url": base_url.rstrip("/") or "/"}],
+        "security": [{"token": []}],
+        "paths": copy.deepcopy(PATHS),
+        "components": {
+            "schemas": copy.deepcopy(SCHEMAS),
+            "responses": {
+                "BadRequest": _json(_ref("Error"), "bad input: the message says what and where"),
+                "Forbidden": _json(_ref("Error"), "not signed in, or a cookie request without XSRF token"),
+                "NotFound": _json(_ref("Error"), "no such design file"),
+            },
+            "securitySchemes": {
+                "token": {"type": "apiKey", "in": "header", "name": "Authorization",
+                          "description": "`token <TOKEN>`, the Jupyter server token (a browser's "
+                          "session cookie works too, with the `X-XSRFToken` header on POST)"},
+            },
+        },
+    }

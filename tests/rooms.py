@@ -1,0 +1,64 @@
+"""Joining a design's collaboration room from Python, and a server with Isshoni's extension.
+
+The join is what a kernel does: open a collaboration session over REST, then
+the room websocket with a pycrdt Provider (see NOTES "Joining a room").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import httpx
+from httpx_ws import aconnect_ws
+from pycrdt import Provider
+from pycrdt.websocket.websocket import HttpxWebsocket
+
+from isshoni.yinfra import YInfra
+from servers import jupyter
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER_CONFIG = ROOT / "jupyter-config" / "server-config" / "isshoni.json"
+
+
+@contextmanager
+def isshoni_server(root: Path, tmp: Path, *extra: str):
+    """`servers.jupyter` with the extension enabled by the very file the wheel ships."""
+    config = tmp / "config" / "jupyter_server_config.d"
+    config.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SERVER_CONFIG, config / "isshoni.json")
+    with jupyter(root, tmp, "--YDocExtension.document_save_delay=0.3", *extra) as (base, token):
+        yield base, token
+
+
+async def room_url(client: httpx.AsyncClient, base: str, path: str) -> tuple[str, str]:
+    """(websocket url, room id) for a design, from a fresh collaboration session."""
+    response = await client.put(f"{base}/api/collaboration/session/{path}", json={"format": "text", "type": "infra"})
+    response.raise_for_status()
+    session = response.json()
+    room = f"text:infra:{session['fileId']}"
+    return f"{base.replace('http', 'ws', 1)}/api/collaboration/room/{room}?sessionId={session['sessionId']}", room
+
+
+@asynccontextmanager
+async def joined(base: str, token: str, path: str, timeout: float = 20):
+    """A YInfra synced with the design's room for the duration of the block."""
+    async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
+        url, room = await room_url(client, base, path)
+        async with aconnect_ws(url, client) as websocket:
+            doc = YInfra()
+            async with Provider(doc.ydoc, HttpxWebsocket(websocket, room)) as provider:
+                await asyncio.wait_for(provider.synced.wait(), timeout)
+                yield doc
+
+
+async def until(predicate, timeout: float = 10, step: float = 0.02):
+    """Wait until `predicate()` is true; returns its last value (falsy on timeout)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = predicate()
+        if value or asyncio.get_running_loop().time() > deadline:
+            return value
+        await asyncio.sleep(step)
