@@ -33,9 +33,11 @@ def stop(proc: subprocess.Popen, grace: float = 10) -> None:
 
 
 @contextmanager
-def jupyter(root: Path, tmp: Path, *extra: str, token: str = "test-token-not-a-secret"):
-    """A real Jupyter server with collaboration on 127.0.0.1; yields (base_url, token)."""
-    port = free_port()
+def jupyter(root: Path, tmp: Path, *extra: str, token: str = "test-token-not-a-secret", port: int | None = None):
+    """A real Jupyter server with collaboration on 127.0.0.1; yields (base_url, token).
+
+    Pass `port` to start a server again where pages already point (a restart)."""
+    port = port or free_port()
     env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp / "data"), JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
     log = open(tmp / f"jupyter-{port}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(

@@ -39,6 +39,8 @@ def lab_command(args, extra: list[str]) -> list[str]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # Jupyter refuses root otherwise (containers, Binder-like hosts)
     cmd.append(f"--LabApp.default_url=/lab/tree/{sample.name}")
+    # Offline by default: no announcements feed or update check fetched from the internet.
+    cmd += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     return cmd + extra
 
 

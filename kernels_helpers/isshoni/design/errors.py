@@ -28,6 +28,10 @@ class DesignError(ValueError):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
 
+    def __reduce__(self):
+        # picklable, so refusals cross process boundaries (the server's worker processes)
+        return (DesignError, (self.problems, self.source))
+
 
 def json_path(parts) -> str:
     """`['resources', 'vpc', 'parent']` -> `$.resources.vpc.parent` (brackets for odd keys)."""

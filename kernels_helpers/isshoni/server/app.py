@@ -11,7 +11,7 @@ from __future__ import annotations
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool
 
-from . import nodelay
+from . import nodelay, workers
 from .documents import LiveDesigns
 from .handlers import handlers
 
@@ -36,6 +36,7 @@ class IsshoniExtension(ExtensionApp):
 
     async def _start_jupyter_server_extension(self, serverapp) -> None:
         """Every extension has loaded by now: jupyter_server_ydoc's routes exist if it is enabled."""
+        workers.warm()
         if self.tcp_nodelay and not self._nodelay_routes:
             self._nodelay_routes = nodelay.install(serverapp.web_app, self.log)
             if not self._nodelay_routes:
@@ -43,3 +44,7 @@ class IsshoniExtension(ExtensionApp):
                     "isshoni: no jupyter_server_ydoc room handler found; collaboration websockets keep "
                     "Nagle's algorithm (about 40 ms more per request/response round trip)"
                 )
+
+    async def stop_extension(self) -> None:
+        """Worker processes go with the server."""
+        workers.shutdown()

@@ -4,8 +4,8 @@ chat, generate, check and jobs.
 Every handler is a jupyter_server `APIHandler` behind `@web.authenticated` and
 `@authorized`, so Jupyter's own tokens, cookies, XSRF rules and authorizer
 apply.  Design endpoints read and write the live Yjs document (documents.py);
-slow work (compiling, cfn-lint, terraform, checkov) runs in a thread so the
-event loop, and with it every open canvas, keeps moving.
+slow work (compiling, cfn-lint, terraform, checkov) runs in worker processes
+(workers.py) so the event loop, and with it every open canvas, keeps moving.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from ..design import Design
+from . import workers
 from .documents import LiveDesigns, check_path
 from .errors import ApiError, bad_input
 from .ops import apply_ops
@@ -151,12 +152,6 @@ class ChatHandler(DesignHandler):
         self.reply(message, 201)
 
 
-def _generate(design: Design, fmt: str) -> dict[str, str]:
-    from ..compiler import generate
-
-    return generate(design, fmt)
-
-
 class GenerateHandler(DesignHandler):
     @web.authenticated
     @authorized("read")
@@ -168,7 +163,7 @@ class GenerateHandler(DesignHandler):
             raise ApiError(400, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         design = await self.snapshot(path)
         with bad_input():
-            files = await IOLoop.current().run_in_executor(None, _generate, design, fmt)
+            files = await workers.run("generate", workers.generate, design.data, fmt)
         self.reply({"format": fmt, "files": files})
 
 
@@ -188,12 +183,6 @@ def _tools(body: dict) -> tuple[str, ...]:
     return tuple(t for t in only if t not in chosen["skip"])
 
 
-def _check(design: Design, tools: tuple[str, ...]) -> dict:
-    from ..checks import check
-
-    return check(design, tools).to_dict()
-
-
 class CheckHandler(DesignHandler):
     @web.authenticated
     @authorized("read")
@@ -202,7 +191,7 @@ class CheckHandler(DesignHandler):
         tools = _tools(self.body())
         design = await self.snapshot(path)
         with bad_input():
-            report = await IOLoop.current().run_in_executor(None, _check, design, tools)
+            report = await workers.run("check", workers.check, design.data, tools)
         self.reply(report)
 
 

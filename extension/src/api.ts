@@ -1,0 +1,107 @@
+/**
+ * The REST client for the server extension (`/isshoni/api/...`).  Requests go
+ * through JupyterLab's ServerConnection, so the token, XSRF cookie and base
+ * URL are Jupyter's own.
+ */
+
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { ICatalogType, IDesign, IFinding } from './types';
+
+/** An API error with the server's message (and the design problems when there are any). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly problems: { path: string; message: string; resource?: string }[] = []
+  ) {
+    super(message);
+  }
+}
+
+export async function request<T = any>(
+  endpoint: string,
+  init: RequestInit = {},
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  const url = URLExt.join(settings.baseUrl, 'isshoni', 'api', endpoint);
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new ApiError(`The server cannot be reached: ${error}`, 0);
+  }
+  const text = await response.text();
+  let body: any = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { message: text };
+    }
+  }
+  if (!response.ok) {
+    throw new ApiError(
+      body?.message ?? response.statusText,
+      response.status,
+      body?.problems ?? []
+    );
+  }
+  return body as T;
+}
+
+function designUrl(path: string, what: string): string {
+  return ['designs', ...path.split('/').map(encodeURIComponent), what].join(
+    '/'
+  );
+}
+
+function post(body: any): RequestInit {
+  return { method: 'POST', body: JSON.stringify(body) };
+}
+
+let catalogCache: Promise<ICatalogType[]> | null = null;
+
+/** The catalog, fetched once per page. */
+export function catalog(): Promise<ICatalogType[]> {
+  if (!catalogCache) {
+    catalogCache = request<{ types: ICatalogType[] }>('catalog')
+      .then(r => r.types)
+      .catch(error => {
+        catalogCache = null;
+        throw error;
+      });
+  }
+  return catalogCache;
+}
+
+export async function templates(): Promise<{ name: string; description: string }[]> {
+  const r = await request<{ templates: { name: string; description: string }[] }>(
+    'templates'
+  );
+  return r.templates;
+}
+
+export async function generate(
+  path: string,
+  format: string
+): Promise<Record<string, string>> {
+  const r = await request<{ files: Record<string, string> }>(
+    designUrl(path, 'generate'),
+    post({ format })
+  );
+  return r.files;
+}
+
+export async function check(
+  path: string,
+  only?: string[]
+): Promise<{ ok: boolean; findings: IFinding[] }> {
+  return request(designUrl(path, 'check'), post(only ? { only } : {}));
+}
+
+export async function canvas(path: string): Promise<IDesign> {
+  const r = await request<{ design: IDesign }>(designUrl(path, 'canvas'));
+  return r.design;
+}

@@ -1,0 +1,289 @@
+/**
+ * The chat (below the tabs), bound to the design's shared `chat` array: every
+ * message with its author and time, newest at the bottom (following new
+ * messages while the reader is at the bottom), and an input: Enter sends,
+ * Shift+Enter starts a new line.  Message text is user data: set with
+ * textContent (newlines kept by CSS), never as HTML.
+ */
+
+import { Message } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+
+import { DesignContext } from '../context';
+import { IChatMessage } from '../types';
+import { IInfraChanges } from '../yinfra';
+
+/** The author name the assistant writes under. */
+export const ASSISTANT = 'assistant';
+
+const GROUP_SECONDS = 5 * 60;
+
+function toDate(time: number): Date {
+  // seconds (Python's time.time(), Date.now()/1000); milliseconds tolerated
+  return new Date(time > 1e12 ? time : time * 1000);
+}
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** HH:MM today, "23 Nov HH:MM" another day, with the year when not this one. */
+export function shortTime(date: Date, now = new Date()): string {
+  const hhmm = `${two(date.getHours())}:${two(date.getMinutes())}`;
+  if (date.toDateString() === now.toDateString()) {
+    return hhmm;
+  }
+  const day = date.toLocaleDateString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    ...(date.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {})
+  });
+  return `${day} ${hhmm}`;
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/[\s._@-]+/).filter(Boolean);
+  const letters =
+    parts.length > 1 ? parts[0][0] + parts[1][0] : (parts[0] ?? '?').slice(0, 2);
+  return letters.toUpperCase();
+}
+
+function hue(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) {
+    h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  }
+  return h % 360;
+}
+
+export class ChatPanel extends Widget {
+  constructor(readonly ctx: DesignContext) {
+    super();
+    this.addClass('isshoni-ChatPanel');
+    this.title.label = 'Chat';
+    this.title.caption = 'Chat with everyone working on this design';
+
+    const header = document.createElement('div');
+    header.className = 'isshoni-ChatPanel-header';
+    header.textContent = 'Chat';
+
+    const list = document.createElement('div');
+    list.className = 'isshoni-ChatPanel-messages';
+    list.setAttribute('role', 'log');
+    list.setAttribute('aria-label', 'Chat messages');
+    list.tabIndex = 0;
+    this._list = list;
+
+    const empty = document.createElement('div');
+    empty.className = 'isshoni-ChatPanel-empty';
+    empty.textContent = 'No messages yet. Say hello to your collaborators.';
+    this._empty = empty;
+
+    const form = document.createElement('div');
+    form.className = 'isshoni-ChatPanel-form';
+    const input = document.createElement('textarea');
+    input.className = 'isshoni-ChatInput';
+    input.rows = 1;
+    input.placeholder = 'Write a message…';
+    input.title = 'Enter sends, Shift+Enter starts a new line';
+    input.setAttribute('aria-label', 'Chat message');
+    input.addEventListener('keydown', this._onKey);
+    input.addEventListener('input', () => this._sync());
+    this._input = input;
+    const send = document.createElement('button');
+    send.type = 'button';
+    send.className = 'isshoni-ChatSend jp-mod-styled jp-mod-accept';
+    send.textContent = 'Send';
+    send.title = 'Send (Enter)';
+    send.addEventListener('click', () => this.send());
+    this._send = send;
+    form.append(input, send);
+
+    this.node.append(header, list, form);
+    ctx.doc.changed.connect(this._onChanged, this);
+    this._render();
+    this._sync();
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.ctx.doc.changed.disconnect(this._onChanged, this);
+    super.dispose();
+  }
+
+  /** The text in the input. */
+  get draft(): string {
+    return this._input.value;
+  }
+
+  set draft(value: string) {
+    this._input.value = value;
+    this._sync();
+  }
+
+  /** Send the draft as `ctx.displayName`; empty (whitespace only) drafts are refused. */
+  send(): boolean {
+    const text = this._input.value.replace(/^(\s*\n)+/, '').replace(/\s+$/, '');
+    if (!text) {
+      this._input.focus();
+      return false;
+    }
+    this._stick = true;
+    this.ctx.doc.addMessage(this.ctx.displayName, text);
+    this._input.value = '';
+    this._sync();
+    this._input.focus();
+    return true;
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._toBottom();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._toBottom();
+  }
+
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    if (this._atBottom) {
+      this._toBottom();
+    }
+  }
+
+  private _onChanged(_: unknown, changes: IInfraChanges): void {
+    if (changes.chatChanged) {
+      this._render();
+    }
+  }
+
+  private _render(): void {
+    const list = this._list;
+    const wasAtBottom =
+      list.scrollHeight - list.scrollTop - list.clientHeight < 24 || !list.childElementCount;
+    const messages = this.ctx.doc.chat
+      .filter(m => m && typeof m === 'object')
+      .map((m, i) => ({ ...m, id: m.id || `#${i}` }) as IChatMessage);
+    const now = new Date();
+    const seen = new Set<string>();
+    const nodes: HTMLElement[] = [];
+    let previous: IChatMessage | null = null;
+    for (const message of messages) {
+      seen.add(message.id);
+      let node = this._nodes.get(message.id);
+      if (!node || node.dataset.text !== message.text || node.dataset.author !== message.author) {
+        node = this._message(message, now);
+        this._nodes.set(message.id, node);
+      }
+      const continued =
+        previous !== null &&
+        previous.author === message.author &&
+        Number(message.time) - Number(previous.time) < GROUP_SECONDS;
+      node.classList.toggle('isshoni-mod-continued', continued);
+      nodes.push(node);
+      previous = message;
+    }
+    for (const id of [...this._nodes.keys()]) {
+      if (!seen.has(id)) {
+        this._nodes.delete(id);
+      }
+    }
+    list.replaceChildren(...(nodes.length ? nodes : [this._empty]));
+    if (wasAtBottom || this._stick) {
+      this._toBottom();
+    }
+    this._stick = false;
+  }
+
+  private _message(message: IChatMessage, now: Date): HTMLElement {
+    const author = String(message.author ?? '');
+    const node = document.createElement('div');
+    node.className = 'isshoni-ChatMessage';
+    node.dataset.author = author;
+    node.dataset.text = String(message.text ?? '');
+    node.dataset.id = message.id;
+    if (author === ASSISTANT) {
+      node.classList.add('isshoni-mod-assistant');
+    }
+    if (author === this.ctx.displayName) {
+      node.classList.add('isshoni-mod-self');
+    }
+
+    const avatar = document.createElement('span');
+    avatar.className = 'isshoni-ChatMessage-avatar';
+    avatar.setAttribute('aria-hidden', 'true');
+    if (author === ASSISTANT) {
+      avatar.textContent = '✦';
+    } else {
+      avatar.textContent = initials(author);
+      const color =
+        author === this.ctx.displayName && this.ctx.user.color
+          ? this.ctx.user.color
+          : `hsl(${hue(author)}, 55%, 45%)`;
+      avatar.style.backgroundColor = color;
+    }
+
+    const body = document.createElement('div');
+    body.className = 'isshoni-ChatMessage-body';
+    const head = document.createElement('div');
+    head.className = 'isshoni-ChatMessage-head';
+    const who = document.createElement('span');
+    who.className = 'isshoni-ChatMessage-author';
+    who.textContent = author || 'someone';
+    const when = document.createElement('time');
+    when.className = 'isshoni-ChatMessage-time';
+    const time = Number(message.time);
+    if (Number.isFinite(time) && time > 0) {
+      const date = toDate(time);
+      when.dateTime = date.toISOString();
+      when.title = date.toISOString();
+      when.textContent = shortTime(date, now);
+    }
+    head.append(who, when);
+    const text = document.createElement('div');
+    text.className = 'isshoni-ChatMessage-text';
+    text.textContent = String(message.text ?? '');
+    body.append(head, text);
+    node.append(avatar, body);
+    return node;
+  }
+
+  private get _atBottom(): boolean {
+    const list = this._list;
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+  }
+
+  private _toBottom(): void {
+    this._list.scrollTop = this._list.scrollHeight;
+  }
+
+  /** Button state and the input's height (grows up to ~6 lines). */
+  private _sync(): void {
+    this._send.disabled = !this._input.value.trim();
+    const input = this._input;
+    input.style.height = 'auto';
+    if (input.scrollHeight > 0) {
+      input.style.height = `${Math.min(input.scrollHeight + 2, 140)}px`;
+    } else {
+      input.style.height = '';
+    }
+  }
+
+  private _onKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.send();
+    }
+  };
+
+  private _list: HTMLElement;
+  private _empty: HTMLElement;
+  private _input: HTMLTextAreaElement;
+  private _send: HTMLButtonElement;
+  private _nodes = new Map<string, HTMLElement>();
+  private _stick = false;
+}

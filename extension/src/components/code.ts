@@ -1,0 +1,432 @@
+/**
+ * The code panel ("Code" tab): the design compiled by the server to
+ * CloudFormation (YAML or JSON) or Terraform (one file at a time), refreshed
+ * ~600 ms after the design last changed.  Only the visible format is fetched;
+ * a newer request supersedes an older one (stale answers are dropped).  The
+ * code is user data: it is set with textContent, never as HTML.
+ */
+
+import { Message } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
+
+import { ApiError, generate } from '../api';
+import { DesignContext } from '../context';
+import { IInfraChanges } from '../yinfra';
+import { designFingerprint, touchesDesign } from './code-fingerprint';
+import { saveBlob } from './exporter';
+
+export const CODE_FORMATS: {
+  id: string;
+  label: string;
+  title: string;
+  mime: string;
+}[] = [
+  {
+    id: 'cloudformation',
+    label: 'CloudFormation',
+    title: 'CloudFormation template (YAML)',
+    mime: 'text/yaml'
+  },
+  {
+    id: 'cloudformation-json',
+    label: 'CFN JSON',
+    title: 'CloudFormation template (JSON)',
+    mime: 'application/json'
+  },
+  {
+    id: 'terraform',
+    label: 'Terraform',
+    title: 'Terraform configuration (one file at a time)',
+    mime: 'text/plain'
+  }
+];
+
+const TERRAFORM_ORDER = ['versions.tf', 'variables.tf', 'main.tf', 'outputs.tf'];
+
+const DEBOUNCE_MS = 600;
+
+function orderFiles(names: string[]): string[] {
+  const rank = (n: string) => {
+    const i = TERRAFORM_ORDER.indexOf(n);
+    return i < 0 ? TERRAFORM_ORDER.length : i;
+  };
+  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Copy text, with the old execCommand way when the Clipboard API is refused. */
+export async function copyText(text: string): Promise<void> {
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return;
+    }
+  } catch {
+    // fall through: insecure context or permission refused
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  if (!ok) {
+    throw new Error('the browser refused to copy');
+  }
+}
+
+interface IResult {
+  fingerprint: string;
+  files: Record<string, string>;
+}
+
+export class CodePanel extends Widget {
+  constructor(readonly ctx: DesignContext) {
+    super();
+    this.addClass('isshoni-CodePanel');
+    this.title.label = 'Code';
+    this.title.caption = 'CloudFormation and Terraform generated from the design';
+
+    const bar = document.createElement('div');
+    bar.className = 'isshoni-CodePanel-toolbar';
+
+    const formats = document.createElement('div');
+    formats.className = 'isshoni-CodePanel-formats';
+    formats.setAttribute('role', 'tablist');
+    formats.setAttribute('aria-label', 'Code format');
+    for (const f of CODE_FORMATS) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'isshoni-CodePanel-format';
+      b.dataset.format = f.id;
+      b.textContent = f.label;
+      b.title = f.title;
+      b.setAttribute('role', 'tab');
+      b.addEventListener('click', () => this.setFormat(f.id));
+      formats.appendChild(b);
+      this._formatButtons.set(f.id, b);
+    }
+
+    const fileSelect = document.createElement('select');
+    fileSelect.className = 'isshoni-CodePanel-file';
+    fileSelect.setAttribute('aria-label', 'Terraform file');
+    fileSelect.addEventListener('change', () => {
+      this._file = fileSelect.value;
+      this._render();
+    });
+    this._fileSelect = fileSelect;
+
+    const status = document.createElement('span');
+    status.className = 'isshoni-CodePanel-status';
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    this._status = status;
+
+    const copy = document.createElement('button');
+    copy.type = 'button';
+    copy.className = 'isshoni-CodePanel-copy jp-mod-styled';
+    copy.textContent = 'Copy';
+    copy.title = 'Copy the code shown';
+    copy.addEventListener('click', () => void this._copy());
+    this._copyButton = copy;
+
+    const download = document.createElement('button');
+    download.type = 'button';
+    download.className = 'isshoni-CodePanel-download jp-mod-styled';
+    download.textContent = 'Download';
+    download.title = 'Download the file shown';
+    download.addEventListener('click', () => this._download());
+    this._downloadButton = download;
+
+    const spacer = document.createElement('span');
+    spacer.className = 'isshoni-CodePanel-spacer';
+    bar.append(formats, fileSelect, spacer, status, copy, download);
+
+    const error = document.createElement('div');
+    error.className = 'isshoni-CodePanel-error';
+    error.setAttribute('role', 'alert');
+    error.hidden = true;
+    this._error = error;
+
+    const pre = document.createElement('pre');
+    pre.className = 'isshoni-Code';
+    pre.tabIndex = 0;
+    this._pre = pre;
+
+    this.node.append(bar, error, pre);
+    this._render();
+    ctx.doc.changed.connect(this._onChanged, this);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    window.clearTimeout(this._timer);
+    this.ctx.doc.changed.disconnect(this._onChanged, this);
+    super.dispose();
+  }
+
+  /** The format shown: cloudformation | cloudformation-json | terraform. */
+  get format(): string {
+    return this._format;
+  }
+
+  setFormat(format: string): void {
+    if (!CODE_FORMATS.some(f => f.id === format) || format === this._format) {
+      return;
+    }
+    this._format = format;
+    this._errorMessage = null;
+    this._render();
+    this._refreshIfNeeded(0);
+  }
+
+  /** The text shown (the current file of the current format). */
+  get text(): string {
+    return this._pre.textContent ?? '';
+  }
+
+  /** Regenerate now (whatever the cache holds). */
+  refresh(): Promise<void> {
+    return this._fetch();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._refreshIfNeeded(0);
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._refreshIfNeeded(0);
+  }
+
+  private _onChanged(_: unknown, changes: IInfraChanges): void {
+    if (touchesDesign(changes)) {
+      this._refreshIfNeeded(DEBOUNCE_MS);
+    }
+  }
+
+  /** Schedule a fetch when the visible format's code is not for the current design. */
+  private _refreshIfNeeded(delay: number): void {
+    window.clearTimeout(this._timer);
+    if (!this.isVisible) {
+      return;
+    }
+    const fingerprint = designFingerprint(this.ctx.doc);
+    const cached = this._results.get(this._format);
+    if (cached && cached.fingerprint === fingerprint && this._errorMessage === null) {
+      // Back to code we have (e.g. a change undone): drop what is under way.
+      this._seq++;
+      this._inflight = null;
+      this._pending = false;
+      this._render();
+      return;
+    }
+    if (
+      this._inflight &&
+      this._inflight.format === this._format &&
+      this._inflight.fingerprint === fingerprint
+    ) {
+      return;
+    }
+    this._pending = true;
+    this._render();
+    this._timer = window.setTimeout(() => void this._fetch(), delay);
+  }
+
+  private async _fetch(): Promise<void> {
+    window.clearTimeout(this._timer);
+    const format = this._format;
+    const fingerprint = designFingerprint(this.ctx.doc);
+    const seq = ++this._seq;
+    this._inflight = { format, fingerprint };
+    this._pending = true;
+    this._render();
+    try {
+      const files = await generate(this.ctx.path, format);
+      if (seq !== this._seq || this.isDisposed) {
+        return; // a newer request superseded this one
+      }
+      this._results.set(format, { fingerprint, files });
+      this._errorMessage = null;
+      this._problems = [];
+    } catch (error) {
+      if (seq !== this._seq || this.isDisposed) {
+        return;
+      }
+      this._errorMessage =
+        error instanceof Error ? error.message : String(error);
+      this._problems = error instanceof ApiError ? error.problems : [];
+    }
+    this._inflight = null;
+    this._pending = false;
+    this._render();
+    // The design may have moved on while the server compiled.
+    if (designFingerprint(this.ctx.doc) !== fingerprint) {
+      this._refreshIfNeeded(DEBOUNCE_MS);
+    }
+  }
+
+  private _files(): Record<string, string> {
+    return this._results.get(this._format)?.files ?? {};
+  }
+
+  private _currentFile(): string | null {
+    const names = orderFiles(Object.keys(this._files()));
+    if (!names.length) {
+      return null;
+    }
+    if (this._format === 'terraform') {
+      if (!this._file || !names.includes(this._file)) {
+        this._file = names.includes('main.tf') ? 'main.tf' : names[0];
+      }
+      return this._file;
+    }
+    return names[0];
+  }
+
+  private _render(): void {
+    for (const [id, button] of this._formatButtons) {
+      const on = id === this._format;
+      button.classList.toggle('isshoni-mod-active', on);
+      button.setAttribute('aria-selected', on ? 'true' : 'false');
+    }
+    const files = this._files();
+    const names = orderFiles(Object.keys(files));
+    const current = this._currentFile();
+
+    // the Terraform file selector
+    const select = this._fileSelect;
+    select.hidden = this._format !== 'terraform' || names.length === 0;
+    if (
+      Array.from(select.options)
+        .map(o => o.value)
+        .join('\n') !== names.join('\n')
+    ) {
+      select.replaceChildren(
+        ...names.map(name => {
+          const option = document.createElement('option');
+          option.value = name;
+          option.textContent = name;
+          return option;
+        })
+      );
+    }
+    if (current && select.value !== current) {
+      select.value = current;
+    }
+
+    const text = current ? files[current] : '';
+    if (this._pre.textContent !== text) {
+      this._pre.textContent = text;
+    }
+    this._pre.dataset.format = this._format;
+    this._pre.dataset.file = current ?? '';
+
+    // error box: the server's message and the design problems
+    const error = this._error;
+    error.hidden = this._errorMessage === null;
+    if (this._errorMessage !== null) {
+      const head = document.createElement('div');
+      head.className = 'isshoni-CodePanel-errorMessage';
+      // The server's message repeats the problems: list them instead when there are any.
+      head.textContent = this._problems.length
+        ? 'The design cannot compile:'
+        : `The design cannot compile: ${this._errorMessage}`;
+      const list = document.createElement('ul');
+      for (const p of this._problems) {
+        const li = document.createElement('li');
+        li.textContent = p.path ? `${p.path}: ${p.message}` : p.message;
+        if (p.resource) {
+          li.dataset.resource = p.resource;
+          li.classList.add('isshoni-mod-link');
+          li.title = `Select ${p.resource}`;
+          li.addEventListener('click', () => this.ctx.select([p.resource!]));
+        }
+        list.appendChild(li);
+      }
+      error.replaceChildren(head, ...(this._problems.length ? [list] : []));
+    }
+
+    const stale = this._errorMessage !== null && !!text;
+    this._pre.classList.toggle('isshoni-mod-stale', stale);
+    this._pre.classList.toggle('isshoni-mod-busy', this._pending);
+    this._pre.title = stale ? 'The last code that compiled' : '';
+    this.node.classList.toggle('isshoni-mod-busy', this._pending);
+
+    if (this._pending) {
+      this._status.textContent = 'generating…';
+    } else if (this._errorMessage !== null) {
+      this._status.textContent = 'error';
+    } else if (this._note) {
+      this._status.textContent = this._note;
+    } else if (text) {
+      const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+      this._status.textContent = `${lines} lines`;
+    } else {
+      this._status.textContent = '';
+    }
+    this._copyButton.disabled = !text;
+    this._downloadButton.disabled = !text;
+  }
+
+  private _say(note: string): void {
+    this._note = note;
+    this._render();
+    window.clearTimeout(this._noteTimer);
+    this._noteTimer = window.setTimeout(() => {
+      this._note = '';
+      this._render();
+    }, 2000);
+  }
+
+  private async _copy(): Promise<void> {
+    const text = this.text;
+    if (!text) {
+      return;
+    }
+    try {
+      await copyText(text);
+      this._say('copied');
+    } catch (error) {
+      this._say(`cannot copy: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+
+  private _download(): void {
+    const current = this._currentFile();
+    if (!current) {
+      return;
+    }
+    const text = this._files()[current];
+    const format = CODE_FORMATS.find(f => f.id === this._format)!;
+    const base = (this.ctx.doc.meta.name || 'design').replace(/[^A-Za-z0-9_.-]+/g, '-');
+    // CloudFormation templates get the design's name; Terraform files keep theirs.
+    const filename = this._format === 'terraform' ? current : `${base}-${current}`;
+    saveBlob(new Blob([text], { type: `${format.mime};charset=utf-8` }), filename);
+    this._say(`downloaded ${filename}`);
+  }
+
+  private _format = 'cloudformation';
+  private _file: string | null = null;
+  private _results = new Map<string, IResult>();
+  private _seq = 0;
+  private _inflight: { format: string; fingerprint: string } | null = null;
+  private _pending = false;
+  private _timer = 0;
+  private _errorMessage: string | null = null;
+  private _problems: { path: string; message: string; resource?: string }[] = [];
+  private _note = '';
+  private _noteTimer = 0;
+  private _formatButtons = new Map<string, HTMLButtonElement>();
+  private _fileSelect: HTMLSelectElement;
+  private _status: HTMLElement;
+  private _copyButton: HTMLButtonElement;
+  private _downloadButton: HTMLButtonElement;
+  private _error: HTMLElement;
+  private _pre: HTMLPreElement;
+}

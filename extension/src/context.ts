@@ -1,0 +1,86 @@
+/**
+ * What every part of the design widget shares: the live document (the one
+ * source of truth), the catalog, the local selection, the user, the latest
+ * findings.  Parts never keep their own copy of the design: they read the
+ * `YInfra` and redraw on its `changed` signal.
+ */
+
+import { User } from '@jupyterlab/services';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ICatalogType, IFinding } from './types';
+import { YInfra } from './yinfra';
+
+export class DesignContext {
+  constructor(options: DesignContext.IOptions) {
+    this.doc = options.doc;
+    this.catalog = new Map(options.catalog.map(t => [t.type, t]));
+    this._path = options.path;
+    this.user = options.user;
+  }
+
+  readonly doc: YInfra;
+  readonly catalog: Map<string, ICatalogType>;
+  readonly user: User.IIdentity;
+
+  /** The design's path relative to the server root (follows renames). */
+  get path(): string {
+    return this._path();
+  }
+
+  // ------------------------------------------------------------ selection
+  get selection(): string[] {
+    return this._selection;
+  }
+
+  get selectionChanged(): ISignal<this, string[]> {
+    return this._selectionChanged;
+  }
+
+  select(ids: string[]): void {
+    const next = [...new Set(ids)];
+    if (next.join('\n') !== this._selection.join('\n')) {
+      this._selection = next;
+      this._selectionChanged.emit(next);
+    }
+  }
+
+  // ------------------------------------------------------------ findings
+  get findings(): IFinding[] {
+    return this._findings;
+  }
+
+  get findingsChanged(): ISignal<this, IFinding[]> {
+    return this._findingsChanged;
+  }
+
+  setFindings(findings: IFinding[]): void {
+    this._findings = findings;
+    this._findingsChanged.emit(findings);
+  }
+
+  /** Findings per design id (a resource or a connection). */
+  findingsFor(id: string): IFinding[] {
+    return this._findings.filter(f => f.resource === id);
+  }
+
+  /** The author name chat messages and presence show for this user. */
+  get displayName(): string {
+    return this.user.display_name || this.user.name || this.user.username;
+  }
+
+  private _path: () => string;
+  private _selection: string[] = [];
+  private _selectionChanged = new Signal<this, string[]>(this);
+  private _findings: IFinding[] = [];
+  private _findingsChanged = new Signal<this, IFinding[]>(this);
+}
+
+export namespace DesignContext {
+  export interface IOptions {
+    doc: YInfra;
+    catalog: ICatalogType[];
+    path: () => string;
+    user: User.IIdentity;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The design's document widget: palette | canvas | (inspector, code, findings)
+ * over the chat, with a toolbar.  Each part is its own widget in
+ * `components/`; this file only arranges them around one `DesignContext`.
+ */
+
+import { DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
+import { User } from '@jupyterlab/services';
+import { BoxPanel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
+
+import { catalog } from './api';
+import { ChatPanel } from './components/chat';
+import { CanvasView } from './components/canvas';
+import { CodePanel } from './components/code';
+import { FindingsPanel } from './components/findings';
+import { Inspector } from './components/inspector';
+import { Palette } from './components/palette';
+import { PresenceBar } from './components/presence';
+import { DesignContext } from './context';
+import { InfraModel } from './model';
+
+export class InfraPanel extends SplitPanel {
+  constructor(
+    private _docContext: DocumentRegistry.IContext<InfraModel>,
+    private _user: User.IManager
+  ) {
+    super({ orientation: 'horizontal', spacing: 2 });
+    this.addClass('isshoni-InfraPanel');
+    this._status = new Widget();
+    this._status.addClass('isshoni-InfraPanel-status');
+    this._status.node.textContent = 'Opening the design…';
+    this.addWidget(this._status);
+    void this._build();
+  }
+
+  private _status: Widget;
+
+  /** Set once the parts exist (after the document and the catalog are ready). */
+  designContext: DesignContext | null = null;
+  canvas: CanvasView | null = null;
+  presence: PresenceBar | null = null;
+
+  private async _build(): Promise<void> {
+    let types;
+    try {
+      [types] = await Promise.all([
+        catalog(),
+        this._docContext.ready,
+        this._user.ready
+      ]);
+    } catch (error) {
+      this._status.node.textContent = `The design cannot open: ${error}`;
+      this._status.addClass('isshoni-mod-error');
+      return;
+    }
+    const ctx = new DesignContext({
+      doc: this._docContext.model.sharedModel,
+      catalog: types,
+      path: () => this._docContext.path,
+      user: this._user.identity!
+    });
+    this.designContext = ctx;
+    this._status.dispose();
+
+    const palette = new Palette(ctx);
+    this.canvas = new CanvasView(ctx);
+    this.presence = new PresenceBar(ctx, this.canvas);
+
+    const tabs = new TabPanel();
+    tabs.addClass('isshoni-SideTabs');
+    tabs.addWidget(new Inspector(ctx));
+    tabs.addWidget(new CodePanel(ctx));
+    tabs.addWidget(new FindingsPanel(ctx));
+
+    const side = new SplitPanel({ orientation: 'vertical', spacing: 2 });
+    side.addClass('isshoni-Side');
+    side.addWidget(tabs);
+    side.addWidget(new ChatPanel(ctx));
+    side.setRelativeSizes([3, 2]);
+
+    const center = new BoxPanel({ direction: 'top-to-bottom', spacing: 0 });
+    center.addClass('isshoni-Center');
+    BoxPanel.setStretch(this.presence, 0);
+    BoxPanel.setStretch(this.canvas, 1);
+    center.addWidget(this.presence);
+    center.addWidget(this.canvas);
+
+    this.addWidget(palette);
+    this.addWidget(center);
+    this.addWidget(side);
+    this.setRelativeSizes([1, 4, 2]);
+  }
+}
+
+/** The document widget JupyterLab opens for a `.infra.json` file. */
+export class InfraDocument extends DocumentWidget<InfraPanel, InfraModel> {
+  constructor(options: DocumentWidget.IOptions<InfraPanel, InfraModel>) {
+    super(options);
+    this.addClass('isshoni-InfraDocument');
+  }
+}

@@ -1,0 +1,442 @@
+/**
+ * The design as a collaborative Yjs document (`infra`), the TypeScript twin of
+ * `isshoni/yinfra.py`: the same roots with the same kinds (meta Map,
+ * resources and connections Maps of Maps each with a nested `properties` Map,
+ * chat Array, deployments Map), and the design model's operations name for
+ * name (add, connect, set, setLabel, setNotes, setMeta, move, moveInto,
+ * remove, addMessage).  Every local edit is a transaction with this document
+ * as origin, so `Y.UndoManager` undoes only this user's changes.
+ */
+
+import { DocumentChange, YDocument } from '@jupyter/ydoc';
+import * as Y from 'yjs';
+
+import {
+  IChatMessage,
+  IConnection,
+  IDesign,
+  IMeta,
+  IPosition,
+  IResource
+} from './types';
+
+/** What changed, per root (the widget redraws only what it must). */
+export interface IInfraChanges extends DocumentChange {
+  metaChanged?: boolean;
+  resourcesChanged?: string[];
+  connectionsChanged?: string[];
+  chatChanged?: boolean;
+  deploymentsChanged?: boolean;
+}
+
+const ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const NESTED = 'properties';
+
+/** Yjs numbers are doubles; whole ones are ints in JSON either way. */
+function plain(value: any): any {
+  if (value instanceof Y.Map) {
+    const out: Record<string, any> = {};
+    value.forEach((v: any, k: string) => {
+      out[k] = plain(v);
+    });
+    return out;
+  }
+  if (value instanceof Y.Array) {
+    return value.toArray().map(plain);
+  }
+  return value;
+}
+
+/** A JSON text with keys sorted at every level and two-space indent, as Python's `dumps`. */
+export function canonical(data: any): string {
+  const sort = (v: any): any => {
+    if (Array.isArray(v)) {
+      return v.map(sort);
+    }
+    if (v && typeof v === 'object') {
+      const out: Record<string, any> = {};
+      for (const key of Object.keys(v).sort()) {
+        out[key] = sort(v[key]);
+      }
+      return out;
+    }
+    return v;
+  };
+  return JSON.stringify(sort(data), null, 2) + '\n';
+}
+
+function itemMap(item: Record<string, any>): Y.Map<any> {
+  const map = new Y.Map<any>();
+  for (const [key, value] of Object.entries(item)) {
+    if (key !== NESTED && value !== undefined) {
+      map.set(key, value);
+    }
+  }
+  const props = new Y.Map<any>();
+  for (const [key, value] of Object.entries(item[NESTED] ?? {})) {
+    props.set(key, value);
+  }
+  map.set(NESTED, props);
+  return map;
+}
+
+export class YInfra extends YDocument<IInfraChanges> {
+  constructor(options?: YDocument.IOptions) {
+    super(options);
+    this._meta = this.ydoc.getMap('meta');
+    this._resources = this.ydoc.getMap('resources');
+    this._connections = this.ydoc.getMap('connections');
+    this._chat = this.ydoc.getArray('chat');
+    this._deployments = this.ydoc.getMap('deployments');
+    for (const root of [
+      this._meta,
+      this._resources,
+      this._connections,
+      this._chat,
+      this._deployments
+    ]) {
+      this.undoManager.addToScope(root);
+    }
+    this._meta.observe(this._onMeta);
+    this._resources.observeDeep(this._onResources);
+    this._connections.observeDeep(this._onConnections);
+    this._chat.observe(this._onChat);
+    this._deployments.observeDeep(this._onDeployments);
+  }
+
+  readonly version: string = '1.0.0';
+
+  static create(options?: YDocument.IOptions): YInfra {
+    return new YInfra(options);
+  }
+
+  // ---------------------------------------------------------------- reading
+  get meta(): IMeta {
+    return plain(this._meta) as IMeta;
+  }
+
+  get resources(): Record<string, IResource> {
+    return plain(this._resources);
+  }
+
+  get connections(): Record<string, IConnection> {
+    return plain(this._connections);
+  }
+
+  get chat(): IChatMessage[] {
+    return this._chat.toArray().map(plain);
+  }
+
+  get deployments(): Record<string, any> {
+    return plain(this._deployments);
+  }
+
+  resource(id: string): IResource | undefined {
+    const item = this._resources.get(id);
+    return item ? (plain(item) as IResource) : undefined;
+  }
+
+  connection(id: string): IConnection | undefined {
+    const item = this._connections.get(id);
+    return item ? (plain(item) as IConnection) : undefined;
+  }
+
+  toJSON(): IDesign {
+    const meta = this.meta;
+    return {
+      version: 1,
+      meta: Object.keys(meta).length
+        ? meta
+        : { name: 'design', region: 'us-east-1', description: '', notes: '' },
+      resources: this.resources,
+      connections: this.connections,
+      chat: this.chat,
+      deployments: this.deployments
+    };
+  }
+
+  getSource(): string {
+    return canonical(this.toJSON());
+  }
+
+  setSource(value: string | any): void {
+    const data: Partial<IDesign> =
+      typeof value === 'string'
+        ? value.trim()
+          ? JSON.parse(value)
+          : {}
+        : (value ?? {});
+    this.transact(() => {
+      this._meta.clear();
+      for (const [k, v] of Object.entries(data.meta ?? {})) {
+        this._meta.set(k, v);
+      }
+      this._resources.clear();
+      for (const [k, v] of Object.entries(data.resources ?? {}).sort()) {
+        this._resources.set(k, itemMap(v));
+      }
+      this._connections.clear();
+      for (const [k, v] of Object.entries(data.connections ?? {}).sort()) {
+        this._connections.set(k, itemMap(v));
+      }
+      this._chat.delete(0, this._chat.length);
+      this._chat.push(data.chat ?? []);
+      this._deployments.clear();
+      for (const [k, v] of Object.entries(data.deployments ?? {})) {
+        this._deployments.set(k, v);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- operations
+  /** A fresh id from a base, as `Design._new_id` makes them. */
+  newId(base: string): string {
+    let clean = base.replace(/[^A-Za-z0-9_-]/g, '_') || 'r';
+    if (!/^[A-Za-z]/.test(clean)) {
+      clean = 'r' + clean;
+    }
+    clean = clean.slice(0, 60);
+    const used = (id: string) =>
+      this._resources.has(id) || this._connections.has(id);
+    if (!used(clean)) {
+      return clean;
+    }
+    let n = 2;
+    while (used(`${clean}${n}`)) {
+      n++;
+    }
+    return `${clean}${n}`;
+  }
+
+  private _checkId(id: string): void {
+    if (!ID.test(id)) {
+      throw new Error(
+        `ids start with a letter and use letters, digits, '_' or '-' (max 64): ${id}`
+      );
+    }
+    if (this._resources.has(id) || this._connections.has(id)) {
+      throw new Error(`id '${id}' is already used`);
+    }
+  }
+
+  add(
+    type: string,
+    options: {
+      id?: string;
+      label?: string;
+      properties?: Record<string, any>;
+      parent?: string | null;
+      position?: IPosition;
+      notes?: string;
+    } = {}
+  ): string {
+    const id = options.id ?? this.newId(type);
+    this._checkId(id);
+    if (options.parent && !this._resources.has(options.parent)) {
+      throw new Error(`no container '${options.parent}'`);
+    }
+    this.transact(() => {
+      this._resources.set(
+        id,
+        itemMap({
+          type,
+          label: options.label ?? type,
+          properties: options.properties ?? {},
+          parent: options.parent ?? null,
+          position: options.position ?? { x: 0, y: 0 },
+          notes: options.notes ?? ''
+        })
+      );
+    });
+    return id;
+  }
+
+  connect(
+    source: string,
+    target: string,
+    options: { id?: string; properties?: Record<string, any>; label?: string } = {}
+  ): string {
+    for (const end of [source, target]) {
+      if (!this._resources.has(end)) {
+        throw new Error(`no resource '${end}'`);
+      }
+    }
+    const id = options.id ?? this.newId(`${source}_to_${target}`);
+    this._checkId(id);
+    const item: Record<string, any> = {
+      source,
+      target,
+      properties: options.properties ?? {}
+    };
+    if (options.label) {
+      item.label = options.label;
+    }
+    this.transact(() => {
+      this._connections.set(id, itemMap(item));
+    });
+    return id;
+  }
+
+  /** Set properties of a resource or connection; `null`/`undefined` removes one. */
+  set(id: string, values: Record<string, any>): void {
+    const item = this._item(id);
+    const props = item.get(NESTED) as Y.Map<any>;
+    this.transact(() => {
+      for (const [key, value] of Object.entries(values)) {
+        if (value === null || value === undefined) {
+          props.delete(key);
+        } else if (JSON.stringify(props.get(key)) !== JSON.stringify(value)) {
+          props.set(key, value);
+        }
+      }
+    });
+  }
+
+  setLabel(id: string, label: string): void {
+    const item = this._item(id);
+    this.transact(() => item.set('label', label));
+  }
+
+  setNotes(id: string, notes: string): void {
+    const item = this._item(id);
+    this.transact(() => item.set('notes', notes));
+  }
+
+  setMeta(values: Partial<IMeta>): void {
+    this.transact(() => {
+      for (const [key, value] of Object.entries(values)) {
+        this._meta.set(key, value);
+      }
+    });
+  }
+
+  move(id: string, x: number, y: number): void {
+    const item = this._item(id);
+    this.transact(() =>
+      item.set('position', { x: Math.round(x), y: Math.round(y) })
+    );
+  }
+
+  /** Move several nodes in one undoable step (a dragged selection, a layout). */
+  moveMany(positions: Record<string, IPosition>): void {
+    this.transact(() => {
+      for (const [id, pos] of Object.entries(positions)) {
+        const item = this._resources.get(id);
+        if (item) {
+          item.set('position', { x: Math.round(pos.x), y: Math.round(pos.y) });
+        }
+      }
+    });
+  }
+
+  moveInto(id: string, parent: string | null): void {
+    const item = this._item(id);
+    if (parent !== null) {
+      if (!this._resources.has(parent)) {
+        throw new Error(`no container '${parent}'`);
+      }
+      let up: string | null = parent;
+      while (up) {
+        if (up === id) {
+          throw new Error(`'${id}' cannot go inside itself`);
+        }
+        up = (this._resources.get(up)?.get('parent') as string | null) ?? null;
+      }
+    }
+    this.transact(() => item.set('parent', parent));
+  }
+
+  /** Remove a resource (with its connections; children move to its parent) or a connection. */
+  remove(id: string): string[] {
+    if (this._connections.has(id)) {
+      this.transact(() => this._connections.delete(id));
+      return [id];
+    }
+    const item = this._item(id);
+    const removed = [id];
+    const parent = (item.get('parent') as string | null) ?? null;
+    this.transact(() => {
+      this._connections.forEach((conn, cid) => {
+        if (conn.get('source') === id || conn.get('target') === id) {
+          removed.push(cid);
+        }
+      });
+      for (const cid of removed.slice(1)) {
+        this._connections.delete(cid);
+      }
+      this._resources.forEach(child => {
+        if (child.get('parent') === id) {
+          child.set('parent', parent);
+        }
+      });
+      this._resources.delete(id);
+    });
+    return removed;
+  }
+
+  addMessage(author: string, text: string, extra: Record<string, any> = {}): IChatMessage {
+    const message: IChatMessage = {
+      id: randomId(),
+      author,
+      text,
+      time: Date.now() / 1000,
+      ...extra
+    };
+    // Chat is not an undoable design edit.
+    this.transact(() => this._chat.push([message]), false);
+    return message;
+  }
+
+  private _item(id: string): Y.Map<any> {
+    const item = this._resources.get(id) ?? this._connections.get(id);
+    if (!item) {
+      throw new Error(`no resource or connection '${id}'`);
+    }
+    return item;
+  }
+
+  // ---------------------------------------------------------------- observers
+  private _onMeta = (): void => {
+    this._changed.emit({ metaChanged: true });
+  };
+
+  private _touched(events: Y.YEvent<any>[]): string[] {
+    const ids = new Set<string>();
+    for (const event of events) {
+      if (event.path.length) {
+        ids.add(String(event.path[0]));
+      } else {
+        event.changes.keys.forEach((_, key) => ids.add(key));
+      }
+    }
+    return [...ids];
+  }
+
+  private _onResources = (events: Y.YEvent<any>[]): void => {
+    this._changed.emit({ resourcesChanged: this._touched(events) });
+  };
+
+  private _onConnections = (events: Y.YEvent<any>[]): void => {
+    this._changed.emit({ connectionsChanged: this._touched(events) });
+  };
+
+  private _onChat = (): void => {
+    this._changed.emit({ chatChanged: true });
+  };
+
+  private _onDeployments = (): void => {
+    this._changed.emit({ deploymentsChanged: true });
+  };
+
+  private _meta: Y.Map<any>;
+  private _resources: Y.Map<Y.Map<any>>;
+  private _connections: Y.Map<Y.Map<any>>;
+  private _chat: Y.Array<any>;
+  private _deployments: Y.Map<any>;
+}
+
+function randomId(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,68 @@
+"""Debian's chromium driven by Playwright, for browser tests and benchmarks.
+
+Never `playwright install`: the browser is the system package
+(scripts/ensure_chromium.sh installs it).  Pages open designs in a real
+JupyterLab started by `servers.jupyter`; `--LabApp.expose_app_in_browser`
+lets a test run JupyterLab commands (`window.jupyterapp`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+LAB_ARGS = ("--LabApp.expose_app_in_browser=True", "--YDocExtension.document_save_delay=0.5", "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RuntimeError("chromium is not installed: run scripts/ensure_chromium.sh (the test command does)")
+    return path
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_design(browser, base: str, token: str, path: str, *, timeout: float = 90_000):
+    """A new browser context (a new Jupyter identity) with the design open on the canvas."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.errors = []  # uncaught page errors, for assertions
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.goto(f"{base}/lab/tree/{path}?token={token}")
+    page.wait_for_selector(".isshoni-Canvas canvas", timeout=timeout)
+    dismiss_news(page)
+    return page
+
+
+def dismiss_news(page) -> None:
+    """JupyterLab asks once per profile whether to fetch news; the toast covers the chat input."""
+    button = page.locator(".jp-toast-button", has_text="No")
+    try:
+        button.first.click(timeout=3_000)
+    except Exception:  # noqa: BLE001 - no toast this time: nothing to dismiss
+        pass
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(target))
+    return target
