@@ -34,7 +34,7 @@ import {
   readTheme
 } from './cystyle';
 import { elkLayout } from './elk';
-import { PresenceLayer, isLowestClient } from './presence';
+import { PresenceLayer, isLowestClient, someoneArranging } from './presence';
 
 /** The drag payload the palette sets: a catalog type id. */
 export const PALETTE_MIME = 'application/x-isshoni-type';
@@ -387,6 +387,7 @@ export class CanvasView extends Widget {
         paintMs: Math.round(this.paintMs)
       };
       console.debug('isshoni canvas painted', (this.node as any).isshoniPaint);
+      this.cy.off('render', this._onRender);
     }
   };
 
@@ -1523,24 +1524,36 @@ export class CanvasView extends Widget {
       target: c.target
     }));
     const t0 = performance.now();
-    let positions: Record<string, IPosition>;
+    const awareness = this.ctx.doc.awareness;
+    // tell the others, so they do not lay a fresh design out at the same time
+    awareness.setLocalStateField('arranging', true);
     try {
-      positions = await elkLayout(nodes, edges);
-    } catch (error) {
-      console.error('isshoni: ELK layout failed', error);
-      this.toast(`Automatic layout failed: ${(error as Error)?.message ?? error}`, 'error');
-      return;
-    }
-    this.lastLayoutMs = performance.now() - t0;
-    // only the ids still there (someone may have deleted one meanwhile)
-    const live = this.ctx.doc.ydoc.getMap('resources');
-    for (const id of Object.keys(positions)) {
-      if (!live.has(id)) {
-        delete positions[id];
+      let positions: Record<string, IPosition>;
+      try {
+        positions = await elkLayout(nodes, edges);
+      } catch (error) {
+        console.error('isshoni: ELK layout failed', error);
+        this.toast(`Automatic layout failed: ${(error as Error)?.message ?? error}`, 'error');
+        return;
+      }
+      this.lastLayoutMs = performance.now() - t0;
+      if (this.isDisposed) {
+        return;
+      }
+      // only the ids still there (someone may have deleted one meanwhile)
+      const live = this.ctx.doc.ydoc.getMap('resources');
+      for (const id of Object.keys(positions)) {
+        if (!live.has(id)) {
+          delete positions[id];
+        }
+      }
+      this.ctx.doc.moveMany(positions);
+      this.fit();
+    } finally {
+      if (awareness.getLocalState()) {
+        awareness.setLocalStateField('arranging', false);
       }
     }
-    this.ctx.doc.moveMany(positions);
-    this.fit();
   }
 
   /** Milliseconds the last ELK layout took. */
@@ -1571,7 +1584,7 @@ export class CanvasView extends Widget {
           allZero = false;
         }
       });
-      if (allZero && isLowestClient(this.ctx)) {
+      if (allZero && isLowestClient(this.ctx) && !someoneArranging(this.ctx)) {
         void this.arrange();
       }
     }, delay);

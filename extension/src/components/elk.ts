@@ -12,8 +12,8 @@
  * in rows.
  */
 
-import ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import ElkApi from 'elkjs/lib/elk-api.js';
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 
 import { IPosition } from '../types';
 import { CONTAINER_PADDING, ICON_SIZE } from './cystyle';
@@ -38,9 +38,39 @@ export const LEAF_BOX = { width: 130, height: ICON_SIZE + 36 };
 export const EMPTY_CONTAINER = { width: 200, height: 120 };
 
 const GAP = 70;
+const PAD = CONTAINER_PADDING + 16;
 const ASPECT = 1.6;
 
-let elk: InstanceType<typeof ELK> | null = null;
+let elk: ELK | null = null;
+let elkReady: Promise<ELK> | null = null;
+
+/**
+ * ELK in a Web Worker (the page stays responsive during a big layout); if
+ * the worker cannot start, the bundled build running in the page.
+ */
+function getElk(): Promise<ELK> {
+  if (!elkReady) {
+    elkReady = (async () => {
+      try {
+        const worker = new ElkApi({
+          workerFactory: () =>
+            new Worker(new URL('elkjs/lib/elk-worker.min.js', import.meta.url))
+        });
+        // a first, tiny layout proves the worker loaded
+        await Promise.race([
+          worker.layout({ id: 'probe', children: [{ id: 'a', width: 1, height: 1 }] }),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('ELK worker timeout')), 8000))
+        ]);
+        return worker;
+      } catch (error) {
+        console.warn('isshoni: ELK web worker unavailable, laying out in the page', error);
+        const { default: Bundled } = await import('elkjs/lib/elk.bundled.js');
+        return new Bundled();
+      }
+    })();
+  }
+  return elkReady;
+}
 
 interface IBlock {
   width: number;
@@ -59,7 +89,7 @@ export async function elkLayout(
   nodes: ILayoutNode[],
   edges: ILayoutEdge[]
 ): Promise<Record<string, IPosition>> {
-  elk = elk ?? new ELK();
+  elk = await getElk();
   const byId = new Map(nodes.map(n => [n.id, n]));
   const parentOf = (id: string): string | null => {
     const p = byId.get(id)?.parent ?? null;
@@ -135,12 +165,13 @@ export async function elkLayout(
     }
   }
 
+  const fast = nodes.length > 300;
   const blocks: IBlock[] = [];
   for (const ids of hierarchical.sort((a, b) => b.length - a.length || byKey(a[0], b[0]))) {
-    blocks.push(await layered(ids, usable, parentOf, byId, true));
+    blocks.push(await layered(ids, usable, parentOf, byId, true, fast));
   }
   if (flat.length) {
-    blocks.push(await layered(flat.sort(byKey), usable, parentOf, byId, false));
+    blocks.push(await layered(flat.sort(byKey), usable, parentOf, byId, false, fast));
   }
   if (lone.length) {
     blocks.push(grid(lone, byId));
@@ -154,7 +185,8 @@ async function layered(
   edges: ILayoutEdge[],
   parentOf: (id: string) => string | null,
   byId: Map<string, ILayoutNode>,
-  hierarchy: boolean
+  hierarchy: boolean,
+  fast: boolean
 ): Promise<IBlock> {
   const inside = new Set(ids);
   const elkNodes = new Map<string, ElkNode>();
@@ -169,8 +201,9 @@ async function layered(
       layoutOptions: n.container
         ? {
             ...hier,
-            // as the canvas draws it: the children (labels included) plus the padding
-            'elk.padding': `[top=${CONTAINER_PADDING + 4},left=${CONTAINER_PADDING},bottom=${CONTAINER_PADDING},right=${CONTAINER_PADDING}]`,
+            // the canvas draws a container around its children (labels included) plus
+            // CONTAINER_PADDING; ELK gets some more so boxes never touch
+            'elk.padding': `[top=${PAD + 6},left=${PAD},bottom=${PAD},right=${PAD}]`,
             'elk.contentAlignment': 'H_CENTER V_CENTER',
             'elk.nodeSize.constraints': 'MINIMUM_SIZE',
             'elk.nodeSize.minimum': `(${EMPTY_CONTAINER.width}, ${EMPTY_CONTAINER.height})`
@@ -185,9 +218,10 @@ async function layered(
       'elk.algorithm': 'layered',
       'elk.direction': 'RIGHT',
       'elk.spacing.nodeNode': '36',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '100',
       'elk.spacing.componentComponent': '60',
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      // fewer crossing-minimisation passes on big designs (ELK runs in the page)
+      ...(fast ? { 'elk.layered.thoroughness': '2' } : {}),
       'elk.edgeRouting': 'POLYLINE',
       'elk.aspectRatio': String(ASPECT)
     },

@@ -121,6 +121,18 @@ export function isLowestClient(ctx: DesignContext): boolean {
   return lowest === awareness.clientID;
 }
 
+/** Whether another client says (awareness `arranging`) it is laying the design out. */
+export function someoneArranging(ctx: DesignContext): boolean {
+  const awareness = ctx.doc.awareness;
+  let busy = false;
+  awareness.getStates().forEach((state: any, id: number) => {
+    if (id !== awareness.clientID && state?.arranging) {
+      busy = true;
+    }
+  });
+  return busy;
+}
+
 const POINTER_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="18" height="22" viewBox="0 0 18 22">' +
   '<path d="M1 1 L1 17 L5.2 13.2 L8.2 20 L11 18.8 L8.1 12.2 L14 12.2 Z" ' +
@@ -189,6 +201,9 @@ export class PresenceLayer {
     if (this._pointerTimer !== null) {
       clearTimeout(this._pointerTimer);
     }
+    if (this._announceTimer !== null) {
+      clearTimeout(this._announceTimer);
+    }
     this._ctx.selectionChanged.disconnect(this._onSelection, this);
     this._ctx.doc.awareness.off('change', this._onAwareness);
     this._cy.off('viewport', this._position);
@@ -242,11 +257,33 @@ export class PresenceLayer {
       if (ids.length && ids.every(id => id === me)) {
         return;
       }
+      if (change.added.some(id => id !== me)) {
+        this._announce();
+      }
     }
     this._peers = peersOf(this._ctx).filter(p => !p.local);
     this._renderPointers();
     this._applySelections(false);
   };
+
+  /**
+   * Re-send this client's state for someone who just joined: the room does
+   * not hand newcomers the states it has seen, so they would otherwise not
+   * see us until our next pointer move.
+   */
+  private _announce(): void {
+    if (this._announceTimer !== null) {
+      return;
+    }
+    this._announceTimer = window.setTimeout(() => {
+      this._announceTimer = null;
+      const awareness = this._ctx.doc.awareness;
+      const state = awareness.getLocalState();
+      if (!this._disposed && state) {
+        awareness.setLocalState({ ...state });
+      }
+    }, 150);
+  }
 
   /** A colour cytoscape can parse (resolves `var(--jp-collaborator-color1)`). */
   private _resolve(color: string): string {
@@ -358,6 +395,7 @@ export class PresenceLayer {
   private _pendingPointer: IPosition | null = null;
   private _pointerTimer: number | null = null;
   private _lastPointer = 0;
+  private _announceTimer: number | null = null;
 }
 
 interface IButtonSpec {
