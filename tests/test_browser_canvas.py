@@ -177,7 +177,7 @@ def test_inspector_edit_reaches_the_other_page(session):
 def test_chat_message_reaches_the_other_page(session):
     a, b = session.a, session.b
     text = "Shall we put the queue behind the blue service? <b>not bold</b>"
-    predicate = f"[...document.querySelectorAll('.isshoni-ChatMessage')].some(m => m.textContent.includes('not bold'))"
+    predicate = "[...document.querySelectorAll('.isshoni-ChatMessage')].some(m => m.textContent.includes('not bold'))"
 
     def send():
         a.fill(".isshoni-ChatInput", text)
