@@ -35,7 +35,12 @@ export interface ILayoutEdge {
 /** The box ELK reserves for a resource: its icon and, below it, its label. */
 export const LEAF_BOX = { width: 130, height: ICON_SIZE + 36 };
 /** An empty container's size (the canvas draws it at least this big). */
-export const EMPTY_CONTAINER = { width: 200, height: 120 };
+export const EMPTY_CONTAINER = {
+  // cytoscape's min-width/min-height (200 x 120 in cystyle.ts) size a compound's inner
+  // body: its padding comes on top, so the box ELK reserves must include it too
+  width: 200 + 2 * CONTAINER_PADDING,
+  height: 120 + 2 * CONTAINER_PADDING
+};
 
 const GAP = 70;
 const PAD = CONTAINER_PADDING + 16;
