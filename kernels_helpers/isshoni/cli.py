@@ -193,8 +193,10 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_validate)
 
     from . import launch
+    from .deploy import cli as deploy_cli
 
     launch.add_commands(sub)
+    deploy_cli.add_commands(sub)
     return p
 
 

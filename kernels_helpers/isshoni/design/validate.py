@@ -13,7 +13,6 @@ from functools import lru_cache
 from importlib import resources as importlib_resources
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
 
 from .errors import DesignError, Problem, json_path
 
@@ -30,7 +29,11 @@ def _design_schema_json() -> str:
 
 
 @lru_cache(maxsize=512)
-def _validator_for(schema_json: str) -> Draft202012Validator:
+def _validator_for(schema_json: str):
+    # imported here, on the error path only: importing jsonschema loads its optional format
+    # checkers (rfc3987_syntax builds a lark grammar: 1.4 s), which a valid design never needs
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(json.loads(schema_json))
 
 

@@ -1,0 +1,495 @@
+"""Leave nothing of a design behind in the sandbox.
+
+moto's delete_stack stops at the first dependency error and forgets the
+stack, and a failed create is not rolled back at all.  The sweeper finds
+what is left of a design (resources tagged `isshoni:design=<name>`, the
+physical ids recorded at deploy time, everything inside the design's VPCs)
+and deletes it in dependency order.  It refuses to run against anything but
+the sandbox.  `leftovers` is the same search without deleting: destroy uses
+it to prove that nothing is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .sandbox import PREPARED_TAG
+
+TAG = "isshoni:design"
+
+# resource type (CloudFormation or Terraform) -> sweep kind
+KINDS = {
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "lb", "aws_lb": "lb",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "tg", "aws_lb_target_group": "tg",
+    "AWS::ECS::Cluster": "cluster", "aws_ecs_cluster": "cluster",
+    "AWS::ECS::Service": "service", "aws_ecs_service": "service",
+    "AWS::ECS::TaskDefinition": "taskdef", "aws_ecs_task_definition": "taskdef",
+    "AWS::CloudFront::Distribution": "distribution", "aws_cloudfront_distribution": "distribution",
+    "AWS::CloudFront::OriginAccessControl": "oac", "aws_cloudfront_origin_access_control": "oac",
+    "AWS::CloudWatch::Alarm": "alarm", "aws_cloudwatch_metric_alarm": "alarm",
+    "AWS::Logs::LogGroup": "log_group", "aws_cloudwatch_log_group": "log_group",
+    "AWS::DynamoDB::Table": "table", "aws_dynamodb_table": "table",
+    "AWS::S3::Bucket": "bucket", "aws_s3_bucket": "bucket",
+    "AWS::ElastiCache::ReplicationGroup": "cache", "aws_elasticache_replication_group": "cache",
+    "AWS::CertificateManager::Certificate": "certificate", "aws_acm_certificate": "certificate",
+    "AWS::IAM::Role": "role", "aws_iam_role": "role",
+    "AWS::SQS::Queue": "queue", "aws_sqs_queue": "queue",
+    "AWS::SNS::Topic": "topic", "aws_sns_topic": "topic",
+    "AWS::Lambda::Function": "function", "aws_lambda_function": "function",
+    "AWS::EC2::NatGateway": "nat", "aws_nat_gateway": "nat",
+    "AWS::EC2::EIP": "eip", "aws_eip": "eip",
+    "AWS::EC2::VPCEndpoint": "endpoint", "aws_vpc_endpoint": "endpoint",
+    "AWS::EC2::InternetGateway": "igw", "aws_internet_gateway": "igw",
+    "AWS::EC2::RouteTable": "route_table", "aws_route_table": "route_table",
+    "AWS::EC2::SecurityGroup": "security_group", "aws_security_group": "security_group",
+    "AWS::EC2::Subnet": "subnet", "aws_subnet": "subnet",
+    "AWS::EC2::VPC": "vpc", "aws_vpc": "vpc",
+}
+# the property holding a resource's physical name, when the design sets one
+NAME_PROPS = {
+    "AWS::ECS::Cluster": "ClusterName", "aws_ecs_cluster": "name",
+    "AWS::ECS::TaskDefinition": "Family", "aws_ecs_task_definition": "family",
+    "AWS::DynamoDB::Table": "TableName", "aws_dynamodb_table": "name",
+    "AWS::CloudWatch::Alarm": "AlarmName", "aws_cloudwatch_metric_alarm": "alarm_name",
+    "AWS::S3::Bucket": "BucketName", "aws_s3_bucket": "bucket",
+    "AWS::IAM::Role": "RoleName", "aws_iam_role": "name",
+    "AWS::Logs::LogGroup": "LogGroupName", "aws_cloudwatch_log_group": "name",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "Name", "aws_lb_target_group": "name",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "Name", "aws_lb": "name",
+    "AWS::ElastiCache::ReplicationGroup": "ReplicationGroupId", "aws_elasticache_replication_group": "replication_group_id",
+    "AWS::SQS::Queue": "QueueName", "aws_sqs_queue": "name",
+    "AWS::SNS::Topic": "TopicName", "aws_sns_topic": "name",
+    "AWS::Lambda::Function": "FunctionName", "aws_lambda_function": "function_name",
+}
+ORDER = ("service", "lb", "tg", "cluster", "taskdef", "distribution", "oac", "alarm", "log_group", "table", "bucket",
+         "cache", "certificate", "queue", "topic", "function", "role", "nat", "eip", "endpoint", "igw", "route_table",
+         "security_group", "subnet", "vpc")
+
+
+class NotSandbox(Exception):
+    pass
+
+
+def names_from(resolved, stack: str = "") -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """What a design's resources are called before any id exists: the names it sets
+    (ClusterName, Family, TableName ...) and the prefixes of the names the sandbox's
+    CloudFormation generates (`<stack>-<LogicalId>-...`, cut to 19 characters for load
+    balancers and target groups).  A failed create leaves no inventory; these find it."""
+    names: dict[str, set[str]] = {}
+    prefixes: dict[str, set[str]] = {}
+    for part in resolved.parts:
+        for rtype, props in ((part.cfn_type, part.cfn), (part.tf_type, part.tf)):
+            kind = KINDS.get(rtype)
+            value = (props or {}).get(NAME_PROPS.get(rtype, ""))
+            if kind and isinstance(value, str) and value:
+                names.setdefault(kind, set()).add(value)
+        kind = KINDS.get(part.cfn_type)
+        if kind and stack:
+            if kind in ("lb", "tg"):
+                prefix = f"{stack}-{part.cfn_name}"[:19].rstrip("-")
+            elif kind == "bucket":
+                prefix = f"{stack}-{part.cfn_name}-".lower()
+            else:
+                prefix = f"{stack}-{part.cfn_name}-"
+            prefixes.setdefault(kind, set()).add(prefix)
+    return names, prefixes
+
+
+@dataclass
+class Finder:
+    target: object
+    design: str
+    inventory: dict = field(default_factory=dict)  # lid -> {"id", "type"}
+    stack_prefix: str = ""
+    names: dict = field(default_factory=dict)  # kind -> physical names the design sets
+    prefixes: dict = field(default_factory=dict)  # kind -> prefixes of names the sandbox generated
+
+    def c(self, service):
+        return self.target.client(service)
+
+    def recorded(self, kind: str) -> set[str]:
+        ids = {str(v["id"]) for v in self.inventory.values() if v.get("id") and KINDS.get(v.get("type")) == kind}
+        return ids | set(self.names.get(kind, ()))
+
+    def named(self, kind: str, name: str) -> bool:
+        return name in self.names.get(kind, ()) or any(name.startswith(p) for p in self.prefixes.get(kind, ()))
+
+    def tagged(self, tags) -> bool:
+        items = {t.get("Key", t.get("key")): t.get("Value", t.get("value")) for t in (tags or [])}
+        return items.get(TAG) == self.design
+
+    def foreign(self, tags) -> bool:
+        """Tagged as another design's: never swept, whatever its name."""
+        items = {t.get("Key", t.get("key")): t.get("Value", t.get("value")) for t in (tags or [])}
+        return TAG in items and items[TAG] != self.design
+
+
+def _safe(fn, default=None):
+    try:
+        return fn()
+    except (ClientError, BotoCoreError, KeyError):
+        return default
+
+
+# ---------------------------------------------------------------- finding
+
+
+def _vpcs(f: Finder) -> set[str]:
+    ec2 = f.c("ec2")
+    found = {v["VpcId"] for v in ec2.describe_vpcs(Filters=[{"Name": f"tag:{TAG}", "Values": [f.design]}])["Vpcs"]}
+    for vid in f.recorded("vpc"):
+        if _safe(lambda vid=vid: ec2.describe_vpcs(VpcIds=[vid])["Vpcs"]):
+            found.add(vid)
+    return found
+
+
+def _ec2_tagged(f: Finder, call: str, key: str, ident: str, vpc_filter: bool = True) -> set[str]:
+    ec2 = f.c("ec2")
+    fn = getattr(ec2, call)
+    out = {x[ident] for x in fn(Filters=[{"Name": f"tag:{TAG}", "Values": [f.design]}])[key]}
+    vpcs = _vpcs(f)
+    if vpc_filter and vpcs:
+        out |= {x[ident] for x in fn(Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])[key]}
+    return out
+
+
+def find(f: Finder) -> dict[str, set[str]]:
+    """kind -> ids of what is left of the design."""
+    ec2, elb = f.c("ec2"), f.c("elbv2")
+    vpcs = _vpcs(f)
+    out: dict[str, set[str]] = {k: set() for k in ORDER}
+    out["vpc"] = vpcs
+    out["subnet"] = _ec2_tagged(f, "describe_subnets", "Subnets", "SubnetId")
+    out["security_group"] = {
+        g["GroupId"] for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])["SecurityGroups"]
+        if g["GroupName"] != "default"
+    } if vpcs else set()
+    out["security_group"] |= {
+        g["GroupId"] for g in ec2.describe_security_groups(Filters=[{"Name": f"tag:{TAG}", "Values": [f.design]}])["SecurityGroups"]
+    }
+    out["route_table"] = {
+        t["RouteTableId"] for t in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])["RouteTables"]
+        if not any(a.get("Main") for a in t.get("Associations", []))
+    } if vpcs else set()
+    out["igw"] = {g["InternetGatewayId"] for g in ec2.describe_internet_gateways(Filters=[{"Name": f"tag:{TAG}", "Values": [f.design]}])["InternetGateways"]}
+    if vpcs:
+        out["igw"] |= {g["InternetGatewayId"] for g in ec2.describe_internet_gateways(
+            Filters=[{"Name": "attachment.vpc-id", "Values": sorted(vpcs)}])["InternetGateways"]}
+    out["endpoint"] = {e["VpcEndpointId"] for e in ec2.describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])["VpcEndpoints"] if e.get("State", "").lower() != "deleted"} if vpcs else set()
+    nats = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])["NatGateways"] if vpcs else []
+    nats += ec2.describe_nat_gateways(Filters=[{"Name": f"tag:{TAG}", "Values": [f.design]}])["NatGateways"]
+    out["nat"] = {n["NatGatewayId"] for n in nats if n.get("State") not in ("deleted", "deleting")}
+    addresses = ec2.describe_addresses()["Addresses"]
+    eip_ids = f.recorded("eip")
+    out["eip"] = {a["AllocationId"] for a in addresses if f.tagged(a.get("Tags")) or a.get("AllocationId") in eip_ids or a.get("PublicIp") in eip_ids}
+    lbs = elb.describe_load_balancers()["LoadBalancers"]
+    tags = _elb_tags(f, [lb["LoadBalancerArn"] for lb in lbs])
+    out["lb"] = {lb["LoadBalancerArn"] for lb in lbs if not f.foreign(tags.get(lb["LoadBalancerArn"])) and (
+        lb.get("VpcId") in vpcs or f.named("lb", lb["LoadBalancerName"]) or lb["LoadBalancerArn"] in f.recorded("lb")
+        or f.tagged(tags.get(lb["LoadBalancerArn"])))}
+    tgs = elb.describe_target_groups()["TargetGroups"]
+    tags = _elb_tags(f, [t["TargetGroupArn"] for t in tgs])
+    out["tg"] = {t["TargetGroupArn"] for t in tgs if not f.foreign(tags.get(t["TargetGroupArn"])) and (
+        t.get("VpcId") in vpcs or f.named("tg", t["TargetGroupName"]) or t["TargetGroupArn"] in f.recorded("tg")
+        or f.tagged(tags.get(t["TargetGroupArn"])))}
+    out.update(_ecs(f))
+    out["alarm"] = _alarms(f)
+    out["log_group"] = _log_groups(f)
+    out["table"] = _tables(f)
+    out["bucket"] = _buckets(f)
+    out["cache"] = _caches(f)
+    out["certificate"] = _certificates(f)
+    out["role"] = _roles(f)
+    out["distribution"], out["oac"] = _cloudfront(f)
+    for kind in ("queue", "topic", "function"):
+        out[kind] = f.recorded(kind)
+    return {k: v for k, v in out.items() if v}
+
+
+def _elb_tags(f: Finder, arns: list[str]) -> dict[str, list]:
+    out = {}
+    for i in range(0, len(arns), 20):
+        for desc in f.c("elbv2").describe_tags(ResourceArns=arns[i : i + 20])["TagDescriptions"]:
+            out[desc["ResourceArn"]] = desc.get("Tags", [])
+    return out
+
+
+def _ecs(f: Finder) -> dict[str, set[str]]:
+    ecs = f.c("ecs")
+    arns = ecs.list_clusters().get("clusterArns", [])
+    clusters = set()
+    recorded = f.recorded("cluster")
+    for cluster in (ecs.describe_clusters(clusters=arns, include=["TAGS"])["clusters"] if arns else []):
+        if f.foreign(cluster.get("tags")):
+            continue
+        if cluster.get("status") == "ACTIVE" and (f.tagged(cluster.get("tags")) or cluster["clusterArn"] in recorded or cluster["clusterName"] in recorded):
+            clusters.add(cluster["clusterArn"])
+    services = set()
+    for cluster in clusters:
+        services |= set(ecs.list_services(cluster=cluster).get("serviceArns", []))
+    services |= {s for s in f.recorded("service") if _safe(lambda s=s: _service_active(ecs, s))}
+    taskdefs = set()
+    recorded_td = f.recorded("taskdef")
+    for arn in ecs.list_task_definitions(status="ACTIVE").get("taskDefinitionArns", []):
+        got = _safe(lambda arn=arn: ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"]), {})
+        family = arn.rsplit("/", 1)[-1].split(":")[0]
+        if f.foreign(got.get("tags")):
+            continue
+        if f.tagged(got.get("tags")) or arn in recorded_td or family in recorded_td:
+            taskdefs.add(arn)
+    return {"cluster": clusters, "service": services, "taskdef": taskdefs}
+
+
+def _service_active(ecs, arn: str) -> bool:
+    cluster = arn.split("/")[1] if arn.count("/") == 2 else None
+    found = ecs.describe_services(cluster=cluster, services=[arn])["services"] if cluster else []
+    return bool(found) and found[0].get("status") != "INACTIVE"
+
+
+def _alarms(f: Finder) -> set[str]:
+    cw = f.c("cloudwatch")
+    out = set()
+    recorded = f.recorded("alarm")
+    for alarm in cw.describe_alarms()["MetricAlarms"]:
+        tags = _safe(lambda a=alarm: cw.list_tags_for_resource(ResourceARN=a["AlarmArn"])["Tags"], [])
+        if f.foreign(tags):
+            continue
+        if f.tagged(tags) or alarm["AlarmName"] in recorded:
+            out.add(alarm["AlarmName"])
+    return out
+
+
+def _log_groups(f: Finder) -> set[str]:
+    logs = f.c("logs")
+    recorded = f.recorded("log_group")
+    out = set()
+    for group in logs.describe_log_groups()["logGroups"]:
+        name = group["logGroupName"]
+        if name in recorded or f.named("log_group", name):
+            out.add(name)
+    return out
+
+
+def _tables(f: Finder) -> set[str]:
+    ddb = f.c("dynamodb")
+    recorded = f.recorded("table")
+    out = set()
+    for name in ddb.list_tables().get("TableNames", []):
+        arn = _safe(lambda n=name: ddb.describe_table(TableName=n)["Table"]["TableArn"])
+        tags = _safe(lambda a=arn: ddb.list_tags_of_resource(ResourceArn=a)["Tags"], []) if arn else []
+        if not f.foreign(tags) and (name in recorded or f.tagged(tags)):
+            out.add(name)
+    return out
+
+
+def _buckets(f: Finder) -> set[str]:
+    s3 = f.c("s3")
+    recorded = f.recorded("bucket")
+    out = set()
+    for bucket in s3.list_buckets().get("Buckets", []):
+        name = bucket["Name"]
+        tags = _safe(lambda n=name: s3.get_bucket_tagging(Bucket=n)["TagSet"], [])
+        if not f.foreign(tags) and (name in recorded or f.named("bucket", name) or f.tagged(tags)):
+            out.add(name)
+    return out
+
+
+def _caches(f: Finder) -> set[str]:
+    ec = f.c("elasticache")
+    recorded = f.recorded("cache")
+    out = set()
+    for group in _safe(lambda: ec.describe_replication_groups()["ReplicationGroups"], []):
+        tags = _safe(lambda g=group: ec.list_tags_for_resource(ResourceName=g["ARN"])["TagList"], [])
+        if group["ReplicationGroupId"] in recorded or f.tagged(tags):
+            out.add(group["ReplicationGroupId"])
+    return out
+
+
+def _certificates(f: Finder) -> set[str]:
+    acm = f.c("acm")
+    recorded = f.recorded("certificate")
+    out = set()
+    for cert in acm.list_certificates().get("CertificateSummaryList", []):
+        arn = cert["CertificateArn"]
+        tags = _safe(lambda a=arn: acm.list_tags_for_certificate(CertificateArn=a)["Tags"], [])
+        if any(t["Key"] == PREPARED_TAG for t in tags):
+            continue  # the sandbox's own certificate
+        if arn in recorded or f.tagged(tags):
+            out.add(arn)
+    return out
+
+
+def _roles(f: Finder) -> set[str]:
+    iam = f.c("iam")
+    recorded = f.recorded("role")
+    out = set()
+    for page in iam.get_paginator("list_roles").paginate():
+        for role in page["Roles"]:
+            name = role["RoleName"]
+            if role.get("Path", "/").startswith("/aws-service-role/"):
+                continue
+            tags = _safe(lambda n=name: iam.list_role_tags(RoleName=n)["Tags"], [])
+            if f.foreign(tags):
+                continue
+            if name in recorded or f.named("role", name) or f.tagged(tags):
+                out.add(name)
+    return out
+
+
+def _cloudfront(f: Finder) -> tuple[set[str], set[str]]:
+    cf = f.c("cloudfront")
+    recorded = f.recorded("distribution")
+    dists = set()
+    items = (_safe(lambda: cf.list_distributions()["DistributionList"], {}) or {}).get("Items", [])
+    for dist in items:
+        tags = _safe(lambda d=dist: cf.list_tags_for_resource(Resource=d["ARN"])["Tags"]["Items"], [])
+        if dist["Id"] in recorded or f.tagged(tags):
+            dists.add(dist["Id"])
+    oacs = {o for o in f.recorded("oac") if _safe(lambda o=o: cf.get_origin_access_control(Id=o))}
+    return dists, oacs
+
+
+# ---------------------------------------------------------------- deleting
+
+
+def _delete(f: Finder, kind: str, ident: str) -> None:
+    ec2 = f.c("ec2")
+    if kind == "service":
+        ecs = f.c("ecs")
+        cluster = ident.split("/")[1] if ident.count("/") == 2 else None
+        _safe(lambda: ecs.update_service(cluster=cluster, service=ident, desiredCount=0))
+        ecs.delete_service(cluster=cluster, service=ident, force=True)
+    elif kind == "lb":
+        elb = f.c("elbv2")
+        for listener in elb.describe_listeners(LoadBalancerArn=ident).get("Listeners", []):
+            elb.delete_listener(ListenerArn=listener["ListenerArn"])
+        elb.delete_load_balancer(LoadBalancerArn=ident)
+    elif kind == "tg":
+        f.c("elbv2").delete_target_group(TargetGroupArn=ident)
+    elif kind == "cluster":
+        f.c("ecs").delete_cluster(cluster=ident)
+    elif kind == "taskdef":
+        f.c("ecs").deregister_task_definition(taskDefinition=ident)
+    elif kind == "distribution":
+        cf = f.c("cloudfront")
+        got = cf.get_distribution_config(Id=ident)
+        config, etag = got["DistributionConfig"], got["ETag"]
+        if config.get("Enabled"):
+            config["Enabled"] = False
+            etag = cf.update_distribution(Id=ident, IfMatch=etag, DistributionConfig=config)["ETag"]
+        cf.delete_distribution(Id=ident, IfMatch=etag)
+    elif kind == "oac":
+        cf = f.c("cloudfront")
+        etag = cf.get_origin_access_control(Id=ident)["ETag"]
+        cf.delete_origin_access_control(Id=ident, IfMatch=etag)
+    elif kind == "alarm":
+        f.c("cloudwatch").delete_alarms(AlarmNames=[ident])
+    elif kind == "log_group":
+        f.c("logs").delete_log_group(logGroupName=ident)
+    elif kind == "table":
+        f.c("dynamodb").delete_table(TableName=ident)
+    elif kind == "bucket":
+        s3 = f.c("s3")
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=ident):
+            objects = [{"Key": o["Key"], "VersionId": o["VersionId"]} for o in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+            if objects:
+                s3.delete_objects(Bucket=ident, Delete={"Objects": objects})
+        s3.delete_bucket(Bucket=ident)
+    elif kind == "cache":
+        f.c("elasticache").delete_replication_group(ReplicationGroupId=ident)
+    elif kind == "certificate":
+        f.c("acm").delete_certificate(CertificateArn=ident)
+    elif kind == "role":
+        iam = f.c("iam")
+        for name in iam.list_role_policies(RoleName=ident).get("PolicyNames", []):
+            iam.delete_role_policy(RoleName=ident, PolicyName=name)
+        for policy in iam.list_attached_role_policies(RoleName=ident).get("AttachedPolicies", []):
+            iam.detach_role_policy(RoleName=ident, PolicyArn=policy["PolicyArn"])
+        for profile in iam.list_instance_profiles_for_role(RoleName=ident).get("InstanceProfiles", []):
+            iam.remove_role_from_instance_profile(RoleName=ident, InstanceProfileName=profile["InstanceProfileName"])
+        iam.delete_role(RoleName=ident)
+    elif kind == "queue":
+        sqs = f.c("sqs")
+        url = ident if ident.startswith("http") else sqs.get_queue_url(QueueName=ident)["QueueUrl"]
+        sqs.delete_queue(QueueUrl=url)
+    elif kind == "topic":
+        f.c("sns").delete_topic(TopicArn=ident)
+    elif kind == "function":
+        f.c("lambda").delete_function(FunctionName=ident)
+    elif kind == "nat":
+        ec2.delete_nat_gateway(NatGatewayId=ident)
+    elif kind == "eip":
+        ec2.release_address(AllocationId=ident)
+    elif kind == "endpoint":
+        ec2.delete_vpc_endpoints(VpcEndpointIds=[ident])
+    elif kind == "igw":
+        igw = ec2.describe_internet_gateways(InternetGatewayIds=[ident])["InternetGateways"][0]
+        for attachment in igw.get("Attachments", []):
+            ec2.detach_internet_gateway(InternetGatewayId=ident, VpcId=attachment["VpcId"])
+        ec2.delete_internet_gateway(InternetGatewayId=ident)
+    elif kind == "route_table":
+        table = ec2.describe_route_tables(RouteTableIds=[ident])["RouteTables"][0]
+        for assoc in table.get("Associations", []):
+            if not assoc.get("Main"):
+                ec2.disassociate_route_table(AssociationId=assoc["RouteTableAssociationId"])
+        ec2.delete_route_table(RouteTableId=ident)
+    elif kind == "security_group":
+        group = ec2.describe_security_groups(GroupIds=[ident])["SecurityGroups"][0]
+        if group.get("IpPermissions"):
+            ec2.revoke_security_group_ingress(GroupId=ident, IpPermissions=group["IpPermissions"])
+        if group.get("IpPermissionsEgress"):
+            ec2.revoke_security_group_egress(GroupId=ident, IpPermissions=group["IpPermissionsEgress"])
+    elif kind == "subnet":
+        ec2.delete_subnet(SubnetId=ident)
+    elif kind == "vpc":
+        ec2.delete_vpc(VpcId=ident)
+
+
+def sweep(target, design: str, *, inventory: dict | None = None, stack_prefix: str = "", resolved=None, log=None) -> dict:
+    """Delete what is left of `design` in the sandbox; returns {"removed": [...], "failed": [...], "left": {...}}."""
+    if not getattr(target, "is_sandbox", False):
+        raise NotSandbox("the sweeper only ever runs against the sandbox")
+    finder = _finder(target, design, inventory, stack_prefix, resolved)
+    removed, failed = [], []
+    for _round in range(3):  # dependencies missed in one round are usually gone in the next
+        left = find(finder)
+        if not left:
+            break
+        failed = []
+        for kind in ORDER:
+            for ident in sorted(left.get(kind, ())):
+                try:
+                    _delete(finder, kind, ident)
+                    if kind != "security_group":
+                        removed.append(f"{kind} {ident}")
+                except (ClientError, BotoCoreError, KeyError, IndexError) as exc:
+                    failed.append(f"{kind} {ident}: {exc}")
+        # security groups: rules were revoked above (they may reference each other); delete now
+        for ident in sorted(left.get("security_group", ())):
+            try:
+                finder.c("ec2").delete_security_group(GroupId=ident)
+                removed.append(f"security_group {ident}")
+            except (ClientError, BotoCoreError) as exc:
+                failed.append(f"security_group {ident}: {exc}")
+        for kind in ("subnet", "vpc"):  # retry after the security groups went
+            for ident in sorted(left.get(kind, ())):
+                if _safe(lambda k=kind, i=ident: _delete(finder, k, i), "failed") != "failed":
+                    removed.append(f"{kind} {ident}")
+    if log:
+        for line in removed:
+            log(f"removed {line}")
+    leftover = find(finder)
+    return {"removed": removed, "failed": failed if leftover else [], "left": {k: sorted(v) for k, v in leftover.items()}}
+
+
+def leftovers(target, design: str, *, inventory: dict | None = None, stack_prefix: str = "", resolved=None) -> dict[str, list[str]]:
+    """What of `design` still exists (read-only)."""
+    return {k: sorted(v) for k, v in find(_finder(target, design, inventory, stack_prefix, resolved)).items()}
+
+
+def _finder(target, design, inventory, stack_prefix, resolved) -> Finder:
+    names, prefixes = names_from(resolved, stack_prefix) if resolved is not None else ({}, {})
+    return Finder(target, design, dict(inventory or {}), stack_prefix, names, prefixes)

@@ -1,0 +1,135 @@
+"""Terraform deploys into a real moto sandbox (terraform binary + provider mirror of this
+machine image): a deploy killed mid-apply, deployed again, verified, canary walk, rollback,
+destroy to nothing; a failing deploy that reports its partial state.  Slow (~90 s per apply)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from isshoni.checks import toolchain
+from isshoni.compiler import resolve
+from isshoni.deploy import runner, sandbox, targets
+from isshoni.deploy.state import DeploymentState
+from isshoni.design import Design
+from sandbox import added, client, design_copy, job_states, running_sandbox, snapshot, wait_for, weighted_rule
+
+REGION = "ap-northeast-2"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sb(tmp_path_factory):
+    tools = toolchain.find()
+    assert not tools.missing and tools.mirror, f"this machine image has terraform and a provider mirror: {tools}"
+    with running_sandbox(tmp_path_factory.mktemp("tf-state")) as sandbox_:
+        targets.make("sandbox", REGION)
+        yield sandbox_
+
+
+@pytest.fixture()
+def before(sb):
+    return snapshot(sb)
+
+
+def _events(path: Path, job_id: str) -> list[dict]:
+    record = json.loads(path.read_text())["deployments"][job_id]
+    events = Path(record["log"]).with_suffix(".events.jsonl")
+    return [json.loads(line) for line in events.read_text().splitlines()] if events.exists() else []
+
+
+def test_terraform_killed_then_deployed_canary_rollback_destroy(sb, before, tmp_path):
+    path = design_copy(tmp_path, "cc_tf")
+    workdir = DeploymentState("sandbox", REGION, "cc_tf").workdir / "terraform"
+
+    # ---- SIGKILL the deploying CLI while terraform is creating resources
+    proc = subprocess.Popen([sys.executable, "-m", "isshoni", "deploy", str(path), "--engine", "terraform"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    try:
+        job_id = wait_for(lambda: next((k for k, s in job_states(path).items() if s == "running"), None), timeout=300)
+        wait_for(lambda: any(e["type"] == "resource" and "complete" in e["message"].lower() for e in _events(path, job_id)),
+                 timeout=300, every=0.2)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(30)
+    assert job_states(path)[job_id] == "running"
+    records = {r["id"]: r for r in runner.job_records(path)}
+    assert records[job_id]["state"] == "interrupted"
+
+    # ---- the same design deploys again (terraform stopped gracefully and kept its state)
+    job = runner.deploy(path, engine="terraform")
+    assert job.state == "succeeded", job.error
+    all_parts = sum(1 for p in resolve(Design.load(path)).parts if p.tf_type)
+    assert job.result["resources"] == all_parts - 2  # all but the 2 ElastiCache ones the sandbox cannot emulate
+    assert (workdir / "isshoni_sandbox_override.tf").exists() and "endpoints" in (workdir / "isshoni_sandbox_override.tf").read_text()
+    generated = __import__("isshoni").generate(Design.load(path), "terraform")
+    assert "endpoints" not in "".join(generated.values())  # the user-facing code has no sandbox in it
+
+    ec2 = client(sb, "ec2")
+    (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "tag:isshoni:design", "Values": ["cc_tf"]}])["Vpcs"]
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"]
+    assert len(subnets) == 4
+    rule_arn, weights = weighted_rule(sb, "cc_tf")
+    assert sorted(weights.values()) == [10, 90]
+    cluster = job.result["outputs"]["cluster_name"]
+    ecs = client(sb, "ecs")
+    assert len(ecs.list_services(cluster=cluster)["serviceArns"]) == 2
+    assert {"connections", "messages", "user-counter"} <= set(client(sb, "dynamodb").list_tables()["TableNames"])
+    report = {p["lid"]: p for p in json.loads(Path(job.result["report_file"]).read_text())["parts"]}
+    assert report["alb_to_blue_rule"]["status"] == "verified"
+    assert report["errors_5xx"]["status"] == "verified" and report["redis"]["status"] == "not_emulated"
+    assert report["blue"]["status"] == "verified"  # Terraform's direct API calls keep Fargate settings
+    assert all(p["status"] != "missing" for p in report.values())
+
+    # ---- canary 10 -> 50 -> 90 -> 100 with terraform -var, then rollback
+    job = runner.canary(path, auto=True)
+    assert job.state == "succeeded", job.error
+    assert [s["green"] for s in job.result["steps"]] == [10, 50, 90, 100] and all(s["ok"] for s in job.result["steps"])
+    live = DeploymentState("sandbox", REGION, "cc_tf").load()["canary"]["alb"]["live"]
+    assert _weights(sb, rule_arn, live) == (0, 100)
+    job = runner.canary(path, rollback=True)
+    assert job.state == "succeeded", job.error
+    assert _weights(sb, rule_arn, live) == (100, 0) and job.result["rollback_s"] < 2
+    assert json.loads((workdir / "isshoni.auto.tfvars.json").read_text()) == {"blue_weight": 100, "green_weight": 0}
+
+    # ---- destroy: nothing of the design is left
+    job = runner.destroy(path)
+    assert job.state == "succeeded", job.error
+    assert added(before, snapshot(sb)) == {}
+    texts = [p.read_text(errors="replace") for p in workdir.glob("*.tf")] + [path.read_text()]
+    assert not any(sandbox.SECRET_KEY in t for t in texts)
+
+
+def _weights(sb, rule_arn, live) -> tuple[int, int]:
+    rule = client(sb, "elbv2").describe_rules(RuleArns=[rule_arn])["Rules"][0]
+    groups = {g["TargetGroupArn"]: g["Weight"] for a in rule["Actions"] for g in a["ForwardConfig"]["TargetGroups"]}
+    return groups[live["blue_tg_arn"]], groups[live["green_tg_arn"]]
+
+
+def test_terraform_failing_deploy_reports_partial_state(sb, before, tmp_path):
+    design = Design(name="tf_partial", region=REGION)
+    design.add("vpc", "vpc", properties={"cidr": "10.1.0.0/16"})
+    design.add("subnet", "good", parent="vpc", properties={"cidr": "10.1.1.0/24", "tier": "private", "az": "a"})
+    design.add("subnet", "bad", parent="vpc", properties={"cidr": "10.1.2.0/24", "tier": "private", "az": "z"})
+    design.add("dynamodb_table", "items", properties={"table_name": "tf-partial-items"})
+    path = design.save(tmp_path / "tf_partial.infra.json")
+
+    job = runner.deploy(path, engine="terraform")
+    assert job.state == "failed"
+    assert "InvalidParameterValue" in job.error and "ap-northeast-2z" in job.error
+    partial = job.result["partial"]
+    assert {"vpc", "good", "items"} <= set(partial["exist"]) and "bad" in partial["not_created"]
+    assert job.result["report"]["status"]["items"] == "verified" and job.result["report"]["status"]["bad"] == "missing"
+    record = json.loads(path.read_text())["deployments"][job.id]
+    assert record["state"] == "failed" and "partial state" in record["summary"]
+    assert "tf-partial-items" in client(sb, "dynamodb").list_tables()["TableNames"]  # really partial, as reported
+
+    job = runner.destroy(path)
+    assert job.state == "succeeded", job.error
+    assert added(before, snapshot(sb)) == {}
