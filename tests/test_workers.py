@@ -1,0 +1,43 @@
+"""The server's worker processes die with it, even when it is SIGKILLed (no orphans holding
+cfn-lint's memory pile up across crashes and restarts)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+PARENT = """
+import sys, time
+from isshoni.server import workers
+workers.pool("generate").submit(workers.generate, {"version": 1, "meta": {"name": "t", "region": "us-east-1"},
+    "resources": {}, "connections": {}}, "terraform").result(60)
+print(" ".join(str(p) for p in workers.pool("generate")._processes), flush=True)
+time.sleep(600)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] == "Z"  # exited, waiting to be reaped by init
+    except FileNotFoundError:
+        return True
+
+
+def test_workers_exit_when_the_server_is_killed():
+    proc = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        workers = [int(p) for p in proc.stdout.readline().split()]
+        assert workers and all(not _gone(p) for p in workers)
+        os.kill(proc.pid, signal.SIGKILL)  # only the parent: a crash, no chance to shut the pool down
+        proc.wait(10)
+        deadline = time.monotonic() + 30
+        while not all(_gone(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert all(_gone(p) for p in workers), "worker processes outlived their server"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
