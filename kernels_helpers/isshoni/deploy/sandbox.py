@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import paths
+from .jobs import pid_alive
 from .locks import locked
 
 # Dummies: moto accepts any key.  They are not secrets, but they never go into a design,
@@ -120,12 +121,9 @@ def _read_state() -> Sandbox | None:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    """The sandbox's process is still there (and is still a moto server)."""
+    if not pid_alive(pid):
         return False
-    except PermissionError:
-        return True
     cmdline = Path(f"/proc/{pid}/cmdline")
     if cmdline.exists():  # Linux: make sure the PID was not reused by something else
         try:

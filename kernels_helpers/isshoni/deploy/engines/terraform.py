@@ -20,6 +20,7 @@ from ...checks import toolchain
 from ...compiler import terraform as tf_emit
 from ...compiler.hcl import string
 from .. import tfsafety
+from ..jobs import pid_alive
 from .base import Cancelled, Context, DeployFailed, Engine, Found, NotOurs
 
 SANDBOX_OVERRIDE = "isshoni_sandbox_override.tf"
@@ -52,16 +53,6 @@ def _follow(reader, proc, poll: float = 0.1):
             yield from (buffer + reader.read()).splitlines(keepends=True)
             return
         time.sleep(poll)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
 
 
 def backend_config() -> dict | None:
@@ -131,7 +122,7 @@ class Terraform(Engine):
             old.unlink()
         for stale in folder.glob(".isshoni-run-*.out"):
             pid = stale.stem.rsplit("-", 1)[-1]
-            if not pid.isdigit() or not _alive(int(pid)):
+            if not pid.isdigit() or not pid_alive(int(pid)):
                 stale.unlink(missing_ok=True)
         for name, text in tf_emit.files(ctx.resolved).items():
             (folder / name).write_text(text, encoding="utf-8")
