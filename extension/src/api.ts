@@ -7,7 +7,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { ICatalogType, IDesign, IFinding } from './types';
+import { ICatalogType, IFinding } from './types';
 
 /** An API error with the server's message (and the design problems when there are any). */
 export class ApiError extends Error {
@@ -76,13 +76,6 @@ export function catalog(): Promise<ICatalogType[]> {
   return catalogCache;
 }
 
-export async function templates(): Promise<{ name: string; description: string }[]> {
-  const r = await request<{ templates: { name: string; description: string }[] }>(
-    'templates'
-  );
-  return r.templates;
-}
-
 export async function generate(
   path: string,
   format: string
@@ -99,9 +92,4 @@ export async function check(
   only?: string[]
 ): Promise<{ ok: boolean; findings: IFinding[] }> {
   return request(designUrl(path, 'check'), post(only ? { only } : {}));
-}
-
-export async function canvas(path: string): Promise<IDesign> {
-  const r = await request<{ design: IDesign }>(designUrl(path, 'canvas'));
-  return r.design;
 }

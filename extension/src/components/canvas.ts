@@ -34,12 +34,8 @@ import {
   readTheme
 } from './cystyle';
 import { elkLayout } from './elk';
+import { ADD_TYPE_EVENT, DRAG_MIME as PALETTE_MIME } from './palette';
 import { PresenceLayer, isLowestClient, someoneArranging } from './presence';
-
-/** The drag payload the palette sets: a catalog type id. */
-export const PALETTE_MIME = 'application/x-isshoni-type';
-/** The bubbling CustomEvent (`detail: {type}`) the palette sends to add a type at the view centre. */
-export const ADD_TYPE_EVENT = 'isshoni:add-type';
 
 const GHOST_TIP = `${GHOST_PREFIX}tip`;
 const GHOST_EDGE = `${GHOST_PREFIX}edge`;

@@ -10,6 +10,7 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { DesignContext } from '../context';
+import { button } from './dom';
 import { IChatMessage } from '../types';
 import { IInfraChanges } from '../yinfra';
 
@@ -90,12 +91,12 @@ export class ChatPanel extends Widget {
     input.addEventListener('keydown', this._onKey);
     input.addEventListener('input', () => this._sync());
     this._input = input;
-    const send = document.createElement('button');
-    send.type = 'button';
-    send.className = 'isshoni-ChatSend jp-mod-styled jp-mod-accept';
-    send.textContent = 'Send';
-    send.title = 'Send (Enter)';
-    send.addEventListener('click', () => this.send());
+    const send = button({
+      className: 'isshoni-ChatSend jp-mod-styled jp-mod-accept',
+      label: 'Send',
+      title: 'Send (Enter)',
+      onClick: () => this.send()
+    });
     this._send = send;
     form.append(input, send);
 

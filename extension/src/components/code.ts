@@ -11,6 +11,7 @@ import { Widget } from '@lumino/widgets';
 
 import { ApiError, generate } from '../api';
 import { DesignContext } from '../context';
+import { button } from './dom';
 import { IInfraChanges } from '../yinfra';
 import { designFingerprint, touchesDesign } from './code-fingerprint';
 import { saveBlob } from './exporter';
@@ -124,20 +125,20 @@ export class CodePanel extends Widget {
     status.setAttribute('aria-live', 'polite');
     this._status = status;
 
-    const copy = document.createElement('button');
-    copy.type = 'button';
-    copy.className = 'isshoni-CodePanel-copy jp-mod-styled';
-    copy.textContent = 'Copy';
-    copy.title = 'Copy the code shown';
-    copy.addEventListener('click', () => void this._copy());
+    const copy = button({
+      className: 'isshoni-CodePanel-copy jp-mod-styled',
+      label: 'Copy',
+      title: 'Copy the code shown',
+      onClick: () => void this._copy()
+    });
     this._copyButton = copy;
 
-    const download = document.createElement('button');
-    download.type = 'button';
-    download.className = 'isshoni-CodePanel-download jp-mod-styled';
-    download.textContent = 'Download';
-    download.title = 'Download the file shown';
-    download.addEventListener('click', () => this._download());
+    const download = button({
+      className: 'isshoni-CodePanel-download jp-mod-styled',
+      label: 'Download',
+      title: 'Download the file shown',
+      onClick: () => this._download()
+    });
     this._downloadButton = download;
 
     const spacer = document.createElement('span');

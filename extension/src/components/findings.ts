@@ -13,6 +13,7 @@ import { Widget } from '@lumino/widgets';
 
 import { ApiError, check } from '../api';
 import { DesignContext } from '../context';
+import { button } from './dom';
 import { IFinding } from '../types';
 import { IInfraChanges } from '../yinfra';
 import { designFingerprint, touchesDesign } from './code-fingerprint';
@@ -53,20 +54,19 @@ export class FindingsPanel extends Widget {
 
     const bar = document.createElement('div');
     bar.className = 'isshoni-FindingsPanel-toolbar';
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'isshoni-FindingsPanel-check jp-mod-styled jp-mod-accept';
-    button.textContent = 'Check';
-    button.title =
-      'Run every check: Isshoni rules, cfn-lint, terraform validate and checkov (takes a while)';
-    button.addEventListener('click', () => void this.runFull());
-    this._button = button;
+    const check = button({
+      className: 'isshoni-FindingsPanel-check jp-mod-styled jp-mod-accept',
+      label: 'Check',
+      title: 'Run every check: Isshoni rules, cfn-lint, terraform validate and checkov (takes a while)',
+      onClick: () => void this.runFull()
+    });
+    this._button = check;
     const status = document.createElement('span');
     status.className = 'isshoni-FindingsPanel-status';
     status.setAttribute('role', 'status');
     status.setAttribute('aria-live', 'polite');
     this._status = status;
-    bar.append(button, status);
+    bar.append(check, status);
 
     const error = document.createElement('div');
     error.className = 'isshoni-FindingsPanel-error';
