@@ -41,3 +41,27 @@ def test_workers_exit_when_the_server_is_killed():
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_identical_calls_share_one_run():
+    """Several canvases asking for the same design's code start one compile, not one each."""
+    import asyncio
+
+    from isshoni import templates
+    from isshoni.server import workers
+
+    data = templates.load("vpc_basic").data
+
+    async def three_canvases():
+        calls = [workers.run("generate", workers.generate, data, "terraform") for _ in range(3)]
+        results = await asyncio.gather(*calls)
+        other = await workers.run("generate", workers.generate, data, "cloudformation")
+        return results, other
+
+    try:
+        results, other = asyncio.run(three_canvases())
+        assert results[0] is results[1] is results[2] and "main.tf" in results[0]
+        assert "template.yaml" in other
+        assert len(workers._results) == 2
+    finally:
+        workers.shutdown()

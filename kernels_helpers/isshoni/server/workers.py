@@ -14,16 +14,24 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import hashlib
+import json
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 
 SIZES = {"generate": 1, "check": 1}
 _pools: dict[str, ProcessPoolExecutor] = {}
+# Every open canvas asks for code and fast checks after each edit: N collaborators would
+# compile the same design N times.  Compiling and checking are deterministic, so identical
+# calls share one run (in flight or recently finished).
+RESULTS_KEPT = 64
+_results: OrderedDict[str, asyncio.Future] = OrderedDict()
 
 
 def pool(kind: str) -> ProcessPoolExecutor:
@@ -39,8 +47,18 @@ def pool(kind: str) -> ProcessPoolExecutor:
 
 
 async def run(kind: str, fn, *args):
-    """`fn(*args)` in a worker of pool `kind` (picklable module functions and plain data only)."""
-    return await asyncio.get_running_loop().run_in_executor(pool(kind), fn, *args)
+    """`fn(*args)` in a worker of pool `kind` (picklable module functions and plain data only).
+
+    Identical calls (same function, same arguments) share one run; failures are not kept."""
+    key = hashlib.sha256(json.dumps([fn.__name__, args], sort_keys=True, default=str).encode()).hexdigest()
+    future = _results.get(key)
+    if future is None or (future.done() and (future.cancelled() or future.exception() is not None)):
+        future = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(pool(kind), fn, *args))
+        _results[key] = future
+        while len(_results) > RESULTS_KEPT:
+            _results.popitem(last=False)
+    _results.move_to_end(key)
+    return await asyncio.shield(future)
 
 
 def warm() -> list[Future]:
@@ -49,6 +67,7 @@ def warm() -> list[Future]:
 
 
 def shutdown() -> None:
+    _results.clear()
     for executor in _pools.values():
         executor.shutdown(wait=False, cancel_futures=True)
     _pools.clear()
