@@ -23,23 +23,28 @@ class _Translator:
         self.names = {p.lid: p.cfn_name for p in resolved.parts}
 
     def value(self, v):
-        if isinstance(v, dict):
-            return {k: self.value(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.value(x) for x in v]
-        if isinstance(v, e.Ref):
+        kind = type(v)
+        if kind is str or kind is int or kind is bool or kind is float or v is None:
+            return v
+        if kind is dict:
+            value = self.value
+            return {k: value(x) for k, x in v.items()}
+        if kind is list:
+            value = self.value
+            return [value(x) for x in v]
+        if kind is e.Ref:
             return {"Ref": self.names[v.lid]}
-        if isinstance(v, e.Attr):
+        if kind is e.Attr:
             return {"Fn::GetAtt": [self.names[v.lid], v.cfn]}
-        if isinstance(v, e.Var):
+        if kind is e.Var:
             return {"Ref": cfn_identifier(v.name)}
-        if isinstance(v, e.Pseudo):
+        if kind is e.Pseudo:
             return {"Ref": PSEUDO[v.name]}
-        if isinstance(v, e.Join):
+        if kind is e.Join:
             return {"Fn::Join": ["", [self.value(p) for p in v.parts]]}
-        if isinstance(v, e.JsonEncode):
+        if kind is e.JsonEncode:
             return self.value(v.value)
-        if isinstance(v, e.Block):
+        if kind is e.Block:
             raise TypeError("a Terraform block reached the CloudFormation emitter")
         return v
 
@@ -89,27 +94,58 @@ def template(resolved: Resolved) -> dict:
 
 
 _Base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same output, ~10x faster
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
 class _Dumper(_Base):
-    """Block style, no aliases (a template must not depend on YAML anchors)."""
+    """Block style, no aliases (a template must not depend on YAML anchors).
+
+    A template holds only dicts, lists, strings, numbers, booleans and null, so
+    nodes are built straight from those types: PyYAML's generic representer
+    (alias bookkeeping, a lookup through each value's type hierarchy) cost more
+    than libyaml's emitting. Whether a plain scalar would read back as a string
+    is asked of the resolver once per distinct value: templates repeat most of theirs.
+    """
 
     def ignore_aliases(self, data):
         return True
 
+    def represent_data(self, data):
+        kind = type(data)
+        if kind is str:
+            # Multi-line text reads best as a literal block; libyaml falls back to a
+            # quoted style by itself whenever a block cannot represent the string.
+            return yaml.ScalarNode(_STR, data, style="|" if "\n" in data else None)
+        if kind is dict:
+            rep = self.represent_data
+            return yaml.MappingNode(_MAP, [(rep(k), rep(v)) for k, v in data.items()], flow_style=False)
+        if kind is list:
+            rep = self.represent_data
+            return yaml.SequenceNode(_SEQ, [rep(x) for x in data], flow_style=False)
+        return super().represent_data(data)
 
-def _str_representer(dumper, data: str):
-    # Multi-line text reads best as a literal block; PyYAML falls back to a
-    # quoted style by itself whenever a block cannot represent the string.
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+    def resolve(self, kind, value, implicit):
+        # libyaml asks twice per scalar: would its plain form read back as a string
+        # (implicit (True, False): looked up once per distinct value), and its tag
+        # when no implicit resolution applies (always the default string tag).
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
 
 
-_Dumper.add_representer(str, _str_representer)
+_RESOLVED: dict = {}  # plain scalar text -> the tag it resolves to; the implicit resolvers are fixed, so this never goes stale
 
 
 def to_yaml(resolved: Resolved) -> str:
-    return yaml.dump(template(resolved), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
+    text = yaml.dump(template(resolved), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
+    if len(_RESOLVED) > 200_000:  # bounded: a long-lived server compiles many designs
+        _RESOLVED.clear()
+    return text
 
 
 def to_json(resolved: Resolved) -> str:

@@ -10,6 +10,7 @@ the template sequences `${` and `%{`, so no user text can inject HCL.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -57,36 +58,48 @@ def string(text: str) -> str:
     return '"' + escape(text) + '"'
 
 
+@functools.lru_cache(maxsize=8192)  # attribute names repeat across every resource
 def key(name: str) -> str:
     return name if _IDENT.match(name) else string(name)
 
 
 def _inline(value) -> str | None:
     """The one-line form of a value, or None if it must span lines."""
-    if isinstance(value, Raw):
-        return str(value)
-    if isinstance(value, bool):
+    kind = type(value)  # exact types first: strings are most of a module
+    if kind is str:
+        return string(value)
+    if kind is Raw:
+        return value
+    if kind is bool:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, (int, float)):
+    if kind is int or kind is float:
         return json.dumps(value)
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, list):
+    if kind is list:
         if not value:
             return "[]"
-        items = [_inline(v) for v in value]
-        if any(i is None for i in items) or any(isinstance(v, (list, dict, Call)) for v in value):
-            return None
+        items = []
+        for v in value:
+            if type(v) in _NESTED:
+                return None
+            inline = _inline(v)
+            if inline is None:
+                return None
+            items.append(inline)
         line = "[" + ", ".join(items) + "]"
         return line if len(line) <= 100 else None
-    if isinstance(value, dict):
+    if kind is dict:
         return "{}" if not value else None
-    if isinstance(value, Call):
+    if kind is Call:
         inner = _inline(value.arg)
         return None if inner is None else f"{value.name}({inner})"
+    if isinstance(value, str):  # a str subclass other than Raw: its text
+        return string(value)
     raise TypeError(f"cannot write {type(value).__name__} as HCL")
+
+
+_NESTED = frozenset({list, dict, Call})
 
 
 def _value_lines(value, indent: int) -> list[str]:
@@ -116,16 +129,18 @@ def _attribute_lines(items: list, indent: int) -> list[str]:
     """Attributes and nested blocks of a body, with fmt's `=` alignment."""
     pad = "  " * indent
     lines: list[str] = []
-    run: list[tuple[str, str]] = []
+    run_keys: list[str] = []  # the current run of one-line attributes, aligned together
+    run_values: list[str] = []
 
     def flush():
-        if run:
-            width = max(len(k) for k, _ in run)
-            lines.extend(f"{pad}{k.ljust(width)} = {v}" for k, v in run)
-            run.clear()
+        if run_keys:
+            width = max(map(len, run_keys))
+            lines.extend([f"{pad}{k.ljust(width)} = {v}" for k, v in zip(run_keys, run_values, strict=True)])
+            run_keys.clear()
+            run_values.clear()
 
     for item in items:
-        if isinstance(item, BlockNode):
+        if type(item) is BlockNode:
             flush()
             lines.extend(block_lines(item, indent))
             continue
@@ -133,7 +148,8 @@ def _attribute_lines(items: list, indent: int) -> list[str]:
         k = key(name)
         inline = _inline(value)
         if inline is not None:
-            run.append((k, inline))
+            run_keys.append(k)
+            run_values.append(inline)
             continue
         flush()
         sub = _value_lines(value, indent)

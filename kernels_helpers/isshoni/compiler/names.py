@@ -7,6 +7,7 @@ All collisions are broken the same way every time (by sorted order).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -17,6 +18,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@functools.lru_cache(maxsize=16384)  # pure; a design asks for the same few names thousands of times
 def tf_identifier(text: str) -> str:
     """`my-Svc.1` -> `my_svc_1`; never starts with a digit."""
     name = "_".join(w.lower() for w in words(text)) or "r"
@@ -25,6 +27,7 @@ def tf_identifier(text: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=16384)
 def cfn_identifier(text: str) -> str:
     """`my-svc_1` -> `MySvc1`; alphanumeric, starts with a letter, <= 255 chars."""
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or "R"

@@ -7,6 +7,7 @@ bytes).  Catalog placeholders are filled here, once per language side.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
@@ -20,6 +21,7 @@ from .names import Namer, cfn_identifier, physical, tf_identifier
 TIER = "tier"
 
 
+@functools.lru_cache(maxsize=4096)  # pure; every part of a design carries its name
 def tag_value(text: str) -> str:
     """A tag value every AWS service accepts: letters, digits, spaces and _.:/=+-@ (max 256).
 
@@ -174,35 +176,45 @@ class Context:
 
     # ---------------------------------------------------------------- placeholders
     def fill(self, value, side: str, rid: str):
-        """Replace catalog placeholders by neutral expressions (for one language side)."""
-        if isinstance(value, dict):
-            filled = {k: self.fill(v, side, rid) for k, v in value.items()}
-            kept = {k: v for k, v in filled.items() if v is not e.OMIT}
-            if value and not kept:
-                return e.OMIT
-            return kept
-        if isinstance(value, (list, tuple)):
+        """Replace catalog placeholders by neutral expressions (for one language side).
+
+        Dispatches on the exact type (a dict lookup) rather than a chain of isinstance
+        checks: it runs for every value of every part, most of them plain strings."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is dict:
+            fill = self.fill
+            kept = {}
+            for k, v in value.items():
+                v = fill(v, side, rid)
+                if v is not e.OMIT:
+                    kept[k] = v
+            return kept if kept or not value else e.OMIT
+        if kind is list or kind is tuple:
             out = []
             for item in value:
                 filled = self.fill(item, side, rid)
                 if filled is e.OMIT:
                     continue
-                if isinstance(item, s.Slot) and not item.single:
+                if type(item) is s.Slot and not item.single:
                     out.extend(filled)  # a slot inside a list adds its items in place
                 else:
                     out.append(filled)
             return out
-        if isinstance(value, e.Block):
+        if kind is e.Block:
             body = self.fill(value.body, side, rid)
             return e.OMIT if body is e.OMIT else e.Block(body)
-        if isinstance(value, e.JsonEncode):
+        if kind is e.JsonEncode:
             return e.JsonEncode(self.fill(value.value, side, rid))
-        if isinstance(value, (str, int, float, bool)) or value is None or value is e.OMIT:
-            return value
-        method = getattr(self, f"_fill_{type(value).__name__}", None)
-        if method is None:
-            return value  # already a neutral expression
-        return method(value, side, rid)
+        method = _FILLERS.get(kind)
+        if method is not None:
+            return method(self, value, side, rid)
+        if isinstance(value, dict):  # a mapping or sequence subclass: same meaning, slower path
+            return self.fill(dict(value), side, rid)
+        if isinstance(value, (list, tuple)):
+            return self.fill(list(value), side, rid)
+        return value  # already a neutral expression (or e.OMIT)
 
     def _fill_P(self, ph: s.P, side, rid):
         entry = self.entry(rid)
@@ -288,6 +300,11 @@ class Context:
 
     def _fill_Account(self, ph, side, rid):
         return e.Pseudo("account_id")
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+# placeholder class -> Context._fill_<ClassName>
+_FILLERS = {getattr(s, name[6:]): f for name, f in vars(Context).items() if name.startswith("_fill_")}
 
 
 def referenced(value) -> set[str]:

@@ -26,25 +26,28 @@ class _Translator:
         self.data_sources: set[str] = set()
 
     def expr(self, v):
-        if isinstance(v, dict):
-            return {k: self.expr(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.expr(x) for x in v]
-        if isinstance(v, e.Ref):
+        kind = type(v)
+        if kind is str or kind is int or kind is bool or kind is float or v is None:
+            return v
+        if kind is dict:
+            expr = self.expr
+            return {k: expr(x) for k, x in v.items()}
+        if kind is list:
+            expr = self.expr
+            return [expr(x) for x in v]
+        if kind is e.Ref or kind is e.Attr:
             return Raw(f"{self.addr[v.lid]}.{v.tf}")
-        if isinstance(v, e.Attr):
-            return Raw(f"{self.addr[v.lid]}.{v.tf}")
-        if isinstance(v, e.Var):
+        if kind is e.Var:
             return Raw(f"var.{v.name}")
-        if isinstance(v, e.Pseudo):
+        if kind is e.Pseudo:
             source, attr = PSEUDO[v.name]
             self.data_sources.add(source)
             return Raw(f"data.{source}.current.{attr}")
-        if isinstance(v, e.Join):
+        if kind is e.Join:
             return template_string([self.expr(p) if not isinstance(p, str) else p for p in v.parts])
-        if isinstance(v, e.JsonEncode):
+        if kind is e.JsonEncode:
             return Call("jsonencode", self.expr(v.value))
-        if isinstance(v, e.Block):
+        if kind is e.Block:
             raise TypeError("a block can only appear as a body item")
         return v
 
