@@ -40,11 +40,14 @@ _NOT_INTRINSIC = {"not": {"pattern": r"^(Ref|Fn::.*)$"}}
 def json_document(name: str, default: dict, description: str) -> dict:
     """A JSON-object property whose keys, at any depth, are never CloudFormation intrinsics."""
     return {
-        "$id": f"urn:isshoni:json-document:{name}",
+        "$id": f"https://isshoni.dev/schemas/json-document/{name}",  # an http(s) base: fastjsonschema resolves `#/$defs` against it
         "type": "object",
         "description": description,
         "default": default,
-        "$ref": "#/$defs/value",
+        # the top level is the value rule spelled out, not a `$ref` beside `$id`:
+        # fastjsonschema (draft-07 habits) ignores the siblings of a `$ref`
+        "propertyNames": _NOT_INTRINSIC,
+        "additionalProperties": {"$ref": "#/$defs/value"},
         "$defs": {
             "value": {"propertyNames": _NOT_INTRINSIC, "additionalProperties": {"$ref": "#/$defs/value"}, "items": {"$ref": "#/$defs/value"}},
         },

@@ -159,7 +159,7 @@ SECURITY_GROUP = ResourceType(
     properties={
         "port": prop("integer", 443, "Inbound TCP port", minimum=0, maximum=65535),
         "cidr": prop("string", "10.0.0.0/16", "Who may connect (CIDR)", pattern=r"^\d+\.\d+\.\d+\.\d+/\d+$"),
-        "description": prop("string", "Managed by Isshoni", "What the group is for", pattern=r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$"),
+        "description": prop("string", "Managed by Isshoni", "What the group is for", pattern=r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!\$*]{1,255}$"),
     },
     containers=("vpc",),
     needs_container=True,

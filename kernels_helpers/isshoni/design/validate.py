@@ -11,6 +11,7 @@ import ipaddress
 import json
 from functools import lru_cache
 from importlib import resources as importlib_resources
+from pathlib import Path
 
 import fastjsonschema
 
@@ -113,13 +114,38 @@ def problems(data: dict) -> list[Problem]:
 
 @lru_cache(maxsize=32)
 def region_types(region: str) -> frozenset | None:
-    """CloudFormation resource types AWS offers in a region (cfn-lint's region data)."""
+    """CloudFormation resource types AWS offers in a region (cfn-lint's region data).
+
+    cfn-lint keeps them as one small data module per region; that module is read on
+    its own, because importing `cfnlint` itself (SAM translator, rules, jsonschema)
+    takes seconds, which every `isshoni` command that loads a design would pay."""
+    try:
+        return _region_data(region)
+    except Exception:  # a layout this reader does not know: ask cfn-lint itself
+        pass
     try:
         from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
         return frozenset(PROVIDER_SCHEMA_MANAGER.get_resource_types(region))
     except Exception:  # unknown region or cfn-lint unavailable: nothing to say
         return None
+
+
+def _region_data(region: str) -> frozenset:
+    """`cfnlint/data/schemas/providers/<region>.py`'s `types` mapping, loaded without its package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("cfnlint")
+    if spec is None or not spec.submodule_search_locations:
+        raise LookupError("cfn-lint is not installed")
+    name = region.replace("-", "_")
+    if not name.replace("_", "").isalnum():
+        raise LookupError(f"{region!r} is not a region name")
+    path = Path(spec.submodule_search_locations[0], "data", "schemas", "providers", f"{name}.py")
+    module_spec = importlib.util.spec_from_file_location(f"_isshoni_cfnlint_region_{name}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.types)
 
 
 def _region_problems(region: str, resources: dict, catalog: dict) -> list[Problem]:
