@@ -157,3 +157,17 @@ def test_ids_are_generated_when_missing():
     d = Design(name="x")
     first, second = d.add("dynamodb_table"), d.add("dynamodb_table")
     assert first == "dynamodb_table" and second == "dynamodb_table2"
+
+
+def test_loading_valid_designs_imports_neither_jsonschema_nor_cfnlint():
+    """Both take seconds to import; a valid design needs neither (fastjsonschema checks it,
+    region availability comes from cfn-lint's data module alone), so every CLI command stays quick."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from isshoni import templates; templates.describe(); "
+        "print(sorted(m for m in ('jsonschema', 'cfnlint') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
