@@ -18,10 +18,10 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from ..design import Design
+from ..design.ops import apply_ops
 from . import workers
 from .documents import LiveDesigns, check_path
 from .errors import ApiError, bad_input
-from .ops import apply_ops
 
 API = "/isshoni/api"
 MAX_CHAT = 20_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 
 from .. import __version__
-from .ops import OPS
+from ..design.ops import OPS
 
 DESIGN_PATH = {
     "name": "path",
