@@ -79,6 +79,8 @@ def test_a_prompt_builds_a_design_through_tool_calls(api):
     assert chat[0]["status"] == "done" and chat[0]["engine"] == "model" and chat[0]["model"] == "claude-sonnet-5-5"
     assert chat[0]["text"].startswith("I'll build a serverless API")
     assert "keeps items in DynamoDB" in chat[0]["text"] and "• connected handler → items" in chat[0]["text"]
+    assert "a function and a table.\n\nDone: requests" in chat[0]["text"]  # each model turn its own paragraph
+    assert design.resources["items"]["position"] != design.resources["api"]["position"]  # placed apart
     streaming = [text for status, text in seen if status == "streaming"]
     assert len(set(streaming)) >= 2 and all(t and len(t) < len(chat[0]["text"]) for t in streaming)
     assert chat[0]["usage"] == {"requests": 3, "input_tokens": 3000, "output_tokens": 170,

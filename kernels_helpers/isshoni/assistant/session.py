@@ -9,6 +9,7 @@ a key is configured; otherwise the offline planner does, and says so.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
@@ -20,6 +21,7 @@ from .config import Assistant
 from .targets import new_message, wrap
 from .tools import FAST_CHECKS, Toolbox, definitions, summarize
 
+log = logging.getLogger(__name__)
 STREAM_EVERY = 0.08  # seconds between in-place updates of a streaming message
 
 
@@ -42,9 +44,16 @@ class _Stream:
 
     def __init__(self, target, message_id: str, echo: Callable[[str], None] | None):
         self.target, self.id, self.echo = target, message_id, echo
-        self.text, self._last = "", 0.0
+        self.text, self._last, self._turn_ended = "", 0.0, False
+
+    def turn_ended(self) -> None:
+        """Text after tool calls starts a new paragraph (the model's turns are separate replies)."""
+        self._turn_ended = True
 
     async def __call__(self, delta: str) -> None:
+        if self._turn_ended and self.text.strip() and delta:
+            delta = "\n\n" + delta.lstrip()
+        self._turn_ended = False
         self.text += delta
         if self.echo:
             self.echo(delta)
@@ -90,6 +99,9 @@ async def answer(
             fields = await _ask_model(toolbox, request, author, reply_to, message["id"], config, client, stream)
     except ModelFailure as exc:
         fields = {**exc.fields, "status": "error", "error": str(exc)}
+    except Exception as exc:  # a bug must not leave the message "thinking" forever: say so, and log it
+        log.exception("the assistant failed")
+        fields = {"status": "error", "error": f"The assistant failed unexpectedly ({type(exc).__name__}: {exc})."}
     finally:
         target.end(message["id"])
     fields.setdefault("status", "done")
@@ -113,10 +125,15 @@ async def _ask_model(toolbox, request, author, reply_to, message_id, config, cli
     skip = {message_id} | ({reply_to} if reply_to else set())
     text = prompt.request(toolbox.current(), toolbox.target.messages(), request, author, config.history, skip)
     usage = Usage()
+
+    async def on_tool(name: str, data) -> tuple[bool, str]:
+        stream.turn_ended()
+        return await toolbox.call(name, data)
+
     try:
         await converse(
             client, config, system=prompt.system_blocks(), tools=definitions(),
-            messages=[{"role": "user", "content": text}], on_text=stream, on_tool=toolbox.call, usage=usage,
+            messages=[{"role": "user", "content": text}], on_text=stream, on_tool=on_tool, usage=usage,
         )
     except ModelFailure as exc:
         raise ModelFailure(str(exc), _usage_fields(usage, config)) from exc

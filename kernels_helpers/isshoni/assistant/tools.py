@@ -149,6 +149,21 @@ def catalog_lines(category: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def place(design: Design, parent: str | None) -> dict:
+    """A free spot for a new node: inside its container, after its siblings; else right of everything."""
+    def pos(rid: str) -> dict:
+        return design.resources[rid].get("position") or {"x": 0, "y": 0}
+
+    if parent and parent in design.resources:
+        siblings = design.children(parent)
+        base = pos(parent)
+        return {"x": base["x"] - 60 + 90 * (len(siblings) % 3), "y": base["y"] - 30 + 70 * (len(siblings) // 3 % 3)}
+    if not design.resources:
+        return {"x": 0, "y": 0}
+    return {"x": max(pos(r)["x"] for r in design.resources) + 200,
+            "y": min(pos(r)["y"] for r in design.resources) + 80 * (len(design.resources) % 5)}
+
+
 def _refusal(exc: Exception) -> str:
     if isinstance(exc, DesignError):
         return "; ".join(str(p) for p in exc.problems[:5]) or str(exc)
@@ -192,6 +207,8 @@ class Toolbox:
 
     def _edit(self, op: dict) -> str:
         design = self.current()
+        if op["op"] == "add" and "position" not in op:
+            op["position"] = place(design, op.get("parent"))
         new = apply_ops(design, [op])
         if op["op"] == "add" and "id" not in op:  # record the id the design chose, so a replay adds the same
             op["id"] = next(iter(set(new.resources) - set(design.resources)))
