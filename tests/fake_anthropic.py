@@ -54,6 +54,15 @@ class Status:
 
 
 @dataclass
+class StreamError:
+    """A stream that starts, then sends an `error` event (how the API reports overload mid-answer)."""
+
+    text: str
+    type: str = "overloaded_error"
+    message: str = "Overloaded"
+
+
+@dataclass
 class Stall:
     """Answer nothing for `seconds` (the client times out first)."""
 
@@ -124,8 +133,15 @@ class FakeAnthropic:
                 if isinstance(step, Status):
                     return self._json(step.status, {"type": "error", "error": {"type": step.type, "message": step.message}},
                                       {"retry-after-ms": "20"})
+                if isinstance(step, StreamError):
+                    start = events(Reply([Text(step.text)]), body.get("model", ""))[:4]  # message_start .. first delta
+                    error = ("error", {"type": "error", "error": {"type": step.type, "message": step.message}})
+                    return self._stream([*start, error], 0)
                 if not body.get("stream"):
                     return self._json(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "expected stream"}})
+                self._stream(events(step, body.get("model", "")), step.delay)
+
+            def _stream(self, items: list[tuple[str, dict]], delay: float):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
@@ -133,11 +149,11 @@ class FakeAnthropic:
                 self.send_header("request-id", "req_fake")
                 self.end_headers()
                 try:
-                    for name, data in events(step, body.get("model", "")):
+                    for name, data in items:
                         self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
                         self.wfile.flush()
-                        if step.delay:
-                            time.sleep(step.delay)
+                        if delay:
+                            time.sleep(delay)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 self.close_connection = True

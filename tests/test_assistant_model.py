@@ -11,7 +11,7 @@ import asyncio
 import pytest
 from pycrdt import Array
 
-from fake_anthropic import FakeAnthropic, Stall, Status, ToolUse, reply
+from fake_anthropic import FakeAnthropic, Stall, Status, StreamError, ToolUse, reply
 from isshoni import Design, templates
 from isshoni.assistant import Assistant, aask, apply_proposal, discard_proposal, undo
 from isshoni.assistant.targets import NothingToUndo
@@ -151,6 +151,18 @@ def test_a_529_overload_is_retried_then_shown_in_the_chat(api):
     api.add(Status(529, "overloaded_error", "Overloaded"), reply("Hello again."))
     again = ask(doc, "are you there?", config=config(max_retries=2))
     assert again["status"] == "done" and again["text"] == "Hello again."
+
+
+def test_an_overload_in_the_middle_of_a_stream_is_shown_and_the_edits_so_far_kept(api):
+    api.add(reply("Adding a queue first.", ToolUse("add_resource", {"type": "sqs_queue", "id": "jobs"})),
+            StreamError("Now the wor"))
+    doc = live()
+    message = ask(doc, "a queue and a worker")
+    assert message["status"] == "error" and "overloaded (529)" in message["text"]
+    assert "Now the wor" in message["text"] and "Undo reverts it" in message["text"]
+    assert "jobs" in doc.design().resources
+    undo(doc, message["id"])
+    assert "jobs" not in doc.design().resources
 
 
 def test_suggest_mode_changes_nothing_until_applied(api):

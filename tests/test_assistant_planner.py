@@ -91,3 +91,22 @@ def test_an_unknown_request_changes_nothing_and_says_why():
     assert [m for m in design.chat if m["id"] != message["id"]] == []
     design.chat.clear()
     assert design.dumps() == before
+
+
+def test_ask_inside_a_running_loop_answers_a_design_and_gives_a_task_for_a_live_doc():
+    import asyncio
+
+    from isshoni.yinfra import YInfra
+
+    async def notebook_cell():
+        design = Design(name="cell")
+        message = ask(design, "a static website", config=OFFLINE)  # answered at once
+        doc = YInfra()
+        task = ask(doc, "a static website", config=OFFLINE)  # edits happen on this loop
+        assert isinstance(task, asyncio.Task)
+        live = await task
+        return design, message, doc, live
+
+    design, message, doc, live = asyncio.run(notebook_cell())
+    assert message["status"] == live["status"] == "done"
+    assert set(design.resources) == set(doc.design().resources) == {"cdn", "site"}
