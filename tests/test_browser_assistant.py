@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 PATH = "app.infra.json"
 CY = "document.querySelector('.isshoni-Canvas').cy"
 ANSWER = ".isshoni-ChatMessage.isshoni-mod-assistant"
+GHOST = "_isshoni_proposed-"  # canvas ids of proposed (not yet applied) elements
 WATCH_STATUSES = """() => { window.__statuses = new Set();
   const poll = () => { document.querySelectorAll(".isshoni-ChatMessage.isshoni-mod-assistant")
     .forEach(n => window.__statuses.add(n.dataset.status)); setTimeout(poll, 10); };
@@ -69,3 +70,29 @@ def test_both_people_see_the_streamed_answer_and_the_new_node(session):
         page.wait_for_selector(f"{ANSWER} .isshoni-ChatMessage-note:has-text('undone')", timeout=10_000)
     assert not a.errors and not b.errors
     screenshot(a, "assistant-undone")
+
+
+def test_a_suggestion_is_drawn_on_both_canvases_and_applied_with_one_click(session):
+    a, b, api = session["a"], session["b"], session["api"]
+    api.add(
+        reply("I suggest a topic that pages the team when the canary's error alarm fires.",
+              ToolUse("add_resource", {"type": "sns_topic", "id": "canary_alerts", "label": "Canary alerts",
+                                       "properties": {"encrypted": False}})),
+        reply(ToolUse("connect", {"source": "errors_5xx", "target": "canary_alerts"})),
+        reply("Apply it if you agree."),
+    )
+    b.fill(".isshoni-ChatInput", "@isshoni suggest a topic for canary alarms")
+    b.click(".isshoni-ChatSend")
+    ghost = f"{CY}.getElementById('{GHOST}canary_alerts')"
+    for page in (a, b):
+        page.wait_for_selector(f"{ANSWER}[data-proposal='pending'] .isshoni-ChatApply", timeout=90_000)
+        page.wait_for_function(f"{ghost}.length === 1 && {ghost}.hasClass('proposed')", timeout=10_000)
+        assert page.evaluate(f"{CY}.getElementById('canary_alerts').length") == 0  # nothing applied yet
+        assert page.evaluate(f"{CY}.edges('.proposed').length") == 1
+    screenshot(a, "assistant-proposal")
+    a.locator(f"{ANSWER} .isshoni-ChatApply").last.click()
+    for page in (a, b):
+        page.wait_for_function(f"{CY}.getElementById('canary_alerts').length === 1 && {ghost}.length === 0", timeout=10_000)
+        page.wait_for_selector(f"{ANSWER} .isshoni-ChatMessage-note:has-text('applied by')", timeout=10_000)
+    assert not a.errors and not b.errors
+    screenshot(b, "assistant-proposal-applied")

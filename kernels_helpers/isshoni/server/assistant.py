@@ -42,6 +42,15 @@ def request_of(message) -> str | None:
     return _MENTION.sub("", text).strip(" ,:\n\t") or "Look at the design and the chat, and suggest what to improve."
 
 
+def mode_of(message: dict, prompt: str) -> tuple[str | None, str]:
+    """`@isshoni suggest ...` asks for a proposal only; a `mode` field on the message says the same."""
+    words = prompt.split(None, 1)
+    if words and words[0].lower().rstrip(":,") == "suggest" and len(words) > 1:
+        return "suggest", words[1]
+    mode = message.get("mode")
+    return (mode if mode in ("apply", "suggest") else None), prompt
+
+
 def _chat(doc: YInfra) -> Array:
     return doc.ydoc.get("chat", type=Array)
 
@@ -103,9 +112,10 @@ class AssistantService:
 
     def _schedule(self, doc: YInfra, path: str, message: dict, prompt: str) -> None:
         self.log.info("isshoni assistant: %s asked in %s", message.get("author"), path)
+        mode, prompt = mode_of(message, prompt)
         task = asyncio.get_running_loop().create_task(
             self.answer(doc, prompt, author=str(message.get("author") or "someone"), reply_to=message["id"],
-                        mode=message.get("mode"), path=path))
+                        mode=mode, path=path))
         self._tasks.add(task)
         task.add_done_callback(self._done)
 
