@@ -83,8 +83,12 @@ def test_a_prompt_builds_a_design_through_tool_calls(api):
     assert design.resources["items"]["position"] != design.resources["api"]["position"]  # placed apart
     streaming = [text for status, text in seen if status == "streaming"]
     assert len(set(streaming)) >= 2 and all(t and len(t) < len(chat[0]["text"]) for t in streaming)
-    assert chat[0]["usage"] == {"requests": 3, "input_tokens": 3000, "output_tokens": 170,
-                                "cache_creation_input_tokens": 3000, "cache_read_input_tokens": 6000}
+    usage = chat[0]["usage"]
+    assert {k: v for k, v in usage.items() if k != "per_request"} == {
+        "requests": 3, "input_tokens": 3000, "output_tokens": 170, "cache_creation_input_tokens": 3000,
+        "cache_read_input_tokens": 6000}
+    assert [r["cache_read_input_tokens"] for r in usage["per_request"]] == [0, 3000, 3000]  # the prefix is cached
+    assert [r["output_tokens"] for r in usage["per_request"]] == [60, 70, 40]
     # claude-sonnet-5-5: $2 in, $10 out, $2.50 cache write, $0.20 cache read per million tokens
     assert chat[0]["cost_usd"] == pytest.approx((3000 * 2 + 170 * 10 + 3000 * 2.5 + 6000 * 0.2) / 1e6)
     assert chat[0]["checks"]["error"] == 0
@@ -103,6 +107,32 @@ def test_a_prompt_builds_a_design_through_tool_calls(api):
     # the key comes from the environment, through the SDK's own header
     sent = {k.lower(): v for k, v in api.headers[0].items()}
     assert "test-key-not-a-secret" in (sent.get("x-api-key", "") + sent.get("authorization", ""))
+
+
+def test_the_reading_tools_and_the_chat_context(api):
+    api.add(
+        reply(ToolUse("read_design", {}), ToolUse("list_catalog", {"category": "data"}),
+              ToolUse("describe_type", {"type": "elasticache_redis"})),
+        reply(ToolUse("run_check", {}), ToolUse("generate_code", {"format": "terraform"}),
+              ToolUse("generate_code", {"format": "yaml"})),
+        reply("The design is clean; nothing to change."),
+    )
+    doc = live("serverless_api")
+    people = doc.design()
+    people.add_message("bob", "Let's keep the table on demand, traffic is spiky.")
+    doc.apply(people.data)
+    message = ask(doc, "review the design please")
+    assert message["ops"] == [] and message["status"] == "done" and "checks" not in message  # nothing changed
+    sent = api.requests[0]["messages"][0]["content"]
+    assert "bob: Let's keep the table on demand" in sent and '"handler_items"' in sent
+    read, catalog, described = (r["content"] for r in api.tool_results(1))
+    assert '"handler"' in read and '"chat"' not in read and '"deployments"' not in read
+    assert "- dynamodb_table: DynamoDB table [data]" in catalog and "lambda_function:" not in catalog
+    assert '"node_type"' in described
+    check, code, bad = api.tool_results(2)
+    assert '"error": 0' in check["content"] and not check.get("is_error")
+    assert 'resource "aws_lambda_function"' in code["content"]
+    assert bad["is_error"] and "'yaml' is not one of the allowed values" in bad["content"]
 
 
 def test_a_bad_tool_input_is_corrected_after_the_tool_error(api):

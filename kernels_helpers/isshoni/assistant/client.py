@@ -10,7 +10,7 @@ sentence a person can act on.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import anthropic
 
@@ -21,18 +21,21 @@ USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", 
 
 @dataclass
 class Usage:
-    """Tokens of every request of one answer, and what they cost."""
+    """Tokens of one answer: totals, and each request's own counts (`per_request`)."""
 
     requests: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     cache_creation_input_tokens: int = 0
     cache_read_input_tokens: int = 0
+    per_request: list = field(default_factory=list)
 
     def add(self, usage) -> None:
         self.requests += 1
-        for name in USAGE_FIELDS:
-            setattr(self, name, getattr(self, name) + (getattr(usage, name, 0) or 0))
+        counts = {name: int(getattr(usage, name, 0) or 0) for name in USAGE_FIELDS}
+        self.per_request.append(counts)
+        for name, value in counts.items():
+            setattr(self, name, getattr(self, name) + value)
 
     def cost(self, price: list[float] | None) -> float | None:
         """USD; None when the model has no price on file."""
