@@ -28,7 +28,7 @@ PHRASINGS = {
                  "an emergency notification service"),
     "data_lake": ("a data lake", "analytics on our clickstream with Athena", "an ETL pipeline so analysts can query events"),
 }
-OFFLINE = Assistant(offline=True, check_after=False)
+OFFLINE = Assistant(check_after=False)  # tests run without a key (conftest), so the planner answers
 
 
 def build(prompt: str) -> tuple[Design, dict]:
@@ -44,7 +44,7 @@ def test_each_intent_phrased_three_ways_lints_clean(intent):
         assert recognise(prompt).name == intent, prompt
         design, message = build(prompt)
         assert message["status"] == "done" and message["engine"] == "offline-planner"
-        assert message["text"].startswith("Offline planner") and message["ops"]
+        assert message["text"].startswith("Offline planner (no ANTHROPIC_API_KEY is set") and message["ops"]
         assert design.chat[-1]["author"] == "assistant"
         design.validate()
         assert lint_errors(design) == [], prompt
@@ -110,3 +110,11 @@ def test_ask_inside_a_running_loop_answers_a_design_and_gives_a_task_for_a_live_
     design, message, doc, live = asyncio.run(notebook_cell())
     assert message["status"] == live["status"] == "done"
     assert set(design.resources) == set(doc.design().resources) == {"cdn", "site"}
+
+
+def test_the_planner_can_be_chosen_even_with_a_key(monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key-not-a-secret")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")  # never asked
+    design = Design(name="chosen")
+    message = ask(design, "a static website", config=Assistant(offline=True, check_after=False))
+    assert message["text"].startswith("Offline planner (chosen in the settings") and "cdn" in design.resources

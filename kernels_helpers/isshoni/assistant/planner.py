@@ -19,6 +19,7 @@ from ..catalog import CATALOG
 from ..design import Design
 
 NOTICE = "Offline planner (no ANTHROPIC_API_KEY is set, so no model was asked)."
+CHOSEN = "Offline planner (chosen in the settings, so no model was asked)."
 
 
 @dataclass
@@ -218,7 +219,7 @@ def _private_subnet(design: Design) -> str | None:
     return (private or subnets or [None])[0]
 
 
-def _add_one(text: str, design: Design, rtype: str) -> Plan:
+def _add_one(text: str, design: Design, rtype: str, notice: str) -> Plan:
     entry = CATALOG[rtype]
     work, ops, notes = design.copy(), [], []
     parent = None
@@ -246,27 +247,27 @@ def _add_one(text: str, design: Design, rtype: str) -> Plan:
     who = f" and connected {', '.join(users)} to it" if users else " (connect it to what should use it)"
     where = f" in {parent}" if parent else ""
     extra = f"; {'; '.join(notes)}" if notes else ""
-    return Plan(f"{NOTICE} I added {entry.label} `{rid}`{where}{who}{extra}.", ops, f"add:{rtype}")
+    return Plan(f"{notice} I added {entry.label} `{rid}`{where}{who}{extra}.", ops, f"add:{rtype}")
 
 
 # ---------------------------------------------------------------- the planner
 
 
-def plan(text: str, design: Design) -> Plan:
+def plan(text: str, design: Design, notice: str = NOTICE) -> Plan:
     """The planner's answer to `text` for `design` (not applied: ops and a sentence)."""
     rtype = _addable(text)
     if rtype and ADD_VERB.search(text) and design.resources:
-        return _add_one(text, design, rtype)
+        return _add_one(text, design, rtype, notice)
     intent = recognise(text)
     if intent is None:
         if rtype:
-            return _add_one(text, design, rtype)
+            return _add_one(text, design, rtype, notice)
         known = "; ".join(i.label for i in INTENTS)
-        return Plan(f"{NOTICE} I could not match this to a design I know how to build ({known}), nor to "
+        return Plan(f"{notice} I could not match this to a design I know how to build ({known}), nor to "
                     "\"add a <service> for the <thing>\". Rephrase, or set ANTHROPIC_API_KEY for the full assistant.")
     built = _built(intent)
     ops = _ops_from(built, design)
     source = f"the `{intent.build}` template" if isinstance(intent.build, str) else "the catalog"
     counts = f"{len(built.resources)} resources and {len(built.connections)} connections"
-    return Plan(f"{NOTICE} This reads as {intent.label}; I built it from {source}: {counts}. "
+    return Plan(f"{notice} This reads as {intent.label}; I built it from {source}: {counts}. "
                 f"{built.meta.get('description', '')}".strip(), ops, intent.name)

@@ -94,7 +94,7 @@ async def answer(
     fields: dict = {}
     try:
         if offline:
-            await _plan(toolbox, request, stream)
+            await _plan(toolbox, request, stream, planner.CHOSEN if config.offline else planner.NOTICE)
         else:
             fields = await _ask_model(toolbox, request, author, reply_to, message["id"], config, client, stream)
     except ModelFailure as exc:
@@ -111,8 +111,8 @@ async def answer(
     return {**message, **fields}
 
 
-async def _plan(toolbox: Toolbox, request: str, stream: _Stream) -> None:
-    plan = planner.plan(request, toolbox.current())
+async def _plan(toolbox: Toolbox, request: str, stream: _Stream, notice: str) -> None:
+    plan = planner.plan(request, toolbox.current(), notice)
     await stream(plan.text)
     for op in plan.ops:
         ok, text = await toolbox.call_op(op)
