@@ -195,6 +195,26 @@ def test_an_overload_in_the_middle_of_a_stream_is_shown_and_the_edits_so_far_kep
     assert "jobs" not in doc.design().resources
 
 
+def test_stop_ends_the_answer_in_the_chat_and_keeps_what_it_did(api):
+    api.add(reply("Adding a queue.", ToolUse("add_resource", {"type": "sqs_queue", "id": "jobs"})),
+            reply("Now a long explanation of queues. " * 40, delay=0.02))
+    doc = live()
+
+    async def stopped():
+        task = asyncio.ensure_future(aask(doc, "a queue", config=config(), author="alice"))
+        while "long explanation" not in doc.to_dict()["chat"][-1]["text"] if doc.to_dict()["chat"] else True:
+            await asyncio.sleep(0.01)
+        task.cancel()  # what the Stop button does on the server
+        return await task
+
+    message = asyncio.run(stopped())
+    assert message["status"] == "stopped" and doc.to_dict()["chat"][-1]["status"] == "stopped"
+    assert "⏹ Stopped before the answer was finished" in message["text"] and "Undo reverts it" in message["text"]
+    assert "jobs" in doc.design().resources
+    undo(doc, message["id"])
+    assert "jobs" not in doc.design().resources
+
+
 def test_suggest_mode_changes_nothing_until_applied(api):
     script = (reply("I propose a queue for the handler.", ToolUse("add_resource", {"type": "sqs_queue", "id": "jobs"}),
                     ToolUse("connect", {"source": "handler", "target": "jobs"})),

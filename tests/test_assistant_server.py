@@ -114,3 +114,28 @@ async def _eventually_on_disk(path, rid: str) -> bool:
             return False
 
     return bool(await until(saved, timeout=10))
+
+
+def test_stop_over_rest_ends_a_running_answer(server):
+    server["api"].add(reply("Let me explain the whole architecture first. " * 60, delay=0.05))
+
+    async def scenario():
+        async with joined(server["base"], server["token"], PATH) as carol, \
+                httpx.AsyncClient(base_url=server["base"], headers={"Authorization": f"token {server['token']}"}) as client:
+            design = carol.design()
+            mention = design.add_message("carol", "@isshoni explain the architecture")
+            carol.apply(design.data)
+
+            def answer(status: str):
+                found = [m for m in carol.to_dict()["chat"] if m.get("reply_to") == mention["id"]]
+                return found and found[0].get("status") == status and found[0]
+
+            assert await until(lambda: answer("streaming"), timeout=60)
+            response = await client.post(f"{API}/designs/{PATH}/assistant/stop", json={})
+            assert response.status_code == 200
+            final = await until(lambda: answer("stopped"), timeout=20)
+            assert final and "⏹ Stopped" in final["text"] and len(final["text"]) < 46 * 60
+            again = await client.post(f"{API}/designs/{PATH}/assistant/stop", json={})
+            assert again.status_code == 409
+
+    asyncio.run(scenario())

@@ -97,6 +97,10 @@ def test_every_route_answers(server):
                 body = {"ops": [{"op": "set_meta", "notes": "n"}]}
             if url.endswith("/assistant"):  # no key in tests: the offline planner answers
                 body = {"prompt": "add a dashboard"}
+            if url.endswith("/assistant/stop"):  # nothing running: refused, but answered
+                response = server["client"].post(url, json={})
+                assert response.status_code == 409 and "not answering" in response.json()["message"]
+                continue
             if url.endswith("/assistant/proposal"):
                 proposal = server["client"].post(url.replace("/proposal", ""), json={"prompt": "add a topic", "mode": "suggest"})
                 body = {"message": proposal.json()["id"], "action": "discard"}

@@ -110,3 +110,8 @@ export async function resolveProposal(
 ): Promise<any> {
   return request(designUrl(path, 'assistant/proposal'), post({ message, action }));
 }
+
+/** Stop the answer the assistant is writing on this design. */
+export async function stopAssistant(path: string): Promise<{ stopping: boolean }> {
+  return request(designUrl(path, 'assistant/stop'), post({}));
+}

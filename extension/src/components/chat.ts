@@ -9,7 +9,7 @@
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
-import { resolveProposal, undoAssistant } from '../api';
+import { resolveProposal, stopAssistant, undoAssistant } from '../api';
 import { DesignContext } from '../context';
 import { button } from './dom';
 import { IChatMessage } from '../types';
@@ -326,6 +326,7 @@ export class ChatPanel extends Widget {
       );
     if (status === 'thinking' || status === 'streaming') {
       note(status === 'thinking' ? 'thinking…' : 'writing…');
+      action('Stop', 'isshoni-ChatStop', () => stopAssistant(this.ctx.path));
     } else if (message.proposal === 'pending') {
       action('Apply', 'isshoni-ChatApply jp-mod-accept', () =>
         resolveProposal(this.ctx.path, message.id, 'apply')

@@ -102,10 +102,20 @@ async def answer(
     except Exception as exc:  # a bug must not leave the message "thinking" forever: say so, and log it
         log.exception("the assistant failed")
         fields = {"status": "error", "error": f"The assistant failed unexpectedly ({type(exc).__name__}: {exc})."}
+    except asyncio.CancelledError:
+        # someone pressed Stop: the answer ends here, in the chat, and what it changed stays undoable
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        fields = {"status": "stopped", "error": "Stopped before the answer was finished."}
     finally:
         target.end(message["id"])
     fields.setdefault("status", "done")
-    fields.update(await _outcome(toolbox, mode, config))
+    if fields["status"] == "stopped":
+        fields["ops"] = toolbox.ops
+        fields["proposal"] = "pending" if mode == "suggest" and toolbox.ops else None
+    else:
+        fields.update(await _outcome(toolbox, mode, config))
     fields["text"] = _final_text(stream.text, fields, toolbox.ops, mode)
     target.update(message["id"], **fields)
     return {**message, **fields}
@@ -166,9 +176,9 @@ def _final_text(streamed: str, fields: dict, ops: list[dict], mode: str) -> str:
     checks = fields.get("checks")
     if checks and "error" in checks:
         parts.append(f"Checks: {checks['error']} error(s), {checks['warning']} warning(s).")
-    if fields.get("status") == "error":
+    if fields.get("status") in ("error", "stopped"):
         kept = " What was changed before that is kept (Undo reverts it)." if ops and mode == "apply" else ""
-        parts.append(f"⚠ {fields['error']}{kept}")
+        parts.append(f"{'⚠' if fields['status'] == 'error' else '⏹'} {fields['error']}{kept}")
     return "\n\n".join(parts)
 
 

@@ -67,6 +67,7 @@ class AssistantService:
         self._watched: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._tasks: set[asyncio.Task] = set()
+        self._running: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def lock(self, doc: YInfra) -> asyncio.Lock:
         if doc not in self._locks:
@@ -136,10 +137,24 @@ class AssistantService:
             if reply_to and self._answered(doc, reply_to):
                 return {}
             self.log.info("isshoni assistant: answering %s in %s", author, path)
-            return await aask(doc, prompt, author=author, reply_to=reply_to, mode=mode, config=self.config,
-                              runner=run_in_workers)
+            task = asyncio.ensure_future(aask(doc, prompt, author=author, reply_to=reply_to, mode=mode,
+                                              config=self.config, runner=run_in_workers))
+            self._running[doc] = task
+            try:
+                return await asyncio.shield(task)  # a caller going away (a closed HTTP request) does not stop it
+            finally:
+                self._running.pop(doc, None)
+
+    def stop_answer(self, doc: YInfra) -> bool:
+        """Stop the answer running on this design (its message says so); False when none runs."""
+        task = self._running.get(doc)
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
+        running = [t for t in self._running.values() if not t.done()]
+        for task in [*self._tasks, *running]:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *running, return_exceptions=True)

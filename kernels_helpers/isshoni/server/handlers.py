@@ -246,6 +246,16 @@ class AssistantUndoHandler(AssistantHandler):
                 raise ApiError(409, str(exc)) from None
 
 
+class AssistantStopHandler(AssistantHandler):
+    @web.authenticated
+    @authorized
+    async def post(self, path):
+        """Stop the answer running on this design (what it changed so far stays, undoable)."""
+        if not self.assistant.stop_answer(await self.live(path)):
+            raise ApiError(409, "the assistant is not answering on this design")
+        self.reply({"stopping": True})
+
+
 class AssistantProposalHandler(AssistantHandler):
     @web.authenticated
     @authorized
@@ -306,6 +316,7 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/designs/{{path}}/jobs", JobsHandler),
     (f"{API}/designs/{{path}}/assistant", AssistantHandler),
     (f"{API}/designs/{{path}}/assistant/undo", AssistantUndoHandler),
+    (f"{API}/designs/{{path}}/assistant/stop", AssistantStopHandler),
     (f"{API}/designs/{{path}}/assistant/proposal", AssistantProposalHandler),
 ]
 

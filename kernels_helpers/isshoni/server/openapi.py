@@ -167,6 +167,13 @@ PATHS = {
                  "responses": {"200": _json({"type": "object", "properties": {"undone": {"type": "string"}}}, "the answer undone"),
                                "409": _json(_ref("Error"), "nothing to undo, or not the latest answer"), **DESIGN_ERRORS}},
     },
+    "/isshoni/api/designs/{path}/assistant/stop": {
+        "parameters": [DESIGN_PATH],
+        "post": {"operationId": "stopAssistant", "summary": "stop the answer running on this design",
+                 "description": "Its message ends with status 'stopped'; edits made so far stay, undoable.",
+                 "responses": {"200": _json({"type": "object", "properties": {"stopping": {"const": True}}}, "stopping"),
+                               "409": _json(_ref("Error"), "no answer is running"), **DESIGN_ERRORS}},
+    },
     "/isshoni/api/designs/{path}/assistant/proposal": {
         "parameters": [DESIGN_PATH],
         "post": {"operationId": "resolveProposal", "summary": "apply or discard a suggest-mode answer's change",
