@@ -37,7 +37,7 @@ def test_ask_streams_the_models_answer_and_saves(tmp_path):
         done = isshoni(tmp_path, "ask", "shop", "a table for orders", "-q",
                        ANTHROPIC_API_KEY="test-key-not-a-secret", ANTHROPIC_BASE_URL=api.base_url)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Adding an order table. It keeps orders by id.")
+    assert done.stdout.startswith("Adding an order table. \n\nIt keeps orders by id.")  # as it streamed, turn by turn
     assert "• added orders (DynamoDB table)" in done.stdout
     assert "2 request(s)" in done.stderr
     design = Design.load(tmp_path / "shop.infra.json")

@@ -84,7 +84,8 @@ def _ask(design: Design, prompt: str, args) -> dict:
 
     with err.status("asking the assistant ...") if not args.quiet else _nothing():
         message = ask(design, prompt, author=getpass.getuser(), mode=args.mode, config=config, echo=echo)
-    rest = message["text"][len("".join(streamed)):] if message["text"].startswith("".join(streamed)) else message["text"]
+    shown = "".join(streamed).strip()  # the final text starts with the streamed text, stripped
+    rest = message["text"][len(shown):] if shown and message["text"].startswith(shown) else message["text"]
     sys.stdout.write(rest.rstrip() + "\n")
     if message.get("usage"):
         usage, cost = message["usage"], message.get("cost_usd")
