@@ -139,3 +139,24 @@ def test_stop_over_rest_ends_a_running_answer(server):
             assert again.status_code == 409
 
     asyncio.run(scenario())
+
+
+def test_a_kernel_asks_on_its_synced_copy_and_everyone_sees_it(server):
+    """What `design.ask(...)` on a notebook's live design does: the answer runs in the kernel, its
+    edits and message travel through the room, and its undo reverts them for everyone."""
+    from isshoni.assistant import Assistant, aask, undo
+
+    async def scenario():
+        async with joined(server["base"], server["token"], PATH) as kernel, \
+                joined(server["base"], server["token"], PATH) as browser:
+            message = await aask(kernel, "add a dashboard", author="dana", config=Assistant(offline=True, check_after=False))
+            assert message["status"] == "done" and message["engine"] == "offline-planner"
+            added = message["ops"][0]["id"]
+            assert await until(lambda: added in browser.design().resources, timeout=10)
+            assert await until(lambda: any(m["id"] == message["id"] for m in browser.to_dict()["chat"]), timeout=10)
+            undo(kernel)
+            assert await until(lambda: added not in browser.design().resources, timeout=10)
+            await asyncio.sleep(1)  # the server does not answer the kernel's assistant message
+            assert not [m for m in browser.to_dict()["chat"] if m.get("reply_to") == message["id"]]
+
+    asyncio.run(scenario())
