@@ -130,9 +130,10 @@ class LiveTarget:
     _history: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def __init__(self, doc: YInfra):
-        from pycrdt import Array
+        from pycrdt import Array, Map
 
         self.doc = doc
+        self.deployments = doc.ydoc.get("deployments", type=Map)
         if doc not in self._history:
             self._history[doc] = _LiveUndo(doc)
         self.undo_log: _LiveUndo = self._history[doc]
@@ -142,9 +143,12 @@ class LiveTarget:
         return self.doc.design()
 
     def commit(self, new: Design) -> None:
-        """Write only what differs, as the assistant (no await: nobody interleaves)."""
-        data = self.doc.to_dict()
-        data.update({s: new.data[s] for s in SECTIONS})
+        """Write only what differs in the design sections, as the assistant (no await: nobody
+        interleaves).  Chat and deployments are passed back as they are now, so they stay untouched
+        (reading just those two roots: a whole `to_dict()` was a third of an edit's time)."""
+        data = {s: new.data[s] for s in SECTIONS}
+        data["chat"] = self.chat.to_py() or []
+        data["deployments"] = self.deployments.to_py() or {}
         with self.doc.ydoc.transaction(origin=ORIGIN):
             self.doc.apply(data)
 
