@@ -93,3 +93,25 @@ export async function check(
 ): Promise<{ ok: boolean; findings: IFinding[] }> {
   return request(designUrl(path, 'check'), post(only ? { only } : {}));
 }
+
+/** Revert the assistant's latest answer (all its edits in one step). */
+export async function undoAssistant(
+  path: string,
+  message: string
+): Promise<{ undone: string }> {
+  return request(designUrl(path, 'assistant/undo'), post({ message }));
+}
+
+/** Apply or discard a suggest-mode answer's proposed change. */
+export async function resolveProposal(
+  path: string,
+  message: string,
+  action: 'apply' | 'discard'
+): Promise<any> {
+  return request(designUrl(path, 'assistant/proposal'), post({ message, action }));
+}
+
+/** Stop the answer the assistant is writing on this design. */
+export async function stopAssistant(path: string): Promise<{ stopping: boolean }> {
+  return request(designUrl(path, 'assistant/stop'), post({}));
+}

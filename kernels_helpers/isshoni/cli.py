@@ -61,10 +61,58 @@ def cmd_new(args) -> int:
     if args.region:
         design.set_meta(region=args.region)
     design.validate(str(path))
+    answered = _ask(design, args.prompt, args) if args.prompt else None
     path.parent.mkdir(parents=True, exist_ok=True)
     design.save(path)
     out.print(f"Created [bold]{escape(str(path))}[/] ({len(design.resources)} resources, {len(design.connections)} connections)")
-    return EXIT_OK
+    return EXIT_FINDINGS if answered and answered["status"] == "error" else EXIT_OK
+
+
+def _ask(design: Design, prompt: str, args) -> dict:
+    """The assistant's answer, its text streamed to stdout as it comes; the message is kept in the design's chat."""
+    import getpass
+
+    from .assistant import Assistant, ask
+
+    config = Assistant(offline=args.offline, **({"model": args.model} if args.model else {}))
+    streamed = []
+
+    def echo(text: str) -> None:
+        streamed.append(text)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    with err.status("asking the assistant ...") if not args.quiet else _nothing():
+        message = ask(design, prompt, author=getpass.getuser(), mode=args.mode, config=config, echo=echo)
+    shown = "".join(streamed).strip()  # the final text starts with the streamed text, stripped
+    rest = message["text"][len(shown):] if shown and message["text"].startswith(shown) else message["text"]
+    sys.stdout.write(rest.rstrip() + "\n")
+    if message.get("usage"):
+        usage, cost = message["usage"], message.get("cost_usd")
+        price = f", about ${cost:.4f}" if cost is not None else ""
+        err.print(f"[dim]{usage['requests']} request(s), {usage['input_tokens']} in / {usage['output_tokens']} out tokens, "
+                  f"{usage['cache_read_input_tokens']} read from cache{price}[/]")
+    return message
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def cmd_ask(args) -> int:
+    path = _design_path(args.design)
+    design = Design.load(path)
+    message = _ask(design, args.prompt, args)
+    if message["status"] == "error" and not message.get("ops"):
+        return EXIT_FINDINGS  # nothing changed; the failure was printed
+    design.save(path)
+    where = "proposed in the design's chat" if args.mode == "suggest" else "saved"
+    err.print(f"{escape(str(path))}: {len(message.get('ops', []))} change(s) {where}")
+    return EXIT_FINDINGS if message["status"] == "error" else EXIT_OK
 
 
 def cmd_templates(args) -> int:
@@ -152,6 +200,14 @@ def cmd_validate(args) -> int:
 # ---------------------------------------------------------------- parser
 
 
+def _assistant_options(s) -> None:
+    s.add_argument("--mode", choices=["apply", "suggest"], default="apply",
+                   help="apply the change (default) or only propose it in the design's chat")
+    s.add_argument("--model", help="Claude model id (default: the assistant's, a current Claude Sonnet)")
+    s.add_argument("--offline", action="store_true", help="use the offline planner even when ANTHROPIC_API_KEY is set")
+    s.add_argument("--quiet", "-q", action="store_true", help="no progress spinner")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="isshoni", description="Design AWS infrastructure together; compile it to CloudFormation and Terraform.")
     p.add_argument("--version", action="version", version=f"isshoni {__version__}")
@@ -164,7 +220,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--region", help="AWS region (default: the template's, or us-east-1)")
     s.add_argument("--dir", default=".", help="folder to create it in")
     s.add_argument("--force", action="store_true", help="overwrite an existing file")
+    s.add_argument("--prompt", "-p", help='describe what to build ("a disaster-notification system"); the assistant designs it')
+    _assistant_options(s)
     s.set_defaults(fn=cmd_new)
+
+    s = sub.add_parser("ask", help="ask the design assistant to change a design (Claude with ANTHROPIC_API_KEY, else the offline planner)")
+    s.add_argument("design", help="the .infra.json file")
+    s.add_argument("prompt", help='what you want, e.g. "add a read replica"')
+    _assistant_options(s)
+    s.set_defaults(fn=cmd_ask)
 
     s = sub.add_parser("templates", help="list the ready designs")
     s.add_argument("--json", action="store_true", help="machine-readable output")

@@ -33,11 +33,14 @@ import {
   iconUrl,
   readTheme
 } from './cystyle';
+import { ASSISTANT } from './chat';
 import { elkLayout } from './elk';
 import { ADD_TYPE_EVENT, DRAG_MIME as PALETTE_MIME } from './palette';
 import { PresenceLayer, isLowestClient, someoneArranging } from './presence';
 
 const GHOST_TIP = `${GHOST_PREFIX}tip`;
+/** Ids of the assistant's proposed (not yet applied) nodes and edges. */
+const PROPOSED = `${GHOST_PREFIX}proposed-`;
 const GHOST_EDGE = `${GHOST_PREFIX}edge`;
 /** Designs bigger than this skip animations and draw a texture while panning. */
 const LARGE = 400;
@@ -508,6 +511,8 @@ export class CanvasView extends Widget {
       this.cy.elements().remove();
       this.cy.add(elements);
     });
+    this._proposalKey = '';
+    this._drawProposal();
     this._fitPending = true;
     this._updateEmpty();
   }
@@ -515,6 +520,9 @@ export class CanvasView extends Widget {
   private _onDocChanged(_: unknown, changes: IInfraChanges): void {
     const res = changes.resourcesChanged ?? [];
     const con = changes.connectionsChanged ?? [];
+    if (changes.chatChanged) {
+      this._drawProposal();
+    }
     if (!res.length && !con.length) {
       return;
     }
@@ -561,8 +569,79 @@ export class CanvasView extends Widget {
     if (res.length) {
       this._scheduleAutoLayout(600);
     }
+    this._drawProposal();
     this.lastUpdateMs = performance.now() - t0;
   }
+
+  /**
+   * The assistant's pending proposal (suggest mode) drawn as a diff: proposed
+   * nodes and connections dashed, resources it would remove or change marked.
+   * Ghost ids never reach the document; Apply / Discard in the chat clear it.
+   */
+  private _drawProposal(): void {
+    const chat = this.ctx.doc.chat;
+    let pending: any = null;
+    for (let i = chat.length - 1; i >= 0 && !pending; i--) {
+      const m = chat[i];
+      if (m && m.author === ASSISTANT && m.proposal === 'pending' && Array.isArray(m.ops)) {
+        pending = m;
+      }
+    }
+    const key = pending ? `${pending.id}:${JSON.stringify(pending.ops)}` : '';
+    if (key === this._proposalKey) {
+      return;
+    }
+    this._proposalKey = key;
+    const cy = this.cy;
+    cy.batch(() => {
+      cy.elements()
+        .filter(e => e.id().startsWith(PROPOSED))
+        .remove();
+      cy.elements('.proposed-remove, .proposed-change').removeClass('proposed-remove proposed-change');
+      if (!pending) {
+        return;
+      }
+      const shown = (id: string): string | null =>
+        cy.getElementById(id).nonempty() ? id : cy.getElementById(PROPOSED + id).nonempty() ? PROPOSED + id : null;
+      for (const op of pending.ops) {
+        if (op.op === 'add' && typeof op.id === 'string') {
+          const r: IResource = {
+            type: op.type,
+            label: op.label || op.id,
+            properties: op.properties ?? {},
+            parent: op.parent ?? null,
+            position: op.position ?? { x: 0, y: 0 },
+            notes: ''
+          };
+          const data = this._nodeData(PROPOSED + op.id, r);
+          const parent = op.parent ? shown(op.parent) : null;
+          if (parent) {
+            data.parent = parent;
+          }
+          cy.add({
+            group: 'nodes',
+            data,
+            position: { x: r.position.x ?? 0, y: r.position.y ?? 0 },
+            classes: [...this._nodeClasses(r, op.id), 'proposed']
+          });
+        } else if (op.op === 'connect') {
+          const source = shown(op.source);
+          const target = shown(op.target);
+          if (source && target) {
+            cy.add({
+              group: 'edges',
+              data: { id: `${PROPOSED}${op.id ?? `${source}-${target}`}`, source, target, label: '' },
+              classes: 'proposed'
+            });
+          }
+        } else if (typeof op.id === 'string') {
+          cy.getElementById(op.id).addClass(op.op === 'remove' ? 'proposed-remove' : 'proposed-change');
+        }
+      }
+    });
+  }
+
+  private _proposalKey = '';
 
   /** Milliseconds the last incremental redraw took (not counting the paint). */
   lastUpdateMs: number | null = null;

@@ -9,6 +9,7 @@
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
+import { resolveProposal, stopAssistant, undoAssistant } from '../api';
 import { DesignContext } from '../context';
 import { button } from './dom';
 import { IChatMessage } from '../types';
@@ -16,6 +17,40 @@ import { IInfraChanges } from '../yinfra';
 
 /** The author name the assistant writes under. */
 export const ASSISTANT = 'assistant';
+
+/** What re-renders a message: its text and the assistant's state fields. */
+function signature(m: IChatMessage): string {
+  return JSON.stringify([
+    m.author,
+    m.text,
+    m.status,
+    m.proposal,
+    m.undone,
+    m.resolved_by,
+    m.cost_usd
+  ]);
+}
+
+/** "3 requests · 4,170 tokens · $0.0164": what an answer cost, from the message. */
+export function usageLine(m: IChatMessage): string {
+  const u = m.usage;
+  if (!u || typeof u !== 'object') {
+    return '';
+  }
+  const tokens =
+    Number(u.input_tokens ?? 0) +
+    Number(u.output_tokens ?? 0) +
+    Number(u.cache_creation_input_tokens ?? 0) +
+    Number(u.cache_read_input_tokens ?? 0);
+  const parts = [
+    `${u.requests} request${u.requests === 1 ? '' : 's'}`,
+    `${tokens.toLocaleString('en-US')} tokens`
+  ];
+  if (typeof m.cost_usd === 'number') {
+    parts.push(`$${m.cost_usd.toFixed(4)}`);
+  }
+  return parts.join(' · ');
+}
 
 const GROUP_SECONDS = 5 * 60;
 
@@ -85,7 +120,7 @@ export class ChatPanel extends Widget {
     const input = document.createElement('textarea');
     input.className = 'isshoni-ChatInput';
     input.rows = 1;
-    input.placeholder = 'Write a message…';
+    input.placeholder = 'Write a message… (@isshoni asks the assistant)';
     input.title = 'Enter sends, Shift+Enter starts a new line';
     input.setAttribute('aria-label', 'Chat message');
     input.addEventListener('keydown', this._onKey);
@@ -176,7 +211,7 @@ export class ChatPanel extends Widget {
     for (const message of messages) {
       seen.add(message.id);
       let node = this._nodes.get(message.id);
-      if (!node || node.dataset.text !== message.text || node.dataset.author !== message.author) {
+      if (!node || node.dataset.signature !== signature(message)) {
         node = this._message(message, now);
         this._nodes.set(message.id, node);
       }
@@ -206,6 +241,7 @@ export class ChatPanel extends Widget {
     node.className = 'isshoni-ChatMessage';
     node.dataset.author = author;
     node.dataset.text = String(message.text ?? '');
+    node.dataset.signature = signature(message);
     node.dataset.id = message.id;
     if (author === ASSISTANT) {
       node.classList.add('isshoni-mod-assistant');
@@ -249,8 +285,76 @@ export class ChatPanel extends Widget {
     text.className = 'isshoni-ChatMessage-text';
     text.textContent = String(message.text ?? '');
     body.append(head, text);
+    if (author === ASSISTANT) {
+      this._assistantParts(message, node, body);
+    }
     node.append(avatar, body);
     return node;
+  }
+
+  /** The assistant's state: writing…, Apply / Discard for a proposal, Undo for an applied change, cost. */
+  private _assistantParts(message: IChatMessage, node: HTMLElement, body: HTMLElement): void {
+    const status = String(message.status ?? 'done');
+    node.dataset.status = status;
+    if (message.proposal) {
+      node.dataset.proposal = String(message.proposal);
+    }
+    const state = document.createElement('div');
+    state.className = 'isshoni-ChatMessage-state';
+    const ops = Array.isArray(message.ops) ? message.ops.length : 0;
+    const note = (text: string) => {
+      const span = document.createElement('span');
+      span.className = 'isshoni-ChatMessage-note';
+      span.textContent = text;
+      state.append(span);
+    };
+    const action = (label: string, cls: string, run: () => Promise<unknown>) =>
+      state.append(
+        button({
+          className: `isshoni-ChatAction ${cls} jp-mod-styled`,
+          label,
+          title: label,
+          onClick: () => {
+            const buttons = Array.from(state.querySelectorAll('button'));
+            buttons.forEach(b => (b.disabled = true));
+            run().catch(error => {
+              note(String(error?.message ?? error));
+              buttons.forEach(b => (b.disabled = false));
+            });
+          }
+        })
+      );
+    if (status === 'thinking' || status === 'streaming') {
+      note(status === 'thinking' ? 'thinking…' : 'writing…');
+      action('Stop', 'isshoni-ChatStop', () => stopAssistant(this.ctx.path));
+    } else if (message.proposal === 'pending') {
+      action('Apply', 'isshoni-ChatApply jp-mod-accept', () =>
+        resolveProposal(this.ctx.path, message.id, 'apply')
+      );
+      action('Discard', 'isshoni-ChatDiscard', () =>
+        resolveProposal(this.ctx.path, message.id, 'discard')
+      );
+    } else if (message.undone) {
+      note('undone');
+    } else if (ops && (message.mode === 'apply' || message.proposal === 'applied')) {
+      if (message.proposal === 'applied') {
+        note(`applied${message.resolved_by ? ` by ${message.resolved_by}` : ''}`);
+      }
+      action('Undo', 'isshoni-ChatUndo', () => undoAssistant(this.ctx.path, message.id));
+    } else if (message.proposal === 'discarded') {
+      note(`discarded${message.resolved_by ? ` by ${message.resolved_by}` : ''}`);
+    }
+    const usage = usageLine(message);
+    if (usage) {
+      const cost = document.createElement('span');
+      cost.className = 'isshoni-ChatMessage-usage';
+      cost.textContent = usage;
+      cost.title = `model ${message.model ?? ''}`;
+      state.append(cost);
+    }
+    if (state.childElementCount) {
+      body.append(state);
+    }
   }
 
   private get _atBottom(): boolean {

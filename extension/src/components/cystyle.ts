@@ -321,6 +321,22 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
       style: { 'underlay-color': theme.error, 'underlay-opacity': 0.35, 'underlay-padding': 8 }
     },
     {
+      selector: 'node.proposed',
+      style: { opacity: 0.55, 'border-style': 'dashed', 'border-width': 2, 'border-color': theme.brand }
+    },
+    {
+      selector: 'edge.proposed',
+      style: { 'line-style': 'dashed', 'line-color': theme.brand, 'target-arrow-color': theme.brand, opacity: 0.8 }
+    },
+    {
+      selector: '.proposed-remove',
+      style: { opacity: 0.35, 'underlay-color': theme.error, 'underlay-opacity': 0.25, 'underlay-padding': 6 }
+    },
+    {
+      selector: '.proposed-change',
+      style: { 'underlay-color': theme.brand, 'underlay-opacity': 0.25, 'underlay-padding': 6 }
+    },
+    {
       selector: 'node.ghost',
       style: {
         width: 1,

@@ -44,3 +44,10 @@ def json_path(parts) -> str:
         else:
             out += "[" + repr(part) + "]"
     return out
+
+
+def describe(exc: Exception) -> str:
+    """A KeyError's message without the quotes `str(KeyError)` adds."""
+    if type(exc) is KeyError and exc.args:
+        return str(exc.args[0])
+    return str(exc)

@@ -281,6 +281,13 @@ class Design:
         self.chat.append(message)
         return message
 
+    # ------------------------------------------------------------ assistant
+    def ask(self, prompt: str, **options) -> dict:
+        """Ask the design assistant to change this design (see `isshoni.assistant.ask`)."""
+        from ..assistant import ask
+
+        return ask(self, prompt, **options)
+
     # ------------------------------------------------------------ helpers
     def _local_problems(self, item_id: str) -> list[Problem]:
         from .validate import problems

@@ -1,4 +1,4 @@
-"""The Jupyter server extension: the REST API and TCP_NODELAY on collaboration rooms.
+"""The Jupyter server extension: the REST API, the assistant, TCP_NODELAY on collaboration rooms.
 
 Extensions load in alphabetical order, so `isshoni` loads before
 `jupyter_server_ydoc`: the handlers therefore read the collaboration app from
@@ -11,7 +11,9 @@ from __future__ import annotations
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool
 
+from ..assistant import Assistant
 from . import nodelay, workers
+from .assistant import AssistantService
 from .documents import LiveDesigns
 from .handlers import handlers
 
@@ -31,6 +33,10 @@ class IsshoniExtension(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.designs = LiveDesigns()
+        # `c.Assistant.model = ...` and friends configure the assistant (see isshoni.assistant.config)
+        self.assistant = AssistantService(self.serverapp, Assistant(parent=self), self.log)
+        self.assistant.listen()
+        self.serverapp.web_app.settings["isshoni_assistant"] = self.assistant
         self.handlers.extend(handlers(self.designs))
         self._nodelay_routes = nodelay.install(self.serverapp.web_app, self.log) if self.tcp_nodelay else 0
 
@@ -46,5 +52,6 @@ class IsshoniExtension(ExtensionApp):
                 )
 
     async def stop_extension(self) -> None:
-        """Worker processes go with the server."""
+        """Answers in flight and worker processes go with the server."""
+        await self.assistant.stop()
         workers.shutdown()

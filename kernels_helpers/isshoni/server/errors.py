@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from tornado.web import HTTPError
 
 from ..design import DesignError, Problem
+from ..design.errors import describe
 
 
 class ApiError(HTTPError):
@@ -24,13 +25,6 @@ class ApiError(HTTPError):
         if self.problems is not None:
             reply["problems"] = [p.to_dict() for p in self.problems]
         return reply
-
-
-def describe(exc: Exception) -> str:
-    """A KeyError's message without the quotes `str(KeyError)` adds."""
-    if type(exc) is KeyError and exc.args:
-        return str(exc.args[0])
-    return str(exc)
 
 
 def from_design_error(exc: DesignError, status: int = 400) -> ApiError:

@@ -17,11 +17,12 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from ..design import Design
+from ..design import Design, DesignError
+from ..design.errors import describe
+from ..design.ops import apply_ops
 from . import workers
 from .documents import LiveDesigns, check_path
 from .errors import ApiError, bad_input
-from .ops import apply_ops
 
 API = "/isshoni/api"
 MAX_CHAT = 20_000
@@ -195,6 +196,91 @@ class CheckHandler(DesignHandler):
         self.reply(report)
 
 
+class AssistantHandler(DesignHandler):
+    """The assistant answers a request, in the chat everyone sees (for scripts; in the chat
+    panel and notebooks a message mentioning @isshoni does the same)."""
+
+    @property
+    def assistant(self):
+        service = self.settings.get("isshoni_assistant")
+        if service is None:
+            raise ApiError(503, "the assistant is not running on this server")
+        return service
+
+    def author(self) -> str:
+        user = self.current_user
+        return getattr(user, "display_name", "") or getattr(user, "username", "") or "anonymous"
+
+    @web.authenticated
+    @authorized
+    async def post(self, path):
+        body = self.body()
+        prompt, mode = body.get("prompt"), body.get("mode")
+        if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > MAX_CHAT:
+            raise ApiError(400, f"'prompt' must be a non-empty string of at most {MAX_CHAT} characters")
+        if mode not in (None, "apply", "suggest"):
+            raise ApiError(400, "'mode' is 'apply' or 'suggest'")
+        doc = await self.live(path)
+        design = doc.design()
+        request = design.add_message(self.author(), prompt)
+        request["via"] = "rest"  # the room watcher leaves this one to this request
+        doc.apply(design.data)
+        self.reply(await self.assistant.answer(doc, prompt, author=request["author"], reply_to=request["id"], mode=mode,
+                                               path=path))
+
+
+class AssistantUndoHandler(AssistantHandler):
+    @web.authenticated
+    @authorized
+    async def post(self, path):
+        """Revert the assistant's latest answer (`message` must be it when given)."""
+        from ..assistant import undo
+        from ..assistant.targets import NothingToUndo
+
+        message = self.body().get("message")
+        doc = await self.live(path)
+        async with self.assistant.lock(doc):
+            try:
+                self.reply({"undone": undo(doc, message)})
+            except NothingToUndo as exc:
+                raise ApiError(409, str(exc)) from None
+
+
+class AssistantStopHandler(AssistantHandler):
+    @web.authenticated
+    @authorized
+    async def post(self, path):
+        """Stop the answer running on this design (what it changed so far stays, undoable)."""
+        if not self.assistant.stop_answer(await self.live(path)):
+            raise ApiError(409, "the assistant is not answering on this design")
+        self.reply({"stopping": True})
+
+
+class AssistantProposalHandler(AssistantHandler):
+    @web.authenticated
+    @authorized
+    async def post(self, path):
+        """Apply or discard a suggest-mode answer's proposed change."""
+        from ..assistant import apply_proposal, discard_proposal
+
+        body = self.body()
+        action, message = body.get("action"), body.get("message")
+        if action not in ("apply", "discard") or not isinstance(message, str):
+            raise ApiError(400, "send {'message': <id>, 'action': 'apply' | 'discard'}")
+        doc = await self.live(path)
+        act = apply_proposal if action == "apply" else discard_proposal
+        async with self.assistant.lock(doc):
+            try:
+                self.reply(act(doc, message, by=self.author()))
+            except KeyError as exc:
+                raise ApiError(404, describe(exc)) from None
+            except DesignError as exc:
+                raise ApiError(409, "the design changed since the proposal: " + "; ".join(map(str, exc.problems[:3])),
+                               exc.problems) from None
+            except ValueError as exc:
+                raise ApiError(409, str(exc)) from None
+
+
 JOB_TIME_KEYS = ("started", "created", "time", "updated")
 
 
@@ -228,6 +314,10 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/designs/{{path}}/generate", GenerateHandler),
     (f"{API}/designs/{{path}}/check", CheckHandler),
     (f"{API}/designs/{{path}}/jobs", JobsHandler),
+    (f"{API}/designs/{{path}}/assistant", AssistantHandler),
+    (f"{API}/designs/{{path}}/assistant/undo", AssistantUndoHandler),
+    (f"{API}/designs/{{path}}/assistant/stop", AssistantStopHandler),
+    (f"{API}/designs/{{path}}/assistant/proposal", AssistantProposalHandler),
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 
 from .. import __version__
-from .ops import OPS
+from ..design.ops import OPS
 
 DESIGN_PATH = {
     "name": "path",
@@ -146,6 +146,43 @@ PATHS = {
                  "responses": {"200": _json({"type": "object", "properties": {
                      "ok": {"type": "boolean"}, "counts": {"type": "object"},
                      "findings": {"type": "array", "items": {"type": "object"}}}}, "the report"), **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/assistant": {
+        "parameters": [DESIGN_PATH],
+        "post": {"operationId": "ask", "summary": "ask the assistant; the request and its answer appear in the chat",
+                 "description": "Answers with Claude when the server has ANTHROPIC_API_KEY, else with the offline "
+                 "planner. apply mode edits the design (one undoable step); suggest mode stores the proposed ops "
+                 "on the answer for /assistant/proposal.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"prompt": {"type": "string", "minLength": 1},
+                                                      "mode": {"enum": ["apply", "suggest"]}}, "required": ["prompt"]}}}},
+                 "responses": {"200": _json(_ref("Message"), "the assistant's final message (status, ops, usage, cost_usd)"),
+                               **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/assistant/undo": {
+        "parameters": [DESIGN_PATH],
+        "post": {"operationId": "undoAssistant", "summary": "revert the assistant's latest answer (all its edits)",
+                 "requestBody": {"content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"message": {"type": "string", "description": "that answer's id"}}}}}},
+                 "responses": {"200": _json({"type": "object", "properties": {"undone": {"type": "string"}}}, "the answer undone"),
+                               "409": _json(_ref("Error"), "nothing to undo, or not the latest answer"), **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/assistant/stop": {
+        "parameters": [DESIGN_PATH],
+        "post": {"operationId": "stopAssistant", "summary": "stop the answer running on this design",
+                 "description": "Its message ends with status 'stopped'; edits made so far stay, undoable.",
+                 "responses": {"200": _json({"type": "object", "properties": {"stopping": {"const": True}}}, "stopping"),
+                               "409": _json(_ref("Error"), "no answer is running"), **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/assistant/proposal": {
+        "parameters": [DESIGN_PATH],
+        "post": {"operationId": "resolveProposal", "summary": "apply or discard a suggest-mode answer's change",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"message": {"type": "string"}, "action": {"enum": ["apply", "discard"]}},
+                     "required": ["message", "action"]}}}},
+                 "responses": {"200": _json(_ref("Message"), "the answer, resolved"),
+                               "409": _json(_ref("Error"), "no pending proposal, or the design changed under it"),
+                               **DESIGN_ERRORS}},
     },
     "/isshoni/api/designs/{path}/jobs": {
         "parameters": [DESIGN_PATH],

@@ -8,8 +8,8 @@ document is built from it, so the two cannot drift apart.
 
 from __future__ import annotations
 
-from ..design import Design, DesignError
-from .errors import describe
+from .errors import DesignError, describe
+from .model import Design
 
 # JSON Schema fragments for the fields
 STR = {"type": "string"}

@@ -1,0 +1,55 @@
+"""What the assistant runs with: model, limits, mode, prices.
+
+A traitlets `Configurable`, so a Jupyter server sets it like any other
+option (`c.Assistant.model = "..."`, `--Assistant.mode=suggest`); the key
+and the base URL come from the environment (`ANTHROPIC_API_KEY`,
+`ANTHROPIC_BASE_URL`), read by the anthropic SDK itself, never stored.
+The model gets design tools only: no deploy tool and no credentials.
+"""
+
+from __future__ import annotations
+
+import os
+
+from traitlets import Bool, CaselessStrEnum, Dict, Float, Int, Unicode
+from traitlets.config import Configurable
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+
+# USD per million tokens: input, output, cache write (5 minutes), cache read.  Published list
+# prices; a deployer with other rates sets `c.Assistant.prices`.  Matched by model-id prefix.
+PRICES = {
+    "claude-sonnet-5": [2.0, 10.0, 2.5, 0.2],
+    "claude-sonnet-4": [3.0, 15.0, 3.75, 0.3],
+    "claude-opus-5": [5.0, 25.0, 6.25, 0.5],
+    "claude-opus-4-5": [5.0, 25.0, 6.25, 0.5],
+    "claude-opus-4-6": [5.0, 25.0, 6.25, 0.5],
+    "claude-haiku-4-5": [1.0, 5.0, 1.25, 0.1],
+}
+
+
+class Assistant(Configurable):
+    """Settings of the design assistant (the model behind `@isshoni`)."""
+
+    model = Unicode(DEFAULT_MODEL, config=True, help="Claude model id the assistant asks.")
+    max_tokens = Int(4096, config=True, help="Most tokens one model reply may have.")
+    max_turns = Int(12, config=True, help="Most model round trips (tool calls and replies) per answer.")
+    timeout = Float(60.0, config=True, help="Seconds to wait for the model before a request counts as timed out.")
+    max_retries = Int(2, config=True, help="Retries (with the SDK's exponential backoff) on timeouts, 429, 5xx and 529.")
+    mode = CaselessStrEnum(
+        ["apply", "suggest"], "apply", config=True,
+        help="apply: edits land in the design at once (one undoable step per answer); "
+        "suggest: the change is proposed in the chat for a person to apply or discard.",
+    )
+    history = Int(20, config=True, help="How many recent chat messages the assistant reads.")
+    check_after = Bool(True, config=True, help="Run the fast checks (graph rules, cfn-lint) on the changed design.")
+    offline = Bool(False, config=True, help="Always use the offline planner, even with an API key.")
+    prices = Dict(PRICES, config=True, help="USD per million tokens [input, output, cache write, cache read] by model prefix.")
+
+    def has_key(self) -> bool:
+        """Whether the SDK will find credentials (else the offline planner answers)."""
+        return bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN"))
+
+    def price(self, model: str) -> list[float] | None:
+        best = max((p for p in self.prices if model.startswith(p)), key=len, default=None)
+        return list(self.prices[best]) if best else None

@@ -1,0 +1,236 @@
+"""The model's tools: the design operations, the catalog, the checks and the compiler.
+
+Schemas are generated from the catalog (the `type` enum, categories, check
+tools, code formats) and the ops table, so a new catalog entry is a new
+choice for the model without touching this file.  Every input is validated
+twice: against the tool's JSON Schema, then by the design model itself
+(catalog property schemas, containers, allowed links).  A refusal goes back
+to the model as a `tool_result` with `is_error`, worded so it can correct
+itself.  No tool writes a file, runs a command, deploys or sees credentials.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ..catalog import CATALOG, CATEGORIES
+from ..compiler import FORMATS
+from ..design import Design, DesignError
+from ..design.errors import describe
+from ..design.ops import OPS, apply_ops
+
+ID = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$", "description": "a resource or connection id"}
+PARENT = {"type": ["string", "null"], "description": "id of the container (vpc, subnet); null takes it out"}
+PROPS = {"type": "object", "description": "property values; describe_type lists each type's properties"}
+FAST_CHECKS = ("isshoni", "cfn-lint")
+CHECKS = ("isshoni", "cfn-lint", "terraform", "checkov")
+MAX_CODE = 12_000
+
+
+def _tool(name: str, description: str, properties: dict, required=()) -> dict:
+    return {
+        "name": name,
+        "description": description,
+        "input_schema": {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False},
+    }
+
+
+def definitions() -> list[dict]:
+    """The tool list sent to the model (stable order: it is part of the cached prompt prefix)."""
+    types = {"type": "string", "enum": sorted(CATALOG), "description": "a catalog resource type"}
+    return [
+        _tool("add_resource", "Add a resource of a catalog type to the design. Resources that need a "
+              "container (ALB, ECS service, RDS, ElastiCache ...) need `parent`: a subnet or VPC id.",
+              {"type": types, "id": ID, "label": {"type": "string"}, "parent": PARENT, "properties": PROPS,
+               "notes": {"type": "string", "description": "why it is there, shown on the node"}}, ["type"]),
+        _tool("connect", "Connect two resources (source uses target). The catalog decides what it means "
+              "(security-group rules, IAM policies, environment variables, target groups).",
+              {"source": ID, "target": ID, "properties": PROPS, "label": {"type": "string"}}, ["source", "target"]),
+        _tool("set_properties", "Set properties of a resource or connection (null removes one).",
+              {"id": ID, "properties": PROPS}, ["id", "properties"]),
+        _tool("set_label", "Rename a resource or connection as people see it.", {"id": ID, "label": {"type": "string"}}, ["id", "label"]),
+        _tool("set_notes", "Write the notes shown on a resource.", {"id": ID, "notes": {"type": "string"}}, ["id", "notes"]),
+        _tool("move_into", "Put a resource into a container (VPC, subnet) or take it out (null).",
+              {"id": ID, "parent": PARENT}, ["id", "parent"]),
+        _tool("remove", "Remove a resource (with its connections) or a connection.", {"id": ID}, ["id"]),
+        _tool("list_catalog", "List the resource types a design can use, with what they connect to.",
+              {"category": {"type": "string", "enum": list(CATEGORIES)}}),
+        _tool("describe_type", "The property schema, containers and links of one resource type.", {"type": types}, ["type"]),
+        _tool("read_design", "The design as it is now (resources, connections, meta).", {}),
+        _tool("run_check", "Check the design: graph rules and cfn-lint by default; terraform and checkov on request.",
+              {"tools": {"type": "array", "items": {"type": "string", "enum": list(CHECKS)}}}),
+        _tool("generate_code", "Compile the design to CloudFormation or Terraform (read only: nothing is written).",
+              {"format": {"type": "string", "enum": list(FORMATS)}}, ["format"]),
+    ]
+
+
+EDITS = {  # tool -> design op (the ops the canvas and the REST API use)
+    "add_resource": "add", "connect": "connect", "set_properties": "set", "set_label": "set_label",
+    "set_notes": "set_notes", "move_into": "move_into", "remove": "remove",
+}
+assert set(EDITS.values()) <= set(OPS)
+VALIDATORS = {d["name"]: Draft202012Validator(d["input_schema"]) for d in definitions()}
+
+
+class ToolError(Exception):
+    """A refusal the model can act on."""
+
+
+def validate_input(name: str, data: Any) -> dict:
+    if name not in VALIDATORS:
+        raise ToolError(f"unknown tool {name!r}; the tools are {', '.join(VALIDATORS)}")
+    if not isinstance(data, dict):
+        raise ToolError("the input must be a JSON object")
+    errors = sorted(VALIDATORS[name].iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise ToolError("; ".join(_explain(e) for e in errors[:5]))
+    return data
+
+
+def _explain(error) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "input"
+    if error.validator == "enum" and isinstance(error.instance, str):
+        near = difflib.get_close_matches(error.instance, [str(v) for v in error.validator_value], n=3, cutoff=0.4)
+        hint = f"; did you mean {' or '.join(near)}?" if near else "; list_catalog shows the choices"
+        return f"{where}: {error.instance!r} is not one of the allowed values{hint}"
+    if error.validator == "additionalProperties":
+        return f"{where}: {error.message} (allowed: {', '.join(error.schema.get('properties', {}))})"
+    return f"{where}: {error.message}"
+
+
+def to_op(name: str, data: dict) -> dict:
+    """A validated edit tool's input as a design op."""
+    return {"op": EDITS[name], **data}
+
+
+def summarize(op: dict) -> str:
+    """One line a person reads in the chat for an op."""
+    name = op["op"]
+    if name == "add":
+        where = f" in {op['parent']}" if op.get("parent") else ""
+        return f"added {op.get('id') or op['type']} ({CATALOG[op['type']].label}){where}"
+    if name == "connect":
+        return f"connected {op['source']} → {op['target']}"
+    if name == "set":
+        return f"set {', '.join(f'{k}={json.dumps(v)}' for k, v in op['properties'].items())} on {op['id']}"
+    if name == "move_into":
+        return f"moved {op['id']} into {op['parent'] or 'the top level'}"
+    if name == "remove":
+        return f"removed {op['id']}"
+    if name == "set_meta":
+        return "described the design"
+    return f"{name.replace('_', ' ')} {op.get('id', '')}".strip()
+
+
+def design_view(design: Design) -> dict:
+    """What the model reads: no chat (it gets the recent chat separately) and no deployments
+    (job records may hold account ids and endpoints; the model does not need them)."""
+    return {
+        "meta": {k: design.meta.get(k, "") for k in ("name", "region", "description", "notes")},
+        "resources": {rid: {k: v for k, v in r.items() if k != "position"} for rid, r in sorted(design.resources.items())},
+        "connections": dict(sorted(design.connections.items())),
+    }
+
+
+def catalog_lines(category: str | None = None) -> str:
+    lines = []
+    for name, entry in CATALOG.items():
+        if category and entry.category != category:
+            continue
+        where = f"; in {'/'.join(entry.containers)}" + (" (required)" if entry.needs_container else "") if entry.containers else ""
+        links = sorted({t for link in entry.links for t in link.targets})
+        uses = f"; connects to {', '.join(links)}" if links else ""
+        lines.append(f"- {name}: {entry.label} [{entry.category}]{where}{uses}")
+    return "\n".join(lines)
+
+
+def place(design: Design, parent: str | None) -> dict:
+    """A free spot for a new node: inside its container, after its siblings; else right of everything."""
+    def pos(rid: str) -> dict:
+        return design.resources[rid].get("position") or {"x": 0, "y": 0}
+
+    if parent and parent in design.resources:
+        siblings = design.children(parent)
+        base = pos(parent)
+        return {"x": base["x"] - 60 + 90 * (len(siblings) % 3), "y": base["y"] - 30 + 70 * (len(siblings) // 3 % 3)}
+    if not design.resources:
+        return {"x": 0, "y": 0}
+    return {"x": max(pos(r)["x"] for r in design.resources) + 200,
+            "y": min(pos(r)["y"] for r in design.resources) + 80 * (len(design.resources) % 5)}
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, DesignError):
+        return "; ".join(str(p) for p in exc.problems[:5]) or str(exc)
+    return describe(exc)
+
+
+Runner = Callable[[str, dict, Any], Awaitable[Any]]
+
+
+class Toolbox:
+    """Runs the model's tool calls against a design target.
+
+    In apply mode each edit is applied to the target at once (the target groups
+    them into one undoable step); in suggest mode edits go to a private working
+    copy and are only recorded as the proposal."""
+
+    def __init__(self, target, mode: str, runner: Runner):
+        self.target, self.mode, self.runner = target, mode, runner
+        self.ops: list[dict] = []
+        self.work = target.snapshot() if mode == "suggest" else None
+
+    def current(self) -> Design:
+        return self.work if self.work is not None else self.target.snapshot()
+
+    async def call(self, name: str, data: Any) -> tuple[bool, str]:
+        """(ok, text) for a tool_result."""
+        try:
+            data = validate_input(name, data)
+            if name in EDITS:
+                return True, self._edit(to_op(name, data))
+            return True, await self._read(name, data)
+        except (ToolError, DesignError, KeyError, ValueError, TypeError) as exc:
+            return False, _refusal(exc)
+
+    async def call_op(self, op: dict) -> tuple[bool, str]:
+        """A design op given directly (the offline planner)."""
+        try:
+            return True, self._edit(dict(op))
+        except (DesignError, KeyError, ValueError, TypeError) as exc:
+            return False, _refusal(exc)
+
+    def _edit(self, op: dict) -> str:
+        design = self.current()
+        if op["op"] == "add" and "position" not in op:
+            op["position"] = place(design, op.get("parent"))
+        new = apply_ops(design, [op])
+        if op["op"] == "add" and "id" not in op:  # record the id the design chose, so a replay adds the same
+            op["id"] = next(iter(set(new.resources) - set(design.resources)))
+        if op["op"] == "connect" and "id" not in op:
+            op["id"] = next(iter(set(new.connections) - set(design.connections)))
+        if self.work is not None:
+            self.work = new
+        else:
+            self.target.commit(new)
+        self.ops.append(op)
+        return summarize(op) + ("" if self.work is None else " (proposed, not applied)")
+
+    async def _read(self, name: str, data: dict) -> str:
+        if name == "list_catalog":
+            return catalog_lines(data.get("category"))
+        if name == "describe_type":
+            return json.dumps(CATALOG[data["type"]].summary(), sort_keys=True)
+        if name == "read_design":
+            return json.dumps(design_view(self.current()), sort_keys=True)
+        if name == "run_check":
+            report = await self.runner("check", self.current().data, tuple(data.get("tools") or FAST_CHECKS))
+            return json.dumps({"counts": report["counts"], "findings": report["findings"][:30]})
+        files = await self.runner("generate", self.current().data, data["format"])
+        text = "".join(f"# ---- {n}\n{t}" for n, t in files.items())
+        return text if len(text) <= MAX_CODE else text[:MAX_CODE] + f"\n... ({len(text) - MAX_CODE} more characters)"
