@@ -14,7 +14,7 @@ from isshoni.dashboard.serve import dashboard_env, voila_command
 from servers import free_port, stop
 
 
-def test_env(folder: Path, tmp: Path, **extra: str) -> dict:
+def voila_env(folder: Path, tmp: Path, **extra: str) -> dict:
     """The dashboard's environment with Jupyter's own folders in `tmp` (no server of the machine is found)."""
     env = dashboard_env(folder)
     env.update(JUPYTER_DATA_DIR=str(tmp / "data"), JUPYTER_CONFIG_DIR=str(tmp / "config"),
@@ -56,7 +56,7 @@ def serve(cmd: list[str], env: dict, tmp: Path, port: int):
 def voila(notebook: Path, folder: Path, tmp: Path, **env: str):
     """Voila serving `notebook` as `isshoni dashboard` would."""
     port = free_port()
-    with serve(voila_command(port=port, no_browser=True, path=notebook), test_env(folder, tmp, **env), tmp, port) as base:
+    with serve(voila_command(port=port, no_browser=True, path=notebook), voila_env(folder, tmp, **env), tmp, port) as base:
         yield base
 
 

@@ -65,6 +65,8 @@ class DesignWidget(anywidget.AnyWidget):
 
     def __init__(self, design, **kwargs):
         _bundle()  # a clear error, not a blank output area, when the front end was never built
+        # full width by default: inside an HBox/Box a widget shrinks to its content, and cytoscape's is empty
+        kwargs.setdefault("layout", {"width": "100%"})
         super().__init__(**kwargs)
         self._source = design
         self._move_listeners: list[Callable[[str, float, float], None]] = []
