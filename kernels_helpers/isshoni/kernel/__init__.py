@@ -41,10 +41,10 @@ def open(path: str | Path, live: bool | None = None, *, url: str | None = None, 
         return OfflineDesign(path)
     try:
         server = discovery.find(path, url=url, token=token)
+        identity = discovery.verify(server)
         api_path = server.api_path(path)
         if server.root_dir is not None and not path.is_file():
             raise FileNotFoundError(f"{path}: no such design file (looked from {Path.cwd()})")
-        identity = discovery.verify(server)
     except ServerNotFound as exc:
         if live:
             raise

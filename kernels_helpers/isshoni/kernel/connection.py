@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import getpass
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -23,7 +24,7 @@ import httpx
 from httpx_ws import aconnect_ws
 from pycrdt import Awareness, Provider, YMessageType, create_awareness_message, read_message
 from pycrdt.websocket.websocket import HttpxWebsocket
-from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
+from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential, wait_random
 
 from ..yinfra import YInfra
 from .discovery import AuthError, Server, ServerNotFound
@@ -48,6 +49,7 @@ class _Channel(HttpxWebsocket):
         self.awareness = awareness
         self.closed = asyncio.Event()
         self.reason = ""
+        self.code: int | None = None
 
     async def recv(self) -> bytes:
         while True:
@@ -55,6 +57,7 @@ class _Channel(HttpxWebsocket):
                 message = await super().recv()
             except BaseException as exc:
                 code, why = getattr(exc, "code", None), getattr(exc, "reason", None)
+                self.code = code
                 self.reason = f"closed {code} {why}".strip() if code else f"{type(exc).__name__}: {exc}".rstrip(": ")
                 self.closed.set()
                 raise
@@ -66,8 +69,13 @@ class _Channel(HttpxWebsocket):
 
 
 def presence(identity: dict, label: str | None = None) -> dict:
-    """The awareness `user` a canvas shows (see extension/src/components/presence.ts)."""
-    who = identity.get("display_name") or identity.get("name") or identity.get("username") or "user"
+    """The awareness `user` a canvas shows (see extension/src/components/presence.ts).
+
+    With plain token auth Jupyter makes up a new "Anonymous <moon>" for every request, which
+    names nobody: then the kernel's own OS user is the better "who"."""
+    who = identity.get("display_name") or identity.get("name") or identity.get("username") or ""
+    if not who or _anonymous(identity):
+        who = getpass.getuser()
     name = label or f"notebook ({who})"
     return {
         "name": name,
@@ -77,6 +85,11 @@ def presence(identity: dict, label: str | None = None) -> dict:
         "color": identity.get("color") or COLORS[hash(who) % len(COLORS)],
         "kind": "kernel",
     }
+
+
+def _anonymous(identity: dict) -> bool:
+    username = str(identity.get("username") or "")
+    return str(identity.get("name") or "").startswith("Anonymous ") and len(username) == 32 and username.isalnum()
 
 
 class Connection:
@@ -95,6 +108,7 @@ class Connection:
         self._stopping: asyncio.Event | None = None
         self._listeners: list[Callable[[], None]] = []
         self._notify_pending = False
+        self._announce_pending = False
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name=f"isshoni-room:{path}", daemon=True)
 
@@ -175,7 +189,7 @@ class Connection:
                 return
             while not self._stopping.is_set():
                 self._set_status("reconnecting")
-                async for attempt in AsyncRetrying(wait=wait_exponential_jitter(initial=0.2, max=5, jitter=0.2),
+                async for attempt in AsyncRetrying(wait=wait_exponential(multiplier=0.2, max=5) + wait_random(0, 0.2),
                                                    retry=retry_if_exception_type(Exception),
                                                    before_sleep=self._retrying):
                     with attempt:
@@ -208,6 +222,9 @@ class Connection:
                     async with Provider(self.doc.ydoc, channel) as provider:
                         await self._send_awareness(channel)
                         await self._until(provider.synced.wait(), channel.closed.wait(), timeout=self.timeout)
+                        if channel.closed.is_set() and channel.code == 4404:  # the room found no such file
+                            raise FileNotFoundError(f"{self.path}: no such design under the root of the Jupyter "
+                                                    f"server at {self.server.url}")
                         if channel.closed.is_set():
                             raise Dropped(f"the room closed while syncing ({channel.reason})")
                         synced = True
@@ -248,9 +265,21 @@ class Connection:
             await channel.send(create_awareness_message(update))
 
     def _awareness_changed(self, topic: str, change) -> None:
-        _, origin = change
+        changes, origin = change
         if topic == "update" and origin == "local" and self._channel is not None:
             asyncio.ensure_future(self._send_awareness(self._channel))
+        elif topic == "change" and origin == "remote" and any(c != self.awareness.client_id for c in changes["added"]):
+            # the server does not hand newcomers the states it has seen: announce ourselves again
+            # (as the canvas does), once for a burst of arrivals
+            if not self._announce_pending:
+                self._announce_pending = True
+                self.loop.call_later(0.15, self._announce)
+
+    def _announce(self) -> None:
+        self._announce_pending = False
+        state = self.awareness.get_local_state()
+        if state is not None:
+            self.awareness.set_local_state(dict(state))
 
     async def _retrying(self, retry_state) -> None:
         exc = retry_state.outcome.exception() if retry_state.outcome else None

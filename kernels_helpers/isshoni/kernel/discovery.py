@@ -73,8 +73,10 @@ def _pick(servers: list[dict], path: str | Path | None) -> dict | None:
     if path is not None:
         full = Path(path).resolve()
         holding = [s for s in servers if s.get("root_dir") and full.is_relative_to(Path(s["root_dir"]).expanduser().resolve())]
-        if holding:
+        if len(holding) == 1:
             return holding[0]
+        if holding:
+            return None  # several servers serve this folder: only the caller knows which one
     return servers[0] if len(servers) == 1 else None
 
 
