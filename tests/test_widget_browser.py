@@ -1,22 +1,31 @@
-"""The notebook widget in a real page: Voila renders it in Chromium, a node is dragged with
-the mouse, and the kernel's design (Python) gets the new position through `move`."""
+"""The notebook widget in a real page: Voila renders it in Chromium and nodes are dragged with
+the mouse.
+
+- offline: the kernel holds a plain `isshoni.Design`; the drag reaches it through `move`.
+- live: the kernel holds `isshoni.open(..., live=True)` joined to the design's room on a real
+  Jupyter server; an independent Python room client adds a resource (the widget draws it) and
+  sees the dragged position arrive in the shared document.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from browser import chromium, screenshot
+from browser import ARGS, ARTIFACTS, chromium_path
 from isshoni import templates
-from voila import page_errors, voila
+from rooms import isshoni_server, joined, until
+from voila import voila
 
 pytestmark = pytest.mark.browser
 
-CELL = """
+OFFLINE_CELL = """
 import os
 import isshoni
 from isshoni.widget import DesignWidget
@@ -29,6 +38,18 @@ widget.on_move(lambda rid, x, y: design.save(path))
 widget
 """
 
+LIVE_CELL = """
+import os
+import isshoni
+from isshoni.widget import DesignWidget
+
+design = isshoni.open(os.environ["ISSHONI_TEST_DESIGN"], live=True)
+assert design.wait_connected(30), design.last_error
+DesignWidget(design, height="640px")
+"""
+
+CY = "document.querySelector('.isshoni-widget').cy"
+
 
 def _notebook(folder: Path, source: str) -> Path:
     nb = nbformat.v4.new_notebook()
@@ -39,61 +60,115 @@ def _notebook(folder: Path, source: str) -> Path:
     return path
 
 
-def _drag(page, node_id: str, dx: float, dy: float) -> dict:
+def _design(folder: Path) -> tuple[Path, str]:
+    """chat_canary in `folder`, and a resource outside every container (dragging it moves only itself)."""
+    path = folder / "shop.infra.json"
+    templates.load("chat_canary").save(path)
+    leaf = next(rid for rid, r in json.loads(path.read_text())["resources"].items()
+                if not r.get("parent") and r["type"] == "s3_bucket")
+    return path, leaf
+
+
+@asynccontextmanager
+async def _page(url: str):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 900})
+            page.errors = []
+            page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+            await page.goto(url)
+            await page.wait_for_selector(".isshoni-widget canvas", timeout=90_000)
+            yield page
+        finally:
+            await browser.close()
+
+
+async def _has_node(page, rid: str, timeout: float = 30_000) -> None:
+    await page.wait_for_function("(id) => { const cy = document.querySelector('.isshoni-widget')?.cy; "
+                                 "return cy && cy.getElementById(id).nonempty(); }", arg=rid, timeout=timeout)
+
+
+async def _drag(page, rid: str, dx: float, dy: float) -> dict:
     """Drag a node with real mouse events; returns its model position in the page afterwards."""
-    box = page.evaluate(
-        """(id) => {
-            const host = document.querySelector('.isshoni-widget');
-            const r = host.getBoundingClientRect();
-            const p = host.cy.getElementById(id).renderedPosition();
-            return { x: r.left + p.x, y: r.top + p.y };
-        }""",
-        node_id,
-    )
-    page.mouse.move(box["x"], box["y"])
-    page.mouse.down()
+    await asyncio.sleep(0.5)  # let the first fit settle
+    at = await page.evaluate(
+        f"""(id) => {{
+            const r = document.querySelector('.isshoni-widget').getBoundingClientRect();
+            const p = {CY}.getElementById(id).renderedPosition();
+            return {{ x: r.left + p.x, y: r.top + p.y }};
+        }}""", rid)
+    await page.mouse.move(at["x"], at["y"])
+    await page.mouse.down()
     for i in range(1, 11):
-        page.mouse.move(box["x"] + dx * i / 10, box["y"] + dy * i / 10)
-    page.mouse.up()
-    return page.evaluate("(id) => document.querySelector('.isshoni-widget').cy.getElementById(id).position()", node_id)
+        await page.mouse.move(at["x"] + dx * i / 10, at["y"] + dy * i / 10)
+    await page.mouse.up()
+    return await page.evaluate(f"(id) => {CY}.getElementById(id).position()", rid)
+
+
+async def _screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def test_dragging_a_node_moves_it_in_the_python_design(tmp_path):
     folder = tmp_path / "designs"
     folder.mkdir()
-    design_path = folder / "shop.infra.json"
-    templates.load("chat_canary").save(design_path)
-    # a resource outside every container: dragging it moves only itself
-    leaf = next(rid for rid, r in json.loads(design_path.read_text())["resources"].items()
-                if not r.get("parent") and r["type"] == "s3_bucket")
+    design_path, leaf = _design(folder)
     before = json.loads(design_path.read_text())["resources"][leaf]["position"]
-    notebook = _notebook(tmp_path, CELL)
+    notebook = _notebook(tmp_path, OFFLINE_CELL)
 
-    with voila(notebook, folder, tmp_path, ISSHONI_TEST_DESIGN=str(design_path)) as base, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        errors = page_errors(page)
-        page.goto(base + "/")
-        page.wait_for_selector(".isshoni-widget canvas", timeout=90_000)
-        page.wait_for_function(
-            "(id) => { const cy = document.querySelector('.isshoni-widget')?.cy; return cy && cy.getElementById(id).nonempty(); }",
-            arg=leaf, timeout=30_000,
-        )
-        drawn = page.evaluate("() => document.querySelector('.isshoni-widget').cy.nodes().length")
-        assert drawn == len(json.loads(design_path.read_text())["resources"])
-        # the same icons as the canvas: every node has an AWS icon image
-        assert page.evaluate(
-            "() => document.querySelector('.isshoni-widget').cy.nodes().every(n => String(n.data('icon')).startsWith('data:image/svg+xml'))")
-        time.sleep(0.5)  # let the first fit settle
-        shown = _drag(page, leaf, 120, 70)
-        screenshot(page, "widget-voila-drag")
+    async def scenario(base: str) -> tuple[dict, dict]:
+        async with _page(base + "/") as page:
+            await _has_node(page, leaf)
+            resources = json.loads(design_path.read_text())["resources"]
+            assert await page.evaluate(f"() => {CY}.nodes().length") == len(resources)
+            # the canvas's icons: every node carries an AWS architecture icon
+            assert await page.evaluate(f"() => {CY}.nodes().every(n => String(n.data('icon')).startsWith('data:image/svg+xml'))")
+            shown = await _drag(page, leaf, 120, 70)
+            await _screenshot(page, "widget-voila-drag")
+            saved = await until(lambda: (p := json.loads(design_path.read_text())["resources"][leaf]["position"]) != before and p,
+                                timeout=15)
+            assert not page.errors, page.errors
+            return shown, saved
 
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            saved = json.loads(design_path.read_text())["resources"][leaf]["position"]
-            if saved != before:
-                break
-            time.sleep(0.1)
-        assert saved != before, "the drag never reached the Python design"
-        assert saved == {"x": round(shown["x"]), "y": round(shown["y"])}
-        assert saved["x"] > before["x"] and saved["y"] > before["y"]
-        assert not errors, errors
+    with voila(notebook, folder, tmp_path, ISSHONI_TEST_DESIGN=str(design_path)) as base:
+        shown, saved = asyncio.run(scenario(base))
+    assert saved, "the drag never reached the Python design"
+    assert saved == {"x": round(shown["x"]), "y": round(shown["y"])}
+    assert saved["x"] > before["x"] and saved["y"] > before["y"]
+
+
+def test_live_widget_follows_the_room_and_writes_drags_into_it(tmp_path):
+    folder = tmp_path / "root"
+    folder.mkdir()
+    design_path, leaf = _design(folder)
+    notebook = _notebook(folder, LIVE_CELL)
+
+    async def scenario(base: str, token: str, voila_base: str) -> None:
+        async with joined(base, token, design_path.name) as doc:
+            async with _page(voila_base + "/") as page:
+                await _has_node(page, leaf)
+                # an edit from another client of the room appears in the widget
+                edited = doc.design()
+                edited.add("sqs_queue", "added_from_room", label="Added from the room", position={"x": 40, "y": 40})
+                started = time.monotonic()
+                doc.apply(edited.data)
+                await _has_node(page, "added_from_room", timeout=15_000)
+                print(f"room edit drawn in the widget after {time.monotonic() - started:.2f} s")
+                # a drag in the widget reaches the shared document (through the kernel's LiveDesign.move)
+                before = doc.to_dict()["resources"][leaf]["position"]
+                shown = await _drag(page, leaf, -90, 60)
+                moved = await until(lambda: (p := doc.to_dict()["resources"][leaf]["position"]) != before and p, timeout=15)
+                await _screenshot(page, "widget-voila-live")
+                assert moved, "the drag never reached the room"
+                assert moved == {"x": round(shown["x"]), "y": round(shown["y"])}
+                assert moved["x"] < before["x"] and moved["y"] > before["y"]
+                assert not page.errors, page.errors
+
+    with isshoni_server(folder, tmp_path) as (base, token):
+        with voila(notebook, folder, tmp_path, ISSHONI_TEST_DESIGN=design_path.name,
+                   ISSHONI_SERVER_URL=base, ISSHONI_SERVER_TOKEN=token) as voila_base:
+            asyncio.run(scenario(base, token, voila_base))

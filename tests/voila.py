@@ -15,12 +15,13 @@ from servers import free_port, stop
 
 
 def voila_env(folder: Path, tmp: Path, **extra: str) -> dict:
-    """The dashboard's environment with Jupyter's own folders in `tmp` (no server of the machine is found)."""
+    """The dashboard's environment with Jupyter's own folders in `tmp` (no server of the machine is found;
+    `extra` may name one: ISSHONI_SERVER_URL ...)."""
     env = dashboard_env(folder)
-    env.update(JUPYTER_DATA_DIR=str(tmp / "data"), JUPYTER_CONFIG_DIR=str(tmp / "config"),
-               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), **extra)
     for name in ("ISSHONI_SERVER_URL", "ISSHONI_SERVER_TOKEN", "JUPYTER_SERVER_URL", "JUPYTER_TOKEN", "JPY_PARENT_PID"):
         env.pop(name, None)
+    env.update(JUPYTER_DATA_DIR=str(tmp / "data"), JUPYTER_CONFIG_DIR=str(tmp / "config"),
+               JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), **extra)
     return env
 
 
