@@ -48,6 +48,19 @@ def dashboard_env(folder: Path, base: dict | None = None) -> dict:
     return env
 
 
+def voila_server_config() -> dict:
+    """The same deny-list for Voila running inside a Jupyter server (`/voila/render/...`, Binder)."""
+    return {"VoilaConfiguration": {"extension_denylist": list(DENIED_EXTENSIONS)}}
+
+
+def write_server_config(folder: Path) -> Path:
+    """Write `isshoni-voila.json` into a `jupyter_server_config.d` folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "isshoni-voila.json"
+    target.write_text(json.dumps(voila_server_config(), indent=2) + "\n", encoding="utf-8")
+    return target
+
+
 def cmd_dashboard(args, extra: list[str]) -> int:
     try:
         import voila  # noqa: F401
@@ -73,3 +86,9 @@ def add_commands(sub) -> None:
     s.add_argument("--port", type=int, default=8866)
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.set_defaults(fn=None, dashboard=True)
+
+
+if __name__ == "__main__":  # python -m isshoni.dashboard.serve CONFIG_D_FOLDER (binder/postBuild)
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m isshoni.dashboard.serve JUPYTER_SERVER_CONFIG_D_FOLDER")
+    print(f"wrote {write_server_config(Path(sys.argv[1]))}")
