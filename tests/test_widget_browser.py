@@ -172,3 +172,54 @@ def test_live_widget_follows_the_room_and_writes_drags_into_it(tmp_path):
         with voila(notebook, folder, tmp_path, ISSHONI_TEST_DESIGN=design_path.name,
                    ISSHONI_SERVER_URL=base, ISSHONI_SERVER_TOKEN=token) as voila_base:
             asyncio.run(scenario(base, token, voila_base))
+
+
+LAB_CELL = """
+import isshoni
+from isshoni.widget import DesignWidget
+
+design = isshoni.open("shop.infra.json")   # finds the server that started this kernel by itself
+print(type(design).__name__, design.wait_connected(30))
+DesignWidget(design, height="560px")
+"""
+
+
+def test_widget_in_jupyterlab_joins_the_room_and_writes_drags_into_it(tmp_path):
+    from browser import LAB_ARGS
+
+    folder = tmp_path / "root"
+    folder.mkdir()
+    design_path, leaf = _design(folder)
+    _notebook(folder, LAB_CELL)
+
+    async def scenario(base: str, token: str) -> None:
+        async with joined(base, token, design_path.name) as doc:
+            from playwright.async_api import async_playwright
+
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+                try:
+                    page = await browser.new_page(viewport={"width": 1500, "height": 1000})
+                    page.errors = []
+                    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+                    await page.goto(f"{base}/lab/tree/widget.ipynb?token={token}")
+                    await page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+                    await page.wait_for_function("() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel",
+                                                 timeout=60_000)
+                    await page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+                    await page.wait_for_selector(".isshoni-widget canvas", timeout=120_000)
+                    output = await page.inner_text(".jp-OutputArea")
+                    assert "LiveDesign True" in output, output
+                    await _has_node(page, leaf)
+                    before = doc.to_dict()["resources"][leaf]["position"]
+                    await page.locator(".isshoni-widget").scroll_into_view_if_needed()
+                    shown = await _drag(page, leaf, 80, 50)
+                    moved = await until(lambda: (p := doc.to_dict()["resources"][leaf]["position"]) != before and p, timeout=15)
+                    await _screenshot(page, "widget-jupyterlab-live")
+                    assert moved == {"x": round(shown["x"]), "y": round(shown["y"])}, (before, moved, shown)
+                    assert not page.errors, page.errors
+                finally:
+                    await browser.close()
+
+    with isshoni_server(folder, tmp_path, *LAB_ARGS) as (base, token):
+        asyncio.run(scenario(base, token))
