@@ -105,7 +105,7 @@ class DesignWidget(anywidget.AnyWidget):
             self._move_listeners.append(callback)
 
     def close(self) -> None:
-        if self._handle is not None and hasattr(self._source, "unobserve"):
+        if getattr(self, "_handle", None) is not None and hasattr(self._source, "unobserve"):
             self._source.unobserve(self._handle)
             self._handle = None
         super().close()

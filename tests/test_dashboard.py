@@ -1,0 +1,67 @@
+"""The dashboard's Python side without a browser: opening designs, the code and findings it
+shows, and clear messages on bad input (the browser test drives deploys in the page)."""
+
+from __future__ import annotations
+
+import time
+
+from isshoni.dashboard.app import Dashboard, _shape
+from isshoni.dashboard.chart import WeightHistory, png
+from servers import free_port
+
+
+def _wait(predicate, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_opening_a_template_copies_it_once_and_shows_code_and_findings(tmp_path, monkeypatch):
+    for name in ("ISSHONI_SERVER_URL", "JUPYTER_SERVER_URL", "JPY_PARENT_PID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))  # no server of this machine is found
+    dash = Dashboard(tmp_path, template="vpc_basic", live=False)
+    path = tmp_path / "vpc_basic.infra.json"
+    assert path.is_file()
+    assert "vpc_basic.infra.json" in dash.status.value and "a file" in dash.status.value
+    assert "AWSTemplateFormatVersion" in dash.cfn.value and "resource &quot;aws_vpc&quot;" in dash.terraform.value
+    assert "no cost model" in dash.cost.value
+    assert _wait(lambda: "error(s)" in dash.findings.value), dash.findings.value
+    assert dash.diagram is not None and set(dash.diagram.design["resources"]) == set(dash.design.resources)
+    assert dash.deploy_button.disabled is False and dash.destroy_button.disabled is True  # nothing deployed yet
+    assert all(b.disabled for b in dash.canary_buttons.values())
+
+    # an edit made elsewhere is kept when the template is opened again, and the code follows edits
+    dash.design.add("s3_bucket", "assets", label="Assets")
+    assert _wait(lambda: "Assets" in dash.cfn.value or "assets" in dash.cfn.value.lower())
+    again = Dashboard(tmp_path, template="vpc_basic", live=False)
+    assert "assets" in again.design.resources
+
+
+def test_a_server_that_is_not_there_is_said_on_the_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("ISSHONI_SERVER_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("ISSHONI_SERVER_TOKEN", "not-a-real-token")
+    dash = Dashboard(tmp_path, template="vpc_basic", live=True)
+    assert dash.design is None
+    assert "cannot open vpc_basic.infra.json" in dash.status.value and "cannot be reached" in dash.status.value
+    assert dash.deploy_button.disabled
+
+
+def test_moves_do_not_regenerate_code():
+    a = {"meta": {"name": "x"}, "resources": {"r": {"type": "s3_bucket", "position": {"x": 1, "y": 2}}}, "connections": {}}
+    b = {"meta": {"name": "x"}, "resources": {"r": {"type": "s3_bucket", "position": {"x": 9, "y": 9}}}, "connections": {}}
+    assert _shape(a) == _shape(b)
+    b["resources"]["r"]["label"] = "renamed"
+    assert _shape(a) != _shape(b)
+
+
+def test_weight_history_keeps_changes_only_and_draws_a_png():
+    history = WeightHistory()
+    assert history.add(90, 10) and not history.add(90, 10) and history.add(0, 100)
+    assert history.current == (0, 100) and len(history.points) == 2
+    image = png(history)
+    assert image.startswith(b"\x89PNG") and len(image) > 2000
+    assert png(WeightHistory()).startswith(b"\x89PNG")
