@@ -65,3 +65,39 @@ def test_weight_history_keeps_changes_only_and_draws_a_png():
     image = png(history)
     assert image.startswith(b"\x89PNG") and len(image) > 2000
     assert png(WeightHistory()).startswith(b"\x89PNG")
+
+
+def test_live_dashboard_deploys_with_job_records_in_the_room(tmp_path, monkeypatch):
+    """As on Binder: the dashboard's design is the room's; its jobs land in the shared document."""
+    import asyncio
+
+    from rooms import isshoni_server, joined
+    from sandbox import running_sandbox
+
+    root = tmp_path / "root"
+    root.mkdir()
+    with running_sandbox(tmp_path / "state"), isshoni_server(root, tmp_path) as (base, token):
+        monkeypatch.setenv("ISSHONI_SERVER_URL", base)
+        monkeypatch.setenv("ISSHONI_SERVER_TOKEN", token)
+        monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))  # the server's: its root is known
+        dash = Dashboard(root, template="chat_canary", live=True)
+        try:
+            assert dash.design is not None and "live in the room" in dash.status.value, dash.status.value
+            dash.deploy()
+            assert dash.wait(240)
+            assert "succeeded" in dash.job_status.value, dash.job_status.value
+            dash.canary(50)
+            assert dash.wait(120)
+            assert "50% blue / 50% green" in dash.weights.value, dash.job_status.value
+
+            async def records() -> dict:
+                async with joined(base, token, "chat_canary.infra.json") as doc:
+                    return doc.to_dict()["deployments"]
+
+            states = sorted((r["kind"], r["state"]) for r in asyncio.run(records()).values())
+            assert states == [("canary", "succeeded"), ("deploy", "succeeded")], states
+        finally:
+            if dash.design is not None:
+                dash.destroy()
+                dash.wait(240)
+            dash.close()

@@ -12,16 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from browser import ARGS, ARTIFACTS, chromium_path
+from browser import ARGS, chromium_path
 from isshoni import templates
 from rooms import isshoni_server, joined, until
-from voila import voila
+from voila import CY, drag_node, notebook_with, page_screenshot, voila, wait_node, widget_page
 
 pytestmark = pytest.mark.browser
 
@@ -48,18 +46,6 @@ assert design.wait_connected(30), design.last_error
 DesignWidget(design, height="640px")
 """
 
-CY = "document.querySelector('.isshoni-widget').cy"
-
-
-def _notebook(folder: Path, source: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = folder / "widget.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
 def _design(folder: Path) -> tuple[Path, str]:
     """chat_canary in `folder`, and a resource outside every container (dragging it moves only itself)."""
     path = folder / "shop.infra.json"
@@ -69,66 +55,23 @@ def _design(folder: Path) -> tuple[Path, str]:
     return path, leaf
 
 
-@asynccontextmanager
-async def _page(url: str):
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        try:
-            page = await browser.new_page(viewport={"width": 1400, "height": 900})
-            page.errors = []
-            page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-            await page.goto(url)
-            await page.wait_for_selector(".isshoni-widget canvas", timeout=90_000)
-            yield page
-        finally:
-            await browser.close()
-
-
-async def _has_node(page, rid: str, timeout: float = 30_000) -> None:
-    await page.wait_for_function("(id) => { const cy = document.querySelector('.isshoni-widget')?.cy; "
-                                 "return cy && cy.getElementById(id).nonempty(); }", arg=rid, timeout=timeout)
-
-
-async def _drag(page, rid: str, dx: float, dy: float) -> dict:
-    """Drag a node with real mouse events; returns its model position in the page afterwards."""
-    await asyncio.sleep(0.5)  # let the first fit settle
-    at = await page.evaluate(
-        f"""(id) => {{
-            const r = document.querySelector('.isshoni-widget').getBoundingClientRect();
-            const p = {CY}.getElementById(id).renderedPosition();
-            return {{ x: r.left + p.x, y: r.top + p.y }};
-        }}""", rid)
-    await page.mouse.move(at["x"], at["y"])
-    await page.mouse.down()
-    for i in range(1, 11):
-        await page.mouse.move(at["x"] + dx * i / 10, at["y"] + dy * i / 10)
-    await page.mouse.up()
-    return await page.evaluate(f"(id) => {CY}.getElementById(id).position()", rid)
-
-
-async def _screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
 
 def test_dragging_a_node_moves_it_in_the_python_design(tmp_path):
     folder = tmp_path / "designs"
     folder.mkdir()
     design_path, leaf = _design(folder)
     before = json.loads(design_path.read_text())["resources"][leaf]["position"]
-    notebook = _notebook(tmp_path, OFFLINE_CELL)
+    notebook = notebook_with(tmp_path, OFFLINE_CELL)
 
     async def scenario(base: str) -> tuple[dict, dict]:
-        async with _page(base + "/") as page:
-            await _has_node(page, leaf)
+        async with widget_page(base + "/") as page:
+            await wait_node(page, leaf)
             resources = json.loads(design_path.read_text())["resources"]
             assert await page.evaluate(f"() => {CY}.nodes().length") == len(resources)
             # the canvas's icons: every node carries an AWS architecture icon
             assert await page.evaluate(f"() => {CY}.nodes().every(n => String(n.data('icon')).startsWith('data:image/svg+xml'))")
-            shown = await _drag(page, leaf, 120, 70)
-            await _screenshot(page, "widget-voila-drag")
+            shown = await drag_node(page, leaf, 120, 70)
+            await page_screenshot(page, "widget-voila-drag")
             saved = await until(lambda: (p := json.loads(design_path.read_text())["resources"][leaf]["position"]) != before and p,
                                 timeout=15)
             assert not page.errors, page.errors
@@ -145,24 +88,24 @@ def test_live_widget_follows_the_room_and_writes_drags_into_it(tmp_path):
     folder = tmp_path / "root"
     folder.mkdir()
     design_path, leaf = _design(folder)
-    notebook = _notebook(folder, LIVE_CELL)
+    notebook = notebook_with(folder, LIVE_CELL)
 
     async def scenario(base: str, token: str, voila_base: str) -> None:
         async with joined(base, token, design_path.name) as doc:
-            async with _page(voila_base + "/") as page:
-                await _has_node(page, leaf)
+            async with widget_page(voila_base + "/") as page:
+                await wait_node(page, leaf)
                 # an edit from another client of the room appears in the widget
                 edited = doc.design()
                 edited.add("sqs_queue", "added_from_room", label="Added from the room", position={"x": 40, "y": 40})
                 started = time.monotonic()
                 doc.apply(edited.data)
-                await _has_node(page, "added_from_room", timeout=15_000)
+                await wait_node(page, "added_from_room", timeout=15_000)
                 print(f"room edit drawn in the widget after {time.monotonic() - started:.2f} s")
                 # a drag in the widget reaches the shared document (through the kernel's LiveDesign.move)
                 before = doc.to_dict()["resources"][leaf]["position"]
-                shown = await _drag(page, leaf, -90, 60)
+                shown = await drag_node(page, leaf, -90, 60)
                 moved = await until(lambda: (p := doc.to_dict()["resources"][leaf]["position"]) != before and p, timeout=15)
-                await _screenshot(page, "widget-voila-live")
+                await page_screenshot(page, "widget-voila-live")
                 assert moved, "the drag never reached the room"
                 assert moved == {"x": round(shown["x"]), "y": round(shown["y"])}
                 assert moved["x"] < before["x"] and moved["y"] > before["y"]
@@ -190,7 +133,7 @@ def test_widget_in_jupyterlab_joins_the_room_and_writes_drags_into_it(tmp_path):
     folder = tmp_path / "root"
     folder.mkdir()
     design_path, leaf = _design(folder)
-    _notebook(folder, LAB_CELL)
+    notebook_with(folder, LAB_CELL)
 
     async def scenario(base: str, token: str) -> None:
         async with joined(base, token, design_path.name) as doc:
@@ -210,12 +153,12 @@ def test_widget_in_jupyterlab_joins_the_room_and_writes_drags_into_it(tmp_path):
                     await page.wait_for_selector(".isshoni-widget canvas", timeout=120_000)
                     output = await page.inner_text(".jp-OutputArea")
                     assert "LiveDesign True" in output, output
-                    await _has_node(page, leaf)
+                    await wait_node(page, leaf)
                     before = doc.to_dict()["resources"][leaf]["position"]
                     await page.locator(".isshoni-widget").scroll_into_view_if_needed()
-                    shown = await _drag(page, leaf, 80, 50)
+                    shown = await drag_node(page, leaf, 80, 50)
                     moved = await until(lambda: (p := doc.to_dict()["resources"][leaf]["position"]) != before and p, timeout=15)
-                    await _screenshot(page, "widget-jupyterlab-live")
+                    await page_screenshot(page, "widget-jupyterlab-live")
                     assert moved == {"x": round(shown["x"]), "y": round(shown["y"])}, (before, moved, shown)
                     assert not page.errors, page.errors
                 finally:

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
+import nbformat
+
+from browser import ARGS, ARTIFACTS, chromium_path
 from isshoni.dashboard.serve import dashboard_env, voila_command
 from servers import free_port, stop
 
@@ -61,8 +65,59 @@ def voila(notebook: Path, folder: Path, tmp: Path, **env: str):
         yield base
 
 
-def page_errors(page) -> list[str]:
-    """Collect uncaught page errors on `page.errors` (Voila's offline font fetch is not one)."""
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    return page.errors
+# ---------------------------------------------------------------- pages with the design widget
+
+CY = "document.querySelector('.isshoni-widget').cy"
+
+
+def notebook_with(folder: Path, source: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "widget.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@asynccontextmanager
+async def widget_page(url: str):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 900})
+            page.errors = []
+            page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+            await page.goto(url)
+            await page.wait_for_selector(".isshoni-widget canvas", timeout=90_000)
+            yield page
+        finally:
+            await browser.close()
+
+
+async def wait_node(page, rid: str, timeout: float = 30_000) -> None:
+    await page.wait_for_function("(id) => { const cy = document.querySelector('.isshoni-widget')?.cy; "
+                                 "return cy && cy.getElementById(id).nonempty(); }", arg=rid, timeout=timeout)
+
+
+async def drag_node(page, rid: str, dx: float, dy: float) -> dict:
+    """Drag a node with real mouse events; returns its model position in the page afterwards."""
+    await asyncio.sleep(0.5)  # let the first fit settle
+    at = await page.evaluate(
+        f"""(id) => {{
+            const r = document.querySelector('.isshoni-widget').getBoundingClientRect();
+            const p = {CY}.getElementById(id).renderedPosition();
+            return {{ x: r.left + p.x, y: r.top + p.y }};
+        }}""", rid)
+    await page.mouse.move(at["x"], at["y"])
+    await page.mouse.down()
+    for i in range(1, 11):
+        await page.mouse.move(at["x"] + dx * i / 10, at["y"] + dy * i / 10)
+    await page.mouse.up()
+    return await page.evaluate(f"(id) => {CY}.getElementById(id).position()", rid)
+
+
+async def page_screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"))

@@ -80,9 +80,9 @@ class Dashboard:
             self.tabs.set_title(i, title)
 
         self.deploy_button = w.Button(description="Deploy", button_style="primary", icon="cloud-upload")
-        self.deploy_button.on_click(lambda _b: self._start("deploy"))
+        self.deploy_button.on_click(lambda _b: self.deploy())
         self.destroy_button = w.Button(description="Destroy", button_style="danger", icon="trash")
-        self.destroy_button.on_click(lambda _b: self._start("destroy"))
+        self.destroy_button.on_click(lambda _b: self.destroy())
         self.progress = w.IntProgress(value=0, min=0, max=1, description="", layout=w.Layout(width="100%"))
         self.job_status = w.HTML("no job yet")
         self.events = w.HTML()
@@ -91,14 +91,14 @@ class Dashboard:
         for green in canary_mod.AUTO_STEPS:
             b = w.Button(description=f"{green}% green", tooltip=f"{100 - green}% blue / {green}% green",
                          layout=w.Layout(width="auto"))
-            b.on_click(lambda _b, g=green: self._start("canary", green=g))
+            b.on_click(lambda _b, g=green: self.canary(g))
             self.canary_buttons[green] = b
         self.auto_button = w.Button(description="Auto 10→100", tooltip="walk 10 → 50 → 90 → 100, rolling back on a failed check",
                                     layout=w.Layout(width="auto"))
-        self.auto_button.on_click(lambda _b: self._start("canary", auto=True))
+        self.auto_button.on_click(lambda _b: self.canary(auto=True))
         self.rollback_button = w.Button(description="Rollback", button_style="warning", icon="undo",
                                         tooltip="100% blue at once (one API call)")
-        self.rollback_button.on_click(lambda _b: self._start("rollback"))
+        self.rollback_button.on_click(lambda _b: self.rollback())
         self.weights = w.HTML()
         self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="620px"))
 
@@ -212,7 +212,35 @@ class Dashboard:
 
         threading.Thread(target=run, name="isshoni-dashboard-check", daemon=True).start()
 
-    # ------------------------------------------------------------ jobs
+    # ------------------------------------------------------------ jobs (what the buttons do; also for scripts)
+    def deploy(self) -> None:
+        """Deploy (or update) the open design to the sandbox, in the background."""
+        self._start("deploy")
+
+    def destroy(self) -> None:
+        self._start("destroy")
+
+    def canary(self, green: int | None = None, *, auto: bool = False) -> None:
+        """One step to `green` % green, or the automatic walk 10 -> 50 -> 90 -> 100."""
+        self._start("canary", green=None if auto else green, auto=auto)
+
+    def rollback(self) -> None:
+        self._start("rollback")
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the running job (if any) to end; False on timeout."""
+        if not self._busy.acquire(timeout=-1 if timeout is None else timeout):
+            return False
+        self._busy.release()
+        return True
+
+    def close(self) -> None:
+        """Leave the design (and its room)."""
+        design = self.design
+        self._leave()
+        if design is not None and hasattr(design, "close"):
+            design.close()
+
     def _deployment(self) -> dict:
         design = self.design.snapshot()
         return DeploymentState("sandbox", design.region, design.name).load()
