@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from browser import ARGS, chromium_path
 from isshoni import templates
 from rooms import isshoni_server, joined, until
-from voila import CY, drag_node, notebook_with, page_screenshot, voila, wait_node, widget_page
+from voila import CY, chromium_page, drag_node, notebook_with, page_screenshot, voila, wait_node, widget_page
 
 pytestmark = pytest.mark.browser
 
@@ -137,32 +136,22 @@ def test_widget_in_jupyterlab_joins_the_room_and_writes_drags_into_it(tmp_path):
 
     async def scenario(base: str, token: str) -> None:
         async with joined(base, token, design_path.name) as doc:
-            from playwright.async_api import async_playwright
-
-            async with async_playwright() as p:
-                browser = await p.chromium.launch(executable_path=chromium_path(), args=ARGS)
-                try:
-                    page = await browser.new_page(viewport={"width": 1500, "height": 1000})
-                    page.errors = []
-                    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-                    await page.goto(f"{base}/lab/tree/widget.ipynb?token={token}")
-                    await page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-                    await page.wait_for_function("() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel",
-                                                 timeout=60_000)
-                    await page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-                    await page.wait_for_selector(".isshoni-widget canvas", timeout=120_000)
-                    output = await page.inner_text(".jp-OutputArea")
-                    assert "LiveDesign True" in output, output
-                    await wait_node(page, leaf)
-                    before = doc.to_dict()["resources"][leaf]["position"]
-                    await page.locator(".isshoni-widget").scroll_into_view_if_needed()
-                    shown = await drag_node(page, leaf, 80, 50)
-                    moved = await until(lambda: (p := doc.to_dict()["resources"][leaf]["position"]) != before and p, timeout=15)
-                    await page_screenshot(page, "widget-jupyterlab-live")
-                    assert moved == {"x": round(shown["x"]), "y": round(shown["y"])}, (before, moved, shown)
-                    assert not page.errors, page.errors
-                finally:
-                    await browser.close()
+            async with chromium_page(f"{base}/lab/tree/widget.ipynb?token={token}", width=1500, height=1000) as page:
+                await page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+                await page.wait_for_function("() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel",
+                                             timeout=60_000)
+                await page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+                await page.wait_for_selector(".isshoni-widget canvas", timeout=120_000)
+                output = await page.inner_text(".jp-OutputArea")
+                assert "LiveDesign True" in output, output
+                await wait_node(page, leaf)
+                before = doc.to_dict()["resources"][leaf]["position"]
+                await page.locator(".isshoni-widget").scroll_into_view_if_needed()
+                shown = await drag_node(page, leaf, 80, 50)
+                moved = await until(lambda: (p := doc.to_dict()["resources"][leaf]["position"]) != before and p, timeout=15)
+                await page_screenshot(page, "widget-jupyterlab-live")
+                assert moved == {"x": round(shown["x"]), "y": round(shown["y"])}, (before, moved, shown)
+                assert not page.errors, page.errors
 
     with isshoni_server(folder, tmp_path, *LAB_ARGS) as (base, token):
         asyncio.run(scenario(base, token))

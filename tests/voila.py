@@ -80,20 +80,28 @@ def notebook_with(folder: Path, source: str) -> Path:
 
 
 @asynccontextmanager
-async def widget_page(url: str):
+async def chromium_page(url: str, *, width: int = 1400, height: int = 900):
+    """Debian's chromium (async Playwright) on `url`; uncaught page errors collect in `page.errors`."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_path(), args=ARGS)
         try:
-            page = await browser.new_page(viewport={"width": 1400, "height": 900})
+            page = await browser.new_page(viewport={"width": width, "height": height})
             page.errors = []
             page.on("pageerror", lambda exc: page.errors.append(str(exc)))
             await page.goto(url)
-            await page.wait_for_selector(".isshoni-widget canvas", timeout=90_000)
             yield page
         finally:
             await browser.close()
+
+
+@asynccontextmanager
+async def widget_page(url: str):
+    """A page (Voila) once the design widget has drawn its canvas."""
+    async with chromium_page(url) as page:
+        await page.wait_for_selector(".isshoni-widget canvas", timeout=90_000)
+        yield page
 
 
 async def wait_node(page, rid: str, timeout: float = 30_000) -> None:
