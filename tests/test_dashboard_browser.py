@@ -89,6 +89,11 @@ def test_dashboard_deploys_walks_the_canary_and_destroys(tmp_path):
         assert "100% blue / 0% green" in page.inner_text(".isshoni-dash-weights")
         assert _blue_green(sb) == {"blue": 100, "green": 0}
 
+        _click(page, "canary-10")  # one step
+        assert _wait_job(page, "canary") == "succeeded", page.inner_text(".isshoni-dash-job-status")
+        assert "90% blue / 10% green" in page.inner_text(".isshoni-dash-weights")
+        assert _blue_green(sb) == {"blue": 90, "green": 10}
+
         _click(page, "destroy")
         assert _wait_job(page, "destroy") == "succeeded", page.inner_text(".isshoni-dash-job-status")
         stacks = client(sb, "cloudformation").describe_stacks()["Stacks"]

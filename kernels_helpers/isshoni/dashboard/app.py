@@ -79,6 +79,9 @@ class Dashboard:
         for i, title in enumerate(("CloudFormation", "Terraform", "Findings", "Cost")):
             self.tabs.set_title(i, title)
 
+        self.engine_picker = w.Dropdown(options=[("CloudFormation", "cloudformation"), ("Terraform", "terraform")],
+                                        value=self.engine, description="Engine", layout=w.Layout(width="240px"))
+        self.engine_picker.observe(lambda change: setattr(self, "engine", change["new"]), names="value")
         self.deploy_button = w.Button(description="Deploy", button_style="primary", icon="cloud-upload")
         self.deploy_button.on_click(lambda _b: self.deploy())
         self.destroy_button = w.Button(description="Destroy", button_style="danger", icon="trash")
@@ -115,7 +118,7 @@ class Dashboard:
                         layout=w.Layout(align_items="center"))
         body = w.HBox([w.Box([self.diagram_box], layout=w.Layout(flex="3 1 0", min_width="0")),
                        w.Box([self.tabs], layout=w.Layout(flex="2 1 0", min_width="0"))])
-        deploy = w.VBox([w.HTML("<h3>Deploy (sandbox)</h3>"), w.HBox([self.deploy_button, self.destroy_button]),
+        deploy = w.VBox([w.HTML("<h3>Deploy (sandbox)</h3>"), w.HBox([self.engine_picker, self.deploy_button, self.destroy_button]),
                          self.progress, self.job_status, self.events], layout=w.Layout(flex="1 1 0", min_width="0"))
         canary = w.VBox([w.HTML("<h3>Blue/green canary</h3>"),
                          w.HBox([*self.canary_buttons.values(), self.auto_button, self.rollback_button],
@@ -258,7 +261,7 @@ class Dashboard:
         canary = deployed and self._has_canary()
         self.deploy_button.disabled = running or not opened
         self.destroy_button.disabled = running or not deployed
-        self.open_button.disabled = self.picker.disabled = running
+        self.open_button.disabled = self.picker.disabled = self.engine_picker.disabled = running
         for b in (*self.canary_buttons.values(), self.auto_button, self.rollback_button):
             b.disabled = running or not canary
 
