@@ -73,6 +73,11 @@ def test_dragging_a_node_moves_it_in_the_python_design(tmp_path):
             await page_screenshot(page, "widget-voila-drag")
             saved = await until(lambda: (p := json.loads(design_path.read_text())["resources"][leaf]["position"]) != before and p,
                                 timeout=15)
+            # in a VS Code notebook (body classes and --vscode-* colours) the diagram takes the editor's theme
+            await page.evaluate("() => { document.body.style.setProperty('--vscode-editor-background', '#123456');"
+                                " document.body.classList.add('vscode-dark'); }")
+            await page.wait_for_function(f"() => {CY}.nodes('.leaf')[0].style('text-background-color') === 'rgb(18,52,86)'",
+                                         timeout=10_000)
             assert not page.errors, page.errors
             return shown, saved
 

@@ -12,7 +12,16 @@
 import cytoscape from 'cytoscape';
 
 import { iconSvg } from '../icons';
-import { PUBLIC_SUBNET_SVG, ROLE_COLORS, BADGES, buildStyle, containerColor, readTheme, sizedIconUri } from '../components/cystyle';
+import {
+  BADGES,
+  ITheme,
+  PUBLIC_SUBNET_SVG,
+  ROLE_COLORS,
+  buildStyle,
+  containerColor,
+  readTheme,
+  sizedIconUri
+} from '../components/cystyle';
 import { IConnection, IResource } from '../types';
 
 /** What the Python side says about each resource type the design uses. */
@@ -38,6 +47,30 @@ interface IModel {
 }
 
 type Move = { id: string; x: number; y: number };
+
+/**
+ * The canvas's theme colours; in a VS Code notebook (no JupyterLab variables) the
+ * editor's own colours, so a dark VS Code theme gets a dark diagram.
+ */
+function widgetTheme(el: HTMLElement): ITheme {
+  const theme = readTheme(el);
+  const body = document.body.classList;
+  if (!body.contains('vscode-light') && !body.contains('vscode-dark') && !body.contains('vscode-high-contrast')) {
+    return theme;
+  }
+  const style = getComputedStyle(el);
+  const v = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const light = body.contains('vscode-light');
+  return {
+    ...theme,
+    light,
+    background: v('--vscode-editor-background', light ? '#ffffff' : '#1e1e1e'),
+    font: v('--vscode-editor-foreground', light ? '#212121' : '#d4d4d4'),
+    fontMuted: v('--vscode-descriptionForeground', light ? '#616161' : '#a0a0a0'),
+    fontFamily: v('--vscode-font-family', theme.fontFamily),
+    brand: v('--vscode-focusBorder', theme.brand)
+  };
+}
 
 function nodeData(id: string, r: IResource, info: ITypeInfo | undefined, severity: string | undefined) {
   const svg =
@@ -176,7 +209,7 @@ function render({ model, el }: { model: IModel; el: HTMLElement }): () => void {
 
   const cy = cytoscape({
     container: host,
-    style: buildStyle(readTheme(el)),
+    style: buildStyle(widgetTheme(el)),
     minZoom: 0.05,
     maxZoom: 4,
     autoungrabify: !model.get('editable'),
@@ -205,7 +238,7 @@ function render({ model, el }: { model: IModel; el: HTMLElement }): () => void {
       fit();
     }
   };
-  const restyle = () => cy.style().fromJson(buildStyle(readTheme(el))).update();
+  const restyle = () => cy.style().fromJson(buildStyle(widgetTheme(el))).update();
   const onEditable = () => cy.autoungrabify(!model.get('editable'));
   const onHeight = () => {
     host.style.height = model.get('height') || '480px';
@@ -240,7 +273,7 @@ function render({ model, el }: { model: IModel; el: HTMLElement }): () => void {
   });
   resizer.observe(host);
   const themeWatch = new MutationObserver(restyle);
-  themeWatch.observe(document.body, { attributes: true, attributeFilter: ['data-jp-theme-light', 'data-jp-theme-name'] });
+  themeWatch.observe(document.body, { attributes: true, attributeFilter: ['data-jp-theme-light', 'data-jp-theme-name', 'class'] });
 
   return () => {
     model.off('change:design', redraw);
