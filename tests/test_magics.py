@@ -10,6 +10,8 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
 from isshoni.checks import toolchain
+from isshoni.kernel import AuthError
+from rooms import isshoni_server
 from sandbox import running_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +40,25 @@ def test_open_generate_check_offline(shell, design_file):
     findings = shell.run_line_magic("isshoni", "check --tools isshoni --design web")
     assert isinstance(findings.ok, bool)
     assert "<table" in findings._repr_html_() or not findings
+
+
+def test_open_live_binds_a_room_design(shell, tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(ROOT / "templates" / "vpc_basic.infra.json", root / "app.infra.json")
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.chdir(root)
+    with isshoni_server(root, tmp_path) as (base, token):
+        design = shell.run_line_magic("isshoni", f"open app.infra.json --live --url {base} --token {token}")
+        try:
+            assert design.live and design.status == "connected"
+            assert shell.run_line_magic("isshoni", "status") is design
+            code = shell.run_line_magic("isshoni", "generate cloudformation-json")
+            assert '"AWS::EC2::VPC"' in code["template.json"]
+        finally:
+            design.close()
+        with pytest.raises(AuthError):
+            shell.run_line_magic("isshoni", f"open app.infra.json --url {base} --token wrong")
 
 
 def test_isshoni_usage_errors(shell, tmp_path):

@@ -10,6 +10,7 @@ See docs/kernel-helpers.md.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import warnings
 from pathlib import Path
@@ -97,6 +98,9 @@ def close_all() -> None:
         _open.clear()
     for design in designs:
         design.close()
+
+
+atexit.register(close_all)  # a kernel shutting down leaves the canvases' presence at once
 
 
 __all__ = ["AuthError", "Code", "ConnectionFailed", "DeployJob", "DesignHandle", "Findings", "LiveDesign", "LiveJobSink",

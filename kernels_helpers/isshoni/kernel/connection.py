@@ -189,7 +189,7 @@ class Connection:
                 return
             while not self._stopping.is_set():
                 self._set_status("reconnecting")
-                async for attempt in AsyncRetrying(wait=wait_exponential(multiplier=0.2, max=5) + wait_random(0, 0.2),
+                async for attempt in AsyncRetrying(wait=wait_exponential(multiplier=0.2, max=2) + wait_random(0, 0.2),
                                                    retry=retry_if_exception_type(Exception),
                                                    before_sleep=self._retrying):
                     with attempt:
