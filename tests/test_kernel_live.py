@@ -209,3 +209,39 @@ def test_server_gone_mid_session_then_back(root, tmp_path):
                 assert time.monotonic() - started < LATENCY_S
 
         asyncio.run(check())
+
+
+def test_deploy_job_progress_reaches_the_room_while_it_runs(root, tmp_path):
+    """A live design's deploy: the job record moves in the shared document (running -> succeeded)."""
+    from sandbox import running_sandbox
+
+    with running_sandbox(tmp_path / "state"), isshoni_server(root, tmp_path) as (base, token):
+        design = isshoni.open(root / "app.infra.json", url=base, token=token)
+        design.set_meta(name="kernel-live-deploy")
+        states: list[str] = []
+
+        async def watch():
+            async with joined(base, token, "app.infra.json") as doc:
+                def record():
+                    found = [r for r in doc.to_dict()["deployments"].values() if r.get("kind") == "deploy"]
+                    if found and (not states or states[-1] != found[0]["state"]):
+                        states.append(found[0]["state"])
+                    return found and found[0]["state"] == "succeeded"
+
+                events = []
+                job = design.deploy(wait=False)
+                job.subscribe(events.append)
+                assert await until(record, timeout=120, step=0.01), states
+                assert await asyncio.to_thread(job.wait, 60, progress=False) is job
+                return job, events
+
+        job, events = asyncio.run(watch())
+        assert job.ok and job.id and job.id in design.deployments
+        assert "running" in states and states[-1] == "succeeded", states
+        assert events[-1]["type"] == "done" and any(e.get("type") == "state" for e in events)
+        assert job.progress is not None and job.progress[0] == job.progress[1]
+        assert "<table>" in job._repr_html_()
+        with pytest.raises(ValueError, match="no blue/green canary"):
+            design.canary(green=50, progress=False)
+        gone = design.destroy(progress=False)
+        assert gone.ok, gone.summary
