@@ -39,6 +39,23 @@ def test_opening_a_template_copies_it_once_and_shows_code_and_findings(tmp_path,
     assert _wait(lambda: "Assets" in dash.cfn.value or "assets" in dash.cfn.value.lower())
     again = Dashboard(tmp_path, template="vpc_basic", live=False)
     assert "assets" in again.design.resources
+    # the picker lists the folder's designs first (the copied template as its file), then the other templates
+    labels = [label for label, _value in again.picker.options]
+    assert labels[0] == "vpc_basic.infra.json" and "template: chat canary" in labels and "template: vpc basic" not in labels
+    assert again.picker.value == "vpc_basic.infra.json"
+
+
+def test_any_design_of_the_folder_opens_and_a_missing_one_is_said(tmp_path):
+    from isshoni import templates
+
+    templates.load("static_site").save(tmp_path / "mine.infra.json")
+    dash = Dashboard(tmp_path, template=None, live=False)
+    assert dash.design is None and dash.deploy_button.disabled
+    assert dash.picker.options[0] == ("mine.infra.json", "mine.infra.json")
+    dash.open("mine.infra.json")
+    assert dash.design is not None and "mine.infra.json" in dash.status.value
+    dash.open("gone.infra.json")
+    assert dash.design is None and "cannot open gone.infra.json" in dash.status.value and "no such design" in dash.status.value
 
 
 def test_a_server_that_is_not_there_is_said_on_the_page(tmp_path, monkeypatch):

@@ -61,7 +61,7 @@ def test_dashboard_deploys_walks_the_canary_and_destroys(tmp_path):
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(base + "/")
         page.wait_for_selector(".isshoni-widget canvas", timeout=120_000)
-        page.wait_for_function("() => document.querySelector('.isshoni-dash-status')?.textContent.includes('chat_canary.infra.json')")
+        page.wait_for_function("() => document.querySelector('.isshoni-dash-status')?.textContent.includes('chat_canary.infra.json:')")
         assert "a file" in page.inner_text(".isshoni-dash-status")  # no Jupyter server here: offline mode, said so
         # the generated code and the fast checks are on the page
         page.wait_for_function("() => document.querySelector('.isshoni-dash-cloudformation')?.textContent.includes('AWSTemplateFormatVersion')")
@@ -73,6 +73,7 @@ def test_dashboard_deploys_walks_the_canary_and_destroys(tmp_path):
         bar = page.locator(".isshoni-dash-progress .progress-bar")
         assert bar.evaluate("b => b.style.width") == "100%"
         assert "CREATE_COMPLETE" in page.inner_text(".isshoni-dash-events") or "verify" in page.inner_text(".isshoni-dash-events")
+        assert page.locator(".isshoni-dash-outputs tr").count() > 0  # the deployment's outputs (ALB DNS name ...)
         # the weights shown are the live rule's (the template's defaults), read back from the sandbox
         live = _blue_green(sb)
         assert f"{live['blue']}% blue / {live['green']}% green" in page.inner_text(".isshoni-dash-weights")
@@ -96,6 +97,7 @@ def test_dashboard_deploys_walks_the_canary_and_destroys(tmp_path):
 
         _click(page, "destroy")
         assert _wait_job(page, "destroy") == "succeeded", page.inner_text(".isshoni-dash-job-status")
+        assert page.locator(".isshoni-dash-outputs tr").count() == 0
         stacks = client(sb, "cloudformation").describe_stacks()["Stacks"]
         assert not [s for s in stacks if s["StackStatus"] != "DELETE_COMPLETE"]
         assert not errors, errors

@@ -62,10 +62,10 @@ class Dashboard:
 
     # ------------------------------------------------------------ layout
     def _build(self) -> None:
-        names = templates.names()
-        self.picker = w.Dropdown(options=[(n.replace("_", " "), n) for n in names], description="Template",
-                                 value=DEFAULT_TEMPLATE if DEFAULT_TEMPLATE in names else (names[0] if names else None))
-        self.open_button = w.Button(description="Open", icon="folder-open", tooltip="copy the template into the folder (once) and open it")
+        self.picker = w.Dropdown(description="Design", layout=w.Layout(width="340px"))
+        self._list_designs()
+        self.open_button = w.Button(description="Open", icon="folder-open",
+                                    tooltip="open the design file; a template is copied into the folder the first time")
         self.open_button.on_click(lambda _b: self.open(self.picker.value))
         self.status = w.HTML()
         self.diagram_box = w.VBox(layout=w.Layout(width="100%", min_height="520px"))
@@ -88,6 +88,7 @@ class Dashboard:
         self.destroy_button.on_click(lambda _b: self.destroy())
         self.progress = w.IntProgress(value=0, min=0, max=1, description="", layout=w.Layout(width="100%"))
         self.job_status = w.HTML("no job yet")
+        self.outputs = w.HTML()
         self.events = w.HTML()
 
         self.canary_buttons = {}
@@ -107,7 +108,7 @@ class Dashboard:
 
         for widget, name in ((self.picker, "picker"), (self.open_button, "open"), (self.status, "status"),
                              (self.deploy_button, "deploy"), (self.destroy_button, "destroy"), (self.progress, "progress"),
-                             (self.job_status, "job-status"), (self.events, "events"), (self.auto_button, "canary-auto"),
+                             (self.job_status, "job-status"), (self.events, "events"), (self.outputs, "outputs"), (self.auto_button, "canary-auto"),
                              (self.rollback_button, "rollback"), (self.weights, "weights"), (self.chart, "chart"),
                              (self.findings, "findings"), (self.cfn, "cloudformation"), (self.terraform, "terraform")):
             widget.add_class(f"isshoni-dash-{name}")
@@ -119,7 +120,7 @@ class Dashboard:
         body = w.HBox([w.Box([self.diagram_box], layout=w.Layout(flex="3 1 0", min_width="0")),
                        w.Box([self.tabs], layout=w.Layout(flex="2 1 0", min_width="0"))])
         deploy = w.VBox([w.HTML("<h3>Deploy (sandbox)</h3>"), w.HBox([self.engine_picker, self.deploy_button, self.destroy_button]),
-                         self.progress, self.job_status, self.events], layout=w.Layout(flex="1 1 0", min_width="0"))
+                         self.progress, self.job_status, self.outputs, self.events], layout=w.Layout(flex="1 1 0", min_width="0"))
         canary = w.VBox([w.HTML("<h3>Blue/green canary</h3>"),
                          w.HBox([*self.canary_buttons.values(), self.auto_button, self.rollback_button],
                                 layout=w.Layout(flex_flow="row wrap")),
@@ -127,20 +128,33 @@ class Dashboard:
         self.view = w.VBox([header, body, w.HBox([deploy, canary])])
         self._set_buttons()
 
+    def _list_designs(self, selected: str | None = None) -> None:
+        """The folder's designs, then the templates (a template already copied shows as its file)."""
+        files = sorted(p.name for p in self.folder.glob(f"*{SUFFIX}"))
+        options = [(name, name) for name in files]
+        options += [(f"template: {n.replace('_', ' ')}", n) for n in templates.names() if f"{n}{SUFFIX}" not in files]
+        self.picker.options = options
+        values = [v for _label, v in options]
+        for candidate in (selected, f"{DEFAULT_TEMPLATE}{SUFFIX}", DEFAULT_TEMPLATE):
+            if candidate in values:
+                self.picker.value = candidate
+                break
+
     # ------------------------------------------------------------ the design
-    def open(self, template: str) -> None:
-        """Open `<folder>/<template>.infra.json`, copying the template there the first time."""
+    def open(self, name: str) -> None:
+        """Open a design of the folder (`x.infra.json`) or a template (copied to `<folder>/<template>.infra.json`
+        the first time, opened from there afterwards, so edits stay)."""
         import isshoni
 
         self._leave()
-        path = self.folder / f"{template}{SUFFIX}"
+        path = self.folder / (name if name.endswith(SUFFIX) else f"{name}{SUFFIX}")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                if path.exists():
+                if path.exists() or name.endswith(SUFFIX):
                     self.design = isshoni.open(path, live=self.live)
                 else:
-                    self.design = isshoni.open_template(template, path, live=self.live)
+                    self.design = isshoni.open_template(name, path, live=self.live)
             except Exception as exc:  # a wrong token, a gone server ...: say it on the page
                 self.design = None
                 self.status.value = f"<span style='color:#c62828'>cannot open {html.escape(path.name)}: {html.escape(str(exc))}</span>"
@@ -150,6 +164,7 @@ class Dashboard:
                 else "a file (no Jupyter server found: edits are saved to the file)")
         notes = "".join(f" <i>{html.escape(str(c.message))}</i>" for c in caught if "offline" not in str(c.message))
         self.status.value = f"<b>{html.escape(path.name)}</b>: {mode}{notes}"
+        self._list_designs(selected=path.name)
         from ..widget import DesignWidget
 
         self.diagram = DesignWidget(self.design, height="520px")
@@ -158,6 +173,7 @@ class Dashboard:
         self._shape = None
         self.history = WeightHistory()
         self._read_weights()
+        self._show_outputs()
         self._refresh_code()
         self._check_async()
         self._set_buttons()
@@ -275,6 +291,21 @@ class Dashboard:
                 break
         self._draw_weights()
 
+    def _show_outputs(self) -> None:
+        """The deployment's outputs (URLs, names, ids): live from the sandbox, else as last recorded."""
+        try:
+            found = self.design.outputs() if self.design is not None else {}
+        except ValueError:  # not deployed
+            found = {}
+        values = found.get("outputs") or {}
+        if not values:
+            self.outputs.value = ""
+            return
+        rows = "".join(f"<tr><td><code>{html.escape(str(k))}</code></td><td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+                       for k, v in sorted(values.items()))
+        note = "" if found.get("live") else " <i>(as recorded: the sandbox does not answer)</i>"
+        self.outputs.value = f"<details open><summary>Outputs{note}</summary><table>{rows}</table></details>"
+
     def _draw_weights(self) -> None:
         current = self.history.current
         self.weights.value = (f"<b>{current[0]}% blue / {current[1]}% green</b>" if current
@@ -318,18 +349,21 @@ class Dashboard:
         job.subscribe(on_event)
 
     def _finish(self, kind: str, state: str, summary: str, job=None) -> None:
+        """Weights, outputs and the bar first, the final state line last: when it says done, the page is."""
         ok = state == "succeeded"
-        self.progress.bar_style = "success" if ok else "danger"
-        if ok:
-            self.progress.value = self.progress.max
-        colour = COLORS.get(state, "#1565c0")
-        self.job_status.value = (f"<span class='isshoni-dash-state' data-state='{html.escape(state)}'>{html.escape(kind)} "
-                                 f"<b style='color:{colour}'>{html.escape(state)}</b></span>: {html.escape(summary or '')}")
         weights = (job.result.get("weights") if job is not None and job.job is not None else None) or {}
         if weights.get("blue") is not None:
             self.history.add(weights["blue"], weights["green"])
             self._draw_weights()
         elif kind == "deploy" and ok:
             self._read_weights()
+        if kind in ("deploy", "destroy"):
+            self._show_outputs()
+        self.progress.bar_style = "success" if ok else "danger"
+        if ok:
+            self.progress.value = self.progress.max
+        colour = COLORS.get(state, "#1565c0")
+        self.job_status.value = (f"<span class='isshoni-dash-state' data-state='{html.escape(state)}'>{html.escape(kind)} "
+                                 f"<b style='color:{colour}'>{html.escape(state)}</b></span>: {html.escape(summary or '')}")
         self._busy.release()
         self._set_buttons()
