@@ -118,3 +118,24 @@ def test_live_dashboard_deploys_with_job_records_in_the_room(tmp_path, monkeypat
                 dash.destroy()
                 dash.wait(240)
             dash.close()
+
+
+def test_live_dashboard_says_when_the_server_is_gone_and_when_it_is_back(tmp_path, monkeypatch):
+    from rooms import isshoni_server
+
+    root = tmp_path / "root"
+    root.mkdir()
+    port = free_port()
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    with isshoni_server(root, tmp_path, port=port) as (base, token):
+        monkeypatch.setenv("ISSHONI_SERVER_URL", base)
+        monkeypatch.setenv("ISSHONI_SERVER_TOKEN", token)
+        dash = Dashboard(root, template="vpc_basic", live=True)
+        assert dash.design is not None and dash.design.wait_connected(30)
+    try:
+        assert _wait(lambda: "edits are kept" in dash.connection.value, 30), dash.connection.value
+        with isshoni_server(root, tmp_path, port=port):
+            assert _wait(lambda: dash.connection.value == "", 60), dash.connection.value
+            assert dash.design.status == "connected"
+    finally:
+        dash.close()

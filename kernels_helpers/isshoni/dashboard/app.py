@@ -13,6 +13,7 @@ import html
 import json
 import os
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -68,6 +69,7 @@ class Dashboard:
                                     tooltip="open the design file; a template is copied into the folder the first time")
         self.open_button.on_click(lambda _b: self.open(self.picker.value))
         self.status = w.HTML()
+        self.connection = w.HTML()
         self.diagram_box = w.VBox(layout=w.Layout(width="100%", min_height="520px"))
         self.cfn = w.HTML()
         self.terraform = w.HTML()
@@ -106,7 +108,7 @@ class Dashboard:
         self.weights = w.HTML()
         self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="620px"))
 
-        for widget, name in ((self.picker, "picker"), (self.open_button, "open"), (self.status, "status"),
+        for widget, name in ((self.picker, "picker"), (self.open_button, "open"), (self.status, "status"), (self.connection, "connection"),
                              (self.deploy_button, "deploy"), (self.destroy_button, "destroy"), (self.progress, "progress"),
                              (self.job_status, "job-status"), (self.events, "events"), (self.outputs, "outputs"), (self.auto_button, "canary-auto"),
                              (self.rollback_button, "rollback"), (self.weights, "weights"), (self.chart, "chart"),
@@ -125,7 +127,7 @@ class Dashboard:
                          w.HBox([*self.canary_buttons.values(), self.auto_button, self.rollback_button],
                                 layout=w.Layout(flex_flow="row wrap")),
                          self.weights, self.chart], layout=w.Layout(flex="1 1 0", min_width="0"))
-        self.view = w.VBox([header, body, w.HBox([deploy, canary])])
+        self.view = w.VBox([header, self.connection, body, w.HBox([deploy, canary])])
         self._set_buttons()
 
     def _list_designs(self, selected: str | None = None) -> None:
@@ -164,6 +166,7 @@ class Dashboard:
                 else "a file (no Jupyter server found: edits are saved to the file)")
         notes = "".join(f" <i>{html.escape(str(c.message))}</i>" for c in caught if "offline" not in str(c.message))
         self.status.value = f"<b>{html.escape(path.name)}</b>: {mode}{notes}"
+        self.connection.value = ""
         self._list_designs(selected=path.name)
         from ..widget import DesignWidget
 
@@ -177,6 +180,22 @@ class Dashboard:
         self._refresh_code()
         self._check_async()
         self._set_buttons()
+        if getattr(self.design, "live", False):
+            threading.Thread(target=self._watch_connection, args=(self.design,), name="isshoni-dashboard-link",
+                             daemon=True).start()
+
+    def _watch_connection(self, design) -> None:
+        """Say on the page when the room is lost and when it is back (the kernel reconnects by itself)."""
+        shown = "connected"
+        while self.design is design and design.status != "closed":
+            status = design.status
+            if status != shown:
+                shown = status
+                self.connection.value = ("" if status == "connected" else
+                                         f"<span style='color:#c62828'>{html.escape(status)}: "
+                                         f"{html.escape(design.last_error or 'the Jupyter server does not answer')}; "
+                                         "edits are kept and sent when it is back</span>")
+            time.sleep(0.5)
 
     def _leave(self) -> None:
         if self.design is not None and self._handle is not None:
@@ -304,7 +323,8 @@ class Dashboard:
         rows = "".join(f"<tr><td><code>{html.escape(str(k))}</code></td><td style='text-align:left'>{html.escape(str(v))}</td></tr>"
                        for k, v in sorted(values.items()))
         note = "" if found.get("live") else " <i>(as recorded: the sandbox does not answer)</i>"
-        self.outputs.value = f"<details open><summary>Outputs{note}</summary><table>{rows}</table></details>"
+        self.outputs.value = (f"<details open><summary>Outputs ({len(values)}){note}</summary>"
+                              f"<div style='max-height:200px;overflow:auto'><table>{rows}</table></div></details>")
 
     def _draw_weights(self) -> None:
         current = self.history.current
