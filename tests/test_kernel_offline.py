@@ -73,6 +73,10 @@ def test_displays_escape_labels_and_messages(path):
     tree = ElementTree.fromstring(svg)  # well-formed XML
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert tree.find(".//{http://www.w3.org/2000/svg}g[@data-id='evil']") is not None
+    # the canvas's icons, each embedded once however many resources use it
+    symbols = tree.findall(".//{http://www.w3.org/2000/svg}symbol")
+    assert len(symbols) == len({s.get("id") for s in symbols}) == svg.count("data:image/svg+xml;base64,")
+    assert svg.count('href="#') > len(symbols)
     findings = Findings(Report([Finding("error", "isshoni", "r1", "bad <b>thing</b>", "evil")]))
     assert not findings.ok and "&lt;b&gt;" in findings._repr_html_() and "<b>thing" not in findings._repr_html_()
     code = Code("terraform", {"main.tf": 'resource "x" "<y>" {}'})

@@ -2,23 +2,41 @@
 
 The canvas draws the same picture live: containers (VPC, subnets) as boxes
 around their children in the AWS group colours, resources at their saved
-positions as tiles in their AWS category colour, connections as lines.
-Every label is XML-escaped (labels are user and model text).
+positions with the canvas's AWS icons (`icons.json`, written with the
+canvas's `icons.ts` by scripts/make_icons.py), connections as lines.  Each
+icon used is embedded once (a data URI in <defs>, so icons' own ids cannot
+collide), wrapped in a <symbol> so <use> can size it.  Every label is XML-escaped.
 """
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+import base64
+import json
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog import CATALOG
 
 # the canvas's GROUP_COLORS (extension/src/components/cystyle.ts)
 GROUP_COLORS = {"vpc": "#8c4fff", "public": "#7aa116", "private": "#00a4a6", "other": "#7d8998"}
-# the AWS architecture icon colours of each catalog category
-CATEGORY_COLORS = {"networking": "#8c4fff", "compute": "#ed7100", "data": "#c925d1", "messaging": "#e7157b",
-                   "security": "#dd344c", "observability": "#e7157b"}
 ROLE_COLORS = {"blue": "#1f6feb", "green": "#2da44e"}
 TILE, PAD, LABEL = 48, 28, 16
+
+
+@cache
+def icons() -> dict[str, str]:
+    """Catalog icon id (or `category:<name>`) -> SVG text."""
+    return json.loads(Path(__file__).with_name("icons.json").read_text(encoding="utf-8"))
+
+
+def _icon_key(resource: dict) -> str:
+    entry = CATALOG.get(resource["type"])
+    if entry is None:
+        return "category:compute"
+    if resource["type"] == "subnet" and (resource.get("properties") or {}).get("tier") == "public":
+        return "aws-subnet"
+    return entry.icon if entry.icon in icons() else f"category:{entry.category}"
 
 
 def _container_color(resource: dict) -> str:
@@ -85,12 +103,19 @@ def svg(data: dict, max_width: int = 900) -> str:
              f'width="{shown_w:.0f}" height="{height * shown_w / width:.0f}" font-family="sans-serif" '
              f'role="img" aria-label="{name}"><title>{name}</title>']
     containers = sorted((r for r in resources if _is_container(resources[r])), key=lambda r: _depth(resources, r))
+    used: dict[str, str] = {}
+
+    def use(resource: dict, x: float, y: float, size: float) -> str:
+        key = _icon_key(resource)
+        ref = used.setdefault(key, f"icon{len(used)}")
+        return f'<use href="#{ref}" x="{x:.0f}" y="{y:.0f}" width="{size:.0f}" height="{size:.0f}"/>'
+
     for rid in containers:
         res, (a, b, c, d) = resources[rid], boxes[rid]
         color = _container_color(res)
-        parts.append(f'<g class="container" data-id="{escape(rid)}"><rect x="{a:.0f}" y="{b:.0f}" width="{c - a:.0f}" '
+        parts.append(f'<g class="container" data-id={quoteattr(rid)}><rect x="{a:.0f}" y="{b:.0f}" width="{c - a:.0f}" '
                      f'height="{d - b:.0f}" fill="{color}" fill-opacity="0.06" stroke="{color}" stroke-width="2"/>'
-                     f'<text x="{a + 8:.0f}" y="{b + 15:.0f}" font-size="12" fill="{color}">'
+                     f'{use(res, a, b, 20)}<text x="{a + 26:.0f}" y="{b + 14:.0f}" font-size="12" fill="{color}">'
                      f'{escape(str(res.get("label") or rid))}</text></g>')
     centre = {r: ((boxes[r][0] + boxes[r][2]) / 2, (boxes[r][1] + boxes[r][3] - LABEL) / 2) for r in resources}
     for cid, conn in sorted(connections.items()):
@@ -98,21 +123,21 @@ def svg(data: dict, max_width: int = 900) -> str:
             continue
         (sx, sy), (tx, ty) = centre[conn["source"]], centre[conn["target"]]
         color = ROLE_COLORS.get((conn.get("properties") or {}).get("role"), "#8a8f98")
-        parts.append(f'<line data-id="{escape(cid)}" x1="{sx:.0f}" y1="{sy:.0f}" x2="{tx:.0f}" y2="{ty:.0f}" '
+        parts.append(f'<line data-id={quoteattr(cid)} x1="{sx:.0f}" y1="{sy:.0f}" x2="{tx:.0f}" y2="{ty:.0f}" '
                      f'stroke="{color}" stroke-width="1.5" marker-end="url(#arrow)"/>')
     for rid, res in sorted(resources.items()):
-        if rid in containers and any(v.get("parent") == rid for v in resources.values()):
+        if rid in containers:
             continue
         entry = CATALOG.get(res["type"])
-        color = CATEGORY_COLORS.get(entry.category if entry else "", GROUP_COLORS["other"])
         x, y = centre[rid]
-        short = escape((entry.label if entry else res["type"])[:3].upper())
-        parts.append(f'<g class="resource" data-id="{escape(rid)}"><rect x="{x - TILE / 2:.0f}" y="{y - TILE / 2:.0f}" '
-                     f'width="{TILE}" height="{TILE}" rx="6" fill="{color}"/>'
-                     f'<text x="{x:.0f}" y="{y + 5:.0f}" font-size="13" fill="#ffffff" text-anchor="middle">{short}</text>'
+        kind = escape(entry.label if entry else res["type"])
+        parts.append(f'<g class="resource" data-id={quoteattr(rid)}><title>{kind}</title>{use(res, x - TILE / 2, y - TILE / 2, TILE)}'
                      f'<text x="{x:.0f}" y="{y + TILE / 2 + 13:.0f}" font-size="11" fill="#212121" text-anchor="middle">'
                      f'{escape(str(res.get("label") or rid))}</text></g>')
+    defs = "".join(
+        f'<symbol id="{ref}" viewBox="0 0 64 64"><image width="64" height="64" href="data:image/svg+xml;base64,'
+        f'{base64.b64encode(icons()[key].encode()).decode()}"/></symbol>' for key, ref in used.items())
     parts.insert(1, '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
-                    'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#8a8f98"/></marker></defs>')
+                    f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#8a8f98"/></marker>{defs}</defs>')
     parts.append("</svg>")
     return "".join(parts)
