@@ -37,6 +37,10 @@ def test_opening_a_template_copies_it_once_and_shows_code_and_findings(tmp_path,
     # an edit made elsewhere is kept when the template is opened again, and the code follows edits
     dash.design.add("s3_bucket", "assets", label="Assets")
     assert _wait(lambda: "Assets" in dash.cfn.value or "assets" in dash.cfn.value.lower())
+    assert _wait(lambda: dash._checks == 2) and _wait(lambda: "error(s)" in dash.findings.value)  # checks ran again
+    dash.design.move("assets", 500, 500)
+    time.sleep(1)
+    assert dash._checks == 2  # a move changes neither the code nor the findings
     again = Dashboard(tmp_path, template="vpc_basic", live=False)
     assert "assets" in again.design.resources
     # the picker lists the folder's designs first (the copied template as its file), then the other templates

@@ -55,6 +55,7 @@ class Dashboard:
         self.history = WeightHistory()
         self._handle = None
         self._shape = None
+        self._checks = 0
         self._timer: threading.Timer | None = None
         self._busy = threading.Lock()
         self._build()
@@ -220,7 +221,7 @@ class Dashboard:
         shape = _shape(data)
         if shape == self._shape:
             return  # only positions moved
-        self._shape = shape
+        first, self._shape = self._shape is None, shape
         try:
             self.cfn.value = _pre(design.generate("cloudformation").text)
             self.terraform.value = _pre(design.generate("terraform").text)
@@ -231,18 +232,26 @@ class Dashboard:
             self.cost.value = html.escape(str(design.cost()))
         except NotImplementedError as exc:
             self.cost.value = f"<p>{html.escape(str(exc))}</p>"
+        if not first:  # (opening runs its own check)
+            self._check_async()
 
     def _check_async(self) -> None:
         design = self.design
         if design is None:
             return
         self.findings.value = "<i>checking (graph rules, cfn-lint) ...</i>"
+        self._checks += 1
+        ticket = self._checks
 
         def run():
             try:
                 found = design.check(CHECK_TOOLS)
             except Exception as exc:
-                self.findings.value = f"<span style='color:#c62828'>check failed: {html.escape(str(exc))}</span>"
+                found = exc
+            if ticket != self._checks or design is not self.design:
+                return  # a newer check (or another design) owns the panel
+            if isinstance(found, Exception):
+                self.findings.value = f"<span style='color:#c62828'>check failed: {html.escape(str(found))}</span>"
                 return
             self.findings.value = found._repr_html_()
             if self.diagram is not None:
