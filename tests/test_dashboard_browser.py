@@ -63,6 +63,10 @@ def test_dashboard_deploys_walks_the_canary_and_destroys(tmp_path):
         page.wait_for_selector(".isshoni-widget canvas", timeout=120_000)
         page.wait_for_function("() => document.querySelector('.isshoni-dash-status')?.textContent.includes('chat_canary.infra.json:')")
         assert "a file" in page.inner_text(".isshoni-dash-status")  # no Jupyter server here: offline mode, said so
+        # Voila's JupyterLab 4.2 was not given the extensions it cannot run; the widget ones are there
+        loaded = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+                               ".federated_extensions.map(e => e.name)")
+        assert "anywidget" in loaded and not {"isshoni", "@jupyter/docprovider-extension"} & set(loaded), loaded
         # the generated code and the fast checks are on the page
         page.wait_for_function("() => document.querySelector('.isshoni-dash-cloudformation')?.textContent.includes('AWSTemplateFormatVersion')")
         page.wait_for_function("() => /error\\(s\\)/.test(document.querySelector('.isshoni-dash-findings')?.textContent || '')",
