@@ -36,6 +36,7 @@ def test_front_end_messages_that_name_nothing_real_change_nothing():
     widget = DesignWidget(design)
     _move(widget, ("no_such_resource", 1, 2))
     widget._on_front_end(widget, {"kind": "move", "moves": [{"id": next(iter(design.resources)), "x": "1", "y": None}]}, [])
+    widget._on_front_end(widget, {"kind": "move", "moves": ["not a move", None, 3]}, [])
     widget._on_front_end(widget, {"kind": "something else"}, [])
     widget._on_front_end(widget, ["not", "a", "dict"], [])
     assert design.dumps() == before

@@ -120,6 +120,8 @@ class DesignWidget(anywidget.AnyWidget):
         resources = _content(self._source)["resources"]
         moved = []
         for move in content.get("moves") or []:
+            if not isinstance(move, dict):
+                continue
             rid, x, y = move.get("id"), move.get("x"), move.get("y")
             if rid in resources and isinstance(x, int | float) and isinstance(y, int | float):
                 self._source.move(rid, float(x), float(y))
