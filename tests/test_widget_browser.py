@@ -73,6 +73,13 @@ def test_dragging_a_node_moves_it_in_the_python_design(tmp_path):
             await page_screenshot(page, "widget-voila-drag")
             saved = await until(lambda: (p := json.loads(design_path.read_text())["resources"][leaf]["position"]) != before and p,
                                 timeout=15)
+            # zoomed far out, then a double click on the background fits the design again
+            box = await page.locator(".isshoni-widget").bounding_box()
+            small = await page.evaluate(f"""() => {{ const cy = {CY};
+                cy.zoom({{ level: cy.zoom() / 4, renderedPosition: {{ x: cy.width() / 2, y: cy.height() / 2 }} }});
+                return cy.zoom(); }}""")
+            await page.mouse.dblclick(box["x"] + 5, box["y"] + 5)
+            await page.wait_for_function(f"(z) => {CY}.zoom() > 2.5 * z", arg=small)
             # in a VS Code notebook (body classes and --vscode-* colours) the diagram takes the editor's theme
             await page.evaluate("() => { document.body.style.setProperty('--vscode-editor-background', '#123456');"
                                 " document.body.classList.add('vscode-dark'); }")

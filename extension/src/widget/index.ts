@@ -245,6 +245,13 @@ function render({ model, el }: { model: IModel; el: HTMLElement }): () => void {
     fit();
   };
 
+  // a double click on the background fits the design again (and keeps it fitted as it grows)
+  cy.on('dbltap', event => {
+    if (event.target === cy) {
+      userMovedView = false;
+      fit();
+    }
+  });
   cy.on('dragfree', 'node', event => {
     const moves = movesOf(event.target as cytoscape.NodeCollection);
     if (moves.length) {
