@@ -204,6 +204,11 @@ class Connection:
         """One join: fresh session, websocket, sync; returns when the socket closes after having synced."""
         quoted = urllib.parse.quote(self.path)
         async with httpx.AsyncClient(headers=self.server.headers, timeout=10) as client:
+            # the room itself only says "no such file" by closing the socket (4404), sometimes
+            # while the first sync is still being sent: ask the contents API first
+            found = await client.get(f"{self.server.url}/api/contents/{quoted}", params={"content": "0"})
+            if found.status_code == 404:
+                raise FileNotFoundError(f"{self.path}: no such design under the root of the Jupyter server at {self.server.url}")
             response = await client.put(f"{self.server.url}/api/collaboration/session/{quoted}",
                                         json={"format": "text", "type": "infra"})
             if response.status_code in (401, 403):
