@@ -223,6 +223,7 @@ def test_deploy_job_progress_reaches_the_room_while_it_runs(root, tmp_path):
     with running_sandbox(tmp_path / "state"), isshoni_server(root, tmp_path) as (base, token):
         design = isshoni.open(root / "app.infra.json", url=base, token=token)
         design.set_meta(name="kernel-live-deploy")
+        job_cidr = design.resource("private_a")["properties"]["cidr"]
         states: list[str] = []
 
         async def watch():
@@ -248,5 +249,10 @@ def test_deploy_job_progress_reaches_the_room_while_it_runs(root, tmp_path):
         assert "<table>" in job._repr_html_()
         with pytest.raises(ValueError, match="no blue/green canary"):
             design.canary(green=50, progress=False)
+        # a half-drawn state (a canvas may hold one) is refused before any job exists
+        design._conn.call(lambda: design._conn.doc._yresources["private_a"]["properties"].__setitem__("cidr", "nonsense"))
+        with pytest.raises(DesignError, match="invalid CIDR"):
+            design.deploy(progress=False)
+        design.set("private_a", cidr=job_cidr)
         gone = design.destroy(progress=False)
         assert gone.ok, gone.summary

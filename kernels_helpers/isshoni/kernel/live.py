@@ -123,6 +123,8 @@ class DesignHandle:
     # ------------------------------------------------------------ deploys
     def _job(self, kind: str, wait: bool, progress: bool, start) -> DeployJob:
         source, sink = self._job_source()
+        if isinstance(source, Design):
+            source.validate(f"{source.name} (live)")  # as a design file is validated on load: refused before any job
         job = DeployJob(kind, lambda listeners, watched: start(source, listeners, watched), sink)
         return job.wait(progress=progress) if wait else job
 
