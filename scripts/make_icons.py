@@ -1,6 +1,7 @@
 """Write extension/src/icons.ts: catalog icon ids -> official AWS architecture icons.
 
-The icons come from the npm package `aws-icons` (MIT, the AWS architecture
+It also writes kernels_helpers/isshoni/kernel/icons.json (the same SVG texts
+for Python's static diagrams).  The icons come from the npm package `aws-icons` (MIT, the AWS architecture
 icon set as SVG).  The mapping below is the one place that pairs a catalog
 icon id with an icon file; categories fall back to the AWS category icons.
 Run after `jlpm install` in extension/ whenever the catalog gains an icon id.
@@ -8,6 +9,7 @@ Run after `jlpm install` in extension/ whenever the catalog gains an icon id.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -118,6 +120,11 @@ def main() -> int:
         "",
     ])
     (ROOT / "extension" / "src" / "icons.ts").write_text(text)
+    # the same icons for Python (a notebook's static diagram of a design): key -> SVG text
+    texts = {key: (ICONS / files[name]).read_text(encoding="utf-8").strip()
+             for key, name in [(i, CHOICE[i]) for i in icons] + [(f"category:{c}", f) for c, f in CATEGORY.items()]}
+    (ROOT / "kernels_helpers" / "isshoni" / "kernel" / "icons.json").write_text(
+        json.dumps(texts, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {len(entries)} icons")
     return 0
 

@@ -28,6 +28,28 @@ def generate(design: Design, fmt: str = "cloudformation") -> dict[str, str]:
     return _generate(design, fmt)
 
 
+def open(path, live=None, **kwargs):
+    """Open a design from a notebook: live in its collaboration room when a Jupyter server is
+    found (`url=`/`token=` override), offline on the file with `live=False` (see isshoni.kernel)."""
+    from .kernel import open as _open
+
+    return _open(path, live, **kwargs)
+
+
+def open_template(template: str, path, **kwargs):
+    """Copy a shipped template to `path` and open it (see isshoni.kernel.open_template)."""
+    from .kernel import open_template as _open_template
+
+    return _open_template(template, path, **kwargs)
+
+
+def load_ipython_extension(ipython):
+    """`%load_ext isshoni`: the %isshoni and %%terraform magics."""
+    from .magics import load
+
+    load(ipython)
+
+
 def _jupyter_server_extension_points():
     """Jupyter server extension: the REST API and TCP_NODELAY rooms (imported only by the server)."""
     from .server import IsshoniExtension
@@ -40,4 +62,4 @@ def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "isshoni"}]
 
 
-__all__ = ["Design", "DesignError", "Problem", "generate", "load", "__version__"]
+__all__ = ["Design", "DesignError", "Problem", "generate", "load", "open", "open_template", "__version__"]

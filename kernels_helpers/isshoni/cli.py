@@ -257,10 +257,12 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_validate)
 
     from . import launch
+    from .dashboard import serve as dashboard_serve
     from .deploy import cli as deploy_cli
 
     launch.add_commands(sub)
     deploy_cli.add_commands(sub)
+    dashboard_serve.add_commands(sub)
     return p
 
 
@@ -270,6 +272,10 @@ def main(argv=None) -> int:
         from .launch import cmd_lab
 
         return cmd_lab(args, extra)
+    if getattr(args, "dashboard", False):
+        from .dashboard.serve import cmd_dashboard
+
+        return cmd_dashboard(args, extra)
     if extra:
         parser().parse_args(argv)  # reports the unknown options and exits 2
     try:

@@ -71,7 +71,9 @@ class _Setup:
         return self.ctx
 
 
-def _sink_for(path: Path, sink: JobSink | None) -> JobSink:
+def _sink_for(path: Path | None, sink: JobSink | None) -> JobSink:
+    if sink is None and path is None:
+        raise ValueError("a design held in memory needs a sink for its job records")
     return sink or FileJobSink(path)
 
 
@@ -109,7 +111,10 @@ def _run_job(kind: str, design: Design, target: str, engine: str, sink: JobSink,
     return job
 
 
-def _load(path: str | Path) -> tuple[Path, Design]:
+def _load(path: str | Path | Design) -> tuple[Path | None, Design]:
+    """A design file, or a design already in memory (a live document's snapshot: pass a `sink`)."""
+    if isinstance(path, Design):
+        return None, path
     path = Path(path)
     return path, Design.load(path)
 

@@ -204,9 +204,34 @@ def find(f: Finder) -> dict[str, set[str]]:
     out["certificate"] = _certificates(f)
     out["role"] = _roles(f)
     out["distribution"], out["oac"] = _cloudfront(f)
-    for kind in ("queue", "topic", "function"):
-        out[kind] = f.recorded(kind)
+    out["queue"], out["topic"], out["function"] = _queues(f), _topics(f), _functions(f)
     return {k: v for k, v in out.items() if v}
+
+
+def _queues(f: Finder) -> set[str]:
+    """Recorded queues that still exist (by URL; a design may have named them)."""
+    want = f.recorded("queue")
+    if not want:
+        return set()
+    urls = _safe(lambda: f.c("sqs").list_queues().get("QueueUrls", []), [])
+    return {u for u in urls if u in want or u.rsplit("/", 1)[-1] in want}
+
+
+def _topics(f: Finder) -> set[str]:
+    want = f.recorded("topic")
+    if not want:
+        return set()
+    arns = [t["TopicArn"] for page in _safe(lambda: list(f.c("sns").get_paginator("list_topics").paginate()), []) for t in page.get("Topics", [])]
+    return {a for a in arns if a in want or a.rsplit(":", 1)[-1] in want}
+
+
+def _functions(f: Finder) -> set[str]:
+    want = f.recorded("function")
+    if not want:
+        return set()
+    found = [fn for page in _safe(lambda: list(f.c("lambda").get_paginator("list_functions").paginate()), [])
+             for fn in page.get("Functions", [])]
+    return {fn["FunctionName"] for fn in found if fn["FunctionName"] in want or fn["FunctionArn"] in want}
 
 
 def _elb_tags(f: Finder, arns: list[str]) -> dict[str, list]:

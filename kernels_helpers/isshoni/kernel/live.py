@@ -1,0 +1,290 @@
+"""One typed API for a design in a notebook, live (a collaboration room) or offline (a file).
+
+Every edit is the model's own operation (`isshoni.design.model.Design`, name
+for name, same validation): it runs on a fresh snapshot of the design and
+the result is written back as a minimal diff.  For a `LiveDesign` that is the
+synced `YInfra` of the room (as the REST API does), so every open canvas sees
+the change at once and a collaborator's concurrent edit of another property
+survives; for an `OfflineDesign` it is the file, saved at once.  Neither
+keeps a private copy: reads come from the document or the file each time.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ..checks import TOOLS
+from ..checks import check as run_checks
+from ..compiler import generate as compile_design
+from ..deploy import canary as canary_mod
+from ..deploy import runner
+from ..deploy.sink import FileJobSink, JobSink
+from ..design.model import Design
+from . import diagram
+from .connection import Connection
+from .jobs import DeployJob, LiveJobSink
+from .results import Code, Findings
+
+# the model's editing operations, mirrored name for name
+EDITS = ("add", "connect", "set", "set_label", "set_notes", "set_meta", "move", "move_into", "remove", "add_message")
+
+
+def _mirror(name: str):
+    original = getattr(Design, name)
+
+    @functools.wraps(original)
+    def method(self, *args, **kwargs):
+        return self._edit(lambda design: getattr(design, name)(*args, **kwargs))
+
+    return method
+
+
+class DesignHandle:
+    """What live and offline designs share: the model's edits, reads, tools and deploys."""
+
+    live = False
+
+    # ------------------------------------------------------------ to implement
+    def _edit(self, fn: Callable[[Design], object]):
+        raise NotImplementedError
+
+    def snapshot(self) -> Design:
+        """The design as it is now, as an `isshoni.Design` (a copy: editing it changes nothing here)."""
+        raise NotImplementedError
+
+    def _job_source(self) -> tuple[str | Path | Design, JobSink]:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ reading
+    def to_dict(self) -> dict:
+        return self.snapshot().data
+
+    @property
+    def name(self) -> str:
+        return self.snapshot().name
+
+    @property
+    def region(self) -> str:
+        return self.snapshot().region
+
+    @property
+    def meta(self) -> dict:
+        return self.snapshot().meta
+
+    @property
+    def resources(self) -> dict:
+        return self.snapshot().resources
+
+    @property
+    def connections(self) -> dict:
+        return self.snapshot().connections
+
+    @property
+    def chat(self) -> list:
+        return self.snapshot().chat
+
+    @property
+    def deployments(self) -> dict:
+        return self.snapshot().deployments
+
+    def resource(self, rid: str) -> dict:
+        return self.snapshot().resource(rid)
+
+    def children(self, rid: str | None) -> list[str]:
+        return self.snapshot().children(rid)
+
+    def connections_of(self, rid: str) -> list[str]:
+        return self.snapshot().connections_of(rid)
+
+    def problems(self) -> list:
+        return self.snapshot().problems()
+
+    # ------------------------------------------------------------ tools
+    def generate(self, format: str = "cloudformation") -> Code:
+        """Compile the current design: "cloudformation" (YAML), "cloudformation-json" or "terraform"."""
+        return Code(format, compile_design(self.snapshot(), format))
+
+    def check(self, tools: Iterable[str] = TOOLS, progress: Callable[[str], None] | None = None) -> Findings:
+        """Run the checks (isshoni's graph rules, cfn-lint, terraform validate, checkov) on the current design."""
+        return Findings(run_checks(self.snapshot(), tuple(tools), progress=progress))
+
+    def cost(self):
+        """A monthly cost estimate, when Isshoni has a cost model (it does not yet)."""
+        if importlib.util.find_spec("isshoni.cost") is None:
+            raise NotImplementedError("Isshoni has no cost model yet: design.cost() will estimate once `isshoni.cost` exists")
+        from .. import cost  # pragma: no cover - appears with the cost model
+
+        return cost.estimate(self.snapshot())  # pragma: no cover
+
+    # ------------------------------------------------------------ deploys
+    def _job(self, kind: str, wait: bool, progress: bool, start) -> DeployJob:
+        source, sink = self._job_source()
+        if isinstance(source, Design):
+            source.validate(f"{source.name} (live)")  # as a design file is validated on load: refused before any job
+        job = DeployJob(kind, lambda listeners, watched: start(source, listeners, watched), sink)
+        return job.wait(progress=progress) if wait else job
+
+    @staticmethod
+    def _aws_guard(target: str, really_aws: bool) -> None:
+        if target == "aws" and not really_aws:
+            raise ValueError("target='aws' acts on a real AWS account and can cost money: pass really_aws=True to confirm")
+
+    def deploy(self, target: str = "sandbox", *, engine: str = "cloudformation", wait: bool = True, progress: bool = True,
+               profile: str | None = None, really_aws: bool = False, verify: bool = True) -> DeployJob:
+        """Deploy (or update) the design; the job's record appears in the design's `deployments` as it runs."""
+        self._aws_guard(target, really_aws)
+        return self._job("deploy", wait, progress, lambda src, listeners, sink: runner.deploy(
+            src, target=target, engine=engine, profile=profile, listeners=listeners, sink=sink, verify_resources=verify))
+
+    def destroy(self, target: str = "sandbox", *, engine: str | None = None, wait: bool = True, progress: bool = True,
+                profile: str | None = None, really_aws: bool = False) -> DeployJob:
+        """Delete the deployment (in the sandbox, also prove nothing is left)."""
+        self._aws_guard(target, really_aws)
+        return self._job("destroy", wait, progress, lambda src, listeners, sink: runner.destroy(
+            src, target=target, engine=engine, profile=profile, listeners=listeners, sink=sink))
+
+    def canary(self, green: int | None = None, *, auto: bool = False, rollback: bool = False,
+               steps: Iterable[int] = canary_mod.AUTO_STEPS, bake_s: float = 0.0, alb: str | None = None,
+               target: str = "sandbox", wait: bool = True, progress: bool = True, profile: str | None = None,
+               really_aws: bool = False) -> DeployJob:
+        """Blue/green: one step (`green=50`), the automatic walk (`auto=True`) or `rollback=True` (100% blue at once)."""
+        self._aws_guard(target, really_aws)
+        steps = tuple(steps)
+        return self._job("rollback" if rollback else "canary", wait, progress, lambda src, listeners, sink: runner.canary(
+            src, green=green, rollback=rollback, auto=auto, steps=steps, bake_s=bake_s, alb=alb, target=target,
+            profile=profile, listeners=listeners, sink=sink))
+
+    def outputs(self, target: str = "sandbox") -> dict:
+        """The deployment's outputs (live when the target answers)."""
+        return runner.outputs(self.snapshot(), target=target)
+
+    def jobs(self) -> list[dict]:
+        """The design's job records, newest first."""
+        return sorted(self.deployments.values(), key=lambda r: r.get("created") or "", reverse=True)
+
+    # ------------------------------------------------------------ display
+    def _repr_svg_(self) -> str:
+        return diagram.svg(self.to_dict())
+
+    def __repr__(self) -> str:
+        d = self.snapshot()
+        return (f"<{type(self).__name__} {d.name!r} region={d.region} resources={len(d.resources)} "
+                f"connections={len(d.connections)}{self._state_text()}>")
+
+    def _state_text(self) -> str:
+        return ""
+
+
+for _name in EDITS:
+    setattr(DesignHandle, _name, _mirror(_name))
+
+
+class OfflineDesign(DesignHandle):
+    """A design file on disk: every edit is loaded, applied and saved at once."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"{self.path}: no such design file (looked from {Path.cwd()})")
+        Design.load(self.path, validate=False)  # fail now on a file that is not a design
+        self._listeners: list[Callable] = []
+
+    def snapshot(self) -> Design:
+        return Design.load(self.path, validate=False)
+
+    def _edit(self, fn):
+        design = self.snapshot()
+        result = fn(design)
+        design.save(self.path)
+        for listener in list(self._listeners):
+            listener(self)
+        return result
+
+    def _job_source(self):
+        return self.path, FileJobSink(self.path)
+
+    def observe(self, callback: Callable[[DesignHandle], None]):
+        self._listeners.append(callback)
+        return callback
+
+    def unobserve(self, handle) -> None:
+        if handle in self._listeners:
+            self._listeners.remove(handle)
+
+    def close(self) -> None:
+        pass
+
+
+class LiveDesign(DesignHandle):
+    """A design joined through its collaboration room: edits appear on every open canvas at once."""
+
+    live = True
+
+    def __init__(self, connection: Connection, local_path: Path | None = None):
+        self._conn = connection
+        self.path = connection.path  # as the server names it
+        self.local_path = local_path
+        self._observers: dict[int, Callable] = {}
+
+    @property
+    def url(self) -> str:
+        return self._conn.server.url
+
+    @property
+    def status(self) -> str:
+        return self._conn.status
+
+    @property
+    def last_error(self) -> str | None:
+        return self._conn.last_error
+
+    def wait_connected(self, timeout: float | None = None) -> bool:
+        return self._conn.wait_connected(timeout)
+
+    def peers(self) -> list[dict]:
+        """Who else has the design open (their awareness `user`)."""
+        return self._conn.peers()
+
+    def snapshot(self) -> Design:
+        return self._conn.call(self._conn.doc.design)
+
+    def _edit(self, fn):
+        if self._conn.status != "connected":
+            warnings.warn(f"not connected to {self.url} ({self._conn.last_error or self._conn.status}): the change is kept "
+                          "here and reaches the room when the server is back", stacklevel=3)
+
+        def run():
+            design = self._conn.doc.design()
+            result = fn(design)
+            self._conn.doc.apply(design.data)
+            return result
+
+        return self._conn.call(run)
+
+    def _job_source(self):
+        return self.snapshot(), LiveJobSink(self._conn.doc, self._conn.call)
+
+    def observe(self, callback: Callable[[DesignHandle], None]):
+        """`callback(design)` after every change, local or remote (called from the room's thread)."""
+        def listener():
+            callback(self)
+
+        self._conn.on_change(listener)
+        self._observers[id(listener)] = listener
+        return id(listener)
+
+    def unobserve(self, handle) -> None:
+        listener = self._observers.pop(handle, None)
+        if listener is not None:
+            self._conn.off_change(listener)
+
+    def close(self) -> None:
+        """Leave the room (presence disappears from the canvases)."""
+        self._conn.close()
+
+    def _state_text(self) -> str:
+        return f" {self.status} to {self.url}"
