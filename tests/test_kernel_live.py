@@ -256,3 +256,40 @@ def test_deploy_job_progress_reaches_the_room_while_it_runs(root, tmp_path):
         design.set("private_a", cidr=job_cidr)
         gone = design.destroy(progress=False)
         assert gone.ok, gone.summary
+
+
+def test_a_notebook_asks_the_assistant_in_the_shared_chat(root, tmp_path, monkeypatch):
+    """design.ask posts an @isshoni question as the kernel's user; the server's assistant (the
+    offline planner: no key in tests) answers in the room, so a collaborator sees the question,
+    the answer and the new resource."""
+    monkeypatch.chdir(root)
+    with isshoni_server(root, tmp_path) as (base, token):
+        design = isshoni.open("app.infra.json", url=base, token=token)
+
+        async def check():
+            async with joined(base, token, "app.infra.json") as doc:
+                before = set(doc.to_dict()["resources"])
+                reply = await asyncio.get_running_loop().run_in_executor(
+                    None, lambda: design.ask("add a DynamoDB table for orders"))
+                assert reply["status"] == "done" and reply["engine"] == "offline-planner", reply
+                added = set(design.resources) - before
+                assert len(added) == 1 and design.resource(added.pop())["type"] == "dynamodb_table"
+                assert await until(lambda: set(doc.to_dict()["resources"]) - before, timeout=5)
+                chat = doc.to_dict()["chat"]
+                question = next(m for m in chat if m["id"] == reply["reply_to"])
+                assert question["text"] == "@isshoni add a DynamoDB table for orders"
+                assert getpass.getuser() in question["author"]  # "notebook (user)", as in presence
+
+                with pytest.raises(ValueError):
+                    design.ask("anything", mode="later")
+
+        asyncio.run(check())
+
+
+def test_an_offline_design_asks_the_planner_and_saves(root):
+    design = isshoni.open(str(root / "app.infra.json"), live=False)
+    reply = design.ask("add an SQS queue for jobs")
+    assert reply["status"] == "done", reply
+    saved = json.loads((root / "app.infra.json").read_text())
+    assert any(r["type"] == "sqs_queue" for r in saved["resources"].values())
+    assert saved["chat"][-1]["id"] == reply["id"]

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import time
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from pycrdt import Array
 
 from ..checks import TOOLS
 from ..checks import check as run_checks
@@ -28,6 +31,18 @@ from . import diagram
 from .connection import Connection
 from .jobs import DeployJob, LiveJobSink
 from .results import Code, Findings
+
+_ANSWERING = ("thinking", "streaming")  # an assistant message still being written
+_FIRST_REPLY_S = 30.0  # the server's assistant posts its message at once; silence means none is running
+
+
+def _reply_to(doc, message_id: str) -> dict | None:
+    """The assistant's message answering `message_id`, read from the room's chat (on its loop)."""
+    for message in doc.ydoc.get("chat", type=Array):
+        if isinstance(message, dict) and message.get("reply_to") == message_id:
+            return dict(message)
+    return None
+
 
 # the model's editing operations, mirrored name for name
 EDITS = ("add", "connect", "set", "set_label", "set_notes", "set_meta", "move", "move_into", "remove", "add_message")
@@ -207,6 +222,13 @@ class OfflineDesign(DesignHandle):
     def _job_source(self):
         return self.path, FileJobSink(self.path)
 
+    def ask(self, prompt: str, **options) -> dict:
+        """Ask the design assistant (Claude with a key, else the offline planner) to change the
+        design; the answer lands in the file's chat and its edits in the file. Returns its message."""
+        from ..assistant import ask
+
+        return self._edit(lambda design: ask(design, prompt, **options))
+
     def observe(self, callback: Callable[[DesignHandle], None]):
         self._listeners.append(callback)
         return callback
@@ -267,6 +289,34 @@ class LiveDesign(DesignHandle):
 
     def _job_source(self):
         return self.snapshot(), LiveJobSink(self._conn.doc, self._conn.call)
+
+    def ask(self, prompt: str, *, mode: str | None = None, timeout: float = 600.0) -> dict:
+        """Ask the design assistant, in the design's chat, as the kernel's user.
+
+        The question is an `@isshoni` chat message like one typed on a canvas, so the server's
+        assistant answers it (with the server's model settings: the kernel needs no API key),
+        its answer streams to every open canvas and its edits are one step the chat's Undo
+        reverts. `mode='suggest'` asks for a proposal to apply or discard. Waits for the answer
+        and returns its chat message (`text`, `status`, `changes`, usage)."""
+        if mode not in (None, "apply", "suggest"):
+            raise ValueError(f"mode must be 'apply' or 'suggest', not {mode!r}")
+        from ..assistant import MENTION  # here: the assistant imports the anthropic SDK (seconds)
+
+        user = (self._conn.awareness.get_local_state() or {}).get("user") or {}
+        author = user.get("display_name") or user.get("name") or "notebook"
+        question = self.add_message(author, f"{MENTION} {'suggest ' if mode == 'suggest' else ''}{prompt}")
+        started = time.monotonic()
+        while True:
+            reply = self._conn.call(_reply_to, self._conn.doc, question["id"])
+            if reply is not None and reply.get("status") not in _ANSWERING:
+                return reply
+            waited = time.monotonic() - started
+            if reply is None and waited > _FIRST_REPLY_S:
+                raise TimeoutError(f"no assistant answered in {_FIRST_REPLY_S:.0f} s: is the isshoni server "
+                                   f"extension enabled on {self.url}?")
+            if waited > timeout:
+                raise TimeoutError(f"the assistant's answer took more than {timeout:.0f} s (it goes on in the chat)")
+            time.sleep(0.1)
 
     def observe(self, callback: Callable[[DesignHandle], None]):
         """`callback(design)` after every change, local or remote (called from the room's thread)."""
