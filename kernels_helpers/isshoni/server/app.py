@@ -29,7 +29,19 @@ class IsshoniExtension(ExtensionApp):
         "Off only to measure what it costs: benchmarks/bench_latency.py.",
     )
 
+    durable_store = Bool(
+        True,
+        config=True,
+        help="Newer wins: keep edits the store has and the file lacks (server killed before autosave), "
+        "and use Isshoni's SQLite store when no ystore_class is configured. See isshoni/stores/rooms.py.",
+    )
+
     def initialize_handlers(self) -> None:
+        if self.durable_store:
+            from ..stores import rooms
+
+            rooms.install()
+            rooms.use_isshoni_store(self.serverapp, self.log)
         self.designs = LiveDesigns()
         self.handlers.extend(handlers(self.designs))
         self._nodelay_routes = nodelay.install(self.serverapp.web_app, self.log) if self.tcp_nodelay else 0
