@@ -107,6 +107,16 @@ class RedisYStore(LoggingConfigurable, BaseYStore, metaclass=_Meta):
     def _wait_default(self):
         return float(os.environ.get("ISSHONI_REDIS_WRITE_WAIT", "5"))
 
+    save_lease = Float(
+        config=True,
+        help="Seconds a server's claim on saving a document's file lasts unless renewed, when several "
+        "servers share the document ($ISSHONI_REDIS_SAVE_LEASE; 5).",
+    )
+
+    @default("save_lease")
+    def _lease_default(self):
+        return float(os.environ.get("ISSHONI_REDIS_SAVE_LEASE", "5"))
+
     MAX_BACKOFF = 2.0
 
     def __init__(self, path: str, metadata_callback=None, log: Logger | None = None, config=None, **kwargs):
@@ -249,6 +259,12 @@ class RedisYStore(LoggingConfigurable, BaseYStore, metaclass=_Meta):
                 self.log.error("RedisYStore %s: Redis error %r; retrying in %.2fs", self.path, exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.MAX_BACKOFF)
+
+    def relay(self, log: Logger | None = None):
+        """The document's pub/sub relay and save lease, for rooms on several servers (relay.py)."""
+        from .relay import RedisRelay
+
+        return RedisRelay(self.client, self.stream_key, lease_ms=int(self.save_lease * 1000), log=log or self.log)
 
     # reading
     async def _load(self) -> tuple[bytes | None, str, list[tuple[str, bytes]]]:
