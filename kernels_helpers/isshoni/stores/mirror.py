@@ -2,7 +2,7 @@
 the set of active designs, and its chat as a capped stream.
 
 Written by the server that holds the design's save lease (relay.py), so one writer at a time, a
-short while after each change (debounced), in one Lua script:
+second after a change (at most one refresh a second), in one Lua script:
 
 - `{prefix}canvas:{id}`        string: the design's JSON (what the file would hold), `EX ttl`
 - `{prefix}designs:active`     sorted set: design id -> last change (ms since the epoch);
@@ -52,7 +52,7 @@ def canvas_ttl() -> int:
 class DesignMirror:
     """Refreshes one design's keys after changes, while its room runs."""
 
-    DELAY = 0.3  # seconds of quiet before a refresh: a burst of edits is one write
+    DELAY = 1.0  # seconds between refreshes at most one a second: the snapshot is the whole design
 
     def __init__(self, room, client, prefix: str, design_id: str):
         self.room = room
@@ -94,9 +94,9 @@ class DesignMirror:
     async def refresh(self) -> int:
         """Write the keys from the room's document now; returns how many chat messages were added."""
         document = self.room._document
-        data = document.to_dict()
-        chat = data.get("chat") or []
-        first = max(0, len(chat) - CHAT_MAXLEN)
+        chat = document._ychat.to_py() or []
+        done = int(await self.client.get(self.keys[3]) or 0)  # one writer (the lease holder): safe to read first
+        first = max(0, min(done, len(chat)), len(chat) - CHAT_MAXLEN)  # only what the stream lacks
         return await self.client.eval(
             MIRROR, len(self.keys), *self.keys,
             document.get(), self.ttl, int(time.time() * 1000), self.design_id, len(chat), first, CHAT_MAXLEN,
