@@ -35,9 +35,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the test helpers start servers and join rooms
 
+import httpx  # noqa: E402
+from httpx_ws import aconnect_ws  # noqa: E402
+from pycrdt import (  # noqa: E402
+    YMessageType,
+    YSyncMessageType,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+)
+
 from isshoni import templates  # noqa: E402
+from isshoni.yinfra import YInfra  # noqa: E402
 from redis_server import redis_server  # noqa: E402
-from rooms import isshoni_server, joined  # noqa: E402
+from rooms import isshoni_server, joined, room_url  # noqa: E402
 
 DESIGN = "demo.infra.json"
 REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
@@ -49,7 +60,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Client:
-    """One chatting user: sends a message a second, timestamps every message it receives."""
+    """One chatting user: sends a message a second, timestamps every message it receives.
+
+    Speaks the Yjs sync protocol on the room websocket itself rather than through pycrdt's
+    Provider, which sends every update the document sees back to the server, received ones
+    included; JupyterLab's provider sends only the client's own (and so does this)."""
 
     def __init__(self, number: int, base: str, token: str):
         self.number, self.base, self.token = number, base, token
@@ -58,8 +73,10 @@ class Client:
         self.final: list[str] | None = None
         self.deployment: dict | None = None  # the deploy's last state as this client sees it
         self.error: str | None = None
-        self.doc = None
+        self.doc: YInfra | None = None
+        self.synced = asyncio.Event()
         self.received = 0  # demo messages seen arriving (own ones included)
+        self.joined = False
 
     def _arrived(self, event) -> None:
         now = time.perf_counter()
@@ -70,27 +87,51 @@ class Client:
                     if not message["id"].startswith(f"c{self.number}-"):
                         self.latencies.append((now - message["sent"]) * 1000)
 
-    async def run(self, joined_count: asyncio.Semaphore, all_joined: asyncio.Event, stop: asyncio.Event,
+    async def _receive(self, websocket) -> None:
+        while True:
+            message = await websocket.receive_bytes()
+            if message[0] != YMessageType.SYNC:
+                continue  # awareness: not part of this demo
+            reply = handle_sync_message(message[1:], self.doc.ydoc)
+            if message[1] == YSyncMessageType.SYNC_STEP2:
+                self.synced.set()
+            if reply is not None:
+                await websocket.send_bytes(reply)
+
+    async def run(self, joining: asyncio.Semaphore, all_joined: asyncio.Event, stop: asyncio.Event,
                   done: asyncio.Event, rng: random.Random) -> None:
         try:
-            async with joined_count:
-                context = joined(self.base, self.token, DESIGN, timeout=120)
-                self.doc = await context.__aenter__()
-            try:
-                self.doc._ychat.observe(self._arrived)
-                await all_joined.wait()
-                await asyncio.sleep(rng.uniform(0, 1))
-                while not stop.is_set():
-                    message_id = f"c{self.number}-{len(self.sent)}"
-                    self.doc._ychat.append({"id": message_id, "author": f"user{self.number}",
-                                            "text": f"hello {len(self.sent)}", "sent": time.perf_counter()})
-                    self.sent.append(message_id)
-                    await asyncio.sleep(1)
-                await done.wait()
-                self.final = [m["id"] for m in self.doc._ychat.to_py() if isinstance(m, dict) and "sent" in m]
-                self.deployment = self.doc._ydeployments.to_py().get("sandbox")
-            finally:
-                await context.__aexit__(None, None, None)
+            async with httpx.AsyncClient(headers={"Authorization": f"token {self.token}"}) as http:
+                async with joining:
+                    url, _room = await room_url(http, self.base, DESIGN)
+                # no client-side keepalive pings (browsers send none)
+                async with aconnect_ws(url, http, keepalive_ping_interval_seconds=None) as websocket:
+                    doc = self.doc = YInfra()
+                    receiving = asyncio.create_task(self._receive(websocket))
+                    try:
+                        await websocket.send_bytes(create_sync_message(doc.ydoc))
+                        await asyncio.wait_for(self.synced.wait(), 120)
+                        doc._ychat.observe(self._arrived)
+                        self.joined = True
+                        await all_joined.wait()
+                        await asyncio.sleep(rng.uniform(0, 1))
+                        while not stop.is_set():
+                            if receiving.done():
+                                receiving.result()  # the connection ended: raise it
+                            message_id = f"c{self.number}-{len(self.sent)}"
+                            before = doc.ydoc.get_state()
+                            doc._ychat.append({"id": message_id, "author": f"user{self.number}",
+                                               "text": f"hello {len(self.sent)}", "sent": time.perf_counter()})
+                            await websocket.send_bytes(create_update_message(doc.ydoc.get_update(before)))
+                            self.sent.append(message_id)
+                            await asyncio.sleep(1)
+                        await done.wait()
+                        if receiving.done():
+                            receiving.result()
+                        self.final = [m["id"] for m in doc._ychat.to_py() if isinstance(m, dict) and "sent" in m]
+                        self.deployment = doc._ydeployments.to_py().get("sandbox")
+                    finally:
+                        receiving.cancel()
         except Exception as exc:  # the websocket closed or failed: a disconnect
             self.error = repr(exc)
 
@@ -112,11 +153,11 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, settl
     joining, all_joined, stop, done = asyncio.Semaphore(10), asyncio.Event(), asyncio.Event(), asyncio.Event()
     tasks = [asyncio.create_task(user.run(joining, all_joined, stop, done, rng)) for user in users]
     started = time.monotonic()
-    while sum(user.doc is not None or user.error is not None for user in users) < clients:
+    while sum(user.joined or user.error is not None for user in users) < clients:
         await asyncio.sleep(0.1)
     join_s = time.monotonic() - started
     all_joined.set()
-    async with joined(bases[0], token, DESIGN) as deployer:
+    async with joined(bases[0], token, DESIGN, keepalive_ping_interval_seconds=None) as deployer:
         deploying = asyncio.create_task(deploy_events(deployer, stop))
         await asyncio.sleep(seconds)
         stop.set()

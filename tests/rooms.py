@@ -43,11 +43,12 @@ async def room_url(client: httpx.AsyncClient, base: str, path: str) -> tuple[str
 
 
 @asynccontextmanager
-async def joined(base: str, token: str, path: str, timeout: float = 20):
-    """A YInfra synced with the design's room for the duration of the block."""
+async def joined(base: str, token: str, path: str, timeout: float = 20, **ws_options):
+    """A YInfra synced with the design's room for the duration of the block (`ws_options` go to
+    httpx-ws's `aconnect_ws`, e.g. `keepalive_ping_interval_seconds=None`)."""
     async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
         url, room = await room_url(client, base, path)
-        async with aconnect_ws(url, client) as websocket:
+        async with aconnect_ws(url, client, **ws_options) as websocket:
             doc = YInfra()
             async with Provider(doc.ydoc, HttpxWebsocket(websocket, room)) as provider:
                 await asyncio.wait_for(provider.synced.wait(), timeout)
