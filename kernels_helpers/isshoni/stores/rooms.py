@@ -297,8 +297,8 @@ class NewerWinsRoom(DocumentRoom):
                 self._stored.apply_update(update)
         if local and self._relay is not None:
             await self._relay.publish(UPDATE, bytes(merged))
-        for update in batch:
-            message = create_update_message(update)
+        if self.clients:  # one message per client for the whole burst: a busy room sends less, not later
+            message = create_update_message(batch[0] if len(batch) == 1 else merge_updates(*batch))
             for client in self.clients:
                 try:
                     self._task_group.start_soon(client.send, message)
