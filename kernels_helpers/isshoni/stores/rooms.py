@@ -8,12 +8,14 @@ sha256) and the document's state vector at that moment.  On start:
 
 - the file still has the recorded hash (nobody touched it outside Jupyter)
   and the store's history contains that state (its state vector dominates the
-  recorded one): the store is newer, so its content is written to the file
-  first, and the stock initialize then finds the two equal and keeps the store;
-  (the room also stores each update before relaying it, so an edit any client
-  has seen is in the store);
-- otherwise (edited outside Jupyter, no record, a store without the record
-  API): stock behaviour, the file wins.
+  recorded one): the store is newer, the room keeps it and saves it to the
+  file (the room also stores each update before relaying it, so an edit any
+  client has seen is in the store);
+- otherwise (edited outside Jupyter, no record): the file wins, as stock.
+
+With a RedisYStore the room also shares the document with the rooms of other
+servers on the same Redis (relay.py: updates and presence over pub/sub, a
+lease so one server owns the file) and keeps the seed's keys (mirror.py).
 
 It applies to stores with `get_saved()`/`set_saved()` (IsshoniSQLiteYStore,
 RedisYStore) and to the file types in `NEWER_WINS` (Isshoni's `infra`).
