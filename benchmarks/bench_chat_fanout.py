@@ -30,7 +30,7 @@ import random
 import sys
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ from pycrdt import (  # noqa: E402
 from isshoni import templates  # noqa: E402
 from isshoni.yinfra import YInfra  # noqa: E402
 from redis_server import redis_server  # noqa: E402
-from rooms import isshoni_server, joined, room_url  # noqa: E402
+from rooms import isshoni_server, room_url  # noqa: E402
 
 DESIGN = "demo.infra.json"
 REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
@@ -100,54 +100,70 @@ class Client:
             if reply is not None:
                 await websocket.send_bytes(reply)
 
+    @asynccontextmanager
+    async def session(self, joining: asyncio.Semaphore):
+        """Connected and synced for the block; raises if the connection ended meanwhile."""
+        async with httpx.AsyncClient(headers={"Authorization": f"token {self.token}"}) as http:
+            async with joining:
+                url, _room = await room_url(http, self.base, DESIGN)
+            # no client-side keepalive pings (browsers send none)
+            async with aconnect_ws(url, http, keepalive_ping_interval_seconds=None) as websocket:
+                self.websocket, self.doc = websocket, YInfra()
+                self.receiving = asyncio.create_task(self._receive(websocket))
+                try:
+                    await websocket.send_bytes(create_sync_message(self.doc.ydoc))
+                    await asyncio.wait_for(self.synced.wait(), 120)
+                    yield self.doc
+                    self.check()
+                finally:
+                    self.receiving.cancel()
+
+    def check(self) -> None:
+        if self.receiving.done():
+            self.receiving.result()  # the connection ended: raise why
+
+    async def write(self, change) -> None:
+        """Make a change to the document and send exactly that change (not what others sent)."""
+        self.check()
+        before = self.doc.ydoc.get_state()
+        change(self.doc)
+        await self.websocket.send_bytes(create_update_message(self.doc.ydoc.get_update(before)))
+
     async def run(self, joining: asyncio.Semaphore, all_joined: asyncio.Event, stop: asyncio.Event,
                   done: asyncio.Event, rng: random.Random) -> None:
         try:
-            async with httpx.AsyncClient(headers={"Authorization": f"token {self.token}"}) as http:
-                async with joining:
-                    url, _room = await room_url(http, self.base, DESIGN)
-                # no client-side keepalive pings (browsers send none)
-                async with aconnect_ws(url, http, keepalive_ping_interval_seconds=None) as websocket:
-                    doc = self.doc = YInfra()
-                    receiving = asyncio.create_task(self._receive(websocket))
-                    try:
-                        await websocket.send_bytes(create_sync_message(doc.ydoc))
-                        await asyncio.wait_for(self.synced.wait(), 120)
-                        self.initial = len(doc._ychat)  # the design's own chat, before the demo
-                        if self.probe:
-                            doc._ychat.observe(self._arrived)
-                        self.joined = True
-                        await all_joined.wait()
-                        await asyncio.sleep(rng.uniform(0, 1))
-                        while not stop.is_set():
-                            if receiving.done():
-                                receiving.result()  # the connection ended: raise it
-                            message_id = f"c{self.number}-{len(self.sent)}"
-                            before = doc.ydoc.get_state()
-                            doc._ychat.append({"id": message_id, "author": f"user{self.number}",
-                                               "text": f"hello {len(self.sent)}", "sent": time.perf_counter()})
-                            await websocket.send_bytes(create_update_message(doc.ydoc.get_update(before)))
-                            self.sent.append(message_id)
-                            await asyncio.sleep(1)
-                        await done.wait()
-                        if receiving.done():
-                            receiving.result()
-                        self.final = [m["id"] for m in doc._ychat.to_py() if isinstance(m, dict) and "sent" in m]
-                        self.deployment = doc._ydeployments.to_py().get("sandbox")
-                    finally:
-                        receiving.cancel()
+            async with self.session(joining) as doc:
+                self.initial = len(doc._ychat)  # the design's own chat, before the demo
+                if self.probe:
+                    doc._ychat.observe(self._arrived)
+                self.joined = True
+                await all_joined.wait()
+                await asyncio.sleep(rng.uniform(0, 1))
+                while not stop.is_set():
+                    message = {"id": f"c{self.number}-{len(self.sent)}", "author": f"user{self.number}",
+                               "text": f"hello {len(self.sent)}", "sent": time.perf_counter()}
+                    await self.write(lambda doc, message=message: doc._ychat.append(message))
+                    self.sent.append(message["id"])
+                    await asyncio.sleep(1)
+                await done.wait()
+                self.final = [m["id"] for m in doc._ychat.to_py() if isinstance(m, dict) and "sent" in m]
+                self.deployment = doc._ydeployments.to_py().get("sandbox")
         except Exception as exc:  # the websocket closed or failed: a disconnect
             self.error = repr(exc)
 
 
-async def deploy_events(doc, stop: asyncio.Event, per_second: float = 5) -> int:
+async def deploy_events(deployer: Client, stop: asyncio.Event, per_second: float = 5) -> int:
     """Deploy-like events written into the design's deployments map while the chat runs."""
     count = 0
+
+    def event(state: dict):
+        return lambda doc: doc._ydeployments.__setitem__("sandbox", state)
+
     while not stop.is_set():
-        doc._ydeployments["sandbox"] = {"status": "IN_PROGRESS", "events": count + 1, "last": f"resource {count}"}
+        await deployer.write(event({"status": "IN_PROGRESS", "events": count + 1, "last": f"resource {count}"}))
         count += 1
         await asyncio.sleep(1 / per_second)
-    doc._ydeployments["sandbox"] = {"status": "COMPLETE", "events": count, "last": "stack"}
+    await deployer.write(event({"status": "COMPLETE", "events": count, "last": "stack"}))
     return count
 
 
@@ -162,7 +178,8 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
         await asyncio.sleep(0.1)
     join_s = time.monotonic() - started
     all_joined.set()
-    async with joined(bases[0], token, DESIGN, keepalive_ping_interval_seconds=None) as deployer:
+    deployer = Client(-1, bases[0], token, probe=False)
+    async with deployer.session(joining):
         deploying = asyncio.create_task(deploy_events(deployer, stop))
         await asyncio.sleep(seconds)
         stop.set()
