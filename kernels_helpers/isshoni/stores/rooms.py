@@ -71,6 +71,7 @@ class NewerWinsRoom(DocumentRoom):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._save_lock = asyncio.Lock()  # one save (record, write, record) at a time
         if self._tracks_saves() and hasattr(self.ystore, "relay"):
             self._relay = self.ystore.relay(log=self.log)
             self.on_message = self._share_presence
@@ -211,21 +212,24 @@ class NewerWinsRoom(DocumentRoom):
                 await asyncio.sleep(self._save_delay)
             if not await self._claim_file():
                 return await self._peer_saves()
-            self.log.info("Saving the content from room %s", self._room_id)
-            content = await self._document.aget()
-            state_vector = self.ydoc.get_state()
-            upcoming = hashlib.sha256(content.encode("utf-8")).hexdigest()  # FileContentsManager's hash
-            previous = self._document.hash or await self._file_hash()
-            if not await self._record(f"{previous} {upcoming}", state_vector):
-                return
-            saved_model = await self._file.maybe_save_content(
-                {"format": self._file_format, "type": self._file_type, "content": content}
-            )
-            if saved_model:
-                async with self._update_lock:
-                    self._document.dirty = False
-                    self._document.hash = saved_model["hash"]
-                await self._record(saved_model["hash"], state_vector)
+            async with self._save_lock:  # a cancelled save still finishes its (shielded) file write first
+                self.log.info("Saving the content from room %s", self._room_id)
+                content = await self._document.aget()
+                state_vector = self.ydoc.get_state()
+                upcoming = hashlib.sha256(content.encode("utf-8")).hexdigest()  # FileContentsManager's hash
+                # What the file holds now (not the last hash this room noted: a cancelled save may
+                # have written the file without noting it).
+                previous = await self._file_hash()
+                if not await self._record(f"{previous} {upcoming}", state_vector):
+                    return
+                saved_model = await self._file.maybe_save_content(
+                    {"format": self._file_format, "type": self._file_type, "content": content}
+                )
+                if saved_model:
+                    async with self._update_lock:
+                        self._document.dirty = False
+                        self._document.hash = saved_model["hash"]
+                    await self._record(saved_model["hash"], state_vector)
             self._emit(LogLevel.INFO, "save", "Content saved.")
         except asyncio.CancelledError:
             return
@@ -287,16 +291,19 @@ class NewerWinsRoom(DocumentRoom):
 
     async def _store_and_relay(self, batch: list[bytes]) -> None:
         local = [update for update in batch if not isinstance(update, _FromPeer)]
+        stored = True
         if local:
             merged = local[0] if len(local) == 1 else merge_updates(*local)
             try:
                 await self.ystore.write(merged)
             except Exception as exception:
+                stored = False
                 self.log.error("isshoni: storing an update of %s failed: %r", self._file.path, exception)
                 self._handle_exception(exception)
-        if self._stored is not None:
+        if self._stored is not None:  # what the store holds: a save is recorded only once it holds it
             for update in batch:
-                self._stored.apply_update(update)
+                if stored or isinstance(update, _FromPeer):
+                    self._stored.apply_update(update)
         if local and self._relay is not None:
             await self._relay.publish(UPDATE, bytes(merged))
         if self.clients:  # one message per client for the whole burst: a busy room sends less, not later
