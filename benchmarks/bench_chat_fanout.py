@@ -170,6 +170,9 @@ async def deploy_events(deployer: Client, stop: asyncio.Event, per_second: float
 async def demo(bases: list[str], token: str, clients: int, seconds: float, probe_every: int = 1,
                settle: float = 60) -> dict:
     rng = random.Random(7)
+    async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as http:
+        for base in bases:  # index the file once, server by server: two servers indexing one new file at
+            await room_url(http, base, DESIGN)  # once in their shared file-id database, one gets a 500
     users = [Client(n, bases[n % len(bases)], token, probe=n % probe_every == 0) for n in range(clients)]
     joining, all_joined, stop, done = asyncio.Semaphore(10), asyncio.Event(), asyncio.Event(), asyncio.Event()
     tasks = [asyncio.create_task(user.run(joining, all_joined, stop, done, rng)) for user in users]
