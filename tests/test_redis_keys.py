@@ -31,6 +31,12 @@ def _design_id(client: redis.Redis) -> str:
     return ids[0]
 
 
+def _owner(client: redis.Redis) -> bytes | None:
+    """The server id holding the design's save lease now, if any."""
+    keys = list(client.scan_iter("isshoni:ydoc:*:owner"))
+    return client.get(keys[0]) if keys else None
+
+
 def _chat(client: redis.Redis, design_id: str) -> list[tuple[int, dict]]:
     return [(int(fields[b"i"]), json.loads(fields[b"m"])) for _id, fields in client.xrange(f"isshoni:chat:{design_id}")]
 
@@ -92,8 +98,8 @@ def test_chat_mirror_neither_repeats_nor_skips_when_another_server_takes_over(tm
                                 a._ychat.append(_message(n, "alice"))
                             assert await until(lambda: len(b._ychat) == 3)
                             assert await until(lambda: len(_chat(client, _design_id(client))) == 3, timeout=10)
-                asyncio.run(first())
-                owner = client.get(next(client.scan_iter("isshoni:ydoc:*:owner")))
+                            return _owner(client)
+                owner = asyncio.run(first())
             # server 1 (the owner) is gone; its lease is released or lapses within 1 s
 
             async def second():
@@ -103,10 +109,9 @@ def test_chat_mirror_neither_repeats_nor_skips_when_another_server_takes_over(tm
                     design_id = _design_id(client)
                     assert await until(lambda: len(_chat(client, design_id)) >= 6, timeout=15)
                     await asyncio.sleep(1)  # a repeat would show up by now
-                    return design_id
-            design_id = asyncio.run(second())
-        new_owner = client.get(next(client.scan_iter("isshoni:ydoc:*:owner")))
-        assert new_owner != owner, "the second server took the lease over"
+                    return design_id, _owner(client)
+            design_id, new_owner = asyncio.run(second())
+        assert owner and new_owner and new_owner != owner, "the second server took the lease over"
         chat = _chat(client, design_id)
         assert [i for i, _m in chat] == list(range(6))
         assert [m for _i, m in chat] == [_message(n, "alice") for n in range(3)] + [_message(n, "bob") for n in range(3, 6)]

@@ -18,7 +18,7 @@ A room whose store is a RedisYStore gets a `RedisRelay` (see rooms.py):
 Pub/sub is the fast path only: after every (re)subscription the room reads the
 document back from the store (where every server wrote each update before
 publishing it), so updates published while a server was disconnected are not
-lost.  Frames that fail to publish are kept and sent again after reconnecting.
+lost.  Frames that fail to publish are kept, in order, and sent again with backoff.
 """
 
 from __future__ import annotations
@@ -58,19 +58,40 @@ class RedisRelay:
         self.owner = False
         self.subscribed = asyncio.Event()
         self._unpublished: list[bytes] = []
+        self._republisher: asyncio.Future | None = None
 
     # publishing
     async def publish(self, kind: bytes, payload: bytes) -> None:
         frame = kind + SERVER_ID + payload
         if self._unpublished:  # keep order: older frames first
             self._unpublished.append(frame)
+            self._ensure_republisher()
             return
         try:
             await self.client.publish(self.channel, frame)
         except Exception as exc:
             self._unpublished.append(frame)
-            self.log.error("isshoni relay %s: publish failed (%r); %d frames kept for reconnect",
+            self.log.error("isshoni relay %s: publish failed (%r); %d frames kept, retrying",
                            self.channel, exc, len(self._unpublished))
+            self._ensure_republisher()
+
+    def _ensure_republisher(self) -> None:
+        if self._republisher is None or self._republisher.done():
+            self._republisher = asyncio.ensure_future(self._republish_with_backoff())
+
+    async def _republish_with_backoff(self) -> None:
+        """Send kept frames, in order, until none is left (a publish can fail while the
+        subscription stays up, e.g. a timeout: waiting for a resubscription could wait forever)."""
+        delay = 0.05
+        while self._unpublished:
+            try:
+                await self._republish()
+            except Exception as exc:
+                self.log.error("isshoni relay %s: %d frames still unpublished (%r); retrying in %.2fs",
+                               self.channel, len(self._unpublished), exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+        self.log.warning("isshoni relay %s: every kept frame is published", self.channel)
 
     async def _republish(self) -> None:
         while self._unpublished:
@@ -140,6 +161,12 @@ class RedisRelay:
                 await self.hold_lease()
 
     async def release(self) -> None:
+        if self._republisher is not None and self._unpublished:
+            try:  # the room is closing: a last chance for kept frames
+                await asyncio.wait_for(asyncio.shield(self._republisher), 5)
+            except Exception:
+                self.log.error("isshoni relay %s: closing with %d frames unpublished (stored: peers get them when they next re-read the store)",
+                               self.channel, len(self._unpublished))
         if self.owner:
             self.owner = False
             try:
