@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 from httpx_ws import aconnect_ws
-from pycrdt import Provider
+from pycrdt import Awareness, Provider, YMessageType, create_awareness_message, read_message
 from pycrdt.websocket.websocket import HttpxWebsocket
 
 from isshoni.yinfra import YInfra
@@ -43,11 +43,12 @@ async def room_url(client: httpx.AsyncClient, base: str, path: str) -> tuple[str
 
 
 @asynccontextmanager
-async def joined(base: str, token: str, path: str, timeout: float = 20):
-    """A YInfra synced with the design's room for the duration of the block."""
+async def joined(base: str, token: str, path: str, timeout: float = 20, **ws_options):
+    """A YInfra synced with the design's room for the duration of the block (`ws_options` go to
+    httpx-ws's `aconnect_ws`, e.g. `keepalive_ping_interval_seconds=None`)."""
     async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
         url, room = await room_url(client, base, path)
-        async with aconnect_ws(url, client) as websocket:
+        async with aconnect_ws(url, client, **ws_options) as websocket:
             doc = YInfra()
             async with Provider(doc.ydoc, HttpxWebsocket(websocket, room)) as provider:
                 await asyncio.wait_for(provider.synced.wait(), timeout)
@@ -62,3 +63,51 @@ async def until(predicate, timeout: float = 10, step: float = 0.02):
         if value or asyncio.get_running_loop().time() > deadline:
             return value
         await asyncio.sleep(step)
+
+
+class PresenceChannel:
+    """The room websocket, handing awareness messages to a client-side Awareness (pycrdt's Provider
+    ignores them) and able to announce this client's own presence, as JupyterLab does."""
+
+    def __init__(self, inner: HttpxWebsocket, awareness: Awareness):
+        self.inner, self.awareness = inner, awareness
+
+    @property
+    def path(self) -> str:
+        return self.inner.path
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self) -> bytes:
+        return await self.recv()
+
+    async def send(self, message: bytes) -> None:
+        await self.inner.send(message)
+
+    async def recv(self) -> bytes:
+        while True:
+            message = await self.inner.recv()
+            if message[0] != YMessageType.AWARENESS:
+                return message
+            self.awareness.apply_awareness_update(read_message(message[1:]), "remote")
+
+    async def announce(self, state: dict) -> None:
+        self.awareness.set_local_state(state)
+        update = self.awareness.encode_awareness_update([self.awareness.client_id])
+        await self.send(create_awareness_message(update))
+
+
+@asynccontextmanager
+async def joined_with_presence(base: str, token: str, path: str, user: str, timeout: float = 20):
+    """`joined`, plus presence: yields (doc, awareness) after announcing `{"user": {"name": user}}`."""
+    async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
+        url, room = await room_url(client, base, path)
+        async with aconnect_ws(url, client) as websocket:
+            doc = YInfra()
+            awareness = Awareness(doc.ydoc)
+            channel = PresenceChannel(HttpxWebsocket(websocket, room), awareness)
+            async with Provider(doc.ydoc, channel) as provider:
+                await asyncio.wait_for(provider.synced.wait(), timeout)
+                await channel.announce({"user": {"name": user}})
+                yield doc, awareness

@@ -39,9 +39,19 @@ def lab_command(args, extra: list[str]) -> list[str]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # Jupyter refuses root otherwise (containers, Binder-like hosts)
     cmd.append(f"--LabApp.default_url=/lab/tree/{sample.name}")
+    cmd += store_options(getattr(args, "redis", None) or os.environ.get("ISSHONI_REDIS_URL"))
     # Offline by default: no announcements feed or update check fetched from the internet.
     cmd += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     return cmd + extra
+
+
+def store_options(redis_url: str | None) -> list[str]:
+    """The collaboration store: Redis when a URL is given, else Isshoni's SQLite store (both "newer wins")."""
+    if not redis_url:
+        return ["--YDocExtension.ystore_class=isshoni.stores.IsshoniSQLiteYStore"]
+    # The env var reaches stores the server builds without config (get_document(create=True)).
+    os.environ["ISSHONI_REDIS_URL"] = redis_url
+    return ["--YDocExtension.ystore_class=isshoni.stores.RedisYStore", f"--RedisYStore.redis_url={redis_url}"]
 
 
 def cmd_lab(args, extra: list[str]) -> int:
@@ -51,7 +61,12 @@ def cmd_lab(args, extra: list[str]) -> int:
         print("JupyterLab is not installed: pip install 'isshoni[lab]'", file=sys.stderr)
         return 2
     cmd = lab_command(args, extra)
-    print("Starting:", " ".join(c if "token" not in c else "--IdentityProvider.token=***" for c in cmd), file=sys.stderr)
+    def shown(c: str) -> str:
+        if "token" in c:
+            return "--IdentityProvider.token=***"
+        return "--RedisYStore.redis_url=***" if c.startswith("--RedisYStore.redis_url=") else c  # may hold a password
+
+    print("Starting:", " ".join(shown(c) for c in cmd), file=sys.stderr)
     os.execv(sys.executable, cmd)
     return 0  # not reached: execv replaces this process
 
@@ -65,4 +80,9 @@ def add_commands(sub) -> None:
     s.add_argument("--port", type=int, default=8888)
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.add_argument("--token", help="access token (default: $ISSHONI_TOKEN, or one Jupyter makes)")
+    s.add_argument(
+        "--redis",
+        metavar="URL",
+        help="keep collaboration history in Redis (redis://host:port/db; default: $ISSHONI_REDIS_URL, else SQLite)",
+    )
     s.set_defaults(fn=None, lab=True)

@@ -31,7 +31,19 @@ class IsshoniExtension(ExtensionApp):
         "Off only to measure what it costs: benchmarks/bench_latency.py.",
     )
 
+    durable_store = Bool(
+        True,
+        config=True,
+        help="Newer wins: keep edits the store has and the file lacks (server killed before autosave), "
+        "and use Isshoni's SQLite store when no ystore_class is configured. See isshoni/stores/rooms.py.",
+    )
+
     def initialize_handlers(self) -> None:
+        if self.durable_store:
+            from ..stores import rooms
+
+            rooms.install()
+            rooms.use_isshoni_store(self.serverapp, self.log)
         self.designs = LiveDesigns()
         # `c.Assistant.model = ...` and friends configure the assistant (see isshoni.assistant.config)
         self.assistant = AssistantService(self.serverapp, Assistant(parent=self), self.log)
