@@ -184,8 +184,8 @@ def test_server_gone_mid_session_then_back(root, tmp_path):
     with isshoni_server(root, tmp_path, port=port) as (base, token):
         design = isshoni.open(root / "app.infra.json", url=base, token=token)
         design.add("s3_bucket", "before")
-        # saved by the room before the server goes: a server killed before its autosave reloads the
-        # older file over its store and deletes what it had (NOTES "Durability"), which no client can undo
+        # on disk before the server goes, so the restarted server's file already has it
+        # (a kill before the autosave loses nothing either: tests/test_durability.py)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and "before" not in (root / "app.infra.json").read_text():
             time.sleep(0.05)
