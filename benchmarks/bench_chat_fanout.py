@@ -2,10 +2,13 @@
 
 Starts a real redis-server and two real Jupyter servers with RedisYStore
 sharing one root (scale-out, docs/redis.md).  N pycrdt clients join the same
-design, half on each server; each appends a chat message a second (random
-phase) for T seconds while a deploy-like stream writes events into the
-design's `deployments` map (5 events/s, like a stack's event feed).  Then it
-waits for every client to hold every message and reports:
+design, half on each server, spread over several worker processes (like N
+browsers: one Python process cannot receive 10,000 websocket frames a second
+by itself, and then the harness, not the servers, sets the latency).  Each
+client appends a chat message a second (random phase) for T seconds while a
+deploy-like stream writes events into the design's `deployments` map (5
+events/s, like a stack's event feed).  Then it waits for every client to hold
+every message and reports:
 
 - disconnects (a client's websocket ended or failed before the end),
 - lost messages (sent but missing on some client) and duplicated ones,
@@ -13,10 +16,10 @@ waits for every client to hold every message and reports:
 - fan-out latency p50/p99: send to arrival, over every (message, receiving
   client) pair of the probe clients (every `--probe-every`th client: turning
   each arrival into Python objects costs more than the rest of a client).
-  All clients live in this process, so one clock times both ends, and the
-  figure includes this process's own load (N docs applying every update).
+  Send and arrival are read from CLOCK_MONOTONIC, one clock for every process
+  of the machine, and the figure includes the clients' own load.
 
-    python benchmarks/bench_chat_fanout.py [--clients 100] [--seconds 300]
+    python benchmarks/bench_chat_fanout.py [--clients 100] [--seconds 300] [--processes 4]
 
 tests/test_chat_fanout.py runs a short version (10 clients x 10 s).
 """
@@ -25,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import multiprocessing
 import os
 import random
 import sys
@@ -76,18 +81,24 @@ class Client:
         self.error: str | None = None
         self.doc: YInfra | None = None
         self.synced = asyncio.Event()
+        self.sending_over = asyncio.Event()  # left the send loop: `sent` is final
         self.received = 0  # demo messages seen arriving (own ones included)
         self.joined = False
         self.initial = 0
 
     def _arrived(self, event) -> None:
-        now = time.perf_counter()
+        now = time.monotonic()
         for change in event.delta:
             for message in change.get("insert", ()):
                 if isinstance(message, dict) and "sent" in message:
                     self.received += 1
                     if not message["id"].startswith(f"c{self.number}-"):
                         self.latencies.append((now - message["sent"]) * 1000)
+
+    def has(self, count: int) -> bool:
+        """Holds `count` demo messages and the deploy's final state."""
+        got = self.received if self.probe else len(self.doc._ychat) - self.initial
+        return got >= count and (self.doc._ydeployments.get("sandbox") or {}).get("status") == "COMPLETE"
 
     async def _receive(self, websocket) -> None:
         while True:
@@ -141,15 +152,18 @@ class Client:
                 await asyncio.sleep(rng.uniform(0, 1))
                 while not stop.is_set():
                     message = {"id": f"c{self.number}-{len(self.sent)}", "author": f"user{self.number}",
-                               "text": f"hello {len(self.sent)}", "sent": time.perf_counter()}
+                               "text": f"hello {len(self.sent)}", "sent": time.monotonic()}
                     await self.write(lambda doc, message=message: doc._ychat.append(message))
                     self.sent.append(message["id"])
                     await asyncio.sleep(1)
+                self.sending_over.set()
                 await done.wait()
                 self.final = [m["id"] for m in doc._ychat.to_py() if isinstance(m, dict) and "sent" in m]
                 self.deployment = doc._ydeployments.to_py().get("sandbox")
         except Exception as exc:  # the websocket closed or failed: a disconnect
             self.error = repr(exc)
+        finally:
+            self.sending_over.set()
 
 
 async def deploy_events(deployer: Client, stop: asyncio.Event, per_second: float = 5) -> int:
@@ -167,54 +181,142 @@ async def deploy_events(deployer: Client, stop: asyncio.Event, per_second: float
     return count
 
 
+# ------------------------------------------------------------------ worker processes
+async def _worker(numbers: list[int], bases: list[str], token: str, probe_every: int, conn) -> None:
+    """Some of the clients, in one process, driven by the coordinator's commands over `conn`:
+    report joined, chat from "go" to "stop", report what was sent, wait for "expected" (every
+    message sent by anyone) to arrive, then report each client's final chat, compactly."""
+    loop = asyncio.get_running_loop()
+
+    async def command():
+        return await loop.run_in_executor(None, conn.recv)
+
+    rng = random.Random(numbers[0] if numbers else 0)
+    users = [Client(n, bases[n % len(bases)], token, probe=n % probe_every == 0) for n in numbers]
+    joining, all_joined, stop, done = asyncio.Semaphore(4), asyncio.Event(), asyncio.Event(), asyncio.Event()
+    tasks = [asyncio.create_task(user.run(joining, all_joined, stop, done, rng)) for user in users]
+    while sum(user.joined or user.error is not None for user in users) < len(users):
+        await asyncio.sleep(0.05)
+    conn.send(("joined", [user.error for user in users if user.error]))
+    assert await command() == "go"
+    all_joined.set()
+    assert await command() == "stop"
+    stop.set()
+    for user in users:
+        await user.sending_over.wait()
+    conn.send(("sent", [message for user in users for message in user.sent]))
+    kind, expected, deadline = await command()
+    assert kind == "expected"
+    while time.monotonic() < deadline and not all(user.has(len(expected)) for user in users if user.error is None):
+        await asyncio.sleep(0.2)
+    conn.send(("settled", time.monotonic()))
+    assert await command() == "done"
+    done.set()
+    await asyncio.gather(*tasks)
+    expected = set(expected)
+    finals = [user.final for user in users if user.final is not None]
+    conn.send(("result", {
+        "errors": [user.error for user in users if user.error],
+        "finals": len(finals),
+        "lost": sum(len(expected - set(final)) for final in finals),
+        "duplicated": sum(len(final) - len(set(final)) for final in finals),
+        "orders": sorted({hashlib.sha256("\n".join(final).encode()).hexdigest() for final in finals}),
+        "deployments": [user.deployment for user in users if user.final is not None],
+        "latencies": [ms for user in users for ms in user.latencies],
+    }))
+
+
+def _worker_main(numbers, bases, token, probe_every, conn) -> None:
+    asyncio.run(_worker(numbers, bases, token, probe_every, conn))
+
+
+class Workers:
+    """Worker processes (spawned: no event loop or sockets inherited), one pipe each."""
+
+    def __init__(self, clients: int, processes: int, bases: list[str], token: str, probe_every: int):
+        context = multiprocessing.get_context("spawn")
+        self.pipes, self.processes = [], []
+        for k in range(max(1, min(processes, clients))):
+            ours, theirs = context.Pipe()
+            numbers = list(range(k, clients, max(1, min(processes, clients))))
+            process = context.Process(target=_worker_main, args=(numbers, bases, token, probe_every, theirs),
+                                      daemon=True, name=f"fanout-clients-{k}")
+            process.start()
+            self.pipes.append(ours)
+            self.processes.append(process)
+
+    async def gather(self, kind: str, timeout: float = 600) -> list:
+        """Every worker's next report, which must be of `kind`."""
+        loop = asyncio.get_running_loop()
+
+        async def one(pipe, process):
+            while not await loop.run_in_executor(None, pipe.poll, 1.0):
+                if not process.is_alive():
+                    raise RuntimeError(f"{process.name} exited with {process.exitcode}")
+            got, value = pipe.recv()
+            if got != kind:
+                raise RuntimeError(f"{process.name} reported {got!r}, expected {kind!r}")
+            return value
+
+        return await asyncio.wait_for(asyncio.gather(*(one(p, q) for p, q in zip(self.pipes, self.processes, strict=True))), timeout)
+
+    def tell(self, message) -> None:
+        for pipe in self.pipes:
+            pipe.send(message)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
 async def demo(bases: list[str], token: str, clients: int, seconds: float, probe_every: int = 1,
-               settle: float = 60) -> dict:
-    rng = random.Random(7)
+               settle: float = 60, processes: int = 4) -> dict:
     async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as http:
         for base in bases:  # index the file once, server by server: two servers indexing one new file at
             await room_url(http, base, DESIGN)  # once in their shared file-id database, one gets a 500
-    users = [Client(n, bases[n % len(bases)], token, probe=n % probe_every == 0) for n in range(clients)]
-    joining, all_joined, stop, done = asyncio.Semaphore(10), asyncio.Event(), asyncio.Event(), asyncio.Event()
-    tasks = [asyncio.create_task(user.run(joining, all_joined, stop, done, rng)) for user in users]
-    started = time.monotonic()
-    while sum(user.joined or user.error is not None for user in users) < clients:
-        await asyncio.sleep(0.1)
-    join_s = time.monotonic() - started
-    all_joined.set()
-    deployer = Client(-1, bases[0], token, probe=False)
-    async with deployer.session(joining):
-        deploying = asyncio.create_task(deploy_events(deployer, stop))
-        await asyncio.sleep(seconds)
-        stop.set()
-        events = await deploying
-    expected = {message for user in users for message in user.sent}
-    deadline = time.monotonic() + settle
-    while time.monotonic() < deadline:
-        live = [user for user in users if user.error is None]
-        if all((user.received if user.probe else len(user.doc._ychat) - user.initial) >= len(expected) and (user.doc._ydeployments.to_py().get("sandbox") or {}).get("status")
-               == "COMPLETE" for user in live):
-            break
-        await asyncio.sleep(0.2)
-    settle_s = time.monotonic() - started - join_s - seconds
-    done.set()
-    await asyncio.gather(*tasks)
-    finals = [user.final for user in users if user.final is not None]
-    lost = sum(len(expected - set(final)) for final in finals)
-    duplicated = sum(len(final) - len(set(final)) for final in finals)
-    latencies = [ms for user in users for ms in user.latencies]
+    workers = Workers(clients, processes, bases, token, probe_every)
+    try:
+        started = time.monotonic()
+        join_errors = [error for errors in await workers.gather("joined") for error in errors]
+        join_s = time.monotonic() - started
+        deployer = Client(-1, bases[0], token, probe=False)
+        stop = asyncio.Event()
+        async with deployer.session(asyncio.Semaphore(1)):
+            workers.tell("go")
+            deploying = asyncio.create_task(deploy_events(deployer, stop))
+            await asyncio.sleep(seconds)
+            workers.tell("stop")
+            stop.set()
+            events = await deploying
+            last_send = time.monotonic()
+        expected = [message for sent in await workers.gather("sent") for message in sent]
+        workers.tell(("expected", expected, time.monotonic() + settle))
+        settle_s = max(await workers.gather("settled")) - last_send
+        workers.tell("done")
+        results = await workers.gather("result")
+    finally:
+        workers.stop()
+    errors = join_errors + [error for result in results for error in result["errors"] if error not in join_errors]
+    orders = {order for result in results for order in result["orders"]}
+    latencies = [ms for result in results for ms in result["latencies"]]
+    final_state = {"status": "COMPLETE", "events": events, "last": "stack"}
     return {
-        "clients": clients, "seconds": seconds, "join_s": join_s, "settle_s": settle_s,
-        "messages": len(expected), "deploy_events": events,
-        "disconnects": sum(user.error is not None for user in users),
-        "errors": [user.error for user in users if user.error][:5],
-        "lost": lost, "duplicated": duplicated,
-        "identical": bool(finals) and len(finals) == clients and all(final == finals[0] for final in finals),
-        "deploy_seen": sum(user.deployment == {"status": "COMPLETE", "events": events, "last": "stack"} for user in users),
+        "clients": clients, "processes": len(workers.processes), "seconds": seconds, "join_s": join_s,
+        "settle_s": settle_s, "messages": len(set(expected)), "deploy_events": events,
+        "disconnects": sum(len(result["errors"]) for result in results),
+        "errors": errors[:5],
+        "lost": sum(result["lost"] for result in results),
+        "duplicated": sum(result["duplicated"] for result in results) + len(expected) - len(set(expected)),
+        "identical": sum(result["finals"] for result in results) == clients and len(orders) == 1,
+        "deploy_seen": sum(state == final_state for result in results for state in result["deployments"]),
         "deliveries": len(latencies), "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
     }
 
 
-def run(clients: int, seconds: float, workdir: Path | None = None, probe_every: int = 1) -> dict:
+def run(clients: int, seconds: float, workdir: Path | None = None, probe_every: int = 1, processes: int = 4) -> dict:
     """Redis, two Jupyter servers, the demo; everything stopped by PID at the end."""
     tmp = Path(workdir or tempfile.mkdtemp(prefix="isshoni-fanout-"))
     root = tmp / "root"
@@ -228,12 +330,12 @@ def run(clients: int, seconds: float, workdir: Path | None = None, probe_every: 
         os.environ["ISSHONI_REDIS_URL"] = server.url  # the servers inherit it
         base1, token = stack.enter_context(isshoni_server(root, tmp, REDIS_STORE))
         base2, _ = stack.enter_context(isshoni_server(root, tmp, REDIS_STORE))
-        return asyncio.run(demo([base1, base2], token, clients, seconds, probe_every))
+        return asyncio.run(demo([base1, base2], token, clients, seconds, probe_every, processes=processes))
 
 
 def report(result: dict) -> str:
     return (
-        f"{result['clients']} clients on 2 servers, {result['seconds']:.0f} s "
+        f"{result['clients']} clients ({result['processes']} processes) on 2 servers, {result['seconds']:.0f} s "
         f"(joined in {result['join_s']:.1f} s, settled {result['settle_s']:.1f} s after the last send): "
         f"{result['messages']} chat messages, {result['deploy_events']} deploy events "
         f"(final state on {result['deploy_seen']} clients); "
@@ -249,8 +351,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--probe-every", type=int, default=10, help="time arrivals on every Nth client")
+    parser.add_argument("--processes", type=int, default=4, help="worker processes hosting the clients")
     args = parser.parse_args()
-    result = run(args.clients, args.seconds, probe_every=args.probe_every)
+    result = run(args.clients, args.seconds, probe_every=args.probe_every, processes=args.processes)
     print(report(result))
     if result["errors"]:
         print("first errors:", *result["errors"], sep="\n  ")

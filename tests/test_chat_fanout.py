@@ -15,7 +15,7 @@ from bench_chat_fanout import report, run  # noqa: E402
 
 
 def test_ten_clients_on_two_servers_chat_for_ten_seconds(tmp_path):
-    result = run(clients=10, seconds=10, workdir=tmp_path)
+    result = run(clients=10, seconds=10, workdir=tmp_path, processes=2)
     print("\n" + report(result))
     assert result["disconnects"] == 0, result["errors"]
     assert result["messages"] >= 10 * 9  # each client sent about one a second

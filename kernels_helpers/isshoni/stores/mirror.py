@@ -4,7 +4,9 @@ the set of active designs, and its chat as a capped stream.
 Written by the server that holds the design's save lease (relay.py), so one writer at a time, a
 second after a change (at most one refresh a second), in one Lua script:
 
-- `{prefix}canvas:{id}`        string: the design's JSON (what the file would hold), `EX ttl`
+- `{prefix}canvas:{id}`        string: the design's JSON without its chat (compact, sorted
+                               keys), `EX ttl`: the seed's canvas state; the chat is the stream
+                               below, so a long chat is not rewritten whole every second
 - `{prefix}designs:active`     sorted set: design id -> last change (ms since the epoch);
                                entries older than the TTL are dropped at each refresh
 - `{prefix}chat:{id}`          stream: one entry per chat message (`i` index, `m` JSON),
@@ -23,6 +25,8 @@ import json
 import os
 import time
 from logging import getLogger
+
+from ..yinfra import _plain
 
 CHAT_MAXLEN = 1000
 
@@ -94,11 +98,15 @@ class DesignMirror:
     async def refresh(self) -> int:
         """Write the keys from the room's document now; returns how many chat messages were added."""
         document = self.room._document
-        chat = document._ychat.to_py() or []
+        canvas = json.dumps(document.to_dict(without=("chat",)), sort_keys=True, ensure_ascii=False,
+                            separators=(",", ":"))
+        chat = document._ychat
+        total = len(chat)
         done = int(await self.client.get(self.keys[3]) or 0)  # one writer (the lease holder): safe to read first
-        first = max(0, min(done, len(chat)), len(chat) - CHAT_MAXLEN)  # only what the stream lacks
+        first = max(0, min(done, total), total - CHAT_MAXLEN)  # only what the stream lacks
+        new = [_plain(chat[i]) for i in range(first, total)]  # the tail only: the chat grows all session
         return await self.client.eval(
             MIRROR, len(self.keys), *self.keys,
-            document.get(), self.ttl, int(time.time() * 1000), self.design_id, len(chat), first, CHAT_MAXLEN,
-            *(json.dumps(message, sort_keys=True) for message in chat[first:]),
+            canvas, self.ttl, int(time.time() * 1000), self.design_id, total, first, CHAT_MAXLEN,
+            *(json.dumps(message, sort_keys=True) for message in new),
         )
