@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the test helpers start servers and join rooms
 
 import httpx  # noqa: E402
+import psutil  # noqa: E402
 from httpx_ws import aconnect_ws  # noqa: E402
 from pycrdt import (  # noqa: E402
     YMessageType,
@@ -199,6 +200,7 @@ async def _worker(numbers: list[int], bases: list[str], token: str, probe_every:
         await asyncio.sleep(0.05)
     conn.send(("joined", [user.error for user in users if user.error]))
     assert await command() == "go"
+    cpu_at_go = time.process_time()
     all_joined.set()
     assert await command() == "stop"
     stop.set()
@@ -209,7 +211,7 @@ async def _worker(numbers: list[int], bases: list[str], token: str, probe_every:
     assert kind == "expected"
     while time.monotonic() < deadline and not all(user.has(len(expected)) for user in users if user.error is None):
         await asyncio.sleep(0.2)
-    conn.send(("settled", time.monotonic()))
+    conn.send(("settled", (time.monotonic(), time.process_time() - cpu_at_go)))
     assert await command() == "done"
     done.set()
     await asyncio.gather(*tasks)
@@ -272,6 +274,18 @@ class Workers:
                 process.join()
 
 
+def _server_processes(bases: list[str]) -> list[psutil.Process]:
+    """The Jupyter servers behind `bases` (children of this process, found by their port)."""
+    ports = {f"--ServerApp.port={base.rsplit(':', 1)[1].strip('/')}" for base in bases}
+    return [child for child in psutil.Process().children(recursive=True)
+            if ports.intersection(child.cmdline())]
+
+
+def _cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User + system CPU time of the processes so far."""
+    return sum(sum(process.cpu_times()[:2]) for process in processes)
+
+
 async def demo(bases: list[str], token: str, clients: int, seconds: float, probe_every: int = 1,
                settle: float = 60, processes: int = 4) -> dict:
     async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as http:
@@ -285,6 +299,8 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
         deployer = Client(-1, bases[0], token, probe=False)
         stop = asyncio.Event()
         async with deployer.session(asyncio.Semaphore(1)):
+            servers = _server_processes(bases)
+            servers_cpu = _cpu_seconds(servers)
             workers.tell("go")
             deploying = asyncio.create_task(deploy_events(deployer, stop))
             await asyncio.sleep(seconds)
@@ -294,7 +310,10 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
             last_send = time.monotonic()
         expected = [message for sent in await workers.gather("sent") for message in sent]
         workers.tell(("expected", expected, time.monotonic() + settle))
-        settle_s = max(await workers.gather("settled")) - last_send
+        settled = await workers.gather("settled")
+        settle_s = max(at for at, _cpu in settled) - last_send
+        clients_cpu = sum(cpu for _at, cpu in settled)
+        servers_cpu = _cpu_seconds(servers) - servers_cpu
         workers.tell("done")
         results = await workers.gather("result")
     finally:
@@ -313,6 +332,7 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
         "identical": sum(result["finals"] for result in results) == clients and len(orders) == 1,
         "deploy_seen": sum(state == final_state for result in results for state in result["deployments"]),
         "deliveries": len(latencies), "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
+        "servers_cpu_s": servers_cpu, "clients_cpu_s": clients_cpu,
     }
 
 
@@ -333,6 +353,11 @@ def run(clients: int, seconds: float, workdir: Path | None = None, probe_every: 
         return asyncio.run(demo([base1, base2], token, clients, seconds, probe_every, processes=processes))
 
 
+def _per_delivery(result: dict, key: str) -> float:
+    """Microseconds of CPU per (message, receiving client) pair."""
+    return 1e6 * result[key] / max(1, result["messages"] * (result["clients"] - 1))
+
+
 def report(result: dict) -> str:
     return (
         f"{result['clients']} clients ({result['processes']} processes) on 2 servers, {result['seconds']:.0f} s "
@@ -342,7 +367,9 @@ def report(result: dict) -> str:
         f"disconnects {result['disconnects']}, lost {result['lost']}, duplicated {result['duplicated']}, "
         f"identical chat on every client: {result['identical']}; "
         f"fan-out latency over {result['deliveries']} timed deliveries p50 {result['p50_ms']:.1f} ms, "
-        f"p99 {result['p99_ms']:.1f} ms"
+        f"p99 {result['p99_ms']:.1f} ms; CPU from the first message to the last arrival: "
+        f"servers {result['servers_cpu_s']:.1f} s, clients {result['clients_cpu_s']:.1f} s, "
+        f"per delivery {_per_delivery(result, 'servers_cpu_s'):.0f} / {_per_delivery(result, 'clients_cpu_s'):.0f} us"
     )
 
 
