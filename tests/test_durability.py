@@ -78,15 +78,16 @@ async def _round(base, token, number, acknowledged, rng, redis=None):
         await asyncio.sleep(rng.uniform(0, 1.3))  # autosave is 1.0 s after the last edit
 
 
-def _rounds(tmp_path: Path, extra: list[str], redis=None) -> dict:
+def _rounds(tmp_path: Path, extra: list[str], redis=None, rounds: int = ROUNDS) -> dict:
+    """`rounds` SIGKILLs; returns what happened (benchmarks/bench_durability.py prints it)."""
     root = tmp_path / "root"
     root.mkdir()
     templates.load("chat_canary").save(root / DESIGN)
     port, rng, acknowledged = free_port(), random.Random(1234), {}
     kills_before_save = 0
-    for number in range(ROUNDS + 1):
+    for number in range(rounds + 1):
         with isshoni_server(root, tmp_path, *extra, port=port) as (base, token):
-            if number == ROUNDS:  # the last start only checks, then lets autosave write the file
+            if number == rounds:  # the last start only checks, then lets autosave write the file
                 async def check():
                     async with joined(base, token, DESIGN) as doc:
                         props = _node(doc)
@@ -108,10 +109,11 @@ def _rounds(tmp_path: Path, extra: list[str], redis=None) -> dict:
             kills_before_save += any(props.get(k) != v for k, v in acknowledged.items())
             os.killpg(_server_pid(tmp_path, port), signal.SIGKILL)  # the server and its worker processes
             time.sleep(0.2)
-    print(f"\n{len(acknowledged)} acknowledged edits over {ROUNDS} SIGKILLs "
+    print(f"\n{len(acknowledged)} acknowledged edits over {rounds} SIGKILLs "
           f"({kills_before_save} before autosave had written them): none lost")
-    assert kills_before_save >= ROUNDS // 3  # the test does exercise the "died before autosave" case
-    return acknowledged
+    assert kills_before_save >= rounds // 3  # the test does exercise the "died before autosave" case
+    return {"acknowledged": len(acknowledged), "kills": rounds, "before_autosave": kills_before_save,
+            "redis_kills": sum(1 for number in range(rounds) if number % 4 == 1) if redis is not None else 0}
 
 
 def test_default_store_keeps_acknowledged_edits_across_sigkill(tmp_path):
