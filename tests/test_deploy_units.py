@@ -356,3 +356,22 @@ def test_deploy_commands_have_help(command, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
     assert exit_.value.code == 0 and "usage: isshoni" in capsys.readouterr().out
+
+
+def test_expect_fields_compares_same_named_and_renamed_fields():
+    """A verifier lists the settings to compare with a describe answer; settings the design does
+    not set are not checked, a renamed field is read under its describe name."""
+    from types import SimpleNamespace
+
+    from isshoni.compiler.model import Part
+    from isshoni.deploy.engines import Found
+    from isshoni.deploy.verify import Check, PartReport, Run
+
+    part = Part("tasks", "tasks", "AWS::ECS::TaskDefinition", {"Cpu": "256", "Memory": 512, "NetworkMode": "awsvpc"}, None, None)
+    report = PartReport("tasks", "tasks", part.cfn_type, "verified")
+    run = Run(SimpleNamespace(variables=[]), {}, SimpleNamespace(region="us-east-1"), {}, "cloudformation")
+    check = Check(part, Found("family:1", part.cfn_type), run, report)
+    check.expect_fields({"cpu": "256", "memory": "1024", "NetworkMode": "awsvpc", "taskRoleArn": "arn:x"},
+                        {"Cpu": "cpu", "Memory": "memory"}, "NetworkMode", {"TaskRoleArn": "taskRoleArn"})
+    assert report.checked == ["Cpu", "Memory", "NetworkMode"]  # TaskRoleArn: not asked, not checked
+    assert report.dropped == ["Memory: asked 512, got 1024"]

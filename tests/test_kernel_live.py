@@ -261,10 +261,18 @@ def test_deploy_job_progress_reaches_the_room_while_it_runs(root, tmp_path):
 def test_a_notebook_asks_the_assistant_in_the_shared_chat(root, tmp_path, monkeypatch):
     """design.ask posts an @isshoni question as the kernel's user; the server's assistant (the
     offline planner: no key in tests) answers in the room, so a collaborator sees the question,
-    the answer and the new resource."""
+    the answer and the new resource.  ask waits on the room's change notifications (it reads the
+    chat once, then once per change, never on a timer) and unsubscribes when answered."""
+    from isshoni.kernel import live
+
     monkeypatch.chdir(root)
+    reads, changes = [], []
+    read_reply = live._reply_to
+    monkeypatch.setattr(live, "_reply_to", lambda doc, mid: reads.append(mid) or read_reply(doc, mid))
     with isshoni_server(root, tmp_path) as (base, token):
         design = isshoni.open("app.infra.json", url=base, token=token)
+        design.observe(lambda d: changes.append(len(reads)))
+        listeners = list(design._conn._listeners)
 
         async def check():
             async with joined(base, token, "app.infra.json") as doc:
@@ -272,6 +280,8 @@ def test_a_notebook_asks_the_assistant_in_the_shared_chat(root, tmp_path, monkey
                 reply = await asyncio.get_running_loop().run_in_executor(
                     None, lambda: design.ask("add a DynamoDB table for orders"))
                 assert reply["status"] == "done" and reply["engine"] == "offline-planner", reply
+                assert design._conn._listeners == listeners  # ask's own subscription is gone
+                assert 1 < len(reads) <= len(changes) + 1, (reads, changes)  # a read per change, none between
                 added = set(design.resources) - before
                 assert len(added) == 1 and design.resource(added.pop())["type"] == "dynamodb_table"
                 assert await until(lambda: set(doc.to_dict()["resources"]) - before, timeout=5)

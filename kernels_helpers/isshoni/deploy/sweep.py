@@ -11,6 +11,7 @@ it to prove that nothing is left.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -196,42 +197,79 @@ def find(f: Finder) -> dict[str, set[str]]:
         t.get("VpcId") in vpcs or f.named("tg", t["TargetGroupName"]) or t["TargetGroupArn"] in f.recorded("tg")
         or f.tagged(tags.get(t["TargetGroupArn"])))}
     out.update(_ecs(f))
-    out["alarm"] = _alarms(f)
-    out["log_group"] = _log_groups(f)
-    out["table"] = _tables(f)
-    out["bucket"] = _buckets(f)
-    out["cache"] = _caches(f)
-    out["certificate"] = _certificates(f)
-    out["role"] = _roles(f)
     out["distribution"], out["oac"] = _cloudfront(f)
-    out["queue"], out["topic"], out["function"] = _queues(f), _topics(f), _functions(f)
+    for listing in LISTINGS:
+        out[listing.kind] = _listed(f, listing)
     return {k: v for k, v in out.items() if v}
 
 
-def _queues(f: Finder) -> set[str]:
-    """Recorded queues that still exist (by URL; a design may have named them)."""
-    want = f.recorded("queue")
-    if not want:
-        return set()
-    urls = _safe(lambda: f.c("sqs").list_queues().get("QueueUrls", []), [])
-    return {u for u in urls if u in want or u.rsplit("/", 1)[-1] in want}
+@dataclass(frozen=True)
+class Listing:
+    """How one service lists a kind of resource, and how each item's id and tags are read."""
+
+    kind: str
+    service: str
+    call: str  # the list/describe operation
+    key: str  # where its answer holds the items
+    ident: str | None  # the item's field that is its id (None: the item is the id)
+    paginated: bool = False
+    aliases: Callable[[object], tuple] = lambda item: ()  # other ids a deploy may have recorded it by
+    tags: Callable[[object, object], list] | None = None  # (client, item) -> its tags
+    named: bool = False  # also match the names and prefixes the design's stack generates
+    foreign: bool = True  # never take what another design tagged
+    optional: bool = False  # the sandbox may not serve it: a failed listing finds nothing
+    skip: Callable[[object, list], bool] = lambda item, tags: False  # never the design's (item, tags)
 
 
-def _topics(f: Finder) -> set[str]:
-    want = f.recorded("topic")
-    if not want:
-        return set()
-    arns = [t["TopicArn"] for page in _safe(lambda: list(f.c("sns").get_paginator("list_topics").paginate()), []) for t in page.get("Topics", [])]
-    return {a for a in arns if a in want or a.rsplit(":", 1)[-1] in want}
+def _table_tags(ddb, name: str) -> list:
+    return ddb.list_tags_of_resource(ResourceArn=ddb.describe_table(TableName=name)["Table"]["TableArn"])["Tags"]
 
 
-def _functions(f: Finder) -> set[str]:
-    want = f.recorded("function")
-    if not want:
-        return set()
-    found = [fn for page in _safe(lambda: list(f.c("lambda").get_paginator("list_functions").paginate()), [])
-             for fn in page.get("Functions", [])]
-    return {fn["FunctionName"] for fn in found if fn["FunctionName"] in want or fn["FunctionArn"] in want}
+LISTINGS = (
+    Listing("alarm", "cloudwatch", "describe_alarms", "MetricAlarms", "AlarmName",
+            tags=lambda cw, a: cw.list_tags_for_resource(ResourceARN=a["AlarmArn"])["Tags"]),
+    Listing("log_group", "logs", "describe_log_groups", "logGroups", "logGroupName", named=True),
+    Listing("table", "dynamodb", "list_tables", "TableNames", None, tags=_table_tags),
+    Listing("bucket", "s3", "list_buckets", "Buckets", "Name", named=True,
+            tags=lambda s3, b: s3.get_bucket_tagging(Bucket=b["Name"])["TagSet"]),
+    Listing("cache", "elasticache", "describe_replication_groups", "ReplicationGroups", "ReplicationGroupId",
+            foreign=False, optional=True, tags=lambda ec, g: ec.list_tags_for_resource(ResourceName=g["ARN"])["TagList"]),
+    Listing("certificate", "acm", "list_certificates", "CertificateSummaryList", "CertificateArn", foreign=False,
+            tags=lambda acm, c: acm.list_tags_for_certificate(CertificateArn=c["CertificateArn"])["Tags"],
+            skip=lambda cert, tags: any(t["Key"] == PREPARED_TAG for t in tags)),  # the sandbox's own certificate
+    Listing("role", "iam", "list_roles", "Roles", "RoleName", paginated=True, named=True,
+            tags=lambda iam, r: iam.list_role_tags(RoleName=r["RoleName"])["Tags"],
+            skip=lambda role, tags: role.get("Path", "/").startswith("/aws-service-role/")),
+    Listing("queue", "sqs", "list_queues", "QueueUrls", None, optional=True, aliases=lambda url: (url.rsplit("/", 1)[-1],)),
+    Listing("topic", "sns", "list_topics", "Topics", "TopicArn", paginated=True, optional=True,
+            aliases=lambda t: (t["TopicArn"].rsplit(":", 1)[-1],)),
+    Listing("function", "lambda", "list_functions", "Functions", "FunctionName", paginated=True, optional=True,
+            aliases=lambda fn: (fn["FunctionArn"],)),
+)
+
+
+def _listed(f: Finder, listing: Listing) -> set[str]:
+    """What `listing` finds of the design: recorded (by id or alias), named by its stack, or tagged."""
+    recorded = f.recorded(listing.kind)
+    if listing.tags is None and not listing.named and not recorded:
+        return set()  # only found by the ids recorded for it, and there are none
+    client = f.c(listing.service)
+    items = _safe(lambda: _items(client, listing), []) if listing.optional else _items(client, listing)
+    out = set()
+    for item in items:
+        ident = item if listing.ident is None else item[listing.ident]
+        tags = _safe(lambda item=item: listing.tags(client, item), []) if listing.tags else []
+        if listing.skip(item, tags) or (listing.foreign and f.foreign(tags)):
+            continue
+        if {ident, *listing.aliases(item)} & recorded or (listing.named and f.named(listing.kind, ident)) or f.tagged(tags):
+            out.add(ident)
+    return out
+
+
+def _items(client, listing: Listing) -> list:
+    if listing.paginated:
+        return [x for page in client.get_paginator(listing.call).paginate() for x in page.get(listing.key, [])]
+    return getattr(client, listing.call)().get(listing.key, [])
 
 
 def _elb_tags(f: Finder, arns: list[str]) -> dict[str, list]:
@@ -272,96 +310,6 @@ def _service_active(ecs, arn: str) -> bool:
     cluster = arn.split("/")[1] if arn.count("/") == 2 else None
     found = ecs.describe_services(cluster=cluster, services=[arn])["services"] if cluster else []
     return bool(found) and found[0].get("status") != "INACTIVE"
-
-
-def _alarms(f: Finder) -> set[str]:
-    cw = f.c("cloudwatch")
-    out = set()
-    recorded = f.recorded("alarm")
-    for alarm in cw.describe_alarms()["MetricAlarms"]:
-        tags = _safe(lambda a=alarm: cw.list_tags_for_resource(ResourceARN=a["AlarmArn"])["Tags"], [])
-        if f.foreign(tags):
-            continue
-        if f.tagged(tags) or alarm["AlarmName"] in recorded:
-            out.add(alarm["AlarmName"])
-    return out
-
-
-def _log_groups(f: Finder) -> set[str]:
-    logs = f.c("logs")
-    recorded = f.recorded("log_group")
-    out = set()
-    for group in logs.describe_log_groups()["logGroups"]:
-        name = group["logGroupName"]
-        if name in recorded or f.named("log_group", name):
-            out.add(name)
-    return out
-
-
-def _tables(f: Finder) -> set[str]:
-    ddb = f.c("dynamodb")
-    recorded = f.recorded("table")
-    out = set()
-    for name in ddb.list_tables().get("TableNames", []):
-        arn = _safe(lambda n=name: ddb.describe_table(TableName=n)["Table"]["TableArn"])
-        tags = _safe(lambda a=arn: ddb.list_tags_of_resource(ResourceArn=a)["Tags"], []) if arn else []
-        if not f.foreign(tags) and (name in recorded or f.tagged(tags)):
-            out.add(name)
-    return out
-
-
-def _buckets(f: Finder) -> set[str]:
-    s3 = f.c("s3")
-    recorded = f.recorded("bucket")
-    out = set()
-    for bucket in s3.list_buckets().get("Buckets", []):
-        name = bucket["Name"]
-        tags = _safe(lambda n=name: s3.get_bucket_tagging(Bucket=n)["TagSet"], [])
-        if not f.foreign(tags) and (name in recorded or f.named("bucket", name) or f.tagged(tags)):
-            out.add(name)
-    return out
-
-
-def _caches(f: Finder) -> set[str]:
-    ec = f.c("elasticache")
-    recorded = f.recorded("cache")
-    out = set()
-    for group in _safe(lambda: ec.describe_replication_groups()["ReplicationGroups"], []):
-        tags = _safe(lambda g=group: ec.list_tags_for_resource(ResourceName=g["ARN"])["TagList"], [])
-        if group["ReplicationGroupId"] in recorded or f.tagged(tags):
-            out.add(group["ReplicationGroupId"])
-    return out
-
-
-def _certificates(f: Finder) -> set[str]:
-    acm = f.c("acm")
-    recorded = f.recorded("certificate")
-    out = set()
-    for cert in acm.list_certificates().get("CertificateSummaryList", []):
-        arn = cert["CertificateArn"]
-        tags = _safe(lambda a=arn: acm.list_tags_for_certificate(CertificateArn=a)["Tags"], [])
-        if any(t["Key"] == PREPARED_TAG for t in tags):
-            continue  # the sandbox's own certificate
-        if arn in recorded or f.tagged(tags):
-            out.add(arn)
-    return out
-
-
-def _roles(f: Finder) -> set[str]:
-    iam = f.c("iam")
-    recorded = f.recorded("role")
-    out = set()
-    for page in iam.get_paginator("list_roles").paginate():
-        for role in page["Roles"]:
-            name = role["RoleName"]
-            if role.get("Path", "/").startswith("/aws-service-role/"):
-                continue
-            tags = _safe(lambda n=name: iam.list_role_tags(RoleName=n)["Tags"], [])
-            if f.foreign(tags):
-                continue
-            if name in recorded or f.named("role", name) or f.tagged(tags):
-                out.add(name)
-    return out
 
 
 def _cloudfront(f: Finder) -> tuple[set[str], set[str]]:

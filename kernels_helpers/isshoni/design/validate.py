@@ -121,6 +121,8 @@ def region_types(region: str) -> frozenset | None:
     takes seconds, which every `isshoni` command that loads a design would pay."""
     try:
         return _region_data(region)
+    except LookupError:  # no such region (or no cfn-lint): cfn-lint itself would not know it either
+        return None
     except Exception:  # a layout this reader does not know: ask cfn-lint itself
         pass
     try:
@@ -132,7 +134,9 @@ def region_types(region: str) -> frozenset | None:
 
 
 def _region_data(region: str) -> frozenset:
-    """`cfnlint/data/schemas/providers/<region>.py`'s `types` mapping, loaded without its package."""
+    """`cfnlint/data/schemas/providers/<region>.py`'s `types` mapping, loaded without its package.
+
+    LookupError means the region is unknown; any other error, that the data moved."""
     import importlib.util
 
     spec = importlib.util.find_spec("cfnlint")
@@ -141,7 +145,10 @@ def _region_data(region: str) -> frozenset:
     name = region.replace("-", "_")
     if not name.replace("_", "").isalnum():
         raise LookupError(f"{region!r} is not a region name")
-    path = Path(spec.submodule_search_locations[0], "data", "schemas", "providers", f"{name}.py")
+    providers = Path(spec.submodule_search_locations[0], "data", "schemas", "providers")
+    path = providers / f"{name}.py"
+    if not path.is_file() and providers.is_dir():
+        raise LookupError(f"cfn-lint has no data for region {region!r}")
     module_spec = importlib.util.spec_from_file_location(f"_isshoni_cfnlint_region_{name}", path)
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)

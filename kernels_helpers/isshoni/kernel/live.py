@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -304,19 +305,26 @@ class LiveDesign(DesignHandle):
 
         user = (self._conn.awareness.get_local_state() or {}).get("user") or {}
         author = user.get("display_name") or user.get("name") or "notebook"
-        question = self.add_message(author, f"{MENTION} {'suggest ' if mode == 'suggest' else ''}{prompt}")
-        started = time.monotonic()
-        while True:
-            reply = self._conn.call(_reply_to, self._conn.doc, question["id"])
-            if reply is not None and reply.get("status") not in _ANSWERING:
-                return reply
-            waited = time.monotonic() - started
-            if reply is None and waited > _FIRST_REPLY_S:
-                raise TimeoutError(f"no assistant answered in {_FIRST_REPLY_S:.0f} s: is the isshoni server "
-                                   f"extension enabled on {self.url}?")
-            if waited > timeout:
-                raise TimeoutError(f"the assistant's answer took more than {timeout:.0f} s (it goes on in the chat)")
-            time.sleep(0.1)
+        changed = threading.Event()  # set by the room on every change: the reply's arrival wakes us at once
+        self._conn.on_change(changed.set)
+        try:
+            question = self.add_message(author, f"{MENTION} {'suggest ' if mode == 'suggest' else ''}{prompt}")
+            started = time.monotonic()
+            while True:
+                changed.clear()  # before reading, so a change landing meanwhile is not missed
+                reply = self._conn.call(_reply_to, self._conn.doc, question["id"])
+                if reply is not None and reply.get("status") not in _ANSWERING:
+                    return reply
+                waited = time.monotonic() - started
+                if reply is None and waited >= _FIRST_REPLY_S:
+                    raise TimeoutError(f"no assistant answered in {_FIRST_REPLY_S:.0f} s: is the isshoni server "
+                                       f"extension enabled on {self.url}?")
+                if waited >= timeout:
+                    raise TimeoutError(f"the assistant's answer took more than {timeout:.0f} s (it goes on in the chat)")
+                deadline = min(_FIRST_REPLY_S, timeout) if reply is None else timeout
+                changed.wait(deadline - waited)
+        finally:
+            self._conn.off_change(changed.set)
 
     def observe(self, callback: Callable[[DesignHandle], None]):
         """`callback(design)` after every change, local or remote (called from the room's thread)."""

@@ -17,6 +17,7 @@ Per part the verdict is one of:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -146,6 +147,13 @@ class Check:
         self.report.checked.append(label)
         if not same(expected, actual):
             self.report.dropped.append(f"{label}: asked {_short(expected)}, got {_short(actual)}")
+
+    def expect_fields(self, actual: dict, *fields: str | Mapping[str, str]) -> None:
+        """`expect` each setting against the describe answer's field: a name when both call it
+        the same, a mapping {setting: field} when the describe API renames it (`Cpu` -> `cpu`)."""
+        for spec in fields:
+            for prop, key in (spec.items() if isinstance(spec, Mapping) else ((spec, spec),)):
+                self.expect(prop, self.value(prop), actual.get(key))
 
     def note(self, text: str) -> None:
         self.report.notes.append(text)

@@ -29,9 +29,7 @@ def service(c: Check) -> None:
     if not found or found[0].get("status") == "INACTIVE":
         raise NotFound(f"ECS service {c.id}")
     svc = found[0]
-    c.expect("LaunchType", c.value("LaunchType"), svc.get("launchType"))
-    c.expect("DesiredCount", c.value("DesiredCount"), svc.get("desiredCount"))
-    c.expect("TaskDefinition", c.value("TaskDefinition"), svc.get("taskDefinition"))
+    c.expect_fields(svc, {"LaunchType": "launchType", "DesiredCount": "desiredCount", "TaskDefinition": "taskDefinition"})
     net = (c.value("NetworkConfiguration", {}) or {}).get("AwsvpcConfiguration")
     if net:
         actual = (svc.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
@@ -51,10 +49,9 @@ def task_definition(c: Check) -> None:
     td = c.client("ecs").describe_task_definition(taskDefinition=ident)["taskDefinition"]
     if td.get("status") == "INACTIVE":
         raise NotFound(f"task definition {ident} is inactive")
-    for prop, key in (("Cpu", "cpu"), ("Memory", "memory"), ("NetworkMode", "networkMode"),
-                      ("RequiresCompatibilities", "requiresCompatibilities"), ("ExecutionRoleArn", "executionRoleArn"),
-                      ("TaskRoleArn", "taskRoleArn")):
-        c.expect(prop, c.value(prop), td.get(key))
+    c.expect_fields(td, {"Cpu": "cpu", "Memory": "memory", "NetworkMode": "networkMode",
+                         "RequiresCompatibilities": "requiresCompatibilities", "ExecutionRoleArn": "executionRoleArn",
+                         "TaskRoleArn": "taskRoleArn"})
     actual = {x.get("name"): x for x in td.get("containerDefinitions", [])}
     for container in c.value("ContainerDefinitions", []):
         got = actual.get(container.get("Name"))
@@ -73,7 +70,4 @@ def task_definition(c: Check) -> None:
 @verifier("AWS::Lambda::Function", "aws_lambda_function")
 def lambda_function(c: Check) -> None:
     conf = c.client("lambda").get_function(FunctionName=c.id)["Configuration"]
-    for prop, key in (("Runtime", "Runtime"), ("Handler", "Handler"), ("MemorySize", "MemorySize"), ("Timeout", "Timeout")):
-        c.expect(prop, c.value(prop), conf.get(key))
-    if c.value("Role") is not UNKNOWN:
-        c.expect("Role", c.value("Role"), conf.get("Role"))
+    c.expect_fields(conf, "Runtime", "Handler", "MemorySize", "Timeout", "Role")

@@ -13,10 +13,9 @@ from . import UNKNOWN, Check, NotFound, verifier
 def dynamodb_table(c: Check) -> None:
     ddb = c.client("dynamodb")
     table = ddb.describe_table(TableName=c.id)["Table"]
-    c.expect("TableName", c.value("TableName"), table["TableName"])
+    c.expect_fields(table, "TableName")
     c.expect("BillingMode", c.value("BillingMode"), (table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED"))
-    c.expect("KeySchema", c.value("KeySchema"), table.get("KeySchema"))
-    c.expect("AttributeDefinitions", c.value("AttributeDefinitions"), table.get("AttributeDefinitions"))
+    c.expect_fields(table, "KeySchema", "AttributeDefinitions")
     sse = c.value("SSESpecification", {})
     if isinstance(sse, dict) and "SSEEnabled" in sse:
         c.expect("SSESpecification.SSEEnabled", sse["SSEEnabled"], (table.get("SSEDescription") or {}).get("Status") in ("ENABLED", "ENABLING"))
@@ -101,9 +100,8 @@ def bucket_encryption(c: Check) -> None:
 def bucket_public_access(c: Check) -> None:
     name = _bucket(c)
     got = _public_access(c, name)
-    for prop, key in (("block_public_acls", "BlockPublicAcls"), ("block_public_policy", "BlockPublicPolicy"),
-                      ("ignore_public_acls", "IgnorePublicAcls"), ("restrict_public_buckets", "RestrictPublicBuckets")):
-        c.expect(prop, c.value(prop), got.get(key))
+    c.expect_fields(got, {"block_public_acls": "BlockPublicAcls", "block_public_policy": "BlockPublicPolicy",
+                          "ignore_public_acls": "IgnorePublicAcls", "restrict_public_buckets": "RestrictPublicBuckets"})
 
 
 @verifier("aws_s3_bucket_ownership_controls")
@@ -135,8 +133,7 @@ def replication_group(c: Check) -> None:
     group = groups[0]
     c.expect("NumCacheClusters", c.value("NumCacheClusters"), len(group.get("MemberClusters", [])))
     c.expect("AutomaticFailoverEnabled", c.value("AutomaticFailoverEnabled"), group.get("AutomaticFailover") == "enabled")
-    c.expect("AtRestEncryptionEnabled", c.value("AtRestEncryptionEnabled"), group.get("AtRestEncryptionEnabled"))
-    c.expect("TransitEncryptionEnabled", c.value("TransitEncryptionEnabled"), group.get("TransitEncryptionEnabled"))
+    c.expect_fields(group, "AtRestEncryptionEnabled", "TransitEncryptionEnabled")
 
 
 @verifier("AWS::ElastiCache::SubnetGroup", "aws_elasticache_subnet_group")
@@ -160,5 +157,4 @@ def queue(c: Check) -> None:
 @verifier("AWS::SNS::Topic", "aws_sns_topic")
 def topic(c: Check) -> None:
     attrs = c.client("sns").get_topic_attributes(TopicArn=c.id)["Attributes"]
-    if "KmsMasterKeyId" in c.props:
-        c.expect("KmsMasterKeyId", c.value("KmsMasterKeyId"), attrs.get("KmsMasterKeyId"))
+    c.expect_fields(attrs, "KmsMasterKeyId")

@@ -13,7 +13,7 @@ from . import UNKNOWN, Check, NotFound, verifier
 @verifier("AWS::CertificateManager::Certificate", "aws_acm_certificate")
 def certificate(c: Check) -> None:
     cert = c.client("acm").describe_certificate(CertificateArn=c.id)["Certificate"]
-    c.expect("DomainName", c.value("DomainName"), cert.get("DomainName"))
+    c.expect_fields(cert, "DomainName")
     if cert.get("Status") != "ISSUED":
         c.note(f"certificate status {cert.get('Status')} (DNS validation records are not created by the design)")
 
@@ -101,8 +101,8 @@ def alarm(c: Check) -> None:
     if not found:
         raise NotFound(f"alarm {name}")
     got = found[0]
-    for prop in ("MetricName", "Namespace", "Threshold", "ComparisonOperator", "Period", "EvaluationPeriods", "Statistic", "ExtendedStatistic"):
-        c.expect(prop, c.value(prop), got.get(prop))
+    c.expect_fields(got, "MetricName", "Namespace", "Threshold", "ComparisonOperator", "Period", "EvaluationPeriods", "Statistic",
+                    "ExtendedStatistic")
     dims = c.value("Dimensions", [])
     if dims:
         c.expect("Dimensions", dims, got.get("Dimensions", []))
@@ -114,4 +114,4 @@ def log_group(c: Check) -> None:
     groups = [g for g in c.client("logs").describe_log_groups(logGroupNamePrefix=c.id)["logGroups"] if g["logGroupName"] == c.id]
     if not groups:
         raise NotFound(f"log group {c.id}")
-    c.expect("RetentionInDays", c.value("RetentionInDays"), groups[0].get("retentionInDays"))
+    c.expect_fields(groups[0], {"RetentionInDays": "retentionInDays"})

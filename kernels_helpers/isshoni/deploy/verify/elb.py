@@ -15,8 +15,7 @@ def load_balancer(c: Check) -> None:
     if not lbs:
         raise NotFound(c.id)
     lb = lbs[0]
-    c.expect("Type", c.value("Type"), lb.get("Type"))
-    c.expect("Scheme", c.value("Scheme"), lb.get("Scheme"))
+    c.expect_fields(lb, "Type", "Scheme")
     c.expect("Subnets", c.value("Subnets"), [z["SubnetId"] for z in lb.get("AvailabilityZones", [])])
     c.expect("SecurityGroups", c.value("SecurityGroups"), lb.get("SecurityGroups", []))
     wanted = c.value("LoadBalancerAttributes", [])
@@ -32,9 +31,7 @@ def listener(c: Check) -> None:
     if not found:
         raise NotFound(c.id)
     lis = found[0]
-    c.expect("Port", c.value("Port"), lis.get("Port"))
-    c.expect("Protocol", c.value("Protocol"), lis.get("Protocol"))
-    c.expect("SslPolicy", c.value("SslPolicy"), lis.get("SslPolicy"))
+    c.expect_fields(lis, "Port", "Protocol", "SslPolicy")
     certs = c.value("Certificates", [])
     if certs:
         c.expect("Certificates", [x["CertificateArn"] for x in certs], [x["CertificateArn"] for x in lis.get("Certificates", [])])
@@ -58,7 +55,7 @@ def listener_rule(c: Check) -> None:
     if not found:
         raise NotFound(c.id)
     rule = found[0]
-    c.expect("Priority", c.value("Priority"), rule.get("Priority"))
+    c.expect_fields(rule, "Priority")
     wanted_paths = [
         v for cond in c.value("Conditions", []) if cond.get("Field") == "path-pattern"
         for v in (cond.get("PathPatternConfig") or {}).get("Values", cond.get("Values", []))
@@ -91,8 +88,7 @@ def target_group(c: Check) -> None:
     if not found:
         raise NotFound(c.id)
     tg = found[0]
-    for prop in ("Port", "Protocol", "TargetType", "HealthCheckPath", "VpcId"):
-        c.expect(prop, c.value(prop), tg.get(prop))
+    c.expect_fields(tg, "Port", "Protocol", "TargetType", "HealthCheckPath", "VpcId")
     matcher = c.value("Matcher", UNKNOWN)
     if isinstance(matcher, dict) and "HttpCode" in matcher:
         c.expect("Matcher", matcher["HttpCode"], (tg.get("Matcher") or {}).get("HttpCode"))

@@ -15,7 +15,7 @@ def _one(items: list, what: str, ident) -> dict:
 def vpc(c: Check) -> None:
     ec2 = c.client("ec2")
     found = _one(ec2.describe_vpcs(VpcIds=[c.id])["Vpcs"], "VPC", c.id)
-    c.expect("CidrBlock", c.value("CidrBlock"), found["CidrBlock"])
+    c.expect_fields(found, "CidrBlock")
     for prop, attr, key in (("EnableDnsHostnames", "enableDnsHostnames", "EnableDnsHostnames"),
                             ("EnableDnsSupport", "enableDnsSupport", "EnableDnsSupport")):
         if prop in c.props:
@@ -26,10 +26,7 @@ def vpc(c: Check) -> None:
 @verifier("AWS::EC2::Subnet", "aws_subnet")
 def subnet(c: Check) -> None:
     found = _one(c.client("ec2").describe_subnets(SubnetIds=[c.id])["Subnets"], "subnet", c.id)
-    c.expect("CidrBlock", c.value("CidrBlock"), found["CidrBlock"])
-    c.expect("AvailabilityZone", c.value("AvailabilityZone"), found["AvailabilityZone"])
-    c.expect("MapPublicIpOnLaunch", c.value("MapPublicIpOnLaunch"), found.get("MapPublicIpOnLaunch"))
-    c.expect("VpcId", c.value("VpcId"), found["VpcId"])
+    c.expect_fields(found, "CidrBlock", "AvailabilityZone", "MapPublicIpOnLaunch", "VpcId")
 
 
 @verifier("AWS::EC2::InternetGateway", "aws_internet_gateway")
@@ -57,7 +54,7 @@ def eip(c: Check) -> None:
         found = _one(ec2.describe_addresses(AllocationIds=[ident])["Addresses"], "elastic IP", ident)
     else:
         found = _one(ec2.describe_addresses(PublicIps=[ident])["Addresses"], "elastic IP", ident)
-    c.expect("Domain", c.value("Domain"), found.get("Domain"))
+    c.expect_fields(found, "Domain")
 
 
 @verifier("AWS::EC2::NatGateway", "aws_nat_gateway")
@@ -65,7 +62,7 @@ def nat_gateway(c: Check) -> None:
     found = _one(c.client("ec2").describe_nat_gateways(NatGatewayIds=[c.id])["NatGateways"], "NAT gateway", c.id)
     if found.get("State") in ("deleted", "deleting", "failed"):
         raise NotFound(f"NAT gateway {c.id} is {found['State']}")
-    c.expect("SubnetId", c.value("SubnetId"), found["SubnetId"])
+    c.expect_fields(found, "SubnetId")
     c.expect("AllocationId", c.value("AllocationId"), (found.get("NatGatewayAddresses") or [{}])[0].get("AllocationId"))
 
 
@@ -85,9 +82,7 @@ def route(c: Check) -> None:
         raise NotFound("the route table of this route is unknown")
     routes = [r for r in _route_table(c, table_id).get("Routes", []) if r.get("DestinationCidrBlock") == cidr]
     route_ = _one(routes, f"route to {cidr} in", table_id)
-    for prop in ("GatewayId", "NatGatewayId", "VpcEndpointId", "TransitGatewayId", "VpcPeeringConnectionId"):
-        if prop in c.props:
-            c.expect(prop, c.value(prop), route_.get(prop))
+    c.expect_fields(route_, "GatewayId", "NatGatewayId", "VpcEndpointId", "TransitGatewayId", "VpcPeeringConnectionId")
 
 
 @verifier("AWS::EC2::SubnetRouteTableAssociation", "aws_route_table_association")
@@ -107,8 +102,7 @@ def _group(c: Check, group_id) -> dict:
 @verifier("AWS::EC2::SecurityGroup", "aws_security_group")
 def security_group(c: Check) -> None:
     found = _group(c, c.id)
-    c.expect("VpcId", c.value("VpcId"), found.get("VpcId"))
-    c.expect("GroupDescription", c.value("GroupDescription"), found.get("Description"))
+    c.expect_fields(found, "VpcId", {"GroupDescription": "Description"})
 
 
 def _rule_matches(perm: dict, protocol, from_port, to_port, cidr, source) -> bool:
@@ -155,8 +149,6 @@ def _permission(c: Check, key: str) -> None:
 @verifier("AWS::EC2::VPCEndpoint", "aws_vpc_endpoint")
 def vpc_endpoint(c: Check) -> None:
     found = _one(c.client("ec2").describe_vpc_endpoints(VpcEndpointIds=[c.id])["VpcEndpoints"], "VPC endpoint", c.id)
-    c.expect("VpcId", c.value("VpcId"), found["VpcId"])
-    c.expect("ServiceName", c.value("ServiceName"), found["ServiceName"])
-    c.expect("VpcEndpointType", c.value("VpcEndpointType"), found.get("VpcEndpointType"))
+    c.expect_fields(found, "VpcId", "ServiceName", "VpcEndpointType")
     if "RouteTableIds" in c.props:
         c.expect("RouteTableIds", c.value("RouteTableIds"), found.get("RouteTableIds", []))
