@@ -53,7 +53,7 @@ from pycrdt import (  # noqa: E402
 )
 
 from isshoni import templates  # noqa: E402
-from isshoni.yinfra import YInfra  # noqa: E402
+from isshoni.yinfra import YInfra, values  # noqa: E402
 from redis_server import redis_server  # noqa: E402
 from rooms import isshoni_server, room_url  # noqa: E402
 
@@ -61,8 +61,8 @@ DESIGN = "demo.infra.json"
 REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
@@ -159,7 +159,7 @@ class Client:
                     await asyncio.sleep(1)
                 self.sending_over.set()
                 await done.wait()
-                self.final = [m["id"] for m in doc._ychat.to_py() if isinstance(m, dict) and "sent" in m]
+                self.final = [m["id"] for m in values(doc._ychat) if isinstance(m, dict) and "sent" in m]
                 self.deployment = doc._ydeployments.to_py().get("sandbox")
         except Exception as exc:  # the websocket closed or failed: a disconnect
             self.error = repr(exc)

@@ -46,6 +46,13 @@ def _plain(value):
     return value
 
 
+def values(array: Array) -> list:
+    """The items of a shared array as plain values, read in one go.  Never iterate or index a
+    long Yjs array item by item from Python: each indexed read walks the array from its start
+    (yrs keeps no index), so reading a 20,000-message chat that way took 16 s against 0.08 s."""
+    return _plain(array)
+
+
 def _item_map(section: str, item: dict) -> Map:
     """A resource or connection as a Map whose `properties` is a Map of its own."""
     fields = {k: v for k, v in item.items() if k not in NESTED[section]}
@@ -160,17 +167,22 @@ class YInfra(YBaseDoc):
             self._ydeployments.clear()
             self._ydeployments.update(dict(data.get("deployments") or {}))
 
-    def apply(self, data: dict) -> None:
+    def apply(self, data: dict, sections: tuple[str, ...] = ROOTS) -> None:
         """Bring the document to `data` (a design's content) in one transaction, writing only
         the keys, fields and properties that differ: a concurrent edit of another property of
         the same node by someone else survives.  Chat keeps its common prefix (an appended
-        message is one insert); messages are replaced only when the list is not an extension."""
+        message is one insert); messages are replaced only when the list is not an extension.
+        Roots not in `sections` are left as they are (not even read)."""
         with self._ydoc.transaction():
-            _apply_map(self._ymeta, dict(data.get("meta") or {}))
+            if "meta" in sections:
+                _apply_map(self._ymeta, dict(data.get("meta") or {}))
             for section in ("resources", "connections"):
-                _apply_items(self._roots[section], section, dict(data.get(section) or {}))
-            _apply_list(self._ychat, list(data.get("chat") or []))
-            _apply_map(self._ydeployments, dict(data.get("deployments") or {}))
+                if section in sections:
+                    _apply_items(self._roots[section], section, dict(data.get(section) or {}))
+            if "chat" in sections:
+                _apply_list(self._ychat, list(data.get("chat") or []))
+            if "deployments" in sections:
+                _apply_map(self._ydeployments, dict(data.get("deployments") or {}))
 
     def design(self) -> Design:
         """The current content as a `Design`, not validated: a canvas may hold a half-drawn state."""

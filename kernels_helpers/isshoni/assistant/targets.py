@@ -144,13 +144,9 @@ class LiveTarget:
 
     def commit(self, new: Design) -> None:
         """Write only what differs in the design sections, as the assistant (no await: nobody
-        interleaves).  Chat and deployments are passed back as they are now, so they stay untouched
-        (reading just those two roots: a whole `to_dict()` was a third of an edit's time)."""
-        data = {s: new.data[s] for s in SECTIONS}
-        data["chat"] = self.chat.to_py() or []
-        data["deployments"] = self.deployments.to_py() or {}
+        interleaves).  Chat and deployments are neither read nor written."""
         with self.doc.ydoc.transaction(origin=ORIGIN):
-            self.doc.apply(data)
+            self.doc.apply({s: new.data[s] for s in SECTIONS}, sections=SECTIONS)
 
     def begin(self, answer_id: str) -> None:
         self.undo_log.epoch += 1
@@ -168,7 +164,9 @@ class LiveTarget:
 
     # chat
     def messages(self) -> list[dict]:
-        return [dict(m) for m in self.chat if isinstance(m, dict)]
+        from ..yinfra import values
+
+        return [m for m in values(self.chat) if isinstance(m, dict)]
 
     def post(self, message: dict) -> dict:
         with self.doc.ydoc.transaction(origin=CHAT_ORIGIN):
@@ -176,8 +174,13 @@ class LiveTarget:
         return message
 
     def update(self, message_id: str, **fields) -> None:
-        """Replace the message in place (chat items are plain values: delete + insert, one transaction)."""
-        for index, message in enumerate(self.chat):
+        """Replace the message in place (chat items are plain values: delete + insert, one transaction).
+        Searched from the end: the assistant updates its latest message, many times while streaming."""
+        from ..yinfra import values
+
+        chat = values(self.chat)
+        for index in range(len(chat) - 1, -1, -1):
+            message = chat[index]
             if isinstance(message, dict) and message.get("id") == message_id:
                 with self.doc.ydoc.transaction(origin=CHAT_ORIGIN):
                     del self.chat[index]

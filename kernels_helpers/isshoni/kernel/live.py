@@ -28,6 +28,7 @@ from ..deploy import canary as canary_mod
 from ..deploy import runner
 from ..deploy.sink import FileJobSink, JobSink
 from ..design.model import Design
+from ..yinfra import values
 from . import diagram
 from .connection import Connection
 from .jobs import DeployJob, LiveJobSink
@@ -39,7 +40,7 @@ _FIRST_REPLY_S = 30.0  # the server's assistant posts its message at once; silen
 
 def _reply_to(doc, message_id: str) -> dict | None:
     """The assistant's message answering `message_id`, read from the room's chat (on its loop)."""
-    for message in doc.ydoc.get("chat", type=Array):
+    for message in values(doc.ydoc.get("chat", type=Array)):
         if isinstance(message, dict) and message.get("reply_to") == message_id:
             return dict(message)
     return None

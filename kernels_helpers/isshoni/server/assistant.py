@@ -21,7 +21,7 @@ from pycrdt import Array
 
 from ..assistant import MENTION, Assistant, aask
 from ..assistant.targets import AUTHOR
-from ..yinfra import YInfra
+from ..yinfra import YInfra, values
 from . import workers
 
 SESSION_EVENTS = "https://schema.jupyter.org/jupyter_collaboration/session/v1"
@@ -127,7 +127,7 @@ class AssistantService:
 
     @staticmethod
     def _answered(doc: YInfra, message_id: str) -> bool:
-        return any(isinstance(m, dict) and m.get("reply_to") == message_id for m in _chat(doc))
+        return any(isinstance(m, dict) and m.get("reply_to") == message_id for m in values(_chat(doc)))
 
     # ------------------------------------------------------------ answers
     async def answer(self, doc: YInfra, prompt: str, *, author: str, reply_to: str | None = None,

@@ -26,7 +26,7 @@ import os
 import time
 from logging import getLogger
 
-from ..yinfra import _plain
+from ..yinfra import values
 
 CHAT_MAXLEN = 1000
 
@@ -100,11 +100,11 @@ class DesignMirror:
         document = self.room._document
         canvas = json.dumps(document.to_dict(without=("chat",)), sort_keys=True, ensure_ascii=False,
                             separators=(",", ":"))
-        chat = document._ychat
+        chat = values(document._ychat)
         total = len(chat)
         done = int(await self.client.get(self.keys[3]) or 0)  # one writer (the lease holder): safe to read first
         first = max(0, min(done, total), total - CHAT_MAXLEN)  # only what the stream lacks
-        new = [_plain(chat[i]) for i in range(first, total)]  # the tail only: the chat grows all session
+        new = chat[first:]
         return await self.client.eval(
             MIRROR, len(self.keys), *self.keys,
             canvas, self.ttl, int(time.time() * 1000), self.design_id, total, first, CHAT_MAXLEN,
