@@ -150,13 +150,16 @@ class Client:
                     doc._ychat.observe(self._arrived)
                 self.joined = True
                 await all_joined.wait()
-                await asyncio.sleep(rng.uniform(0, 1))
-                while not stop.is_set():
+                next_at = time.monotonic() + rng.uniform(0, 1)
+                while True:  # one a second on a fixed cadence (a slow send does not stretch it)
+                    await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+                    if stop.is_set():
+                        break
                     message = {"id": f"c{self.number}-{len(self.sent)}", "author": f"user{self.number}",
                                "text": f"hello {len(self.sent)}", "sent": time.monotonic()}
                     await self.write(lambda doc, message=message: doc._ychat.append(message))
                     self.sent.append(message["id"])
-                    await asyncio.sleep(1)
+                    next_at += 1
                 self.sending_over.set()
                 await done.wait()
                 self.final = [m["id"] for m in values(doc._ychat) if isinstance(m, dict) and "sent" in m]
