@@ -67,3 +67,24 @@ def test_two_people_edit_two_properties_of_one_node_and_both_win():
         assert data["resources"]["alb"]["properties"]["deletion_protection"] is True
         assert data["resources"]["blue"]["properties"]["desired_count"] == 3
     assert a.get() == b.get()
+
+
+def test_observe_reports_the_chat_without_building_array_events():
+    """The chat is reported through the document's transactions (an array event walks the whole
+    chat); maps are reported as before, each transaction once per root it changed."""
+    doc = YInfra()
+    seen: list = []
+    doc.observe(lambda root, event: seen.append(root))
+    doc._ychat.append({"id": "m1", "author": "a", "text": "hi", "time": 1})
+    assert seen == ["chat"]
+    seen.clear()
+    doc._ymeta["name"] = "n"
+    assert seen == ["meta"]
+    seen.clear()
+    with doc.ydoc.transaction():
+        doc._ychat.append({"id": "m2", "author": "a", "text": "again", "time": 2})
+        doc._ydeployments["sandbox"] = {"status": "COMPLETE"}
+    assert seen == ["deployments"], "a map changed too: the map is reported, once"
+    seen.clear()
+    str(doc._ychat)  # reading is no change
+    assert seen == []

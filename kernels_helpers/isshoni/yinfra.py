@@ -189,8 +189,28 @@ class YInfra(YBaseDoc):
         return Design(self.to_dict())
 
     def observe(self, callback: Callable[[str, Any], None]) -> None:
-        """Every root, deeply: autosave hangs off this, a forgotten root is never saved."""
+        """Every root, deeply: autosave hangs off this, a forgotten root is never saved.
+
+        The chat is watched through the document's transactions, not as an array: building an
+        array's change event walks the array up to the change (0.7 ms per message at 30,000
+        messages, on every update the server applies), and the room only needs to know that
+        something changed.  A transaction's root observers run before the document's, so a
+        transaction that changed something no map reported changed the chat (reported with no
+        event; one that changed a map and the chat reports the map, which is all a save needs)."""
         self.unobserve()
-        self._subscriptions[self._ystate] = self._ystate.observe(partial(callback, "state"))
+        reported = [False]
+
+        def root_changed(name: str, event) -> None:
+            reported[0] = True
+            callback(name, event)
+
+        def transaction_ended(event) -> None:
+            if not reported[0]:
+                callback("chat", None)
+            reported[0] = False
+
+        self._subscriptions[self._ystate] = self._ystate.observe(partial(root_changed, "state"))
         for name, root in self._roots.items():
-            self._subscriptions[root] = root.observe_deep(partial(callback, name))
+            if name != "chat":
+                self._subscriptions[root] = root.observe_deep(partial(root_changed, name))
+        self._subscriptions[self._ydoc] = self._ydoc.observe(transaction_ended)

@@ -27,6 +27,7 @@ from . import workers
 SESSION_EVENTS = "https://schema.jupyter.org/jupyter_collaboration/session/v1"
 FRESH_SECONDS = 300  # a mention older than this (a re-inserted old message) is not answered
 _MENTION = re.compile(re.escape(MENTION) + r"\b", re.IGNORECASE)
+_MENTION_BYTES = MENTION.lower().encode()  # as a Yjs update carries a message's text (UTF-8)
 
 
 def request_of(message) -> str | None:
@@ -65,6 +66,7 @@ class AssistantService:
     def __init__(self, serverapp, config: Assistant, log):
         self.serverapp, self.config, self.log = serverapp, config, log
         self._watched: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._asked: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # doc -> request ids seen
         self._locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._tasks: set[asyncio.Task] = set()
         self._running: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -95,21 +97,35 @@ class AssistantService:
             self.log.exception("isshoni assistant: could not watch room %s", data.get("room"))
 
     def watch(self, doc: YInfra, path: str) -> None:
+        """Answer the mentions that arrive from now on (the ones already in the chat were asked
+        before: answered then, or too old).  Watches the document's transactions and looks
+        into the chat only when an update carries the mention's bytes: an array change event
+        costs a walk of the whole chat, on every message of a busy room."""
         if doc in self._watched:
             return
         self.log.info("isshoni assistant: watching the chat of %s", path)
-        self._watched[doc] = _chat(doc).observe(partial(self._on_chat, doc, path))
+        self._asked[doc] = {m.get("id") for m in values(_chat(doc)) if request_of(m) is not None}
+        self._watched[doc] = doc.ydoc.observe(partial(self._on_update, doc, path))
 
-    def _on_chat(self, doc: YInfra, path: str, event) -> None:
-        """Runs inside the transaction that changed the chat: only schedules, never writes."""
+    def _on_update(self, doc: YInfra, path: str, event) -> None:
+        """Runs as a transaction ends: only looks at the update's bytes and schedules a scan."""
         try:
-            for change in event.delta:
-                for message in change.get("insert", ()):
-                    prompt = request_of(message)
-                    if prompt is not None:
-                        self._schedule(doc, path, message, prompt)
+            if _MENTION_BYTES in bytes(event.update).lower():
+                asyncio.get_running_loop().call_soon(self._scan, doc, path)
         except Exception:  # noqa: BLE001 - never break the room's update
             self.log.exception("isshoni assistant: could not read a chat change in %s", path)
+
+    def _scan(self, doc: YInfra, path: str) -> None:
+        """Schedule an answer to each request in the chat not seen before."""
+        try:
+            asked = self._asked.setdefault(doc, set())
+            for message in values(_chat(doc)):
+                prompt = request_of(message)
+                if prompt is not None and message.get("id") not in asked:
+                    asked.add(message.get("id"))
+                    self._schedule(doc, path, message, prompt)
+        except Exception:  # noqa: BLE001 - logged; the room works on without the assistant
+            self.log.exception("isshoni assistant: could not read the chat of %s", path)
 
     def _schedule(self, doc: YInfra, path: str, message: dict, prompt: str) -> None:
         self.log.info("isshoni assistant: %s asked in %s", message.get("author"), path)
