@@ -102,8 +102,20 @@ def join(*parts) -> Join | str:
     return Join(tuple(folded))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def prune(value):
-    """Drop OMIT values recursively (dict keys, list items) so emitters never see them."""
+    """Drop OMIT values recursively (dict keys, list items) so emitters never see them.
+
+    Plain values, most of a part, are kept without a call (wiring prunes every part it adds)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else prune(v) for k, v in value.items() if v is not OMIT}
+    if kind is list:
+        return [v if type(v) in _PLAIN else prune(v) for v in value if v is not OMIT]
+    if kind in _PLAIN:
+        return value
     if isinstance(value, dict):
         return {k: prune(v) for k, v in value.items() if v is not OMIT}
     if isinstance(value, list):

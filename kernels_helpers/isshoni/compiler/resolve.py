@@ -184,20 +184,31 @@ class Context:
         if kind in _PLAIN:
             return value
         if kind is dict:
-            fill = self.fill
+            # plain values (most of a template) are kept without a call
+            fill, plain, omit = self.fill, _PLAIN, e.OMIT
             kept = {}
             for k, v in value.items():
-                v = fill(v, side, rid)
-                if v is not e.OMIT:
-                    kept[k] = v
-            return kept if kept or not value else e.OMIT
+                if type(v) not in plain:
+                    v = fill(v, side, rid)
+                    if v is omit:
+                        continue
+                kept[k] = v
+            return kept if kept or not value else omit
+        method = _FILLERS.get(kind)  # a placeholder: the next most common
+        if method is not None:
+            return method(self, value, side, rid)
         if kind is list or kind is tuple:
+            fill, plain, omit = self.fill, _PLAIN, e.OMIT
             out = []
             for item in value:
-                filled = self.fill(item, side, rid)
-                if filled is e.OMIT:
+                item_kind = type(item)
+                if item_kind in plain:
+                    out.append(item)
                     continue
-                if type(item) is s.Slot and not item.single:
+                filled = fill(item, side, rid)
+                if filled is omit:
+                    continue
+                if item_kind is s.Slot and not item.single:
                     out.extend(filled)  # a slot inside a list adds its items in place
                 else:
                     out.append(filled)
@@ -207,9 +218,6 @@ class Context:
             return e.OMIT if body is e.OMIT else e.Block(body)
         if kind is e.JsonEncode:
             return e.JsonEncode(self.fill(value.value, side, rid))
-        method = _FILLERS.get(kind)
-        if method is not None:
-            return method(self, value, side, rid)
         if isinstance(value, dict):  # a mapping or sequence subclass: same meaning, slower path
             return self.fill(dict(value), side, rid)
         if isinstance(value, (list, tuple)):
