@@ -21,7 +21,7 @@ from .names import Namer, cfn_identifier, physical, tf_identifier
 TIER = "tier"
 
 
-@functools.lru_cache(maxsize=4096)  # pure; every part of a design carries its name
+@functools.lru_cache(maxsize=1 << 16)  # pure; every part of a design carries its name (one entry per label)
 def tag_value(text: str) -> str:
     """A tag value every AWS service accepts: letters, digits, spaces and _.:/=+-@ (max 256).
 
@@ -138,10 +138,10 @@ class Context:
 
     def tags(self, rid: str | None, side: str, label: str | None = None):
         label = label if label is not None else (self.resources[rid].get("label") or rid)
-        pairs = [("Name", tag_value(label)), ("isshoni:design", tag_value(self.design.name))]
+        name, design = tag_value(label), tag_value(self.design.name)
         if side == "cfn":
-            return [{"Key": k, "Value": v} for k, v in pairs]
-        return dict(pairs)
+            return [{"Key": "Name", "Value": name}, {"Key": "isshoni:design", "Value": design}]
+        return {"Name": name, "isshoni:design": design}
 
     # ---------------------------------------------------------------- producing
     def new_lid(self, owner: str, key: str, name: str | None = None) -> str:
