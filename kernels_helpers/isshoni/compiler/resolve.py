@@ -184,12 +184,15 @@ class Context:
         if kind in _PLAIN:
             return value
         if kind is dict:
-            # plain values (most of a template) are kept without a call
-            fill, plain, omit = self.fill, _PLAIN, e.OMIT
+            # plain values (most of a template) are kept without a call, placeholders
+            # go straight to their filler
+            fill, plain, omit, fillers = self.fill, _PLAIN, e.OMIT, _FILLERS
             kept = {}
             for k, v in value.items():
-                if type(v) not in plain:
-                    v = fill(v, side, rid)
+                v_kind = type(v)
+                if v_kind not in plain:
+                    method = fillers.get(v_kind)
+                    v = fill(v, side, rid) if method is None else method(self, v, side, rid)
                     if v is omit:
                         continue
                 kept[k] = v
@@ -246,10 +249,12 @@ class Context:
         return value
 
     def _fill_Self(self, ph: s.Self, side, rid):
-        return self.ref(rid, ph.key, ph.tf) if self.has_part(rid, ph.key) else e.OMIT
+        lid = self._lids.get((rid, ph.key))  # one lookup: the commonest placeholder after P
+        return e.OMIT if lid is None else e.Ref(lid, ph.tf)
 
     def _fill_SelfAttr(self, ph: s.SelfAttr, side, rid):
-        return self.attr(rid, ph.cfn, ph.tf, ph.key) if self.has_part(rid, ph.key) else e.OMIT
+        lid = self._lids.get((rid, ph.key))
+        return e.OMIT if lid is None else e.Attr(lid, ph.cfn, ph.tf)
 
     def _fill_Up(self, ph: s.Up, side, rid):
         anc = self.ancestor(rid, ph.types)
