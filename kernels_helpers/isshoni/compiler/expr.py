@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """The identity of another emitted resource: CFN `Ref`, Terraform `<type>.<name>.<tf>`."""
 
@@ -18,7 +18,7 @@ class Ref:
     tf: str = "id"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attr:
     """An attribute of another emitted resource (`Fn::GetAtt` / `<type>.<name>.<attr>`)."""
 
@@ -27,35 +27,35 @@ class Attr:
     tf: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Var:
     """A user-chosen input: a CFN parameter / a Terraform variable."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Join:
     """String concatenation of literals and expressions (`Fn::Join` / interpolation)."""
 
     parts: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pseudo:
     """Deployment context: `region`, `account_id` or `partition`."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JsonEncode:
     """A value that Terraform must pass through `jsonencode()` (CFN keeps it structured)."""
 
     value: object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A Terraform nested block (`name { ... }`); CloudFormation never sees one."""
 
@@ -102,8 +102,20 @@ def join(*parts) -> Join | str:
     return Join(tuple(folded))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def prune(value):
-    """Drop OMIT values recursively (dict keys, list items) so emitters never see them."""
+    """Drop OMIT values recursively (dict keys, list items) so emitters never see them.
+
+    Plain values, most of a part, are kept without a call (wiring prunes every part it adds)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else prune(v) for k, v in value.items() if v is not OMIT}
+    if kind is list:
+        return [v if type(v) in _PLAIN else prune(v) for v in value if v is not OMIT]
+    if kind in _PLAIN:
+        return value
     if isinstance(value, dict):
         return {k: prune(v) for k, v in value.items() if v is not OMIT}
     if isinstance(value, list):

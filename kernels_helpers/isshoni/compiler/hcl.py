@@ -54,8 +54,16 @@ def escape(text: str) -> str:
     return text
 
 
+_STRINGS: dict[str, str] = {}  # text -> its quoted form; a module repeats most of its strings
+
+
 def string(text: str) -> str:
-    return '"' + escape(text) + '"'
+    quoted = _STRINGS.get(text)
+    if quoted is None:
+        quoted = '"' + escape(text) + '"'
+        if len(_STRINGS) < 200_000:  # bounded: a long-lived server writes many modules
+            _STRINGS[text] = quoted
+    return quoted
 
 
 @functools.lru_cache(maxsize=8192)  # attribute names repeat across every resource
@@ -74,7 +82,9 @@ def _inline(value) -> str | None:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if kind is int or kind is float:
+    if kind is int:
+        return str(value)
+    if kind is float:
         return json.dumps(value)
     if kind is list:
         if not value:
@@ -109,7 +119,10 @@ def _value_lines(value, indent: int) -> list[str]:
         inner = _value_lines(value.arg, indent)
         return [f"{value.name}({inner[0]}"] + inner[1:-1] + [inner[-1] + ")"]
     if isinstance(value, dict):
-        return ["{"] + _attribute_lines(list(value.items()), indent + 1) + [pad + "}"]
+        lines = ["{"]
+        _write_attributes(list(value.items()), indent + 1, lines)
+        lines.append(pad + "}")
+        return lines
     if isinstance(value, list):
         lines = ["["]
         for item in value:
@@ -125,51 +138,69 @@ def _value_lines(value, indent: int) -> list[str]:
     raise TypeError(f"cannot write {type(value).__name__} across lines")
 
 
-def _attribute_lines(items: list, indent: int) -> list[str]:
-    """Attributes and nested blocks of a body, with fmt's `=` alignment."""
+def _write_run(run: list, pad: str, out: list[str]) -> None:
+    """A run of one-line attributes, their `=` aligned (fmt's rule)."""
+    if len(run) == 1:
+        k, v = run[0]
+        out.append(f"{pad}{k} = {v}")
+        return
+    width = max([len(k) for k, _ in run])
+    out.extend([f"{pad}{k.ljust(width)} = {v}" for k, v in run])
+
+
+def _write_attributes(items: list, indent: int, out: list[str]) -> None:
+    """Attributes and nested blocks of a body, with fmt's `=` alignment, appended to `out`.
+
+    Runs once per attribute of a module, so it writes into one list (no per-block
+    list copies) and takes the common cases (a string, a reference) before `_inline`."""
     pad = "  " * indent
-    lines: list[str] = []
-    run_keys: list[str] = []  # the current run of one-line attributes, aligned together
-    run_values: list[str] = []
-
-    def flush():
-        if run_keys:
-            width = max(map(len, run_keys))
-            lines.extend([f"{pad}{k.ljust(width)} = {v}" for k, v in zip(run_keys, run_values, strict=True)])
-            run_keys.clear()
-            run_values.clear()
-
+    run: list[tuple[str, str]] = []  # the current run of one-line attributes, aligned together
     for item in items:
         if type(item) is BlockNode:
-            flush()
-            lines.extend(block_lines(item, indent))
+            if run:
+                _write_run(run, pad, out)
+                run = []
+            _write_block(item, indent, out)
             continue
         name, value = item
-        k = key(name)
-        inline = _inline(value)
+        kind = type(value)
+        if kind is str:
+            inline = string(value)
+        elif kind is Raw:
+            inline = value
+        else:
+            inline = _inline(value)
         if inline is not None:
-            run_keys.append(k)
-            run_values.append(inline)
+            run.append((key(name), inline))
             continue
-        flush()
+        if run:
+            _write_run(run, pad, out)
+            run = []
         sub = _value_lines(value, indent)
-        lines.append(f"{pad}{k} = {sub[0]}")
-        lines.extend(sub[1:])
-    flush()
-    return lines
+        out.append(f"{pad}{key(name)} = {sub[0]}")
+        out.extend(sub[1:])
+    if run:
+        _write_run(run, pad, out)
 
 
-def block_lines(block: BlockNode, indent: int = 0) -> list[str]:
+def _write_block(block: BlockNode, indent: int, out: list[str]) -> None:
     pad = "  " * indent
-    head = " ".join([block.type] + [string(label) for label in block.labels])
-    if not block.body:
-        return [f"{pad}{head} {{", f"{pad}}}"]
-    return [f"{pad}{head} {{"] + _attribute_lines(block.body, indent + 1) + [f"{pad}}}"]
+    head = " ".join([block.type] + [string(label) for label in block.labels]) if block.labels else block.type
+    out.append(f"{pad}{head} {{")
+    if block.body:
+        _write_attributes(block.body, indent + 1, out)
+    out.append(f"{pad}}}")
 
 
 def document(blocks: list[BlockNode]) -> str:
     """Top-level blocks separated by one blank line, newline at the end."""
-    return "\n\n".join("\n".join(block_lines(b)) for b in blocks) + "\n" if blocks else ""
+    if not blocks:
+        return ""
+    lines: list[str] = []
+    for block in blocks:
+        _write_block(block, 0, lines)
+        lines.append("")  # the blank line between blocks; the last one gives the final newline
+    return "\n".join(lines)
 
 
 def template_string(parts: list) -> str:

@@ -21,7 +21,7 @@ from .names import Namer, cfn_identifier, physical, tf_identifier
 TIER = "tier"
 
 
-@functools.lru_cache(maxsize=4096)  # pure; every part of a design carries its name
+@functools.lru_cache(maxsize=1 << 16)  # pure; every part of a design carries its name (one entry per label)
 def tag_value(text: str) -> str:
     """A tag value every AWS service accepts: letters, digits, spaces and _.:/=+-@ (max 256).
 
@@ -138,10 +138,10 @@ class Context:
 
     def tags(self, rid: str | None, side: str, label: str | None = None):
         label = label if label is not None else (self.resources[rid].get("label") or rid)
-        pairs = [("Name", tag_value(label)), ("isshoni:design", tag_value(self.design.name))]
+        name, design = tag_value(label), tag_value(self.design.name)
         if side == "cfn":
-            return [{"Key": k, "Value": v} for k, v in pairs]
-        return dict(pairs)
+            return [{"Key": "Name", "Value": name}, {"Key": "isshoni:design", "Value": design}]
+        return {"Name": name, "isshoni:design": design}
 
     # ---------------------------------------------------------------- producing
     def new_lid(self, owner: str, key: str, name: str | None = None) -> str:
@@ -184,20 +184,34 @@ class Context:
         if kind in _PLAIN:
             return value
         if kind is dict:
-            fill = self.fill
+            # plain values (most of a template) are kept without a call, placeholders
+            # go straight to their filler
+            fill, plain, omit, fillers = self.fill, _PLAIN, e.OMIT, _FILLERS
             kept = {}
             for k, v in value.items():
-                v = fill(v, side, rid)
-                if v is not e.OMIT:
-                    kept[k] = v
-            return kept if kept or not value else e.OMIT
+                v_kind = type(v)
+                if v_kind not in plain:
+                    method = fillers.get(v_kind)
+                    v = fill(v, side, rid) if method is None else method(self, v, side, rid)
+                    if v is omit:
+                        continue
+                kept[k] = v
+            return kept if kept or not value else omit
+        method = _FILLERS.get(kind)  # a placeholder: the next most common
+        if method is not None:
+            return method(self, value, side, rid)
         if kind is list or kind is tuple:
+            fill, plain, omit = self.fill, _PLAIN, e.OMIT
             out = []
             for item in value:
-                filled = self.fill(item, side, rid)
-                if filled is e.OMIT:
+                item_kind = type(item)
+                if item_kind in plain:
+                    out.append(item)
                     continue
-                if type(item) is s.Slot and not item.single:
+                filled = fill(item, side, rid)
+                if filled is omit:
+                    continue
+                if item_kind is s.Slot and not item.single:
                     out.extend(filled)  # a slot inside a list adds its items in place
                 else:
                     out.append(filled)
@@ -207,9 +221,6 @@ class Context:
             return e.OMIT if body is e.OMIT else e.Block(body)
         if kind is e.JsonEncode:
             return e.JsonEncode(self.fill(value.value, side, rid))
-        method = _FILLERS.get(kind)
-        if method is not None:
-            return method(self, value, side, rid)
         if isinstance(value, dict):  # a mapping or sequence subclass: same meaning, slower path
             return self.fill(dict(value), side, rid)
         if isinstance(value, (list, tuple)):
@@ -238,10 +249,12 @@ class Context:
         return value
 
     def _fill_Self(self, ph: s.Self, side, rid):
-        return self.ref(rid, ph.key, ph.tf) if self.has_part(rid, ph.key) else e.OMIT
+        lid = self._lids.get((rid, ph.key))  # one lookup: the commonest placeholder after P
+        return e.OMIT if lid is None else e.Ref(lid, ph.tf)
 
     def _fill_SelfAttr(self, ph: s.SelfAttr, side, rid):
-        return self.attr(rid, ph.cfn, ph.tf, ph.key) if self.has_part(rid, ph.key) else e.OMIT
+        lid = self._lids.get((rid, ph.key))
+        return e.OMIT if lid is None else e.Attr(lid, ph.cfn, ph.tf)
 
     def _fill_Up(self, ph: s.Up, side, rid):
         anc = self.ancestor(rid, ph.types)

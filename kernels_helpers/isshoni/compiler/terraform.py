@@ -53,13 +53,17 @@ class _Translator:
 
     def body(self, tf: dict) -> list:
         items: list = []
+        expr, Block = self.expr, e.Block
         for k, v in tf.items():
-            if isinstance(v, e.Block):
+            kind = type(v)
+            if kind is Block:
                 items.append(BlockNode(k, (), self.body(v.body)))
-            elif isinstance(v, list) and v and all(isinstance(x, e.Block) for x in v):
-                items.extend(BlockNode(k, (), self.body(x.body)) for x in v)
+            elif kind is list and v and type(v[0]) is Block and all(type(x) is Block for x in v):
+                items.extend([BlockNode(k, (), self.body(x.body)) for x in v])
+            elif kind is str:
+                items.append((k, v))
             else:
-                items.append((k, self.expr(v)))
+                items.append((k, expr(v)))
         return items
 
 

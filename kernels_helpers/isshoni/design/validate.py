@@ -253,14 +253,30 @@ def _connection_problems(cid: str, data: dict, catalog: dict) -> list[Problem]:
         allowed = sorted({t for lk in src_entry.links for t in lk.targets})
         hint = f"; a {stype} connects to: {', '.join(allowed)}" if allowed else f"; a {stype} starts no connections"
         return [Problem(json_path(base), f"a {stype} cannot connect to a {ttype}{hint}", cid)]
-    schema = {"type": "object", "properties": link.properties, "additionalProperties": False}
-    out += _schema_problems(json.dumps(schema, sort_keys=True), conn.get("properties", {}), base + ["properties"], cid)
+    out += _schema_problems(_link_schema_json(link), conn.get("properties", {}), base + ["properties"], cid)
     return out
+
+
+@lru_cache(maxsize=1 << 14)  # a design checks each VPC's range once per subnet in it
+def _network(value: str):
+    return ipaddress.ip_network(value, strict=True)
+
+
+_LINK_SCHEMAS: dict[int, tuple] = {}  # id(link) -> (link, its schema as JSON); catalog links live as long as the process
+
+
+def _link_schema_json(link) -> str:
+    """The schema of a link's connection properties, as the JSON text the validators are cached by."""
+    cached = _LINK_SCHEMAS.get(id(link))
+    if cached is None or cached[0] is not link:
+        schema = {"type": "object", "properties": link.properties, "additionalProperties": False}
+        cached = _LINK_SCHEMAS[id(link)] = (link, json.dumps(schema, sort_keys=True))
+    return cached[1]
 
 
 def cidr_problem(value: str) -> str | None:
     try:
-        net = ipaddress.ip_network(value, strict=True)
+        net = _network(value)
     except ValueError as exc:
         return f"invalid CIDR {value!r}: {exc}"
     if net.version != 4:
@@ -281,14 +297,14 @@ def _network_problems(resources: dict, catalog: dict) -> list[Problem]:
         cidr = res.get("properties", {}).get("cidr")
         if not isinstance(cidr, str) or cidr_problem(cidr):
             continue
-        net = ipaddress.ip_network(cidr)
+        net = _network(cidr)
         vpc = res.get("parent")
         while vpc in resources and resources[vpc]["type"] != "vpc":
             vpc = resources[vpc].get("parent")
         if vpc not in resources:
             continue
         vcidr = resources[vpc].get("properties", {}).get("cidr", catalog["vpc"].defaults().get("cidr"))
-        if isinstance(vcidr, str) and not cidr_problem(vcidr) and not net.subnet_of(ipaddress.ip_network(vcidr)):
+        if isinstance(vcidr, str) and not cidr_problem(vcidr) and not net.subnet_of(_network(vcidr)):
             out.append(
                 Problem(json_path(["resources", rid, "properties", "cidr"]), f"subnet {cidr} is outside its VPC {vpc!r} ({vcidr})", rid)
             )
