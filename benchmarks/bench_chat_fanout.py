@@ -14,10 +14,12 @@ every message and reports:
 - lost messages (sent but missing on some client) and duplicated ones,
 - whether every client ends with the same chat, in the same order,
 - fan-out latency p50/p99: send to arrival, over every (message, receiving
-  client) pair of the probe clients (every `--probe-every`th client: turning
-  each arrival into Python objects costs more than the rest of a client).
-  Send and arrival are read from CLOCK_MONOTONIC, one clock for every process
-  of the machine, and the figure includes the clients' own load.
+  client) pair of the probe clients (every `--probe-every`th client).  A probe
+  notes the message ids in each update frame it receives, before applying it:
+  an array change event from pycrdt would walk the whole chat on every frame
+  (0.7 ms at 30,000 messages), and the harness would time itself.  Send and
+  arrival are read from CLOCK_MONOTONIC, one clock for every process of the
+  machine, and the figure includes the clients' own load.
 
     python benchmarks/bench_chat_fanout.py [--clients 100] [--seconds 300] [--processes 4]
 
@@ -32,6 +34,7 @@ import hashlib
 import multiprocessing
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -58,6 +61,7 @@ from redis_server import redis_server  # noqa: E402
 from rooms import isshoni_server, room_url  # noqa: E402
 
 DESIGN = "demo.infra.json"
+MESSAGE_ID = re.compile(rb"c\d+-\d+")  # the demo's message ids, as an update frame carries them (UTF-8)
 REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
 
 
@@ -76,36 +80,30 @@ class Client:
     def __init__(self, number: int, base: str, token: str, probe: bool = True):
         self.number, self.base, self.token, self.probe = number, base, token, probe
         self.sent: list[str] = []
-        self.latencies: list[float] = []
+        self.sent_at: dict[str, float] = {}
+        self.arrivals: dict[str, float] = {}  # probes: message id -> first frame carrying it
         self.final: list[str] | None = None
         self.deployment: dict | None = None  # the deploy's last state as this client sees it
         self.error: str | None = None
         self.doc: YInfra | None = None
         self.synced = asyncio.Event()
         self.sending_over = asyncio.Event()  # left the send loop: `sent` is final
-        self.received = 0  # demo messages seen arriving (own ones included)
         self.joined = False
         self.initial = 0
 
-    def _arrived(self, event) -> None:
-        now = time.monotonic()
-        for change in event.delta:
-            for message in change.get("insert", ()):
-                if isinstance(message, dict) and "sent" in message:
-                    self.received += 1
-                    if not message["id"].startswith(f"c{self.number}-"):
-                        self.latencies.append((now - message["sent"]) * 1000)
-
     def has(self, count: int) -> bool:
         """Holds `count` demo messages and the deploy's final state."""
-        got = self.received if self.probe else len(self.doc._ychat) - self.initial
-        return got >= count and (self.doc._ydeployments.get("sandbox") or {}).get("status") == "COMPLETE"
+        return len(self.doc._ychat) - self.initial >= count and (self.doc._ydeployments.get("sandbox") or {}).get("status") == "COMPLETE"
 
     async def _receive(self, websocket) -> None:
         while True:
             message = await websocket.receive_bytes()
             if message[0] != YMessageType.SYNC:
                 continue  # awareness: not part of this demo
+            if self.probe and self.joined:
+                now = time.monotonic()
+                for found in MESSAGE_ID.finditer(message):
+                    self.arrivals.setdefault(found.group().decode(), now)
             reply = handle_sync_message(message[1:], self.doc.ydoc)
             if message[1] == YSyncMessageType.SYNC_STEP2:
                 self.synced.set()
@@ -146,8 +144,6 @@ class Client:
         try:
             async with self.session(joining) as doc:
                 self.initial = len(doc._ychat)  # the design's own chat, before the demo
-                if self.probe:
-                    doc._ychat.observe(self._arrived)
                 self.joined = True
                 await all_joined.wait()
                 next_at = time.monotonic() + rng.uniform(0, 1)
@@ -159,6 +155,7 @@ class Client:
                                "text": f"hello {len(self.sent)}", "sent": time.monotonic()}
                     await self.write(lambda doc, message=message: doc._ychat.append(message))
                     self.sent.append(message["id"])
+                    self.sent_at[message["id"]] = message["sent"]
                     next_at += 1
                 self.sending_over.set()
                 await done.wait()
@@ -227,7 +224,8 @@ async def _worker(numbers: list[int], bases: list[str], token: str, probe_every:
         "duplicated": sum(len(final) - len(set(final)) for final in finals),
         "orders": sorted({hashlib.sha256("\n".join(final).encode()).hexdigest() for final in finals}),
         "deployments": [user.deployment for user in users if user.final is not None],
-        "latencies": [ms for user in users for ms in user.latencies],
+        "sent_at": {k: v for user in users for k, v in user.sent_at.items()},
+        "arrivals": [(user.number, user.arrivals) for user in users if user.probe],
     }))
 
 
@@ -323,7 +321,10 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
         workers.stop()
     errors = join_errors + [error for result in results for error in result["errors"] if error not in join_errors]
     orders = {order for result in results for order in result["orders"]}
-    latencies = [ms for result in results for ms in result["latencies"]]
+    sent_at = {k: v for result in results for k, v in result["sent_at"].items()}
+    latencies = [(arrived - sent_at[message]) * 1000 for result in results for number, arrivals in result["arrivals"]
+                 for message, arrived in arrivals.items()
+                 if message in sent_at and not message.startswith(f"c{number}-")]
     final_state = {"status": "COMPLETE", "events": events, "last": "stack"}
     return {
         "clients": clients, "processes": len(workers.processes), "seconds": seconds, "join_s": join_s,
