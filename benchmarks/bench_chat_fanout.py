@@ -322,9 +322,14 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
     errors = join_errors + [error for result in results for error in result["errors"] if error not in join_errors]
     orders = {order for result in results for order in result["orders"]}
     sent_at = {k: v for result in results for k, v in result["sent_at"].items()}
-    latencies = [(arrived - sent_at[message]) * 1000 for result in results for number, arrivals in result["arrivals"]
-                 for message, arrived in arrivals.items()
-                 if message in sent_at and not message.startswith(f"c{number}-")]
+    timed = [(sent_at[message], (arrived - sent_at[message]) * 1000) for result in results
+             for number, arrivals in result["arrivals"] for message, arrived in arrivals.items()
+             if message in sent_at and not message.startswith(f"c{number}-")]
+    latencies = [ms for _sent, ms in timed]
+    first = min(sent_at.values(), default=0.0)
+    minutes: dict[int, list[float]] = {}
+    for sent, ms in timed:
+        minutes.setdefault(int((sent - first) // 60), []).append(ms)
     final_state = {"status": "COMPLETE", "events": events, "last": "stack"}
     return {
         "clients": clients, "processes": len(workers.processes), "seconds": seconds, "join_s": join_s,
@@ -337,6 +342,8 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
         "deploy_seen": sum(state == final_state for result in results for state in result["deployments"]),
         "deliveries": len(latencies), "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
         "servers_cpu_s": servers_cpu, "clients_cpu_s": clients_cpu,
+        "by_minute": [(minute, percentile(samples, 50), percentile(samples, 99))
+                      for minute, samples in sorted(minutes.items())],
     }
 
 
@@ -386,6 +393,8 @@ def main() -> None:
     args = parser.parse_args()
     result = run(args.clients, args.seconds, probe_every=args.probe_every, processes=args.processes)
     print(report(result))
+    print("fan-out latency by minute of sending (p50 / p99 ms):",
+          ", ".join(f"{m}: {p50:.0f} / {p99:.0f}" for m, p50, p99 in result["by_minute"]))
     if result["errors"]:
         print("first errors:", *result["errors"], sep="\n  ")
 
