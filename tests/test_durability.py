@@ -78,6 +78,17 @@ async def _round(base, token, number, acknowledged, rng, redis=None):
         await asyncio.sleep(rng.uniform(0, 1.3))  # autosave is 1.0 s after the last edit
 
 
+def _props_on_disk(path: Path) -> dict | None:
+    """The node's properties in the file, or None when the file is being written (Jupyter writes
+    in place: a read can see it cut short; the SIGKILL that follows may leave it so, which the
+    next start must survive)."""
+    try:
+        on_disk = json.loads(path.read_text())
+    except ValueError:
+        return None
+    return on_disk["resources"][sorted(on_disk["resources"])[0]]["properties"]
+
+
 def _rounds(tmp_path: Path, extra: list[str], redis=None, rounds: int = ROUNDS) -> dict:
     """`rounds` SIGKILLs; returns what happened (benchmarks/bench_durability.py prints it)."""
     root = tmp_path / "root"
@@ -104,9 +115,8 @@ def _rounds(tmp_path: Path, extra: list[str], redis=None, rounds: int = ROUNDS) 
                     pytest.fail("the file on disk never caught up with the store")
                 break
             asyncio.run(_round(base, token, number, acknowledged, rng, redis))
-            on_disk = json.loads((root / DESIGN).read_text())
-            props = on_disk["resources"][sorted(on_disk["resources"])[0]]["properties"]
-            kills_before_save += any(props.get(k) != v for k, v in acknowledged.items())
+            props = _props_on_disk(root / DESIGN)
+            kills_before_save += props is None or any(props.get(k) != v for k, v in acknowledged.items())
             os.killpg(_server_pid(tmp_path, port), signal.SIGKILL)  # the server and its worker processes
             time.sleep(0.2)
     print(f"\n{len(acknowledged)} acknowledged edits over {rounds} SIGKILLs "
@@ -149,3 +159,36 @@ def test_file_edited_outside_jupyter_still_wins(tmp_path):
         seen = asyncio.run(check())
     assert seen["meta"]["name"] == "edited outside"
     assert "unsaved" not in seen["resources"][sorted(seen["resources"])[0]]["properties"]
+
+
+def test_a_file_cut_short_by_a_kill_mid_save_does_not_replace_the_store(tmp_path):
+    """Jupyter writes a file in place: a SIGKILL during the write leaves it cut off.  That is
+    no edit made outside Jupyter: the store's content stays, and is saved again."""
+    root = tmp_path / "root"
+    root.mkdir()
+    templates.load("chat_canary").save(root / DESIGN)
+    port = free_port()
+    with isshoni_server(root, tmp_path, save_delay=5, port=port) as (base, token):
+        async def edit():
+            async with joined(base, token, DESIGN) as a, joined(base, token, DESIGN) as b:
+                _node(a)["unsaved"] = 1
+                assert await until(lambda: _node(b).get("unsaved") == 1)
+        asyncio.run(edit())
+        os.killpg(_server_pid(tmp_path, port), signal.SIGKILL)
+    text = (root / DESIGN).read_text()
+    (root / DESIGN).write_text(text[: len(text) // 2])  # what a write cut short leaves
+    with isshoni_server(root, tmp_path, port=port) as (base, token):
+        async def check():
+            async with joined(base, token, DESIGN) as doc:
+                return doc.to_dict()
+        seen = asyncio.run(check())
+        deadline = time.monotonic() + 20
+        while _props_on_disk(root / DESIGN) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert seen["meta"]["name"] == templates.load("chat_canary").data["meta"]["name"]
+    assert _node_props(seen).get("unsaved") == 1
+    assert (_props_on_disk(root / DESIGN) or {}).get("unsaved") == 1, "the file was saved again, whole"
+
+
+def _node_props(data: dict) -> dict:
+    return data["resources"][sorted(data["resources"])[0]]["properties"]

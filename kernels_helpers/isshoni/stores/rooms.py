@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 
 from jupyter_server.utils import ensure_async
@@ -56,6 +57,16 @@ def broadcast_interval() -> float:
     clients then cost each client at most 25 frames a second instead of a hundred, on the server
     and on every client, for at most 40 ms of added latency during the burst."""
     return max(0.0, float(os.environ.get("ISSHONI_BROADCAST_INTERVAL_MS", "40") or 40) / 1000)
+
+
+def _is_json(text: str) -> bool:
+    """A design file holds one JSON document; an empty or cut-off file (the server killed while
+    writing it) is no edit made outside Jupyter, and must not replace the store's content."""
+    try:
+        json.loads(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _dominates(have: bytes, need: bytes) -> bool:
@@ -158,6 +169,11 @@ class NewerWinsRoom(DocumentRoom):
                         "isshoni: %s on disk is older than its store (the server stopped before autosave, or "
                         "another server has not saved yet): keeping the store's content", self._file.path,
                     )
+                elif not _is_json(model["content"]):
+                    self.log.warning(
+                        "isshoni: %s on disk is not JSON (a save cut short: Jupyter writes files in place): "
+                        "keeping the store's content and saving it again", self._file.path,
+                    )
                 else:
                     self.log.info("Content in file %s is out-of-sync with the ystore: the file wins", self._file.path)
                     await self._document.aset(model["content"])
@@ -190,7 +206,8 @@ class NewerWinsRoom(DocumentRoom):
             model = await self._file.load_content(self._file_format, self._file_type)  # refreshes last_modified
             file_hash = await self._file_hash()
             self._document.hash = file_hash
-            if model["content"] != await self._document.aget() and not await self._file_is_ours(file_hash):
+            if (model["content"] != await self._document.aget() and _is_json(model["content"])
+                    and not await self._file_is_ours(file_hash)):
                 await self._on_outofband_change()
                 return False
         return True
@@ -417,6 +434,13 @@ class NewerWinsRoom(DocumentRoom):
                 file_hash = await self._file_hash()
                 if await self._file_is_ours(file_hash):
                     self._document.hash = file_hash
+                    return
+                model = await self._file.load_content(self._file_format, self._file_type)
+                if not _is_json(model["content"]):
+                    self.log.warning("isshoni: %s on disk is not JSON (a save cut short?): keeping the "
+                                     "document and saving it again", self._file.path)
+                    self._saving_document = asyncio.create_task(
+                        self._maybe_save_document(self._saving_document, save_now=True))
                     return
             except Exception:
                 self.log.exception("isshoni: could not check the saves of %s", self._file.path)
