@@ -49,14 +49,17 @@ from .relay import AWARENESS, UPDATE
 NEWER_WINS = {"infra"}
 
 
-def broadcast_interval() -> float:
-    """Seconds between two relays of a busy room ($ISSHONI_BROADCAST_INTERVAL_MS, default 40 ms).
+def broadcast_interval(clients: int) -> float:
+    """Seconds between two relays of a busy room with `clients` connected.
 
-    An edit after a quiet moment goes out at once; while edits keep coming, the ones that arrive
-    within the interval leave together, merged into one update per client.  A hundred chatting
-    clients then cost each client at most 25 frames a second instead of a hundred, on the server
-    and on every client, for at most 40 ms of added latency during the burst."""
-    return max(0.0, float(os.environ.get("ISSHONI_BROADCAST_INTERVAL_MS", "40") or 40) / 1000)
+    A relay costs one frame per client, so the room keeps to a frame budget
+    ($ISSHONI_ROOM_FRAMES_PER_SECOND, default 2,000; 0 turns this off): two people
+    editing get every update at once (1 ms apart), a hundred chatting clients get the
+    updates of each 50 ms merged into one frame, instead of a hundred frames a second
+    each, on the server and on every client.  An edit after a quiet moment always goes
+    out at once; the wait never exceeds 100 ms."""
+    budget = float(os.environ.get("ISSHONI_ROOM_FRAMES_PER_SECOND", "2000") or 0)
+    return 0.0 if budget <= 0 else min(0.1, clients / budget)
 
 
 def _is_json(text: str) -> bool:
@@ -300,13 +303,12 @@ class NewerWinsRoom(DocumentRoom):
                 if not self.ystore.started.is_set():
                     await self._task_group.start(self.ystore.start)
             loop = asyncio.get_running_loop()
-            interval = broadcast_interval()
-            last = -interval
+            last = -1.0
             async with self._update_receive_stream:
                 async for update in self._update_receive_stream:
                     if self._task_group.cancel_scope.cancel_called:
                         return
-                    pause = last + interval - loop.time()
+                    pause = last + broadcast_interval(len(self.clients)) - loop.time()
                     if pause > 0:  # busy: let the burst gather, one batch per interval at most
                         await asyncio.sleep(pause)
                     await self._store_and_relay(self._with_queued(update))
