@@ -83,10 +83,14 @@ def _props_on_disk(path: Path) -> dict | None:
     in place: a read can see it cut short; the SIGKILL that follows may leave it so, which the
     next start must survive)."""
     try:
-        on_disk = json.loads(path.read_text())
+        return _node_props(json.loads(path.read_text()))
     except ValueError:
         return None
-    return on_disk["resources"][sorted(on_disk["resources"])[0]]["properties"]
+
+
+def _node_props(data: dict) -> dict:
+    """The properties of the design's first node, in plain data."""
+    return data["resources"][sorted(data["resources"])[0]]["properties"]
 
 
 def _rounds(tmp_path: Path, extra: list[str], redis=None, rounds: int = ROUNDS) -> dict:
@@ -106,9 +110,8 @@ def _rounds(tmp_path: Path, extra: list[str], redis=None, rounds: int = ROUNDS) 
                 asyncio.run(check())
                 deadline = time.monotonic() + 20
                 while time.monotonic() < deadline:
-                    saved = json.loads((root / DESIGN).read_text())
-                    props = saved["resources"][sorted(saved["resources"])[0]]["properties"]
-                    if all(props.get(k) == v for k, v in acknowledged.items()):
+                    props = _props_on_disk(root / DESIGN)
+                    if props is not None and all(props.get(k) == v for k, v in acknowledged.items()):
                         break
                     time.sleep(0.2)
                 else:
@@ -136,8 +139,9 @@ def test_redis_store_keeps_acknowledged_edits_across_sigkill(tmp_path, monkeypat
         _rounds(tmp_path, ["--YDocExtension.ystore_class=isshoni.stores.RedisYStore"], redis=server)
 
 
-def test_file_edited_outside_jupyter_still_wins(tmp_path):
-    """The other half of newer wins: a change on disk made while the server was down is kept."""
+def _unsaved_edit_then_sigkill(tmp_path: Path) -> tuple[Path, int]:
+    """An edit both clients have, then SIGKILL before the (5 s) autosave: the store holds it,
+    the file does not.  Returns the root and the port to restart on."""
     root = tmp_path / "root"
     root.mkdir()
     templates.load("chat_canary").save(root / DESIGN)
@@ -149,46 +153,37 @@ def test_file_edited_outside_jupyter_still_wins(tmp_path):
                 assert await until(lambda: _node(b).get("unsaved") == 1)
         asyncio.run(edit())
         os.killpg(_server_pid(tmp_path, port), signal.SIGKILL)
+    return root, port
+
+
+async def _live_content(base: str, token: str) -> dict:
+    async with joined(base, token, DESIGN) as doc:
+        return doc.to_dict()
+
+
+def test_file_edited_outside_jupyter_still_wins(tmp_path):
+    """The other half of newer wins: a change on disk made while the server was down is kept."""
+    root, port = _unsaved_edit_then_sigkill(tmp_path)
     data = json.loads((root / DESIGN).read_text())
     data["meta"]["name"] = "edited outside"
     (root / DESIGN).write_text(json.dumps(data, indent=2))
     with isshoni_server(root, tmp_path, port=port) as (base, token):
-        async def check():
-            async with joined(base, token, DESIGN) as doc:
-                return doc.to_dict()
-        seen = asyncio.run(check())
+        seen = asyncio.run(_live_content(base, token))
     assert seen["meta"]["name"] == "edited outside"
-    assert "unsaved" not in seen["resources"][sorted(seen["resources"])[0]]["properties"]
+    assert "unsaved" not in _node_props(seen)
 
 
 def test_a_file_cut_short_by_a_kill_mid_save_does_not_replace_the_store(tmp_path):
     """Jupyter writes a file in place: a SIGKILL during the write leaves it cut off.  That is
     no edit made outside Jupyter: the store's content stays, and is saved again."""
-    root = tmp_path / "root"
-    root.mkdir()
-    templates.load("chat_canary").save(root / DESIGN)
-    port = free_port()
-    with isshoni_server(root, tmp_path, save_delay=5, port=port) as (base, token):
-        async def edit():
-            async with joined(base, token, DESIGN) as a, joined(base, token, DESIGN) as b:
-                _node(a)["unsaved"] = 1
-                assert await until(lambda: _node(b).get("unsaved") == 1)
-        asyncio.run(edit())
-        os.killpg(_server_pid(tmp_path, port), signal.SIGKILL)
+    root, port = _unsaved_edit_then_sigkill(tmp_path)
     text = (root / DESIGN).read_text()
     (root / DESIGN).write_text(text[: len(text) // 2])  # what a write cut short leaves
     with isshoni_server(root, tmp_path, port=port) as (base, token):
-        async def check():
-            async with joined(base, token, DESIGN) as doc:
-                return doc.to_dict()
-        seen = asyncio.run(check())
+        seen = asyncio.run(_live_content(base, token))
         deadline = time.monotonic() + 20
         while _props_on_disk(root / DESIGN) is None and time.monotonic() < deadline:
             time.sleep(0.2)
     assert seen["meta"]["name"] == templates.load("chat_canary").data["meta"]["name"]
     assert _node_props(seen).get("unsaved") == 1
     assert (_props_on_disk(root / DESIGN) or {}).get("unsaved") == 1, "the file was saved again, whole"
-
-
-def _node_props(data: dict) -> dict:
-    return data["resources"][sorted(data["resources"])[0]]["properties"]
