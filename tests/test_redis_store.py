@@ -100,17 +100,23 @@ def test_write_read_compact_and_restart(tmp_path):
         assert asyncio.run(reload()) == expected
 
 
+def _map_edits(count: int) -> tuple[Map, list[bytes]]:
+    """A map given `count` keys one by one, and the update of each."""
+    doc = Doc()
+    m = doc.get("m", type=Map)
+    updates: list[bytes] = []
+    doc.observe(lambda event: updates.append(event.update))
+    for i in range(count):
+        m[str(i)] = i
+    return m, updates
+
+
 def test_compaction_is_atomic_against_a_concurrent_compactor(tmp_path):
     async def run(url):
         config = Config({"RedisYStore": {"redis_url": url, "compact_after": 10**9}})
         one = await _started(RedisYStore(path=".infra:c.y", config=config))
         two = await _started(RedisYStore(path=".infra:c.y", config=config))
-        doc = Doc()
-        m = doc.get("m", type=Map)
-        updates = []
-        doc.observe(lambda event: updates.append(event.update))
-        for i in range(50):
-            m[str(i)] = i
+        m, updates = _map_edits(50)
         for update in updates:
             await one.write(update)
         results = await asyncio.gather(one.compact(), two.compact())
@@ -130,12 +136,7 @@ def test_outage_buffers_and_flushes_in_order(tmp_path, caplog):
         async def run():
             config = Config({"RedisYStore": {"redis_url": server.url, "write_wait": 0.2}})
             store = await _started(RedisYStore(path=".infra:o.y", config=config))
-            doc = Doc()
-            m = doc.get("m", type=Map)
-            updates = []
-            doc.observe(lambda event: updates.append(event.update))
-            for i in range(10):
-                m[str(i)] = i
+            m, updates = _map_edits(10)
             for update in updates[:5]:
                 await store.write(update)
             server.kill()
