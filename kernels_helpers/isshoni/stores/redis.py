@@ -65,6 +65,16 @@ def _id_after(a: str, b: str) -> bool:
     return (am, asq) > (bm, bsq)
 
 
+def _from_env(trait: str, variable: str, fallback: str, cast=str):
+    """A setting's default from the environment: the server also builds stores without config."""
+
+    @default(trait)
+    def read(self):
+        return cast(os.environ.get(variable, fallback))
+
+    return read
+
+
 class _Meta(type(LoggingConfigurable), type(BaseYStore)):  # type: ignore[misc]
     pass
 
@@ -81,41 +91,22 @@ class RedisYStore(LoggingConfigurable, BaseYStore, metaclass=_Meta):
         config=True,
         help="Seconds without writes after which Redis drops a document's history ($ISSHONI_REDIS_TTL; 0: never).",
     )
-    @default("redis_url")
-    def _url_default(self):
-        return os.environ.get("ISSHONI_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-    @default("key_prefix")
-    def _prefix_default(self):
-        return os.environ.get("ISSHONI_REDIS_PREFIX", "isshoni:")
-
-    @default("compact_after")
-    def _compact_default(self):
-        return int(os.environ.get("ISSHONI_REDIS_COMPACT_AFTER", "500"))
-
-    @default("document_ttl")
-    def _ttl_default(self):
-        return int(os.environ.get("ISSHONI_REDIS_TTL", "0") or 0)
-
     write_wait = Float(
         config=True,
         help="Seconds a write waits for Redis to come back before it returns with the update buffered "
         "in memory ($ISSHONI_REDIS_WRITE_WAIT; 5).",
     )
-
-    @default("write_wait")
-    def _wait_default(self):
-        return float(os.environ.get("ISSHONI_REDIS_WRITE_WAIT", "5"))
-
     save_lease = Float(
         config=True,
         help="Seconds a server's claim on saving a document's file lasts unless renewed, when several "
         "servers share the document ($ISSHONI_REDIS_SAVE_LEASE; 5).",
     )
-
-    @default("save_lease")
-    def _lease_default(self):
-        return float(os.environ.get("ISSHONI_REDIS_SAVE_LEASE", "5"))
+    _url_default = _from_env("redis_url", "ISSHONI_REDIS_URL", "redis://127.0.0.1:6379/0")
+    _prefix_default = _from_env("key_prefix", "ISSHONI_REDIS_PREFIX", "isshoni:")
+    _compact_default = _from_env("compact_after", "ISSHONI_REDIS_COMPACT_AFTER", "500", int)
+    _ttl_default = _from_env("document_ttl", "ISSHONI_REDIS_TTL", "0", lambda value: int(value or 0))
+    _wait_default = _from_env("write_wait", "ISSHONI_REDIS_WRITE_WAIT", "5", float)
+    _lease_default = _from_env("save_lease", "ISSHONI_REDIS_SAVE_LEASE", "5", float)
 
     MAX_BACKOFF = 2.0
 
