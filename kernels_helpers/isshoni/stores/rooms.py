@@ -49,7 +49,12 @@ from .relay import AWARENESS, UPDATE
 NEWER_WINS = {"infra"}
 
 
-def broadcast_interval(clients: int) -> float:
+def frame_budget() -> float:
+    """Frames a second a busy room may send ($ISSHONI_ROOM_FRAMES_PER_SECOND; 0: no budget)."""
+    return float(os.environ.get("ISSHONI_ROOM_FRAMES_PER_SECOND", "2000") or 0)
+
+
+def broadcast_interval(clients: int, budget: float) -> float:
     """Seconds between two relays of a busy room with `clients` connected.
 
     A relay costs one frame per client, so the room keeps to a frame budget
@@ -58,7 +63,6 @@ def broadcast_interval(clients: int) -> float:
     updates of each 50 ms merged into one frame, instead of a hundred frames a second
     each, on the server and on every client.  An edit after a quiet moment always goes
     out at once; the wait never exceeds 100 ms."""
-    budget = float(os.environ.get("ISSHONI_ROOM_FRAMES_PER_SECOND", "2000") or 0)
     return 0.0 if budget <= 0 else min(0.1, clients / budget)
 
 
@@ -303,12 +307,13 @@ class NewerWinsRoom(DocumentRoom):
                 if not self.ystore.started.is_set():
                     await self._task_group.start(self.ystore.start)
             loop = asyncio.get_running_loop()
+            budget = frame_budget()  # read once per room, not per update
             last = -1.0
             async with self._update_receive_stream:
                 async for update in self._update_receive_stream:
                     if self._task_group.cancel_scope.cancel_called:
                         return
-                    pause = last + broadcast_interval(len(self.clients)) - loop.time()
+                    pause = last + broadcast_interval(len(self.clients), budget) - loop.time()
                     if pause > 0:  # busy: let the burst gather, one batch per interval at most
                         await asyncio.sleep(pause)
                     await self._store_and_relay(self._with_queued(update))
