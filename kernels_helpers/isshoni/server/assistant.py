@@ -27,7 +27,7 @@ from . import workers
 SESSION_EVENTS = "https://schema.jupyter.org/jupyter_collaboration/session/v1"
 FRESH_SECONDS = 300  # a mention older than this (a re-inserted old message) is not answered
 _MENTION = re.compile(re.escape(MENTION) + r"\b", re.IGNORECASE)
-_MENTION_BYTES = MENTION.lower().encode()  # as a Yjs update carries a message's text (UTF-8)
+_MENTION_BYTES = re.compile(re.escape(MENTION.encode()), re.IGNORECASE)  # in a Yjs update: UTF-8 text
 
 
 def request_of(message) -> str | None:
@@ -110,7 +110,7 @@ class AssistantService:
     def _on_update(self, doc: YInfra, path: str, event) -> None:
         """Runs as a transaction ends: only looks at the update's bytes and schedules a scan."""
         try:
-            if _MENTION_BYTES in bytes(event.update).lower():
+            if _MENTION_BYTES.search(event.update):  # no lower-cased copy of every update
                 asyncio.get_running_loop().call_soon(self._scan, doc, path)
         except Exception:  # noqa: BLE001 - never break the room's update
             self.log.exception("isshoni assistant: could not read a chat change in %s", path)
