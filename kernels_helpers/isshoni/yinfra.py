@@ -30,9 +30,7 @@ NESTED = {"resources": ("properties",), "connections": ("properties",)}
 def _plain(value):
     """pycrdt values -> plain JSON values (Yjs numbers are doubles: whole ones become ints,
     as JSON and JavaScript make no difference).  An integrated shared type converts through
-    one `to_json` in Rust: pycrdt's `to_py()` reads an array item by item, each read its own
-    transaction, which made a 30,000-message chat cost 0.17 s against 0.04 s on every save
-    and every mirror refresh."""
+    one `to_json` in Rust: pycrdt's `to_py()` reads an array item by item (see `values`)."""
     if isinstance(value, (Map, Array)):
         if value._integrated is None:  # prelim: not in a document yet, nothing to read from Rust
             return _plain(value.to_py())
