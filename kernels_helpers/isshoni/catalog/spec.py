@@ -9,7 +9,9 @@ Nothing here knows about a particular design.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # ---------------------------------------------------------------- placeholders
 
@@ -203,6 +205,13 @@ class Link:
     wiring: str
     meaning: str
     properties: dict = field(default_factory=dict)
+
+    @cached_property
+    def properties_schema_json(self) -> str:
+        """The JSON Schema of a connection's properties, as the text design checks cache their
+        validators by (built once per link, not once per connection checked)."""
+        schema = {"type": "object", "properties": self.properties, "additionalProperties": False}
+        return json.dumps(schema, sort_keys=True)
 
 
 @dataclass(frozen=True)

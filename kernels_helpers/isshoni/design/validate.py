@@ -253,25 +253,13 @@ def _connection_problems(cid: str, data: dict, catalog: dict) -> list[Problem]:
         allowed = sorted({t for lk in src_entry.links for t in lk.targets})
         hint = f"; a {stype} connects to: {', '.join(allowed)}" if allowed else f"; a {stype} starts no connections"
         return [Problem(json_path(base), f"a {stype} cannot connect to a {ttype}{hint}", cid)]
-    out += _schema_problems(_link_schema_json(link), conn.get("properties", {}), base + ["properties"], cid)
+    out += _schema_problems(link.properties_schema_json, conn.get("properties", {}), base + ["properties"], cid)
     return out
 
 
 @lru_cache(maxsize=1 << 14)  # a design checks each VPC's range once per subnet in it
 def _network(value: str):
     return ipaddress.ip_network(value, strict=True)
-
-
-_LINK_SCHEMAS: dict[int, tuple] = {}  # id(link) -> (link, its schema as JSON); catalog links live as long as the process
-
-
-def _link_schema_json(link) -> str:
-    """The schema of a link's connection properties, as the JSON text the validators are cached by."""
-    cached = _LINK_SCHEMAS.get(id(link))
-    if cached is None or cached[0] is not link:
-        schema = {"type": "object", "properties": link.properties, "additionalProperties": False}
-        cached = _LINK_SCHEMAS[id(link)] = (link, json.dumps(schema, sort_keys=True))
-    return cached[1]
 
 
 def cidr_problem(value: str) -> str | None:
