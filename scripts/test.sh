@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh clone: install what the tests need, lint, run.
+# The whole test suite from a clean clone: build (or reuse) the suite's own virtual
+# environment from the lock, lint, run.  Whatever Python is active only creates that
+# environment; nothing is installed into it.  Arguments go to pytest.
+#   ISSHONI_LATEST=1 bash scripts/test.sh   same suite against the newest releases (no lock)
+#   bash scripts/lock.sh                    refresh requirements/test.lock
 # Terraform validation runs whenever a `terraform` binary and an AWS provider
 # mirror are on the machine (the project's machine image has both).
 # Installing builds the JupyterLab extension (Node 20 + npm) on a fresh clone;
@@ -7,11 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1 CHECKPOINT_DISABLE=1
-log=$(mktemp)
-if ! python -m pip install --quiet --editable ".[test]" >"$log" 2>&1; then
-  cat "$log"; echo "scripts/test.sh: installing the test dependencies failed" >&2; exit 1
-fi
-rm -f "$log"
+python=$(command -v python3 || command -v python)
+venv=$("$python" scripts/test_env.py)
+# shellcheck disable=SC1091
+source "$venv/bin/activate"
 bash scripts/ensure_chromium.sh
 python -m ruff check kernels_helpers tests benchmarks scripts
 python -m pytest "$@"

@@ -159,9 +159,11 @@ def test_ids_are_generated_when_missing():
     assert first == "dynamodb_table" and second == "dynamodb_table2"
 
 
-def test_loading_valid_designs_imports_neither_jsonschema_nor_cfnlint():
+def test_loading_valid_designs_imports_neither_jsonschema_nor_cfnlint(tmp_path):
     """Both take seconds to import; a valid design needs neither (fastjsonschema checks it,
-    region availability comes from cfn-lint's data module alone), so every CLI command stays quick."""
+    region availability comes from the table cached per cfn-lint version after the first
+    run), so every CLI command stays quick."""
+    import os
     import subprocess
     import sys
 
@@ -169,35 +171,8 @@ def test_loading_valid_designs_imports_neither_jsonschema_nor_cfnlint():
         "import sys; from isshoni import templates; templates.describe(); "
         "print(sorted(m for m in ('jsonschema', 'cfnlint') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "ISSHONI_CACHE_DIR": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert first.strip() == "['cfnlint']"  # the first run ever works the region table out
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.strip() == "[]"
-
-
-def test_an_unknown_region_is_answered_without_importing_cfnlint():
-    """A well-formed but unknown region has no cfn-lint data module: region_types says so
-    (None, so the design check stays quiet about availability) without the seconds-long import."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; from isshoni import Design; from isshoni.design.validate import region_types; "
-        "d = Design(name='far', region='xx-nowhere-9'); d.add('dynamodb_table'); "
-        "print(region_types('xx-nowhere-9'), d.problems(), 'cfnlint' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "None [] False"
-
-
-def test_an_unknown_region_data_layout_falls_back_to_cfnlint(monkeypatch):
-    """Data that moved or changed shape (no `types`) is not an unknown region: cfn-lint itself answers."""
-    from isshoni.design import validate
-
-    def moved(region):
-        raise AttributeError("module has no attribute 'types'")
-
-    monkeypatch.setattr(validate, "_region_data", moved)
-    validate.region_types.cache_clear()
-    try:
-        assert "AWS::DynamoDB::Table" in validate.region_types("us-east-1")
-    finally:
-        validate.region_types.cache_clear()

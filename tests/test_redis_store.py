@@ -209,8 +209,9 @@ def test_isshoni_lab_redis_option(tmp_path, monkeypatch):
 
     from isshoni.launch import lab_command
 
-    monkeypatch.setenv("ISSHONI_REDIS_URL", "unset-below")
-    monkeypatch.delenv("ISSHONI_REDIS_URL")
+    for name in ("ISSHONI_REDIS_URL", "ISSHONI_YSTORE_DB"):  # lab_command sets both for the server; restored after
+        monkeypatch.setenv(name, "unset-below")
+        monkeypatch.delenv(name)
     args = SimpleNamespace(dir=str(tmp_path), port=8899, token=None, no_browser=True, redis=None)
     assert "--YDocExtension.ystore_class=isshoni.stores.IsshoniSQLiteYStore" in lab_command(args, [])
     args.redis = "redis://127.0.0.1:6390/2"

@@ -6,6 +6,7 @@ from --token or ISSHONI_TOKEN; without either Jupyter makes one and prints it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -39,26 +40,44 @@ def lab_command(args, extra: list[str]) -> list[str]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # Jupyter refuses root otherwise (containers, Binder-like hosts)
     cmd.append(f"--LabApp.default_url=/lab/tree/{sample.name}")
-    cmd += store_options(getattr(args, "redis", None) or os.environ.get("ISSHONI_REDIS_URL"))
+    cmd += store_options(getattr(args, "redis", None) or os.environ.get("ISSHONI_REDIS_URL"), folder)
     # Offline by default: no announcements feed or update check fetched from the internet.
     cmd += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     return cmd + extra
 
 
-def store_options(redis_url: str | None) -> list[str]:
+def server_state(folder: Path) -> tuple[Path, Path]:
+    """Where the server keeps its state for `folder`: the collaboration store and the session
+    records, in Jupyter's data folder (one subfolder per served folder), so that serving a git
+    checkout leaves nothing untracked in it.  A store already in the folder (older versions put
+    `.jupyter_ystore.db` there) keeps being used: its history is the newest copy of the designs."""
+    from jupyter_core.paths import jupyter_data_dir
+
+    base = Path(jupyter_data_dir()) / "isshoni" / "servers" / hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    legacy = folder / ".jupyter_ystore.db"
+    return (legacy if legacy.exists() else base / "ystore.db"), base / "collaboration_sessions.json"
+
+
+def store_options(redis_url: str | None, folder: Path) -> list[str]:
     """The collaboration store: Redis when a URL is given, else Isshoni's SQLite store (both "newer wins")."""
+    ystore, sessions = server_state(folder)
+    sessions.parent.mkdir(parents=True, exist_ok=True)
+    options = [f"--YDocExtension.session_store_path={sessions}"]
     if not redis_url:
-        return ["--YDocExtension.ystore_class=isshoni.stores.IsshoniSQLiteYStore"]
-    # The env var reaches stores the server builds without config (get_document(create=True)).
+        # The env var also reaches stores the server builds without config (get_document(create=True)).
+        os.environ["ISSHONI_YSTORE_DB"] = str(ystore)
+        return options + ["--YDocExtension.ystore_class=isshoni.stores.IsshoniSQLiteYStore", f"--IsshoniSQLiteYStore.db_path={ystore}"]
     os.environ["ISSHONI_REDIS_URL"] = redis_url
-    return ["--YDocExtension.ystore_class=isshoni.stores.RedisYStore", f"--RedisYStore.redis_url={redis_url}"]
+    return options + ["--YDocExtension.ystore_class=isshoni.stores.RedisYStore", f"--RedisYStore.redis_url={redis_url}"]
 
 
 def cmd_lab(args, extra: list[str]) -> int:
     try:
         import jupyterlab  # noqa: F401
     except ImportError:
-        print("JupyterLab is not installed: pip install 'isshoni[lab]'", file=sys.stderr)
+        from .extras import missing
+
+        print(missing("JupyterLab", "lab"), file=sys.stderr)
         return 2
     cmd = lab_command(args, extra)
     def shown(c: str) -> str:

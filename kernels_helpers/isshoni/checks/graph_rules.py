@@ -169,6 +169,17 @@ def unused_data_store(design: Design) -> Iterator[tuple[str, str]]:
             yield rid, f"{rid} is not connected to any compute; nothing will be allowed to reach it"
 
 
+@rule("ISS011", "info", "Region availability not checked")
+def region_not_checked(design: Design) -> Iterator[tuple[str | None, str]]:
+    """The validator refuses types AWS does not offer in the region only when it knows the
+    region's list; when it does not, say so rather than let silence read as a pass."""
+    from ..design.regions import availability
+
+    known = availability(design.region)
+    if known.types is None:
+        yield None, f"not checked whether AWS offers every resource type in {design.region}: {known.reason}"
+
+
 def run(design: Design) -> list[Finding]:
     findings = []
     for fn in RULES:

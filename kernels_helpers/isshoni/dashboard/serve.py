@@ -65,7 +65,9 @@ def cmd_dashboard(args, extra: list[str]) -> int:
     try:
         import voila  # noqa: F401
     except ImportError:
-        print("Voila is not installed: pip install 'isshoni[dashboard]'", file=sys.stderr)
+        from ..extras import missing
+
+        print(missing("Voila (the dashboard's server)", "dashboard"), file=sys.stderr)
         return 2
     folder = Path(args.dir).resolve()
     if not folder.is_dir():

@@ -11,11 +11,11 @@ import ipaddress
 import json
 from functools import lru_cache
 from importlib import resources as importlib_resources
-from pathlib import Path
 
 import fastjsonschema
 
 from .errors import DesignError, Problem, json_path
+from .regions import region_types
 
 
 @lru_cache(maxsize=1)
@@ -112,50 +112,9 @@ def problems(data: dict) -> list[Problem]:
     return sorted(set(out))
 
 
-@lru_cache(maxsize=32)
-def region_types(region: str) -> frozenset | None:
-    """CloudFormation resource types AWS offers in a region (cfn-lint's region data).
-
-    cfn-lint keeps them as one small data module per region; that module is read on
-    its own, because importing `cfnlint` itself (SAM translator, rules, jsonschema)
-    takes seconds, which every `isshoni` command that loads a design would pay."""
-    try:
-        return _region_data(region)
-    except LookupError:  # no such region (or no cfn-lint): cfn-lint itself would not know it either
-        return None
-    except Exception:  # a layout this reader does not know: ask cfn-lint itself
-        pass
-    try:
-        from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
-
-        return frozenset(PROVIDER_SCHEMA_MANAGER.get_resource_types(region))
-    except Exception:  # unknown region or cfn-lint unavailable: nothing to say
-        return None
-
-
-def _region_data(region: str) -> frozenset:
-    """`cfnlint/data/schemas/providers/<region>.py`'s `types` mapping, loaded without its package.
-
-    LookupError means the region is unknown; any other error, that the data moved."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("cfnlint")
-    if spec is None or not spec.submodule_search_locations:
-        raise LookupError("cfn-lint is not installed")
-    name = region.replace("-", "_")
-    if not name.replace("_", "").isalnum():
-        raise LookupError(f"{region!r} is not a region name")
-    providers = Path(spec.submodule_search_locations[0], "data", "schemas", "providers")
-    path = providers / f"{name}.py"
-    if not path.is_file() and providers.is_dir():
-        raise LookupError(f"cfn-lint has no data for region {region!r}")
-    module_spec = importlib.util.spec_from_file_location(f"_isshoni_cfnlint_region_{name}", path)
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return frozenset(module.types)
-
-
 def _region_problems(region: str, resources: dict, catalog: dict) -> list[Problem]:
+    """Types AWS does not offer in the design's region.  When the region table is unknown
+    nothing is refused here; the checks report it as "not checked" (ISS011)."""
     available = region_types(region)
     if not available:
         return []

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 from jupyter_server_ydoc.stores import SQLiteYStore
+from traitlets import default
 
 
 class IsshoniSQLiteYStore(SQLiteYStore):
     """jupyter-collaboration's SQLiteYStore with `get_saved`/`set_saved` in a table of the same database."""
+
+    @default("db_path")
+    def _db_path_default(self) -> str:
+        """`isshoni lab` keeps the database in Jupyter's data folder; the server also builds stores
+        without its config (`get_document(create=True)`), so the path comes through the environment."""
+        return os.environ.get("ISSHONI_YSTORE_DB") or ".jupyter_ystore.db"
 
     async def _saved_table(self, cursor) -> None:
         await cursor.execute(
