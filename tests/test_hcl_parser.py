@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from isshoni import Design, generate
@@ -55,6 +55,8 @@ def checked_in_a_child(files: dict[str, str]) -> dict:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(labels=("a", "b"), values=["$"], keys=["k"])  # found: `"$${var.x}"` read the reference as text
+@example(labels=("a", "b"), values=["a$$", "$${"], keys=["k"])
 @given(labels=st.tuples(TEXT, TEXT), values=st.lists(TEXT, min_size=1, max_size=5),
        keys=st.lists(KEY, min_size=1, max_size=4, unique=True))
 def test_everything_the_writer_emits_parses_back_to_the_same_value(labels, values, keys):

@@ -19,8 +19,9 @@ looked up in the text (best effort); every refusal names its file and block.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..compiler.hcl import key as hcl_key
@@ -40,6 +41,8 @@ RUNS_COMMANDS = {
 TOP_LEVEL = {"terraform": 0, "provider": 1, "resource": 2, "data": 2, "ephemeral": 2, "variable": 1, "output": 1,
              "locals": 0, "moved": 0, "import": 0, "removed": 0, "check": 1}
 RESOURCE_LIKE = ("resource", "data", "ephemeral")
+LOCATED = 50  # refusals per file whose line is looked up
+Line = int | None | Callable[[], int | None]  # a line, or how to find it when a refusal needs it
 _CONDITION = frozenset({"condition", "error_message"})
 # Terraform's own blocks: the arguments and nested blocks each may hold.
 KEYS = {
@@ -159,16 +162,27 @@ class FileRules:
     refusals: list[Refusal] = field(default_factory=list)
     _functions_refused: set[str] = field(default_factory=set)
 
-    def refuse(self, construct: str, why: str, line: int | None) -> None:
+    def refuse(self, construct: str, why: str, line: Line) -> None:
+        if callable(line):  # each lookup scans the text: past a few dozen, the block's name must do
+            line = line() if len(self.refusals) < LOCATED else None
         self.refusals.append(Refusal(self.file, line, construct, why))
 
     def keys(self, body: dict) -> list[str]:
         return [k for k in body if not (self.is_json and k == "//")]  # `//` is a comment in JSON syntax
 
     # ------------------------------------------------------------ positions
+    def at(self, words: tuple[str, ...], start: Line = None, attribute: bool = False) -> Callable[[], int | None]:
+        """The line of a block header (or `name =` attribute), looked up only if a refusal needs it:
+        most blocks pass, and each lookup scans the text."""
+        return functools.cache(lambda: self.line(words, start() if callable(start) else start, attribute))
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
     def line(self, words: tuple[str, ...], start: int | None = None, attribute: bool = False) -> int | None:
         """Best-effort line of a block header (or `name =` attribute) at or after `start`."""
-        lines = self.text.splitlines()
+        lines = self.lines
         if self.is_json:
             patterns = [re.compile('"' + re.escape(word) + r'"\s*:') for word in words]
         elif attribute:
@@ -190,15 +204,15 @@ class FileRules:
         for kind in self.keys(body):
             if kind == "module":
                 for labels, _b in instances(body[kind], 1):
-                    self.refuse(block_name(kind, labels), WHY["module"], self.line((kind, *labels)))
+                    self.refuse(block_name(kind, labels), WHY["module"], self.at((kind, *labels)))
                 continue
             if kind not in TOP_LEVEL:
                 self.refuse(f"block {hcl_key(kind)}", f"not a block type Isshoni allows (allowed: {', '.join(sorted(TOP_LEVEL))})",
-                            self.line((kind,)))
+                            self.at((kind,)))
                 continue
             for labels, block in instances(body[kind], TOP_LEVEL[kind]):
                 name = block_name(kind, labels, block)
-                line = self.line((kind, *labels))
+                line = self.at((kind, *labels))
                 if block is None:
                     self.refuse(name, "not a block (cannot be checked)", line)
                     continue
@@ -210,7 +224,7 @@ class FileRules:
                 self._provider_functions([provider], name, line)
         return self.refusals
 
-    def _block(self, kind: str, labels: tuple, body: dict, name: str, line: int | None) -> None:
+    def _block(self, kind: str, labels: tuple, body: dict, name: str, line: Line) -> None:
         if kind in RESOURCE_LIKE:
             self._resource(kind, labels, body, name, line)
         elif kind == "provider":
@@ -240,7 +254,7 @@ class FileRules:
             self._only(body, kind, name, line)
             self._conditions(body, ("validation", "precondition"), name, line)
 
-    def _resource(self, kind: str, labels: tuple, body: dict, name: str, line: int | None) -> None:
+    def _resource(self, kind: str, labels: tuple, body: dict, name: str, line: Line) -> None:
         rtype = labels[0]
         if kind == "data" and rtype in FORBIDDEN_DATA:
             self.refuse(name, FORBIDDEN_DATA[rtype], line)
@@ -250,11 +264,11 @@ class FileRules:
                 self.refuse(name, f"provider {provider!r} is not allowed (allowed: {self._allowed_text()})", line)
         self._meta_blocks(body, name, line)
 
-    def _meta_blocks(self, body: dict, name: str, line: int | None) -> None:
+    def _meta_blocks(self, body: dict, name: str, line: Line) -> None:
         """Terraform's meta blocks in a resource-like body: the ones that run commands are refused."""
         for meta, why in RUNS_COMMANDS.items():
             for labels, _b in instances(body.get(meta, []), 1 if meta == "provisioner" else 0):
-                self.refuse(f"{block_name(meta, labels)} in {name}", why, self.line((meta, *labels), line))
+                self.refuse(f"{block_name(meta, labels)} in {name}", why, self.at((meta, *labels), line))
         for labels, _dynamic in instances(body.get("dynamic", []), 1):
             generated = labels[0] if labels else ""
             if generated in RUNS_COMMANDS or generated == "lifecycle":
@@ -263,19 +277,19 @@ class FileRules:
             self._only(lifecycle, "lifecycle", f"lifecycle in {name}", line)
             self._conditions(lifecycle or {}, ("precondition", "postcondition"), f"lifecycle in {name}", line)
 
-    def _terraform(self, body: dict, line: int | None) -> None:
+    def _terraform(self, body: dict, line: Line) -> None:
         self._only(body, "terraform", "terraform", line)
         for labels, _b in instances(body.get("backend", []), 1):
             backend = labels[0] if labels else ""
             if backend not in ALLOWED_BACKENDS:
                 self.refuse(f"backend {string(backend)} in terraform",
                             f"state may only be kept by the {' or '.join(sorted(ALLOWED_BACKENDS))} backend",
-                            self.line(("backend", backend), line))
+                            self.at(("backend", backend), line))
         for _l, required in instances(body.get("required_providers", []), 0):
             for local in self.keys(required or {}):
                 spec = required[local]
                 source = _source_of(local, spec)
-                where = self.line((local,), line, attribute=True) if not self.is_json else self.line(("required_providers", local), line)
+                where = self.at((local,), line, attribute=True) if not self.is_json else self.at(("required_providers", local), line)
                 if not source_allowed(source):
                     shown = spec.get("source") if isinstance(spec, dict) and isinstance(spec.get("source"), str) else "no source"
                     self.refuse(f"required provider {local} ({shown})",
@@ -284,7 +298,7 @@ class FileRules:
                 if isinstance(spec, dict):
                     self._only(spec, "required_provider", f"required provider {local}", where)
 
-    def _only(self, body: dict | None, kind: str, name: str, line: int | None) -> None:
+    def _only(self, body: dict | None, kind: str, name: str, line: Line) -> None:
         """Refuse whatever Terraform's own block `kind` holds beyond its allow-list."""
         if body is None:
             self.refuse(name, "not a block (cannot be checked)", line)
@@ -292,14 +306,14 @@ class FileRules:
         for key in self.keys(body):
             if key not in KEYS[kind]:
                 why = WHY.get(key) or f"not allowed in {kind} (allowed: {', '.join(sorted(KEYS[kind]))})"
-                self.refuse(f"{hcl_key(key)} in {name}", why, self.line((key,), line))
+                self.refuse(f"{hcl_key(key)} in {name}", why, self.at((key,), line))
 
-    def _conditions(self, body: dict, kinds: tuple[str, ...], name: str, line: int | None) -> None:
+    def _conditions(self, body: dict, kinds: tuple[str, ...], name: str, line: Line) -> None:
         for kind in kinds:
             for _l, condition in instances(body.get(kind, []), 0):
                 self._only(condition, kind, f"{kind} in {name}", line)
 
-    def _provider_functions(self, providers, name: str, line: int | None) -> None:
+    def _provider_functions(self, providers, name: str, line: Line) -> None:
         """Refuse calls of provider-defined functions (`provider::NAME::fn(...)`, see `tffunctions`);
         one refusal per foreign provider and file."""
         for provider in providers:
