@@ -78,3 +78,28 @@ def test_cfn_lint_error_points_at_the_resource():
     errors = [f for f in findings if f.severity == "error"]
     assert errors and {f.resource for f in errors} == {"db"}
     assert any("99.9" in f.message for f in errors)
+
+
+def dollar_brace_design() -> Design:
+    """A label whose escaped form (`$${`) checkov's HCL parser (bc-python-hcl2) backtracks on."""
+    d = Design(name="labels", region="us-east-1")
+    d.add("s3_bucket", "b", label="x" * 40 + " ${oops")
+    return d
+
+
+@pytest.mark.slow
+def test_a_file_checkov_cannot_parse_is_reported_not_checked_never_passed():
+    report = check(dollar_brace_design(), ("terraform", "checkov"))
+    assert not [f for f in report.findings if f.tool == "terraform" and f.rule == "hcl-parse"]
+    not_checked = [f for f in report.findings if f.tool == "checkov" and f.rule == "not-checked"]
+    assert not_checked and "could not parse 1 terraform file" in not_checked[0].message
+    assert not_checked[0].severity == "warning"
+
+
+def test_checkov_past_its_deadline_is_reported_not_checked():
+    from isshoni.checks import checkov_check
+    from isshoni.compiler import resolve
+
+    findings = checkov_check.run(resolve(dollar_brace_design()), timeout=0.5)
+    assert [(f.rule, f.severity) for f in findings] == [("not-checked", "warning")]
+    assert "did not finish within 0.5 s" in findings[0].message

@@ -81,6 +81,13 @@ def test_deploy_to_aws_needs_confirmation(shell, design_file):
     ('resource "aws_s3_bucket" "b" {\n  provisioner "local-exec" {\n    command = "id"\n  }\n}\n', "local-exec"),
     ('data "external" "x" {\n  program = ["sh", "-c", "id"]\n}\n', "external"),
     ('terraform {\n  required_providers {\n    evil = {\n      source = "evil/evil"\n    }\n  }\n}\n', "evil"),
+    # issue 14, defect 3 (tests/test_tfsafety.py lists every case)
+    ('terraform {\n  required_providers {\n    aws = {\n      source = "localhost/hashicorp/aws"\n    }\n  }\n}\n',
+     r"main.tf:3: required provider aws \(localhost/hashicorp/aws\)"),
+    ('removed {\n  from = aws_s3_bucket.b\n  provisioner "local-exec" {\n    command = "id"\n  }\n}\n',
+     r'main.tf:3: provisioner "local-exec" in removed \{from = aws_s3_bucket.b\}'),
+    ('terraform {\n  backend "http" {\n    address = "https://example.com"\n  }\n}\n', 'main.tf:2: backend "http" in terraform'),
+    ('output "o" {\n  value = provider::external::run("id")\n}\n', 'provider function provider::external:: in output "o"'),
 ])
 def test_terraform_refuses_unsafe_cells(shell, cell, refused):
     with pytest.raises(UsageError, match=f"refusing to run this Terraform(.|\\n)*{refused}"):
@@ -97,6 +104,14 @@ def test_terraform_fmt_and_validate(shell):
     assert valid.ok, valid.output
     broken = shell.run_cell_magic("terraform", "validate", 'resource "aws_s3_bucket" "b" {\n  no_such_argument = 1\n}\n')
     assert not broken.ok and "no_such_argument" in broken.output
+
+
+@needs_terraform
+def test_terraform_cell_with_an_escaped_template_sequence_is_checked_and_formatted(shell):
+    """Defect 2: the safety parser hung on `"...$${"`; the cell is checked, then formatted."""
+    cell = 'output "o" {\nvalue = "' + "x" * 40 + ' $${oops"\n}\n'
+    result = shell.run_cell_magic("terraform", "fmt", cell)
+    assert result.ok and '  value = "' + "x" * 40 + ' $${oops"' in result.formatted
 
 
 @needs_terraform

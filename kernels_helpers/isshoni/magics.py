@@ -6,8 +6,9 @@ methods, so a cell and a script do exactly the same thing.  `%%terraform`
 runs the cell as a Terraform module in a temporary folder: `fmt` (shows the
 formatted text and the diff), `validate` (init from the provider mirror,
 then validate) or `plan` (against the sandbox by default).  Before anything
-runs, the cell is refused if it has provisioners, `external`/`http` data or
-providers other than aws/random (the deploy engine's own refusals).
+runs, the cell passes the deploy engine's own Terraform safety check
+(`deploy.tfsafety`: allow-lists of providers by full source address and of
+block types; provisioners, `external`/`http` data, foreign backends refused).
 """
 
 from __future__ import annotations
@@ -188,9 +189,10 @@ def _plan(folder: Path, env: dict, region: str, variables: dict, binary: str) ->
 
 
 def _has_aws_provider(text: str) -> bool:
-    import hcl2
+    from .checks import hcl_parser
+    from .deploy.tfrules import instances
 
-    return any("aws" in block for block in hcl2.loads(text).get("provider", []))
+    return any(labels == ("aws",) for labels, _b in instances(hcl_parser.loads(text).get("provider", []), 1))
 
 
 def _run(args: list[str], cwd: Path, env: dict, timeout: float = 300) -> subprocess.CompletedProcess:

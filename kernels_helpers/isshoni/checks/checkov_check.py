@@ -2,7 +2,11 @@
 
 checkov runs as its own process (it is a large tool with its own pinned
 dependencies) over a temporary folder holding the CloudFormation template and
-the Terraform module; `--skip-download` keeps it offline.
+the Terraform module; `--skip-download` keeps it offline.  It runs with a
+deadline (its whole process group is killed when it passes), and what it could
+not parse or did not finish is reported as not checked, never as passed:
+checkov skips a file its HCL parser gives up on (bc-python-hcl2 fails or times
+out on escaped template sequences such as `$${`) and reports the rest.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from ..compiler import cloudformation, terraform
 from ..compiler.model import Resolved
+from . import deadline
 from .finding import Finding, design_id
 
 TOOL = "checkov"
@@ -44,13 +49,15 @@ def run(resolved: Resolved, timeout: float = 300) -> list[Finding]:
         for name, text in terraform.files(resolved).items():
             (root / name).write_text(text, encoding="utf-8")
         env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false")
-        proc = subprocess.run(
-            [*command, "-d", str(root), "--framework", "cloudformation", "terraform", "-o", "json", "--skip-download", "--quiet", "--compact"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env=env,
-        )
+        try:
+            proc = deadline.run(
+                [*command, "-d", str(root), "--framework", "cloudformation", "terraform", "-o", "json", "--skip-download", "--quiet", "--compact"],
+                timeout=timeout,
+                env=env,
+            )
+        except subprocess.TimeoutExpired:
+            return [Finding("warning", TOOL, "not-checked", f"checkov did not finish within {timeout:g} s: "
+                            "the generated outputs were not checked by checkov")]
     try:
         reports = json.loads(proc.stdout) if proc.stdout.strip() else []
     except json.JSONDecodeError:
@@ -62,6 +69,10 @@ def run(resolved: Resolved, timeout: float = 300) -> list[Finding]:
     findings = []
     for report in reports:
         framework = report.get("check_type")
+        unparsed = (report.get("summary") or {}).get("parsing_errors") or 0
+        if unparsed:
+            findings.append(Finding("warning", TOOL, "not-checked", f"checkov could not parse {unparsed} {framework} file(s): "
+                                    "what they declare was not checked by checkov"))
         for failed in report.get("results", {}).get("failed_checks", []):
             resource = failed.get("resource", "")
             if framework == "cloudformation":

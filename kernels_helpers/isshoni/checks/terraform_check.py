@@ -1,5 +1,6 @@
-"""Terraform validation: a real HCL parse always; fmt, init and validate with the real
-AWS provider whenever a terraform binary and the provider are available."""
+"""Terraform validation: a real HCL parse always (HashiCorp's parser, with a deadline: see
+`hcl_parser`); fmt, init and validate with the real AWS provider whenever a terraform binary
+and the provider are available, each with a deadline too."""
 
 from __future__ import annotations
 
@@ -9,31 +10,24 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import hcl2
-
 from ..compiler import terraform
 from ..compiler.model import Resolved
-from . import toolchain
+from . import deadline, hcl_parser, toolchain
 from .finding import Finding, design_id
 
 TOOL = "terraform"
 _BLOCK = re.compile(r'resource "([^"]+)" "([^"]+)"')
 
 
-def parse(files: dict[str, str]) -> list[Finding]:
-    """Parse every file with an HCL2 parser (no terraform binary needed)."""
-    findings = []
-    for name, text in sorted(files.items()):
-        try:
-            hcl2.loads(text)
-        except Exception as exc:  # the parser raises lark errors of several kinds
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            findings.append(Finding("error", TOOL, "hcl-parse", f"{name}: {first}", None, name))
-    return findings
+def parse(files: dict[str, str], timeout: float = hcl_parser.PARSE_TIMEOUT) -> list[Finding]:
+    """Parse every file with HashiCorp's HCL parser (no terraform binary needed)."""
+    results = hcl_parser.parse_texts(files, timeout)
+    return [Finding("error", TOOL, "hcl-parse", f"{name}: {result.reason}", None, name)
+            for name, result in sorted(results.items()) if isinstance(result, hcl_parser.CouldNotParse)]
 
 
 def _run(args: list[str], cwd: Path, env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return deadline.run(args, cwd=cwd, env=env, timeout=timeout)
 
 
 def validate(resolved: Resolved, files: dict[str, str] | None = None, workdir: Path | None = None) -> list[Finding]:
@@ -45,6 +39,16 @@ def validate(resolved: Resolved, files: dict[str, str] | None = None, workdir: P
     tools = toolchain.find()
     if tools.missing:
         return [Finding("info", TOOL, "skipped", f"terraform validate skipped: {tools.missing}")]
+    try:
+        return _with_terraform(tools, resolved, files, workdir)
+    except subprocess.TimeoutExpired as exc:
+        return [Finding("warning", TOOL, "not-checked", f"terraform {exc.cmd[1]} did not finish within {exc.timeout:g} s: "
+                                   "the module was not validated")]
+
+
+def _with_terraform(tools: toolchain.Toolchain, resolved: Resolved, files: dict[str, str], workdir: Path | None) -> list[Finding]:
+    """`terraform fmt -check`, `init` and `validate -json` over the files."""
+    findings: list[Finding] = []
     sources = {f"{p.tf_type}.{p.tf_name}": p.source for p in resolved.parts if p.tf_type}
     with tempfile.TemporaryDirectory(prefix="isshoni-tf-") as tmp:
         root = Path(workdir or tmp)

@@ -208,6 +208,9 @@ def template_string(parts: list) -> str:
     out = []
     for part in parts:
         if isinstance(part, Raw):
+            if out and out[-1].endswith("$"):  # `$` right before `${` would read as the escape `$${`
+                literal = out[-1].rstrip("$")
+                out[-1] = literal + '${"' + "$" * (len(out[-1]) - len(literal)) + '"}'
             out.append("${" + str(part) + "}")
         else:
             out.append(escape(str(part)))

@@ -2,34 +2,26 @@
 
 Terraform is a program runner as much as a declaration: provisioners execute
 commands, the `external` data source runs a program at plan time, `http`
-fetches URLs, and any third-party provider is arbitrary code.  Every `.tf`
-and `.tf.json` file in the working directory is parsed (a real HCL parser,
-not regexes) and anything outside the allowed set is refused with the file,
-line and construct named.
+fetches URLs, backends and `cloud` blocks send state elsewhere, and any
+third-party provider (its resources, data sources, ephemeral resources and
+functions) is arbitrary code.  Every `.tf` and `.tf.json` file in the working
+directory is parsed (HashiCorp's own HCL parser, in a child process with a
+deadline; see `checks.hcl_parser`) and checked against allow-lists
+(`tfrules`); anything else is refused with the file, line and block named.  A
+file that cannot be parsed within the deadline is refused too: it cannot be
+vouched for.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
-ALLOWED_PROVIDERS = frozenset({"aws", "random"})
-FORBIDDEN_PROVISIONERS = ("local-exec", "remote-exec", "file")
-FORBIDDEN_DATA = {"external": "runs a local program at plan time", "http": "fetches arbitrary URLs at plan time"}
+from ..checks import hcl_parser
+from ..checks.hcl_parser import CouldNotParse
+from .tfrules import ALLOWED_SOURCES, FileRules, Refusal, allowed_providers, declared_providers
 
-
-@dataclass(frozen=True)
-class Refusal:
-    file: str
-    line: int | None
-    construct: str
-    why: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.construct}: {self.why}"
+__all__ = ["ALLOWED_SOURCES", "Refusal", "UnsafeTerraform", "check_dir", "check_files", "ensure_safe"]
 
 
 class UnsafeTerraform(Exception):
@@ -38,21 +30,29 @@ class UnsafeTerraform(Exception):
         super().__init__("refusing to run Terraform: " + "; ".join(str(r) for r in refusals))
 
 
-def check_dir(folder: Path) -> list[Refusal]:
-    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()) if p.is_file() and p.name.endswith((".tf", ".tf.json"))}
-    return check_files(files)
+def check_dir(folder: Path, timeout: float = hcl_parser.PARSE_TIMEOUT) -> list[Refusal]:
+    files, refusals = {}, []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.name.endswith((".tf", ".tf.json")):
+            try:
+                files[path.name] = path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                refusals.append(Refusal(path.name, None, "unreadable file", f"not UTF-8 text (byte {exc.start}), cannot be checked"))
+    return refusals + check_files(files, timeout)
 
 
-def check_files(files: dict[str, str]) -> list[Refusal]:
-    refusals: list[Refusal] = []
-    for name, text in sorted(files.items()):
-        try:
-            body = json.loads(text) if name.endswith(".json") else _parse_hcl(text)
-        except Exception as exc:  # a file we cannot read is a file we cannot vouch for
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            refusals.append(Refusal(name, None, "unparsable file", f"cannot be checked ({first[:200]})"))
-            continue
-        refusals.extend(_check_body(name, text, body))
+def check_files(files: dict[str, str], timeout: float = hcl_parser.PARSE_TIMEOUT) -> list[Refusal]:
+    """Refusals for a module given as {file name: text}; empty when it may run."""
+    json_files = {name for name in files if name.endswith(".json")}
+    parsed: dict[str, dict | CouldNotParse] = hcl_parser.parse_texts(
+        {name: text for name, text in files.items() if name not in json_files}, timeout)
+    parsed.update({name: _json_body(files[name]) for name in json_files})
+    refusals = [Refusal(name, result.line, "unparsable file", f"cannot be checked ({result.reason})")
+                for name, result in sorted(parsed.items()) if isinstance(result, CouldNotParse)]
+    bodies = {name: body for name, body in parsed.items() if isinstance(body, dict)}
+    providers = allowed_providers(declared_providers(bodies, json_files))
+    for name in sorted(bodies):
+        refusals += FileRules(name, files[name], name in json_files, providers).check(bodies[name])
     return refusals
 
 
@@ -62,153 +62,23 @@ def ensure_safe(folder: Path) -> None:
         raise UnsafeTerraform(refusals)
 
 
-# ---------------------------------------------------------------- parsing
+def _json_body(text: str) -> dict | CouldNotParse:
+    """A `.tf.json` file's body.  A key given twice is refused: Python would keep one, Terraform reads both."""
 
+    def unique(pairs: list) -> dict:
+        body = {}
+        for key, value in pairs:
+            if key in body:
+                raise CouldNotParse(f"the key {json.dumps(key)} appears twice in one object")
+            body[key] = value
+        return body
 
-def _parse_hcl(text: str) -> dict:
-    import hcl2
-
-    return hcl2.loads(text)
-
-
-def _blocks(body: dict, kind: str) -> list[dict]:
-    """Top-level blocks of one kind as a list of dicts, whichever hcl2 flavour parsed them
-    (python-hcl2 and bc-python-hcl2 shape lists slightly differently)."""
-    value = body.get(kind, [])
-    if isinstance(value, dict):
-        value = [value]
-    return [v for v in value if isinstance(v, dict)]
-
-
-def _labelled(body: dict, kind: str):
-    """(label1, label2, block) for `kind "label1" "label2" { }` blocks."""
-    for group in _blocks(body, kind):
-        for first, inner in group.items():
-            if first.startswith("__"):
-                continue
-            items = inner if isinstance(inner, list) else [inner]
-            for item in items:
-                if not isinstance(item, dict):
-                    continue
-                for second, block in item.items():
-                    if second.startswith("__"):
-                        continue
-                    for b in block if isinstance(block, list) else [block]:
-                        if isinstance(b, dict):
-                            yield _unquote(first), _unquote(second), b, item
-
-
-def _unquote(label: str) -> str:
-    return label[1:-1] if len(label) >= 2 and label[0] == label[-1] == '"' else label
-
-
-def _line(block: dict, *fallbacks) -> int | None:
-    for b in (block, *fallbacks):
-        if isinstance(b, dict) and isinstance(b.get("__start_line__"), int):
-            return b["__start_line__"]
-    return None
-
-
-def _find_line(text: str, pattern: str, start: int | None) -> int | None:
-    """The line of a nested construct (parsers give lines for top-level blocks only)."""
-    lines = text.splitlines()
-    regex = re.compile(pattern)
-    for index in range(max((start or 1) - 1, 0), len(lines)):
-        if regex.search(lines[index]):
-            return index + 1
-    return start
-
-
-def _provider_of(resource_type: str, block: dict) -> str:
-    explicit = block.get("provider")
-    if isinstance(explicit, list) and explicit:
-        explicit = explicit[0]
-    if isinstance(explicit, str) and explicit:
-        return explicit.strip("${}").split(".")[0]
-    return resource_type.split("_", 1)[0]
-
-
-def _as_str(value) -> str:
-    while isinstance(value, list) and value:
-        value = value[0]
-    return value if isinstance(value, str) else ""
-
-
-# ---------------------------------------------------------------- rules
-
-
-def _check_body(name: str, text: str, body: dict) -> list[Refusal]:
-    out: list[Refusal] = []
-    for rtype, rname, block, group in _labelled(body, "resource"):
-        start = _line(block, group) or _find_line(text, re.escape(f'"{rname}"'), None)
-        address = f'resource "{rtype}" "{rname}"'
-        out += _provisioners(name, text, address, block, start)
-        provider = _provider_of(rtype, block)
-        if provider not in ALLOWED_PROVIDERS:
-            out.append(Refusal(name, start, address, f"provider {provider!r} is not allowed (allowed: {', '.join(sorted(ALLOWED_PROVIDERS))})"))
-    for dtype, dname, block, group in _labelled(body, "data"):
-        out += _data(name, dtype, dname, block, _line(block, group) or _find_line(text, re.escape(f'"{dname}"'), None))
-    for check in _blocks(body, "check"):
-        for _cname, inner in check.items():
-            if _cname.startswith("__"):
-                continue
-            for item in inner if isinstance(inner, list) else [inner]:
-                if isinstance(item, dict):
-                    for dtype, dname, block, group in _labelled(item, "data"):
-                        out += _data(name, dtype, dname, block, _line(block, group, check))
-    for group in _blocks(body, "provider"):
-        for pname, block in group.items():
-            if pname.startswith("__"):
-                continue
-            pname = _unquote(pname)
-            if pname not in ALLOWED_PROVIDERS:
-                out.append(Refusal(name, _line(group, block if isinstance(block, dict) else {}), f'provider "{pname}"', "provider not allowed"))
-    for group in _blocks(body, "terraform"):
-        for req in group.get("required_providers", []) or []:
-            for pname, spec in (req.items() if isinstance(req, dict) else []):
-                if pname.startswith("__"):
-                    continue
-                source = _as_str(spec.get("source")) if isinstance(spec, dict) else _as_str(spec) if isinstance(spec, list) and spec and isinstance(spec[0], str) else ""
-                if isinstance(spec, list) and spec and isinstance(spec[0], dict):
-                    source = _as_str(spec[0].get("source"))
-                short = source.split("/")[-1] if source else pname
-                if pname not in ALLOWED_PROVIDERS or (source and short not in ALLOWED_PROVIDERS) or (source and not source.endswith(f"hashicorp/{short}")):
-                    line = _find_line(text, rf"^\s*{re.escape(pname)}\s*=", _line(group))
-                    out.append(Refusal(name, line, f"required provider {pname} ({source or 'no source'})", "provider not allowed"))
-    for mname, block, group in _modules(body):
-        out.append(Refusal(name, _line(block, group), f'module "{mname}"', "modules are not checked, so they are not run"))
-    return out
-
-
-def _modules(body):
-    for group in _blocks(body, "module"):
-        for mname, block in group.items():
-            if not mname.startswith("__"):
-                yield _unquote(mname), block if isinstance(block, dict) else {}, group
-
-
-def _provisioners(name, text, address, block, start) -> list[Refusal]:
-    out = []
-    provisioners = block.get("provisioner", [])
-    for item in provisioners if isinstance(provisioners, list) else [provisioners]:
-        if not isinstance(item, dict):
-            continue
-        for kind in item:
-            if kind.startswith("__"):
-                continue
-            kind = _unquote(kind)
-            line = _find_line(text, rf'provisioner"?\s*:?\s*[{{\[]?\s*"?{re.escape(kind)}"?', start)
-            why = "provisioners run commands" if kind in FORBIDDEN_PROVISIONERS else "provisioners are not allowed"
-            out.append(Refusal(name, line, f'provisioner "{kind}" in {address}', why))
-    # connection blocks only serve provisioners; refusing them too keeps intent obvious
-    return out
-
-
-def _data(name, dtype, dname, block, line) -> list[Refusal]:
-    address = f'data "{dtype}" "{dname}"'
-    if dtype in FORBIDDEN_DATA:
-        return [Refusal(name, line, address, FORBIDDEN_DATA[dtype])]
-    provider = _provider_of(dtype, block)
-    if provider not in ALLOWED_PROVIDERS:
-        return [Refusal(name, line, address, f"provider {provider!r} is not allowed")]
-    return []
+    try:
+        body = json.loads(text, object_pairs_hook=unique)
+    except CouldNotParse as exc:
+        return exc
+    except RecursionError:
+        return CouldNotParse("nested too deeply to read")
+    except ValueError as exc:
+        return CouldNotParse(f"not valid JSON: {str(exc)[:200]}", getattr(exc, "lineno", None))
+    return body if isinstance(body, dict) else CouldNotParse("not a JSON object")
