@@ -280,3 +280,14 @@ def test_an_offline_design_gets_the_same_answer_and_undo(api):
     assert design.resources["assets"]["type"] == "s3_bucket" and design.chat[-1]["id"] == message["id"]
     undo(design)
     assert not design.resources and design.chat[-1]["undone"]
+
+
+def test_the_server_extension_and_cli_load_without_the_sdk():
+    """The SDK costs seconds to import; a server or CLI without a key (the offline planner)
+    must not pay for it on every start."""
+    import subprocess
+    import sys
+
+    code = "import sys, isshoni.server.app, isshoni.cli, isshoni.assistant; print('anthropic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-
-import anthropic
+from typing import TYPE_CHECKING
 
 from .config import Assistant
+
+if TYPE_CHECKING:
+    import anthropic
+
+# `anthropic` is imported where a model is called, not with this module: the SDK's import
+# costs about 3 s of CPU, which every Jupyter server start and CLI command would pay even
+# without a key (the offline planner answers then).
 
 USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
 
@@ -61,10 +67,14 @@ class ModelFailure(Exception):
 
 def make_client(config: Assistant) -> anthropic.AsyncAnthropic:
     """Key and base URL from the environment (the SDK reads them); limits from the config."""
+    import anthropic
+
     return anthropic.AsyncAnthropic(timeout=config.timeout, max_retries=config.max_retries)
 
 
 def explain(exc: Exception, config: Assistant) -> str:
+    import anthropic
+
     tries = f"{config.max_retries + 1} attempt(s)"
     if isinstance(exc, anthropic.APITimeoutError):
         return f"The model did not answer within {config.timeout:g} s ({tries}). Try again, or ask for a smaller change."
@@ -123,6 +133,8 @@ async def converse(
     """Run turns until the model stops asking for tools; returns the stop reason.
 
     Raises ModelFailure with a readable message; `usage` holds what was spent so far."""
+    import anthropic
+
     for _turn in range(config.max_turns):
         try:
             async with client.messages.stream(
