@@ -24,12 +24,12 @@ SERVER_CONFIG = ROOT / "jupyter-config" / "server-config" / "isshoni.json"
 
 
 @contextmanager
-def isshoni_server(root: Path, tmp: Path, *extra: str, port: int | None = None):
+def isshoni_server(root: Path, tmp: Path, *extra: str, port: int | None = None, lab: bool = False):
     """`servers.jupyter` with the extension enabled by the very file the wheel ships."""
     config = tmp / "config" / "jupyter_server_config.d"
     config.mkdir(parents=True, exist_ok=True)
     shutil.copy(SERVER_CONFIG, config / "isshoni.json")
-    with jupyter(root, tmp, "--YDocExtension.document_save_delay=0.3", *extra, port=port) as (base, token):
+    with jupyter(root, tmp, "--YDocExtension.document_save_delay=0.3", *extra, port=port, lab=lab) as (base, token):
         yield base, token
 
 

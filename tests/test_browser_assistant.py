@@ -33,7 +33,7 @@ def session(tmp_path_factory):
     with FakeAnthropic() as api, pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANTHROPIC_API_KEY", "test-key-not-a-secret")
         mp.setenv("ANTHROPIC_BASE_URL", api.base_url)
-        with isshoni_server(root, tmp, *LAB_ARGS) as (base, token), chromium() as browser:
+        with isshoni_server(root, tmp, *LAB_ARGS, lab=True) as (base, token), chromium() as browser:
             a = open_design(browser, base, token, PATH)
             b = open_design(browser, base, token, PATH)
             for page in (a, b):

@@ -35,7 +35,7 @@ class Session:
         self._server = None
 
     def start(self):
-        self._server = isshoni_server(self.root, self.tmp, *LAB_ARGS, port=self.port)
+        self._server = isshoni_server(self.root, self.tmp, *LAB_ARGS, port=self.port, lab=True)
         self.base, self.token = self._server.__enter__()
 
     def stop(self):

@@ -165,5 +165,5 @@ def test_widget_in_jupyterlab_joins_the_room_and_writes_drags_into_it(tmp_path):
                 assert moved == {"x": round(shown["x"]), "y": round(shown["y"])}, (before, moved, shown)
                 assert not page.errors, page.errors
 
-    with isshoni_server(folder, tmp_path, *LAB_ARGS) as (base, token):
+    with isshoni_server(folder, tmp_path, *LAB_ARGS, lab=True) as (base, token):
         asyncio.run(scenario(base, token))
