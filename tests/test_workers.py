@@ -12,9 +12,9 @@ import time
 PARENT = """
 import sys, time
 from isshoni.server import workers
-workers.pool("generate").submit(workers.generate, {"version": 1, "meta": {"name": "t", "region": "us-east-1"},
-    "resources": {}, "connections": {}}, "terraform").result(60)
-print(" ".join(str(p) for p in workers.pool("generate")._processes), flush=True)
+workers.pool("generate").schedule(workers.generate, args=({"version": 1, "meta": {"name": "t", "region": "us-east-1"},
+    "resources": {}, "connections": {}}, "terraform")).result(60)
+print(" ".join(str(p) for p in workers.pids("generate")), flush=True)
 time.sleep(600)
 """
 
