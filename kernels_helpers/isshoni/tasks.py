@@ -37,6 +37,17 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="isshoni-parent-watch").start()
 
 
+def start_worker(parent: int, kind: str) -> None:
+    """A worker's first steps: tie its life to the server's, then warm up, so that a worker,
+    the first or one replacing another stopped at its deadline, takes its first request ready
+    (a deadline counts from when a worker takes a call: it must not pay for imports)."""
+    die_with_parent(parent)
+    try:
+        warm_up(kind)
+    except Exception:  # noqa: BLE001 - warming only saves time; the first call pays instead
+        pass
+
+
 def warm_up(kind: str) -> None:
     """Load what a worker of this kind needs (imports, compiled schemas, cfn-lint's data) before any request."""
     from .templates import load
@@ -48,6 +59,11 @@ def warm_up(kind: str) -> None:
         edit(design.data, {"ops": [{"op": "set_notes", "id": "vpc", "notes": "warm"}]})
     else:
         generate(design.data, "cloudformation")
+
+
+def ready() -> bool:
+    """Nothing: scheduling it starts a pool's workers."""
+    return True
 
 
 def generate(data: dict, fmt: str) -> dict[str, str]:

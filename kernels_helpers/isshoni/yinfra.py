@@ -42,8 +42,8 @@ def _plain(value):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) <= jsonvalues.MAX_INT:
+        return int(value)  # beyond 2**53 a double is no exact integer: it stays a (valid) number
     return value
 
 

@@ -46,6 +46,20 @@ def loads(text: str | bytes):
         raise NotPlainJSON(f"nested too deeply (more than {MAX_DEPTH} levels are never accepted)") from None
 
 
+def nested_deeper_than(value, limit: int) -> bool:
+    """Whether objects and arrays nest more than `limit` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, (list, tuple)) else None
+        if children is None:
+            continue
+        if level > limit:
+            return True
+        stack.extend((child, level + 1) for child in children)
+    return False
+
+
 def _text_problem(text: str) -> str | None:
     if text.isascii():
         return None

@@ -26,6 +26,7 @@ from .errors import ApiError, bad_input
 API = "/isshoni/api"
 MAX_CHAT = 20_000
 EDIT_ATTEMPTS = 5  # a canvas edit validated again on newer content at most this often
+MAX_BODY_DEPTH = jsonvalues.MAX_DEPTH + 8  # a design nested to the limit, inside {"design": ...} or an op
 
 
 class IsshoniHandler(APIHandler):
@@ -49,6 +50,8 @@ class IsshoniHandler(APIHandler):
             raise ApiError(400, f"the body is not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise ApiError(400, "the body must be a JSON object")
+        if jsonvalues.nested_deeper_than(data, MAX_BODY_DEPTH):  # nothing past here need cope with it
+            raise ApiError(400, f"the body is nested too deeply (more than {MAX_BODY_DEPTH} levels)")
         return data
 
     def reply(self, data, status: int = 200) -> None:

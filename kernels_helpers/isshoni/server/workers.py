@@ -11,10 +11,11 @@ REST and assistant edits (two workers: one slow edit leaves the other free).
 Every call has a deadline (`ISSHONI_<KIND>_DEADLINE_S` overrides the default):
 a worker still busy when it passes is stopped and replaced (pebble's process
 pool does both), and the caller gets `Overdue`, so nothing any design holds can
-keep a worker, and every request queued behind it, forever.  The generate and
-pools are warmed when the server starts, so the first request does not pay
-for imports and cfn-lint's region data.  What the workers run is in
-`isshoni.tasks`, which imports little: a replaced worker is ready in a second.
+keep a worker, and every request queued behind it, forever.  Each worker warms
+up (imports, cfn-lint's region data) before it takes a call, the first ones
+when the server starts and every replacement, so no call's deadline pays for
+that.  What the workers run is in `isshoni.tasks`, which imports neither the
+server extension nor the assistant's SDK.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from concurrent.futures import Future
 
 from pebble import ProcessExpired, ProcessPool
 
-from ..tasks import check, die_with_parent, edit, generate, warm_up
+from ..design.jsonvalues import MAX_DEPTH, nested_deeper_than
+from ..tasks import check, edit, generate, ready, start_worker
 
 __all__ = ["Overdue", "WorkerDied", "check", "edit", "generate", "pool", "run", "shutdown", "warm"]
 
@@ -37,6 +39,7 @@ SIZES = {"generate": 1, "check": 1, "edit": 2}
 # seconds; generous: a check runs cfn-lint, terraform and checkov on a loaded machine
 DEADLINES = {"generate": 120.0, "check": 600.0, "edit": 30.0}
 WARM_AT_START = ("generate", "check", "edit")
+MAX_ARGS_DEPTH = MAX_DEPTH + 20  # pickle recurses: far deeper arguments would kill pebble's scheduler thread
 _pools: dict[str, ProcessPool] = {}
 # Every open canvas asks for code and fast checks after each edit: N collaborators would
 # compile the same design N times.  Compiling and checking are deterministic, so identical
@@ -65,8 +68,8 @@ def pool(kind: str) -> ProcessPool:
     if kind not in _pools or not _pools[kind].active:
         _pools[kind] = ProcessPool(
             max_workers=size(kind),
-            initializer=die_with_parent,
-            initargs=(os.getpid(),),
+            initializer=start_worker,
+            initargs=(os.getpid(), kind),
             context=multiprocessing.get_context("spawn"),
         )
     return _pools[kind]
@@ -83,6 +86,8 @@ async def run(kind: str, fn, *args):
 
     Identical calls (same function, same arguments) share one run.  Failures are not kept,
     except a passed deadline: the same input would only take as long again."""
+    if nested_deeper_than(args, MAX_ARGS_DEPTH):  # pickling it would fail inside the pool's own thread
+        raise ValueError(f"nested too deeply to hand to a worker (more than {MAX_ARGS_DEPTH} levels)")
     key = hashlib.sha256(json.dumps([fn.__name__, args], sort_keys=True, default=str).encode()).hexdigest()
     future = _results.get(key)
     if future is None or (future.done() and (future.cancelled() or _retry(future.exception()))):
@@ -116,8 +121,8 @@ _WHAT = {"generate": "generating the code", "check": "checking the design", "edi
 
 
 def warm(kinds=WARM_AT_START) -> list[Future]:
-    """Start every worker of these pools and load what it needs, in the background."""
-    return [pool(kind).schedule(warm_up, args=(kind,)) for kind in kinds for _ in range(size(kind))]
+    """Start every worker of these pools, in the background (each warms up as it starts)."""
+    return [pool(kind).schedule(ready) for kind in kinds for _ in range(size(kind))]
 
 
 def shutdown() -> None:
