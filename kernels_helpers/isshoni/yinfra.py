@@ -165,7 +165,7 @@ class YInfra(YBaseDoc):
         carries no chat: the chat has its own capped stream)."""
         data = {"version": 1}
         data.update({name: _plain(root) for name, root in self._roots.items() if name not in without})
-        if not data["meta"]:
+        if "meta" in data and not data["meta"]:
             data["meta"] = empty("design")["meta"]
         return data
 

@@ -45,7 +45,7 @@ def cycles(resources: dict) -> list[list[str]]:
     ones done, finds each loop once in time linear in the number of resources."""
     state: dict[str, int] = {}  # 1: on the walk in progress, 2: done
     found = []
-    for start in sorted(resources):
+    for start in sorted(r for r in resources if isinstance(r, str)):
         path, rid = [], start
         while rid is not None and rid not in state:
             state[rid] = 1
