@@ -12,9 +12,9 @@ import time
 PARENT = """
 import sys, time
 from isshoni.server import workers
-workers.pool("generate").submit(workers.generate, {"version": 1, "meta": {"name": "t", "region": "us-east-1"},
-    "resources": {}, "connections": {}}, "terraform").result(60)
-print(" ".join(str(p) for p in workers.pool("generate")._processes), flush=True)
+workers.pool("generate").schedule(workers.generate, args=({"version": 1, "meta": {"name": "t", "region": "us-east-1"},
+    "resources": {}, "connections": {}}, "terraform")).result(60)
+print(" ".join(str(p) for p in workers.pids("generate")), flush=True)
 time.sleep(600)
 """
 
@@ -63,5 +63,37 @@ def test_identical_calls_share_one_run():
         assert results[0] is results[1] is results[2] and "main.tf" in results[0]
         assert "template.yaml" in other
         assert len(workers._results) == 2
+    finally:
+        workers.shutdown()
+
+
+def test_a_worker_past_its_deadline_is_stopped_replaced_and_the_caller_told(monkeypatch):
+    """Compiling 8,000 buckets takes seconds (a genuinely slow input): with a 0.5 s deadline the
+    caller gets Overdue at once, the worker is replaced, and the next call succeeds."""
+    import asyncio
+
+    import pytest
+
+    from isshoni import templates
+    from isshoni.server import workers
+
+    monkeypatch.setenv("ISSHONI_GENERATE_DEADLINE_S", "0.5")
+    big = {"version": 1, "meta": {"name": "big", "region": "us-east-1"}, "connections": {},
+           "resources": {f"b{i}": {"type": "s3_bucket"} for i in range(8000)}}
+    small = templates.load("vpc_basic").data
+
+    async def scenario():
+        await asyncio.wrap_future(workers.warm(("generate",))[0])
+        first = workers.pids("generate")
+        with pytest.raises(workers.Overdue, match="generating the code took longer than 0.5 s"):
+            await workers.run("generate", workers.generate, big, "terraform")
+        monkeypatch.setenv("ISSHONI_GENERATE_DEADLINE_S", "120")  # the replacement warms up first
+        files = await workers.run("generate", workers.generate, small, "terraform")
+        return first, workers.pids("generate"), files
+
+    try:
+        first, after, files = asyncio.run(scenario())
+        assert first and after and not set(first) & set(after)  # stopped and replaced
+        assert "main.tf" in files
     finally:
         workers.shutdown()

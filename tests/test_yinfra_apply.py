@@ -155,3 +155,28 @@ def test_apply_replaces_an_item_that_is_not_a_map():
     target = {"meta": {"name": "d"}, "resources": {"odd": {"type": "vpc", "properties": {"cidr": "10.0.0.0/16"}}}}
     doc.apply(copy.deepcopy(target))
     assert doc.to_dict()["resources"]["odd"]["properties"] == {"cidr": "10.0.0.0/16"}
+
+
+def test_replace_if_writes_an_edit_computed_away_only_onto_what_it_was_computed_from():
+    """Validation runs in a worker on a snapshot: its result must not revert what someone wrote
+    meanwhile.  A change to the design roots makes the edit compute again; a chat message does not."""
+    doc = loaded()
+    before = doc.to_dict(without=("chat", "deployments"))
+    after = copy.deepcopy(before)
+    after["resources"]["vpc"]["notes"] = "from the worker"
+
+    other = copy.deepcopy(doc.to_dict())
+    other["chat"].append({"id": "m1", "author": "bob", "text": "hi", "time": 1.0})
+    doc.apply(other)  # someone chats meanwhile: irrelevant to a design edit
+    assert doc.replace_if(before, after)
+    assert doc.to_dict()["resources"]["vpc"]["notes"] == "from the worker"
+    assert doc.to_dict()["chat"][-1]["id"] == "m1"
+
+    stale = doc.to_dict(without=("chat", "deployments"))
+    edit = copy.deepcopy(stale)
+    edit["resources"]["vpc"]["label"] = "mine"
+    moved = doc.to_dict()
+    moved["connections"] = {}  # someone else removes the connections meanwhile
+    doc.apply(moved)
+    assert not doc.replace_if(stale, edit)  # computed from what is gone: nothing written
+    assert doc.to_dict()["resources"]["vpc"].get("label") != "mine" and doc.to_dict()["connections"] == {}

@@ -21,9 +21,12 @@ from typing import Any
 from jupyter_ydoc.ybasedoc import YBaseDoc
 from pycrdt import Array, Awareness, Doc, Map
 
+from .design import jsonvalues
+from .design.errors import DesignError
 from .design.model import Design, dumps, empty
 
 ROOTS = ("meta", "resources", "connections", "chat", "deployments")
+DESIGN_ROOTS = ("meta", "resources", "connections")  # validated together: each reads the others
 NESTED = {"resources": ("properties",), "connections": ("properties",)}
 
 
@@ -39,8 +42,8 @@ def _plain(value):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) <= jsonvalues.MAX_INT:
+        return int(value)  # beyond 2**53 a double is no exact integer: it stays a (valid) number
     return value
 
 
@@ -101,16 +104,35 @@ def _apply_items(root: Map, section: str, new: dict) -> None:
                 current[nested] = Map(values)
 
 
-def _apply_list(yarray: Array, new: list) -> None:
-    """Keep the common prefix, replace only the rest: an appended message is one insert."""
+def _common_prefix(yarray: Array, new: list) -> int:
+    """How many items `new` keeps of the array (the rest is replaced)."""
     old = _plain(yarray)
     keep = 0
     while keep < min(len(old), len(new)) and _same(old[keep], new[keep]):
         keep += 1
-    if keep < len(old):
+    return keep
+
+
+def _apply_list(yarray: Array, new: list, keep: int) -> None:
+    """Keep the common prefix, replace only the rest: an appended message is one insert."""
+    if keep < len(yarray):
         del yarray[keep:]
     if keep < len(new):
         yarray.extend(new[keep:])
+
+
+def _refuse_unplain(data: dict, sections, chat_from: int = 0) -> None:
+    """Nothing reaches the shared document that it cannot hold: a NaN would arrive as `null`
+    for everyone, a lone surrogate or an integer beyond 64 bits panics pycrdt half-way through
+    a transaction.  Checked before the transaction starts, so a refusal writes nothing (the
+    chat only from `chat_from` on: the messages before it are already in the document)."""
+    found = [p for section in sections if section in data and section != "chat"
+             for p in jsonvalues.problems(data[section], (section,))]
+    chat = data.get("chat") if "chat" in sections else None
+    if isinstance(chat, list):
+        found += [p for index in range(chat_from, len(chat)) for p in jsonvalues.problems(chat[index], ("chat", index))]
+    if found:
+        raise DesignError(found, "the shared document")
 
 
 class YInfra(YBaseDoc):
@@ -143,7 +165,7 @@ class YInfra(YBaseDoc):
         carries no chat: the chat has its own capped stream)."""
         data = {"version": 1}
         data.update({name: _plain(root) for name, root in self._roots.items() if name not in without})
-        if not data["meta"]:
+        if "meta" in data and not data["meta"]:
             data["meta"] = empty("design")["meta"]
         return data
 
@@ -151,7 +173,11 @@ class YInfra(YBaseDoc):
         return dumps(self.to_dict())
 
     def set(self, value: str) -> None:
-        data = json.loads(value) if value.strip() else empty("design")
+        """Replace the content with a file's text (strict JSON only: see `_refuse_unplain`)."""
+        data = jsonvalues.loads(value) if value.strip() else empty("design")
+        if not isinstance(data, dict):
+            raise ValueError("a design file holds a JSON object")
+        _refuse_unplain(data, ROOTS)
         with self._ydoc.transaction():
             self._ymeta.clear()
             self._ymeta.update(dict(data.get("meta") or {}))
@@ -171,6 +197,9 @@ class YInfra(YBaseDoc):
         the same node by someone else survives.  Chat keeps its common prefix (an appended
         message is one insert); messages are replaced only when the list is not an extension.
         Roots not in `sections` are left as they are (not even read)."""
+        chat = list(data.get("chat") or []) if "chat" in sections else []
+        keep = _common_prefix(self._ychat, chat) if "chat" in sections else 0
+        _refuse_unplain(data, sections, keep)
         with self._ydoc.transaction():
             if "meta" in sections:
                 _apply_map(self._ymeta, dict(data.get("meta") or {}))
@@ -178,9 +207,29 @@ class YInfra(YBaseDoc):
                 if section in sections:
                     _apply_items(self._roots[section], section, dict(data.get(section) or {}))
             if "chat" in sections:
-                _apply_list(self._ychat, list(data.get("chat") or []))
+                _apply_list(self._ychat, chat, keep)
             if "deployments" in sections:
                 _apply_map(self._ydeployments, dict(data.get("deployments") or {}))
+
+    def replace_if(self, before: dict, after: dict, origin: str | None = None) -> bool:
+        """Write `after`, computed from `before` (a `to_dict()` of this document, some roots left
+        out), if what it was computed from is unchanged; else write nothing and return False
+        (compute again from the new content).  Work done away from the document (validation in
+        a worker, a kernel's edit) thereby never reverts what others changed meanwhile.  The
+        design roots are compared together (validating one reads the others); the chat and the
+        deployments each on their own.  Roots left out of `before` are neither compared nor written."""
+        changed = [r for r in ROOTS if r in before and not _same(before[r], after.get(r))]
+        if not changed:
+            return True
+        watched = set(changed)
+        if watched & set(DESIGN_ROOTS):
+            watched |= set(DESIGN_ROOTS) & before.keys()
+        current = self.to_dict(without=tuple(r for r in ROOTS if r not in watched))
+        if any(current[r] != before[r] for r in watched):
+            return False
+        with self._ydoc.transaction(origin=origin):
+            self.apply(after, sections=tuple(changed))
+        return True
 
     def design(self) -> Design:
         """The current content as a `Design`, not validated: a canvas may hold a half-drawn state."""

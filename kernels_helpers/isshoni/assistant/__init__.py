@@ -12,7 +12,7 @@ import asyncio
 import concurrent.futures
 
 from .config import DEFAULT_MODEL, Assistant
-from .session import answer, apply_proposal, discard_proposal, undo
+from .session import aapply_proposal, answer, apply_proposal, discard_proposal, undo
 
 MENTION = "@isshoni"
 
@@ -44,5 +44,6 @@ def ask(target, prompt: str, **options):
 
 
 __all__ = [
-    "DEFAULT_MODEL", "MENTION", "Assistant", "aask", "answer", "apply_proposal", "ask", "discard_proposal", "undo",
+    "DEFAULT_MODEL", "MENTION", "Assistant", "aapply_proposal", "aask", "answer", "apply_proposal", "ask", "discard_proposal",
+    "undo",
 ]

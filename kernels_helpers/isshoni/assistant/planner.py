@@ -138,10 +138,10 @@ def _ops_from(source: Design, into: Design) -> list[dict]:
     def add(rid: str) -> None:
         if rid in done:
             return
+        done.add(rid)  # before its container: a loop of containers ends here instead of recursing forever
         res = source.resources[rid]
-        if res.get("parent"):
+        if res.get("parent") in source.resources:
             add(res["parent"])
-        done.add(rid)
         pos = res.get("position") or {"x": 0, "y": 0}
         op = {"op": "add", "type": res["type"], "id": rename[rid], "label": res.get("label", ""),
               "properties": dict(res.get("properties") or {}), "parent": rename.get(res.get("parent")) if res.get("parent") else None,

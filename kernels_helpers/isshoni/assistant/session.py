@@ -19,23 +19,20 @@ from . import planner, prompt
 from .client import ModelFailure, Usage, converse, make_client
 from .config import Assistant
 from .targets import new_message, wrap
-from .tools import FAST_CHECKS, Toolbox, definitions, summarize
+from .tools import EDIT_ATTEMPTS, FAST_CHECKS, Toolbox, definitions, summarize
 
 log = logging.getLogger(__name__)
 STREAM_EVERY = 0.08  # seconds between in-place updates of a streaming message
 
 
 def _work(kind: str, data: dict, arg):
-    from ..checks import check
-    from ..compiler import generate
+    from .. import tasks
 
-    if kind == "check":
-        return check(Design(data), arg).to_dict()
-    return generate(Design(data), arg)
+    return {"check": tasks.check, "generate": tasks.generate, "edit": tasks.edit}[kind](data, arg)
 
 
 async def thread_runner(kind: str, data: dict, arg):
-    """Compile or check off the event loop (the server passes its worker processes instead)."""
+    """Compile, check or validate an edit off the event loop (the server passes its worker processes instead)."""
     return await asyncio.to_thread(_work, kind, data, arg)
 
 
@@ -192,27 +189,54 @@ def _find(target, message_id: str) -> dict:
     raise KeyError(f"no chat message {message_id!r}")
 
 
-def apply_proposal(target, message_id: str, by: str = "") -> dict:
-    """Apply a suggest-mode answer's ops to the design now (one undoable step)."""
-    target = wrap(target)
+def _pending(target, message_id: str) -> dict:
     message = _find(target, message_id)
     if message.get("proposal") != "pending":
         raise ValueError(f"that message has no pending proposal ({message.get('proposal') or 'none'})")
+    return message
+
+
+def _applied(target, message: dict, by: str) -> dict:
+    fields = {"proposal": "applied", "resolved_by": by}
+    target.update(message["id"], **fields)
+    return {**message, **fields}
+
+
+def apply_proposal(target, message_id: str, by: str = "") -> dict:
+    """Apply a suggest-mode answer's ops to the design now (one undoable step)."""
+    target = wrap(target)
+    message = _pending(target, message_id)
     target.begin(message_id)
     try:
         target.commit(apply_ops(target.snapshot(), message["ops"]))
     finally:
         target.end(message_id)
-    fields = {"proposal": "applied", "resolved_by": by}
-    target.update(message_id, **fields)
-    return {**message, **fields}
+    return _applied(target, message, by)
+
+
+async def aapply_proposal(target, message_id: str, by: str = "", runner=None) -> dict:
+    """`apply_proposal` with the ops validated by `runner` (on a server: a worker process, with a
+    deadline) on a snapshot, committed only if the design did not change meanwhile (else again)."""
+    target, runner = wrap(target), runner or thread_runner
+    for _ in range(EDIT_ATTEMPTS):
+        message = _pending(target, message_id)
+        before = target.snapshot()
+        content = {k: v for k, v in before.data.items() if k not in ("chat", "deployments")}
+        new = Design(await runner("edit", content, {"ops": message["ops"]}))
+        message = _pending(target, message_id)  # still pending after the wait
+        target.begin(message_id)
+        try:
+            committed = target.commit_if(before, new)
+        finally:
+            target.end(message_id)
+        if committed:
+            return _applied(target, message, by)
+    raise ValueError("the design kept changing while the proposal was checked: apply it again")
 
 
 def discard_proposal(target, message_id: str, by: str = "") -> dict:
     target = wrap(target)
-    message = _find(target, message_id)
-    if message.get("proposal") != "pending":
-        raise ValueError(f"that message has no pending proposal ({message.get('proposal') or 'none'})")
+    message = _pending(target, message_id)
     fields = {"proposal": "discarded", "resolved_by": by}
     target.update(message_id, **fields)
     return {**message, **fields}

@@ -74,6 +74,13 @@ class DesignTarget:
         for section in SECTIONS:
             self.design.data[section] = copy.deepcopy(new.data[section])
 
+    def commit_if(self, before: Design, new: Design) -> bool:
+        """`commit(new)` if the design still reads as `before` (see `LiveTarget.commit_if`)."""
+        if any(self.design.data[s] != before.data[s] for s in SECTIONS):
+            return False
+        self.commit(new)
+        return True
+
     def begin(self, answer_id: str) -> None:
         self._before = {s: copy.deepcopy(self.design.data[s]) for s in SECTIONS}
 
@@ -147,6 +154,13 @@ class LiveTarget:
         interleaves).  Chat and deployments are neither read nor written."""
         with self.doc.ydoc.transaction(origin=ORIGIN):
             self.doc.apply({s: new.data[s] for s in SECTIONS}, sections=SECTIONS)
+
+    def commit_if(self, before: Design, new: Design) -> bool:
+        """`commit(new)` only if the design sections still read as `before`, the snapshot `new` was
+        computed from (away from the event loop): False, and nothing written, when someone changed
+        them meanwhile."""
+        return self.doc.replace_if({s: before.data[s] for s in SECTIONS}, {s: new.data[s] for s in SECTIONS},
+                                   origin=ORIGIN)
 
     def begin(self, answer_id: str) -> None:
         self.undo_log.epoch += 1

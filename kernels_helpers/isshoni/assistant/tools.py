@@ -22,7 +22,7 @@ from ..catalog import CATALOG, CATEGORIES
 from ..compiler import FORMATS
 from ..design import Design, DesignError
 from ..design.errors import describe
-from ..design.ops import OPS, apply_ops
+from ..design.ops import OPS
 
 ID = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$", "description": "a resource or connection id"}
 PARENT = {"type": ["string", "null"], "description": "id of the container (vpc, subnet); null takes it out"}
@@ -30,6 +30,7 @@ PROPS = {"type": "object", "description": "property values; describe_type lists 
 FAST_CHECKS = ("isshoni", "cfn-lint")
 CHECKS = ("isshoni", "cfn-lint", "terraform", "checkov")
 MAX_CODE = 12_000
+EDIT_ATTEMPTS = 5  # an edit validated again on newer content (someone edited meanwhile) at most this often
 
 
 def _tool(name: str, description: str, properties: dict, required=()) -> dict:
@@ -193,31 +194,39 @@ class Toolbox:
         try:
             data = validate_input(name, data)
             if name in EDITS:
-                return True, self._edit(to_op(name, data))
+                return True, await self._edit(to_op(name, data))
             return True, await self._read(name, data)
-        except (ToolError, DesignError, KeyError, ValueError, TypeError) as exc:
+        except (ToolError, DesignError, KeyError, ValueError, TypeError, TimeoutError) as exc:
             return False, _refusal(exc)
 
     async def call_op(self, op: dict) -> tuple[bool, str]:
         """A design op given directly (the offline planner)."""
         try:
-            return True, self._edit(dict(op))
-        except (DesignError, KeyError, ValueError, TypeError) as exc:
+            return True, await self._edit(dict(op))
+        except (ToolError, DesignError, KeyError, ValueError, TypeError, TimeoutError) as exc:
             return False, _refusal(exc)
 
-    def _edit(self, op: dict) -> str:
-        design = self.current()
-        if op["op"] == "add" and "position" not in op:
-            op["position"] = place(design, op.get("parent"))
-        new = apply_ops(design, [op])
+    async def _edit(self, op: dict) -> str:
+        """Validate the op in the runner (a worker process on a server: off the event loop, with a
+        deadline) on a snapshot; commit only if the design is unchanged since, else again."""
+        for _ in range(EDIT_ATTEMPTS):
+            design = self.current()
+            if op["op"] == "add" and "position" not in op:
+                op["position"] = place(design, op.get("parent"))
+            content = {k: v for k, v in design.data.items() if k not in ("chat", "deployments")}  # not needed: not sent
+            new = Design(await self.runner("edit", content, {"ops": [op]}))
+            if self.work is not None:
+                new.data["chat"], new.data["deployments"] = design.chat, design.deployments
+                self.work = new
+                break
+            if self.target.commit_if(design, new):
+                break
+        else:
+            raise ToolError("the design kept changing while this edit was checked: try it again")
         if op["op"] == "add" and "id" not in op:  # record the id the design chose, so a replay adds the same
             op["id"] = next(iter(set(new.resources) - set(design.resources)))
         if op["op"] == "connect" and "id" not in op:
             op["id"] = next(iter(set(new.connections) - set(design.connections)))
-        if self.work is not None:
-            self.work = new
-        else:
-            self.target.commit(new)
         self.ops.append(op)
         return summarize(op) + ("" if self.work is None else " (proposed, not applied)")
 

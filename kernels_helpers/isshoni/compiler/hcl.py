@@ -66,9 +66,21 @@ def string(text: str) -> str:
     return quoted
 
 
+# Words an object key cannot be bare: `{ for ...` starts a for expression, `null` is no key;
+# the rest are quoted too, as quoting a key never changes it.
+_KEYWORDS = frozenset({"for", "in", "if", "null", "true", "false"})
+
+
 @functools.lru_cache(maxsize=8192)  # attribute names repeat across every resource
 def key(name: str) -> str:
+    """An attribute name in a block body (always an identifier there)."""
     return name if _IDENT.match(name) else string(name)
+
+
+@functools.lru_cache(maxsize=8192)
+def object_key(name: str) -> str:
+    """A key in an object value: bare when it is a plain identifier, quoted otherwise."""
+    return name if _IDENT.match(name) and name not in _KEYWORDS else string(name)
 
 
 def _inline(value) -> str | None:
@@ -120,7 +132,7 @@ def _value_lines(value, indent: int) -> list[str]:
         return [f"{value.name}({inner[0]}"] + inner[1:-1] + [inner[-1] + ")"]
     if isinstance(value, dict):
         lines = ["{"]
-        _write_attributes(list(value.items()), indent + 1, lines)
+        _write_attributes(list(value.items()), indent + 1, lines, object_key)
         lines.append(pad + "}")
         return lines
     if isinstance(value, list):
@@ -148,7 +160,7 @@ def _write_run(run: list, pad: str, out: list[str]) -> None:
     out.extend([f"{pad}{k.ljust(width)} = {v}" for k, v in run])
 
 
-def _write_attributes(items: list, indent: int, out: list[str]) -> None:
+def _write_attributes(items: list, indent: int, out: list[str], key=key) -> None:
     """Attributes and nested blocks of a body, with fmt's `=` alignment, appended to `out`.
 
     Runs once per attribute of a module, so it writes into one list (no per-block

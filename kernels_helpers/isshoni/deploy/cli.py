@@ -197,7 +197,8 @@ def cmd_deploy(args) -> int:
     _sigterm_as_interrupt()
     with _Display(f"deploying to {args.target}", quiet=args.json) as display:
         job = runner.deploy(args.design, target=args.target, engine=args.engine, profile=args.profile,
-                            approve=_approver(args), listeners=[display], verify_resources=not args.no_verify)
+                            approve=_approver(args), listeners=[display], verify_resources=not args.no_verify,
+                            really_aws=args.yes_really_aws)
     return _finish(job, args, show_report=True)
 
 
@@ -207,7 +208,8 @@ def cmd_destroy(args) -> int:
 
     _sigterm_as_interrupt()
     with _Display(f"destroying in {args.target}", quiet=args.json) as display:
-        job = runner.destroy(args.design, target=args.target, engine=args.engine, profile=args.profile, listeners=[display])
+        job = runner.destroy(args.design, target=args.target, engine=args.engine, profile=args.profile, listeners=[display],
+                             really_aws=args.yes_really_aws)
     return _finish(job, args)
 
 
@@ -220,7 +222,7 @@ def cmd_canary(args) -> int:
     with _Display("canary", quiet=args.json) as display:
         job = runner.canary(args.design, green=args.green, rollback=args.rollback, auto=args.auto, alb=args.alb,
                             target=args.target, profile=args.profile, bake_s=args.bake, listeners=[display],
-                            **({"steps": steps} if steps else {}))
+                            really_aws=args.yes_really_aws, **({"steps": steps} if steps else {}))
     if not args.json:
         for step in (job.result or {}).get("steps", []):
             out.print(f"  step {100 - step['green']}/{step['green']}: update {step['apply_s']:.2f} s, checks {step['check_s']:.2f} s"

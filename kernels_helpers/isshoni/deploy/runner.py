@@ -38,6 +38,13 @@ def _approve_all(plan: str) -> bool:
     return True
 
 
+def confirm_target(target: str, really_aws: bool) -> None:
+    """A real AWS account costs money and holds real things: acting on it takes an explicit yes
+    (`really_aws=True` here, `--yes-really-aws` on the command line), from every caller."""
+    if target == "aws" and not really_aws:
+        raise ValueError("target='aws' acts on a real AWS account and can cost money: pass really_aws=True to confirm")
+
+
 class _Setup:
     """Everything a job body needs, built inside the job so its steps are recorded."""
 
@@ -139,8 +146,9 @@ def _live(plan: canary_mod.CanaryPlan, inventory: dict) -> dict | None:
 
 def deploy(path: str | Path, *, target: str = "sandbox", engine: str = "cloudformation", profile: str | None = None,
            approve: Callable[[str], bool] | None = None, listeners: Iterable[Listener] = (), sink: JobSink | None = None,
-           verify_resources: bool = True) -> Job:
+           verify_resources: bool = True, really_aws: bool = False) -> Job:
     """Create or update the design's deployment; verify what exists; record outputs and the report."""
+    confirm_target(target, really_aws)
     path, design = _load(path)
     engines.get(engine)  # unknown engine: ValueError before any job
     if target not in targets.TARGETS:
@@ -255,8 +263,9 @@ def _after_failed_apply(setup: _Setup, failure: DeployFailed, existed: bool, app
 
 
 def destroy(path: str | Path, *, target: str = "sandbox", engine: str | None = None, profile: str | None = None,
-            listeners: Iterable[Listener] = (), sink: JobSink | None = None) -> Job:
+            listeners: Iterable[Listener] = (), sink: JobSink | None = None, really_aws: bool = False) -> Job:
     """Delete the deployment; in the sandbox also remove whatever the engine left, then prove nothing is left."""
+    confirm_target(target, really_aws)
     path, design = _load(path)
     state = DeploymentState(target, design.region, design.name).load()
     engine = engine or state.get("engine") or "cloudformation"
@@ -307,8 +316,10 @@ def destroy(path: str | Path, *, target: str = "sandbox", engine: str | None = N
 
 def canary(path: str | Path, *, green: int | None = None, rollback: bool = False, auto: bool = False,
            steps: Iterable[int] = canary_mod.AUTO_STEPS, bake_s: float = 0.0, alb: str | None = None, target: str = "sandbox",
-           profile: str | None = None, listeners: Iterable[Listener] = (), sink: JobSink | None = None) -> Job:
+           profile: str | None = None, listeners: Iterable[Listener] = (), sink: JobSink | None = None,
+           really_aws: bool = False) -> Job:
     """One step (`green`), the automatic walk (`auto`) or a rollback (`rollback`)."""
+    confirm_target(target, really_aws)
     path, design = _load(path)
     if sum(bool(x) for x in (green is not None, rollback, auto)) != 1:
         raise ValueError("choose one of --green N, --auto or --rollback")

@@ -15,6 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
+from . import containers, jsonvalues
 from .errors import DesignError, Problem, json_path
 
 SUFFIX = ".infra.json"
@@ -23,8 +24,16 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
 def dumps(data: dict) -> str:
-    """The canonical text of a design: sorted keys, two-space indent, newline at end."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The canonical text of a design: sorted keys, two-space indent, newline at end.
+
+    Never text that is not JSON or not UTF-8: a design holding NaN, infinities or lone
+    surrogates raises DesignError naming where (nothing is written)."""
+    try:
+        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+        text.encode("utf-8")
+    except (ValueError, TypeError, RecursionError):
+        raise DesignError(jsonvalues.problems(data) or [Problem("$", "not a JSON document")], "design") from None
+    return text
 
 
 def empty(name: str, region: str = DEFAULT_REGION, description: str = "") -> dict:
@@ -52,11 +61,13 @@ class Design:
     @classmethod
     def loads(cls, text: str, source: str = "design", validate: bool = True) -> Design:
         try:
-            data = json.loads(text)
+            data = jsonvalues.loads(text)
         except json.JSONDecodeError as exc:
             raise DesignError(
                 [Problem("$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")], source
             ) from None
+        except jsonvalues.NotPlainJSON as exc:
+            raise DesignError([Problem("$", f"not valid JSON: {exc}")], source) from None
         from .validate import validate_structure
 
         validate_structure(data, source)
@@ -81,8 +92,9 @@ class Design:
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
+        text = self.dumps().encode("utf-8")  # refused before any file is touched
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(self.dumps(), encoding="utf-8")
+        tmp.write_bytes(text)
         tmp.replace(path)
         return path
 
@@ -139,13 +151,7 @@ class Design:
 
     def ancestors(self, rid: str) -> list[str]:
         """Containers of `rid`, nearest first (stops at a cycle instead of looping)."""
-        out, seen = [], {rid}
-        parent = self.resources.get(rid, {}).get("parent")
-        while parent and parent not in seen and parent in self.resources:
-            out.append(parent)
-            seen.add(parent)
-            parent = self.resources[parent].get("parent")
-        return out
+        return containers.ancestors(self.resources, rid)
 
     def connections_of(self, rid: str) -> list[str]:
         return sorted(
@@ -236,20 +242,33 @@ class Design:
             raise DesignError(errors)
 
     def set_label(self, rid: str, label: str) -> None:
-        (self.resources.get(rid) or self.connections[rid])["label"] = label
+        section = "resources" if rid in self.resources else "connections"
+        item = self.resources.get(rid) or self.connections[rid]
+        _refuse_unplain(label, (section, rid, "label"))
+        item["label"] = label
 
     def set_notes(self, rid: str, notes: str) -> None:
-        self.resource(rid)["notes"] = notes
+        resource = self.resource(rid)
+        _refuse_unplain(notes, ("resources", rid, "notes"))
+        resource["notes"] = notes
 
     def set_meta(self, **values) -> None:
         allowed = {"name", "region", "description", "notes"}
         unknown = set(values) - allowed
         if unknown:
             raise KeyError(f"unknown meta field(s): {', '.join(sorted(unknown))}")
+        _refuse_unplain(values, ("meta",))
         self.meta.update(values)
 
     def move(self, rid: str, x: float, y: float) -> None:
-        self.resource(rid)["position"] = {"x": x, "y": y}
+        resource = self.resource(rid)
+        position = {"x": x, "y": y}
+        for axis, value in position.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise DesignError([Problem(json_path(["resources", rid, "position", axis]),
+                                           f"a position is a number, not {type(value).__name__}", rid)])
+        _refuse_unplain(position, ("resources", rid, "position"))
+        resource["position"] = position
 
     def move_into(self, rid: str, parent: str | None) -> None:
         """Put a resource into a container (VPC, subnet ...) or take it out (None)."""
@@ -278,6 +297,7 @@ class Design:
 
     def add_message(self, author: str, text: str, *, id: str | None = None, time_: float | None = None) -> dict:
         message = {"id": id or uuid.uuid4().hex, "author": author, "text": text, "time": time_ or time.time()}
+        _refuse_unplain(message, ("chat", len(self.chat)))
         self.chat.append(message)
         return message
 
@@ -299,3 +319,11 @@ class Design:
 
     def __repr__(self) -> str:
         return f"<Design {self.name!r} region={self.region} resources={len(self.resources)} connections={len(self.connections)}>"
+
+
+def _refuse_unplain(value, path: tuple) -> None:
+    """Edits that skip the full validation (labels, notes, meta, positions, chat) still take plain
+    JSON values only: one NaN or lone surrogate would make the design unsaveable for everyone."""
+    found = jsonvalues.problems(value, path)
+    if found:
+        raise DesignError(found)

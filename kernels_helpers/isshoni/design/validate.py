@@ -14,6 +14,7 @@ from importlib import resources as importlib_resources
 
 import fastjsonschema
 
+from . import containers, jsonvalues
 from .errors import DesignError, Problem, json_path
 from .regions import region_types
 
@@ -88,15 +89,22 @@ def _schema_problems(schema_json: str, instance, prefix=(), resource=None) -> li
 
 
 def validate_structure(data, source: str = "design") -> None:
-    found = _schema_problems(_design_schema_json(), data)
+    found = jsonvalues.problems(data) or _schema_problems(_design_schema_json(), data)
     if found:
         raise DesignError(found, source)
 
 
 def problems(data: dict) -> list[Problem]:
-    """All problems of a design (empty list when it is good)."""
-    found = _schema_problems(_design_schema_json(), data)
+    """All problems of a design (empty list when it is good).
+
+    Values that are not plain JSON come first (nothing else can look at them safely); with
+    structural problems, container loops are still reported, so an edit can never add one
+    unnoticed to a design that was already broken in some other way."""
+    found = jsonvalues.problems(data) or _schema_problems(_design_schema_json(), data)
     if found:
+        resources = data.get("resources") if isinstance(data, dict) else None
+        if isinstance(resources, dict):
+            found += _container_cycles(resources)
         return sorted(set(found))
     from ..catalog import CATALOG
 
@@ -178,14 +186,12 @@ def _resource_problems(rid: str, resources: dict, catalog: dict) -> list[Problem
 
 def _container_cycles(resources: dict) -> list[Problem]:
     out = []
-    for rid in sorted(resources):
-        seen = [rid]
-        parent = resources[rid].get("parent")
-        while parent in resources and parent not in seen:
-            seen.append(parent)
-            parent = resources[parent].get("parent")
-        if parent == rid and len(seen) > 1:
-            chain = " -> ".join(seen + [rid])
+    for loop in containers.cycles(resources):
+        if len(loop) == 1:  # the same problem the resource's own checks report (the set keeps one)
+            out.append(Problem(json_path(["resources", loop[0], "parent"]), "a resource cannot contain itself", loop[0]))
+            continue
+        for rid in loop:
+            chain = containers.describe_cycle(loop, rid)
             out.append(Problem(json_path(["resources", rid, "parent"]), f"containers form a cycle: {chain}", rid))
     return out
 
@@ -237,6 +243,7 @@ def _network_problems(resources: dict, catalog: dict) -> list[Problem]:
     """Subnets inside their VPC's range and not overlapping each other."""
     out = []
     subnets_by_vpc: dict[str, list[tuple[str, ipaddress.IPv4Network]]] = {}
+    vpc_of = containers.Nearest(resources, ("vpc",))
     for rid in sorted(resources):
         res = resources[rid]
         if res["type"] != "subnet":
@@ -245,10 +252,8 @@ def _network_problems(resources: dict, catalog: dict) -> list[Problem]:
         if not isinstance(cidr, str) or cidr_problem(cidr):
             continue
         net = _network(cidr)
-        vpc = res.get("parent")
-        while vpc in resources and resources[vpc]["type"] != "vpc":
-            vpc = resources[vpc].get("parent")
-        if vpc not in resources:
+        vpc = vpc_of(rid)
+        if vpc is None:
             continue
         vcidr = resources[vpc].get("properties", {}).get("cidr", catalog["vpc"].defaults().get("cidr"))
         if isinstance(vcidr, str) and not cidr_problem(vcidr) and not net.subnet_of(_network(vcidr)):

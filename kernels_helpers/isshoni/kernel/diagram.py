@@ -5,7 +5,7 @@ around their children in the AWS group colours, resources at their saved
 positions with the canvas's AWS icons (`icons.json`, written with the
 canvas's `icons.ts` by scripts/make_icons.py), connections as lines.  Each
 icon used is embedded once (a data URI in <defs>, so icons' own ids cannot
-collide), wrapped in a <symbol> so <use> can size it.  Every label is XML-escaped.
+collide), wrapped in a <symbol> so <use> can size it.  Every label is XML-escaped, every attribute quoted and escaped (quoteattr).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog import CATALOG
+from ..design.containers import depths, parent_of
 
 # the canvas's GROUP_COLORS (extension/src/components/cystyle.ts)
 GROUP_COLORS = {"vpc": "#8c4fff", "public": "#7aa116", "private": "#00a4a6", "other": "#7d8998"}
@@ -52,57 +53,47 @@ def _is_container(resource: dict) -> bool:
     return bool(entry and entry.is_container)
 
 
-def _boxes(resources: dict) -> dict[str, tuple[float, float, float, float]]:
-    """(x0, y0, x1, y1) of every node; a container wraps its descendants (cycles stop)."""
+def _boxes(resources: dict, depth: dict[str, int]) -> dict[str, tuple[float, float, float, float]]:
+    """(x0, y0, x1, y1) of every node; a container wraps its descendants.  Deepest first, so
+    each container's children are done before it (no recursion: any depth, loops included)."""
+    kids: dict[str, list[str]] = {}
+    for rid in resources:
+        parent = parent_of(resources, rid)
+        if parent is not None and depth[rid] > depth[parent]:  # a loop's members wrap nobody
+            kids.setdefault(parent, []).append(rid)
     boxes: dict[str, tuple[float, float, float, float]] = {}
-
-    def box(rid: str, seen: frozenset) -> tuple[float, float, float, float]:
-        if rid in boxes:
-            return boxes[rid]
+    for rid in sorted(resources, key=lambda r: -depth[r]):
         res = resources[rid]
         pos = res.get("position") or {}
         x, y = float(pos.get("x", 0)), float(pos.get("y", 0))
-        kids = [k for k, v in resources.items() if v.get("parent") == rid and k not in seen]
-        if _is_container(res) and kids:
-            inner = [box(k, seen | {rid}) for k in kids]
-            out = (min(b[0] for b in inner) - PAD, min(b[1] for b in inner) - PAD - LABEL,
-                   max(b[2] for b in inner) + PAD, max(b[3] for b in inner) + PAD)
+        inner = [boxes[k] for k in kids.get(rid, ())]
+        if _is_container(res) and inner:
+            boxes[rid] = (min(b[0] for b in inner) - PAD, min(b[1] for b in inner) - PAD - LABEL,
+                          max(b[2] for b in inner) + PAD, max(b[3] for b in inner) + PAD)
         else:
             half = TILE / 2 + (PAD if _is_container(res) else 0)
-            out = (x - half, y - half, x + half, y + half + LABEL)
-        boxes[rid] = out
-        return out
-
-    for rid in resources:
-        box(rid, frozenset())
+            boxes[rid] = (x - half, y - half, x + half, y + half + LABEL)
     return boxes
-
-
-def _depth(resources: dict, rid: str) -> int:
-    depth, parent, seen = 0, resources[rid].get("parent"), {rid}
-    while parent in resources and parent not in seen:
-        seen.add(parent)
-        depth += 1
-        parent = resources[parent].get("parent")
-    return depth
 
 
 def svg(data: dict, max_width: int = 900) -> str:
     """The SVG text of a design's content (the plain `.infra.json` dict)."""
     resources, connections = data.get("resources") or {}, data.get("connections") or {}
-    name = escape(str((data.get("meta") or {}).get("name", "design")))
+    name_text = str((data.get("meta") or {}).get("name", "design"))
+    name = escape(name_text)
     if not resources:
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="320" height="60"><text x="10" y="35" '
                 f'font-family="sans-serif" font-size="14" fill="#616161">{name}: empty design</text></svg>')
-    boxes = _boxes(resources)
+    depth = depths(resources)
+    boxes = _boxes(resources, depth)
     x0, y0 = min(b[0] for b in boxes.values()) - 10, min(b[1] for b in boxes.values()) - 10
     x1, y1 = max(b[2] for b in boxes.values()) + 10, max(b[3] for b in boxes.values()) + 10
     width, height = x1 - x0, y1 - y0
     shown_w = min(max_width, width)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {width:.0f} {height:.0f}" '
              f'width="{shown_w:.0f}" height="{height * shown_w / width:.0f}" font-family="sans-serif" '
-             f'role="img" aria-label="{name}"><title>{name}</title>']
-    containers = sorted((r for r in resources if _is_container(resources[r])), key=lambda r: _depth(resources, r))
+             f'role="img" aria-label={quoteattr(name_text)}><title>{name}</title>']
+    containers = sorted((r for r in resources if _is_container(resources[r])), key=lambda r: depth[r])
     used: dict[str, str] = {}
 
     def use(resource: dict, x: float, y: float, size: float) -> str:

@@ -35,6 +35,7 @@ from .jobs import DeployJob, LiveJobSink
 from .results import Code, Findings
 
 _ANSWERING = ("thinking", "streaming")  # an assistant message still being written
+EDIT_ATTEMPTS = 5  # an edit made again on newer content (someone edited meanwhile) at most this often
 _FIRST_REPLY_S = 30.0  # the server's assistant posts its message at once; silence means none is running
 
 
@@ -147,22 +148,22 @@ class DesignHandle:
 
     @staticmethod
     def _aws_guard(target: str, really_aws: bool) -> None:
-        if target == "aws" and not really_aws:
-            raise ValueError("target='aws' acts on a real AWS account and can cost money: pass really_aws=True to confirm")
+        runner.confirm_target(target, really_aws)  # before any job exists
 
     def deploy(self, target: str = "sandbox", *, engine: str = "cloudformation", wait: bool = True, progress: bool = True,
                profile: str | None = None, really_aws: bool = False, verify: bool = True) -> DeployJob:
         """Deploy (or update) the design; the job's record appears in the design's `deployments` as it runs."""
         self._aws_guard(target, really_aws)
         return self._job("deploy", wait, progress, lambda src, listeners, sink: runner.deploy(
-            src, target=target, engine=engine, profile=profile, listeners=listeners, sink=sink, verify_resources=verify))
+            src, target=target, engine=engine, profile=profile, listeners=listeners, sink=sink, verify_resources=verify,
+            really_aws=really_aws))
 
     def destroy(self, target: str = "sandbox", *, engine: str | None = None, wait: bool = True, progress: bool = True,
                 profile: str | None = None, really_aws: bool = False) -> DeployJob:
         """Delete the deployment (in the sandbox, also prove nothing is left)."""
         self._aws_guard(target, really_aws)
         return self._job("destroy", wait, progress, lambda src, listeners, sink: runner.destroy(
-            src, target=target, engine=engine, profile=profile, listeners=listeners, sink=sink))
+            src, target=target, engine=engine, profile=profile, listeners=listeners, sink=sink, really_aws=really_aws))
 
     def canary(self, green: int | None = None, *, auto: bool = False, rollback: bool = False,
                steps: Iterable[int] = canary_mod.AUTO_STEPS, bake_s: float = 0.0, alb: str | None = None,
@@ -173,7 +174,7 @@ class DesignHandle:
         steps = tuple(steps)
         return self._job("rollback" if rollback else "canary", wait, progress, lambda src, listeners, sink: runner.canary(
             src, green=green, rollback=rollback, auto=auto, steps=steps, bake_s=bake_s, alb=alb, target=target,
-            profile=profile, listeners=listeners, sink=sink))
+            profile=profile, listeners=listeners, sink=sink, really_aws=really_aws))
 
     def outputs(self, target: str = "sandbox") -> dict:
         """The deployment's outputs (live when the target answers)."""
@@ -277,17 +278,20 @@ class LiveDesign(DesignHandle):
         return self._conn.call(self._conn.doc.design)
 
     def _edit(self, fn):
+        """`fn` (the model's edit, with its validation) runs here, in the caller's thread, on a
+        snapshot: the room's loop keeps syncing meanwhile, however long it takes.  The result is
+        written if what it was computed from is unchanged, else computed again on the new content."""
         if self._conn.status != "connected":
             warnings.warn(f"not connected to {self.url} ({self._conn.last_error or self._conn.status}): the change is kept "
                           "here and reaches the room when the server is back", stacklevel=3)
-
-        def run():
-            design = self._conn.doc.design()
+        doc = self._conn.doc
+        for _ in range(EDIT_ATTEMPTS):
+            before = self._conn.call(doc.to_dict)
+            design = Design(before)
             result = fn(design)
-            self._conn.doc.apply(design.data)
-            return result
-
-        return self._conn.call(run)
+            if self._conn.call(doc.replace_if, before, design.data):
+                return result
+        raise RuntimeError(f"{self.path} kept changing while this edit was made: try it again")
 
     def _job_source(self):
         return self.snapshot(), LiveJobSink(self._conn.doc, self._conn.call)

@@ -12,7 +12,7 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool
 
 from ..assistant import Assistant
-from . import nodelay, workers
+from . import nodelay, shutdown, workers
 from .assistant import AssistantService
 from .documents import LiveDesigns
 from .handlers import handlers
@@ -64,6 +64,7 @@ class IsshoniExtension(ExtensionApp):
                 )
 
     async def stop_extension(self) -> None:
-        """Answers in flight and worker processes go with the server."""
+        """Answers in flight and worker processes go with the server, which then exits promptly."""
+        shutdown.exit_promptly()
         await self.assistant.stop()
         workers.shutdown()

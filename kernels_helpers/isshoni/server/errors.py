@@ -9,6 +9,8 @@ from tornado.web import HTTPError
 
 from ..design import DesignError, Problem
 from ..design.errors import describe
+from ..design.jsonvalues import MAX_DEPTH
+from .workers import WorkerDied
 
 
 class ApiError(HTTPError):
@@ -35,7 +37,8 @@ def from_design_error(exc: DesignError, status: int = 400) -> ApiError:
 
 @contextmanager
 def bad_input():
-    """Turn the model's refusals (DesignError, KeyError, ValueError) into 400 answers."""
+    """Turn the model's refusals (DesignError, KeyError, ValueError) into 400 answers, a passed
+    deadline (workers.Overdue) into 504 and a worker that died into 503."""
     try:
         yield
     except ApiError:
@@ -44,3 +47,9 @@ def bad_input():
         raise from_design_error(exc) from None
     except (KeyError, ValueError, TypeError) as exc:
         raise ApiError(400, describe(exc)) from None
+    except RecursionError:
+        raise ApiError(400, f"the request is nested too deeply (at most {MAX_DEPTH} levels)") from None
+    except TimeoutError as exc:
+        raise ApiError(504, str(exc)) from None
+    except WorkerDied as exc:
+        raise ApiError(503, str(exc)) from None

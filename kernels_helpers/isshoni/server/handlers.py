@@ -17,15 +17,16 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from ..design import Design, DesignError
+from ..design import Design, DesignError, jsonvalues
 from ..design.errors import describe
-from ..design.ops import apply_ops
 from . import workers
 from .documents import LiveDesigns, check_path
 from .errors import ApiError, bad_input
 
 API = "/isshoni/api"
 MAX_CHAT = 20_000
+EDIT_ATTEMPTS = 5  # a canvas edit validated again on newer content at most this often
+MAX_BODY_DEPTH = jsonvalues.MAX_DEPTH + 8  # a design nested to the limit, inside {"design": ...} or an op
 
 
 class IsshoniHandler(APIHandler):
@@ -44,11 +45,13 @@ class IsshoniHandler(APIHandler):
 
     def body(self) -> dict:
         try:
-            data = json.loads(self.request.body or b"{}")
+            data = jsonvalues.loads(self.request.body or b"{}")  # strict: no NaN, Infinity or 1e999
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"the body is not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise ApiError(400, "the body must be a JSON object")
+        if jsonvalues.nested_deeper_than(data, MAX_BODY_DEPTH):  # nothing past here need cope with it
+            raise ApiError(400, f"the body is nested too deeply (more than {MAX_BODY_DEPTH} levels)")
         return data
 
     def reply(self, data, status: int = 200) -> None:
@@ -108,23 +111,27 @@ class CanvasHandler(DesignHandler):
     @web.authenticated
     @authorized
     async def post(self, path):
-        """`{"ops": [...]}` all-or-nothing, or `{"design": {...}}` to replace the content."""
+        """`{"ops": [...]}` all-or-nothing, or `{"design": {...}}` to replace the content.
+
+        The edit is validated in a worker process, with a deadline, from a snapshot; it is
+        written only if the parts it read are still as they were (else it runs again on the
+        new content), so neither a slow edit nor anyone else's edits meanwhile are lost or
+        held up."""
         body = self.body()
         if ("ops" in body) == ("design" in body) or set(body) - {"ops", "design"}:
             raise ApiError(400, "send either {'ops': [...]} or {'design': {...}}")
-        path = check_path(path)
-        async with self.designs.lock(path):
-            doc = await self.designs.open(self.settings, path)
+        if "design" in body and not isinstance(body["design"], dict):
+            raise ApiError(400, "'design' must be a JSON object")
+        doc = await self.live(path)
+        read = ("chat", "deployments") if "ops" in body else ()  # ops never touch those: not sent
+        for _ in range(EDIT_ATTEMPTS):
+            before = doc.to_dict(without=read)
             with bad_input():
-                if "ops" in body:
-                    design = apply_ops(doc.design(), body["ops"])
-                else:
-                    if not isinstance(body["design"], dict):
-                        raise ApiError(400, "'design' must be a JSON object")
-                    design = Design.loads(json.dumps(body["design"]), source="design")
-            # no await between reading the document and writing it: nothing can interleave
-            doc.apply(design.data)
-            self.reply({"design": doc.to_dict()})
+                after = await workers.run("edit", workers.edit, before, body)
+            if doc.replace_if(before, after):
+                self.reply({"design": doc.to_dict()})
+                return
+        raise ApiError(409, "the design kept changing while this edit was checked: send it again")
 
 
 class ChatHandler(DesignHandler):
@@ -261,17 +268,20 @@ class AssistantProposalHandler(AssistantHandler):
     @authorized
     async def post(self, path):
         """Apply or discard a suggest-mode answer's proposed change."""
-        from ..assistant import apply_proposal, discard_proposal
+        from ..assistant import aapply_proposal, discard_proposal
+        from .assistant import run_in_workers
 
         body = self.body()
         action, message = body.get("action"), body.get("message")
         if action not in ("apply", "discard") or not isinstance(message, str):
             raise ApiError(400, "send {'message': <id>, 'action': 'apply' | 'discard'}")
         doc = await self.live(path)
-        act = apply_proposal if action == "apply" else discard_proposal
         async with self.assistant.lock(doc):
             try:
-                self.reply(act(doc, message, by=self.author()))
+                if action == "apply":  # the ops are validated in a worker process
+                    self.reply(await aapply_proposal(doc, message, by=self.author(), runner=run_in_workers))
+                else:
+                    self.reply(discard_proposal(doc, message, by=self.author()))
             except KeyError as exc:
                 raise ApiError(404, describe(exc)) from None
             except DesignError as exc:
@@ -279,6 +289,8 @@ class AssistantProposalHandler(AssistantHandler):
                                exc.problems) from None
             except ValueError as exc:
                 raise ApiError(409, str(exc)) from None
+            except TimeoutError as exc:
+                raise ApiError(504, str(exc)) from None
 
 
 JOB_TIME_KEYS = ("started", "created", "time", "updated")

@@ -46,6 +46,8 @@ ERRORS = {
     "403": {"$ref": "#/components/responses/Forbidden"},
 }
 DESIGN_ERRORS = {**ERRORS, "404": {"$ref": "#/components/responses/NotFound"}}
+# work done in a worker process (validation, compiling, checks) has a deadline
+IN_WORKER = {"503": {"$ref": "#/components/responses/WorkerDied"}, "504": {"$ref": "#/components/responses/Overdue"}}
 
 SCHEMAS = {
     "Problem": {
@@ -114,7 +116,9 @@ PATHS = {
                      {"type": "object", "properties": {"design": _ref("Design")}, "required": ["design"],
                       "additionalProperties": False}]}}}},
                  "responses": {"200": _json({"type": "object", "properties": {"design": _ref("Design")}},
-                                            "the design after the edit"), **DESIGN_ERRORS}},
+                                            "the design after the edit"),
+                               "409": _json(_ref("Error"), "the design kept changing while the edit was checked"),
+                               **DESIGN_ERRORS, **IN_WORKER}},
     },
     "/isshoni/api/designs/{path}/chat": {
         "parameters": [DESIGN_PATH],
@@ -135,7 +139,7 @@ PATHS = {
                  "responses": {"200": _json({"type": "object", "properties": {
                      "format": {"type": "string"},
                      "files": {"type": "object", "additionalProperties": {"type": "string"}}}},
-                     "file name -> text"), **DESIGN_ERRORS}},
+                     "file name -> text"), **DESIGN_ERRORS, **IN_WORKER}},
     },
     "/isshoni/api/designs/{path}/check": {
         "parameters": [DESIGN_PATH],
@@ -145,7 +149,8 @@ PATHS = {
                      "skip": {"type": "array", "items": {"enum": ["isshoni", "cfn-lint", "terraform", "checkov"]}}}}}}},
                  "responses": {"200": _json({"type": "object", "properties": {
                      "ok": {"type": "boolean"}, "counts": {"type": "object"},
-                     "findings": {"type": "array", "items": {"type": "object"}}}}, "the report"), **DESIGN_ERRORS}},
+                     "findings": {"type": "array", "items": {"type": "object"}}}}, "the report"),
+                               **DESIGN_ERRORS, **IN_WORKER}},
     },
     "/isshoni/api/designs/{path}/assistant": {
         "parameters": [DESIGN_PATH],
@@ -182,7 +187,7 @@ PATHS = {
                      "required": ["message", "action"]}}}},
                  "responses": {"200": _json(_ref("Message"), "the answer, resolved"),
                                "409": _json(_ref("Error"), "no pending proposal, or the design changed under it"),
-                               **DESIGN_ERRORS}},
+                               **DESIGN_ERRORS, **IN_WORKER}},
     },
     "/isshoni/api/designs/{path}/jobs": {
         "parameters": [DESIGN_PATH],
@@ -211,6 +216,8 @@ def spec(base_url: str = "/") -> dict:
                 "BadRequest": _json(_ref("Error"), "bad input: the message says what and where"),
                 "Forbidden": _json(_ref("Error"), "not signed in, or a cookie request without XSRF token"),
                 "NotFound": _json(_ref("Error"), "no such design file"),
+                "Overdue": _json(_ref("Error"), "the work passed its deadline: stopped, its worker replaced"),
+                "WorkerDied": _json(_ref("Error"), "the worker process ended unexpectedly: try again"),
             },
             "securitySchemes": {
                 "token": {"type": "apiKey", "in": "header", "name": "Authorization",

@@ -1,32 +1,46 @@
-"""Compiling and checking run in worker processes, not threads.
+"""Compiling, checking and validating edits run in worker processes, each with a deadline.
 
 cfn-lint, the compiler and checkov are pure-Python CPU work: in a thread they
 hold the GIL for seconds and starve the server's event loop, which also
 relays every collaboration websocket (measured: a property edit took 1.4 s
-to reach the other canvas while a check ran in a thread).  Two small pools
+to reach the other canvas while a check ran in a thread).  Three small pools
 of spawned processes keep the loop free: one for generating code (fast, so it
-never waits behind a slow check) and one for checks.  Both are warmed when
-the server starts, so the first request does not pay for imports and
-cfn-lint's region data.
+never waits behind a slow check), one for checks, and one that validates
+REST and assistant edits (two workers: one slow edit leaves the other free).
+
+Every call has a deadline (`ISSHONI_<KIND>_DEADLINE_S` overrides the default):
+a worker still busy when it passes is stopped and replaced (pebble's process
+pool does both), and the caller gets `Overdue`, so nothing any design holds can
+keep a worker, and every request queued behind it, forever.  Each worker warms
+up (imports, cfn-lint's region data) before it takes a call, the first ones
+when the server starts and every replacement, so no call's deadline pays for
+that.  What the workers run is in `isshoni.tasks`, which imports neither the
+server extension nor the assistant's SDK.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
-import signal
-import sys
-import threading
-import time
 from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 
-SIZES = {"generate": 1, "check": 1}
-_pools: dict[str, ProcessPoolExecutor] = {}
+from pebble import ProcessExpired, ProcessPool
+
+from ..design.jsonvalues import MAX_DEPTH, nested_deeper_than
+from ..tasks import check, edit, generate, ready, start_worker
+
+__all__ = ["Overdue", "WorkerDied", "check", "edit", "generate", "pool", "run", "shutdown", "warm"]
+
+SIZES = {"generate": 1, "check": 1, "edit": 2}
+# seconds; generous: a check runs cfn-lint, terraform and checkov on a loaded machine
+DEADLINES = {"generate": 120.0, "check": 600.0, "edit": 30.0}
+WARM_AT_START = ("generate", "check", "edit")
+MAX_ARGS_DEPTH = MAX_DEPTH + 20  # pickle recurses: far deeper arguments would kill pebble's scheduler thread
+_pools: dict[str, ProcessPool] = {}
 # Every open canvas asks for code and fast checks after each edit: N collaborators would
 # compile the same design N times.  Compiling and checking are deterministic, so identical
 # calls share one run (in flight or recently finished).
@@ -34,26 +48,50 @@ RESULTS_KEPT = 64
 _results: OrderedDict[str, asyncio.Future] = OrderedDict()
 
 
-def pool(kind: str) -> ProcessPoolExecutor:
-    if kind not in _pools:
-        size = int(os.environ.get(f"ISSHONI_{kind.upper()}_WORKERS", "0")) or SIZES[kind]
-        _pools[kind] = ProcessPoolExecutor(
-            max_workers=size,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_die_with_parent,
-            initargs=(os.getpid(),),
+class Overdue(TimeoutError):
+    """A call passed its deadline: its worker was stopped and replaced."""
+
+
+class WorkerDied(RuntimeError):
+    """A worker ended in the middle of a call (killed from outside, out of memory)."""
+
+
+def size(kind: str) -> int:
+    return int(os.environ.get(f"ISSHONI_{kind.upper()}_WORKERS", "0")) or SIZES[kind]
+
+
+def deadline(kind: str) -> float:
+    return float(os.environ.get(f"ISSHONI_{kind.upper()}_DEADLINE_S", "0")) or DEADLINES[kind]
+
+
+def pool(kind: str) -> ProcessPool:
+    if kind not in _pools or not _pools[kind].active:
+        _pools[kind] = ProcessPool(
+            max_workers=size(kind),
+            initializer=start_worker,
+            initargs=(os.getpid(), kind),
+            context=multiprocessing.get_context("spawn"),
         )
     return _pools[kind]
 
 
-async def run(kind: str, fn, *args):
-    """`fn(*args)` in a worker of pool `kind` (picklable module functions and plain data only).
+def pids(kind: str) -> list[int]:
+    """The worker processes of a pool now (tests, diagnostics)."""
+    return sorted(_pools[kind]._pool_manager.worker_manager.workers) if kind in _pools else []
 
-    Identical calls (same function, same arguments) share one run; failures are not kept."""
+
+async def run(kind: str, fn, *args):
+    """`fn(*args)` in a worker of pool `kind` (picklable module functions and plain data only),
+    within the pool's deadline.
+
+    Identical calls (same function, same arguments) share one run.  Failures are not kept,
+    except a passed deadline: the same input would only take as long again."""
+    if nested_deeper_than(args, MAX_ARGS_DEPTH):  # pickling it would fail inside the pool's own thread
+        raise ValueError(f"nested too deeply to hand to a worker (more than {MAX_ARGS_DEPTH} levels)")
     key = hashlib.sha256(json.dumps([fn.__name__, args], sort_keys=True, default=str).encode()).hexdigest()
     future = _results.get(key)
-    if future is None or (future.done() and (future.cancelled() or future.exception() is not None)):
-        future = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(pool(kind), fn, *args))
+    if future is None or (future.done() and (future.cancelled() or _retry(future.exception()))):
+        future = asyncio.ensure_future(_call(kind, fn, args))
         _results[key] = future
         while len(_results) > RESULTS_KEPT:
             _results.popitem(last=False)
@@ -61,57 +99,39 @@ async def run(kind: str, fn, *args):
     return await asyncio.shield(future)
 
 
-def warm() -> list[Future]:
-    """Start every worker and load what it needs, in the background."""
-    return [pool(kind).submit(_warm, kind) for kind, size in SIZES.items() for _ in range(size)]
+def _retry(error: BaseException | None) -> bool:
+    return error is not None and not isinstance(error, Overdue)
+
+
+async def _call(kind: str, fn, args):
+    limit = deadline(kind)
+    try:
+        return await asyncio.wrap_future(pool(kind).schedule(fn, args=args, timeout=limit))
+    except TimeoutError as exc:
+        if exc.args[:1] != ("Task timeout",):  # pebble's; any other is the call's own error
+            raise
+        raise Overdue(f"{_WHAT.get(kind, kind)} took longer than {limit:g} s and was stopped "
+                      "(its worker was replaced; other requests are not affected)") from None
+    except ProcessExpired as exc:
+        raise WorkerDied(f"the worker {_WHAT.get(kind, kind)} ended unexpectedly (exit code {exc.exitcode}); "
+                         "try again") from None
+
+
+_WHAT = {"generate": "generating the code", "check": "checking the design", "edit": "validating the edit"}
+
+
+def warm(kinds=WARM_AT_START) -> list[Future]:
+    """Start every worker of these pools, in the background (each warms up as it starts)."""
+    return [pool(kind).schedule(ready) for kind in kinds for _ in range(size(kind))]
 
 
 def shutdown() -> None:
+    """Stop every worker now, busy or not: a server must exit promptly on SIGTERM, and the
+    interpreter waits at exit for worker processes that are still running."""
     _results.clear()
-    for executor in _pools.values():
-        executor.shutdown(wait=False, cancel_futures=True)
+    pools = list(_pools.values())
     _pools.clear()
-
-
-def _die_with_parent(parent: int) -> None:
-    """A worker never outlives its server: a SIGKILLed server cannot shut its pool down, and
-    orphaned workers (each holding cfn-lint, ~280 MB) would pile up.  Linux delivers SIGTERM
-    when the parent dies; elsewhere a watchdog thread notices the new parent."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before the line above ran
-        os._exit(0)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="isshoni-parent-watch").start()
-
-
-def _warm(kind: str) -> None:
-    from ..templates import load
-
-    design = load("vpc_basic")
-    if kind == "check":
-        check(design.data, ("isshoni", "cfn-lint"))
-    else:
-        generate(design.data, "cloudformation")
-
-
-def generate(data: dict, fmt: str) -> dict[str, str]:
-    from ..compiler import generate as _generate
-    from ..design import Design
-
-    return _generate(Design(data), fmt)
-
-
-def check(data: dict, tools: tuple[str, ...]) -> dict:
-    from ..checks import check as _check
-    from ..design import Design
-
-    return _check(Design(data), tools).to_dict()
+    for executor in pools:
+        executor.stop()
+    for executor in pools:
+        executor.join(timeout=10)

@@ -1,0 +1,91 @@
+"""The work the server hands to its worker processes (see `isshoni.server.workers`).
+
+Plain functions of plain data, in a module that imports little: a worker
+process unpickles these by module name, and this one pulls in neither the
+server extension nor the assistant's SDK, so a worker starts (or replaces one
+stopped at its deadline) in about a second instead of several.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker never outlives its server: a SIGKILLed server cannot shut its pool down, and
+    orphaned workers (each holding cfn-lint, ~280 MB) would pile up.  Linux delivers SIGTERM
+    when the parent dies; elsewhere a watchdog thread notices the new parent."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above ran
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="isshoni-parent-watch").start()
+
+
+def start_worker(parent: int, kind: str) -> None:
+    """A worker's first steps: tie its life to the server's, then warm up, so that a worker,
+    the first or one replacing another stopped at its deadline, takes its first request ready
+    (a deadline counts from when a worker takes a call: it must not pay for imports)."""
+    die_with_parent(parent)
+    try:
+        warm_up(kind)
+    except Exception:  # noqa: BLE001 - warming only saves time; the first call pays instead
+        pass
+
+
+def warm_up(kind: str) -> None:
+    """Load what a worker of this kind needs (imports, compiled schemas, cfn-lint's data) before any request."""
+    from .templates import load
+
+    design = load("vpc_basic")
+    if kind == "check":
+        check(design.data, ("isshoni", "cfn-lint"))
+    elif kind == "edit":
+        edit(design.data, {"ops": [{"op": "set_notes", "id": "vpc", "notes": "warm"}]})
+    else:
+        generate(design.data, "cloudformation")
+
+
+def ready() -> bool:
+    """Nothing: scheduling it starts a pool's workers."""
+    return True
+
+
+def generate(data: dict, fmt: str) -> dict[str, str]:
+    from .compiler import generate as _generate
+    from .design import Design
+
+    return _generate(Design(data), fmt)
+
+
+def check(data: dict, tools: tuple[str, ...]) -> dict:
+    from .checks import check as _check
+    from .design import Design
+
+    return _check(Design(data), tools).to_dict()
+
+
+def edit(data: dict, request: dict) -> dict:
+    """The content after a canvas request, `{"ops": [...]}` or `{"design": {...}}`, validated
+    (DesignError, or ValueError naming the op, when refused)."""
+    from .design import Design
+    from .design.ops import apply_ops
+
+    if "ops" in request:
+        return apply_ops(Design(data), request["ops"]).data
+    return Design.loads(json.dumps(request["design"]), source="design").data
