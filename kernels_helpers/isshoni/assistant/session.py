@@ -31,6 +31,10 @@ def _work(kind: str, data: dict, arg):
 
     if kind == "check":
         return check(Design(data), arg).to_dict()
+    if kind == "registry":
+        from .tools import registry_answer
+
+        return registry_answer(data, arg)
     return generate(Design(data), arg)
 
 

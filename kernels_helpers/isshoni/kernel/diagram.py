@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog import CATALOG
+from ..generic import references
 
 # the canvas's GROUP_COLORS (extension/src/components/cystyle.ts)
 GROUP_COLORS = {"vpc": "#8c4fff", "public": "#7aa116", "private": "#00a4a6", "other": "#7d8998"}
@@ -125,6 +126,12 @@ def svg(data: dict, max_width: int = 900) -> str:
         color = ROLE_COLORS.get((conn.get("properties") or {}).get("role"), "#8a8f98")
         parts.append(f'<line data-id={quoteattr(cid)} x1="{sx:.0f}" y1="{sy:.0f}" x2="{tx:.0f}" y2="{ty:.0f}" '
                      f'stroke="{color}" stroke-width="1.5" marker-end="url(#arrow)"/>')
+    for rid, res in sorted(resources.items()):  # a generic resource's references, dashed
+        for target in references.targets(res.get("properties") or {}) if res["type"].startswith("cfn:") else ():
+            if target in centre and target != rid:
+                (sx, sy), (tx, ty) = centre[rid], centre[target]
+                parts.append(f'<line class="reference" x1="{sx:.0f}" y1="{sy:.0f}" x2="{tx:.0f}" y2="{ty:.0f}" '
+                             'stroke="#8a8f98" stroke-width="1.5" stroke-dasharray="4 3" marker-end="url(#arrow)"/>')
     for rid, res in sorted(resources.items()):
         if rid in containers:
             continue

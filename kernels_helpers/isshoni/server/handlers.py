@@ -10,6 +10,7 @@ slow work (compiling, cfn-lint, terraform, checkov) runs in worker processes
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from jupyter_server.auth.decorator import authorized
@@ -67,6 +68,70 @@ class CatalogHandler(IsshoniHandler):
         self.reply({"types": summaries()})
 
 
+REGISTRY_TIMEOUT = 120  # s: the first look at the registry imports cfn-lint (seconds on a loaded machine)
+
+
+async def _registry(fn, *args):
+    """A registry look-up off the event loop, with a deadline; its refusals as 400 answers."""
+    from ..generic.registry import RegistryUnavailable
+
+    try:
+        return await asyncio.wait_for(IOLoop.current().run_in_executor(None, fn, *args), REGISTRY_TIMEOUT)
+    except asyncio.TimeoutError:
+        raise ApiError(503, f"the CloudFormation registry did not answer within {REGISTRY_TIMEOUT} s") from None
+    except (RegistryUnavailable, ValueError) as exc:
+        raise ApiError(400, str(exc)) from None
+
+
+def _region(handler: IsshoniHandler) -> str:
+    from ..generic.registry import REGION
+
+    region = handler.get_argument("region", "us-east-1")
+    if not REGION.match(region):
+        raise ApiError(400, f"not a region: {region!r}")
+    return region
+
+
+class CfnTypesHandler(IsshoniHandler):
+    @web.authenticated
+    @authorized("read")
+    async def get(self):
+        """Search every CloudFormation registry type (`?q=words&region=...&limit=...`): a design
+        uses one as a generic resource, type `cfn:<type>`."""
+        from ..generic.registry import search
+
+        try:
+            limit = min(max(int(self.get_argument("limit", "50")), 0), 2000)
+        except ValueError:
+            raise ApiError(400, "'limit' must be a whole number") from None
+        query = self.get_argument("q", "")[:200]
+        found, total = await _registry(search, query, _region(self), limit)
+        self.reply({"types": found, "total": total})
+
+
+class CfnTypeHandler(IsshoniHandler):
+    @web.authenticated
+    @authorized("read")
+    async def get(self, cfn_type):
+        """One registry type: its schema, read-only properties, attributes and Terraform counterpart."""
+        from ..generic import design_type
+        from ..generic import registry as reg
+
+        name = design_type(cfn_type)[4:]
+
+        def describe():
+            try:
+                return reg.profile(region, name).to_dict()
+            except KeyError:
+                return None
+
+        region = _region(self)
+        found = await _registry(describe)
+        if found is None:
+            raise ApiError(404, f"no CloudFormation type {name} in {region}")
+        self.reply(found)
+
+
 class TemplatesHandler(IsshoniHandler):
     @web.authenticated
     @authorized("read")
@@ -113,6 +178,7 @@ class CanvasHandler(DesignHandler):
         if ("ops" in body) == ("design" in body) or set(body) - {"ops", "design"}:
             raise ApiError(400, "send either {'ops': [...]} or {'design': {...}}")
         path = check_path(path)
+        await self._prefetch(path, body)
         async with self.designs.lock(path):
             doc = await self.designs.open(self.settings, path)
             with bad_input():
@@ -125,6 +191,24 @@ class CanvasHandler(DesignHandler):
             # no await between reading the document and writing it: nothing can interleave
             doc.apply(design.data)
             self.reply({"design": doc.to_dict()})
+
+
+    async def _prefetch(self, path: str, body: dict) -> None:
+        """Registry schemas the validation will need, loaded off the event loop first (generic resources)."""
+        from ..generic.registry import prefetch
+
+        data = (await self.snapshot(path)).data
+        region, types = data["meta"].get("region"), [r.get("type") for r in data["resources"].values()]
+        for item in body.get("ops") if isinstance(body.get("ops"), list) else []:
+            if isinstance(item, dict):
+                types.append(item.get("type"))
+                region = item.get("region", region) if item.get("op") == "set_meta" else region
+        new = body.get("design")
+        if isinstance(new, dict) and isinstance(new.get("resources"), dict):
+            region = (new.get("meta") or {}).get("region", region) if isinstance(new.get("meta"), dict) else region
+            types += [r.get("type") for r in new["resources"].values() if isinstance(r, dict)]
+        if any(isinstance(t, str) and t.startswith("cfn:") for t in types):
+            await _registry(prefetch, region, [t for t in types if isinstance(t, str)])
 
 
 class ChatHandler(DesignHandler):
@@ -307,6 +391,8 @@ class JobsHandler(DesignHandler):
 # route template (OpenAPI spelling) -> handler; `{path}` may hold slashes
 ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/catalog", CatalogHandler),
+    (f"{API}/cfn-types", CfnTypesHandler),
+    (f"{API}/cfn-types/{{cfn_type}}", CfnTypeHandler),
     (f"{API}/templates", TemplatesHandler),
     (f"{API}/openapi.json", OpenApiHandler),
     (f"{API}/designs/{{path}}/canvas", CanvasHandler),
@@ -330,7 +416,7 @@ def handlers(designs: LiveDesigns) -> list[tuple]:
     """Tornado rules: `{path}` becomes a regex group; design handlers share one LiveDesigns."""
     out = []
     for template, handler in ROUTES:
-        pattern = template.replace(".", r"\.").replace("{path}", "(?P<path>.+)")
+        pattern = template.replace(".", r"\.").replace("{path}", "(?P<path>.+)").replace("{cfn_type}", "(?P<cfn_type>[A-Za-z0-9:]+)")
         kwargs = {"designs": designs} if issubclass(handler, DesignHandler) else {}
         out.append((pattern + "$", handler, kwargs))
     return out
