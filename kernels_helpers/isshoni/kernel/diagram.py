@@ -33,8 +33,8 @@ def icons() -> dict[str, str]:
 
 def _icon_key(resource: dict) -> str:
     entry = CATALOG.get(resource["type"])
-    if entry is None:
-        return "category:compute"
+    if entry is None:  # a generic resource (cfn:<type>) gets CloudFormation's icon
+        return "category:generic" if str(resource["type"]).startswith("cfn:") else "category:compute"
     if resource["type"] == "subnet" and (resource.get("properties") or {}).get("tier") == "public":
         return "aws-subnet"
     return entry.icon if entry.icon in icons() else f"category:{entry.category}"

@@ -194,21 +194,24 @@ class CanvasHandler(DesignHandler):
 
 
     async def _prefetch(self, path: str, body: dict) -> None:
-        """Registry schemas the validation will need, loaded off the event loop first (generic resources)."""
+        """The registry schemas validating generic resources needs, loaded off the event loop first:
+        the first look at a type imports cfn-lint (seconds), which must not happen on the loop."""
         from ..generic.registry import prefetch
 
-        data = (await self.snapshot(path)).data
-        region, types = data["meta"].get("region"), [r.get("type") for r in data["resources"].values()]
-        for item in body.get("ops") if isinstance(body.get("ops"), list) else []:
-            if isinstance(item, dict):
-                types.append(item.get("type"))
-                region = item.get("region", region) if item.get("op") == "set_meta" else region
-        new = body.get("design")
+        data = (await self.live(path)).to_dict(without=("connections", "chat", "deployments"))
+        meta, resources = data["meta"], data["resources"]
+        types = [r.get("type") for r in resources.values()]
+        ops, new = body.get("ops"), body.get("design")
+        types += [op.get("type") for op in ops if isinstance(op, dict)] if isinstance(ops, list) else []
         if isinstance(new, dict) and isinstance(new.get("resources"), dict):
-            region = (new.get("meta") or {}).get("region", region) if isinstance(new.get("meta"), dict) else region
             types += [r.get("type") for r in new["resources"].values() if isinstance(r, dict)]
-        if any(isinstance(t, str) and t.startswith("cfn:") for t in types):
-            await _registry(prefetch, region, [t for t in types if isinstance(t, str)])
+        regions = {meta.get("region")}
+        regions |= {op.get("region") for op in ops if isinstance(op, dict)} if isinstance(ops, list) else set()
+        regions |= {new["meta"].get("region")} if isinstance(new, dict) and isinstance(new.get("meta"), dict) else set()
+        generic = [t for t in types if isinstance(t, str) and t.startswith("cfn:")]
+        for region in (r for r in regions if isinstance(r, str)):
+            if generic:
+                await _registry(prefetch, region, generic)
 
 
 class ChatHandler(DesignHandler):
