@@ -16,7 +16,7 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { DesignContext } from '../context';
-import { isGeneric } from '../generic';
+import { isGeneric, referenceEdges } from '../generic';
 import { iconSvg } from '../icons';
 import { ICatalogType, IConnection, IFinding, IPosition, IResource } from '../types';
 import { IInfraChanges } from '../yinfra';
@@ -1604,11 +1604,10 @@ export class CanvasView extends Widget {
       container: !!this.ctx.catalog.get(resources[id].type)?.is_container,
       type: resources[id].type
     }));
-    const edges = Object.entries(this.ctx.doc.connections).map(([id, c]) => ({
-      id,
-      source: c.source,
-      target: c.target
-    }));
+    const edges = [
+      ...Object.entries(this.ctx.doc.connections).map(([id, c]) => ({ id, source: c.source, target: c.target })),
+      ...referenceEdges(resources) // generic resources' references weigh in the layout like connections
+    ];
     const t0 = performance.now();
     const awareness = this.ctx.doc.awareness;
     // tell the others, so they do not lay a fresh design out at the same time

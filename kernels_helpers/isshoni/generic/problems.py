@@ -49,7 +49,7 @@ def _type_problem(name: str, region: str) -> str | None:
         return f"{name!r} is not a CloudFormation type name (like AWS::SQS::Queue)"
     if name.startswith(registry.EXCLUDED_PREFIXES):
         return f"{name} is a SAM type: it needs the template's Transform, which designs do not add"
-    if name in set(registry.types(region)):
+    if name in registry.type_set(region):
         return None
     if registry.known(name):
         return f"{name} is not available in {region}"

@@ -79,6 +79,7 @@ def terraform_counterpart(cloud_control: bool) -> str | None:
     return "aws_cloudcontrolapi_resource" if cloud_control else None
 
 
+@lru_cache(maxsize=1)  # reading package metadata costs a millisecond: it was most of checking a generic design
 def cfnlint_version() -> str:
     try:
         return metadata.version("cfn-lint")
@@ -91,18 +92,36 @@ def schema_region(region: str) -> str:
     return region if regions.region_types(region) is not None else BASE_REGION
 
 
-def types(region: str) -> list[str]:
-    """Every registry type a design may use in `region` (the base region's list when it is unknown)."""
+def types(region: str) -> tuple[str, ...]:
+    """Every registry type a design may use in `region` (the base region's list when it is unknown), sorted."""
+    return _usable(_available(region))
+
+
+def type_set(region: str) -> frozenset:
+    return _usable_set(_available(region))
+
+
+def _available(region: str) -> frozenset:
     available = regions.region_types(schema_region(region))
     if available is None:
         reason = regions.availability(BASE_REGION).reason
         raise RegistryUnavailable(f"the CloudFormation registry types are unknown: {reason}")
-    return sorted(t for t in available if not t.startswith(EXCLUDED_PREFIXES))
+    return available
+
+
+@lru_cache(maxsize=64)  # keyed by the region table's own set, so a refreshed table is never shadowed
+def _usable(available: frozenset) -> tuple[str, ...]:
+    return tuple(sorted(t for t in available if not t.startswith(EXCLUDED_PREFIXES)))
+
+
+@lru_cache(maxsize=64)
+def _usable_set(available: frozenset) -> frozenset:
+    return frozenset(_usable(available))
 
 
 def known(cfn_type: str) -> bool:
     """Whether the type exists in the registry at all (in the base region)."""
-    return cfn_type in set(types(BASE_REGION))
+    return cfn_type in type_set(BASE_REGION)
 
 
 def profile(region: str, cfn_type: str) -> Profile:
@@ -117,7 +136,7 @@ def _profile(region: str, cfn_type: str, version: str) -> Profile:
     path = _folder(version) / region / (cfn_type.replace("::", "__") + ".json")
     data = _read(path)
     if data is None:
-        if cfn_type not in set(types(region)):
+        if cfn_type not in type_set(region):
             raise KeyError(cfn_type)
         data = _from_cfnlint(region, cfn_type)
         regions.store_json(path, data)
