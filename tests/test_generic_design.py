@@ -136,6 +136,16 @@ def test_references_are_checked_where_they_stand(design):
         ("$.resources.sub.properties.Endpoint", "{'ref': 'queue', 'other': 1} is not of type 'string'")]
 
 
+def test_pasted_cloudformation_intrinsics_are_refused_even_in_free_form_documents(design):
+    design.add("cfn:AWS::SQS::QueueInlinePolicy", "policy", properties={"Queue": {"ref": "queue"}, "PolicyDocument": {
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": {"ref": "queue", "attribute": "Arn"}}]}})
+    assert refused(design, "policy", PolicyDocument={"Statement": [{"Resource": {"Fn::GetAtt": ["Queue", "Arn"]}}]}) == [(
+        "$.resources.policy.properties.PolicyDocument.Statement[0].Resource['Fn::GetAtt']",
+        'Fn::GetAtt is a CloudFormation intrinsic, not a design value: refer to a resource with {"ref": "<id>"} '
+        'or {"ref": "<id>", "attribute": "<name>"}')]
+    assert "$.resources.policy.properties.Queue.Ref" in [p for p, _ in refused(design, "policy", Queue={"Ref": "Queue"})]
+
+
 def test_a_catalog_node_whose_ref_has_no_terraform_meaning_needs_an_attribute(design):
     design.add("waf_web_acl", "acl")
     assert "Terraform has no equivalent: refer to an attribute instead" in refused(design, "queue", KmsMasterKeyId={"ref": "acl"})[0][1]
