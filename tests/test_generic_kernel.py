@@ -42,3 +42,12 @@ def test_cfn_types_searches_the_registry():
     assert found[0]["type"] == "cfn:AWS::SQS::Queue" and found[0]["terraform"] == "aws_cloudcontrolapi_resource"
     assert all("queue" in t["cfn_type"].lower() for t in found)
     assert isshoni.cfn_types("ec2", limit=5) and len(isshoni.cfn_types("ec2", limit=5)) == 5
+
+
+def test_the_notebook_widget_draws_a_generic_resource_with_the_cloudformation_icon():
+    from isshoni.widget import DesignWidget
+
+    design = Design(name="widget")
+    design.add("cfn:AWS::SNS::Topic", "alerts")
+    widget = DesignWidget(design)
+    assert widget.types["cfn:AWS::SNS::Topic"] == {"icon": "generic", "category": "generic", "is_container": False}
