@@ -25,11 +25,11 @@ def properties(ctx: Context, rid: str) -> dict:
     """The resource's properties with every design reference as a neutral expression."""
 
     def resolve_reference(ref: references.Reference):
-        lid = ctx._lids.get((ref.target, ""))
-        if lid is None:
+        if not ctx.has_part(ref.target):
             where = json_path(["resources", rid, "properties", *ref.path])
             raise DesignError([Problem(where, f"{ref.target!r} emits nothing yet (it waits for a connection), "
                                       "so it cannot be referred to", rid)])
+        lid = ctx.lid(ref.target)
         if is_generic(ctx.type_of(ref.target)):
             return e.Ref(lid, "id") if ref.attribute is None else e.StateAttr(lid, ref.attribute, "properties")
         entry = ctx.entry(ref.target)
