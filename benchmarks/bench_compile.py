@@ -6,7 +6,7 @@ YAML + Terraform, and resolve + CloudFormation JSON + Terraform), each with its
 time per resource relative to the smallest design (linear growth keeps that
 ratio near 1), and peak memory.
 
-    python benchmarks/bench_compile.py [--sizes 10,100,1000,5000] [--repeat 3] [--clock cpu]
+    python benchmarks/bench_compile.py [--sizes 10,100,1000,5000] [--repeat 3] [--clock cpu] [--kind generic]
 
 `--clock cpu` times this process's CPU time instead of wall time: on a shared,
 busy machine it is far steadier (compiling neither sleeps nor waits on I/O).
@@ -50,10 +50,33 @@ def cell(data: dict, n: int) -> None:
     con[f"c{n}e"] = {"source": f"blue{n}", "target": f"cache{n}"}
 
 
-def synthetic(size: int) -> Design:
+def generic_cell(data: dict, n: int) -> None:
+    """Ten generic resources (CloudFormation registry types, isshoni.generic), six of them referring to others."""
+    res = data["resources"]
+
+    def add(rid: str, cfn_type: str, properties: dict) -> None:
+        res[f"{rid}{n}"] = {"type": f"cfn:{cfn_type}", "properties": properties}
+
+    def ref(rid: str, attribute: str | None = None) -> dict:
+        return {"ref": f"{rid}{n}"} if attribute is None else {"ref": f"{rid}{n}", "attribute": attribute}
+
+    add("queue", "AWS::SQS::Queue", {"MessageRetentionPeriod": 86400, "Tags": [{"Key": "cell", "Value": str(n)}]})
+    add("topic", "AWS::SNS::Topic", {"DisplayName": f"Topic {n}"})
+    add("sub", "AWS::SNS::Subscription", {"TopicArn": ref("topic"), "Protocol": "sqs", "Endpoint": ref("queue", "Arn")})
+    add("logs", "AWS::Logs::LogGroup", {"RetentionInDays": 7})
+    add("stream", "AWS::Logs::LogStream", {"LogGroupName": ref("logs")})
+    add("param", "AWS::SSM::Parameter", {"Type": "String", "Value": ref("queue", "Arn")})
+    add("vpc", "AWS::EC2::VPC", {"CidrBlock": "10.0.0.0/16"})
+    add("subnet", "AWS::EC2::Subnet", {"VpcId": ref("vpc"), "CidrBlock": "10.0.1.0/24"})
+    add("sg", "AWS::EC2::SecurityGroup", {"GroupDescription": "bench", "VpcId": ref("vpc")})
+    add("bucket", "AWS::S3::Bucket", {"VersioningConfiguration": {"Status": "Enabled"}})
+
+
+def synthetic(size: int, kind: str = "catalog") -> Design:
     data = {"version": 1, "meta": {"name": f"bench-{size}", "region": "us-east-1"}, "resources": {}, "connections": {}}
+    fill = generic_cell if kind == "generic" else cell
     for n in range(max(1, size // CELL)):
-        cell(data, n)
+        fill(data, n)
     return Design(data)
 
 
@@ -76,10 +99,10 @@ def _timed(design: Design) -> tuple:
     return resolved, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)
 
 
-def measure(size: int, repeat: int) -> dict:
+def measure(size: int, repeat: int, kind: str = "catalog") -> dict:
     """Median times over `repeat` runs; peak memory from one more run under tracemalloc
     (tracing slows Python down several times, so it never overlaps the timed runs)."""
-    design = synthetic(size)
+    design = synthetic(size, kind)
     times: dict[str, list[float]] = {"resolve": [], "cfn_yaml": [], "cfn_json": [], "terraform": []}
     for _ in range(repeat):
         gc.collect()
@@ -102,13 +125,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000,5000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall", help="wall time (default) or this process's CPU time")
+    parser.add_argument("--kind", choices=("catalog", "generic"), default="catalog",
+                        help="catalog types (default) or generic resources (CloudFormation registry types with references)")
     args = parser.parse_args()
     global clock
     clock = CLOCKS[args.clock]
-    _once(synthetic(10))  # warm up: imports, cfn-lint region data, compiled schemas
-    rows = [measure(int(s), args.repeat) for s in args.sizes.split(",")]
+    _once(synthetic(10, args.kind))  # warm up: imports, cfn-lint region data and schemas, compiled validators
+    rows = [measure(int(s), args.repeat, args.kind) for s in args.sizes.split(",")]
     first = rows[0]
-    print(f"{args.clock} time, median of {args.repeat}")
+    print(f"{args.kind} resources, {args.clock} time, median of {args.repeat}")
     print("both formats = resolve + CloudFormation + Terraform; x first = seconds per resource / the same at the first size (1.00 = linear)")
     print(
         f"{'resources':>9} {'aws parts':>9} {'resolve':>8} {'cfn yaml':>8} {'cfn json':>8} {'terraform':>9} "

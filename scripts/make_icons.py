@@ -79,6 +79,7 @@ CATEGORY = {
     "messaging": "ApplicationIntegration",
     "security": "SecurityIdentity",
     "observability": "ManagementTools",
+    "generic": "AWSCloudFormation",  # generic resources: any CloudFormation registry type (isshoni.generic)
 }
 
 

@@ -21,6 +21,19 @@ LAB_ARGS = ("--LabApp.expose_app_in_browser=True", "--YDocExtension.document_sav
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
+def this_checkout(tmp: Path) -> str:
+    """A Jupyter server option that serves this checkout's labextension (kernels_helpers/isshoni/
+    labextension, built by `jlpm build:prod` in extension/) instead of the one installed in the
+    environment: `extra_labextensions_path` is searched before the data folders."""
+    built = Path(__file__).resolve().parents[1] / "kernels_helpers" / "isshoni" / "labextension"
+    if not (built / "package.json").is_file():
+        raise RuntimeError(f"no labextension build in {built}: run `jlpm install && jlpm build:prod` in extension/")
+    folder = tmp / "labextensions"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "isshoni").symlink_to(built, target_is_directory=True)
+    return f"--LabApp.extra_labextensions_path={folder}"
+
+
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:

@@ -15,6 +15,7 @@ import json
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -192,3 +193,13 @@ class FakeAnthropic:
         """The tool_result blocks the client sent in request `index`."""
         last = self.requests[index]["messages"][-1]
         return [b for b in last["content"] if isinstance(b, dict) and b.get("type") == "tool_result"]
+
+
+@contextmanager
+def serving(monkeypatch):
+    """A FakeAnthropic the real SDK reaches (ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL set for the test)."""
+    with FakeAnthropic() as fake:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key-not-a-secret")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
+        monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+        yield fake

@@ -33,6 +33,35 @@ def isshoni_server(root: Path, tmp: Path, *extra: str, port: int | None = None, 
         yield base, token
 
 
+@contextmanager
+def rest_server(tmp: Path):
+    """`isshoni_server` on a fresh root in `tmp`, with an httpx client carrying its token:
+    yields {"base", "token", "root", "client", "tmp"}."""
+    root = tmp / "work"
+    root.mkdir()
+    with isshoni_server(root, tmp) as (base, token):
+        client = httpx.Client(base_url=base, headers={"Authorization": f"token {token}"}, timeout=120)
+        try:
+            yield {"base": base, "token": token, "root": root, "client": client, "tmp": tmp}
+        finally:
+            client.close()
+
+
+def ops_seen_in_room(server: dict, name: str, ops: list, seen) -> tuple[dict, object]:
+    """POST `ops` to a design's canvas while a client has joined its room (`server` as `rest_server`
+    yields it): (the answer, the joined client's design once `seen(design)` holds)."""
+
+    async def scenario():
+        async with joined(server["base"], server["token"], name) as doc:
+            async with httpx.AsyncClient(headers={"Authorization": f"token {server['token']}"}, timeout=120) as client:
+                response = await client.post(f"{server['base']}/isshoni/api/designs/{name}/canvas", json={"ops": ops})
+            assert response.status_code == 200, response.text
+            assert await until(lambda: seen(doc.design()))
+            return response.json(), doc.design()
+
+    return asyncio.run(scenario())
+
+
 async def room_url(client: httpx.AsyncClient, base: str, path: str) -> tuple[str, str]:
     """(websocket url, room id) for a design, from a fresh collaboration session."""
     response = await client.put(f"{base}/api/collaboration/session/{path}", json={"format": "text", "type": "infra"})

@@ -11,7 +11,7 @@ import asyncio
 import pytest
 from pycrdt import Array
 
-from fake_anthropic import FakeAnthropic, Stall, Status, StreamError, ToolUse, reply
+from fake_anthropic import Stall, Status, StreamError, ToolUse, reply, serving
 from isshoni import Design, templates
 from isshoni.assistant import Assistant, aask, apply_proposal, discard_proposal, undo
 from isshoni.assistant.targets import NothingToUndo
@@ -20,10 +20,7 @@ from isshoni.yinfra import YInfra
 
 @pytest.fixture
 def api(monkeypatch):
-    with FakeAnthropic() as fake:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key-not-a-secret")
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
-        monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    with serving(monkeypatch) as fake:
         yield fake
 
 

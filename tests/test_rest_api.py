@@ -17,20 +17,15 @@ import pytest
 from isshoni import Design, cli, templates
 from isshoni.server import handlers as server_handlers
 from isshoni.server.openapi import spec
-from rooms import isshoni_server, joined, until
+from rooms import joined, ops_seen_in_room, rest_server
 
 API = "/isshoni/api"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("rest")
-    root = tmp / "work"
-    root.mkdir()
-    with isshoni_server(root, tmp) as (base, token):
-        client = httpx.Client(base_url=base, headers={"Authorization": f"token {token}"}, timeout=120)
-        yield {"base": base, "token": token, "root": root, "client": client, "tmp": tmp}
-        client.close()
+    with rest_server(tmp_path_factory.mktemp("rest")) as started:
+        yield started
 
 
 def design_file(server, name: str, template: str = "vpc_basic", edit=None) -> str:
@@ -90,7 +85,7 @@ def test_openapi_describes_every_route_and_validates(server):
 def test_every_route_answers(server):
     name = design_file(server, "routes.infra.json")
     for template, handler in server_handlers.ROUTES:
-        url = template.replace("{path}", name)
+        url = template.replace("{path}", name).replace("{cfn_type}", "AWS::SQS::Queue")
         for method in server_handlers.methods(handler):
             body = {"text": "hi"} if url.endswith("/chat") else {"only": ["isshoni"]} if url.endswith("/check") else {}
             if url.endswith("/canvas") and method == "post":
@@ -136,17 +131,9 @@ OPS = [
 
 def test_canvas_ops_reach_a_joined_client_and_the_file(server):
     name = design_file(server, "ops.infra.json")
-
-    async def scenario():
-        async with joined(server["base"], server["token"], name) as doc:
-            async with httpx.AsyncClient(headers={"Authorization": f"token {server['token']}"}, timeout=60) as client:
-                response = await client.post(f"{server['base']}{API}/designs/{name}/canvas", json={"ops": OPS})
-            assert response.status_code == 200, response.text
-            assert await until(lambda: "api_orders" in doc.design().connections)
-            return response.json()["design"], doc.design().data
-
-    answered, seen = asyncio.run(scenario())
-    assert seen == answered
+    answer, seen = ops_seen_in_room(server, name, OPS, lambda design: "api_orders" in design.connections)
+    answered = answer["design"]
+    assert seen.data == answered
     api = answered["resources"]["api"]
     assert api["parent"] == "private_a" and api["label"] == "API" and api["position"] == {"x": 10, "y": 20}
     assert api["properties"] == {"cpu": "512", "memory": "1024", "desired_count": 2}
@@ -373,7 +360,8 @@ def test_jobs_newest_first(server):
 def test_no_token_is_403(server):
     name = design_file(server, "auth.infra.json")
     anonymous = httpx.Client(base_url=server["base"], timeout=30)
-    for url in (f"{API}/catalog", f"{API}/templates", f"{API}/openapi.json", f"{API}/designs/{name}/canvas",
+    for url in (f"{API}/catalog", f"{API}/cfn-types?q=queue", f"{API}/cfn-types/AWS::SQS::Queue",
+                f"{API}/templates", f"{API}/openapi.json", f"{API}/designs/{name}/canvas",
                 f"{API}/designs/{name}/chat", f"{API}/designs/{name}/jobs"):
         response = anonymous.get(url)
         assert response.status_code == 403, url

@@ -76,6 +76,11 @@ export function catalog(): Promise<ICatalogType[]> {
   return catalogCache;
 }
 
+/** Apply design ops through the server (validated there, all or nothing); the live document follows. */
+export async function editDesign(path: string, ops: Record<string, any>[]): Promise<void> {
+  await request(designUrl(path, 'canvas'), post({ ops }));
+}
+
 export async function generate(
   path: string,
   format: string

@@ -8,19 +8,21 @@
 import { User } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { Catalog } from './generic';
 import { ICatalogType, IFinding } from './types';
 import { YInfra } from './yinfra';
 
 export class DesignContext {
   constructor(options: DesignContext.IOptions) {
     this.doc = options.doc;
-    this.catalog = new Map(options.catalog.map(t => [t.type, t]));
+    this.catalog = new Catalog(options.catalog.map(t => [t.type, t]));
     this._path = options.path;
     this.user = options.user;
   }
 
   readonly doc: YInfra;
-  readonly catalog: Map<string, ICatalogType>;
+  /** The catalog; a generic type (`cfn:<type>`) gets its generic entry. */
+  readonly catalog: Catalog;
   readonly user: User.IIdentity;
 
   /** The design's path relative to the server root (follows renames). */

@@ -57,6 +57,7 @@ import icon50 from 'aws-icons/icons/category/Databases.svg';
 import icon51 from 'aws-icons/icons/category/ApplicationIntegration.svg';
 import icon52 from 'aws-icons/icons/category/SecurityIdentity.svg';
 import icon53 from 'aws-icons/icons/category/ManagementTools.svg';
+import icon54 from 'aws-icons/icons/architecture-service/AWSCloudFormation.svg';
 
 const ICONS: Record<string, string> = {
   'aws-alb': icon0,
@@ -112,7 +113,8 @@ const ICONS: Record<string, string> = {
   'category:data': icon50,
   'category:messaging': icon51,
   'category:security': icon52,
-  'category:observability': icon53
+  'category:observability': icon53,
+  'category:generic': icon54
 };
 
 /** The SVG text for a catalog icon id, falling back to its category's icon. */

@@ -11,6 +11,7 @@
 import { DocumentChange, YDocument } from '@jupyter/ydoc';
 import * as Y from 'yjs';
 
+import { genericLabel, idBase, isGeneric } from './generic';
 import {
   IChatMessage,
   IConnection,
@@ -230,7 +231,7 @@ export class YInfra extends YDocument<IInfraChanges> {
       notes?: string;
     } = {}
   ): string {
-    const id = options.id ?? this.newId(type);
+    const id = options.id ?? this.newId(idBase(type));
     this._checkId(id);
     if (options.parent && !this._resources.has(options.parent)) {
       throw new Error(`no container '${options.parent}'`);
@@ -240,7 +241,7 @@ export class YInfra extends YDocument<IInfraChanges> {
         id,
         itemMap({
           type,
-          label: options.label ?? type,
+          label: options.label ?? (isGeneric(type) ? genericLabel(type) : type),
           properties: options.properties ?? {},
           parent: options.parent ?? null,
           position: options.position ?? { x: 0, y: 0 },

@@ -28,6 +28,14 @@ def generate(design: Design, fmt: str = "cloudformation") -> dict[str, str]:
     return _generate(design, fmt)
 
 
+def cfn_types(query: str = "", region: str = "us-east-1", limit: int = 50) -> list[dict]:
+    """Search the CloudFormation registry; any type can be a design resource, e.g.
+    `design.add("cfn:AWS::SQS::Queue", "jobs", properties={...})` (see isshoni.generic)."""
+    from .generic.registry import search
+
+    return search(query, region, limit)[0]
+
+
 def open(path, live=None, **kwargs):
     """Open a design from a notebook: live in its collaboration room when a Jupyter server is
     found (`url=`/`token=` override), offline on the file with `live=False` (see isshoni.kernel)."""
@@ -62,4 +70,4 @@ def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "isshoni"}]
 
 
-__all__ = ["Design", "DesignError", "Problem", "generate", "load", "open", "open_template", "__version__"]
+__all__ = ["Design", "DesignError", "Problem", "cfn_types", "generate", "load", "open", "open_template", "__version__"]

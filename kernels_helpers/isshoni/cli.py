@@ -132,6 +132,8 @@ def cmd_templates(args) -> int:
 def cmd_catalog(args) -> int:
     from .catalog import CATALOG, by_category, summaries
 
+    if args.cfn_types is not None or args.cfn_type:
+        return _registry(args)
     if args.json:
         print(json.dumps(summaries(), indent=2, sort_keys=True))
         return EXIT_OK
@@ -144,6 +146,38 @@ def cmd_catalog(args) -> int:
             table.add_row(entry.type, entry.label, ", ".join(summary["cloudformation"]), ", ".join(summary["terraform"]))
         out.print(table)
     out.print(f"{len(CATALOG)} resource types")
+    return EXIT_OK
+
+
+def _registry(args) -> int:
+    """`--cfn-types WORDS` searches the CloudFormation registry; `--cfn-type TYPE` describes one type."""
+    from .generic import cfn_type, design_type, registry
+
+    region = args.region or "us-east-1"
+    try:
+        if args.cfn_type:
+            name = cfn_type(design_type(args.cfn_type))
+            try:
+                profile = registry.profile(region, name).to_dict()
+            except KeyError:
+                raise Usage(f"no CloudFormation type {name} in {region}; search with --cfn-types WORDS") from None
+            print(json.dumps(profile, indent=2, sort_keys=True))
+            return EXIT_OK
+        found, total = registry.search(args.cfn_types, region, limit=1_000_000 if args.json else 50)
+    except (registry.RegistryUnavailable, ValueError) as exc:
+        raise Usage(str(exc)) from None
+    if args.json:
+        print(json.dumps(found, indent=2, sort_keys=True))
+        return EXIT_OK
+    table = Table(title=f"CloudFormation registry in {region} (a design uses a type as cfn:<type>)")
+    table.add_column("type", no_wrap=True)
+    table.add_column("Terraform", no_wrap=True)
+    table.add_column("description")
+    for row in found:
+        table.add_row(row["cfn_type"], "Cloud Control" if row["terraform"] else "none", escape(row["description"]))
+    out.print(table)
+    more = f" (the first {len(found)} shown)" if total > len(found) else ""
+    out.print(f"{total} registry types match{more}")
     return EXIT_OK
 
 
@@ -237,6 +271,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("catalog", help="list the AWS resource types a design can use")
     s.add_argument("--json", action="store_true", help="the whole catalog as JSON (schemas, links, mappings)")
     s.add_argument("--category", help="only this category")
+    s.add_argument("--cfn-types", nargs="?", const="", metavar="WORDS",
+                   help="search every CloudFormation registry type (a design uses one as type cfn:<type>)")
+    s.add_argument("--cfn-type", metavar="TYPE", help="one registry type: its schema, attributes and Terraform counterpart")
+    s.add_argument("--region", help="the region for --cfn-types / --cfn-type (default us-east-1)")
     s.set_defaults(fn=cmd_catalog)
 
     s = sub.add_parser("generate", help="compile a design to CloudFormation or Terraform")

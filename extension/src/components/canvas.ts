@@ -16,6 +16,7 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { DesignContext } from '../context';
+import { isGeneric, referenceEdges } from '../generic';
 import { iconSvg } from '../icons';
 import { ICatalogType, IConnection, IFinding, IPosition, IResource } from '../types';
 import { IInfraChanges } from '../yinfra';
@@ -37,6 +38,7 @@ import { ASSISTANT } from './chat';
 import { elkLayout } from './elk';
 import { ADD_TYPE_EVENT, DRAG_MIME as PALETTE_MIME } from './palette';
 import { PresenceLayer, isLowestClient, someoneArranging } from './presence';
+import { syncReferenceEdges } from './references';
 
 const GHOST_TIP = `${GHOST_PREFIX}tip`;
 /** Ids of the assistant's proposed (not yet applied) nodes and edges. */
@@ -44,6 +46,8 @@ const PROPOSED = `${GHOST_PREFIX}proposed-`;
 const GHOST_EDGE = `${GHOST_PREFIX}edge`;
 /** Designs bigger than this skip animations and draw a texture while panning. */
 const LARGE = 400;
+const GENERIC_CONNECT =
+  'A generic resource connects through references in its properties: select it and write {"ref": "<id>"} in the Properties panel';
 
 type Severity = 'error' | 'warning';
 
@@ -511,6 +515,7 @@ export class CanvasView extends Widget {
       this.cy.elements().remove();
       this.cy.add(elements);
     });
+    syncReferenceEdges(this.cy, id => this.ctx.doc.resource(id));
     this._proposalKey = '';
     this._drawProposal();
     this._fitPending = true;
@@ -543,6 +548,9 @@ export class CanvasView extends Widget {
           this._applyConnections([...this._pendingEdges]);
         }
       });
+    }
+    if (res.length) {
+      syncReferenceEdges(this.cy, id => this.ctx.doc.resource(id));
     }
     // re-apply the local selection to re-created elements
     const selected = this.ctx.selection.filter(id => this.cy.getElementById(id).nonempty());
@@ -1434,6 +1442,9 @@ export class CanvasView extends Widget {
     if (source === target) {
       return { ok: false, reason: 'A resource cannot connect to itself' };
     }
+    if (isGeneric(sType) || isGeneric(tType)) {
+      return { ok: false, reason: GENERIC_CONNECT };
+    }
     const sEntry = this.ctx.catalog.get(sType);
     const link = sEntry?.links.find(l => l.targets.includes(tType));
     if (link) {
@@ -1593,11 +1604,10 @@ export class CanvasView extends Widget {
       container: !!this.ctx.catalog.get(resources[id].type)?.is_container,
       type: resources[id].type
     }));
-    const edges = Object.entries(this.ctx.doc.connections).map(([id, c]) => ({
-      id,
-      source: c.source,
-      target: c.target
-    }));
+    const edges = [
+      ...Object.entries(this.ctx.doc.connections).map(([id, c]) => ({ id, source: c.source, target: c.target })),
+      ...referenceEdges(resources) // generic resources' references weigh in the layout like connections
+    ];
     const t0 = performance.now();
     const awareness = this.ctx.doc.awareness;
     // tell the others, so they do not lay a fresh design out at the same time

@@ -258,6 +258,11 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
         'overlay-color': theme.brand
       }
     },
+    // a generic resource's reference (derived from its properties): dotted, a lighter arrow
+    {
+      selector: 'edge.reference',
+      style: { 'line-style': 'dashed', 'line-dash-pattern': [5, 4], 'target-arrow-shape': 'vee', opacity: 0.85 }
+    },
     {
       selector: 'edge.role-blue',
       style: { width: 2.5, 'line-color': ROLE_COLORS.blue, 'target-arrow-color': ROLE_COLORS.blue }

@@ -19,6 +19,8 @@ import * as React from 'react';
 import { DesignContext } from '../context';
 import { iconUri } from '../icons';
 import { ICatalogLink, ICatalogType, IConnection, IResource } from '../types';
+import { isGeneric } from '../generic';
+import { GenericProperties } from './inspector-generic';
 import { AWS_REGIONS } from './inspector-regions';
 import { FormSpec, validator } from './inspector-schema';
 
@@ -244,14 +246,15 @@ function ResourceView(props: {
 }): JSX.Element {
   const { ctx, id, resource, prefix } = props;
   const entry = ctx.catalog.get(resource.type);
+  const generic = isGeneric(resource.type);
   const spec = React.useMemo(
     () =>
-      entry
+      entry && !generic
         ? new FormSpec(entry.properties?.properties ?? {}, {
             required: entry.properties?.required
           })
         : null,
-    [entry]
+    [entry, generic]
   );
   const parent = resource.parent ? ctx.doc.resource(resource.parent) : undefined;
   const connections = Object.entries(ctx.doc.connections).filter(
@@ -307,6 +310,7 @@ function ResourceView(props: {
         </p>
       )}
       <Findings ctx={ctx} id={id} />
+      {generic && <GenericProperties ctx={ctx} id={id} resource={resource} />}
       {spec && (
         <section className="isshoni-Inspector-section">
           <h3 className="isshoni-Inspector-sectionTitle">Properties</h3>
@@ -347,7 +351,7 @@ function ResourceView(props: {
         ) : (
           <p className="isshoni-Inspector-hint">No connections yet.</p>
         )}
-        {entry && <LinkMeanings ctx={ctx} entry={entry} />}
+        {entry && !generic && <LinkMeanings ctx={ctx} entry={entry} />}
       </section>
     </div>
   );

@@ -14,6 +14,7 @@ import { Widget } from '@lumino/widgets';
 import { DesignContext } from '../context';
 import { iconUri } from '../icons';
 import { ICatalogType } from '../types';
+import { RegistryResults } from './palette-registry';
 
 /** The drag payload type the canvas reads on drop. */
 export const DRAG_MIME = 'application/x-isshoni-type';
@@ -70,7 +71,16 @@ export class Palette extends Widget {
 
     this.node.append(search, list, hint);
     this._build();
-    list.appendChild(empty);
+    this._registry = new RegistryResults(
+      () => this.ctx.doc.meta.region || 'us-east-1',
+      entry => this._item(entry),
+      before => {
+        this._items = this._items.filter(i => !before.includes(i)); // `_item` listed the new ones
+        this._empty.hidden = this._visible().length > 0;
+        this._roving();
+      }
+    );
+    list.append(this._registry.node, empty);
     this._roving();
 
     search.addEventListener('input', () => this._filter());
@@ -206,6 +216,7 @@ export class Palette extends Widget {
     }
     this._empty.hidden = shown > 0;
     this._roving();
+    this._registry?.search(this._search.value);
   }
 
   private _visible(): HTMLElement[] {
@@ -332,6 +343,7 @@ export class Palette extends Widget {
     }
   };
 
+  private _registry: RegistryResults | undefined;
   private _search: HTMLInputElement;
   private _list: HTMLElement;
   private _empty: HTMLElement;

@@ -28,6 +28,10 @@ STREAM_EVERY = 0.08  # seconds between in-place updates of a streaming message
 def _work(kind: str, data: dict, arg):
     from .. import tasks
 
+    if kind == "registry":
+        from .tools import registry_answer
+
+        return registry_answer(data, arg)
     return {"check": tasks.check, "generate": tasks.generate, "edit": tasks.edit}[kind](data, arg)
 
 

@@ -27,6 +27,8 @@ from ..design.ops import OPS
 ID = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$", "description": "a resource or connection id"}
 PARENT = {"type": ["string", "null"], "description": "id of the container (vpc, subnet); null takes it out"}
 PROPS = {"type": "object", "description": "property values; describe_type lists each type's properties"}
+CFN_TYPE = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$",
+            "description": "a CloudFormation type name, e.g. AWS::SQS::Queue"}
 FAST_CHECKS = ("isshoni", "cfn-lint")
 CHECKS = ("isshoni", "cfn-lint", "terraform", "checkov")
 MAX_CODE = 12_000
@@ -62,6 +64,18 @@ def definitions() -> list[dict]:
         _tool("list_catalog", "List the resource types a design can use, with what they connect to.",
               {"category": {"type": "string", "enum": list(CATEGORIES)}}),
         _tool("describe_type", "The property schema, containers and links of one resource type.", {"type": types}, ["type"]),
+        _tool("find_cfn_types", "Search every CloudFormation registry type (1,800+) by words, for a resource no "
+              "catalog type covers. Answers type names, a sentence each, and the Terraform counterpart.",
+              {"query": {"type": "string", "minLength": 1, "maxLength": 200}}, ["query"]),
+        _tool("describe_cfn_type", "One CloudFormation registry type: its properties (CloudFormation's names), "
+              "required and read-only ones, and the attributes a reference may read.",
+              {"cfn_type": CFN_TYPE}, ["cfn_type"]),
+        _tool("add_cfn_resource", "Add a generic resource of any CloudFormation registry type, only when no catalog "
+              "type fits. Its properties are CloudFormation's own; refer to another resource with "
+              '{"ref": "<id>"} (Ref) or {"ref": "<id>", "attribute": "Arn"} (Fn::GetAtt), never Ref/Fn:: keys. It '
+              "sits at the top level and connects only through such references.",
+              {"cfn_type": CFN_TYPE, "id": ID, "label": {"type": "string"}, "properties": PROPS,
+               "notes": {"type": "string", "description": "why it is there, shown on the node"}}, ["cfn_type"]),
         _tool("read_design", "The design as it is now (resources, connections, meta).", {}),
         _tool("run_check", "Check the design: graph rules and cfn-lint by default; terraform and checkov on request.",
               {"tools": {"type": "array", "items": {"type": "string", "enum": list(CHECKS)}}}),
@@ -71,7 +85,7 @@ def definitions() -> list[dict]:
 
 
 EDITS = {  # tool -> design op (the ops the canvas and the REST API use)
-    "add_resource": "add", "connect": "connect", "set_properties": "set", "set_label": "set_label",
+    "add_resource": "add", "add_cfn_resource": "add", "connect": "connect", "set_properties": "set", "set_label": "set_label",
     "set_notes": "set_notes", "move_into": "move_into", "remove": "remove",
 }
 assert set(EDITS.values()) <= set(OPS)
@@ -106,6 +120,8 @@ def _explain(error) -> str:
 
 def to_op(name: str, data: dict) -> dict:
     """A validated edit tool's input as a design op."""
+    if name == "add_cfn_resource":
+        data = {"type": f"cfn:{data['cfn_type']}", **{k: v for k, v in data.items() if k != "cfn_type"}}
     return {"op": EDITS[name], **data}
 
 
@@ -114,7 +130,8 @@ def summarize(op: dict) -> str:
     name = op["op"]
     if name == "add":
         where = f" in {op['parent']}" if op.get("parent") else ""
-        return f"added {op.get('id') or op['type']} ({CATALOG[op['type']].label}){where}"
+        kind = CATALOG[op["type"]].label if op["type"] in CATALOG else op["type"]
+        return f"added {op.get('id') or op['type']} ({kind}){where}"
     if name == "connect":
         return f"connected {op['source']} → {op['target']}"
     if name == "set":
@@ -193,11 +210,15 @@ class Toolbox:
         """(ok, text) for a tool_result."""
         try:
             data = validate_input(name, data)
+            if name == "add_cfn_resource":  # its schema is read off the event loop before the edit checks it
+                await self.runner("registry", "prefetch", {"region": self.current().region, "cfn_type": data["cfn_type"]})
             if name in EDITS:
                 return True, await self._edit(to_op(name, data))
             return True, await self._read(name, data)
         except (ToolError, DesignError, KeyError, ValueError, TypeError, TimeoutError) as exc:
             return False, _refusal(exc)
+        except TimeoutError:
+            return False, f"{name} did not finish in time (the CloudFormation registry is slow to load); try again"
 
     async def call_op(self, op: dict) -> tuple[bool, str]:
         """A design op given directly (the offline planner)."""
@@ -235,6 +256,8 @@ class Toolbox:
             return catalog_lines(data.get("category"))
         if name == "describe_type":
             return json.dumps(CATALOG[data["type"]].summary(), sort_keys=True)
+        if name in ("find_cfn_types", "describe_cfn_type"):
+            return await self.runner("registry", name, {**data, "region": self.current().region})
         if name == "read_design":
             return json.dumps(design_view(self.current()), sort_keys=True)
         if name == "run_check":
@@ -243,3 +266,40 @@ class Toolbox:
         files = await self.runner("generate", self.current().data, data["format"])
         text = "".join(f"# ---- {n}\n{t}" for n, t in files.items())
         return text if len(text) <= MAX_CODE else text[:MAX_CODE] + f"\n... ({len(text) - MAX_CODE} more characters)"
+
+
+def registry_answer(name: str, data: dict) -> str:
+    """What find_cfn_types / describe_cfn_type answer (slow the first time: run it off the event loop);
+    `prefetch` warms the registry for an add_cfn_resource."""
+    from ..generic import registry
+
+    region = data.get("region", "us-east-1")
+    try:
+        return _registry_answer(registry, name, data, region)
+    except registry.RegistryUnavailable as exc:
+        raise ToolError(str(exc)) from None
+
+
+def _registry_answer(registry, name: str, data: dict, region: str) -> str:
+    if name == "prefetch":
+        registry.prefetch(region, [f"cfn:{data['cfn_type']}"])
+        return ""
+    if name == "find_cfn_types":
+        found, total = registry.search(data["query"], region, limit=25)
+        lines = [f"- {t['cfn_type']}: {t['description']} (Terraform: {t['terraform'] or 'none, CloudFormation only'})" for t in found]
+        return "\n".join(lines + [f"({total} match)"]) if lines else "no registry type matches; try other words"
+    try:
+        profile = registry.profile(region, data["cfn_type"])
+    except KeyError:
+        raise ToolError(f"no CloudFormation type {data['cfn_type']} in {region}; find_cfn_types searches") from None
+    props = profile.schema.get("properties", {})
+    read_only = {p.split("/")[2] for p in profile.read_only}
+    view = {
+        "cfn_type": profile.cfn_type, "description": registry.first_sentence(profile.description),
+        "required": list(profile.required), "read_only": sorted(read_only),
+        "properties": {k: {"type": v.get("type", "object" if "$ref" in v else "any"),
+                           "description": registry.first_sentence(v.get("description", ""), 120)}
+                       for k, v in sorted(props.items()) if k not in read_only},
+        "attributes": list(profile.attributes), "terraform": registry.terraform_counterpart(profile.cloud_control),
+    }
+    return json.dumps(view, sort_keys=True)

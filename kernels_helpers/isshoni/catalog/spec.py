@@ -150,6 +150,12 @@ class J:
 
 
 @dataclass(frozen=True)
+class Properties:
+    """All of the resource's properties as the design holds them, its design references
+    turned into references (a generic resource: isshoni.generic)."""
+
+
+@dataclass(frozen=True)
 class Region:
     """The deployment region."""
 

@@ -180,6 +180,18 @@ def region_not_checked(design: Design) -> Iterator[tuple[str | None, str]]:
         yield None, f"not checked whether AWS offers every resource type in {design.region}: {known.reason}"
 
 
+@rule("ISS019", "warning", "Generic resource not in the Terraform module")
+def generic_without_terraform(design: Design) -> Iterator[tuple[str, str]]:
+    """A generic resource whose type has no Terraform counterpart (or that refers to one) is in
+    the CloudFormation template only; main.tf names it in a comment too."""
+    if not any(r["type"].startswith("cfn:") for r in design.resources.values()):
+        return
+    from ..generic.entry import terraform_gaps
+
+    for rid, why in sorted(terraform_gaps(design.data).items()):
+        yield rid, f"{rid} is left out of the Terraform module: {why}"
+
+
 def run(design: Design) -> list[Finding]:
     findings = []
     for fn in RULES:

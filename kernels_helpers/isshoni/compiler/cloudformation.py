@@ -47,7 +47,7 @@ class _Translator:
         kind = type(v)
         if kind is e.Ref:
             return {"Ref": self.names[v.lid]}
-        if kind is e.Attr:
+        if kind is e.Attr or kind is e.StateAttr:
             return {"Fn::GetAtt": [self.names[v.lid], v.cfn]}
         if kind is e.Var:
             return {"Ref": cfn_identifier(v.name)}
@@ -62,7 +62,7 @@ class _Translator:
         raise TypeError(f"cannot write {kind.__name__} in a CloudFormation template")
 
 
-_EXPRESSIONS = frozenset({e.Ref, e.Attr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block})
+_EXPRESSIONS = frozenset({e.Ref, e.Attr, e.StateAttr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block})
 
 
 def template(resolved: Resolved, *, plain: bool = True, translator: _Translator | None = None) -> dict:

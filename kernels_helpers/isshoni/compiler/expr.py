@@ -28,6 +28,12 @@ class Attr:
 
 
 @dataclass(frozen=True, slots=True)
+class StateAttr(Attr):
+    """An attribute of a Cloud Control resource (a generic resource in Terraform):
+    `Fn::GetAtt` / `jsondecode(<res>.properties).<attribute>`; `tf` is "properties"."""
+
+
+@dataclass(frozen=True, slots=True)
 class Var:
     """A user-chosen input: a CFN parameter / a Terraform variable."""
 

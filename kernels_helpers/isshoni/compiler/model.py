@@ -54,6 +54,8 @@ class Resolved:
     parts: list[Part]
     variables: list[Variable]
     outputs: list[OutputValue]
+    # design resources left out of the Terraform module, with why (generic types without a counterpart)
+    terraform_gaps: dict[str, str] = field(default_factory=dict)
 
     def part(self, lid: str) -> Part:
         return self._index()[lid]

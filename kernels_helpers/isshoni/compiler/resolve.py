@@ -53,7 +53,13 @@ class Context:
 
     # ---------------------------------------------------------------- lookups
     def entry(self, rid: str) -> s.ResourceType:
-        return catalog.CATALOG[self.resources[rid]["type"]]
+        rtype = self.resources[rid]["type"]
+        try:
+            return catalog.CATALOG[rtype]
+        except KeyError:  # a generic resource (cfn:<type>): its entry is made from the registry
+            from ..generic.entry import entry
+
+            return entry(rtype, self.design.region)
 
     def type_of(self, rid: str) -> str:
         return self.resources[rid]["type"]
@@ -308,6 +314,11 @@ class Context:
             return e.OMIT
         return e.join(*parts)
 
+    def _fill_Properties(self, ph: s.Properties, side, rid):
+        from .generic import properties
+
+        return properties(self, rid)
+
     def _fill_Region(self, ph, side, rid):
         return e.Pseudo("region")
 
@@ -380,6 +391,11 @@ def resolve(design: Design) -> Resolved:
                 OutputValue(f"{tf_identifier(rid)}_{out.name}", f"{out.description} ({ctx.resources[rid].get('label') or rid})", cfn_value, tf_value, rid)
             )
 
+    gaps = {}
+    if any(ctx.type_of(rid).startswith("cfn:") for rid in rids):
+        from .generic import leave_out_of_terraform
+
+        gaps = leave_out_of_terraform(ctx, ctx.parts)
     present = {part.lid for part in ctx.parts}
     # An output of a part that was not emitted (slot-conditional) is left out.
     ctx.outputs = [o for o in ctx.outputs if referenced(o.cfn) <= present and referenced(o.tf) <= present]
@@ -398,4 +414,5 @@ def resolve(design: Design) -> Resolved:
         parts=parts,
         variables=sorted(ctx.variables.values(), key=lambda v: v.name),
         outputs=sorted(ctx.outputs, key=lambda o: o.name),
+        terraform_gaps=gaps,
     )

@@ -7,6 +7,8 @@ no external data sources: the module declares infrastructure, nothing runs.
 
 from __future__ import annotations
 
+import re
+
 from . import expr as e
 from .hcl import BlockNode, Call, Raw, document, string, template_string
 from .model import Resolved
@@ -18,6 +20,7 @@ PSEUDO = {
     "partition": ("aws_partition", "partition"),
 }
 TF_TYPES = {"string": "string", "integer": "number", "number": "number", "boolean": "bool"}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class _Translator:
@@ -37,6 +40,8 @@ class _Translator:
             return [expr(x) for x in v]
         if kind is e.Ref or kind is e.Attr:
             return Raw(f"{self.addr[v.lid]}.{v.tf}")
+        if kind is e.StateAttr:
+            return Raw(f"jsondecode({self.addr[v.lid]}.properties){state_path(v.cfn)}")
         if kind is e.Var:
             return Raw(f"var.{v.name}")
         if kind is e.Pseudo:
@@ -65,6 +70,20 @@ class _Translator:
             else:
                 items.append((k, expr(v)))
         return items
+
+
+def state_path(attribute: str) -> str:
+    """`Endpoint.Address` -> `.Endpoint.Address` (index syntax for a name HCL would not read)."""
+    return "".join(f".{part}" if _NAME.match(part) else f"[{string(part)}]" for part in attribute.split("."))
+
+
+def gaps_comment(gaps: dict[str, str]) -> str:
+    """Comment lines naming the design resources this module leaves out, and why."""
+    if not gaps:
+        return ""
+    lines = ["# Not in this module (the CloudFormation template has them):"]
+    lines += [f"# - {rid}: {' '.join(reason.split())}" for rid, reason in sorted(gaps.items())]
+    return "\n".join(lines) + "\n\n"
 
 
 def _variable_block(var) -> BlockNode:
@@ -122,7 +141,7 @@ def files(resolved: Resolved) -> dict[str, str]:
     out = {
         "versions.tf": header + document(versions),
         "variables.tf": header + document([region_var] + [_variable_block(v) for v in resolved.variables]),
-        "main.tf": header + document(data + resources),
+        "main.tf": header + gaps_comment(resolved.terraform_gaps) + document(data + resources),
     }
     if outputs:
         out["outputs.tf"] = header + document(outputs)

@@ -190,15 +190,20 @@ class Design:
         position: dict | None = None,
         notes: str = "",
     ) -> str:
-        """Add a resource of catalog `type`; returns its id."""
+        """Add a resource of catalog `type`, or of any CloudFormation registry type as
+        `cfn:<type>` (e.g. `cfn:AWS::SQS::Queue`, see isshoni.generic); returns its id."""
+        from .. import generic
         from ..catalog import get_type
 
-        entry = get_type(type)
-        rid = id or self._new_id(type)
+        if generic.is_generic(type):
+            default_label, base = generic.label(type), generic.id_base(type)
+        else:
+            default_label, base = get_type(type).label, type
+        rid = id or self._new_id(base)
         self._check_id(rid)
         resource = {
             "type": type,
-            "label": label if label is not None else entry.label,
+            "label": label if label is not None else default_label,
             "properties": dict(properties or {}),
             "parent": parent,
             "position": dict(position or {"x": 0, "y": 0}),

@@ -90,12 +90,15 @@ def _table_from_cfnlint() -> dict[str, list[str]]:
 
 
 def _store_table(version: str, table: dict[str, list[str]]) -> None:
-    """Write the table atomically; a read-only or full cache folder only costs speed next time."""
-    path = _cache_file(version)
+    store_json(_cache_file(version), table)
+
+
+def store_json(path: Path, data) -> None:
+    """Write a cache file atomically; a read-only or full cache folder only costs speed next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as out:
-            json.dump(table, out, separators=(",", ":"), sort_keys=True)
+            json.dump(data, out, separators=(",", ":"), sort_keys=True)
         os.replace(out.name, path)
     except OSError:
         pass

@@ -18,6 +18,8 @@ from . import containers, jsonvalues
 from .errors import DesignError, Problem, json_path
 from .regions import region_types
 
+GENERIC_PREFIX = "cfn:"  # isshoni.generic.PREFIX; generic resources are checked by isshoni.generic.problems
+
 
 @lru_cache(maxsize=1)
 def schema() -> dict:
@@ -111,7 +113,14 @@ def problems(data: dict) -> list[Problem]:
     resources = data["resources"]
     out: list[Problem] = []
     for rid in sorted(resources):
-        out.extend(_resource_problems(rid, resources, CATALOG))
+        if resources[rid]["type"] in CATALOG:
+            out.extend(_resource_problems(rid, resources, CATALOG))
+        elif resources[rid]["type"].startswith(GENERIC_PREFIX):
+            from ..generic.problems import resource_problems
+
+            out.extend(resource_problems(rid, data, CATALOG))
+        else:
+            out.extend(_resource_problems(rid, resources, CATALOG))
     out.extend(_container_cycles(resources))
     for cid in sorted(data["connections"]):
         out.extend(_connection_problems(cid, data, CATALOG))
@@ -211,6 +220,10 @@ def _connection_problems(cid: str, data: dict, catalog: dict) -> list[Problem]:
     stype = resources[conn["source"]]["type"]
     ttype = resources[conn["target"]]["type"]
     src_entry, tgt_entry = catalog.get(stype), catalog.get(ttype)
+    if stype.startswith(GENERIC_PREFIX) or ttype.startswith(GENERIC_PREFIX):
+        generic = conn["source"] if stype.startswith(GENERIC_PREFIX) else conn["target"]
+        return [Problem(json_path(base), f"{generic!r} is a generic resource: it connects through references in its "
+                        'properties ({"ref": "<id>"} or {"ref": "<id>", "attribute": "Arn"}), not through connections', cid)]
     if src_entry is None or tgt_entry is None:
         return out  # reported on the resource already
     link = src_entry.link_to(ttype)

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog import CATALOG
 from ..design.containers import depths, parent_of
+from ..generic import references
 
 # the canvas's GROUP_COLORS (extension/src/components/cystyle.ts)
 GROUP_COLORS = {"vpc": "#8c4fff", "public": "#7aa116", "private": "#00a4a6", "other": "#7d8998"}
@@ -33,8 +34,8 @@ def icons() -> dict[str, str]:
 
 def _icon_key(resource: dict) -> str:
     entry = CATALOG.get(resource["type"])
-    if entry is None:
-        return "category:compute"
+    if entry is None:  # a generic resource (cfn:<type>) gets CloudFormation's icon
+        return "category:generic" if str(resource["type"]).startswith("cfn:") else "category:compute"
     if resource["type"] == "subnet" and (resource.get("properties") or {}).get("tier") == "public":
         return "aws-subnet"
     return entry.icon if entry.icon in icons() else f"category:{entry.category}"
@@ -116,6 +117,12 @@ def svg(data: dict, max_width: int = 900) -> str:
         color = ROLE_COLORS.get((conn.get("properties") or {}).get("role"), "#8a8f98")
         parts.append(f'<line data-id={quoteattr(cid)} x1="{sx:.0f}" y1="{sy:.0f}" x2="{tx:.0f}" y2="{ty:.0f}" '
                      f'stroke="{color}" stroke-width="1.5" marker-end="url(#arrow)"/>')
+    for rid, res in sorted(resources.items()):  # a generic resource's references, dashed
+        for target in references.targets(res.get("properties") or {}) if res["type"].startswith("cfn:") else ():
+            if target in centre and target != rid:
+                (sx, sy), (tx, ty) = centre[rid], centre[target]
+                parts.append(f'<line class="reference" x1="{sx:.0f}" y1="{sy:.0f}" x2="{tx:.0f}" y2="{ty:.0f}" '
+                             'stroke="#8a8f98" stroke-width="1.5" stroke-dasharray="4 3" marker-end="url(#arrow)"/>')
     for rid, res in sorted(resources.items()):
         if rid in containers:
             continue

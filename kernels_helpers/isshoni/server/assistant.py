@@ -56,7 +56,14 @@ def _chat(doc: YInfra) -> Array:
     return doc.ydoc.get("chat", type=Array)
 
 
+REGISTRY_TIMEOUT = 120  # s: the first registry look-up imports cfn-lint
+
+
 async def run_in_workers(kind: str, data: dict, arg):
+    if kind == "registry":  # in a thread of this process: what it loads serves the checks the server runs itself
+        from ..assistant.tools import registry_answer
+
+        return await asyncio.wait_for(asyncio.to_thread(registry_answer, data, arg), REGISTRY_TIMEOUT)
     return await workers.run(kind, getattr(workers, kind), data, arg)
 
 

@@ -10,6 +10,7 @@ slow work (compiling, cfn-lint, terraform, checkov) runs in worker processes
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from jupyter_server.auth.decorator import authorized
@@ -68,6 +69,70 @@ class CatalogHandler(IsshoniHandler):
         from ..catalog import summaries
 
         self.reply({"types": summaries()})
+
+
+REGISTRY_TIMEOUT = 120  # s: the first look at the registry imports cfn-lint (seconds on a loaded machine)
+
+
+async def _registry(fn, *args):
+    """A registry look-up off the event loop, with a deadline; its refusals as 400 answers."""
+    from ..generic.registry import RegistryUnavailable
+
+    try:
+        return await asyncio.wait_for(IOLoop.current().run_in_executor(None, fn, *args), REGISTRY_TIMEOUT)
+    except asyncio.TimeoutError:
+        raise ApiError(503, f"the CloudFormation registry did not answer within {REGISTRY_TIMEOUT} s") from None
+    except (RegistryUnavailable, ValueError) as exc:
+        raise ApiError(400, str(exc)) from None
+
+
+def _region(handler: IsshoniHandler) -> str:
+    from ..generic.registry import REGION
+
+    region = handler.get_argument("region", "us-east-1")
+    if not REGION.match(region):
+        raise ApiError(400, f"not a region: {region!r}")
+    return region
+
+
+class CfnTypesHandler(IsshoniHandler):
+    @web.authenticated
+    @authorized("read")
+    async def get(self):
+        """Search every CloudFormation registry type (`?q=words&region=...&limit=...`): a design
+        uses one as a generic resource, type `cfn:<type>`."""
+        from ..generic.registry import search
+
+        try:
+            limit = min(max(int(self.get_argument("limit", "50")), 0), 2000)
+        except ValueError:
+            raise ApiError(400, "'limit' must be a whole number") from None
+        query = self.get_argument("q", "")[:200]
+        found, total = await _registry(search, query, _region(self), limit)
+        self.reply({"types": found, "total": total})
+
+
+class CfnTypeHandler(IsshoniHandler):
+    @web.authenticated
+    @authorized("read")
+    async def get(self, cfn_type):
+        """One registry type: its schema, read-only properties, attributes and Terraform counterpart."""
+        from ..generic import design_type
+        from ..generic import registry as reg
+
+        name = design_type(cfn_type)[4:]
+
+        def describe():
+            try:
+                return reg.profile(region, name).to_dict()
+            except KeyError:
+                return None
+
+        region = _region(self)
+        found = await _registry(describe)
+        if found is None:
+            raise ApiError(404, f"no CloudFormation type {name} in {region}")
+        self.reply(found)
 
 
 class TemplatesHandler(IsshoniHandler):
@@ -319,6 +384,8 @@ class JobsHandler(DesignHandler):
 # route template (OpenAPI spelling) -> handler; `{path}` may hold slashes
 ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/catalog", CatalogHandler),
+    (f"{API}/cfn-types", CfnTypesHandler),
+    (f"{API}/cfn-types/{{cfn_type}}", CfnTypeHandler),
     (f"{API}/templates", TemplatesHandler),
     (f"{API}/openapi.json", OpenApiHandler),
     (f"{API}/designs/{{path}}/canvas", CanvasHandler),
@@ -342,7 +409,7 @@ def handlers(designs: LiveDesigns) -> list[tuple]:
     """Tornado rules: `{path}` becomes a regex group; design handlers share one LiveDesigns."""
     out = []
     for template, handler in ROUTES:
-        pattern = template.replace(".", r"\.").replace("{path}", "(?P<path>.+)")
+        pattern = template.replace(".", r"\.").replace("{path}", "(?P<path>.+)").replace("{cfn_type}", "(?P<cfn_type>[A-Za-z0-9:]+)")
         kwargs = {"designs": designs} if issubclass(handler, DesignHandler) else {}
         out.append((pattern + "$", handler, kwargs))
     return out

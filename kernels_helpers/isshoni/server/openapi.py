@@ -41,6 +41,7 @@ def _op_schema(name: str) -> dict:
     }
 
 
+REGION = {"type": "string", "pattern": "^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", "default": "us-east-1"}
 ERRORS = {
     "400": {"$ref": "#/components/responses/BadRequest"},
     "403": {"$ref": "#/components/responses/Forbidden"},
@@ -83,6 +84,30 @@ SCHEMAS = {
                        "time": {"type": "number", "description": "seconds since the epoch"}},
         "required": ["id", "author", "text", "time"],
     },
+    "CfnTypeMatch": {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "description": "the design type, cfn:<CloudFormation type>"},
+            "cfn_type": {"type": "string"}, "label": {"type": "string"}, "description": {"type": "string"},
+            "terraform": {"type": ["string", "null"], "description": "aws_cloudcontrolapi_resource, or null when the "
+                          "Terraform module leaves the type out (no Cloud Control API support)"},
+        },
+        "required": ["type", "cfn_type", "label", "description", "terraform"],
+    },
+    "CfnType": {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"}, "cfn_type": {"type": "string"}, "region": {"type": "string"},
+            "description": {"type": "string"},
+            "schema": {"type": "object", "description": "the registry JSON Schema (draft-07) of its properties"},
+            "required": {"type": "array", "items": {"type": "string"}},
+            "read_only": {"type": "array", "items": {"type": "string"}, "description": "set by AWS; refused in designs"},
+            "attributes": {"type": "array", "items": {"type": "string"}, "description": "what a reference may read"},
+            "primary_identifier": {"type": "array", "items": {"type": "string"}},
+            "terraform": {"type": ["string", "null"]},
+        },
+        "required": ["type", "cfn_type", "region", "schema", "required", "read_only", "attributes", "terraform"],
+    },
     "Op": {"oneOf": [_ref(f"Op_{name}") for name in OPS], "discriminator": {"propertyName": "op"}},
     **{f"Op_{name}": _op_schema(name) for name in OPS},
 }
@@ -93,6 +118,28 @@ PATHS = {
         "operationId": "getCatalog", "summary": "the AWS resource types (what `isshoni catalog --json` lists)",
         "responses": {"200": _json({"type": "object", "properties": {"types": {"type": "array", "items": {"type": "object"}}},
                                     "required": ["types"]}, "the catalog"), **ERRORS}}},
+    "/isshoni/api/cfn-types": {"get": {
+        "operationId": "searchCfnTypes",
+        "summary": "search every CloudFormation registry type; a design uses one as a generic resource, type cfn:<type>",
+        "description": "Matches every word in the type name or the first sentence of its description; an exact "
+        "name first. A generic resource's properties are CloudFormation's own, checked against the type's schema "
+        '(GET /isshoni/api/cfn-types/{cfn_type}); a value may be {"ref": "<id>"} or {"ref": "<id>", "attribute": "<name>"}.',
+        "parameters": [
+            {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "search words"},
+            {"name": "region", "in": "query", "schema": REGION, "description": "the design's region (default us-east-1)"},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2000, "default": 50}},
+        ],
+        "responses": {"200": _json({"type": "object", "properties": {
+            "types": {"type": "array", "items": _ref("CfnTypeMatch")},
+            "total": {"type": "integer", "description": "how many types match (more than listed when limited)"}},
+            "required": ["types", "total"]}, "the matches, best first"), **ERRORS}}},
+    "/isshoni/api/cfn-types/{cfn_type}": {"get": {
+        "operationId": "getCfnType", "summary": "one registry type: schema, read-only properties, attributes, Terraform counterpart",
+        "parameters": [{"name": "cfn_type", "in": "path", "required": True, "description": "e.g. AWS::SQS::Queue",
+                        "schema": {"type": "string", "pattern": "^(cfn:)?[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$"}},
+                       {"name": "region", "in": "query", "schema": REGION}],
+        "responses": {"200": _json(_ref("CfnType"), "the type"),
+                      "404": _json(_ref("Error"), "no such type in the region"), **ERRORS}}},
     "/isshoni/api/templates": {"get": {
         "operationId": "getTemplates", "summary": "the ready designs",
         "responses": {"200": _json({"type": "object", "properties": {"templates": {"type": "array", "items": {

@@ -19,6 +19,7 @@ import anywidget
 import traitlets
 
 from ..catalog import CATALOG
+from ..generic import CATEGORY, ICON, is_generic
 
 BUNDLE = Path(__file__).with_name("static") / "widget.js"
 
@@ -43,6 +44,8 @@ def _types(resources: dict) -> dict:
         entry = CATALOG.get(r.get("type"))
         if entry and entry.type not in out:
             out[entry.type] = {"icon": entry.icon, "category": entry.category, "is_container": entry.is_container}
+        elif entry is None and is_generic(r.get("type")):  # any CloudFormation type: its icon
+            out[r["type"]] = {"icon": ICON, "category": CATEGORY, "is_container": False}
     return out
 
 
