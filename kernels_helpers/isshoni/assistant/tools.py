@@ -215,10 +215,10 @@ class Toolbox:
             if name in EDITS:
                 return True, await self._edit(to_op(name, data))
             return True, await self._read(name, data)
-        except (ToolError, DesignError, KeyError, ValueError, TypeError, TimeoutError) as exc:
+        except TimeoutError as exc:
+            return False, f"{name} did not finish in time ({describe(exc) or 'a deadline passed'}); try again"
+        except (ToolError, DesignError, KeyError, ValueError, TypeError) as exc:
             return False, _refusal(exc)
-        except TimeoutError:
-            return False, f"{name} did not finish in time (the CloudFormation registry is slow to load); try again"
 
     async def call_op(self, op: dict) -> tuple[bool, str]:
         """A design op given directly (the offline planner)."""
