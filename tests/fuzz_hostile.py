@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 RAW = "@@raw:"  # a string value "@@raw:<json text>@@" is written as that text, unquoted
 
@@ -28,18 +29,16 @@ def deep(depth: int, kind: str = "[") -> str:
     return raw('{"a":' * depth + "1" + "}" * depth)
 
 
+_PLACEHOLDER = re.compile(r'"@@raw:((?:[^"\\]|\\.)*)@@"')  # a whole JSON string "@@raw:...@@"
+
+
 def to_text(data) -> str:
     """A design's JSON text as a hostile client would write it: NaN and Infinity as bare
     literals, lone surrogates as escapes, raw placeholders written as the text they hold."""
     text = json.dumps(data, indent=1, allow_nan=True)
     if RAW not in text:
         return text
-    parts = text.split('"' + RAW)
-    out = [parts[0]]
-    for part in parts[1:]:
-        body, _, rest = part.partition('@@"')
-        out.append(json.loads('"' + body + '"') + rest)
-    return "".join(out)
+    return _PLACEHOLDER.sub(lambda m: json.loads(f'"{m.group(1)}"'), text)
 
 
 TEXTS = (

@@ -84,7 +84,7 @@ def build_text(name: str, mutations: list) -> str:
         if mutation[0] != "damage":
             try:
                 apply_mutation(data, mutation)
-            except (KeyError, IndexError, TypeError):
+            except (KeyError, IndexError, TypeError, AttributeError):  # its place is gone or not a container
                 continue
     text = hostile.to_text(data)
     for mutation in mutations:
@@ -140,7 +140,7 @@ def apply_mutation(data: dict, m: list) -> None:
         for res in data["resources"].values():
             if isinstance(res, dict) and res.get("parent") == old:
                 res["parent"] = new
-        for conn in data["connections"].values():
+        for conn in (data["connections"] if isinstance(data.get("connections"), dict) else {}).values():
             for end in ("source", "target"):
                 if isinstance(conn, dict) and conn.get(end) == old:
                     conn[end] = new
@@ -164,7 +164,7 @@ def _mutation(rng: random.Random, data: dict) -> list:
         m = _tree_mutation(rng, data)
     try:
         apply_mutation(data, m)
-    except (KeyError, IndexError, TypeError):
+    except (KeyError, IndexError, TypeError, AttributeError):  # its place is gone or not a container
         pass
     return m
 

@@ -103,6 +103,7 @@ class Runner:
                     self._send(worker, job)
             busy = [w for w in self._pool if w.job is not None]
             if not busy:
+                assert not waiting, f"cases never finished: {sorted(waiting)[:5]}"  # the harness's own bug
                 return
             now = time.monotonic()
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
@@ -172,10 +173,12 @@ class Runner:
             queue.extendleft(("case", case) for case in reversed(message[1]))
         elif message[0] == "parsed":
             for case in job[2]:
+                self._queued.discard(case.id)
                 self._parsed_case(case, waiting.pop(case.id)[1], message[1], on_finished)
         else:
             result, case = message[1], _case_of(job)
-            waiting.pop(case.id, None)  # a parse batch that was lost: its cases end as the batch did
+            if waiting.pop(case.id, None):  # a parse batch that was lost: its cases end as the batch did
+                self._queued.discard(case.id)
             if result.outcome == "accepted" and result.terraform:
                 waiting[case.id] = (case, result)
             else:

@@ -51,7 +51,7 @@ def one_worker():
 @given(text=designs())
 def test_catalog_designs_with_hostile_text_are_refused_or_handled(one_worker, text):
     """Property-based: hypothesis shrinks a failing design to a small one."""
-    [finished] = one_worker.run_cases([Case("hypothesis", "file", "hypothesis", text=text)])
+    [finished] = one_worker.run_cases([Case(f"hypothesis-{time.monotonic_ns()}", "file", "hypothesis", text=text)])
     assert finished.result.outcome in ("clean", "accepted"), finished.result
 
 
