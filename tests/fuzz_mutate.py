@@ -123,6 +123,12 @@ def apply_mutation(data: dict, m: list) -> None:
     elif op == "set":
         _, path, value = m
         _get(data, path[:-1])[path[-1]] = copy.deepcopy(value)
+    elif op == "first":  # a key put before the others: HCL reads `{ for = ...` as a for expression
+        _, path, key, value = m
+        node = _get(data, path)
+        items = list(node.items())
+        node.clear()
+        node.update([(key, copy.deepcopy(value)), *items])
     elif op == "delete":
         _, path = m
         del _get(data, path[:-1])[path[-1]]
@@ -207,8 +213,8 @@ def _tree_mutation(rng: random.Random, data: dict) -> list:
         cut = rng.randint(0, len(node))
         return ["set", path, node[:cut] + hostile.text(rng) + node[cut:]]
     if roll < 0.45 and isinstance(node, dict):
-        return ["set", path + [hostile.key(rng) if rng.random() < 0.6 else rng.choice(_paths(data) or [("x",)])[-1]],
-                hostile.value(rng)]
+        key = hostile.key(rng) if rng.random() < 0.6 else rng.choice(_paths(data) or [("x",)])[-1]
+        return ["first", path, key, hostile.value(rng)] if rng.random() < 0.5 else ["set", path + [key], hostile.value(rng)]
     if roll < 0.55:
         return ["delete", path]
     if roll < 0.65:
@@ -300,9 +306,14 @@ def _properties(rng: random.Random, entry) -> dict:
         schema = entry.properties.get(name, {}) if entry is not None else {}
         if schema.get("type") == "object" and rng.random() < 0.7:
             base = copy.deepcopy(schema.get("default") or {})
-            if isinstance(base, dict):  # a free-form document with a hostile key or value somewhere
-                target = base.get("Statement", [base])[0] if isinstance(base.get("Statement"), list) else base
-                target[hostile.key(rng) if rng.random() < 0.5 else "Resource"] = hostile.value(rng)
+            if isinstance(base, dict):  # a free-form document with a hostile key or value, first or last
+                entry_key, entry_value = hostile.key(rng) if rng.random() < 0.5 else "Resource", hostile.value(rng)
+                statements = base.get("Statement")
+                if isinstance(statements, list) and statements:
+                    statements[0] = {entry_key: entry_value, **statements[0]} if rng.random() < 0.5 else {
+                        **statements[0], entry_key: entry_value}
+                else:
+                    base = {entry_key: entry_value, **base} if rng.random() < 0.5 else {**base, entry_key: entry_value}
             props[name] = base
         else:
             props[name] = hostile.value(rng) if rng.random() < 0.7 else None
