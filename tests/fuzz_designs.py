@@ -76,9 +76,11 @@ def _value(draw, schema: dict):
     if kind == "object":
         base = json.loads(json.dumps(schema.get("default") or {}))
         extra = draw(st.dictionaries(json_keys, documents, max_size=2))
-        target = base["Statement"][0] if isinstance(base.get("Statement"), list) else base
-        target.update(extra)
-        return base
+        first = draw(st.booleans())  # HCL reads a `for` key that opens an object as a for expression
+        if isinstance(base.get("Statement"), list):
+            base["Statement"][0] = {**extra, **base["Statement"][0]} if first else {**base["Statement"][0], **extra}
+            return base
+        return {**extra, **base} if first else {**base, **extra}
     return schema.get("default")
 
 

@@ -162,7 +162,9 @@ def _mutation(rng: random.Random, data: dict) -> list:
         m = _parent_mutation(rng, resources)
     elif roll < 0.3 and resources:
         m = _id_mutation(rng, resources, connections)
-    elif roll < 0.4 and connections:
+    elif roll < 0.36 and isinstance(data.get("resources"), dict):
+        m = _document_mutation(rng, resources)
+    elif roll < 0.45 and connections:
         cid = rng.choice(connections)
         end = rng.choice(("source", "target"))
         m = ["set", ["connections", cid, end], rng.choice((*resources, *hostile.IDS, cid))]
@@ -173,6 +175,17 @@ def _mutation(rng: random.Random, data: dict) -> list:
     except (KeyError, IndexError, TypeError, AttributeError):  # its place is gone or not a container
         pass
     return m
+
+
+def _document_mutation(rng: random.Random, resources: list) -> list:
+    """A new resource whose free-form JSON documents (event pattern, policy, state machine) carry
+    hostile keys and values, first or last: the templates hold few such documents."""
+    from isshoni.catalog import CATALOG
+
+    documents = sorted(t for t, e in CATALOG.items() if any(p.get("type") == "object" for p in e.properties.values()))
+    rtype = rng.choice(documents) if rng.random() < 0.8 else rng.choice(sorted(CATALOG))
+    new_id = next(f"doc{n}" for n in range(len(resources) + 1) if f"doc{n}" not in resources)
+    return ["set", ["resources", new_id], {"type": rtype, "properties": _properties(rng, CATALOG[rtype])}]
 
 
 def _ids(data: dict, section: str) -> list[str]:
