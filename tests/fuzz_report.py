@@ -55,12 +55,15 @@ class Tally:
     stages: Counter = field(default_factory=Counter)
     defects: Counter = field(default_factory=Counter)
     failures: list = field(default_factory=list)  # (case, result, defect) of every non-clean case
+    slowest: tuple = (0.0, "")  # (seconds, case id) of the slowest case that finished: what a deadline must allow
     started: float = field(default_factory=time.monotonic)
     seconds: float = 0.0
 
     def __call__(self, finished: Finished) -> None:
         result = finished.result
         self.counts[result.outcome] += 1
+        if result.outcome != "hang":
+            self.slowest = max(self.slowest, (result.seconds, result.case_id))
         if result.outcome in BAD:
             defect = known_defect(result)
             self.stages[(result.outcome, result.stage)] += 1
@@ -84,6 +87,7 @@ class Tally:
         lines.append(f"{self.total} cases in {self.seconds:.1f} s ({rate:.1f} cases/s)")
         names = {"clean": "clean rejection", "wrong": "accepted but saved or compiled wrong"}
         lines += [f"  {names.get(o, o):<38} {self.counts[o]:>8}" for o in OUTCOMES]
+        lines.append(f"  slowest case that finished: {self.slowest[0]:.2f} s ({self.slowest[1]})")
         if self.defects:
             lines.append("  non-clean cases by issue-14 defect (outcome, defect):")
             lines += [f"    {o:<10} {d:<32} {n:>6}" for (o, d), n in sorted(self.defects.items())]
