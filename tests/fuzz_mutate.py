@@ -185,7 +185,25 @@ def _document_mutation(rng: random.Random, resources: list) -> list:
     documents = sorted(t for t, e in CATALOG.items() if any(p.get("type") == "object" for p in e.properties.values()))
     rtype = rng.choice(documents) if rng.random() < 0.8 else rng.choice(sorted(CATALOG))
     new_id = next(f"doc{n}" for n in range(len(resources) + 1) if f"doc{n}" not in resources)
-    return ["set", ["resources", new_id], {"type": rtype, "properties": _properties(rng, CATALOG[rtype])}]
+    entry = CATALOG[rtype]
+    props = {name: _document(rng, schema) for name, schema in entry.properties.items() if schema.get("type") == "object"}
+    if rng.random() < 0.3:
+        props.update(_properties(rng, entry))
+    return ["set", ["resources", new_id], {"type": rtype, "properties": props}]
+
+
+def _document(rng: random.Random, schema: dict):
+    """The schema's default document with one key added, first or last; the key is often an HCL
+    keyword and the value often plain, so that the document passes its schema and reaches the outputs."""
+    key = rng.choice(("for", "null", "if", "in", "true")) if rng.random() < 0.5 else hostile.key(rng)
+    value = rng.choice((["x"], {"a": "b"}, 1, "x", True, None)) if rng.random() < 0.6 else hostile.value(rng)
+    base = copy.deepcopy(schema.get("default") or {})
+    statements = base.get("Statement") if isinstance(base, dict) else None
+    if isinstance(statements, list) and statements and isinstance(statements[0], dict):
+        target = statements[0]
+        statements[0] = {key: value, **target} if rng.random() < 0.5 else {**target, key: value}
+        return base
+    return {key: value, **base} if rng.random() < 0.5 else {**base, key: value}
 
 
 def _ids(data: dict, section: str) -> list[str]:
