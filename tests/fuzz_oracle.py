@@ -271,8 +271,10 @@ def _templates_agree(yaml_text: str, json_text: str, resolved) -> None:
         raise Wrong(f"the YAML and JSON templates disagree at {differs}")
     written = sum(_expressions(p.cfn) for p in resolved.parts if p.cfn_type and p.cfn)
     written += sum(_expressions(o.cfn) for o in resolved.outputs)
-    found, _ = _cfn_meaning(from_json.get("Outputs", {}))
-    in_resources, dynamic = _cfn_meaning(from_json.get("Resources", {}))  # dynamic references work in resources
+    # what CloudFormation evaluates: resource properties and output values (not the logical ids: a
+    # resource may be called `Ref`); dynamic references are resolved in resource properties only
+    found, _ = _cfn_meaning([o.get("Value") for o in from_json.get("Outputs", {}).values()])
+    in_resources, dynamic = _cfn_meaning([r.get("Properties") for r in from_json.get("Resources", {}).values()])
     if found + in_resources != written:
         raise Wrong(f"CloudFormation-only meaning: {found + in_resources - written} intrinsic function(s) came from user data")
     if dynamic:
