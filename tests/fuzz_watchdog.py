@@ -13,6 +13,7 @@ child process per batch, not per case); texts already parsed are skipped.
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import multiprocessing
 import os
@@ -225,6 +226,7 @@ def _serve(conn, workdir: Path, deadline: float, check: Callable, stderr: Path) 
     def stop(signum, frame):
         raise fuzz_oracle.Deadline
 
+    faulthandler.disable()  # pytest's handler would print each deliberate crash into the test's output
     with open(stderr, "ab") as log:
         os.dup2(log.fileno(), 2)
     signal.signal(signal.SIGALRM, stop)
