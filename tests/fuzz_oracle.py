@@ -35,7 +35,7 @@ from fuzz_mutate import Case, build_text
 from isshoni.catalog import UnknownType
 from isshoni.checks import graph_rules
 from isshoni.compiler import cloudformation, expr, resolve, terraform
-from isshoni.design import Design, DesignError
+from isshoni.design import Design, DesignError, jsonvalues
 from isshoni.design.model import dumps
 from isshoni.design.ops import OpError, apply_ops
 
@@ -136,8 +136,8 @@ class _Check:
             return Design.loads(case.text if case.text is not None else build_text(case.template, case.mutations))
         base = Design.loads(build_text(case.template, []))
         self.stage = "request"
-        try:  # the REST handler reads its body with json.loads and answers 400 on ValueError
-            ops = json.loads(to_text({"ops": case.ops}))["ops"]
+        try:  # the REST handler reads its body with jsonvalues.loads and answers 400 on ValueError
+            ops = jsonvalues.loads(to_text({"ops": case.ops}))["ops"]
         except ValueError:
             return None
         self.stage = "ops"

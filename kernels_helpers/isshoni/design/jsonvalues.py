@@ -36,12 +36,20 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _bounded_int(text: str) -> int:
+    """Python refuses integer literals over 4,300 digits with a bare ValueError; anything past
+    20 digits is beyond what a design may hold (MAX_INT) anyway, so say that instead."""
+    if len(text.lstrip("-")) > 20:
+        raise NotPlainJSON(f"the integer {text[:24]}... ({len(text)} digits) is too large for a design (at most ±{MAX_INT})")
+    return int(text)
+
+
 def loads(text: str | bytes):
     """`json.loads`, strict: no NaN/Infinity, no number that overflows, no RecursionError.
 
     Raises json.JSONDecodeError for malformed text (with its position), NotPlainJSON otherwise."""
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
         raise NotPlainJSON(f"nested too deeply (more than {MAX_DEPTH} levels are never accepted)") from None
 
