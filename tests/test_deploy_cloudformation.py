@@ -98,12 +98,23 @@ def test_cloudformation_end_to_end(sb, before, tmp_path):
     summary = json.loads(path.read_text())["deployments"][record["id"]]["result"]["report"]
     assert summary["status"]["redis"] == "not_emulated" and summary["counts"]["not_emulated"] >= 10
 
-    # ---- canary walk, every step timed
+    # ---- the automatic walk refuses to call a step healthy that it could not check (no targets run in
+    # the sandbox, its alarms are not emulated): back to 100% blue, and it says how to walk on anyway
     result = cli("canary", str(path), "--auto", "--json")
+    assert result.returncode == 1, result.stderr[-3000:]
+    refused = json.loads(result.stdout)
+    assert refused["state"] == "rolled_back" and refused["result"]["refused"]["green"] == 10
+    assert "refused to call the 10% green step healthy" in refused["error"] and "--accept-unchecked" in refused["error"]
+    assert "health not checked" in refused["error"] and "not emulated" in refused["error"]
+    assert [s["green"] for s in refused["result"]["steps"]] == [10] and weights_by_role(sb, rule_arn, path) == (100, 0)
+    # ---- told to accept unchecked steps, it walks, every step timed, and the job has warnings
+    result = cli("canary", str(path), "--auto", "--accept-unchecked")
     assert result.returncode == 0, result.stderr[-3000:]
-    walk = json.loads(result.stdout)
+    assert "canary succeeded with warnings" in result.stdout and "UNCHECKED" in result.stdout
+    walk = runner.job_records(path)[0]
+    assert walk["outcome"] == "succeeded with warnings" and len(walk["warnings"]) == 4
     assert [s["green"] for s in walk["result"]["steps"]] == [10, 50, 90, 100]
-    assert all(s["ok"] and s["apply_s"] > 0 for s in walk["result"]["steps"])
+    assert all(s["ok"] and s["unchecked"] and s["apply_s"] > 0 for s in walk["result"]["steps"])
     assert rule_weights(sb, rule_arn) in ([0, 100], [100, 0]) and weights_by_role(sb, rule_arn, path) == (0, 100)
 
     # ---- rollback: one modify_rule, then the stack parameters follow
@@ -139,14 +150,14 @@ def test_cloudformation_end_to_end(sb, before, tmp_path):
     assert result.returncode == 0 and json.loads(result.stdout)["vpc_id"] == vpc["VpcId"]
     result = cli("jobs", str(path), "--json")
     kinds = [r["kind"] for r in json.loads(result.stdout)]
-    assert result.returncode == 0 and kinds.count("canary") == 2 and "rollback" in kinds and "update" in kinds
+    assert result.returncode == 0 and kinds.count("canary") == 3 and "rollback" in kinds and "update" in kinds
 
     # ---- destroy: nothing of the design is left
     result = cli("destroy", str(path), "--json")
     assert result.returncode == 0, result.stderr[-3000:]
     assert added(before, snapshot(sb)) == {}
     states = job_states(path)
-    assert sorted(states.values()).count("rolled_back") == 1 and all(s in ("succeeded", "rolled_back") for s in states.values())
+    assert sorted(states.values()).count("rolled_back") == 2 and all(s in ("succeeded", "rolled_back") for s in states.values())
 
     # ---- the sandbox's dummy credentials are in no design, log or state file
     state_root = os.environ["ISSHONI_STATE_DIR"]
