@@ -253,3 +253,19 @@ def test_missing_terraform_is_said_clearly(sb, tmp_path, monkeypatch):
     path = design_copy(tmp_path, "cc_notf")
     job = runner.deploy(path, engine="terraform")
     assert job.state == "failed" and "terraform engine is unavailable" in job.error and "no `terraform` binary" in job.error
+
+
+def test_notebook_canary_refuses_unchecked_steps_unless_accepted(sb, before, tmp_path):
+    import isshoni
+
+    design = isshoni.open_template("chat_canary", tmp_path / "cc_nb.infra.json", name="cc_nb", live=False)
+    deployed = design.deploy(progress=False)
+    assert deployed.ok and deployed.outcome == "succeeded with warnings" and deployed.warnings, deployed.summary
+    refused = design.canary(auto=True, progress=False)
+    assert refused.state == "rolled_back" and refused.result["refused"]["green"] == 10, refused.summary
+    assert "refused to call the 10% green step healthy" in refused.summary  # the reason is in what a cell shows
+    walked = design.canary(auto=True, accept_unchecked=True, steps=(50, 100), progress=False)
+    assert walked.ok and walked.outcome == "succeeded with warnings" and len(walked.warnings) == 2, walked.summary
+    assert "succeeded with warnings" in walked._repr_html_()
+    assert design.destroy(progress=False).ok
+    assert added(before, snapshot(sb)) == {}
