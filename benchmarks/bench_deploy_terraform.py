@@ -76,6 +76,8 @@ def main() -> None:
             })
             print(f"{name}: deploy {deploy.outcome} ({deploy_s:.0f} s), destroy {destroy.outcome} ({destroy_s:.0f} s), "
                   f"empty: {'yes' if not left else left}", file=sys.stderr, flush=True)
+            if "cancelled" in (deploy.state, destroy.state):
+                break  # Ctrl-C: the jobs stopped terraform gracefully; stop here
     finally:
         sandbox.stop()
         shutil.rmtree(work, ignore_errors=True)

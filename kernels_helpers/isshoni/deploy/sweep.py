@@ -197,7 +197,13 @@ def find(f: Finder) -> dict[str, set[str]]:
         reservations += ec2.describe_instances(Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])["Reservations"]
     out["instance"] = {i["InstanceId"] for r in reservations for i in r["Instances"]
                        if i["State"]["Name"] not in ("terminated", "shutting-down")}
+    # moto deletes a VPC that still holds interfaces (a NAT gateway's, a terminated instance's): look in the
+    # VPCs recorded at deploy time too, which may be gone already
     out["eni"] = _ec2_tagged(f, "describe_network_interfaces", "NetworkInterfaces", "NetworkInterfaceId")
+    gone = sorted(f.recorded("vpc") - vpcs)
+    if gone:
+        out["eni"] |= {n["NetworkInterfaceId"] for n in ec2.describe_network_interfaces(
+            Filters=[{"Name": "vpc-id", "Values": gone}])["NetworkInterfaces"]}
     addresses = ec2.describe_addresses()["Addresses"]
     eip_ids = f.recorded("eip")
     out["eip"] = {a["AllocationId"] for a in addresses if f.tagged(a.get("Tags")) or a.get("AllocationId") in eip_ids or a.get("PublicIp") in eip_ids}
