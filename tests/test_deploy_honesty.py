@@ -100,7 +100,7 @@ def test_design_and_aws_counts_add_up_and_every_shortfall_is_a_warning():
     assert text.startswith(f"{len(design.resources)} design resources + {mine['connections']} connections: ")
     assert f"; {aws['total']} AWS resources: " in text and "(0 of them reported created by the engine)" in text
     warned = outcome.warnings(report, dropped_outputs=adapted.dropped_outputs)
-    assert sum(int(w.split()[0]) for w in warned if " AWS resources " in w) == aws["total"]
+    assert sum(int(w.split()[0]) for w in warned if " AWS resource" in w) == aws["total"]
     assert any(w.startswith(f"{len(adapted.dropped_outputs)} outputs unavailable") for w in warned)
     assert outcome.warnings(None)[0].startswith("not verified")
 

@@ -118,7 +118,7 @@ def test_every_template_deploys_and_destroys_to_an_empty_sandbox(fresh, name, tm
     # "succeeded" only when every AWS resource is verified; otherwise with warnings that name them
     short = counts["aws"]["total"] - counts["aws"]["status"]["verified"]
     assert (record["outcome"] == "succeeded with warnings") == bool(short or job.result.get("outputs_not_emulated"))
-    named = sum(int(w.split()[0]) for w in record["warnings"] if " AWS resources " in w)
+    named = sum(int(w.split()[0]) for w in record["warnings"] if " AWS resource" in w)
     assert named == short
 
     gone = runner.destroy(path)

@@ -51,17 +51,21 @@ def _statuses(status: dict) -> str:
 def text(c: dict) -> str:
     """`11 design resources + 2 connections: 8 verified, ...; 35 AWS resources: 19 verified, ...`"""
     d, a = c["design"], c["aws"]
-    what = f"{d['resources']} design resources"
+    what = _n(d["resources"], "design resource")
     if d["connections"]:
-        what += f" + {d['connections']} connections"
+        what += f" + {_n(d['connections'], 'connection')}"
     if d["design_level"]:
-        what += f" + {d['design_level']} design-level settings"
-    out = f"{what}: {_statuses(d['status'])}; {a['total']} AWS resources: {_statuses(a['status'])}"
+        what += f" + {_n(d['design_level'], 'design-level setting')}"
+    out = f"{what}: {_statuses(d['status'])}; {_n(a['total'], 'AWS resource')}: {_statuses(a['status'])}"
     if a["created"] != a["total"]:
         out += f" ({a['created']} of them reported created by the engine)"
     if d["nothing_to_deploy"]:
-        out += f"; {len(d['nothing_to_deploy'])} design resources make no AWS resource"
+        out += f"; {_n(len(d['nothing_to_deploy']), 'design resource')} without an AWS resource of its own"
     return out
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _names(items: list[str]) -> str:
@@ -77,7 +81,7 @@ def warnings(report: Report | None, *, dropped_outputs: list[str] = ()) -> list[
     for status, words in WARN.items():
         lids = sorted(p.lid for p in report.parts if p.status == status)
         if lids:
-            out.append(f"{len(lids)} AWS resources {words}: {_names(lids)}")
+            out.append(f"{_n(len(lids), 'AWS resource')} {words}: {_names(lids)}")
     if dropped_outputs:
-        out.append(f"{len(dropped_outputs)} outputs unavailable (their resources are not emulated): {_names(list(dropped_outputs))}")
+        out.append(f"{_n(len(dropped_outputs), 'output')} unavailable (their resources are not emulated): {_names(list(dropped_outputs))}")
     return out
