@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -74,37 +75,109 @@ def cli(*args: str, timeout: float = 600, **kwargs) -> subprocess.CompletedProce
                           env=dict(os.environ), **kwargs)
 
 
-def snapshot(sb, region: str = "ap-northeast-2") -> dict[str, set]:
-    """Everything of interest in the sandbox, by kind (for before/after comparisons)."""
-    ec2, elb, ecs = client(sb, "ec2", region), client(sb, "elbv2", region), client(sb, "ecs", region)
-    clusters = ecs.list_clusters().get("clusterArns", [])
-    active = [c["clusterArn"] for c in ecs.describe_clusters(clusters=clusters)["clusters"] if c["status"] == "ACTIVE"] if clusters else []
-    iam = client(sb, "iam", region)
-    roles = {r["RoleName"] for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]
-             if not r.get("Path", "/").startswith("/aws-service-role/")}
+def _pages(c, op: str, key: str, **kwargs) -> list:
+    if c.can_paginate(op):
+        return [x for page in c.get_paginator(op).paginate(**kwargs) for x in page.get(key, [])]
+    return getattr(c, op)(**kwargs).get(key, [])
+
+
+def _ec2(c) -> dict[str, set]:
+    instances = {i["InstanceId"] for r in _pages(c, "describe_instances", "Reservations") for i in r["Instances"]
+                 if i["State"]["Name"] not in ("terminated", "shutting-down")}
     return {
-        "vpcs": {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]},
-        "subnets": {s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]},
-        "security_groups": {g["GroupId"] for g in ec2.describe_security_groups()["SecurityGroups"]},
-        "route_tables": {t["RouteTableId"] for t in ec2.describe_route_tables()["RouteTables"]},
-        "internet_gateways": {g["InternetGatewayId"] for g in ec2.describe_internet_gateways()["InternetGateways"]},
-        "nat_gateways": {n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"] if n["State"] not in ("deleted", "deleting")},
-        "addresses": {a.get("AllocationId") for a in ec2.describe_addresses()["Addresses"]},
-        "vpc_endpoints": {e["VpcEndpointId"] for e in ec2.describe_vpc_endpoints()["VpcEndpoints"] if e.get("State", "").lower() != "deleted"},
-        "load_balancers": {lb["LoadBalancerArn"] for lb in elb.describe_load_balancers()["LoadBalancers"]},
-        "target_groups": {t["TargetGroupArn"] for t in elb.describe_target_groups()["TargetGroups"]},
-        "ecs_clusters": set(active),
-        "task_definitions": set(ecs.list_task_definitions(status="ACTIVE").get("taskDefinitionArns", [])),
-        "tables": set(client(sb, "dynamodb", region).list_tables().get("TableNames", [])),
-        "buckets": {b["Name"] for b in client(sb, "s3", region).list_buckets().get("Buckets", [])},
-        "roles": roles,
-        "log_groups": {g["logGroupName"] for g in client(sb, "logs", region).describe_log_groups()["logGroups"]},
-        "alarms": {a["AlarmName"] for a in client(sb, "cloudwatch", region).describe_alarms()["MetricAlarms"]},
-        "certificates": {c["CertificateArn"] for c in client(sb, "acm", region).list_certificates()["CertificateSummaryList"]},
-        "distributions": {d["Id"] for d in (client(sb, "cloudfront", region).list_distributions()["DistributionList"].get("Items") or [])},
-        "stacks": {s["StackName"] for s in client(sb, "cloudformation", region).describe_stacks()["Stacks"]
-                   if s["StackStatus"] != "DELETE_COMPLETE"},
+        "vpcs": {v["VpcId"] for v in c.describe_vpcs()["Vpcs"]},
+        "subnets": {s["SubnetId"] for s in c.describe_subnets()["Subnets"]},
+        "security_groups": {g["GroupId"] for g in c.describe_security_groups()["SecurityGroups"]},
+        "route_tables": {t["RouteTableId"] for t in c.describe_route_tables()["RouteTables"]},
+        "internet_gateways": {g["InternetGatewayId"] for g in c.describe_internet_gateways()["InternetGateways"]},
+        "nat_gateways": {n["NatGatewayId"] for n in c.describe_nat_gateways()["NatGateways"] if n["State"] not in ("deleted", "deleting")},
+        "addresses": {a.get("AllocationId") for a in c.describe_addresses()["Addresses"]},
+        "vpc_endpoints": {e["VpcEndpointId"] for e in c.describe_vpc_endpoints()["VpcEndpoints"] if e.get("State", "").lower() != "deleted"},
+        "instances": instances,
+        "launch_templates": {t["LaunchTemplateId"] for t in _pages(c, "describe_launch_templates", "LaunchTemplates")},
+        "network_interfaces": {n["NetworkInterfaceId"] for n in _pages(c, "describe_network_interfaces", "NetworkInterfaces")},
     }
+
+
+def _ecs(c) -> dict[str, set]:
+    clusters = c.list_clusters().get("clusterArns", [])
+    active = [x["clusterArn"] for x in c.describe_clusters(clusters=clusters)["clusters"] if x["status"] == "ACTIVE"] if clusters else []
+    return {
+        "ecs_clusters": set(active),
+        "ecs_services": {s for cluster in active for s in c.list_services(cluster=cluster).get("serviceArns", [])},
+        "task_definitions": set(c.list_task_definitions(status="ACTIVE").get("taskDefinitionArns", [])),
+    }
+
+
+def _iam(c) -> dict[str, set]:
+    return {
+        "roles": {r["RoleName"] for r in _pages(c, "list_roles", "Roles") if not r.get("Path", "/").startswith("/aws-service-role/")},
+        "instance_profiles": {p["InstanceProfileName"] for p in _pages(c, "list_instance_profiles", "InstanceProfiles")},
+        "policies": {p["Arn"] for p in _pages(c, "list_policies", "Policies", Scope="Local")},
+    }
+
+
+# CloudFormation's service name (AWS::<Service>::...) -> (boto3 service, what it lists): every service a shipped
+# template uses must be here (tests/test_deploy_templates.py checks), so "the sandbox is empty" means it.
+LISTINGS = {
+    "EC2": ("ec2", _ec2),
+    "ElasticLoadBalancingV2": ("elbv2", lambda c: {
+        "load_balancers": {lb["LoadBalancerArn"] for lb in _pages(c, "describe_load_balancers", "LoadBalancers")},
+        "target_groups": {t["TargetGroupArn"] for t in _pages(c, "describe_target_groups", "TargetGroups")}}),
+    "ECS": ("ecs", _ecs),
+    "DynamoDB": ("dynamodb", lambda c: {"tables": set(_pages(c, "list_tables", "TableNames"))}),
+    "S3": ("s3", lambda c: {"buckets": {b["Name"] for b in c.list_buckets().get("Buckets", [])}}),
+    "IAM": ("iam", _iam),
+    "Logs": ("logs", lambda c: {"log_groups": {g["logGroupName"] for g in _pages(c, "describe_log_groups", "logGroups")}}),
+    "CloudWatch": ("cloudwatch", lambda c: {"alarms": {a["AlarmName"] for a in _pages(c, "describe_alarms", "MetricAlarms")}}),
+    "CertificateManager": ("acm", lambda c: {
+        "certificates": {x["CertificateArn"] for x in _pages(c, "list_certificates", "CertificateSummaryList")}}),
+    "CloudFront": ("cloudfront", lambda c: {
+        "distributions": {d["Id"] for d in (c.list_distributions()["DistributionList"].get("Items") or [])},
+        "origin_access_controls": {o["Id"] for o in (c.list_origin_access_controls()["OriginAccessControlList"].get("Items") or [])}}),
+    "CloudFormation": ("cloudformation", lambda c: {
+        "stacks": {s["StackName"] for s in _pages(c, "describe_stacks", "Stacks") if s["StackStatus"] != "DELETE_COMPLETE"}}),
+    "ElastiCache": ("elasticache", lambda c: {
+        "replication_groups": {g["ReplicationGroupId"] for g in _pages(c, "describe_replication_groups", "ReplicationGroups")},
+        "cache_clusters": {x["CacheClusterId"] for x in _pages(c, "describe_cache_clusters", "CacheClusters")},
+        "cache_subnet_groups": {g["CacheSubnetGroupName"] for g in _pages(c, "describe_cache_subnet_groups", "CacheSubnetGroups")}}),
+    "AutoScaling": ("autoscaling", lambda c: {
+        "autoscaling_groups": {g["AutoScalingGroupName"] for g in _pages(c, "describe_auto_scaling_groups", "AutoScalingGroups")},
+        "launch_configurations": {x["LaunchConfigurationName"] for x in _pages(c, "describe_launch_configurations", "LaunchConfigurations")}}),
+    "RDS": ("rds", lambda c: {
+        "db_instances": {d["DBInstanceIdentifier"] for d in _pages(c, "describe_db_instances", "DBInstances")},
+        "db_clusters": {d["DBClusterIdentifier"] for d in _pages(c, "describe_db_clusters", "DBClusters")},
+        "db_subnet_groups": {g["DBSubnetGroupName"] for g in _pages(c, "describe_db_subnet_groups", "DBSubnetGroups")}}),
+    "SecretsManager": ("secretsmanager", lambda c: {"secrets": {x["ARN"] for x in _pages(c, "list_secrets", "SecretList")}}),
+    "Lambda": ("lambda", lambda c: {
+        "functions": {f["FunctionName"] for f in _pages(c, "list_functions", "Functions")},
+        "event_source_mappings": {m["UUID"] for m in _pages(c, "list_event_source_mappings", "EventSourceMappings")}}),
+    "ApiGatewayV2": ("apigatewayv2", lambda c: {"http_apis": {a["ApiId"] for a in _pages(c, "get_apis", "Items")}}),
+    "ApiGateway": ("apigateway", lambda c: {"rest_apis": {a["id"] for a in _pages(c, "get_rest_apis", "items")}}),
+    "Events": ("events", lambda c: {
+        "event_rules": {r["Name"] for r in _pages(c, "list_rules", "Rules")},
+        "event_buses": {b["Name"] for b in c.list_event_buses().get("EventBuses", []) if b["Name"] != "default"}}),
+    "SNS": ("sns", lambda c: {
+        "topics": {t["TopicArn"] for t in _pages(c, "list_topics", "Topics")},
+        "subscriptions": {x["SubscriptionArn"] for x in _pages(c, "list_subscriptions", "Subscriptions")}}),
+    "SQS": ("sqs", lambda c: {"queues": set(c.list_queues().get("QueueUrls", []))}),
+}
+# Terraform-only parts (split out of a resource CloudFormation sets inline) belong to these services
+TF_SERVICES = {"aws_iam_": "IAM", "aws_s3_": "S3", "aws_vpc_": "EC2", "aws_cloudwatch_event_": "Events", "aws_lambda_": "Lambda",
+               "aws_sns_": "SNS", "aws_sqs_": "SQS", "aws_lb": "ElasticLoadBalancingV2", "aws_appautoscaling_": "ApplicationAutoScaling"}
+
+
+def snapshot(sb, region: str = "ap-northeast-2") -> dict[str, set]:
+    """Everything in the sandbox, by kind, through each service's own listings (for before/after comparisons)."""
+    out: dict[str, set] = {}
+    for service, listing in LISTINGS.values():
+        out.update(listing(client(sb, service, region)))
+    return out
+
+
+def summary_seconds(summary: str) -> float:
+    """The time a job's summary says it took (`deployed with ... in 26.0 s: ...`)."""
+    return float(re.search(r" in (\d+\.\d) s\b", summary).group(1))
 
 
 def added(before: dict, after: dict) -> dict[str, list]:
@@ -151,3 +224,43 @@ def job_states(path: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return {k: v.get("state") for k, v in (data.get("deployments") or {}).items()}
+
+
+def provide_code(sb, path: Path) -> list[str]:
+    """Put a tiny code zip where the design's Lambda functions read their code from S3 (as a person
+    deploying it would upload theirs first).  Returns the buckets created, for `remove_buckets`."""
+    import io
+    import zipfile
+
+    from isshoni.compiler import resolve
+    from isshoni.design import Design
+
+    design = Design.load(path)
+    resolved = resolve(design)
+    defaults = {v.name: v.default for v in resolved.variables}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", "def handler(event, context):\n    return {'statusCode': 200}\n")
+    s3 = client(sb, "s3", design.region)
+    created = []
+    for part in resolved.parts:
+        code = (part.cfn or {}).get("Code") if part.cfn_type == "AWS::Lambda::Function" else None
+        if not isinstance(code, dict) or "S3Bucket" not in code:
+            continue
+        bucket, key = (defaults.get(getattr(v, "name", None), v) for v in (code["S3Bucket"], code["S3Key"]))
+        if not isinstance(bucket, str) or not isinstance(key, str):
+            raise AssertionError(f"{part.lid}: cannot tell where its code lives ({code})")
+        if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+            where = {} if design.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": design.region}}
+            s3.create_bucket(Bucket=bucket, **where)
+            created.append(bucket)
+        s3.put_object(Bucket=bucket, Key=key, Body=buffer.getvalue())
+    return created
+
+
+def remove_buckets(sb, buckets: list[str], region: str) -> None:
+    s3 = client(sb, "s3", region)
+    for bucket in buckets:
+        for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+        s3.delete_bucket(Bucket=bucket)

@@ -74,6 +74,7 @@ def test_dashboard_deploys_walks_the_canary_and_destroys(tmp_path):
 
         _click(page, "deploy")
         assert _wait_job(page, "deploy") == "succeeded", page.inner_text(".isshoni-dash-job-status")
+        assert "deploy succeeded with warnings" in page.inner_text(".isshoni-dash-job-status")  # moto drops and skips parts
         bar = page.locator(".isshoni-dash-progress .progress-bar")
         assert bar.evaluate("b => b.style.width") == "100%"
         assert "CREATE_COMPLETE" in page.inner_text(".isshoni-dash-events") or "verify" in page.inner_text(".isshoni-dash-events")
@@ -82,8 +83,21 @@ def test_dashboard_deploys_walks_the_canary_and_destroys(tmp_path):
         live = _blue_green(sb)
         assert f"{live['blue']}% blue / {live['green']}% green" in page.inner_text(".isshoni-dash-weights")
 
+        # Auto refuses a step it cannot check (the sandbox runs no containers, its alarms are not emulated),
+        # says so on the page, and returns the traffic to blue
         _click(page, "canary-auto")
+        assert _wait_job(page, "canary") == "rolled_back", page.inner_text(".isshoni-dash-job-status")
+        refusal = page.inner_text(".isshoni-dash-refusal")
+        assert "Auto refused to call the 10% green step healthy" in refusal and "health not checked" in refusal, refusal
+        assert "walk on unchecked steps" in refusal
+        assert _blue_green(sb) == {"blue": 100, "green": 0}
+        screenshot(page, "dashboard-voila-canary-refused")
+        # ticked, it walks on, and the job says it succeeded with warnings
+        page.locator(".isshoni-dash-accept-unchecked input").check()
+        _click(page, "canary-auto")
+        page.wait_for_function("() => !document.querySelector('.isshoni-dash-refusal')")  # the new job replaced the last one's line
         assert _wait_job(page, "canary") == "succeeded", page.inner_text(".isshoni-dash-job-status")
+        assert "succeeded with warnings" in page.inner_text(".isshoni-dash-job-status")
         assert "0% blue / 100% green" in page.inner_text(".isshoni-dash-weights")
         assert _blue_green(sb) == {"blue": 0, "green": 100}
         page.locator(".isshoni-dash-chart").scroll_into_view_if_needed()

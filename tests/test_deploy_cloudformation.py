@@ -98,12 +98,23 @@ def test_cloudformation_end_to_end(sb, before, tmp_path):
     summary = json.loads(path.read_text())["deployments"][record["id"]]["result"]["report"]
     assert summary["status"]["redis"] == "not_emulated" and summary["counts"]["not_emulated"] >= 10
 
-    # ---- canary walk, every step timed
+    # ---- the automatic walk refuses to call a step healthy that it could not check (no targets run in
+    # the sandbox, its alarms are not emulated): back to 100% blue, and it says how to walk on anyway
     result = cli("canary", str(path), "--auto", "--json")
+    assert result.returncode == 1, result.stderr[-3000:]
+    refused = json.loads(result.stdout)
+    assert refused["state"] == "rolled_back" and refused["result"]["refused"]["green"] == 10
+    assert "refused to call the 10% green step healthy" in refused["error"] and "--accept-unchecked" in refused["error"]
+    assert "health not checked" in refused["error"] and "not emulated" in refused["error"]
+    assert [s["green"] for s in refused["result"]["steps"]] == [10] and weights_by_role(sb, rule_arn, path) == (100, 0)
+    # ---- told to accept unchecked steps, it walks, every step timed, and the job has warnings
+    result = cli("canary", str(path), "--auto", "--accept-unchecked")
     assert result.returncode == 0, result.stderr[-3000:]
-    walk = json.loads(result.stdout)
+    assert "canary succeeded with warnings" in result.stdout and "UNCHECKED" in result.stdout
+    walk = runner.job_records(path)[0]
+    assert walk["outcome"] == "succeeded with warnings" and len(walk["warnings"]) == 4
     assert [s["green"] for s in walk["result"]["steps"]] == [10, 50, 90, 100]
-    assert all(s["ok"] and s["apply_s"] > 0 for s in walk["result"]["steps"])
+    assert all(s["ok"] and s["unchecked"] and s["apply_s"] > 0 for s in walk["result"]["steps"])
     assert rule_weights(sb, rule_arn) in ([0, 100], [100, 0]) and weights_by_role(sb, rule_arn, path) == (0, 100)
 
     # ---- rollback: one modify_rule, then the stack parameters follow
@@ -139,14 +150,14 @@ def test_cloudformation_end_to_end(sb, before, tmp_path):
     assert result.returncode == 0 and json.loads(result.stdout)["vpc_id"] == vpc["VpcId"]
     result = cli("jobs", str(path), "--json")
     kinds = [r["kind"] for r in json.loads(result.stdout)]
-    assert result.returncode == 0 and kinds.count("canary") == 2 and "rollback" in kinds and "update" in kinds
+    assert result.returncode == 0 and kinds.count("canary") == 3 and "rollback" in kinds and "update" in kinds
 
     # ---- destroy: nothing of the design is left
     result = cli("destroy", str(path), "--json")
     assert result.returncode == 0, result.stderr[-3000:]
     assert added(before, snapshot(sb)) == {}
     states = job_states(path)
-    assert sorted(states.values()).count("rolled_back") == 1 and all(s in ("succeeded", "rolled_back") for s in states.values())
+    assert sorted(states.values()).count("rolled_back") == 2 and all(s in ("succeeded", "rolled_back") for s in states.values())
 
     # ---- the sandbox's dummy credentials are in no design, log or state file
     state_root = os.environ["ISSHONI_STATE_DIR"]
@@ -242,3 +253,19 @@ def test_missing_terraform_is_said_clearly(sb, tmp_path, monkeypatch):
     path = design_copy(tmp_path, "cc_notf")
     job = runner.deploy(path, engine="terraform")
     assert job.state == "failed" and "terraform engine is unavailable" in job.error and "no `terraform` binary" in job.error
+
+
+def test_notebook_canary_refuses_unchecked_steps_unless_accepted(sb, before, tmp_path):
+    import isshoni
+
+    design = isshoni.open_template("chat_canary", tmp_path / "cc_nb.infra.json", name="cc_nb", live=False)
+    deployed = design.deploy(progress=False)
+    assert deployed.ok and deployed.outcome == "succeeded with warnings" and deployed.warnings, deployed.summary
+    refused = design.canary(auto=True, progress=False)
+    assert refused.state == "rolled_back" and refused.result["refused"]["green"] == 10, refused.summary
+    assert "refused to call the 10% green step healthy" in refused.summary  # the reason is in what a cell shows
+    walked = design.canary(auto=True, accept_unchecked=True, steps=(50, 100), progress=False)
+    assert walked.ok and walked.outcome == "succeeded with warnings" and len(walked.warnings) == 2, walked.summary
+    assert "succeeded with warnings" in walked._repr_html_()
+    assert design.destroy(progress=False).ok
+    assert added(before, snapshot(sb)) == {}

@@ -77,6 +77,12 @@ def test_deploy_to_aws_needs_confirmation(shell, design_file):
         shell.run_line_magic("isshoni", "deploy --target aws")
 
 
+def test_canary_magic_takes_accept_unchecked(shell, design_file):
+    shell.run_line_magic("isshoni", f"open {design_file} --offline")
+    with pytest.raises(UsageError, match="not deployed"):  # parsed and passed on (not "unrecognized arguments")
+        shell.run_line_magic("isshoni", "canary --auto --accept-unchecked")
+
+
 @pytest.mark.parametrize("cell, refused", [
     ('resource "aws_s3_bucket" "b" {\n  provisioner "local-exec" {\n    command = "id"\n  }\n}\n', "local-exec"),
     ('data "external" "x" {\n  program = ["sh", "-c", "id"]\n}\n', "external"),

@@ -63,6 +63,7 @@ def _line_parser() -> argparse.ArgumentParser:
             group.add_argument("--green", type=int)
             group.add_argument("--auto", action="store_true")
             group.add_argument("--rollback", action="store_true")
+            p.add_argument("--accept-unchecked", action="store_true", help="let --auto walk on past steps it could not check")
     return parser
 
 
@@ -102,7 +103,8 @@ class IsshoniMagics(Magics):
                 return design.deploy(args.target, engine=args.engine or "cloudformation", really_aws=really)
             if args.command == "destroy":
                 return design.destroy(args.target, engine=args.engine, really_aws=really)
-            return design.canary(args.green, auto=args.auto, rollback=args.rollback, target=args.target, really_aws=really)
+            return design.canary(args.green, auto=args.auto, rollback=args.rollback, target=args.target, really_aws=really,
+                                 accept_unchecked=args.accept_unchecked)
         except ValueError as exc:  # preconditions a person can fix (not deployed, no canary, aws not confirmed)
             raise UsageError(str(exc)) from None
 

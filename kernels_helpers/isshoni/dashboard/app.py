@@ -43,6 +43,26 @@ def _shape(data: dict) -> str:
     return json.dumps([data.get("meta"), resources, data.get("connections")], sort_keys=True, default=str)
 
 
+def _status_line(kind: str, state: str, summary: str, record: dict) -> str:
+    """The final state of a job; warnings listed under it, and a refused canary step said so in large."""
+    warnings_ = record.get("warnings") or []
+    refused = (record.get("result") or {}).get("refused")
+    shown = "succeeded with warnings" if state == "succeeded" and warnings_ else state.replace("_", " ")
+    colour = "#ef6c00" if shown == "succeeded with warnings" else COLORS.get(state, "#1565c0")
+    line = (f"<span class='isshoni-dash-state' data-state='{html.escape(state)}' data-warnings='{len(warnings_)}'>{html.escape(kind)} "
+            f"<b style='color:{colour}'>{html.escape(shown)}</b></span>: {html.escape(summary or '')}")
+    if refused:
+        unchecked = "".join(f"<li>{html.escape(str(u))}</li>" for u in refused.get("unchecked") or [])
+        line += (f"<div class='isshoni-dash-refusal' style='border-left:4px solid #8e24aa;padding:4px 8px;margin-top:6px'>"
+                 f"<b>Auto refused to call the {int(refused.get('green') or 0)}% green step healthy</b>: these checks could not be "
+                 f"made, so traffic went back to 100% blue.<ul style='margin:4px 0'>{unchecked}</ul>"
+                 f"Tick <i>walk on unchecked steps</i> to walk on without them.</div>")
+    if warnings_:
+        items = "".join(f"<li>{html.escape(str(x))}</li>" for x in warnings_)
+        line += f"<details class='isshoni-dash-warnings'><summary>{len(warnings_)} warnings</summary><ul>{items}</ul></details>"
+    return line
+
+
 class Dashboard:
     """`Dashboard(folder).view` is the whole page; `folder` holds the designs (default: $ISSHONI_DASHBOARD_DIR or here)."""
 
@@ -103,6 +123,10 @@ class Dashboard:
         self.auto_button = w.Button(description="Auto 10→100", tooltip="walk 10 → 50 → 90 → 100, rolling back on a failed check",
                                     layout=w.Layout(width="auto"))
         self.auto_button.on_click(lambda _b: self.canary(auto=True))
+        self.accept_unchecked = w.Checkbox(value=False, indent=False, description="walk on unchecked steps",
+                                           tooltip="let Auto go on when a step's health or alarms cannot be checked "
+                                                   "(the sandbox runs no containers and has no metrics)",
+                                           layout=w.Layout(width="auto"))
         self.rollback_button = w.Button(description="Rollback", button_style="warning", icon="undo",
                                         tooltip="100% blue at once (one API call)")
         self.rollback_button.on_click(lambda _b: self.rollback())
@@ -113,6 +137,7 @@ class Dashboard:
                              (self.deploy_button, "deploy"), (self.destroy_button, "destroy"), (self.progress, "progress"),
                              (self.job_status, "job-status"), (self.events, "events"), (self.outputs, "outputs"), (self.auto_button, "canary-auto"),
                              (self.rollback_button, "rollback"), (self.weights, "weights"), (self.chart, "chart"),
+                             (self.accept_unchecked, "accept-unchecked"),
                              (self.findings, "findings"), (self.cfn, "cloudformation"), (self.terraform, "terraform")):
             widget.add_class(f"isshoni-dash-{name}")
         for green, b in self.canary_buttons.items():
@@ -125,7 +150,7 @@ class Dashboard:
         deploy = w.VBox([w.HTML("<h3>Deploy (sandbox)</h3>"), w.HBox([self.engine_picker, self.deploy_button, self.destroy_button]),
                          self.progress, self.job_status, self.outputs, self.events], layout=w.Layout(flex="1 1 0", min_width="0"))
         canary = w.VBox([w.HTML("<h3>Blue/green canary</h3>"),
-                         w.HBox([*self.canary_buttons.values(), self.auto_button, self.rollback_button],
+                         w.HBox([*self.canary_buttons.values(), self.auto_button, self.accept_unchecked, self.rollback_button],
                                 layout=w.Layout(flex_flow="row wrap")),
                          self.weights, self.chart], layout=w.Layout(flex="1 1 0", min_width="0"))
         self.view = w.VBox([header, self.connection, body, w.HBox([deploy, canary])])
@@ -268,8 +293,10 @@ class Dashboard:
         self._start("destroy")
 
     def canary(self, green: int | None = None, *, auto: bool = False) -> None:
-        """One step to `green` % green, or the automatic walk 10 -> 50 -> 90 -> 100."""
-        self._start("canary", green=None if auto else green, auto=auto)
+        """One step to `green` % green, or the automatic walk 10 -> 50 -> 90 -> 100 (which refuses steps it
+        cannot check unless "walk on unchecked steps" is ticked)."""
+        options = {"accept_unchecked": True} if auto and self.accept_unchecked.value else {}
+        self._start("canary", green=None if auto else green, auto=auto, **options)
 
     def rollback(self) -> None:
         self._start("rollback")
@@ -391,8 +418,6 @@ class Dashboard:
         self.progress.bar_style = "success" if ok else "danger"
         if ok:
             self.progress.value = self.progress.max
-        colour = COLORS.get(state, "#1565c0")
-        self.job_status.value = (f"<span class='isshoni-dash-state' data-state='{html.escape(state)}'>{html.escape(kind)} "
-                                 f"<b style='color:{colour}'>{html.escape(state)}</b></span>: {html.escape(summary or '')}")
+        self.job_status.value = _status_line(kind, state, summary, job.record() if job is not None else {})
         self._busy.release()
         self._set_buttons()

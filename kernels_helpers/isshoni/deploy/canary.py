@@ -127,14 +127,26 @@ def rollback(elbv2, plan: CanaryPlan, live: Live) -> float:
 
 @dataclass
 class CheckResult:
-    ok: bool
+    """`failures`: a check said unhealthy.  `unchecked`: a check that could not be made (no targets
+    to ask, an alarm that does not exist or has no data); such a step is not called healthy."""
+
     notes: list[str]
     failures: list[str]
+    unchecked: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def verdict(self) -> str:
+        return "FAILED" if self.failures else "UNCHECKED" if self.unchecked else "passed"
 
 
 def check(target, plan: CanaryPlan, live: Live, green: int, *, omitted: dict | None = None) -> CheckResult:
-    """Target health of both groups and the design's alarms; ALARM or unhealthy targets fail."""
-    notes, failures = [], []
+    """Target health of both groups and the design's alarms; ALARM or unhealthy targets fail,
+    and what could not be checked is said so (never counted as a pass)."""
+    notes, failures, unchecked = [], [], []
     elbv2 = target.client("elbv2")
     for role, arn, weight in (("blue", live.blue_tg_arn, 100 - green), ("green", live.green_tg_arn, green)):
         try:
@@ -148,9 +160,11 @@ def check(target, plan: CanaryPlan, live: Live, green: int, *, omitted: dict | N
         if bad:
             failures.append(f"{role}: {len(bad)} unhealthy target(s) of {len(states)}")
         elif not states:
-            if target.is_sandbox:
-                notes.append(f"{role}: no registered targets (the sandbox runs no containers): health not checked")
-            elif weight > 0:
+            if weight == 0:
+                notes.append(f"{role}: no registered targets (and no traffic)")
+            elif target.is_sandbox:
+                unchecked.append(f"{role}: no registered targets (the sandbox runs no containers): health not checked")
+            else:
                 failures.append(f"{role}: no registered targets but {weight}% of traffic")
         elif weight > 0 and healthy == 0:
             failures.append(f"{role}: no healthy target ({', '.join(sorted(set(map(str, states))))}) but {weight}% of traffic")
@@ -168,7 +182,7 @@ def check(target, plan: CanaryPlan, live: Live, green: int, *, omitted: dict | N
             alarm = found.get(name)
             if alarm is None:
                 if omitted and lid in omitted:
-                    notes.append(f"alarm {name}: not emulated by the sandbox ({omitted[lid].reason}): not checked")
+                    unchecked.append(f"alarm {name}: not emulated by the sandbox ({omitted[lid].reason}): not checked")
                 else:
                     failures.append(f"alarm {name}: not found")
                 continue
@@ -177,9 +191,11 @@ def check(target, plan: CanaryPlan, live: Live, green: int, *, omitted: dict | N
                 failures.append(f"alarm {name} is in ALARM ({alarm.get('StateReason', '')[:120]})")
             elif state == "INSUFFICIENT_DATA":
                 why = "the sandbox has no metrics, so alarms never leave INSUFFICIENT_DATA" if target.is_sandbox else "no data yet"
-                notes.append(f"alarm {name}: INSUFFICIENT_DATA ({why}): treated as passing")
+                unchecked.append(f"alarm {name}: INSUFFICIENT_DATA ({why}): not checked")
+            elif target.is_sandbox:  # moto creates alarms OK and never evaluates them: OK there is no evidence
+                unchecked.append(f"alarm {name}: {state} (the sandbox evaluates no metrics, so its state says nothing): not checked")
             else:
                 notes.append(f"alarm {name}: {state}")
     else:
         notes.append("the design has no alarms watching this load balancer")
-    return CheckResult(not failures, notes, failures)
+    return CheckResult(notes, failures, unchecked)

@@ -116,8 +116,10 @@ def _finish(job, args, *, show_report: bool = False) -> int:
         out.print(table)
     if (job.result or {}).get("outputs_not_emulated"):
         out.print(f"[dim]outputs the sandbox cannot give (their resources are not emulated): {', '.join(job.result['outputs_not_emulated'])}[/]")
-    style = STATE_STYLES.get(job.state, "")
-    out.print(f"[{style}]{job.kind} {job.state}[/]: {escape(job.summary or '')}", highlight=False)
+    style = "yellow" if job.warnings and job.state == "succeeded" else STATE_STYLES.get(job.state, "")
+    out.print(f"[{style}]{job.kind} {job.outcome}[/]: {escape(job.summary or '')}", highlight=False)
+    for warning in job.warnings:
+        out.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     if job.error:
         out.print(f"[red]error:[/] {escape(job.error)}", highlight=False)
     out.print(f"[dim]job {job.id}; log {job.log_path}[/]", highlight=False)
@@ -222,11 +224,13 @@ def cmd_canary(args) -> int:
     with _Display("canary", quiet=args.json) as display:
         job = runner.canary(args.design, green=args.green, rollback=args.rollback, auto=args.auto, alb=args.alb,
                             target=args.target, profile=args.profile, bake_s=args.bake, listeners=[display],
-                            really_aws=args.yes_really_aws, **({"steps": steps} if steps else {}))
+                            really_aws=args.yes_really_aws, accept_unchecked=args.accept_unchecked,
+                            **({"steps": steps} if steps else {}))
     if not args.json:
         for step in (job.result or {}).get("steps", []):
             out.print(f"  step {100 - step['green']}/{step['green']}: update {step['apply_s']:.2f} s, checks {step['check_s']:.2f} s"
-                      + ("" if step["ok"] else f" [red]FAILED[/] {escape('; '.join(step['failures']))}"))
+                      + ("" if step["ok"] else f" [red]FAILED[/] {escape('; '.join(step['failures']))}")
+                      + (f" [yellow]UNCHECKED[/] {escape('; '.join(step['unchecked']))}" if step["ok"] and step.get("unchecked") else ""))
     return _finish(job, args)
 
 
@@ -252,14 +256,20 @@ def cmd_jobs(args) -> int:
         return EXIT_OK
     table = Table("job", "kind", "state", "target", "engine", "started", "s", "summary")
     for r in records:
-        style = STATE_STYLES.get(r.get("state"), "")
+        style = "yellow" if r.get("warnings") and r.get("state") == "succeeded" else STATE_STYLES.get(r.get("state"), "")
         summary = r.get("error") if r.get("state") in ("failed", "rolled_back", "interrupted", "cancelled") and r.get("error") else r.get("summary")
-        table.add_row(r["id"], r.get("kind", ""), f"[{style}]{r.get('state')}[/]", r.get("target", ""), r.get("engine", ""),
+        table.add_row(r["id"], r.get("kind", ""), f"[{style}]{_outcome(r)}[/]", r.get("target", ""), r.get("engine", ""),
                       (r.get("started") or r.get("created") or "")[:19], str(r.get("duration_s") or ""), escape((summary or "")[:120]))
     out.print(table)
     if not records:
         out.print("no jobs yet")
     return EXIT_OK
+
+
+def _outcome(record: dict) -> str:
+    """A record's state as a person reads it (from state and warnings: older records have no `outcome`)."""
+    state = str(record.get("state") or "")
+    return "succeeded with warnings" if state == "succeeded" and record.get("warnings") else state.replace("_", " ")
 
 
 def cmd_outputs(args) -> int:
@@ -318,6 +328,8 @@ def add_commands(sub) -> None:
     s.add_argument("--steps", help="steps for --auto (default 10,50,90,100)")
     s.add_argument("--bake", type=float, default=0.0, help="seconds to wait between --auto steps (default 0)")
     s.add_argument("--alb", help="the load balancer's design id, when the design has several canaries")
+    s.add_argument("--accept-unchecked", action="store_true",
+                   help="let --auto walk on past steps whose health or alarms could not be checked (the job then has warnings)")
     _target_args(s)
     s.set_defaults(fn=cmd_canary)
 

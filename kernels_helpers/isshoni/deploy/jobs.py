@@ -93,6 +93,9 @@ class Job:
         self._t0 = time.monotonic()
         self.pid, self.host, self.proc_start = os.getpid(), socket.gethostname(), proc_start(os.getpid())
         self.summary, self.error = "", None
+        self.details = ""  # what follows the summary and its wall time ("deployed ... in 26.0 s: <details>")
+        self.warnings: list[str] = []  # anything missing, dropped or unchecked: "succeeded with warnings"
+        self._ended: float | None = None
         self.result: dict = {}
         self.events: deque = deque(maxlen=KEEP_EVENTS)
         self.events_total = 0
@@ -115,11 +118,13 @@ class Job:
             "created": self.created,
             "started": self.started,
             "finished": self.finished,
-            "duration_s": round(time.monotonic() - self._t0, 2) if self.started else None,
+            "duration_s": round(self.elapsed(), 2) if self.started else None,
             "pid": self.pid,
             "host": self.host,
             "proc_start": self.proc_start,
             "summary": self.summary,
+            "outcome": self.outcome,
+            "warnings": list(self.warnings),
             "error": self.error,
             "events": [_short_event(e) for e in self.events],
             "events_total": self.events_total,
@@ -166,18 +171,30 @@ class Job:
         self.state = state
         if state == "running":
             self.started = now_iso()
-        if state in TERMINAL:
-            self.finished = now_iso()
         if error is not None:
             error = self.redactor.text(error)
             self.error = error if len(error) <= 1000 else error[:997] + "..."
         if summary is not None:
             self.summary = self.redactor.text(summary)
+        if state in TERMINAL:
+            self.finished = now_iso()
+            self._ended = time.monotonic()
+            head = self.summary or f"{self.kind} {state.replace('_', ' ')}"
+            self.summary = self.redactor.text(f"{head} in {self.elapsed():.1f} s" + (f": {self.details}" if self.details else ""))
         self.emit("state", f"{self.kind} {state}" + (f": {self.error}" if state in ("failed", "rolled_back") and self.error else ""), state=state)
 
     @property
     def done(self) -> bool:
         return self.state in TERMINAL
+
+    def elapsed(self) -> float:
+        """The job's wall time: from its creation to its end (or to now, while it runs)."""
+        return (self._ended or time.monotonic()) - self._t0
+
+    @property
+    def outcome(self) -> str:
+        """The state as a person reads it: `succeeded with warnings` when anything is missing, dropped or unchecked."""
+        return "succeeded with warnings" if self.state == "succeeded" and self.warnings else self.state.replace("_", " ")
 
 
 def _short_event(event: dict) -> dict:
@@ -196,7 +213,7 @@ def recover(sink: JobSink) -> list[str]:
         if pid_alive(record.get("pid"), record.get("proc_start")):
             continue
         record = dict(record)
-        record["state"] = "interrupted"
+        record["state"] = record["outcome"] = "interrupted"
         record["finished"] = now_iso()
         record["error"] = f"the process running this job (pid {record.get('pid')}) ended while it ran"
         child = (record.get("result") or {}).get("terraform_pid")

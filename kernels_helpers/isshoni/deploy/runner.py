@@ -17,7 +17,7 @@ from pathlib import Path
 from ..compiler import resolve
 from ..design.model import Design
 from . import canary as canary_mod
-from . import engines, paths, targets
+from . import engines, outcome, paths, targets
 from .adapt import Adapted, for_sandbox
 from .engines import Cancelled, Context, DeployFailed, NotOurs
 from .engines.cloudformation import stack_name
@@ -27,6 +27,7 @@ from .redact import Redactor
 from .sandbox import ACCESS_KEY, SECRET_KEY, SandboxError
 from .sink import FileJobSink, JobSink
 from .state import DeploymentState
+from .sweep import ORDER as SWEPT_KINDS
 from .sweep import leftovers, sweep
 from .tfsafety import UnsafeTerraform
 from .verify import verify
@@ -189,7 +190,8 @@ def _record_success(setup: _Setup, apply_s: float, verify_resources: bool) -> No
     outputs = engine.outputs(ctx)
     params = engine.current_params(ctx)
     inv = _inventory_dict(inventory)
-    result: dict = {"operation": job.kind, "apply_s": round(apply_s, 2), "outputs": outputs, "resources": len(inventory)}
+    result: dict = {"operation": job.kind, "apply_s": round(apply_s, 2), "outputs": outputs, "resources": len(inventory),
+                    "timings": dict(engine.timings)}
     if setup.adapted and setup.adapted.dropped_outputs:
         result["outputs_not_emulated"] = setup.adapted.dropped_outputs
     canary_state = {}
@@ -198,7 +200,7 @@ def _record_success(setup: _Setup, apply_s: float, verify_resources: bool) -> No
         if live:
             canary_state[plan.alb] = {"plan": plan.to_dict(), "live": live,
                                       "weights": {"blue": params.get(plan.blue_var), "green": params.get(plan.green_var)}}
-    counts = None
+    report = None
     if verify_resources:
         started = time.monotonic()
         report = verify(ctx.resolved, inventory, ctx.target, params=params, engine=engine.name,
@@ -206,19 +208,17 @@ def _record_success(setup: _Setup, apply_s: float, verify_resources: bool) -> No
         result["verify_s"] = round(time.monotonic() - started, 2)
         result["report"] = report.summary()
         result["report_file"] = _write_report(job, report)
-        counts = report.counts()
+        result["counts"] = outcome.counts(report, setup.design, len(inventory))
         for part in report.parts:
             if part.status != "verified":
                 detail = "; ".join(part.dropped[:3] + part.notes[:2])
                 job.emit("verify", f"{part.lid} ({part.type}): {part.status}" + (f": {detail}" if detail else ""),
                          resource=part.lid, status=part.status, record=False)
     job.result = result
+    job.warnings = outcome.warnings(report, dropped_outputs=result.get("outputs_not_emulated", []))
     setup.state.update(status="deployed", inventory=inv, outputs=outputs, params=params, canary=canary_state, last_job=job.id)
-    what = "updated" if job.kind == "update" else "deployed"
-    summary = f"{what} {len(inventory)} resources with {engine.name} in {apply_s:.1f} s"
-    if counts:
-        summary += ": " + ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items() if n)
-    job.summary = summary
+    job.summary = f"{'updated' if job.kind == 'update' else 'deployed'} with {engine.name}"
+    job.details = outcome.text(result["counts"]) if report else f"{len(inventory)} AWS resources reported by the engine, not verified"
 
 
 def _after_failed_apply(setup: _Setup, failure: DeployFailed, existed: bool, apply_s: float) -> None:
@@ -234,7 +234,8 @@ def _after_failed_apply(setup: _Setup, failure: DeployFailed, existed: bool, app
             failure.rolled_back = not left
         job.result = {"operation": "create", "apply_s": round(apply_s, 2), "rolled_back": failure.rolled_back}
         setup.state.update(status="rolled_back" if failure.rolled_back else "failed", inventory={}, last_job=job.id)
-        job.summary = f"create failed{' and was rolled back' if failure.rolled_back else ''}: {failure.reason}"
+        job.summary = f"create failed{' and was rolled back' if failure.rolled_back else ''}"
+        job.details = failure.reason
         return
     # Terraform (or a failed update): say exactly what exists now
     try:
@@ -245,18 +246,22 @@ def _after_failed_apply(setup: _Setup, failure: DeployFailed, existed: bool, app
     inv = _inventory_dict(inventory)
     expected = [p.lid for p in ctx.resolved.parts if (p.tf_type if setup.engine_name == "terraform" else p.cfn_type)]
     missing = [lid for lid in expected if lid not in inventory]
-    job.emit("partial", f"partial state: {len(inventory)} of {len(expected)} resources exist; not created: {', '.join(missing[:12])}"
+    job.emit("partial", f"partial state: {len(inventory)} of {len(expected)} AWS resources exist; not created: {', '.join(missing[:12])}"
              + (" ..." if len(missing) > 12 else ""))
     result = {"operation": job.kind, "apply_s": round(apply_s, 2), "partial": {"exist": sorted(inventory), "not_created": missing}}
+    state = f"{len(inventory)} of {len(expected)} AWS resources exist"
     if inventory:
         params = setup.engine.current_params(ctx)
         report = verify(ctx.resolved, inventory, ctx.target, params=params, engine=setup.engine.name,
                         omitted=setup.adapted.omitted if setup.adapted else None)
         result["report"] = report.summary()
         result["report_file"] = _write_report(job, report)
+        result["counts"] = outcome.counts(report, setup.design, len(inventory))
+        state += f" ({outcome.text(result['counts'])})"
     job.result = result
     setup.state.update(status="partial" if inventory else "failed", inventory=inv, last_job=job.id)
-    job.summary = f"{job.kind} failed, partial state recorded ({len(inventory)} of {len(expected)} resources): {failure.reason}"
+    job.summary = f"{job.kind} failed, partial state recorded"
+    job.details = f"{state}: {failure.reason}"
 
 
 # ---------------------------------------------------------------- destroy
@@ -301,12 +306,19 @@ def destroy(path: str | Path, *, target: str = "sandbox", engine: str | None = N
             if left:
                 setup.state.update(status="destroy_failed", last_job=job.id)
                 raise DeployFailed(f"still in the sandbox after destroy: {json.dumps(left)}" + (f" ({engine_error})" if engine_error else ""))
-            job.emit("verify", "nothing of the design is left in the sandbox (checked by tag, recorded ids and VPC contents)")
+            checked = f"nothing of the design is left in the sandbox (looked for {len(SWEPT_KINDS)} kinds of resource by tag, " \
+                      "recorded id, name and VPC)"
+            job.emit("verify", checked)
+            if engine_error:
+                job.warnings.append(f"{engine} did not finish the delete: {engine_error}")
+            if swept["removed"]:
+                job.warnings.append(f"{engine} left {len(swept['removed'])} resources behind; the sandbox sweep removed them")
+            job.details = (f"the sandbox sweep removed {len(swept['removed'])} leftovers; " if swept["removed"] else "") + checked
         result["total_s"] = round(time.monotonic() - started, 2)
+        result["timings"] = dict(setup.engine.timings)
         job.result = result
         setup.state.update(status="destroyed", inventory={}, outputs={}, canary={}, last_job=job.id)
-        job.summary = f"destroyed in {result['total_s']:.1f} s" + (
-            f" ({result.get('swept', 0)} leftover(s) of the engine removed; nothing left)" if setup.target.is_sandbox else "")
+        job.summary = "destroyed"
 
     return _run_job("destroy", design, target, engine, sink, listeners, body)
 
@@ -317,8 +329,9 @@ def destroy(path: str | Path, *, target: str = "sandbox", engine: str | None = N
 def canary(path: str | Path, *, green: int | None = None, rollback: bool = False, auto: bool = False,
            steps: Iterable[int] = canary_mod.AUTO_STEPS, bake_s: float = 0.0, alb: str | None = None, target: str = "sandbox",
            profile: str | None = None, listeners: Iterable[Listener] = (), sink: JobSink | None = None,
-           really_aws: bool = False) -> Job:
-    """One step (`green`), the automatic walk (`auto`) or a rollback (`rollback`)."""
+           really_aws: bool = False, accept_unchecked: bool = False) -> Job:
+    """One step (`green`), the automatic walk (`auto`) or a rollback (`rollback`).  The walk calls a
+    step healthy only when every check could be made, unless `accept_unchecked` (then: warnings)."""
     confirm_target(target, really_aws)
     path, design = _load(path)
     if sum(bool(x) for x in (green is not None, rollback, auto)) != 1:
@@ -350,18 +363,29 @@ def canary(path: str | Path, *, green: int | None = None, rollback: bool = False
         todo = steps if auto else [green]
         job.result = {"steps": []}
         for index, step in enumerate(todo):
-            ok = _step(setup, plan, live, step, omitted)
-            if not ok and auto:
+            result = _step(setup, plan, live, step, omitted)
+            if not result.ok and auto:
                 _rollback(setup, plan, live, reason=f"check failed at {step}% green")
                 job.transition("rolled_back", error=f"canary check failed at {step}% green: rolled back to 100% blue")
                 return
-            if not ok:
+            if not result.ok:
                 raise DeployFailed(f"check failed at {step}% green (isshoni canary --rollback returns all traffic to blue)")
+            if result.unchecked and auto and not accept_unchecked:
+                job.result["refused"] = {"green": step, "unchecked": result.unchecked}
+                why = f"refused to call the {step}% green step healthy: {len(result.unchecked)} checks could not be made"
+                _rollback(setup, plan, live, reason=why)
+                job.transition("rolled_back", error=f"{why} ({'; '.join(result.unchecked)}); traffic is back to 100% blue. "
+                                                    "To walk on without them: --accept-unchecked")
+                return
+            if result.unchecked:
+                job.warnings.append(f"{step}% green: {len(result.unchecked)} checks not made: {'; '.join(result.unchecked)}")
             if auto and bake_s and index < len(todo) - 1:
                 job.emit("canary", f"baking {bake_s:.0f} s before the next step")
                 time.sleep(bake_s)
         final = todo[-1]
-        job.summary = f"canary at {100 - final}% blue / {final}% green" + (" (walked " + " -> ".join(map(str, todo)) + ")" if auto else "")
+        job.summary = "canary walked " + " -> ".join(map(str, todo)) if auto else f"canary step to {final}% green"
+        job.details = f"now {100 - final}% blue / {final}% green" + (
+            " (unchecked steps accepted: --accept-unchecked)" if auto and job.warnings else "")
 
     return _run_job(kind, design, target, state["engine"], sink, listeners, body)
 
@@ -376,7 +400,7 @@ def _ctx_for_params(setup: _Setup) -> Context:
     return setup.ctx or setup.context(adapt=setup.engine_name == "terraform")
 
 
-def _step(setup: _Setup, plan, live, green: int, omitted: dict) -> bool:
+def _step(setup: _Setup, plan, live, green: int, omitted: dict) -> canary_mod.CheckResult:
     job = setup.job
     blue_w, green_w = canary_mod.weights(green)
     ctx = _ctx_for_params(setup)
@@ -394,13 +418,15 @@ def _step(setup: _Setup, plan, live, green: int, omitted: dict) -> bool:
         job.emit("check", note)
     for failure in result.failures:
         job.emit("error", f"check failed: {failure}")
-    job.emit("canary", f"{blue_w}/{green_w} {'passed' if result.ok else 'FAILED'} (update {apply_s:.2f} s, checks {check_s:.2f} s)",
-             duration_s=round(apply_s + check_s, 3), green=green_w, ok=result.ok)
+    for item in result.unchecked:
+        job.emit("warning", f"not checked: {item}")
+    job.emit("canary", f"{blue_w}/{green_w} {result.verdict} (update {apply_s:.2f} s, checks {check_s:.2f} s)",
+             duration_s=round(apply_s + check_s, 3), green=green_w, ok=result.ok, checked=not result.unchecked)
     job.result.setdefault("steps", []).append({"green": green_w, "apply_s": round(apply_s, 3), "check_s": round(check_s, 3),
-                                               "ok": result.ok, "failures": result.failures})
+                                               "ok": result.ok, "failures": result.failures, "unchecked": result.unchecked})
     job.result["weights"] = {"blue": blue_w, "green": green_w}
     _remember_weights(setup, plan, blue_w, green_w)
-    return result.ok
+    return result
 
 
 def _rollback(setup: _Setup, plan, live, *, reason: str) -> None:
@@ -418,7 +444,8 @@ def _rollback(setup: _Setup, plan, live, *, reason: str) -> None:
              duration_s=round(reconcile_s, 3))
     job.result.update(rollback_s=round(seconds, 4), reconcile_s=round(reconcile_s, 3), weights={"blue": 100, "green": 0})
     _remember_weights(setup, plan, 100, 0)
-    job.summary = f"rolled back to 100% blue in one API call ({seconds * 1000:.0f} ms); parameters reconciled in {reconcile_s:.1f} s"
+    job.summary = "rolled back to 100% blue"
+    job.details = f"{reason}; one API call ({seconds * 1000:.0f} ms), parameters reconciled in {reconcile_s:.1f} s"
 
 
 def _remember_weights(setup: _Setup, plan, blue: int, green: int) -> None:

@@ -11,12 +11,11 @@ it to prove that nothing is left.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .sandbox import PREPARED_TAG
+from .sweep_listings import BY_KIND, LISTINGS, listed, safe
 
 TAG = "isshoni:design"
 
@@ -47,6 +46,15 @@ KINDS = {
     "AWS::EC2::SecurityGroup": "security_group", "aws_security_group": "security_group",
     "AWS::EC2::Subnet": "subnet", "aws_subnet": "subnet",
     "AWS::EC2::VPC": "vpc", "aws_vpc": "vpc",
+    "AWS::EC2::Instance": "instance", "aws_instance": "instance",
+    "AWS::EC2::LaunchTemplate": "launch_template", "aws_launch_template": "launch_template",
+    "AWS::AutoScaling::AutoScalingGroup": "asg", "aws_autoscaling_group": "asg",
+    "AWS::IAM::InstanceProfile": "instance_profile", "aws_iam_instance_profile": "instance_profile",
+    "AWS::RDS::DBInstance": "db", "aws_db_instance": "db",
+    "AWS::RDS::DBSubnetGroup": "db_subnet_group", "aws_db_subnet_group": "db_subnet_group",
+    "AWS::Lambda::EventSourceMapping": "esm", "aws_lambda_event_source_mapping": "esm",
+    "AWS::Events::Rule": "event_rule", "aws_cloudwatch_event_rule": "event_rule",
+    "AWS::ApiGatewayV2::Api": "http_api", "aws_apigatewayv2_api": "http_api",
 }
 # the property holding a resource's physical name, when the design sets one
 NAME_PROPS = {
@@ -63,10 +71,18 @@ NAME_PROPS = {
     "AWS::SQS::Queue": "QueueName", "aws_sqs_queue": "name",
     "AWS::SNS::Topic": "TopicName", "aws_sns_topic": "name",
     "AWS::Lambda::Function": "FunctionName", "aws_lambda_function": "function_name",
+    "AWS::EC2::LaunchTemplate": "LaunchTemplateName", "aws_launch_template": "name",
+    "AWS::AutoScaling::AutoScalingGroup": "AutoScalingGroupName", "aws_autoscaling_group": "name",
+    "AWS::IAM::InstanceProfile": "InstanceProfileName", "aws_iam_instance_profile": "name",
+    "AWS::RDS::DBInstance": "DBInstanceIdentifier", "aws_db_instance": "identifier",
+    "AWS::RDS::DBSubnetGroup": "DBSubnetGroupName", "aws_db_subnet_group": "name",
+    "AWS::Events::Rule": "Name", "aws_cloudwatch_event_rule": "name",
 }
-ORDER = ("service", "lb", "tg", "cluster", "taskdef", "distribution", "oac", "alarm", "log_group", "table", "bucket",
-         "cache", "certificate", "queue", "topic", "function", "role", "nat", "eip", "endpoint", "igw", "route_table",
+ORDER = ("service", "lb", "tg", "asg", "instance", "cluster", "taskdef", "distribution", "oac", "alarm", "event_rule", "esm",
+         "http_api", "log_group", "table", "bucket", "db", "db_subnet_group", "cache", "certificate", "queue", "topic",
+         "function", "instance_profile", "role", "launch_template", "nat", "eip", "endpoint", "eni", "igw", "route_table",
          "security_group", "subnet", "vpc")
+LOWERCASE = ("bucket", "db", "db_subnet_group")  # names the sandbox's CloudFormation generates in lower case
 
 
 class NotSandbox(Exception):
@@ -90,7 +106,7 @@ def names_from(resolved, stack: str = "") -> tuple[dict[str, set[str]], dict[str
         if kind and stack:
             if kind in ("lb", "tg"):
                 prefix = f"{stack}-{part.cfn_name}"[:19].rstrip("-")
-            elif kind == "bucket":
+            elif kind in LOWERCASE:
                 prefix = f"{stack}-{part.cfn_name}-".lower()
             else:
                 prefix = f"{stack}-{part.cfn_name}-"
@@ -127,13 +143,6 @@ class Finder:
         return TAG in items and items[TAG] != self.design
 
 
-def _safe(fn, default=None):
-    try:
-        return fn()
-    except (ClientError, BotoCoreError, KeyError):
-        return default
-
-
 # ---------------------------------------------------------------- finding
 
 
@@ -141,7 +150,7 @@ def _vpcs(f: Finder) -> set[str]:
     ec2 = f.c("ec2")
     found = {v["VpcId"] for v in ec2.describe_vpcs(Filters=[{"Name": f"tag:{TAG}", "Values": [f.design]}])["Vpcs"]}
     for vid in f.recorded("vpc"):
-        if _safe(lambda vid=vid: ec2.describe_vpcs(VpcIds=[vid])["Vpcs"]):
+        if safe(lambda vid=vid: ec2.describe_vpcs(VpcIds=[vid])["Vpcs"]):
             found.add(vid)
     return found
 
@@ -183,6 +192,18 @@ def find(f: Finder) -> dict[str, set[str]]:
     nats = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])["NatGateways"] if vpcs else []
     nats += ec2.describe_nat_gateways(Filters=[{"Name": f"tag:{TAG}", "Values": [f.design]}])["NatGateways"]
     out["nat"] = {n["NatGatewayId"] for n in nats if n.get("State") not in ("deleted", "deleting")}
+    reservations = ec2.describe_instances(Filters=[{"Name": f"tag:{TAG}", "Values": [f.design]}])["Reservations"]
+    if vpcs:
+        reservations += ec2.describe_instances(Filters=[{"Name": "vpc-id", "Values": sorted(vpcs)}])["Reservations"]
+    out["instance"] = {i["InstanceId"] for r in reservations for i in r["Instances"]
+                       if i["State"]["Name"] not in ("terminated", "shutting-down")}
+    # moto deletes a VPC that still holds interfaces (a NAT gateway's, a terminated instance's): look in the
+    # VPCs recorded at deploy time too, which may be gone already
+    out["eni"] = _ec2_tagged(f, "describe_network_interfaces", "NetworkInterfaces", "NetworkInterfaceId")
+    gone = sorted(f.recorded("vpc") - vpcs)
+    if gone:
+        out["eni"] |= {n["NetworkInterfaceId"] for n in ec2.describe_network_interfaces(
+            Filters=[{"Name": "vpc-id", "Values": gone}])["NetworkInterfaces"]}
     addresses = ec2.describe_addresses()["Addresses"]
     eip_ids = f.recorded("eip")
     out["eip"] = {a["AllocationId"] for a in addresses if f.tagged(a.get("Tags")) or a.get("AllocationId") in eip_ids or a.get("PublicIp") in eip_ids}
@@ -199,77 +220,8 @@ def find(f: Finder) -> dict[str, set[str]]:
     out.update(_ecs(f))
     out["distribution"], out["oac"] = _cloudfront(f)
     for listing in LISTINGS:
-        out[listing.kind] = _listed(f, listing)
+        out[listing.kind] = listed(f, listing)
     return {k: v for k, v in out.items() if v}
-
-
-@dataclass(frozen=True)
-class Listing:
-    """How one service lists a kind of resource, and how each item's id and tags are read."""
-
-    kind: str
-    service: str
-    call: str  # the list/describe operation
-    key: str  # where its answer holds the items
-    ident: str | None  # the item's field that is its id (None: the item is the id)
-    paginated: bool = False
-    aliases: Callable[[object], tuple] = lambda item: ()  # other ids a deploy may have recorded it by
-    tags: Callable[[object, object], list] | None = None  # (client, item) -> its tags
-    named: bool = False  # also match the names and prefixes the design's stack generates
-    foreign: bool = True  # never take what another design tagged
-    optional: bool = False  # the sandbox may not serve it: a failed listing finds nothing
-    skip: Callable[[object, list], bool] = lambda item, tags: False  # never the design's (item, tags)
-
-
-def _table_tags(ddb, name: str) -> list:
-    return ddb.list_tags_of_resource(ResourceArn=ddb.describe_table(TableName=name)["Table"]["TableArn"])["Tags"]
-
-
-LISTINGS = (
-    Listing("alarm", "cloudwatch", "describe_alarms", "MetricAlarms", "AlarmName",
-            tags=lambda cw, a: cw.list_tags_for_resource(ResourceARN=a["AlarmArn"])["Tags"]),
-    Listing("log_group", "logs", "describe_log_groups", "logGroups", "logGroupName", named=True),
-    Listing("table", "dynamodb", "list_tables", "TableNames", None, tags=_table_tags),
-    Listing("bucket", "s3", "list_buckets", "Buckets", "Name", named=True,
-            tags=lambda s3, b: s3.get_bucket_tagging(Bucket=b["Name"])["TagSet"]),
-    Listing("cache", "elasticache", "describe_replication_groups", "ReplicationGroups", "ReplicationGroupId",
-            foreign=False, optional=True, tags=lambda ec, g: ec.list_tags_for_resource(ResourceName=g["ARN"])["TagList"]),
-    Listing("certificate", "acm", "list_certificates", "CertificateSummaryList", "CertificateArn", foreign=False,
-            tags=lambda acm, c: acm.list_tags_for_certificate(CertificateArn=c["CertificateArn"])["Tags"],
-            skip=lambda cert, tags: any(t["Key"] == PREPARED_TAG for t in tags)),  # the sandbox's own certificate
-    Listing("role", "iam", "list_roles", "Roles", "RoleName", paginated=True, named=True,
-            tags=lambda iam, r: iam.list_role_tags(RoleName=r["RoleName"])["Tags"],
-            skip=lambda role, tags: role.get("Path", "/").startswith("/aws-service-role/")),
-    Listing("queue", "sqs", "list_queues", "QueueUrls", None, optional=True, aliases=lambda url: (url.rsplit("/", 1)[-1],)),
-    Listing("topic", "sns", "list_topics", "Topics", "TopicArn", paginated=True, optional=True,
-            aliases=lambda t: (t["TopicArn"].rsplit(":", 1)[-1],)),
-    Listing("function", "lambda", "list_functions", "Functions", "FunctionName", paginated=True, optional=True,
-            aliases=lambda fn: (fn["FunctionArn"],)),
-)
-
-
-def _listed(f: Finder, listing: Listing) -> set[str]:
-    """What `listing` finds of the design: recorded (by id or alias), named by its stack, or tagged."""
-    recorded = f.recorded(listing.kind)
-    if listing.tags is None and not listing.named and not recorded:
-        return set()  # only found by the ids recorded for it, and there are none
-    client = f.c(listing.service)
-    items = _safe(lambda: _items(client, listing), []) if listing.optional else _items(client, listing)
-    out = set()
-    for item in items:
-        ident = item if listing.ident is None else item[listing.ident]
-        tags = _safe(lambda item=item: listing.tags(client, item), []) if listing.tags else []
-        if listing.skip(item, tags) or (listing.foreign and f.foreign(tags)):
-            continue
-        if {ident, *listing.aliases(item)} & recorded or (listing.named and f.named(listing.kind, ident)) or f.tagged(tags):
-            out.add(ident)
-    return out
-
-
-def _items(client, listing: Listing) -> list:
-    if listing.paginated:
-        return [x for page in client.get_paginator(listing.call).paginate() for x in page.get(listing.key, [])]
-    return getattr(client, listing.call)().get(listing.key, [])
 
 
 def _elb_tags(f: Finder, arns: list[str]) -> dict[str, list]:
@@ -293,11 +245,11 @@ def _ecs(f: Finder) -> dict[str, set[str]]:
     services = set()
     for cluster in clusters:
         services |= set(ecs.list_services(cluster=cluster).get("serviceArns", []))
-    services |= {s for s in f.recorded("service") if _safe(lambda s=s: _service_active(ecs, s))}
+    services |= {s for s in f.recorded("service") if safe(lambda s=s: _service_active(ecs, s))}
     taskdefs = set()
     recorded_td = f.recorded("taskdef")
     for arn in ecs.list_task_definitions(status="ACTIVE").get("taskDefinitionArns", []):
-        got = _safe(lambda arn=arn: ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"]), {})
+        got = safe(lambda arn=arn: ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"]), {})
         family = arn.rsplit("/", 1)[-1].split(":")[0]
         if f.foreign(got.get("tags")):
             continue
@@ -316,12 +268,12 @@ def _cloudfront(f: Finder) -> tuple[set[str], set[str]]:
     cf = f.c("cloudfront")
     recorded = f.recorded("distribution")
     dists = set()
-    items = (_safe(lambda: cf.list_distributions()["DistributionList"], {}) or {}).get("Items", [])
+    items = (safe(lambda: cf.list_distributions()["DistributionList"], {}) or {}).get("Items", [])
     for dist in items:
-        tags = _safe(lambda d=dist: cf.list_tags_for_resource(Resource=d["ARN"])["Tags"]["Items"], [])
+        tags = safe(lambda d=dist: cf.list_tags_for_resource(Resource=d["ARN"])["Tags"]["Items"], [])
         if dist["Id"] in recorded or f.tagged(tags):
             dists.add(dist["Id"])
-    oacs = {o for o in f.recorded("oac") if _safe(lambda o=o: cf.get_origin_access_control(Id=o))}
+    oacs = {o for o in f.recorded("oac") if safe(lambda o=o: cf.get_origin_access_control(Id=o))}
     return dists, oacs
 
 
@@ -330,10 +282,12 @@ def _cloudfront(f: Finder) -> tuple[set[str], set[str]]:
 
 def _delete(f: Finder, kind: str, ident: str) -> None:
     ec2 = f.c("ec2")
-    if kind == "service":
+    if kind in BY_KIND:
+        BY_KIND[kind].delete(f.c(BY_KIND[kind].service), ident)
+    elif kind == "service":
         ecs = f.c("ecs")
         cluster = ident.split("/")[1] if ident.count("/") == 2 else None
-        _safe(lambda: ecs.update_service(cluster=cluster, service=ident, desiredCount=0))
+        safe(lambda: ecs.update_service(cluster=cluster, service=ident, desiredCount=0))
         ecs.delete_service(cluster=cluster, service=ident, force=True)
     elif kind == "lb":
         elb = f.c("elbv2")
@@ -358,46 +312,17 @@ def _delete(f: Finder, kind: str, ident: str) -> None:
         cf = f.c("cloudfront")
         etag = cf.get_origin_access_control(Id=ident)["ETag"]
         cf.delete_origin_access_control(Id=ident, IfMatch=etag)
-    elif kind == "alarm":
-        f.c("cloudwatch").delete_alarms(AlarmNames=[ident])
-    elif kind == "log_group":
-        f.c("logs").delete_log_group(logGroupName=ident)
-    elif kind == "table":
-        f.c("dynamodb").delete_table(TableName=ident)
-    elif kind == "bucket":
-        s3 = f.c("s3")
-        for page in s3.get_paginator("list_object_versions").paginate(Bucket=ident):
-            objects = [{"Key": o["Key"], "VersionId": o["VersionId"]} for o in page.get("Versions", []) + page.get("DeleteMarkers", [])]
-            if objects:
-                s3.delete_objects(Bucket=ident, Delete={"Objects": objects})
-        s3.delete_bucket(Bucket=ident)
-    elif kind == "cache":
-        f.c("elasticache").delete_replication_group(ReplicationGroupId=ident)
-    elif kind == "certificate":
-        f.c("acm").delete_certificate(CertificateArn=ident)
-    elif kind == "role":
-        iam = f.c("iam")
-        for name in iam.list_role_policies(RoleName=ident).get("PolicyNames", []):
-            iam.delete_role_policy(RoleName=ident, PolicyName=name)
-        for policy in iam.list_attached_role_policies(RoleName=ident).get("AttachedPolicies", []):
-            iam.detach_role_policy(RoleName=ident, PolicyArn=policy["PolicyArn"])
-        for profile in iam.list_instance_profiles_for_role(RoleName=ident).get("InstanceProfiles", []):
-            iam.remove_role_from_instance_profile(RoleName=ident, InstanceProfileName=profile["InstanceProfileName"])
-        iam.delete_role(RoleName=ident)
-    elif kind == "queue":
-        sqs = f.c("sqs")
-        url = ident if ident.startswith("http") else sqs.get_queue_url(QueueName=ident)["QueueUrl"]
-        sqs.delete_queue(QueueUrl=url)
-    elif kind == "topic":
-        f.c("sns").delete_topic(TopicArn=ident)
-    elif kind == "function":
-        f.c("lambda").delete_function(FunctionName=ident)
     elif kind == "nat":
         ec2.delete_nat_gateway(NatGatewayId=ident)
     elif kind == "eip":
         ec2.release_address(AllocationId=ident)
     elif kind == "endpoint":
         ec2.delete_vpc_endpoints(VpcEndpointIds=[ident])
+    elif kind == "instance":
+        ec2.terminate_instances(InstanceIds=[ident])
+    elif kind == "eni":
+        # moto leaves a NAT gateway's interface behind, and a terminated instance's primary one attached
+        ec2.delete_network_interface(NetworkInterfaceId=ident)
     elif kind == "igw":
         igw = ec2.describe_internet_gateways(InternetGatewayIds=[ident])["InternetGateways"][0]
         for attachment in igw.get("Attachments", []):
@@ -449,7 +374,7 @@ def sweep(target, design: str, *, inventory: dict | None = None, stack_prefix: s
                 failed.append(f"security_group {ident}: {exc}")
         for kind in ("subnet", "vpc"):  # retry after the security groups went
             for ident in sorted(left.get(kind, ())):
-                if _safe(lambda k=kind, i=ident: _delete(finder, k, i), "failed") != "failed":
+                if safe(lambda k=kind, i=ident: _delete(finder, k, i), "failed") != "failed":
                     removed.append(f"{kind} {ident}")
     if log:
         for line in removed:

@@ -57,14 +57,13 @@ class Target:
         return self._session
 
     def client(self, service: str):
+        if self.is_sandbox:
+            return sandbox_mod.client(self.sandbox, service, self.region)  # shared, loopback only
         if service not in self._clients:
             from botocore.config import Config
 
             config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=120)
-            if self.is_sandbox:
-                self._clients[service] = self.session().client(service, endpoint_url=self.endpoint, config=config)
-            else:
-                self._clients[service] = self.session().client(service, config=config)
+            self._clients[service] = self.session().client(service, config=config)
         return self._clients[service]
 
     def subprocess_env(self, base: dict | None = None) -> dict[str, str]:

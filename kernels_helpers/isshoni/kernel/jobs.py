@@ -115,6 +115,17 @@ class DeployJob:
         return self._record.get("summary", "")
 
     @property
+    def warnings(self) -> list[str]:
+        """Anything missing, dropped or unchecked (then the job "succeeded with warnings")."""
+        return list(self.job.warnings) if self.job is not None else list(self._record.get("warnings") or [])
+
+    @property
+    def outcome(self) -> str:
+        if self.error is not None:
+            return "failed"
+        return self.job.outcome if self.job is not None else self._record.get("outcome") or self.state
+
+    @property
     def result(self) -> dict:
         return dict(self.job.result) if self.job is not None else {}
 
@@ -156,7 +167,7 @@ class DeployJob:
         return self
 
     def __repr__(self) -> str:
-        return f"<DeployJob {self.kind} {self.id or ''} {self.state}: {self.summary}>"
+        return f"<DeployJob {self.kind} {self.id or ''} {self.outcome}: {self.summary}>"
 
     def _repr_html_(self) -> str:
         colour = {"succeeded": "#2e7d32", "failed": "#c62828", "rolled_back": "#8e24aa"}.get(self.state, "#1565c0")
@@ -164,5 +175,5 @@ class DeployJob:
             f"<tr><td>{html.escape(str(e.get('t', '')))}</td><td>{html.escape(str(e.get('type', '')))}</td>"
             f"<td>{html.escape(str(e.get('message', '')))}</td></tr>" for e in self.events[-12:])
         return (f"<div><b>{html.escape(self.kind)}</b> <code>{html.escape(self.id or '')}</code> "
-                f"<span style='color:{colour}'>{html.escape(self.state)}</span> {html.escape(self.summary)}"
+                f"<span style='color:{colour}'>{html.escape(self.outcome)}</span> {html.escape(self.summary)}"
                 f"<table><tr><th>t (s)</th><th>type</th><th>message</th></tr>{rows}</table></div>")

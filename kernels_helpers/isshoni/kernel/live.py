@@ -168,13 +168,14 @@ class DesignHandle:
     def canary(self, green: int | None = None, *, auto: bool = False, rollback: bool = False,
                steps: Iterable[int] = canary_mod.AUTO_STEPS, bake_s: float = 0.0, alb: str | None = None,
                target: str = "sandbox", wait: bool = True, progress: bool = True, profile: str | None = None,
-               really_aws: bool = False) -> DeployJob:
-        """Blue/green: one step (`green=50`), the automatic walk (`auto=True`) or `rollback=True` (100% blue at once)."""
+               really_aws: bool = False, accept_unchecked: bool = False) -> DeployJob:
+        """Blue/green: one step (`green=50`), the automatic walk (`auto=True`) or `rollback=True` (100% blue at once).
+        The walk refuses a step whose health or alarms could not be checked unless `accept_unchecked=True`."""
         self._aws_guard(target, really_aws)
         steps = tuple(steps)
         return self._job("rollback" if rollback else "canary", wait, progress, lambda src, listeners, sink: runner.canary(
             src, green=green, rollback=rollback, auto=auto, steps=steps, bake_s=bake_s, alb=alb, target=target,
-            profile=profile, listeners=listeners, sink=sink, really_aws=really_aws))
+            profile=profile, listeners=listeners, sink=sink, really_aws=really_aws, accept_unchecked=accept_unchecked))
 
     def outputs(self, target: str = "sandbox") -> dict:
         """The deployment's outputs (live when the target answers)."""

@@ -63,6 +63,9 @@ class Context:
 class Engine:
     name = ""
 
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}  # seconds per engine step (terraform: init, plan, apply, destroy)
+
     def unavailable(self, target: Target) -> str | None:
         """None when this engine can deploy to `target` here; else the reason, in words."""
         return None

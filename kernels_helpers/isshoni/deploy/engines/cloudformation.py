@@ -13,10 +13,12 @@ import json
 import re
 import time
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from ...compiler import cloudformation as cfn_emit
 from ...compiler.names import cfn_identifier
+from .. import awserrors
+from ..awserrors import SERVICE_ERRORS
 from .base import Cancelled, Context, DeployFailed, Engine, Found, NotOurs
 
 TAG = "isshoni:design"
@@ -32,17 +34,8 @@ def stack_name(design_name: str) -> str:
 
 
 def error_text(exc: Exception) -> str:
-    """`Code: message` from a boto error; moto's HTTP 500s said plainly."""
-    if isinstance(exc, ClientError):
-        err = exc.response.get("Error", {})
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if status == 500 and not err.get("Message"):
-            return "the sandbox's CloudFormation failed internally (HTTP 500): moto cannot process this template"
-        return f"{err.get('Code', 'Error')}: {err.get('Message', str(exc))}"
-    text = str(exc)
-    if "500 Internal Server Error" in text:
-        return "the sandbox's CloudFormation failed internally (HTTP 500): moto cannot process this template"
-    return text
+    """What AWS (or the sandbox) said, plain words first."""
+    return awserrors.describe(exc)
 
 
 class CloudFormation(Engine):
@@ -55,8 +48,8 @@ class CloudFormation(Engine):
     def _stack(self, ctx: Context) -> dict | None:
         try:
             stacks = self._cf(ctx).describe_stacks(StackName=stack_name(ctx.name))["Stacks"]
-        except (ClientError, BotoCoreError) as exc:
-            if "does not exist" in str(exc):
+        except SERVICE_ERRORS as exc:
+            if _gone(exc):
                 return None
             if ctx.target.is_sandbox:
                 # moto cannot describe a stack whose create raised half-way: it is ours (by name) and broken
@@ -94,7 +87,7 @@ class CloudFormation(Engine):
     def _seen(self, ctx: Context, stack_id: str) -> set[str]:
         try:
             return {e["EventId"] for e in self._events(ctx, stack_id)}
-        except (ClientError, BotoCoreError):
+        except SERVICE_ERRORS:
             return set()
 
     def _events(self, ctx: Context, stack_id: str, known: set[str] | None = None) -> list[dict]:
@@ -142,7 +135,7 @@ class CloudFormation(Engine):
         ]
         if failures:
             first = failures[0]
-            return f"{first['LogicalResourceId']} ({first.get('ResourceType')}): {first['ResourceStatusReason']}"
+            return f"{first['LogicalResourceId']} ({first.get('ResourceType')}): {awserrors.plain(first['ResourceStatusReason'])}"
         return "the stack operation failed without a reason"
 
     def _resource_list(self, ctx: Context) -> list[dict]:
@@ -160,7 +153,12 @@ class CloudFormation(Engine):
         stack = self._stack(ctx)
         if stack and stack["StackStatus"] in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED", BROKEN):
             ctx.job.emit("stack", f"stack {stack['StackName']} is {stack['StackStatus']} and cannot be updated: deleting it first")
-            self.destroy(ctx)
+            try:
+                self.destroy(ctx)
+            except DeployFailed as exc:
+                if not ctx.target.is_sandbox:
+                    raise
+                ctx.job.emit("warning", f"{exc.reason}: creating it again")
             stack = None
         if stack and stack["StackStatus"].endswith("_IN_PROGRESS"):
             raise DeployFailed(f"stack {stack['StackName']} is busy ({stack['StackStatus']}); try again when it settles")
@@ -178,9 +176,11 @@ class CloudFormation(Engine):
                 StackName=name, TemplateBody=body, Parameters=self._parameters(ctx, params, None),
                 Capabilities=CAPABILITIES, Tags=self._tags(ctx), OnFailure="ROLLBACK",
             )["StackId"]
-        except (ClientError, BotoCoreError) as exc:
-            # AWS validates before creating anything; moto creates synchronously and raises mid-way
-            raise DeployFailed(error_text(exc)) from None
+        except SERVICE_ERRORS as exc:
+            # AWS validates before creating anything; moto creates synchronously and raises mid-way,
+            # without saying which resource failed: name the ones the error can be about
+            reason = error_text(exc)
+            raise DeployFailed(reason + _suspects(ctx, reason)) from None
         final = self._wait(ctx, stack_id, set(), total)
         status = final["StackStatus"]
         if status != "CREATE_COMPLETE":
@@ -209,7 +209,7 @@ class CloudFormation(Engine):
                 Capabilities=CAPABILITIES, Tags=self._tags(ctx), ChangeSetType="UPDATE",
             )
             described = self._wait_change_set(ctx, name, change_set)
-        except (ClientError, BotoCoreError) as exc:
+        except SERVICE_ERRORS as exc:
             raise DeployFailed(error_text(exc)) from None
         if described["Status"] == "FAILED":
             reason = described.get("StatusReason", "")
@@ -225,7 +225,7 @@ class CloudFormation(Engine):
         seen = self._seen(ctx, stack["StackId"])
         try:
             cf.execute_change_set(StackName=name, ChangeSetName=change_set)
-        except (ClientError, BotoCoreError) as exc:
+        except SERVICE_ERRORS as exc:
             raise DeployFailed(error_text(exc)) from None
         final = self._wait(ctx, stack["StackId"], seen, len(described.get("Changes", [])))
         if final["StackStatus"] != "UPDATE_COMPLETE":
@@ -300,8 +300,9 @@ class CloudFormation(Engine):
         return {names.get(o["OutputKey"], o["OutputKey"]): o.get("OutputValue") for o in (stack or {}).get("Outputs", [])}
 
     def inventory(self, ctx: Context) -> dict[str, Found]:
-        if self._stack(ctx) is None:
-            return {}
+        stack = self._stack(ctx)
+        if stack is None or stack["StackStatus"] == BROKEN:
+            return {}  # a broken sandbox stack cannot list its resources: the sweep finds them
         lids = {p.cfn_name: p.lid for p in ctx.resolved.parts if p.cfn_type}
         found = {}
         for item in self._resource_list(ctx):
@@ -325,25 +326,24 @@ class CloudFormation(Engine):
         ctx.job.emit("stack", f"deleting stack {stack['StackName']}")
         try:
             cf.delete_stack(StackName=stack["StackId"])
-        except ClientError as exc:
+        except SERVICE_ERRORS as exc:
             if not ctx.target.is_sandbox:
                 raise DeployFailed(error_text(exc)) from None
-            # moto deletes synchronously and stops at the first dependency error, dropping the stack
-            ctx.job.emit("warning", f"the sandbox's delete_stack stopped: {error_text(exc)}; Isshoni removes what it left")
-            return
+            # moto deletes synchronously, stops at the first dependency error and forgets the stack
+            raise DeployFailed(f"the sandbox's delete_stack stopped: {error_text(exc)}") from None
         try:
             final = self._wait(ctx, stack["StackId"], seen, 0)
-        except ClientError as exc:
-            if "does not exist" in str(exc):
+        except SERVICE_ERRORS as exc:
+            if _gone(exc):
                 return
-            raise
+            raise DeployFailed(error_text(exc)) from None
         if final["StackStatus"] != "DELETE_COMPLETE":
             raise DeployFailed(f"stack {final['StackStatus']}: {self._failure_reason(ctx, stack['StackId'], seen)}")
 
     def clean_failed_create(self, ctx: Context) -> None:
         try:
             self._cf(ctx).delete_stack(StackName=stack_name(ctx.name))
-        except (ClientError, BotoCoreError) as exc:
+        except SERVICE_ERRORS as exc:
             ctx.job.emit("warning", f"deleting the failed stack: {error_text(exc)}")
 
 
@@ -360,3 +360,32 @@ def _param_text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _gone(exc: Exception) -> bool:
+    """CloudFormation says the stack does not exist (not: some error whose text says so)."""
+    return isinstance(exc, ClientError) and "does not exist" in exc.response.get("Error", {}).get("Message", "")
+
+
+def _suspects(ctx: Context, reason: str) -> str:
+    """The design's parts an error without a resource name can be about (a Lambda code zip in S3)."""
+    if "code zip" not in reason:
+        return ""
+    defaults = {v.name: v.default for v in ctx.resolved.variables}
+    found = []
+    for part in ctx.resolved.parts:
+        code = (part.cfn or {}).get("Code") if part.cfn_type == "AWS::Lambda::Function" else None
+        if isinstance(code, dict) and "S3Bucket" in code:
+            bucket, key = (_literal(code.get(k), defaults) for k in ("S3Bucket", "S3Key"))
+            found.append(f"{part.source} reads s3://{bucket}/{key}")
+    return f" [{'; '.join(found)}]" if found else ""
+
+
+def _literal(value, defaults: dict) -> str:
+    """A property's value as the stack sees it by default (a variable's default), or `?`."""
+    name = getattr(value, "name", None)
+    if isinstance(value, str):
+        return value
+    if name in defaults and defaults[name] is not None:
+        return str(defaults[name])
+    return "?"

@@ -172,6 +172,7 @@ class Terraform(Engine):
         cmd = [tools.terraform, *args]
         ctx.job.log("$ " + " ".join(["terraform", *args]))
         raw = folder / f".isshoni-run-{os.getpid()}.out"
+        started = time.monotonic()
         errors: list[str] = []
         text: list[str] = []
         with open(raw, "w", encoding="utf-8") as sink:
@@ -192,6 +193,7 @@ class Terraform(Engine):
                 proc.send_signal(signal.SIGKILL)
             raise Cancelled("interrupted; terraform stopped and saved its state") from None
         finally:
+            self.timings[args[0]] = round(self.timings.get(args[0], 0.0) + time.monotonic() - started, 2)
             ctx.job.result.pop("terraform_pid", None)
             if proc.poll() is not None:
                 raw.unlink(missing_ok=True)
