@@ -24,7 +24,7 @@ SERVER_CONFIG = ROOT / "jupyter-config" / "server-config" / "isshoni.json"
 
 
 @contextmanager
-def isshoni_server(root: Path, tmp: Path, *extra: str, port: int | None = None, lab: bool = False):
+def isshoni_server(root: Path, tmp: Path, *extra: str, port: int | None = None, lab: bool | None = None):
     """`servers.jupyter` with the extension enabled by the very file the wheel ships."""
     config = tmp / "config" / "jupyter_server_config.d"
     config.mkdir(parents=True, exist_ok=True)

@@ -39,13 +39,15 @@ PAGE_EXTENSIONS = ("jupyterlab", "jupyter_lsp", "voila.server_extension", "jupyt
 
 @contextmanager
 def jupyter(root: Path, tmp: Path, *extra: str, token: str = "test-token-not-a-secret", port: int | None = None,
-            lab: bool = False):
+            lab: bool | None = None):
     """A real Jupyter server with collaboration on 127.0.0.1; yields (base_url, token).
 
-    `lab=True` serves the JupyterLab page (browser tests); otherwise the server has what Python
-    clients use (collaboration, Isshoni, kernels, contents).  Pass `port` to start a server again
+    `lab=True` serves the JupyterLab page (browser tests; implied by any `--LabApp.` option);
+    otherwise the server has what Python clients use (collaboration, Isshoni, kernels, contents).  Pass `port` to start a server again
     where pages already point (a restart)."""
     port = port or free_port()
+    if lab is None:
+        lab = any(arg.startswith("--LabApp.") for arg in extra)
     if not lab:
         extra = (*extra, *(f"--ServerApp.jpserver_extensions={name}=False" for name in PAGE_EXTENSIONS))
     env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp / "data"), JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))

@@ -29,7 +29,7 @@ def page(tmp_path_factory):
     design = Design(name="generic-canvas")
     design.add("sqs_queue", "jobs", position={"x": 0, "y": 0})
     design.save(root / PATH)
-    with isshoni_server(root, tmp, *LAB_ARGS, this_checkout(tmp)) as (base, token), chromium() as browser:
+    with isshoni_server(root, tmp, *LAB_ARGS, this_checkout(tmp), lab=True) as (base, token), chromium() as browser:
         page = open_design(browser, base, token, PATH)
         page.wait_for_function(f"{CY}.nodes().length === 1")
         yield page
