@@ -99,6 +99,7 @@ def problems(data: dict) -> list[Problem]:
     if found:
         return sorted(set(found))
     from ..catalog import CATALOG
+    from .portable import problems as cloudformation_only
 
     resources = data["resources"]
     out: list[Problem] = []
@@ -109,6 +110,7 @@ def problems(data: dict) -> list[Problem]:
         out.extend(_connection_problems(cid, data, CATALOG))
     out.extend(_network_problems(resources, CATALOG))
     out.extend(_region_problems(data["meta"]["region"], resources, CATALOG))
+    out.extend(cloudformation_only(data))
     return sorted(set(out))
 
 
