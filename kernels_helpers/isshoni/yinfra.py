@@ -22,8 +22,10 @@ from jupyter_ydoc.ybasedoc import YBaseDoc
 from pycrdt import Array, Awareness, Doc, Map
 
 from .design.model import Design, dumps, empty
+from .design.source import read_design_text
 
 ROOTS = ("meta", "resources", "connections", "chat", "deployments")
+DESIGN_ROOTS = ("meta", "resources", "connections")  # what edits change; chat and deployments are history
 NESTED = {"resources": ("properties",), "connections": ("properties",)}
 
 
@@ -151,7 +153,9 @@ class YInfra(YBaseDoc):
         return dumps(self.to_dict())
 
     def set(self, value: str) -> None:
-        data = json.loads(value) if value.strip() else empty("design")
+        """Replace the content with a design file's text; text that is no design raises
+        NotADesignFile (with the line and column), leaving the document as it was."""
+        data = read_design_text(value) or empty("design")
         with self._ydoc.transaction():
             self._ymeta.clear()
             self._ymeta.update(dict(data.get("meta") or {}))

@@ -100,6 +100,7 @@ class Connection:
         self.awareness = Awareness(doc.ydoc)
         self.awareness.set_local_state({"user": user})
         self.status = "connecting"
+        self.identity: dict = {}  # who the server says this connection is (its chat messages carry that name)
         self.last_error: str | None = None
         self.reconnects = 0
         self._connected = threading.Event()
@@ -217,6 +218,11 @@ class Connection:
                 raise FileNotFoundError(f"{self.path}: no such design under the root of the Jupyter server at {self.server.url}")
             response.raise_for_status()
             session = response.json()
+            # the room knows this client by the user of this client's requests (the login cookie the
+            # first answer set): ask who that is, for the messages this kernel writes
+            me = await client.get(f"{self.server.url}/api/me")
+            if me.status_code == 200:
+                self.identity = me.json().get("identity") or {}
             room = f"text:infra:{session['fileId']}"
             ws_url = (f"{self.server.url.replace('http', 'ws', 1)}/api/collaboration/room/{room}"
                       f"?sessionId={urllib.parse.quote(session['sessionId'])}")
@@ -230,6 +236,8 @@ class Connection:
                         if channel.closed.is_set() and channel.code == 4404:  # the room found no such file
                             raise FileNotFoundError(f"{self.path}: no such design under the root of the Jupyter "
                                                     f"server at {self.server.url}")
+                        if channel.closed.is_set() and channel.code == 1003 and "initialization_error" in channel.reason:
+                            raise ConnectionFailed(await self._refusal(client, quoted))  # the room refused the file
                         if channel.closed.is_set():
                             raise Dropped(f"the room closed while syncing ({channel.reason})")
                         synced = True
@@ -253,6 +261,21 @@ class Connection:
                 self._channel = None
                 if self.status == "connected":
                     self._set_status("reconnecting")
+
+    async def _refusal(self, client: httpx.AsyncClient, quoted: str) -> str:
+        """Why the room refused the design file (the REST API says where the file is broken)."""
+        why = f"the Jupyter server at {self.server.url} refused to load {self.path}"
+        try:
+            response = await client.get(f"{self.server.url}/isshoni/api/designs/{quoted}/recovery")
+            state = response.json() if response.status_code == 200 else {}
+        except (httpx.HTTPError, ValueError):
+            return why
+        file = state.get("file") or {}
+        if file.get("valid") is False:
+            restore = ("; the store holds its last good version: GET or POST "
+                       f"/isshoni/api/designs/{self.path}/recovery shows or restores it") if state.get("design") else ""
+            return f"{self.path} is not a design file ({file.get('message')}){restore}"
+        return why
 
     async def _until(self, *waits, timeout: float | None = None) -> None:
         tasks = [asyncio.ensure_future(w) for w in waits]

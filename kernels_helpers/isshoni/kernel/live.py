@@ -27,8 +27,9 @@ from ..compiler import generate as compile_design
 from ..deploy import canary as canary_mod
 from ..deploy import runner
 from ..deploy.sink import FileJobSink, JobSink
+from ..design.history import author_of
 from ..design.model import Design
-from ..yinfra import values
+from ..yinfra import DESIGN_ROOTS, values
 from . import diagram
 from .connection import Connection
 from .jobs import DeployJob, LiveJobSink
@@ -36,6 +37,7 @@ from .results import Code, Findings
 
 _ANSWERING = ("thinking", "streaming")  # an assistant message still being written
 _FIRST_REPLY_S = 30.0  # the server's assistant posts its message at once; silence means none is running
+EDITED = (*DESIGN_ROOTS, "chat")  # what the model's edits write (add_message appends to the chat)
 
 
 def _reply_to(doc, message_id: str) -> dict | None:
@@ -284,16 +286,16 @@ class LiveDesign(DesignHandle):
         def run():
             design = self._conn.doc.design()
             result = fn(design)
-            self._conn.doc.apply(design.data)
+            self._conn.doc.apply(design.data, sections=EDITED)  # job records go through the server
             return result
 
         return self._conn.call(run)
 
     def _job_source(self):
-        return self.snapshot(), LiveJobSink(self._conn.doc, self._conn.call)
+        return self.snapshot(), LiveJobSink(self._conn.doc, self._conn.call, self._conn.server, self.path)
 
     def ask(self, prompt: str, *, mode: str | None = None, timeout: float = 600.0) -> dict:
-        """Ask the design assistant, in the design's chat, as the kernel's user.
+        """Ask the design assistant, in the design's chat, as the kernel's Jupyter user.
 
         The question is an `@isshoni` chat message like one typed on a canvas, so the server's
         assistant answers it (with the server's model settings: the kernel needs no API key),
@@ -304,8 +306,7 @@ class LiveDesign(DesignHandle):
             raise ValueError(f"mode must be 'apply' or 'suggest', not {mode!r}")
         from ..assistant import MENTION  # here: the assistant imports the anthropic SDK (seconds)
 
-        user = (self._conn.awareness.get_local_state() or {}).get("user") or {}
-        author = user.get("display_name") or user.get("name") or "notebook"
+        author = author_of(self._conn.identity)  # the name the room signs this kernel's messages with
         changed = threading.Event()  # set by the room on every change: the reply's arrival wakes us at once
         self._conn.on_change(changed.set)
         try:
