@@ -26,6 +26,12 @@ The update itself is never dropped: a Yjs client's later updates build on it, so
 applies it and answers with the compensating change, which reaches every client (the sender
 included) like any other update.  Updates from peer servers (relay.py) were checked where
 they arrived and are not checked again.
+
+Known limit: Yjs keeps items that follow an item it has not seen yet until that item
+arrives, and they go in with the update that brings it.  A client that crafts such an item
+after another client's next one can have it judged with that client's update (and signed
+with that client's name).  Telling them apart needs the update's structure, which pycrdt
+does not expose (its get_state(update) counts only clients whose items start at clock 0).
 """
 
 from __future__ import annotations

@@ -34,7 +34,6 @@ from jupyter_server.utils import ensure_async
 from jupyter_server_ydoc.rooms import DocumentRoom
 from jupyter_server_ydoc.utils import LogLevel, OutOfBandChanges
 from pycrdt import (
-    Decoder,
     Doc,
     YMessageType,
     YSyncMessageType,
@@ -52,22 +51,11 @@ from .history_guard import HistoryGuard
 from .mirror import DesignMirror
 from .pacing import broadcast_interval, frame_budget
 from .relay import AWARENESS, UPDATE
+from .state_vectors import dominates, parse_state
 
 NEWER_WINS = {"infra"}
 _SERVING: ContextVar = ContextVar("isshoni_serving", default=None)  # the client whose messages are being handled
 _UPDATES = (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE)
-
-
-def _dominates(have: bytes, need: bytes) -> bool:
-    """State vector `have` contains every update counted in `need`."""
-    got = _parse(have)
-    return all(got.get(client, 0) >= clock for client, clock in _parse(need).items())
-
-
-def _parse(sv: bytes) -> dict[int, int]:
-    """A Yjs state vector as {client: clock}."""
-    dec = Decoder(sv)
-    return {dec.read_var_uint(): dec.read_var_uint() for _ in range(dec.read_var_uint())}
 
 
 class _FromPeer(bytes):
@@ -104,7 +92,7 @@ class NewerWinsRoom(DocumentRoom):
         try:
             state_vector = state_vector or self.ydoc.get_state()
             deadline = asyncio.get_running_loop().time() + 30
-            while self._stored is None or not _dominates(self._stored.get_state(), state_vector):
+            while self._stored is None or not dominates(self._stored.get_state(), state_vector):
                 if asyncio.get_running_loop().time() > deadline:
                     self.log.error("isshoni: the store of %s is 30 s behind; save not recorded", self._file.path)
                     return False
@@ -129,10 +117,10 @@ class NewerWinsRoom(DocumentRoom):
         if file_hash not in saved[0].split():
             self.log.info("isshoni: %s changed outside Jupyter since the last save: the file wins", self._file.path)
             return False
-        if not _dominates(self.ydoc.get_state(), saved[1]):
+        if not dominates(self.ydoc.get_state(), saved[1]):
             self.log.warning(
                 "isshoni: the store of %s lacks updates the file has (store %s, saved %s): the file wins",
-                self._file.path, _parse(self.ydoc.get_state()), _parse(saved[1]),
+                self._file.path, parse_state(self.ydoc.get_state()), parse_state(saved[1]),
             )
             return False
         return True
@@ -216,7 +204,7 @@ class NewerWinsRoom(DocumentRoom):
         while True:
             await asyncio.sleep(self._relay.lease_ms / 1000)
             saved = await self.ystore.get_saved()
-            if saved is not None and _dominates(saved[1], self.ydoc.get_state()):
+            if saved is not None and dominates(saved[1], self.ydoc.get_state()):
                 return
             if await self._relay.hold_lease():
                 self._saving_document = asyncio.create_task(self._maybe_save_document(None, save_now=True))
