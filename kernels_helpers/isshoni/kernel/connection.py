@@ -236,9 +236,10 @@ class Connection:
                         if channel.closed.is_set() and channel.code == 4404:  # the room found no such file
                             raise FileNotFoundError(f"{self.path}: no such design under the root of the Jupyter "
                                                     f"server at {self.server.url}")
-                        if channel.closed.is_set() and channel.code == 1003 and "initialization_error" in channel.reason:
-                            raise ConnectionFailed(await self._refusal(client, quoted))  # the room refused the file
-                        if channel.closed.is_set():
+                        if channel.closed.is_set():  # a design file the room refuses closes it so (its long
+                            refused = await self._refusal(client, quoted)  # reason may not even reach us)
+                            if refused:
+                                raise ConnectionFailed(refused)
                             raise Dropped(f"the room closed while syncing ({channel.reason})")
                         synced = True
                         self._channel = channel
@@ -262,20 +263,19 @@ class Connection:
                 if self.status == "connected":
                     self._set_status("reconnecting")
 
-    async def _refusal(self, client: httpx.AsyncClient, quoted: str) -> str:
-        """Why the room refused the design file (the REST API says where the file is broken)."""
-        why = f"the Jupyter server at {self.server.url} refused to load {self.path}"
+    async def _refusal(self, client: httpx.AsyncClient, quoted: str) -> str | None:
+        """Why the room refused the design file, when it is no design (the REST API says where)."""
         try:
             response = await client.get(f"{self.server.url}/isshoni/api/designs/{quoted}/recovery")
             state = response.json() if response.status_code == 200 else {}
         except (httpx.HTTPError, ValueError):
-            return why
+            return None
         file = state.get("file") or {}
-        if file.get("valid") is False:
-            restore = ("; the store holds its last good version: GET or POST "
-                       f"/isshoni/api/designs/{self.path}/recovery shows or restores it") if state.get("design") else ""
-            return f"{self.path} is not a design file ({file.get('message')}){restore}"
-        return why
+        if file.get("valid") is not False:
+            return None
+        restore = ("; the store holds its last good version: GET or POST "
+                   f"/isshoni/api/designs/{self.path}/recovery shows or restores it") if state.get("design") else ""
+        return f"{self.path} is not a design file ({file.get('message')}){restore}"
 
     async def _until(self, *waits, timeout: float | None = None) -> None:
         tasks = [asyncio.ensure_future(w) for w in waits]
