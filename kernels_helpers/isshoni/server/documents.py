@@ -93,10 +93,10 @@ class LiveDesigns:
                     path=path, content_type="infra", file_format="text", copy=False, create=True
                 )
             except DesignFileRefused as refused:
-                recovery.forget_failed_room(collaboration, path)
+                await recovery.forget_failed_room(collaboration, path)
                 problem = refused.problem
-                raise ApiError(409, str(refused), [Problem("$", str(problem))], {
+                raise ApiError(409, refused.detail, [Problem("$", str(problem))], {
                     "file": {"valid": False, **problem.to_dict()}, "recoverable": refused.recoverable}) from None
-            if not recovery.forget_failed_room(collaboration, path):  # a room that failed earlier: load again
+            if not await recovery.forget_failed_room(collaboration, path):  # a room that failed earlier: load again
                 return doc
         raise ApiError(503, f"the collaboration room of {path} could not be started")

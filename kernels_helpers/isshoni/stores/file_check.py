@@ -1,13 +1,14 @@
 """A design file a room will not load, and the one kind of broken file it repairs by itself.
 
 A room refuses a design file that is not a design (design/source.py) rather than serve an
-empty design that its autosave would then write over the file: it raises DesignFileRefused.
-jupyter-collaboration then closes the canvas's websocket with 1003 `initialization_error`
-and this message (JupyterLab shows it; the canvas asks the REST API for the details and
-the recovery), and the REST API answers 409 with the line and column.  Nothing is written
-until the file is fixed or replaced, or the store's last good version restored
-(stores/recovery.py).  (An HTTP 400 would close it with 4400, on which JupyterLab closes
-the document with "Bad request" before the canvas can say anything.)
+empty design that its autosave would then write over the file: it raises DesignFileRefused,
+an HTTP 400, so jupyter-collaboration closes the websocket with 4400 and JupyterLab closes
+the document (with its own short "Bad request" message; the canvas then asks the REST API
+what is wrong and offers the recovery); the REST API answers 409 with the line and column.
+Nothing is written until the file is fixed or replaced, or the store's last good version
+restored (stores/recovery.py).  (Any other exception closes the websocket with 1003, on
+which JupyterLab's provider shows a dialog and reconnects, showing it again, until the
+page is reloaded.)
 
 The exception: a file that holds the beginning of what the store holds is a save cut short
 (Jupyter writes files in place, and a server killed mid-write leaves the first part); the
@@ -18,18 +19,24 @@ from __future__ import annotations
 
 import json
 
+from tornado.web import HTTPError
+
 from ..design.source import NotADesignFile
 
 
-class DesignFileRefused(ValueError):
+class DesignFileRefused(HTTPError):
     """The room did not load `path`: `problem` says why and where, `recoverable` whether the
-    store holds an earlier version of the design."""
+    store holds an earlier version of the design, `detail` all of it in words."""
 
     def __init__(self, path: str, problem: NotADesignFile, recoverable: bool):
         self.path, self.problem, self.recoverable = path, problem, recoverable
         then = ("the store holds the last good version of the design: restore it from the canvas, or fix the file"
                 if recoverable else "fix or replace the file (nothing was saved from it before)")
-        super().__init__(f"{path} is not a design file ({problem}); {then}")
+        self.detail = f"{path} is not a design file ({problem}); {then}"
+        super().__init__(400, self.detail.replace("%", "%%"), reason="Not a design file")
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 def cut_short(file_text: str, stored_text: str) -> bool:

@@ -9,6 +9,8 @@ and empty, and would hand its empty document to the next request.
 
 from __future__ import annotations
 
+import contextlib
+
 from jupyter_server.utils import ensure_async
 from pycrdt.store import YDocNotFound
 from tornado.web import HTTPError
@@ -34,17 +36,23 @@ def room_id(collaboration, path: str) -> str:
     return f"text:infra:{file_id(collaboration, path)}"
 
 
-def forget_failed_room(collaboration, path: str) -> bool:
-    """Drop the design's room if it failed to load (stopped before it was ready: a room still
-    loading is left alone); True when there was one."""
+async def forget_failed_room(collaboration, path: str) -> bool:
+    """Drop the design's room if it failed to load (it refused the file, or it stopped before it
+    was ready; a room still loading is left alone); True when there was one."""
     rooms = collaboration.ywebsocket_server.rooms
     name = room_id(collaboration, path)
     room = rooms.get(name)
+    if room is None or room.ready:
+        return False
     stopped = getattr(room, "_stopped", None)  # pycrdt-websocket's YRoom sets it in stop()
-    if room is not None and not room.ready and stopped is not None and stopped.is_set():
-        del rooms[name]
-        return True
-    return False
+    halted = stopped is not None and stopped.is_set()
+    if getattr(room, "refused", None) is None and not halted:
+        return False
+    del rooms[name]
+    if not halted:
+        with contextlib.suppress(Exception):  # its websocket's cleanup did not run: stop it here
+            await room.stop()
+    return True
 
 
 async def file_problem(contents_manager, path: str) -> NotADesignFile | None:
@@ -80,6 +88,6 @@ async def restore(collaboration, contents_manager, path: str) -> YInfra:
     doc = await last_good(collaboration, path)
     if doc is None:
         raise NothingToRestore(404, f"the store holds no earlier version of {path}: fix or replace the file")
-    forget_failed_room(collaboration, path)
+    await forget_failed_room(collaboration, path)
     await ensure_async(contents_manager.save({"type": "file", "format": "text", "content": doc.get()}, path))
     return doc

@@ -67,6 +67,7 @@ class NewerWinsRoom(DocumentRoom):
     _relay = None  # RedisRelay when the store is shared with other servers (relay.py)
     _applying_peer = False
     _mirror = None  # DesignMirror: the seed's canvas/chat keys (mirror.py)
+    refused = None  # DesignFileRefused: the design file this room would not load (file_check.py)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,7 +145,8 @@ class NewerWinsRoom(DocumentRoom):
                 try:
                     await self._apply_deterministic_source_content(model["content"])
                 except NotADesignFile as problem:
-                    raise DesignFileRefused(self._file.path, problem, recoverable=False) from None
+                    self.refused = DesignFileRefused(self._file.path, problem, recoverable=False)
+                    raise self.refused from None
             stored = await self._document.aget()
             if not changed and stored != model["content"]:
                 if await self._store_is_newer(await self._file_hash()):
@@ -162,7 +164,8 @@ class NewerWinsRoom(DocumentRoom):
                     try:
                         await self._document.aset(model["content"])
                     except NotADesignFile as problem:  # the store's content stays for recovery
-                        raise DesignFileRefused(self._file.path, problem, recoverable=True) from None
+                        self.refused = DesignFileRefused(self._file.path, problem, recoverable=True)
+                        raise self.refused from None
                     changed = True
             self.ready = True
         self._emit(LogLevel.INFO, "initialize", "Room initialized")
