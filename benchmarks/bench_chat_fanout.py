@@ -5,9 +5,10 @@ sharing one root (scale-out, docs/redis.md).  N pycrdt clients join the same
 design, half on each server, spread over several worker processes (like N
 browsers: one Python process cannot receive 10,000 websocket frames a second
 by itself, and then the harness, not the servers, sets the latency).  Each
-client appends a chat message a second (random phase) for T seconds while a
-deploy-like stream writes events into the design's `deployments` map (5
-events/s, like a stack's event feed).  Then it waits for every client to hold
+client appends a chat message a second (random phase), signed with its own
+Jupyter identity as the room requires, for T seconds while a deploy-like
+stream writes a job record through the server's job route (5 updates/s, like
+a stack's event feed; clients may not write `deployments` themselves).  Then it waits for every client to hold
 every message and reports:
 
 - disconnects (a client's websocket ended or failed before the end),
@@ -56,12 +57,15 @@ from pycrdt import (  # noqa: E402
 )
 
 from isshoni import templates  # noqa: E402
+from isshoni.design.history import author_of  # noqa: E402
 from isshoni.yinfra import YInfra, values  # noqa: E402
 from redis_server import redis_server  # noqa: E402
 from rooms import isshoni_server, room_url  # noqa: E402
 
 DESIGN = "demo.infra.json"
 MESSAGE_ID = re.compile(rb"c\d+-\d+")  # the demo's message ids, as an update frame carries them (UTF-8)
+DEMO_ID = re.compile(r"^c\d+-\d+$")
+JOB = "deploy-20260101T000000-c0ffee"  # the deploy-like job whose record streams in
 REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
 
 
@@ -86,6 +90,7 @@ class Client:
         self.deployment: dict | None = None  # the deploy's last state as this client sees it
         self.error: str | None = None
         self.doc: YInfra | None = None
+        self.author = ""  # the name the room signs this client's messages with
         self.synced = asyncio.Event()
         self.sending_over = asyncio.Event()  # left the send loop: `sent` is final
         self.joined = False
@@ -93,7 +98,7 @@ class Client:
 
     def has(self, count: int) -> bool:
         """Holds `count` demo messages and the deploy's final state."""
-        return len(self.doc._ychat) - self.initial >= count and (self.doc._ydeployments.get("sandbox") or {}).get("status") == "COMPLETE"
+        return len(self.doc._ychat) - self.initial >= count and (self.doc._ydeployments.get(JOB) or {}).get("state") == "succeeded"
 
     async def _receive(self, websocket) -> None:
         while True:
@@ -116,6 +121,7 @@ class Client:
         async with httpx.AsyncClient(headers={"Authorization": f"token {self.token}"}) as http:
             async with joining:
                 url, _room = await room_url(http, self.base, DESIGN)
+                self.author = author_of((await http.get(f"{self.base}/api/me")).json()["identity"])
             # no client-side keepalive pings (browsers send none)
             async with aconnect_ws(url, http, keepalive_ping_interval_seconds=None) as websocket:
                 self.websocket, self.doc = websocket, YInfra()
@@ -151,34 +157,38 @@ class Client:
                     await asyncio.sleep(max(0.0, next_at - time.monotonic()))
                     if stop.is_set():
                         break
-                    message = {"id": f"c{self.number}-{len(self.sent)}", "author": f"user{self.number}",
-                               "text": f"hello {len(self.sent)}", "sent": time.monotonic()}
+                    message = {"id": f"c{self.number}-{len(self.sent)}", "author": self.author,
+                               "text": f"hello {len(self.sent)}", "time": time.time()}
+                    sent = time.monotonic()
                     await self.write(lambda doc, message=message: doc._ychat.append(message))
                     self.sent.append(message["id"])
-                    self.sent_at[message["id"]] = message["sent"]
+                    self.sent_at[message["id"]] = sent
                     next_at += 1
                 self.sending_over.set()
                 await done.wait()
-                self.final = [m["id"] for m in values(doc._ychat) if isinstance(m, dict) and "sent" in m]
-                self.deployment = doc._ydeployments.to_py().get("sandbox")
+                self.final = [m["id"] for m in values(doc._ychat) if isinstance(m, dict) and DEMO_ID.match(str(m.get("id")))]
+                self.deployment = doc._ydeployments.to_py().get(JOB)
         except Exception as exc:  # the websocket closed or failed: a disconnect
             self.error = repr(exc)
         finally:
             self.sending_over.set()
 
 
-async def deploy_events(deployer: Client, stop: asyncio.Event, per_second: float = 5) -> int:
-    """Deploy-like events written into the design's deployments map while the chat runs."""
+async def deploy_events(base: str, token: str, stop: asyncio.Event, per_second: float = 5) -> int:
+    """A deploy-like job's record, updated through the server's job route while the chat runs."""
     count = 0
+    key = hashlib.sha256(os.urandom(32)).hexdigest()  # the job's write key
+    async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}, timeout=60) as http:
+        async def record(**fields) -> None:
+            response = await http.post(f"{base}/isshoni/api/designs/{DESIGN}/jobs",
+                                       json={"record": {"id": JOB, "kind": "deploy", **fields}, "key": key})
+            response.raise_for_status()
 
-    def event(state: dict):
-        return lambda doc: doc._ydeployments.__setitem__("sandbox", state)
-
-    while not stop.is_set():
-        await deployer.write(event({"status": "IN_PROGRESS", "events": count + 1, "last": f"resource {count}"}))
-        count += 1
-        await asyncio.sleep(1 / per_second)
-    await deployer.write(event({"status": "COMPLETE", "events": count, "last": "stack"}))
+        while not stop.is_set():
+            await record(state="running", events_total=count + 1, summary=f"resource {count}")
+            count += 1
+            await asyncio.sleep(1 / per_second)
+        await record(state="succeeded", events_total=count, summary="stack")
     return count
 
 
@@ -297,18 +307,16 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
         started = time.monotonic()
         join_errors = [error for errors in await workers.gather("joined") for error in errors]
         join_s = time.monotonic() - started
-        deployer = Client(-1, bases[0], token, probe=False)
         stop = asyncio.Event()
-        async with deployer.session(asyncio.Semaphore(1)):
-            servers = _server_processes(bases)
-            servers_cpu = _cpu_seconds(servers)
-            workers.tell("go")
-            deploying = asyncio.create_task(deploy_events(deployer, stop))
-            await asyncio.sleep(seconds)
-            workers.tell("stop")
-            stop.set()
-            events = await deploying
-            last_send = time.monotonic()
+        servers = _server_processes(bases)
+        servers_cpu = _cpu_seconds(servers)
+        workers.tell("go")
+        deploying = asyncio.create_task(deploy_events(bases[0], token, stop))
+        await asyncio.sleep(seconds)
+        workers.tell("stop")
+        stop.set()
+        events = await deploying
+        last_send = time.monotonic()
         expected = [message for sent in await workers.gather("sent") for message in sent]
         workers.tell(("expected", expected, time.monotonic() + settle))
         settled = await workers.gather("settled")
@@ -330,7 +338,7 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
     minutes: dict[int, list[float]] = {}
     for sent, ms in timed:
         minutes.setdefault(int((sent - first) // 60), []).append(ms)
-    final_state = {"status": "COMPLETE", "events": events, "last": "stack"}
+    final_state = {"state": "succeeded", "events_total": events, "summary": "stack"}
     return {
         "clients": clients, "processes": len(workers.processes), "seconds": seconds, "join_s": join_s,
         "settle_s": settle_s, "messages": len(set(expected)), "deploy_events": events,
@@ -339,7 +347,8 @@ async def demo(bases: list[str], token: str, clients: int, seconds: float, probe
         "lost": sum(result["lost"] for result in results),
         "duplicated": sum(result["duplicated"] for result in results) + len(expected) - len(set(expected)),
         "identical": sum(result["finals"] for result in results) == clients and len(orders) == 1,
-        "deploy_seen": sum(state == final_state for result in results for state in result["deployments"]),
+        "deploy_seen": sum(bool(state) and final_state.items() <= state.items()
+                           for result in results for state in result["deployments"]),
         "deliveries": len(latencies), "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
         "servers_cpu_s": servers_cpu, "clients_cpu_s": clients_cpu,
         "by_minute": [(minute, percentile(samples, 50), percentile(samples, 99))

@@ -75,13 +75,22 @@ async def room_url(client: httpx.AsyncClient, base: str, path: str) -> tuple[str
 async def joined(base: str, token: str, path: str, timeout: float = 20, **ws_options):
     """A YInfra synced with the design's room for the duration of the block (`ws_options` go to
     httpx-ws's `aconnect_ws`, e.g. `keepalive_ping_interval_seconds=None`)."""
+    async with joined_as(base, token, path, timeout, **ws_options) as (doc, _identity):
+        yield doc
+
+
+@asynccontextmanager
+async def joined_as(base: str, token: str, path: str, timeout: float = 20, **ws_options):
+    """`joined`, yielding (doc, identity): the Jupyter identity the room knows this client by (its
+    requests share the login cookie the first answer set, so the websocket is that user too)."""
     async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
         url, room = await room_url(client, base, path)
+        identity = (await client.get(f"{base}/api/me")).json()["identity"]
         async with aconnect_ws(url, client, **ws_options) as websocket:
             doc = YInfra()
             async with Provider(doc.ydoc, HttpxWebsocket(websocket, room)) as provider:
                 await asyncio.wait_for(provider.synced.wait(), timeout)
-                yield doc
+                yield doc, identity
 
 
 async def until(predicate, timeout: float = 10, step: float = 0.02):

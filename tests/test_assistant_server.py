@@ -12,7 +12,8 @@ import pytest
 
 from fake_anthropic import FakeAnthropic, ToolUse, reply
 from isshoni import Design, DesignError, templates
-from rooms import isshoni_server, joined, until
+from isshoni.design.history import author_of
+from rooms import isshoni_server, joined, joined_as, until
 
 PATH = "team/app.infra.json"
 API = "/isshoni/api"
@@ -45,10 +46,10 @@ def test_a_mention_in_the_room_is_answered_for_everyone(server):
     server["api"].add(*cache_script())
 
     async def scenario():
-        async with joined(server["base"], server["token"], PATH) as alice, \
+        async with joined_as(server["base"], server["token"], PATH) as (alice, identity), \
                 joined(server["base"], server["token"], PATH) as bob:
             design = alice.design()
-            mention = design.add_message("alice", "@isshoni add a Redis cache for the API")
+            mention = design.add_message(author_of(identity), "@isshoni add a Redis cache for the API")
             alice.apply(design.data)
             statuses = set()
 
@@ -67,7 +68,7 @@ def test_a_mention_in_the_room_is_answered_for_everyone(server):
                 assert await until(lambda d=doc: "api_cache" in d.design().resources, timeout=10)
                 assert any(c["source"] == "blue" and c["target"] == "api_cache" for c in doc.design().connections.values())
             request = server["api"].requests[-3]
-            assert "alice asks you: add a Redis cache for the API" in request["messages"][0]["content"]
+            assert f"{author_of(identity)} asks you: add a Redis cache for the API" in request["messages"][0]["content"]
             return final
 
     final = asyncio.run(scenario())
@@ -141,9 +142,11 @@ def test_stop_over_rest_ends_a_running_answer(server):
     asyncio.run(scenario())
 
 
-def test_a_kernel_asks_on_its_synced_copy_and_everyone_sees_it(server):
-    """What `design.ask(...)` on a notebook's live design does: the answer runs in the kernel, its
-    edits and message travel through the room, and its undo reverts them for everyone."""
+def test_an_assistant_run_in_a_kernel_cannot_speak_as_the_assistant(server):
+    """The assistant run on a kernel's synced copy (not the server's): its design edits travel
+    through the room and undo for everyone, but the room signs chat messages with the kernel's
+    Jupyter identity, so nothing appears under the assistant's name (`design.ask` on a live
+    design asks the server's assistant instead)."""
     from isshoni.assistant import Assistant, aask, undo
 
     async def scenario():
@@ -153,10 +156,11 @@ def test_a_kernel_asks_on_its_synced_copy_and_everyone_sees_it(server):
             assert message["status"] == "done" and message["engine"] == "offline-planner"
             added = message["ops"][0]["id"]
             assert await until(lambda: added in browser.design().resources, timeout=10)
-            assert await until(lambda: any(m["id"] == message["id"] for m in browser.to_dict()["chat"]), timeout=10)
             undo(kernel)
             assert await until(lambda: added not in browser.design().resources, timeout=10)
-            await asyncio.sleep(1)  # the server does not answer the kernel's assistant message
-            assert not [m for m in browser.to_dict()["chat"] if m.get("reply_to") == message["id"]]
+            await asyncio.sleep(1)
+            chat = browser.to_dict()["chat"]
+            assert not [m for m in chat if m["id"] == message["id"] and m["author"] == "assistant"]
+            assert not [m for m in chat if m.get("reply_to") == message["id"]]  # and the server does not answer it
 
     asyncio.run(scenario())

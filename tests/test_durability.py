@@ -139,9 +139,10 @@ def test_redis_store_keeps_acknowledged_edits_across_sigkill(tmp_path, monkeypat
         _rounds(tmp_path, ["--YDocExtension.ystore_class=isshoni.stores.RedisYStore"], redis=server)
 
 
-def _unsaved_edit_then_sigkill(tmp_path: Path) -> tuple[Path, int]:
+def _unsaved_edit_then_sigkill(tmp_path: Path) -> tuple[Path, int, str]:
     """An edit both clients have, then SIGKILL before the (5 s) autosave: the store holds it,
-    the file does not.  Returns the root and the port to restart on."""
+    the file does not.  Returns the root, the port to restart on and the store's content (the
+    text the next save would have written)."""
     root = tmp_path / "root"
     root.mkdir()
     templates.load("chat_canary").save(root / DESIGN)
@@ -151,9 +152,10 @@ def _unsaved_edit_then_sigkill(tmp_path: Path) -> tuple[Path, int]:
             async with joined(base, token, DESIGN) as a, joined(base, token, DESIGN) as b:
                 _node(a)["unsaved"] = 1
                 assert await until(lambda: _node(b).get("unsaved") == 1)
-        asyncio.run(edit())
+                return a.get()
+        stored = asyncio.run(edit())
         os.killpg(_server_pid(tmp_path, port), signal.SIGKILL)
-    return root, port
+    return root, port, stored
 
 
 async def _live_content(base: str, token: str) -> dict:
@@ -163,7 +165,7 @@ async def _live_content(base: str, token: str) -> dict:
 
 def test_file_edited_outside_jupyter_still_wins(tmp_path):
     """The other half of newer wins: a change on disk made while the server was down is kept."""
-    root, port = _unsaved_edit_then_sigkill(tmp_path)
+    root, port, _stored = _unsaved_edit_then_sigkill(tmp_path)
     data = json.loads((root / DESIGN).read_text())
     data["meta"]["name"] = "edited outside"
     (root / DESIGN).write_text(json.dumps(data, indent=2))
@@ -174,11 +176,12 @@ def test_file_edited_outside_jupyter_still_wins(tmp_path):
 
 
 def test_a_file_cut_short_by_a_kill_mid_save_does_not_replace_the_store(tmp_path):
-    """Jupyter writes a file in place: a SIGKILL during the write leaves it cut off.  That is
-    no edit made outside Jupyter: the store's content stays, and is saved again."""
-    root, port = _unsaved_edit_then_sigkill(tmp_path)
-    text = (root / DESIGN).read_text()
-    (root / DESIGN).write_text(text[: len(text) // 2])  # what a write cut short leaves
+    """Jupyter writes a file in place: a SIGKILL during the write leaves the first part of what
+    it was writing (the store's content).  That is no edit made outside Jupyter: the store's
+    content stays, and is saved again.  (A broken file that is not such a beginning is refused
+    and the store's version offered instead: test_corrupt_design.py.)"""
+    root, port, stored = _unsaved_edit_then_sigkill(tmp_path)
+    (root / DESIGN).write_text(stored[: len(stored) // 2])  # what a write cut short leaves
     with isshoni_server(root, tmp_path, port=port) as (base, token):
         seen = asyncio.run(_live_content(base, token))
         deadline = time.monotonic() + 20

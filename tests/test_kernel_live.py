@@ -15,6 +15,7 @@ import pytest
 
 import isshoni
 from isshoni.design import DesignError
+from isshoni.design.history import author_of
 from isshoni.kernel import AuthError, OfflineDesign, ServerNotFound, close_all, discovery
 from isshoni.kernel.connection import Connection, presence
 from isshoni.yinfra import YInfra
@@ -288,7 +289,7 @@ def test_a_notebook_asks_the_assistant_in_the_shared_chat(root, tmp_path, monkey
                 chat = doc.to_dict()["chat"]
                 question = next(m for m in chat if m["id"] == reply["reply_to"])
                 assert question["text"] == "@isshoni add a DynamoDB table for orders"
-                assert getpass.getuser() in question["author"]  # "notebook (user)", as in presence
+                assert question["author"] == author_of(design._conn.identity)  # the room's name for the kernel
 
                 with pytest.raises(ValueError):
                     design.ask("anything", mode="later")

@@ -14,8 +14,9 @@ import time
 import redis
 
 from isshoni import templates
+from isshoni.design.history import author_of
 from redis_server import redis_server
-from rooms import isshoni_server, joined, until
+from rooms import isshoni_server, joined, joined_as, until
 
 DESIGN = "keys.infra.json"
 REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
@@ -48,15 +49,17 @@ def test_snapshot_active_set_and_capped_chat(tmp_path, monkeypatch):
     with redis_server(tmp_path / "redis") as server:
         monkeypatch.setenv("ISSHONI_REDIS_URL", server.url)
         client = redis.Redis.from_url(server.url)
+        me = [""]
         with isshoni_server(root, tmp_path, REDIS_STORE) as (base, token):
             async def run():
-                async with joined(base, token, DESIGN) as doc:
+                async with joined_as(base, token, DESIGN) as (doc, identity):
+                    me[0] = author_of(identity)  # the room signs messages with the sender's identity
                     assert await until(lambda: list(client.scan_iter("isshoni:canvas:*")), timeout=10)
                     design_id = _design_id(client)
                     doc._ymeta["name"] = "renamed live"
-                    doc._ychat.extend([_message(n, "alice") for n in range(1000)])
+                    doc._ychat.extend([_message(n, me[0]) for n in range(1000)])
                     for n in range(1000, 1005):
-                        doc._ychat.append(_message(n, "bob"))
+                        doc._ychat.append(_message(n, me[0]))
                         await asyncio.sleep(0.01)
                     expected = doc.to_dict(without=("chat",))  # the chat is its own stream
 
@@ -72,7 +75,7 @@ def test_snapshot_active_set_and_capped_chat(tmp_path, monkeypatch):
             design_id = asyncio.run(run())
         chat = _chat(client, design_id)
         assert [i for i, _m in chat] == list(range(5, 1005)), "MAXLEN 1000 keeps the newest, in order"
-        assert chat[-1][1] == _message(1004, "bob")
+        assert chat[-1][1] == _message(1004, me[0])
         assert int(client.get(f"isshoni:chat:{design_id}:mirrored")) == 1005
         assert 0 < client.ttl(f"isshoni:canvas:{design_id}") <= 86400
         last_change = client.zscore("isshoni:designs:active", design_id)
@@ -88,14 +91,16 @@ def test_chat_mirror_neither_repeats_nor_skips_when_another_server_takes_over(tm
     with redis_server(tmp_path / "redis") as server:
         monkeypatch.setenv("ISSHONI_REDIS_URL", server.url)
         client = redis.Redis.from_url(server.url)
+        names: list[str] = []  # each client's identity: the rooms sign messages with it
         with isshoni_server(root, tmp_path, REDIS_STORE) as (base2, token):
             with isshoni_server(root, tmp_path, REDIS_STORE) as (base1, _):
                 async def first():
-                    async with joined(base1, token, DESIGN) as a:
+                    async with joined_as(base1, token, DESIGN) as (a, identity):
+                        names.append(author_of(identity))
                         assert await until(lambda: list(client.scan_iter("isshoni:ydoc:*:owner")), timeout=10)
                         async with joined(base2, token, DESIGN) as b:
                             for n in range(3):
-                                a._ychat.append(_message(n, "alice"))
+                                a._ychat.append(_message(n, names[0]))
                             assert await until(lambda: len(b._ychat) == 3)
                             assert await until(lambda: len(_chat(client, _design_id(client))) == 3, timeout=10)
                             return _owner(client)
@@ -103,9 +108,10 @@ def test_chat_mirror_neither_repeats_nor_skips_when_another_server_takes_over(tm
             # server 1 (the owner) is gone; its lease is released or lapses within 1 s
 
             async def second():
-                async with joined(base2, token, DESIGN) as b:
+                async with joined_as(base2, token, DESIGN) as (b, identity):
+                    names.append(author_of(identity))
                     for n in range(3, 6):
-                        b._ychat.append(_message(n, "bob"))
+                        b._ychat.append(_message(n, names[1]))
                     design_id = _design_id(client)
                     assert await until(lambda: len(_chat(client, design_id)) >= 6, timeout=15)
                     await asyncio.sleep(1)  # a repeat would show up by now
@@ -114,4 +120,4 @@ def test_chat_mirror_neither_repeats_nor_skips_when_another_server_takes_over(tm
         assert owner and new_owner and new_owner != owner, "the second server took the lease over"
         chat = _chat(client, design_id)
         assert [i for i, _m in chat] == list(range(6))
-        assert [m for _i, m in chat] == [_message(n, "alice") for n in range(3)] + [_message(n, "bob") for n in range(3, 6)]
+        assert [m for _i, m in chat] == [_message(n, names[0]) for n in range(3)] + [_message(n, names[1]) for n in range(3, 6)]

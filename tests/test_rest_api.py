@@ -92,6 +92,12 @@ def test_every_route_answers(server):
                 body = {"ops": [{"op": "set_meta", "notes": "n"}]}
             if url.endswith("/assistant"):  # no key in tests: the offline planner answers
                 body = {"prompt": "add a dashboard"}
+            if url.endswith("/recovery") and method == "post":  # a good file: nothing to restore, but answered
+                response = server["client"].post(url, json={})
+                assert response.status_code == 409 and "nothing to restore" in response.json()["message"]
+                continue
+            if url.endswith("/jobs") and method == "post":  # a job writing its record
+                body = {"record": {"id": "deploy-20260101T000000-abcdef", "state": "queued"}, "key": "k" * 32}
             if url.endswith("/assistant/stop"):  # nothing running: refused, but answered
                 response = server["client"].post(url, json={})
                 assert response.status_code == 409 and "not answering" in response.json()["message"]

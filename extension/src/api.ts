@@ -120,3 +120,18 @@ export async function resolveProposal(
 export async function stopAssistant(path: string): Promise<{ stopping: boolean }> {
   return request(designUrl(path, 'assistant/stop'), post({}));
 }
+
+/** Whether a design file is a design, and the store's last good version when it is not. */
+export interface IFileState {
+  file: { valid: boolean; message?: string; line?: number | null; column?: number | null };
+  design: { resources?: Record<string, any>; chat?: any[] } | null;
+}
+
+export async function fileState(path: string): Promise<IFileState> {
+  return request(designUrl(path, 'recovery'));
+}
+
+/** Write the store's last good version over a design file that is no design. */
+export async function restoreDesign(path: string): Promise<any> {
+  return request(designUrl(path, 'recovery'), post({}));
+}

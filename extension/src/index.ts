@@ -55,7 +55,13 @@ class InfraWidgetFactory extends ABCWidgetFactory<InfraDocument, InfraModel> {
   protected createNewWidget(
     context: DocumentRegistry.IContext<InfraModel>
   ): InfraDocument {
-    const content = new InfraPanel(context, this._app.serviceManager.user);
+    // a design file the server refuses: this tab cannot load; after a restore, open it afresh
+    const fileActions = {
+      close: () => widget.close(),
+      reopen: (path: string) =>
+        void this._app.commands.execute('docmanager:open', { path, factory: FACTORY })
+    };
+    const content = new InfraPanel(context, this._app.serviceManager.user, fileActions);
     const widget = new InfraDocument({ context, content });
     widget.title.icon = isshoniIcon;
     return widget;

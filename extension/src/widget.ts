@@ -12,6 +12,7 @@ import { catalog } from './api';
 import { ChatPanel } from './components/chat';
 import { CanvasView } from './components/canvas';
 import { CodePanel } from './components/code';
+import { explainBrokenFile, IFileActions } from './components/file-error';
 import { FindingsPanel } from './components/findings';
 import { Inspector } from './components/inspector';
 import { Palette } from './components/palette';
@@ -19,10 +20,15 @@ import { PresenceBar } from './components/presence';
 import { DesignContext } from './context';
 import { InfraModel } from './model';
 
+/** How long opening may take before the widget asks the server whether the file is broken
+ * (JupyterLab's own "taking some time" dialog comes at 5 s). */
+const LATE_MS = 1500;
+
 export class InfraPanel extends SplitPanel {
   constructor(
     private _docContext: DocumentRegistry.IContext<InfraModel>,
-    private _user: User.IManager
+    private _user: User.IManager,
+    private _fileActions: IFileActions = { close: () => undefined, reopen: () => undefined }
   ) {
     super({ orientation: 'horizontal', spacing: 2 });
     this.addClass('isshoni-InfraPanel');
@@ -40,17 +46,35 @@ export class InfraPanel extends SplitPanel {
   canvas: CanvasView | null = null;
   presence: PresenceBar | null = null;
 
+  /** Say why the design file cannot open, if it is no design (once; true when said). */
+  private _explain(): Promise<boolean> {
+    this._explained ??= explainBrokenFile(this._docContext.path, this._fileActions);
+    return this._explained;
+  }
+
+  private _explained: Promise<boolean> | null = null;
+
   private async _build(): Promise<void> {
+    const ready = Promise.all([
+      catalog(),
+      this._docContext.ready,
+      this._user.ready
+    ]);
+    // the server refuses a design file that is no design, and its room never syncs:
+    // when opening fails or takes long, ask the server what is wrong with the file
+    const late = new Promise(resolve => setTimeout(resolve, LATE_MS));
+    Promise.race([ready, late]).then(
+      () => void (this.designContext ? undefined : this._explain()),
+      () => undefined
+    );
     let types;
     try {
-      [types] = await Promise.all([
-        catalog(),
-        this._docContext.ready,
-        this._user.ready
-      ]);
+      [types] = await ready;
     } catch (error) {
-      this._status.node.textContent = `The design cannot open: ${error}`;
-      this._status.addClass('isshoni-mod-error');
+      if (!(await this._explain())) {
+        this._status.node.textContent = `The design cannot open: ${error}`;
+        this._status.addClass('isshoni-mod-error');
+      }
       return;
     }
     const ctx = new DesignContext({

@@ -24,9 +24,10 @@ from pycrdt import Array, Awareness, Doc, Map
 from .design import jsonvalues
 from .design.errors import DesignError
 from .design.model import Design, dumps, empty
+from .design.source import read_design_text
 
 ROOTS = ("meta", "resources", "connections", "chat", "deployments")
-DESIGN_ROOTS = ("meta", "resources", "connections")  # validated together: each reads the others
+DESIGN_ROOTS = ("meta", "resources", "connections")  # what edits change, validated together; chat and deployments are history
 NESTED = {"resources": ("properties",), "connections": ("properties",)}
 
 
@@ -173,10 +174,10 @@ class YInfra(YBaseDoc):
         return dumps(self.to_dict())
 
     def set(self, value: str) -> None:
-        """Replace the content with a file's text (strict JSON only: see `_refuse_unplain`)."""
-        data = jsonvalues.loads(value) if value.strip() else empty("design")
-        if not isinstance(data, dict):
-            raise ValueError("a design file holds a JSON object")
+        """Replace the content with a design file's text; text that is no design raises
+        NotADesignFile (with the line and column), values the document cannot hold raise
+        DesignError (strict JSON only: see `_refuse_unplain`), leaving the document as it was."""
+        data = read_design_text(value) or empty("design")
         _refuse_unplain(data, ROOTS)
         with self._ydoc.transaction():
             self._ymeta.clear()

@@ -22,13 +22,14 @@ import weakref
 from typing import TYPE_CHECKING
 
 from ..design import Design
+from ..design.history import ASSISTANT
 
 if TYPE_CHECKING:  # live documents need the collaboration extra (pycrdt, jupyter_ydoc); files do not
     from ..yinfra import YInfra
 
 ORIGIN = "isshoni-assistant"
 CHAT_ORIGIN = "isshoni-assistant-chat"
-AUTHOR = "assistant"
+AUTHOR = ASSISTANT
 SECTIONS = ("meta", "resources", "connections")
 _STEP_MS = 10**9  # one answer's clock tick: far more than the capture timeout below
 _CAPTURE_MS = 10**6

@@ -19,7 +19,7 @@ from .locks import locked
 FULL_RECORDS = 5  # the newest jobs keep events and results in the design
 MAX_RECORDS = 200  # older ones keep a one-line summary; beyond this they leave the design (logs stay)
 COMPACT_KEYS = ("id", "kind", "design", "state", "target", "engine", "region", "created", "started", "finished",
-                "duration_s", "summary", "error", "log")
+                "duration_s", "summary", "error", "log", "by")  # by: who started it, as the server signed it
 
 
 class JobSink(Protocol):

@@ -109,6 +109,7 @@ def problems(data: dict) -> list[Problem]:
             found += _container_cycles(resources)
         return sorted(set(found))
     from ..catalog import CATALOG
+    from .portable import problems as cloudformation_only
 
     resources = data["resources"]
     out: list[Problem] = []
@@ -126,6 +127,7 @@ def problems(data: dict) -> list[Problem]:
         out.extend(_connection_problems(cid, data, CATALOG))
     out.extend(_network_problems(resources, CATALOG))
     out.extend(_region_problems(data["meta"]["region"], resources, CATALOG))
+    out.extend(cloudformation_only(data))
     return sorted(set(out))
 
 

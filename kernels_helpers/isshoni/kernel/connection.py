@@ -100,6 +100,7 @@ class Connection:
         self.awareness = Awareness(doc.ydoc)
         self.awareness.set_local_state({"user": user})
         self.status = "connecting"
+        self.identity: dict = {}  # who the server says this connection is (its chat messages carry that name)
         self.last_error: str | None = None
         self.reconnects = 0
         self._connected = threading.Event()
@@ -217,6 +218,11 @@ class Connection:
                 raise FileNotFoundError(f"{self.path}: no such design under the root of the Jupyter server at {self.server.url}")
             response.raise_for_status()
             session = response.json()
+            # the room knows this client by the user of this client's requests (the login cookie the
+            # first answer set): ask who that is, for the messages this kernel writes
+            me = await client.get(f"{self.server.url}/api/me")
+            if me.status_code == 200:
+                self.identity = me.json().get("identity") or {}
             room = f"text:infra:{session['fileId']}"
             ws_url = (f"{self.server.url.replace('http', 'ws', 1)}/api/collaboration/room/{room}"
                       f"?sessionId={urllib.parse.quote(session['sessionId'])}")
@@ -230,7 +236,10 @@ class Connection:
                         if channel.closed.is_set() and channel.code == 4404:  # the room found no such file
                             raise FileNotFoundError(f"{self.path}: no such design under the root of the Jupyter "
                                                     f"server at {self.server.url}")
-                        if channel.closed.is_set():
+                        if channel.closed.is_set():  # a design file the room refuses closes it so (its long
+                            refused = await self._refusal(client, quoted)  # reason may not even reach us)
+                            if refused:
+                                raise ConnectionFailed(refused)
                             raise Dropped(f"the room closed while syncing ({channel.reason})")
                         synced = True
                         self._channel = channel
@@ -253,6 +262,20 @@ class Connection:
                 self._channel = None
                 if self.status == "connected":
                     self._set_status("reconnecting")
+
+    async def _refusal(self, client: httpx.AsyncClient, quoted: str) -> str | None:
+        """Why the room refused the design file, when it is no design (the REST API says where)."""
+        try:
+            response = await client.get(f"{self.server.url}/isshoni/api/designs/{quoted}/recovery")
+            state = response.json() if response.status_code == 200 else {}
+        except (httpx.HTTPError, ValueError):
+            return None
+        file = state.get("file") or {}
+        if file.get("valid") is not False:
+            return None
+        restore = ("; the store holds its last good version: GET or POST "
+                   f"/isshoni/api/designs/{self.path}/recovery shows or restores it") if state.get("design") else ""
+        return f"{self.path} is not a design file ({file.get('message')}){restore}"
 
     async def _until(self, *waits, timeout: float | None = None) -> None:
         tasks = [asyncio.ensure_future(w) for w in waits]

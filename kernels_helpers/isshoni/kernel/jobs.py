@@ -11,28 +11,56 @@ is written by the room's autosave, never behind its back.
 from __future__ import annotations
 
 import html
+import logging
+import secrets
 import threading
+import time
+import urllib.parse
 from collections.abc import Callable
 
-from ..deploy.sink import JobSink, _trim
-from ..yinfra import YInfra, _apply_map, _plain
+import httpx
+
+from ..deploy.jobs import TERMINAL
+from ..deploy.sink import JobSink
+from ..yinfra import YInfra, _plain
+from .discovery import Server
+
+log = logging.getLogger("isshoni.kernel")
 
 
 class LiveJobSink:
-    """Job records in a live YInfra (`deployments[job_id] = record`), written on the room's loop."""
+    """Job records of a live design, written by the server: the room takes back any change a
+    client makes to `deployments`, so each record goes to `POST .../jobs` with this job's write
+    key (deploy/records.py), and comes back through the room like any other change.  A record
+    the server cannot take (it is gone, it refuses) is logged: the job itself goes on."""
 
-    def __init__(self, doc: YInfra, call: Callable):
-        self.doc, self.call = doc, call
+    def __init__(self, doc: YInfra, call: Callable, server: Server, path: str, timeout: float = 10):
+        self.doc, self.call, self.server, self.timeout = doc, call, server, timeout
+        self.url = f"{server.url}/isshoni/api/designs/{urllib.parse.quote(path)}/jobs"
+        self.key = secrets.token_urlsafe(32)  # only this job holds it: only this job may update its record
 
     def write(self, record: dict) -> None:
-        def write():
-            deployments = {k: _plain(v) for k, v in self.doc._ydeployments.items()}
-            deployments[record["id"]] = record
-            _trim(deployments)
-            with self.doc.ydoc.transaction():
-                _apply_map(self.doc._ydeployments, deployments)
+        try:
+            response = httpx.post(self.url, json={"record": record, "key": self.key}, headers=self.server.headers,
+                                  timeout=self.timeout)
+        except httpx.HTTPError as exc:
+            log.warning("isshoni: job record %s not written (%s is unreachable: %s)", record.get("id"), self.server.url, exc)
+            return
+        if response.status_code >= 400:
+            log.warning("isshoni: the server refused job record %s (%s): %s", record.get("id"), response.status_code,
+                        response.text[:300])
+        elif record.get("state") in TERMINAL:
+            self._until_here(record["id"], record["state"])
 
-        self.call(write)
+    def _until_here(self, job_id: str, state: str, wait: float = 5.0) -> None:
+        """The job's end is in this kernel's copy before the job reports it (readers expect it there);
+        a room that is gone meanwhile only ends the wait."""
+        deadline = time.monotonic() + wait
+        try:
+            while (self.read_all().get(job_id) or {}).get("state") != state and time.monotonic() < deadline:
+                time.sleep(0.02)
+        except Exception as exc:  # noqa: BLE001 - the connection closed: the record is on the server
+            log.debug("isshoni: not waiting for job record %s here: %s", job_id, exc)
 
     def read_all(self) -> dict[str, dict]:
         return self.call(lambda: {k: _plain(v) for k, v in self.doc._ydeployments.items()})

@@ -27,6 +27,7 @@ from ..compiler import generate as compile_design
 from ..deploy import canary as canary_mod
 from ..deploy import runner
 from ..deploy.sink import FileJobSink, JobSink
+from ..design.history import author_of
 from ..design.model import Design
 from ..yinfra import values
 from . import diagram
@@ -37,6 +38,7 @@ from .results import Code, Findings
 _ANSWERING = ("thinking", "streaming")  # an assistant message still being written
 EDIT_ATTEMPTS = 5  # an edit made again on newer content (someone edited meanwhile) at most this often
 _FIRST_REPLY_S = 30.0  # the server's assistant posts its message at once; silence means none is running
+HISTORY = ("deployments",)  # roots a kernel's edit never writes (add_message appends to the chat: it is written)
 
 
 def _reply_to(doc, message_id: str) -> dict | None:
@@ -287,7 +289,7 @@ class LiveDesign(DesignHandle):
                           "here and reaches the room when the server is back", stacklevel=3)
         doc = self._conn.doc
         for _ in range(EDIT_ATTEMPTS):
-            before = self._conn.call(doc.to_dict)
+            before = self._conn.call(doc.to_dict, without=HISTORY)  # job records go through the server
             design = Design(before)
             result = fn(design)
             if self._conn.call(doc.replace_if, before, design.data):
@@ -295,10 +297,10 @@ class LiveDesign(DesignHandle):
         raise RuntimeError(f"{self.path} kept changing while this edit was made: try it again")
 
     def _job_source(self):
-        return self.snapshot(), LiveJobSink(self._conn.doc, self._conn.call)
+        return self.snapshot(), LiveJobSink(self._conn.doc, self._conn.call, self._conn.server, self.path)
 
     def ask(self, prompt: str, *, mode: str | None = None, timeout: float = 600.0) -> dict:
-        """Ask the design assistant, in the design's chat, as the kernel's user.
+        """Ask the design assistant, in the design's chat, as the kernel's Jupyter user.
 
         The question is an `@isshoni` chat message like one typed on a canvas, so the server's
         assistant answers it (with the server's model settings: the kernel needs no API key),
@@ -309,8 +311,7 @@ class LiveDesign(DesignHandle):
             raise ValueError(f"mode must be 'apply' or 'suggest', not {mode!r}")
         from ..assistant import MENTION  # here: the assistant imports the anthropic SDK (seconds)
 
-        user = (self._conn.awareness.get_local_state() or {}).get("user") or {}
-        author = user.get("display_name") or user.get("name") or "notebook"
+        author = author_of(self._conn.identity)  # the name the room signs this kernel's messages with
         changed = threading.Event()  # set by the room on every change: the reply's arrival wakes us at once
         self._conn.on_change(changed.set)
         try:

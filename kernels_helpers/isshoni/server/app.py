@@ -39,10 +39,10 @@ class IsshoniExtension(ExtensionApp):
     )
 
     def initialize_handlers(self) -> None:
-        if self.durable_store:
-            from ..stores import rooms
+        from ..stores import rooms
 
-            rooms.install()
+        rooms.install()  # Isshoni's rooms also keep the chat and job records honest (stores/history_guard.py)
+        if self.durable_store:
             rooms.use_isshoni_store(self.serverapp, self.log)
         self.designs = LiveDesigns()
         # `c.Assistant.model = ...` and friends configure the assistant (see isshoni.assistant.config)

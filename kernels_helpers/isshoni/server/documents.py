@@ -30,6 +30,15 @@ def check_path(path: str) -> str:
     return path
 
 
+async def existing(settings: dict, path: str) -> None:
+    """404 unless `path` is a file the contents manager shows (hidden files are not designs here)."""
+    contents = settings["contents_manager"]
+    if not await ensure_async(contents.file_exists(path)):
+        raise ApiError(404, f"no design file {path!r}")
+    if not getattr(contents, "allow_hidden", False) and await ensure_async(contents.is_hidden(path)):
+        raise ApiError(404, f"no design file {path!r}")
+
+
 def warm_up() -> None:
     """Fill the validator's caches (cfn-lint's region data, compiled schemas): seconds on a first
     call, which must not happen on the event loop inside a design edit."""
@@ -61,18 +70,33 @@ class LiveDesigns:
 
     async def open(self, settings: dict, path: str) -> YInfra:
         """`settings` is the web app's, read at request time: jupyter_server_ydoc may load after us."""
-        contents = settings["contents_manager"]
-        if not await ensure_async(contents.file_exists(path)):
-            raise ApiError(404, f"no design file {path!r}")
-        if not getattr(contents, "allow_hidden", False) and await ensure_async(contents.is_hidden(path)):
-            raise ApiError(404, f"no design file {path!r}")
+        await existing(settings, path)
         await self.ready()
         collaboration = settings.get("jupyter_server_ydoc")
         if collaboration is None:
             raise ApiError(503, "real-time collaboration (jupyter-collaboration) is not enabled on this server")
-        doc = await collaboration.get_document(
-            path=path, content_type="infra", file_format="text", copy=False, create=True
-        )
+        doc = await self._document(collaboration, path)
         if not isinstance(doc, YInfra):
             raise ApiError(503, "the 'infra' document type is not registered with jupyter_ydoc")
         return doc
+
+    async def _document(self, collaboration, path: str):
+        """The room's document; a design file the room refuses answers 409 with where it is broken
+        (and whether the store can restore it), and never leaves an empty room behind."""
+        from ..design.errors import Problem
+        from ..stores import recovery
+        from ..stores.file_check import DesignFileRefused
+
+        for _attempt in range(2):
+            try:
+                doc = await collaboration.get_document(
+                    path=path, content_type="infra", file_format="text", copy=False, create=True
+                )
+            except DesignFileRefused as refused:
+                await recovery.forget_failed_room(collaboration, path)
+                problem = refused.problem
+                raise ApiError(409, refused.detail, [Problem("$", str(problem))], {
+                    "file": {"valid": False, **problem.to_dict()}, "recoverable": refused.recoverable}) from None
+            if not await recovery.forget_failed_room(collaboration, path):  # a room that failed earlier: load again
+                return doc
+        raise ApiError(503, f"the collaboration room of {path} could not be started")

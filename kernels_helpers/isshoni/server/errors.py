@@ -16,14 +16,15 @@ from .workers import WorkerDied
 class ApiError(HTTPError):
     """An HTTP error whose message (and design problems, if any) go to the client as JSON."""
 
-    def __init__(self, status: int, message: str, problems: list[Problem] | None = None):
+    def __init__(self, status: int, message: str, problems: list[Problem] | None = None, extra: dict | None = None):
         # tornado formats log_message with `%`: escape it, keep the text as given for the client
         super().__init__(status, message.replace("%", "%%"))
         self.message = message
         self.problems = problems
+        self.extra = extra or {}  # more fields for the client (a broken file's position ...)
 
     def to_dict(self) -> dict:
-        reply: dict = {"message": self.message}
+        reply: dict = {**self.extra, "message": self.message}
         if self.problems is not None:
             reply["problems"] = [p.to_dict() for p in self.problems]
         return reply

@@ -20,14 +20,16 @@ from tornado.ioloop import IOLoop
 
 from ..design import Design, DesignError, jsonvalues
 from ..design.errors import describe
+from ..design.history import MAX_TEXT, author_of
 from . import workers
-from .documents import LiveDesigns, check_path
+from .documents import LiveDesigns, check_path, existing
 from .errors import ApiError, bad_input
 
 API = "/isshoni/api"
-MAX_CHAT = 20_000
+MAX_CHAT = MAX_TEXT
 EDIT_ATTEMPTS = 5  # a canvas edit validated again on newer content at most this often
 MAX_BODY_DEPTH = jsonvalues.MAX_DEPTH + 8  # a design nested to the limit, inside {"design": ...} or an op
+HISTORY = ("chat", "deployments")  # kept as the server has them: a canvas edit never writes them
 
 
 class IsshoniHandler(APIHandler):
@@ -176,7 +178,9 @@ class CanvasHandler(DesignHandler):
     @web.authenticated
     @authorized
     async def post(self, path):
-        """`{"ops": [...]}` all-or-nothing, or `{"design": {...}}` to replace the content.
+        """`{"ops": [...]}` all-or-nothing, or `{"design": {...}}` to replace the content.  Either way
+        only the design (meta, resources, connections) changes: the chat and the job records are
+        history, kept as the server has them (a body's `chat` and `deployments` are ignored).
 
         The edit is validated in a worker process, with a deadline, from a snapshot; it is
         written only if the parts it read are still as they were (else it runs again on the
@@ -188,9 +192,8 @@ class CanvasHandler(DesignHandler):
         if "design" in body and not isinstance(body["design"], dict):
             raise ApiError(400, "'design' must be a JSON object")
         doc = await self.live(path)
-        read = ("chat", "deployments") if "ops" in body else ()  # ops never touch those: not sent
         for _ in range(EDIT_ATTEMPTS):
-            before = doc.to_dict(without=read)
+            before = doc.to_dict(without=HISTORY)
             with bad_input():
                 after = await workers.run("edit", workers.edit, before, body)
             if doc.replace_if(before, after):
@@ -214,14 +217,12 @@ class ChatHandler(DesignHandler):
             raise ApiError(400, "'text' must be a non-empty string")
         if len(text) > MAX_CHAT:
             raise ApiError(400, f"'text' is longer than {MAX_CHAT} characters")
-        user = self.current_user
-        author = getattr(user, "display_name", "") or getattr(user, "username", "") or "anonymous"
         path = check_path(path)
         async with self.designs.lock(path):
             doc = await self.designs.open(self.settings, path)
             design = doc.design()
-            message = design.add_message(author, text)
-            doc.apply(design.data)
+            message = design.add_message(author_of(self.current_user), text)
+            doc.apply(design.data, sections=("chat",))
         self.reply(message, 201)
 
 
@@ -280,8 +281,7 @@ class AssistantHandler(DesignHandler):
         return service
 
     def author(self) -> str:
-        user = self.current_user
-        return getattr(user, "display_name", "") or getattr(user, "username", "") or "anonymous"
+        return author_of(self.current_user)
 
     @web.authenticated
     @authorized
@@ -296,7 +296,7 @@ class AssistantHandler(DesignHandler):
         design = doc.design()
         request = design.add_message(self.author(), prompt)
         request["via"] = "rest"  # the room watcher leaves this one to this request
-        doc.apply(design.data)
+        doc.apply(design.data, sections=("chat",))
         self.reply(await self.assistant.answer(doc, prompt, author=request["author"], reply_to=request["id"], mode=mode,
                                                path=path))
 
@@ -358,6 +358,50 @@ class AssistantProposalHandler(AssistantHandler):
                 raise ApiError(504, str(exc)) from None
 
 
+class RecoveryHandler(DesignHandler):
+    """A design file that is no design (stores/file_check.py): what is wrong with it, the last good
+    version the collaboration store holds, and a way to put that version back (stores/recovery.py)."""
+
+    def collaboration(self):
+        collaboration = self.settings.get("jupyter_server_ydoc")
+        if collaboration is None:
+            raise ApiError(503, "real-time collaboration (jupyter-collaboration) is not enabled on this server")
+        return collaboration
+
+    async def checked(self, path: str) -> str:
+        path = check_path(path)
+        await existing(self.settings, path)
+        return path
+
+    @web.authenticated
+    @authorized("read")
+    async def get(self, path):
+        """`{"file": {"valid", "message", "line", "column"}, "design": <the store's version> | null}`."""
+        from ..stores import recovery
+
+        path = await self.checked(path)
+        problem = await recovery.file_problem(self.settings["contents_manager"], path)
+        if problem is None:
+            self.reply({"file": {"valid": True}, "design": None})
+            return
+        doc = await recovery.last_good(self.collaboration(), path)
+        self.reply({"file": {"valid": False, **problem.to_dict()}, "design": doc.to_dict() if doc else None})
+
+    @web.authenticated
+    @authorized
+    async def post(self, path):
+        """Write the store's last good version over the broken file."""
+        from ..stores import recovery
+
+        path = await self.checked(path)
+        async with self.designs.lock(path):
+            try:
+                doc = await recovery.restore(self.collaboration(), self.settings["contents_manager"], path)
+            except recovery.NothingToRestore as exc:
+                raise ApiError(exc.status, str(exc)) from None
+        self.reply({"design": doc.to_dict()})
+
+
 JOB_TIME_KEYS = ("started", "created", "time", "updated")
 
 
@@ -380,6 +424,31 @@ class JobsHandler(DesignHandler):
         jobs.sort(key=lambda j: (_job_time(j), j["id"]), reverse=True)
         self.reply({"jobs": jobs})
 
+    @web.authenticated
+    @authorized
+    async def post(self, path):
+        """Store a job's record `{"record": {...}, "key": "<the job's write key>"}`: the one way job
+        records reach a live design (deploy/records.py says who may write what)."""
+        from ..deploy.records import RecordRefused, accept
+        from ..deploy.sink import _trim
+
+        body = self.body()
+        path = check_path(path)
+        async with self.designs.lock(path):
+            doc = await self.designs.open(self.settings, path)
+            deployments = doc.to_dict(without=("chat",))["deployments"]
+            record = body.get("record")
+            job = record.get("id") if isinstance(record, dict) else None
+            existing = deployments.get(job) if isinstance(job, str) else None
+            try:
+                stored = accept(existing, record, body.get("key"), by=author_of(self.current_user))
+            except RecordRefused as exc:
+                raise ApiError(exc.status, str(exc)) from None
+            deployments[stored["id"]] = stored
+            _trim(deployments)  # the server keeps the design small, as the file sink does
+            doc.apply({"deployments": deployments}, sections=("deployments",))
+        self.reply(stored, 200 if existing is not None else 201)
+
 
 # route template (OpenAPI spelling) -> handler; `{path}` may hold slashes
 ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
@@ -393,6 +462,7 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/designs/{{path}}/generate", GenerateHandler),
     (f"{API}/designs/{{path}}/check", CheckHandler),
     (f"{API}/designs/{{path}}/jobs", JobsHandler),
+    (f"{API}/designs/{{path}}/recovery", RecoveryHandler),
     (f"{API}/designs/{{path}}/assistant", AssistantHandler),
     (f"{API}/designs/{{path}}/assistant/undo", AssistantUndoHandler),
     (f"{API}/designs/{{path}}/assistant/stop", AssistantStopHandler),

@@ -62,8 +62,18 @@ SCHEMAS = {
     },
     "Error": {
         "type": "object",
-        "properties": {"message": {"type": "string"}, "problems": {"type": "array", "items": _ref("Problem")}},
+        "properties": {"message": {"type": "string"}, "problems": {"type": "array", "items": _ref("Problem")},
+                       "file": _ref("FileState"),
+                       "recoverable": {"type": "boolean", "description": "the store holds an earlier version "
+                                       "(see /recovery)"}},
         "required": ["message"],
+    },
+    "FileState": {
+        "type": "object",
+        "description": "whether the design file is a design; a 409 from any design route carries it when not",
+        "properties": {"valid": {"type": "boolean"}, "message": {"type": "string"},
+                       "line": {"type": ["integer", "null"]}, "column": {"type": ["integer", "null"]}},
+        "required": ["valid"],
     },
     "Design": {
         "type": "object",
@@ -156,7 +166,9 @@ PATHS = {
         "post": {"operationId": "editCanvas",
                  "summary": "apply ops all-or-nothing, or replace the whole design (fully validated)",
                  "description": "Written to the live collaborative document with a minimal diff: open canvases "
-                 "update at once, concurrent edits of other properties survive, the room saves the file.",
+                 "update at once, concurrent edits of other properties survive, the room saves the file. "
+                 "Only meta, resources and connections change: chat and deployments are history, kept as "
+                 "the server has them (post messages to /chat; deploy jobs write their records to /jobs).",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
                      {"type": "object", "properties": {"ops": {"type": "array", "minItems": 1, "items": _ref("Op")}},
                       "required": ["ops"], "additionalProperties": False},
@@ -242,6 +254,37 @@ PATHS = {
                 "responses": {"200": _json({"type": "object", "properties": {"jobs": {
                     "type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}}},
                     "the jobs"), **DESIGN_ERRORS}},
+        "post": {"operationId": "writeJobRecord", "summary": "store a running job's record (what deploy jobs do)",
+                 "description": "A new record starts queued or running; the server signs it (`by`: the signed-in "
+                 "user, `writer`: the hash of `key`). Only a request with the same key may update it, along the "
+                 "job's state machine, and never once it has ended; a record whose process is gone on this host "
+                 "may be marked interrupted by any job.",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {
+                         "record": {"type": "object", "properties": {"id": {"type": "string"}, "state": {"enum": [
+                             "queued", "running", "succeeded", "failed", "rolled_back", "cancelled", "interrupted"]}},
+                             "required": ["id", "state"]},
+                         "key": {"type": "string", "minLength": 32, "maxLength": 256,
+                                 "description": "a secret only the job holds"}},
+                     "required": ["record", "key"]}}}},
+                 "responses": {"201": _json({"type": "object"}, "the new record as stored"),
+                               "200": _json({"type": "object"}, "the updated record as stored"),
+                               "409": _json(_ref("Error"), "the job has ended, or the state cannot follow"),
+                               **DESIGN_ERRORS}},
+    },
+    "/isshoni/api/designs/{path}/recovery": {
+        "parameters": [DESIGN_PATH],
+        "get": {"operationId": "getRecovery", "summary": "is the file a design, and the store's last good version if not",
+                "description": "A design file that is not a design (not JSON, not an object) is never served as an "
+                "empty design: every design route answers 409 until it is fixed, replaced or restored from here.",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "file": _ref("FileState"), "design": {"oneOf": [_ref("Design"), {"type": "null"}]}}},
+                    "the file's state and the store's version (null when the file is fine or the store has none)"),
+                    **DESIGN_ERRORS}},
+        "post": {"operationId": "restoreDesign", "summary": "write the store's last good version over the broken file",
+                 "responses": {"200": _json({"type": "object", "properties": {"design": _ref("Design")}},
+                                            "the design as restored"),
+                               "409": _json(_ref("Error"), "the file is a design already"), **DESIGN_ERRORS}},
     },
 }
 

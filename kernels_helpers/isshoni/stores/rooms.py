@@ -18,7 +18,9 @@ servers on the same Redis (relay.py: updates and presence over pub/sub, a
 lease so one server owns the file) and keeps the seed's keys (mirror.py).
 
 It applies to stores with `get_saved()`/`set_saved()` (IsshoniSQLiteYStore,
-RedisYStore) and to the file types in `NEWER_WINS` (Isshoni's `infra`).
+RedisYStore) and to the file types in `NEWER_WINS` (Isshoni's `infra`), whose
+rooms also apply every client's update through a HistoryGuard (history_guard.py:
+chat and job records are append-only for clients, signed by the server).
 `install()` makes jupyter_server_ydoc create these rooms.
 """
 
@@ -26,16 +28,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
-import os
+from contextvars import ContextVar
 
 from jupyter_server.utils import ensure_async
 from jupyter_server_ydoc.rooms import DocumentRoom
 from jupyter_server_ydoc.utils import LogLevel, OutOfBandChanges
 from pycrdt import (
-    Decoder,
     Doc,
     YMessageType,
+    YSyncMessageType,
     create_awareness_message,
     create_update_message,
     merge_updates,
@@ -43,49 +44,18 @@ from pycrdt import (
 )
 from pycrdt.store import YDocNotFound
 
+from ..design.history import author_of
+from ..design.source import NotADesignFile
+from .file_check import DesignFileRefused, cut_short, is_json
+from .history_guard import HistoryGuard
 from .mirror import DesignMirror
+from .pacing import broadcast_interval, frame_budget
 from .relay import AWARENESS, UPDATE
+from .state_vectors import dominates, parse_state
 
 NEWER_WINS = {"infra"}
-
-
-def frame_budget() -> float:
-    """Frames a second a busy room may send ($ISSHONI_ROOM_FRAMES_PER_SECOND; 0: no budget)."""
-    return float(os.environ.get("ISSHONI_ROOM_FRAMES_PER_SECOND", "2000") or 0)
-
-
-def broadcast_interval(clients: int, budget: float) -> float:
-    """Seconds between two relays of a busy room with `clients` connected.
-
-    A relay costs one frame per client, so the room keeps to a frame budget
-    ($ISSHONI_ROOM_FRAMES_PER_SECOND, default 2,000; 0 turns this off): two people
-    editing get every update at once (1 ms apart), a hundred chatting clients get the
-    updates of each 50 ms merged into one frame, instead of a hundred frames a second
-    each, on the server and on every client.  An edit after a quiet moment always goes
-    out at once; the wait never exceeds 100 ms."""
-    return 0.0 if budget <= 0 else min(0.1, clients / budget)
-
-
-def _is_json(text: str) -> bool:
-    """A design file holds one JSON document; an empty or cut-off file (the server killed while
-    writing it) is no edit made outside Jupyter, and must not replace the store's content."""
-    try:
-        json.loads(text)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _dominates(have: bytes, need: bytes) -> bool:
-    """State vector `have` contains every update counted in `need`."""
-    got = _parse(have)
-    return all(got.get(client, 0) >= clock for client, clock in _parse(need).items())
-
-
-def _parse(sv: bytes) -> dict[int, int]:
-    """A Yjs state vector as {client: clock}."""
-    dec = Decoder(sv)
-    return {dec.read_var_uint(): dec.read_var_uint() for _ in range(dec.read_var_uint())}
+_SERVING: ContextVar = ContextVar("isshoni_serving", default=None)  # the client whose messages are being handled
+_UPDATES = (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE)
 
 
 class _FromPeer(bytes):
@@ -97,13 +67,16 @@ class NewerWinsRoom(DocumentRoom):
     _relay = None  # RedisRelay when the store is shared with other servers (relay.py)
     _applying_peer = False
     _mirror = None  # DesignMirror: the seed's canvas/chat keys (mirror.py)
+    refused = None  # DesignFileRefused: the design file this room would not load (file_check.py)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._save_lock = asyncio.Lock()  # one save (record, write, record) at a time
         if self._tracks_saves() and hasattr(self.ystore, "relay"):
             self._relay = self.ystore.relay(log=self.log)
-            self.on_message = self._share_presence
+        self._guard = HistoryGuard(self.ydoc) if self._file_type in NEWER_WINS else None
+        if self._guard is not None or self._relay is not None:
+            self.on_message = self._on_client_message
         self._mirror = DesignMirror.for_room(self)
 
     def _tracks_saves(self) -> bool:
@@ -120,7 +93,7 @@ class NewerWinsRoom(DocumentRoom):
         try:
             state_vector = state_vector or self.ydoc.get_state()
             deadline = asyncio.get_running_loop().time() + 30
-            while self._stored is None or not _dominates(self._stored.get_state(), state_vector):
+            while self._stored is None or not dominates(self._stored.get_state(), state_vector):
                 if asyncio.get_running_loop().time() > deadline:
                     self.log.error("isshoni: the store of %s is 30 s behind; save not recorded", self._file.path)
                     return False
@@ -145,10 +118,10 @@ class NewerWinsRoom(DocumentRoom):
         if file_hash not in saved[0].split():
             self.log.info("isshoni: %s changed outside Jupyter since the last save: the file wins", self._file.path)
             return False
-        if not _dominates(self.ydoc.get_state(), saved[1]):
+        if not dominates(self.ydoc.get_state(), saved[1]):
             self.log.warning(
                 "isshoni: the store of %s lacks updates the file has (store %s, saved %s): the file wins",
-                self._file.path, _parse(self.ydoc.get_state()), _parse(saved[1]),
+                self._file.path, parse_state(self.ydoc.get_state()), parse_state(saved[1]),
             )
             return False
         return True
@@ -169,21 +142,30 @@ class NewerWinsRoom(DocumentRoom):
                 await self.ystore.apply_updates(self.ydoc)
                 changed = False
             except YDocNotFound:
-                await self._apply_deterministic_source_content(model["content"])
-            if not changed and await self._document.aget() != model["content"]:
+                try:
+                    await self._apply_deterministic_source_content(model["content"])
+                except NotADesignFile as problem:
+                    self.refused = DesignFileRefused(self._file.path, problem, recoverable=False)
+                    raise self.refused from None
+            stored = await self._document.aget()
+            if not changed and stored != model["content"]:
                 if await self._store_is_newer(await self._file_hash()):
                     self.log.warning(
                         "isshoni: %s on disk is older than its store (the server stopped before autosave, or "
                         "another server has not saved yet): keeping the store's content", self._file.path,
                     )
-                elif not _is_json(model["content"]):
+                elif not is_json(model["content"]) and cut_short(model["content"], stored):
                     self.log.warning(
-                        "isshoni: %s on disk is not JSON (a save cut short: Jupyter writes files in place): "
-                        "keeping the store's content and saving it again", self._file.path,
+                        "isshoni: %s on disk is the beginning of its store's content (a save cut short: Jupyter "
+                        "writes files in place): keeping the store's content and saving it again", self._file.path,
                     )
                 else:
                     self.log.info("Content in file %s is out-of-sync with the ystore: the file wins", self._file.path)
-                    await self._document.aset(model["content"])
+                    try:
+                        await self._document.aset(model["content"])
+                    except NotADesignFile as problem:  # the store's content stays for recovery
+                        self.refused = DesignFileRefused(self._file.path, problem, recoverable=True)
+                        raise self.refused from None
                     changed = True
             self.ready = True
         self._emit(LogLevel.INFO, "initialize", "Room initialized")
@@ -213,7 +195,7 @@ class NewerWinsRoom(DocumentRoom):
             model = await self._file.load_content(self._file_format, self._file_type)  # refreshes last_modified
             file_hash = await self._file_hash()
             self._document.hash = file_hash
-            if (model["content"] != await self._document.aget() and _is_json(model["content"])
+            if (model["content"] != await self._document.aget() and is_json(model["content"])
                     and not await self._file_is_ours(file_hash)):
                 await self._on_outofband_change()
                 return False
@@ -225,7 +207,7 @@ class NewerWinsRoom(DocumentRoom):
         while True:
             await asyncio.sleep(self._relay.lease_ms / 1000)
             saved = await self.ystore.get_saved()
-            if saved is not None and _dominates(saved[1], self.ydoc.get_state()):
+            if saved is not None and dominates(saved[1], self.ydoc.get_state()):
                 return
             if await self._relay.hold_lease():
                 self._saving_document = asyncio.create_task(self._maybe_save_document(None, save_now=True))
@@ -393,10 +375,20 @@ class NewerWinsRoom(DocumentRoom):
         missing = stored.get_update(self.ydoc.get_state())
         self._apply_from_peer(missing)
 
-    async def _share_presence(self, message: bytes) -> bool:
-        if message and message[0] == YMessageType.AWARENESS:
+    async def _on_client_message(self, message: bytes) -> bool:
+        """Presence also goes to peers; a document update goes through the history guard, which
+        applies it (True: the stock handler skips it)."""
+        if message and message[0] == YMessageType.AWARENESS and self._relay is not None:
             await self._relay.publish(AWARENESS, message)
-        return False  # the room still handles it
+        elif self._guard is not None and len(message) > 2 and message[0] == YMessageType.SYNC and message[1] in _UPDATES:
+            update = read_message(message[2:])
+            if update != b"\x00\x00":
+                author = author_of(getattr(_SERVING.get(), "current_user", None))
+                taken = self._guard.apply(update, author)
+                if taken:
+                    self.log.warning("isshoni: %s: took back from %s's update: %s", self._file.path, author, taken)
+            return True
+        return False
 
     def _presence(self) -> bytes | None:
         """An awareness message with every user this room knows of (here and on peers), or None."""
@@ -421,7 +413,11 @@ class NewerWinsRoom(DocumentRoom):
                     await channel.send(message)
                 except Exception:
                     self.log.debug("isshoni: could not send presence to a new client", exc_info=True)
-        await super().serve(channel)
+        serving = _SERVING.set(channel)  # who sends the messages handled below (same task)
+        try:
+            await super().serve(channel)
+        finally:
+            _SERVING.reset(serving)
 
     async def _presence_from_peer(self, message: bytes) -> None:
         for client in list(self.clients):
@@ -443,7 +439,7 @@ class NewerWinsRoom(DocumentRoom):
                     self._document.hash = file_hash
                     return
                 model = await self._file.load_content(self._file_format, self._file_type)
-                if not _is_json(model["content"]):
+                if not is_json(model["content"]):
                     self.log.warning("isshoni: %s on disk is not JSON (a save cut short?): keeping the "
                                      "document and saving it again", self._file.path)
                     self._saving_document = asyncio.create_task(
