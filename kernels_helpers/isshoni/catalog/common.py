@@ -7,7 +7,7 @@ security group or a role gets the same, reviewed shape in both languages.
 from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode
-from .spec import Emit, P, Self, SelfAttr, Tags, Up
+from .spec import Emit, P, Risk, Self, SelfAttr, Tags, Up, enum
 
 ALL_PORTS_DESCRIPTION = "All outbound traffic"
 
@@ -86,7 +86,37 @@ def role_arn(key: str = "role") -> SelfAttr:
     return SelfAttr(key, "Arn", "arn")
 
 
+# ---------------------------------------------------------------- logs and the findings they bring
+
+RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 180, 365)
+SHORT_RETENTION = tuple(d for d in RETENTION_DAYS if d < 365)
+
+
+def log_retention(default: int, description: str = "Log retention in days") -> dict:
+    return enum(RETENTION_DAYS, default, description, type="integer")
+
+
+def short_logs(prop: str = "log_retention_days") -> Risk:
+    """Logs kept less than a year (checkov wants 365 days): the design's retention says why."""
+    return Risk(
+        ("CKV_AWS_338",),
+        (prop, SHORT_RETENTION),
+        f"{prop}={{{prop}}} in the design: operational logs kept {{{prop}}} days, not an audit trail (raise it to 365 to keep them a year)",
+    )
+
+
+# Accepted by default on every resource with a log group (its `accepted_risks`, editable in the inspector).
+LOGS_NOT_KMS = {
+    "CKV_AWS_158": "log group encrypted by CloudWatch Logs with AWS owned keys; a customer managed KMS key adds a key policy and a monthly cost",
+}
+
+
 __all__ = [
+    "LOGS_NOT_KMS",
+    "RETENTION_DAYS",
+    "SHORT_RETENTION",
+    "log_retention",
+    "short_logs",
     "Block",
     "JsonEncode",
     "P",

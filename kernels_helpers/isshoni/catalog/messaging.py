@@ -10,7 +10,6 @@ from __future__ import annotations
 from ..compiler.expr import Block, JsonEncode
 from .common import role, role_arn
 from .spec import (
-    Account,
     Emit,
     If,
     J,
@@ -18,12 +17,12 @@ from .spec import (
     Name,
     Output,
     P,
-    Region,
     ResourceType,
     Self,
     SelfAttr,
     Slot,
     Tags,
+    arn,
     enum,
     prop,
 )
@@ -468,7 +467,7 @@ STEP_FUNCTION = ResourceType(
     role="role",
     env={"STATE_MACHINE_ARN": Self()},
     iam={"read": SFN_READ, "write": SFN_WRITE, "readwrite": SFN_READ + SFN_WRITE},
-    iam_resources=(Self(), J("arn:aws:states:", Region(), ":", Account(), ":execution:", SFN_NAME, ":*")),
+    iam_resources=(Self(), arn("states", "execution:", SFN_NAME, ":*")),
     links=(
         Link(LAMBDA, "sfn_invoke", "invokes it from a task state: the state machine's role may invoke the function"),
         Link(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode
 from .common import role
-from .compute import ACCESS, SERVICES
+from .compute_common import ACCESS, SERVICES
 from .spec import (
-    Account,
     Emit,
     If,
     J,
@@ -14,12 +13,12 @@ from .spec import (
     Name,
     Output,
     P,
-    Region,
     ResourceType,
     Self,
     SelfAttr,
     Slot,
     Tags,
+    arn,
     enum,
     prop,
 )
@@ -126,7 +125,7 @@ def _key_policy() -> dict:
             {
                 "Sid": "AccountAdministers",
                 "Effect": "Allow",
-                "Principal": {"AWS": J("arn:aws:iam::", Account(), ":root")},
+                "Principal": {"AWS": arn("iam", "root", region=False)},
                 "Action": "kms:*",
                 "Resource": "*",
             }
@@ -261,7 +260,7 @@ SSM_PARAMETER = ResourceType(
         "write": ("ssm:PutParameter",),
         "readwrite": ("ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"),
     },
-    iam_resources=(J("arn:aws:ssm:", Region(), ":", Account(), ":parameter", Self()),),
+    iam_resources=(arn("ssm", "parameter", Self()),),
     emits=(
         Emit(
             "",

@@ -16,7 +16,15 @@ from . import expr as e
 from .model import Resolved
 from .names import cfn_identifier
 
-PSEUDO = {"region": "AWS::Region", "account_id": "AWS::AccountId", "partition": "AWS::Partition"}
+PSEUDO = {
+    "region": "AWS::Region",
+    "account_id": "AWS::AccountId",
+    "partition": "AWS::Partition",
+    "name_prefix": "AWS::StackName",
+}
+# The stack name without its dashes, for names of letters and digits only.
+PREFIX_ALNUM = {"Fn::Join": ["", {"Fn::Split": ["-", {"Ref": "AWS::StackName"}]}]}
+NAMING = "Physical names start with the stack name: use at most 20 lowercase letters, digits and dashes"
 PARAM_TYPES = {"string": "String", "integer": "Number", "number": "Number", "boolean": "String"}
 
 
@@ -52,17 +60,44 @@ class _Translator:
         if kind is e.Var:
             return {"Ref": cfn_identifier(v.name)}
         if kind is e.Pseudo:
-            return {"Ref": PSEUDO[v.name]}
+            return PREFIX_ALNUM if v.name == "name_prefix_alnum" else {"Ref": PSEUDO[v.name]}
         if kind is e.Join:
-            return {"Fn::Join": ["", list(v.parts)]}
+            return self.sub(v)
         if kind is e.JsonEncode:
             return v.value
-        if kind is e.Block:
-            raise TypeError("a Terraform block reached the CloudFormation emitter")
+        if kind is e.Block or kind is e.Data:
+            raise TypeError(f"a Terraform {kind.__name__.lower()} reached the CloudFormation emitter")
         raise TypeError(f"cannot write {kind.__name__} in a CloudFormation template")
 
 
-_EXPRESSIONS = frozenset({e.Ref, e.Attr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block})
+    def sub(self, join: e.Join) -> dict:
+        """A join as `Fn::Sub` (what cfn-lint prefers to a `Fn::Join` on ''): references inline as
+        `${Name}` / `${Name.Attribute}`, literal `${` escaped as `${!`, and anything that has no
+        inline form (the dashless stack name) passed in the variables map as `${_0}`, `${_1}` ..."""
+        text: list[str] = []
+        variables: dict = {}
+        names = self.names
+        for part in join.parts:
+            kind = type(part)
+            if kind is str:
+                text.append(part.replace("${", "${!"))
+            elif kind is e.Ref:
+                text.append("${" + names[part.lid] + "}")
+            elif kind is e.Attr:
+                text.append("${" + names[part.lid] + "." + part.cfn + "}")
+            elif kind is e.Var:
+                text.append("${" + cfn_identifier(part.name) + "}")
+            elif kind is e.Pseudo and part.name in PSEUDO:
+                text.append("${" + PSEUDO[part.name] + "}")
+            else:  # `_` cannot start a logical id, so these names never shadow one
+                name = f"_{len(variables)}"
+                variables[name] = part
+                text.append("${" + name + "}")
+        body = "".join(text)
+        return {"Fn::Sub": [body, variables] if variables else body}
+
+
+_EXPRESSIONS = frozenset({e.Ref, e.Attr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block, e.Data})
 
 
 def template(resolved: Resolved, *, plain: bool = True, translator: _Translator | None = None) -> dict:
@@ -75,17 +110,20 @@ def template(resolved: Resolved, *, plain: bool = True, translator: _Translator 
     out: dict = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": (resolved.description or f"Isshoni design {resolved.name}")[:1024],
-        "Metadata": {"Isshoni": {"Design": resolved.name, "Region": resolved.region}},
+        "Metadata": {"Isshoni": {"Design": resolved.name, "Region": resolved.region, "Naming": NAMING}},
     }
     if resolved.variables:
         params = {}
         for var in resolved.variables:
-            param: dict = {"Type": PARAM_TYPES.get(var.type, "String"), "Description": var.description[:4000]}
+            param: dict = {"Type": var.cfn_type or PARAM_TYPES.get(var.type, "String"), "Description": var.description[:4000]}
             default = var.default
             if var.type == "boolean":
                 default = "true" if default else "false"
                 param["AllowedValues"] = ["true", "false"]
-            param["Default"] = default
+            if default is not None:  # none: the stack cannot be created without a value
+                param["Default"] = default
+            if var.pattern:
+                param["AllowedPattern"] = var.pattern
             if var.allowed:
                 param["AllowedValues"] = list(var.allowed)
             if var.minimum is not None:
@@ -104,6 +142,10 @@ def template(resolved: Resolved, *, plain: bool = True, translator: _Translator 
         cfn_depends = [names[d] for d in part.depends_on if index[d].cfn_type]
         if cfn_depends:
             body["DependsOn"] = cfn_depends
+        if part.cfn_skips:
+            body["Metadata"] = {"checkov": {"skip": [{"id": check, "comment": reason} for check, reason in part.cfn_skips]}}
+        if part.policy:
+            body["DeletionPolicy"] = body["UpdateReplacePolicy"] = part.policy
         if part.cfn:
             body["Properties"] = value(part.cfn)
         resources[part.cfn_name] = body
