@@ -6,8 +6,8 @@ App Runner (`compute_containers`) are entries of this category kept in modules o
 
 from __future__ import annotations
 
-from ..compiler.expr import Block, JsonEncode
-from .common import role, role_arn, security_group
+from ..compiler.expr import Block, JsonEncode, TfText
+from .common import LOGS_NOT_KMS, log_retention, role, role_arn, security_group, short_logs
 from .compute_common import ACCESS, DATA_STORES, LOG_RETENTION, SERVICES, SUBNET_TIER, _in_vpc, compute_links  # noqa: F401
 from .compute_containers import APP_RUNNER_SERVICE, ECR_REPOSITORY
 from .compute_ec2 import AUTOSCALING_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE
@@ -16,12 +16,14 @@ from .spec import (
     Emit,
     Env,
     If,
+    J,
     Link,
     Name,
     Output,
     P,
     Region,
     ResourceType,
+    Risk,
     Self,
     SelfAttr,
     Slot,
@@ -65,6 +67,12 @@ EXECUTION_POLICY = managed_policy("service-role/AmazonECSTaskExecutionRolePolicy
 FARGATE_CPU = (256, 512, 1024, 2048, 4096)
 
 
+# nginx stable-alpine, pinned by digest (an immutable reference: a tag can be moved), resolved
+# 2026-09-09; it listens on 80 and has busybox wget for the container health check.
+DEFAULT_IMAGE = "public.ecr.aws/nginx/nginx@sha256:8d32e1ab9a199e9d83b66ada9823585379878433a9b22fa20110418a3e8a0baf"
+_HEALTH_COMMAND = ["CMD-SHELL", J("wget -q -O /dev/null http://localhost:", P("port"), P("health_check_path"), " || exit 1")]
+
+
 def _container(side: str) -> dict:
     """The single container of a Fargate service, in CFN or ECS-JSON (Terraform) spelling."""
     if side == "cfn":
@@ -74,6 +82,11 @@ def _container(side: str) -> dict:
             "Essential": True,
             "PortMappings": [{"ContainerPort": P("port"), "Protocol": "tcp"}],
             "Environment": Env("list", "Name", "Value"),
+            "ReadonlyRootFilesystem": P("read_only_root"),
+            "HealthCheck": If(
+                "health_check_path", "", None,
+                {"Command": _HEALTH_COMMAND, "Interval": 30, "Timeout": 5, "Retries": 3, "StartPeriod": 30},
+            ),
             "LogConfiguration": {
                 "LogDriver": "awslogs",
                 "Options": {"awslogs-group": Self("logs"), "awslogs-region": Region(), "awslogs-stream-prefix": "app"},
@@ -85,11 +98,32 @@ def _container(side: str) -> dict:
         "essential": True,
         "portMappings": [{"containerPort": P("port"), "protocol": "tcp"}],
         "environment": Env("list", "name", "value"),
+        "readonlyRootFilesystem": P("read_only_root"),
+        "healthCheck": If(
+            "health_check_path", "", None,
+            {"command": _HEALTH_COMMAND, "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 30},
+        ),
         "logConfiguration": {
             "logDriver": "awslogs",
             "options": {"awslogs-group": Self("logs", tf="name"), "awslogs-region": Region(), "awslogs-stream-prefix": "app"},
         },
     }
+
+
+CONTAINER_PROPERTIES = {
+    "image": prop(
+        "string", DEFAULT_IMAGE, "Container image; pin it by digest (repository@sha256:...) so every task runs the same bytes",
+        pattern=r"^[A-Za-z0-9./:@_-]+$", variable=True,
+    ),
+    "container_name": prop("string", "app", "Container name", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,254}$"),
+    "read_only_root": prop("boolean", False, "Mount the container's root file system read-only (the image must write nowhere else)"),
+}
+READ_ONLY_ROOT = Risk(
+    ("CKV_AWS_336",), ("read_only_root", False),
+    "read_only_root=false in the design: the container writes to its own file system (the default nginx keeps its cache and pid file there)",
+)
+_SCALING = ("autoscaling", True)
+_SCALED = J("service/", Slot("cluster_name", single=True), "/", SelfAttr("", "Name", "name"))
 
 
 def fargate_task(key: str, container) -> Emit:
@@ -140,16 +174,26 @@ ECS_SERVICE = ResourceType(
     label="ECS service (Fargate)",
     category="compute",
     icon="aws-fargate",
-    description="Containers on Fargate in private subnets, with its own task definition, roles, security group and 7-day logs.",
+    description=(
+        "Containers on Fargate in private subnets, with its own task definition, roles, security group and logs; "
+        "a container health check, rolling deployments that roll back when tasks fail, and CPU autoscaling."
+    ),
     properties={
-        "image": prop("string", "public.ecr.aws/nginx/nginx:stable", "Container image", pattern=r"^[A-Za-z0-9./:@_-]+$", variable=True),
-        "container_name": prop("string", "app", "Container name", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,254}$"),
+        **CONTAINER_PROPERTIES,
         "port": prop("integer", 80, "Container port", minimum=1, maximum=65535),
+        "health_check_path": prop(
+            "string", "/", "Path the container's own health check fetches with wget (empty: no container health check)",
+            pattern=r"^(/[A-Za-z0-9_.~/-]*)?$",
+        ),
         "cpu": enum(tuple(str(c) for c in FARGATE_CPU), "256", "Fargate CPU units"),
         "memory": enum(("512", "1024", "2048", "3072", "4096", "8192", "16384", "30720"), "512", "Fargate memory (MiB)"),
         "desired_count": prop("integer", 1, "Number of tasks", minimum=0, maximum=1000, variable=True),
         "assign_public_ip": prop("boolean", False, "Give tasks public IPs (only in public subnets without NAT)"),
-        "log_retention_days": enum((1, 3, 5, 7, 14, 30, 60, 90, 180, 365), 7, "Log retention in days", type="integer"),
+        "log_retention_days": log_retention(7),
+        "autoscaling": prop("boolean", True, "Scale the number of tasks with CPU use"),
+        "min_count": prop("integer", 1, "Fewest tasks autoscaling keeps", minimum=0, maximum=1000),
+        "max_count": prop("integer", 4, "Most tasks autoscaling starts", minimum=1, maximum=1000),
+        "cpu_target": prop("integer", 70, "Average CPU use (percent) autoscaling aims for", minimum=10, maximum=95),
     },
     containers=("vpc", "subnet"),
     needs_container=True,
@@ -175,6 +219,11 @@ ECS_SERVICE = ResourceType(
                 },
                 "LoadBalancers": Slot("load_balancers"),
                 "HealthCheckGracePeriodSeconds": Slot("grace_period", single=True),
+                "DeploymentConfiguration": {
+                    "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
+                    "MaximumPercent": 200,
+                    "MinimumHealthyPercent": 100,
+                },
                 "PropagateTags": "SERVICE",
                 "Tags": Tags(),
             },
@@ -191,22 +240,82 @@ ECS_SERVICE = ResourceType(
                 ),
                 "load_balancer": Slot("load_balancers"),
                 "health_check_grace_period_seconds": Slot("grace_period", single=True),
+                "deployment_circuit_breaker": Block({"enable": True, "rollback": True}),
+                "deployment_maximum_percent": 200,
+                "deployment_minimum_healthy_percent": 100,
                 "tags": Tags(),
+                # autoscaling owns the task count once the service runs
+                "lifecycle": If(*_SCALING, Block({"ignore_changes": [TfText("desired_count", ())]})),
             },
         ),
         fargate_task("task", _container),
+        Emit(
+            "scaling",
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+            {
+                "ServiceNamespace": "ecs",
+                "ScalableDimension": "ecs:service:DesiredCount",
+                "ResourceId": _SCALED,
+                "MinCapacity": P("min_count"),
+                "MaxCapacity": P("max_count"),
+            },
+            "aws_appautoscaling_target",
+            {
+                "service_namespace": "ecs",
+                "scalable_dimension": "ecs:service:DesiredCount",
+                "resource_id": _SCALED,
+                "min_capacity": P("min_count"),
+                "max_capacity": P("max_count"),
+                "tags": Tags(),
+            },
+            when=_SCALING,
+        ),
+        Emit(
+            "scaling_policy",
+            "AWS::ApplicationAutoScaling::ScalingPolicy",
+            {
+                "PolicyName": Name(suffix="cpu", max=255),
+                "PolicyType": "TargetTrackingScaling",
+                "ScalingTargetId": Self("scaling"),
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+                    "TargetValue": P("cpu_target"),
+                    "ScaleInCooldown": 120,
+                    "ScaleOutCooldown": 60,
+                },
+            },
+            "aws_appautoscaling_policy",
+            {
+                "name": Name(suffix="cpu", max=255),
+                "policy_type": "TargetTrackingScaling",
+                "service_namespace": Self("scaling", tf="service_namespace"),
+                "scalable_dimension": Self("scaling", tf="scalable_dimension"),
+                "resource_id": Self("scaling", tf="resource_id"),
+                "target_tracking_scaling_policy_configuration": Block(
+                    {
+                        "predefined_metric_specification": Block({"predefined_metric_type": "ECSServiceAverageCPUUtilization"}),
+                        "target_value": P("cpu_target"),
+                        "scale_in_cooldown": 120,
+                        "scale_out_cooldown": 60,
+                    }
+                ),
+            },
+            when=_SCALING,
+        ),
         *role("role", "ecs-tasks.amazonaws.com"),
         *role("execution_role", "ecs-tasks.amazonaws.com", (EXECUTION_POLICY,)),
         Emit(
             "logs",
             "AWS::Logs::LogGroup",
-            {"RetentionInDays": P("log_retention_days")},
+            {"RetentionInDays": P("log_retention_days"), "Tags": Tags()},
             "aws_cloudwatch_log_group",
-            {"retention_in_days": P("log_retention_days")},
+            {"retention_in_days": P("log_retention_days"), "tags": Tags()},
         ),
         *security_group("ECS service tasks"),
     ),
     outputs=(Output("name", "Service name", SelfAttr("", "Name", "name"), SelfAttr("", "Name", "name")),),
+    accepted=LOGS_NOT_KMS,
+    risks=(short_logs(), READ_ONLY_ROOT),
     cost={"monthly_per_vcpu": 29.55, "monthly_per_gb": 3.24},
 )
 
@@ -214,6 +323,7 @@ def _job_container(side: str) -> dict:
     """A service container without port mappings: a job is started, it is not reached."""
     container = _container(side)
     container.pop("PortMappings" if side == "cfn" else "portMappings")
+    container.pop("HealthCheck" if side == "cfn" else "healthCheck")
     return container
 
 
@@ -225,11 +335,10 @@ ECS_TASK_DEFINITION = ResourceType(
     description="A stand-alone Fargate task for one-off or scheduled jobs, with its own roles and logs; "
     "placed in a VPC it also gets a security group for the tasks.",
     properties={
-        "image": ECS_SERVICE.properties["image"],
-        "container_name": ECS_SERVICE.properties["container_name"],
+        **CONTAINER_PROPERTIES,
         "cpu": ECS_SERVICE.properties["cpu"],
         "memory": ECS_SERVICE.properties["memory"],
-        "log_retention_days": LOG_RETENTION,
+        "log_retention_days": log_retention(7),
         "subnet_tier": SUBNET_TIER,
     },
     constraints=FARGATE_CONSTRAINTS,
@@ -251,10 +360,10 @@ ECS_TASK_DEFINITION = ResourceType(
         *_in_vpc(security_group("ECS job tasks")),
     ),
     outputs=(Output("arn", "Task definition ARN", Self(), Self(tf="arn")),),
+    accepted=LOGS_NOT_KMS,
+    risks=(short_logs(), READ_ONLY_ROOT),
     cost={"monthly": 0, "note": "Fargate per vCPU-second and GB-second while a task runs"},
 )
-
-
 
 
 TYPES = (

@@ -54,7 +54,7 @@ ECR_REPOSITORY = ResourceType(
         "encryption": enum(("AES256", "KMS"), "AES256", "Encryption at rest (KMS uses the AWS managed key)"),
         "expire_untagged": prop("boolean", True, "Expire untagged images"),
         "untagged_days": prop("integer", 14, "Days an untagged image is kept", minimum=1, maximum=3650),
-        "force_delete": prop("boolean", False, "Allow deleting the repository with images in it"),
+        "force_delete": prop("boolean", False, "Allow deleting the repository with images in it (on in an ephemeral design)", ephemeral=True),
     },
     env={"REPOSITORY_URL": SelfAttr("", "RepositoryUri", "repository_url")},
     iam={"read": ECR_PULL, "write": ECR_PUSH, "readwrite": tuple(sorted(set(ECR_PULL) | set(ECR_PUSH)))},

@@ -6,7 +6,9 @@ from ..compiler.expr import Block
 from .common import role, security_group
 from .compute_common import SUBNET_TIER, compute_links
 from .spec import (
+    DataSource,
     Emit,
+    If,
     Name,
     Output,
     P,
@@ -24,13 +26,26 @@ from .spec import (
 
 # ---------------------------------------------------------------- EC2 and Auto Scaling
 
-AMI = prop("string", "ami-0123456789abcdef0", "AMI id (region specific)", pattern=r"^ami-[0-9a-f]{8,17}$", variable=True)
+AMI = prop(
+    "string", "", "AMI id (empty: the latest image the public SSM parameter ami_parameter names)",
+    pattern=r"^$|^ami-[0-9a-f]{8,17}$", variable=True,
+)
+# AWS publishes the current Amazon Linux AMI of every region under these public parameters.
+AMI_PARAMETER = prop(
+    "string", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    "Public SSM parameter holding the AMI id (use the -arm64 one for Graviton instance types)",
+    pattern=r"^/aws/service/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$", variable=True,
+    cfn_type="AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+)
+_CFN_AMI = If("ami_id", "", P("ami_parameter"), P("ami_id"))
+_TF_AMI = If("ami_id", "", DataSource("aws_ssm_parameter", "ami", (("name", P("ami_parameter")),), "insecure_value"), P("ami_id"))
 INSTANCE_TYPE = prop("string", "t3.micro", "Instance type", pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$", variable=True)
 ROOT_DEVICE = prop("string", "/dev/xvda", "Root device name of the AMI (/dev/xvda on Amazon Linux)", pattern=r"^/dev/[a-z0-9]{2,12}$")
 ROOT_SIZE = prop("integer", 20, "Root volume size (GiB), encrypted gp3", minimum=1, maximum=16384)
 SSM_CORE_POLICY = managed_policy("AmazonSSMManagedInstanceCore")
 EC2_PROPERTIES = {
     "ami_id": AMI,
+    "ami_parameter": AMI_PARAMETER,
     "instance_type": INSTANCE_TYPE,
     "root_device_name": ROOT_DEVICE,
     "root_volume_size": ROOT_SIZE,
@@ -74,7 +89,7 @@ def _template_data(side: str, own: bool) -> dict:
     """Launch template data; `own` adds the security group and instance profile of an Auto Scaling group."""
     if side == "cfn":
         data = {
-            "ImageId": P("ami_id"),
+            "ImageId": _CFN_AMI,
             "InstanceType": P("instance_type"),
             "MetadataOptions": IMDSV2_CFN,
             "Monitoring": {"Enabled": P("detailed_monitoring")},
@@ -91,7 +106,7 @@ def _template_data(side: str, own: bool) -> dict:
             data["IamInstanceProfile"] = {"Arn": SelfAttr("profile", "Arn", "arn")}
         return data
     data = {
-        "image_id": P("ami_id"),
+        "image_id": _TF_AMI,
         "instance_type": P("instance_type"),
         "metadata_options": IMDSV2_TF,
         "monitoring": Block({"enabled": P("detailed_monitoring")}),
@@ -101,7 +116,10 @@ def _template_data(side: str, own: bool) -> dict:
                 "ebs": Block({"volume_size": P("root_volume_size"), "volume_type": "gp3", "encrypted": "true", "delete_on_termination": "true"}),
             }
         ),
-        "tag_specifications": [Block({"resource_type": "instance", "tags": Tags()}), Block({"resource_type": "volume", "tags": Tags()})],
+        "tag_specifications": [
+            Block({"resource_type": "instance", "tags": Tags(style="full")}),
+            Block({"resource_type": "volume", "tags": Tags(style="full")}),
+        ],
     }
     if own:
         data["vpc_security_group_ids"] = [Self("sg")]
@@ -127,7 +145,7 @@ EC2_INSTANCE = ResourceType(
             "",
             "AWS::EC2::Instance",
             {
-                "ImageId": P("ami_id"),
+                "ImageId": _CFN_AMI,
                 "InstanceType": P("instance_type"),
                 "SubnetId": Up("subnet"),
                 "SecurityGroupIds": [Self("sg")],
@@ -144,7 +162,7 @@ EC2_INSTANCE = ResourceType(
             },
             "aws_instance",
             {
-                "ami": P("ami_id"),
+                "ami": _TF_AMI,
                 "instance_type": P("instance_type"),
                 "subnet_id": Up("subnet"),
                 "vpc_security_group_ids": [Self("sg")],
@@ -152,7 +170,7 @@ EC2_INSTANCE = ResourceType(
                 "metadata_options": IMDSV2_TF,
                 "monitoring": P("detailed_monitoring"),
                 "root_block_device": Block(
-                    {"volume_size": P("root_volume_size"), "volume_type": "gp3", "encrypted": True, "delete_on_termination": True, "tags": Tags()}
+                    {"volume_size": P("root_volume_size"), "volume_type": "gp3", "encrypted": True, "delete_on_termination": True, "tags": Tags(style="full")}
                 ),
                 "tags": Tags(),
             },
@@ -247,6 +265,7 @@ AUTOSCALING_GROUP = ResourceType(
                 "launch_template": Block({"id": Self("template"), "version": SelfAttr("template", "LatestVersionNumber", "latest_version")}),
                 "target_group_arns": Slot("target_groups"),
                 "health_check_type": P("health_check_type"),
+                "tag": Tags(style="blocks"),
                 "health_check_grace_period": P("health_check_grace_period"),
             },
         ),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..compiler.expr import Block
-from .common import role, role_arn, security_group
+from ..compiler.package import CODE_PATH
+from .common import LOGS_NOT_KMS, role, role_arn, security_group, short_logs
 from .compute_common import LOG_RETENTION, SUBNET_TIER, _in_vpc, compute_links
 from .spec import (
     Emit,
@@ -14,8 +15,10 @@ from .spec import (
     Output,
     P,
     ResourceType,
+    Risk,
     Self,
     SelfAttr,
+    Slot,
     Subnets,
     Tags,
     enum,
@@ -44,27 +47,43 @@ def _log_group(name) -> Emit:
     )
 
 
-# The code lives in S3 (or ECR for images) in both languages: the compiler only
-# writes templates, so there is no zip file for Terraform to point at.
-_CODE_KEY = If("code_key", "", J("functions/", Name(max=64), ".zip"), P("code_key"))
 _ZIP = ("package_type", "Zip")
+S3_BUCKET_OR_NONE = r"^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 
 LAMBDA_FUNCTION = ResourceType(
     type="lambda_function",
     label="Lambda function",
     category="compute",
     icon="aws-lambda",
-    description="A function run on demand; code from S3 (or a container image), own role and log group; "
-    "placed in a VPC it gets subnets and a security group.",
+    description=(
+        "A function run on demand, with its own role and log group: its code packaged from a folder next to the design "
+        "(code_path; without one, a built-in handler that answers 200), or a container image from a connected ECR "
+        "repository; placed in a VPC it gets subnets and a security group."
+    ),
     properties={
-        "package_type": enum(("Zip", "Image"), "Zip", "Zip archive in S3 or container image in ECR"),
+        "package_type": enum(("Zip", "Image"), "Zip", "Zip archive or container image"),
         "runtime": enum(LAMBDA_RUNTIMES, "python3.12", "Runtime (Zip packages)"),
-        "handler": prop("string", "index.handler", "Handler (Zip packages)", pattern=r"^[^\s]{1,128}$"),
-        "code_bucket": prop("string", "my-artifacts", "S3 bucket holding the code zip", pattern=S3_BUCKET_NAME, variable=True),
-        "code_key": prop("string", "", "S3 key of the code zip (empty: functions/<design>-<id>.zip)", pattern=S3_KEY),
+        "handler": prop("string", "index.handler", "Handler (Zip packages): module.function", pattern=r"^[^\s]{1,128}$"),
+        "code_path": prop(
+            "string", "", "Folder holding the function's code, relative to the design file; zipped at generate time "
+            "(empty: a built-in handler that answers 200)", pattern=f"^$|{CODE_PATH[1:]}",
+        ),
+        "code_bucket": prop(
+            "string", "", "An S3 bucket that already holds the code zip (empty: the code comes from code_path)",
+            pattern=S3_BUCKET_OR_NONE, variable=True,
+        ),
+        "code_key": prop("string", "", "S3 key of the zip in code_bucket (empty: functions/<id>.zip)", pattern=S3_KEY),
         "image_uri": prop(
-            "string", "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest", "ECR image URI (Image packages)",
-            pattern=ECR_IMAGE_URI, variable=True,
+            "string", "", "ECR image URI (Image packages; empty: the connected ECR repository's image, tagged image_tag)",
+            pattern=f"^$|{ECR_IMAGE_URI[1:]}", variable=True,
+        ),
+        "image_tag": prop(
+            "string", "", "Tag of the connected repository's image (empty: asked at deploy time)",
+            pattern=r"^([A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$", variable=True, ask="latest",
+        ),
+        "reserved_concurrency": prop(
+            "integer", 0, "Concurrent executions reserved for (and capped at) this function (0: none; new accounts cannot reserve any)",
+            minimum=0, maximum=10000,
         ),
         "memory_size": prop("integer", 256, "Memory in MiB (CPU scales with it)", minimum=128, maximum=10240, variable=True),
         "timeout": prop("integer", 30, "Timeout in seconds", minimum=1, maximum=900),
@@ -85,7 +104,8 @@ LAMBDA_FUNCTION = ResourceType(
                 "PackageType": P("package_type"),
                 "Runtime": If(*_ZIP, P("runtime")),
                 "Handler": If(*_ZIP, P("handler")),
-                "Code": If(*_ZIP, {"S3Bucket": P("code_bucket"), "S3Key": _CODE_KEY}, {"ImageUri": P("image_uri")}),
+                "Code": Slot("code", single=True),
+                "ReservedConcurrentExecutions": If("reserved_concurrency", 0, None, P("reserved_concurrency")),
                 "Role": role_arn(),
                 "MemorySize": P("memory_size"),
                 "Timeout": P("timeout"),
@@ -101,9 +121,12 @@ LAMBDA_FUNCTION = ResourceType(
                 "package_type": P("package_type"),
                 "runtime": If(*_ZIP, P("runtime")),
                 "handler": If(*_ZIP, P("handler")),
-                "s3_bucket": If(*_ZIP, P("code_bucket")),
-                "s3_key": If(*_ZIP, _CODE_KEY),
-                "image_uri": If("package_type", "Image", P("image_uri")),
+                "filename": Slot("filename", single=True),
+                "source_code_hash": Slot("code_hash", single=True),
+                "s3_bucket": Slot("s3_bucket", single=True),
+                "s3_key": Slot("s3_key", single=True),
+                "image_uri": Slot("image_uri", single=True),
+                "reserved_concurrent_executions": If("reserved_concurrency", 0, None, P("reserved_concurrency")),
                 "role": role_arn(),
                 "memory_size": P("memory_size"),
                 "timeout": P("timeout"),
@@ -122,6 +145,21 @@ LAMBDA_FUNCTION = ResourceType(
     outputs=(
         Output("name", "Function name", Self(), Self(tf="function_name")),
         Output("arn", "Function ARN", SelfAttr("", "Arn", "arn"), SelfAttr("", "Arn", "arn")),
+    ),
+    accepted={
+        **LOGS_NOT_KMS,
+        "CKV_AWS_116": "no dead-letter queue: failed asynchronous invocations are retried twice and logged; triggering queues keep their own",
+        "CKV_AWS_173": "the environment holds resource names only, encrypted at rest with the Lambda service key",
+        "CKV_AWS_272": "no code signing: Isshoni packages the code from the design's own folder",
+        "CKV_AWS_50": "no X-Ray tracing: CloudWatch logs and metrics only (traces are billed per trace)",
+    },
+    risks=(
+        short_logs(),
+        Risk(
+            ("CKV_AWS_115",), ("reserved_concurrency", 0),
+            "reserved_concurrency=0 in the design: the function shares the account's concurrency (reserving some fails on accounts limited to 10)",
+        ),
+        Risk(("CKV_AWS_117",), ("@in:vpc", False), "not placed in a VPC in the design: it calls AWS APIs only and needs no private network"),
     ),
     cost={"monthly": 0, "note": "per request and GB-second; free tier covers small workloads"},
 )

@@ -6,14 +6,13 @@ Relational databases (`data_sql`), file systems and search (`data_search`) and t
 
 from __future__ import annotations
 
-from ..compiler.expr import Block, JsonEncode
+from ..compiler.expr import Block, JsonEncode, TfText
 from .common import security_group
-
-# ElastiCache nodes go into the private subnets of their tier, one group per cache.
 from .data_lake import ATHENA_WORKGROUP, GLUE_CRAWLER, GLUE_DATABASE
 from .data_search import EFS_FILE_SYSTEM, OPENSEARCH_DOMAIN
 from .data_sql import AURORA_CLUSTER, RDS_INSTANCE, RDS_READ_REPLICA
 from .spec import (
+    DataSource,
     Emit,
     If,
     J,
@@ -30,6 +29,7 @@ from .spec import (
     prop,
 )
 
+# ElastiCache nodes go into the private subnets of their tier, one group per cache.
 CACHE_SUBNET_GROUP = Emit(
     "subnets",
     "AWS::ElastiCache::SubnetGroup",
@@ -45,13 +45,14 @@ DYNAMODB_TABLE = ResourceType(
     icon="aws-dynamodb",
     description="A key-value table; on-demand billing, encrypted, point-in-time recovery by default.",
     properties={
-        "table_name": prop("string", "", "Table name (empty: <design>-<id>)", pattern=r"^([A-Za-z0-9_.-]{3,255})?$"),
+        "table_name": prop("string", "", "Table name after the name prefix (empty: the resource id)", pattern=r"^([A-Za-z0-9_.-]{3,200})?$"),
         "hash_key": prop("string", "id", "Partition key attribute", pattern=r"^[A-Za-z0-9_.-]{1,255}$"),
         "hash_key_type": enum(("S", "N", "B"), "S", "Partition key type"),
         "range_key": prop("string", "", "Sort key attribute (optional)", pattern=r"^([A-Za-z0-9_.-]{1,255})?$"),
         "range_key_type": enum(("S", "N", "B"), "S", "Sort key type"),
         "point_in_time_recovery": prop("boolean", True, "Continuous backups"),
         "stream": prop("boolean", False, "Emit a change stream (new and old images)"),
+        "deletion_protection": prop("boolean", True, "Refuse to delete the table (off in an ephemeral design)", ephemeral=False),
     },
     port=None,
     env={"TABLE_NAME": Self()},
@@ -80,6 +81,7 @@ DYNAMODB_TABLE = ResourceType(
                     If("range_key", "", None, {"AttributeName": P("range_key"), "KeyType": "RANGE"}),
                 ],
                 "SSESpecification": {"SSEEnabled": True},
+                "DeletionProtectionEnabled": P("deletion_protection"),
                 "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": P("point_in_time_recovery")},
                 "StreamSpecification": If("stream", True, {"StreamViewType": "NEW_AND_OLD_IMAGES"}),
                 "Tags": Tags(),
@@ -98,12 +100,34 @@ DYNAMODB_TABLE = ResourceType(
                 ],
                 "server_side_encryption": Block({"enabled": True}),
                 "point_in_time_recovery": Block({"enabled": P("point_in_time_recovery")}),
+                "deletion_protection_enabled": P("deletion_protection"),
                 "tags": Tags(),
             },
         ),
     ),
     outputs=(Output("name", "Table name", Self(), Self()),),
+    accepted={
+        "CKV_AWS_119": "encrypted with the DynamoDB-owned key: no key to pay for or keep a policy on; "
+        "a customer managed key is for compliance regimes that require one",
+    },
     cost={"monthly": 0, "note": "on demand: per request and per GB stored"},
+)
+
+# Old versions and abandoned uploads do not pile up forever.
+_LIFECYCLE_CFN = {
+    "Id": "tidy",
+    "Status": "Enabled",
+    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    "NoncurrentVersionExpiration": {"NoncurrentDays": P("noncurrent_days")},
+}
+_LIFECYCLE_TF = Block(
+    {
+        "id": "tidy",
+        "status": "Enabled",
+        "filter": Block({}),
+        "abort_incomplete_multipart_upload": Block({"days_after_initiation": 7}),
+        "noncurrent_version_expiration": Block({"noncurrent_days": P("noncurrent_days")}),
+    }
 )
 
 S3_BUCKET = ResourceType(
@@ -114,7 +138,8 @@ S3_BUCKET = ResourceType(
     description="Object storage; private, encrypted (SSE-S3) and versioned by default.",
     properties={
         "versioning": prop("boolean", True, "Keep object versions"),
-        "force_destroy": prop("boolean", False, "Allow Terraform to delete a non-empty bucket"),
+        "force_destroy": prop("boolean", False, "Allow Terraform to delete a non-empty bucket (on in an ephemeral design)", ephemeral=True),
+        "noncurrent_days": prop("integer", 90, "Days an overwritten or deleted object version is kept", minimum=1, maximum=3650),
     },
     env={"BUCKET_NAME": Self()},
     iam={
@@ -137,6 +162,7 @@ S3_BUCKET = ResourceType(
                 },
                 "VersioningConfiguration": {"Status": If("versioning", True, "Enabled", "Suspended")},
                 "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "LifecycleConfiguration": {"Rules": [_LIFECYCLE_CFN]},
                 "Tags": Tags(),
             },
             "aws_s3_bucket",
@@ -170,6 +196,7 @@ S3_BUCKET = ResourceType(
             "aws_s3_bucket_ownership_controls",
             {"bucket": Self(), "rule": Block({"object_ownership": "BucketOwnerEnforced"})},
         ),
+        Emit("lifecycle", None, {}, "aws_s3_bucket_lifecycle_configuration", {"bucket": Self(), "rule": _LIFECYCLE_TF}),
         Emit(
             "policy",
             "AWS::S3::BucketPolicy",
@@ -183,8 +210,16 @@ S3_BUCKET = ResourceType(
         Output("name", "Bucket name", Self(), Self()),
         Output("arn", "Bucket ARN", SelfAttr("", "Arn", "arn"), SelfAttr("", "Arn", "arn")),
     ),
+    accepted={
+        "CKV_AWS_18": "no server access logs: they need a second bucket; CloudTrail data events log requests when an audit needs them",
+        "CKV_AWS_144": "kept in one region (versioned); cross-region replication doubles storage for a regional design",
+        "CKV_AWS_145": "SSE-S3 encryption: load balancer logs and CloudFront (OAC) read and write without a key policy",
+        "CKV2_AWS_62": "no event notifications: nothing in the design reacts to new objects",
+    },
     cost={"monthly": 0.5, "note": "per GB stored and per request"},
 )
+
+_AUTH = ("transit_encryption", True)  # AUTH needs TLS
 
 ELASTICACHE_REDIS = ResourceType(
     type="elasticache_redis",
@@ -199,13 +234,17 @@ ELASTICACHE_REDIS = ResourceType(
         "engine_version": enum(("6.2", "7.0", "7.1"), "7.1", "Redis version"),
         "at_rest_encryption": prop("boolean", True, "Encrypt data at rest"),
         "transit_encryption": prop("boolean", True, "TLS between clients and Redis"),
-        "snapshot_retention_days": prop("integer", 0, "Daily snapshots kept (0: none)", minimum=0, maximum=35),
+        "snapshot_retention_days": prop("integer", 7, "Daily snapshots kept (0: none)", minimum=0, maximum=35),
     },
     containers=("vpc", "subnet"),
     needs_container=True,
     security_group="sg",
     port=6379,
-    env={"HOST": SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"), "PORT": "6379"},
+    env={
+        "HOST": SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"),
+        "PORT": "6379",
+        "AUTH_SECRET_ARN": If(*_AUTH, Self("auth", tf="arn")),
+    },
     emits=(
         Emit(
             "",
@@ -221,6 +260,7 @@ ELASTICACHE_REDIS = ResourceType(
                 "AtRestEncryptionEnabled": P("at_rest_encryption"),
                 "TransitEncryptionEnabled": P("transit_encryption"),
                 "SnapshotRetentionLimit": P("snapshot_retention_days"),
+                "AuthToken": If(*_AUTH, J("{{resolve:secretsmanager:", Self("auth"), "}}")),
                 "Port": 6379,
                 "CacheSubnetGroupName": Self("subnets"),
                 "SecurityGroupIds": [Self("sg")],
@@ -239,6 +279,7 @@ ELASTICACHE_REDIS = ResourceType(
                 "at_rest_encryption_enabled": P("at_rest_encryption"),
                 "transit_encryption_enabled": P("transit_encryption"),
                 "snapshot_retention_limit": P("snapshot_retention_days"),
+                "auth_token": If(*_AUTH, SelfAttr("auth_value", "", "secret_string")),
                 "port": 6379,
                 "subnet_group_name": Self("subnets", tf="name"),
                 "security_group_ids": [Self("sg")],
@@ -247,6 +288,35 @@ ELASTICACHE_REDIS = ResourceType(
         ),
         CACHE_SUBNET_GROUP,
         *security_group("Redis"),
+        # The AUTH token: CloudFormation generates it in the secret; Terraform has Secrets Manager
+        # generate one (it is then in the state, as every Terraform-managed credential is).
+        Emit(
+            "auth",
+            "AWS::SecretsManager::Secret",
+            {
+                "Name": Name(suffix="auth"),
+                "Description": J("AUTH token of ", Name()),
+                "GenerateSecretString": {"PasswordLength": 32, "ExcludePunctuation": True},
+                "Tags": Tags(),
+            },
+            "aws_secretsmanager_secret",
+            {"name": Name(suffix="auth"), "description": J("AUTH token of ", Name()), "recovery_window_in_days": If("@ephemeral", True, 0, 7), "tags": Tags()},
+            when=_AUTH,
+        ),
+        Emit(
+            "auth_value",
+            None,
+            {},
+            "aws_secretsmanager_secret_version",
+            {
+                "secret_id": Self("auth"),
+                "secret_string": DataSource(
+                    "aws_secretsmanager_random_password", "auth", (("password_length", 32), ("exclude_punctuation", True)), "random_password"
+                ),
+                "lifecycle": Block({"ignore_changes": [TfText("secret_string", ())]}),  # generated once, kept
+            },
+            when=_AUTH,
+        ),
     ),
     outputs=(
         Output(
@@ -256,6 +326,11 @@ ELASTICACHE_REDIS = ResourceType(
             SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"),
         ),
     ),
+    accepted={
+        "CKV_AWS_191": "encrypted at rest with the ElastiCache-owned key: no key to pay for or keep a policy on",
+        "CKV_AWS_149": "the AUTH token secret is encrypted with the Secrets Manager key of the account",
+        "CKV2_AWS_57": "the AUTH token is not rotated automatically: clients must reconnect with the new one",
+    },
     cost={"monthly_per_node": 11.68, "note": "cache.t4g.micro on demand"},
 )
 

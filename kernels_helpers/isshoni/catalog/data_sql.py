@@ -12,6 +12,7 @@ from .spec import (
     Output,
     P,
     ResourceType,
+    Risk,
     Self,
     SelfAttr,
     Slot,
@@ -32,7 +33,23 @@ MASTER_USERNAME = prop(
     "string", "dbadmin", "Master user (its password is generated and kept in Secrets Manager)", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$"
 )
 BACKUP_DAYS = prop("integer", 7, "Days of automated backups kept", minimum=1, maximum=35)
-DELETION_PROTECTION = prop("boolean", False, "Refuse to delete the database")
+DELETION_PROTECTION = prop("boolean", True, "Refuse to delete the database (off in an ephemeral design)", ephemeral=False)
+# RDS keeps a final snapshot when a protected database is deleted; an ephemeral one just goes.
+_FINAL_SNAPSHOT = If("@ephemeral", True, None, Name(suffix="final"))
+_SKIP_FINAL = If("@ephemeral", True, True, False)
+# The engine's logs go to CloudWatch Logs (error and slow query logs for MySQL and MariaDB).
+_LOG_EXPORTS = If("engine", "postgres", ["postgresql", "upgrade"], ["error", "slowquery"])
+_AURORA_LOG_EXPORTS = If("engine", "aurora-postgresql", ["postgresql"], ["error", "slowquery"])
+MULTI_AZ = Risk(
+    ("CKV_AWS_157",), ("multi_az", False),
+    "multi_az=false in the design: one instance (a standby in a second AZ doubles the cost); backups restore it",
+)
+PERFORMANCE_INSIGHTS = prop("boolean", False, "Performance Insights (7 days free; not offered on every micro class)")
+DATABASE_ACCEPTED = {
+    "CKV_AWS_118": "no enhanced monitoring: it needs a monitoring role and bills OS metrics to CloudWatch Logs; basic metrics are on",
+    "CKV2_AWS_30": "no query logging: it would log every statement with its data; enable log_statement in a parameter group when needed",
+}
+NO_INSIGHTS = Risk(("CKV_AWS_353",), ("performance_insights", False), "performance_insights=false in the design")
 VERSION_PATTERN = r"^([0-9]+(\.[0-9a-z_]+){0,3})?$"
 
 
@@ -70,6 +87,7 @@ RDS_INSTANCE = ResourceType(
         "port": DB_PORT,
         "backup_retention_days": BACKUP_DAYS,
         "deletion_protection": DELETION_PROTECTION,
+        "performance_insights": PERFORMANCE_INSIGHTS,
     },
     containers=("vpc", "subnet"),
     needs_container=True,
@@ -106,6 +124,10 @@ RDS_INSTANCE = ResourceType(
                 "BackupRetentionPeriod": P("backup_retention_days"),
                 "DeletionProtection": P("deletion_protection"),
                 "CopyTagsToSnapshot": True,
+                "EnableIAMDatabaseAuthentication": True,
+                "EnablePerformanceInsights": P("performance_insights"),
+                "EnableCloudwatchLogsExports": _LOG_EXPORTS,
+                "AutoMinorVersionUpgrade": True,
                 "Tags": Tags(),
             },
             "aws_db_instance",
@@ -128,7 +150,12 @@ RDS_INSTANCE = ResourceType(
                 "backup_retention_period": P("backup_retention_days"),
                 "deletion_protection": P("deletion_protection"),
                 "copy_tags_to_snapshot": True,
-                "final_snapshot_identifier": Name(suffix="final"),
+                "final_snapshot_identifier": _FINAL_SNAPSHOT,
+                "skip_final_snapshot": _SKIP_FINAL,
+                "iam_database_authentication_enabled": True,
+                "performance_insights_enabled": P("performance_insights"),
+                "enabled_cloudwatch_logs_exports": _LOG_EXPORTS,
+                "auto_minor_version_upgrade": True,
                 "tags": Tags(),
             },
         ),
@@ -139,6 +166,8 @@ RDS_INSTANCE = ResourceType(
         Output("endpoint", "Database endpoint", SelfAttr("", "Endpoint.Address", "address"), SelfAttr("", "Endpoint.Address", "address")),
         Output("secret_arn", "Secret holding the master password", SECRET_ARN, SECRET_ARN),
     ),
+    accepted=DATABASE_ACCEPTED,
+    risks=(MULTI_AZ, NO_INSIGHTS),
     cost={"monthly": 14, "note": "db.t4g.micro single-AZ on demand plus 20 GiB gp3"},
 )
 
@@ -255,6 +284,8 @@ AURORA_CLUSTER = ResourceType(
                 "BackupRetentionPeriod": P("backup_retention_days"),
                 "DeletionProtection": P("deletion_protection"),
                 "CopyTagsToSnapshot": True,
+                "EnableIAMDatabaseAuthentication": True,
+                "EnableCloudwatchLogsExports": _AURORA_LOG_EXPORTS,
                 "Tags": Tags(),
             },
             "aws_rds_cluster",
@@ -272,7 +303,10 @@ AURORA_CLUSTER = ResourceType(
                 "backup_retention_period": P("backup_retention_days"),
                 "deletion_protection": P("deletion_protection"),
                 "copy_tags_to_snapshot": True,
-                "final_snapshot_identifier": Name(suffix="final"),
+                "final_snapshot_identifier": _FINAL_SNAPSHOT,
+                "skip_final_snapshot": _SKIP_FINAL,
+                "iam_database_authentication_enabled": True,
+                "enabled_cloudwatch_logs_exports": _AURORA_LOG_EXPORTS,
                 "tags": Tags(),
             },
         ),
@@ -330,6 +364,7 @@ AURORA_CLUSTER = ResourceType(
         ),
         Output("secret_arn", "Secret holding the master password", SECRET_ARN, SECRET_ARN),
     ),
+    accepted=DATABASE_ACCEPTED,
     cost={"monthly_per_instance": 60, "note": "db.t4g.medium on demand plus storage and I/O"},
 )
 

@@ -20,7 +20,6 @@ from .spec import (
     P,
     Region,
     ResourceType,
-    Risk,
     Self,
     SelfAttr,
     Slot,
@@ -65,10 +64,7 @@ VPC = ResourceType(
     ),
     outputs=(Output("id", "VPC id", Self(), Self()),),
     accepted=LOGS_NOT_KMS,
-    risks=(
-        short_logs("flow_log_retention_days"),
-        Risk(("CKV2_AWS_11",), ("flow_logs", False), "flow_logs=false in the design: this VPC's traffic is not recorded"),
-    ),
+    risks=(short_logs("flow_log_retention_days"),),
     cost={"monthly": 0, "note": "flow logs: per GB ingested"},
 )
 
@@ -87,9 +83,7 @@ SUBNET = ResourceType(
             "Give every instance launched here a public IP (public subnets only; load balancers and NAT gateways need none)",
         ),
     },
-    risks=(
-        Risk(("CKV_AWS_130",), ("map_public_ip", True), "map_public_ip=true in the design: instances in this public subnet get public IPs"),
-    ),
+
     containers=("vpc",),
     needs_container=True,
     is_container=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..compiler.expr import Block
+from .common import LOGS_NOT_KMS, log_retention, short_logs
 from .spec import (
     Emit,
     If,
@@ -13,6 +14,7 @@ from .spec import (
     P,
     Region,
     ResourceType,
+    Risk,
     Self,
     SelfAttr,
     Tags,
@@ -23,6 +25,52 @@ from .spec import (
 LAMBDA = ("lambda_function",)
 
 API_STAGE = {"stage_name": prop("string", "prod", "Stage name (part of the URL)", pattern=r"^[A-Za-z0-9_-]{1,128}$")}
+THROTTLING = {
+    "throttle_rate": prop("number", 100, "Requests per second the stage lets through (steady rate, per route)", minimum=1, maximum=10000),
+    "throttle_burst": prop("integer", 200, "Requests the stage lets through at once (burst, per route)", minimum=1, maximum=5000),
+}
+HTTP_LOG_FORMAT = (
+    '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime",'
+    '"routeKey":"$context.routeKey","status":"$context.status","protocol":"$context.protocol",'
+    '"responseLength":"$context.responseLength","integrationError":"$context.integrationErrorMessage"}'
+)
+ACCOUNT_ROLE = (
+    "API Gateway writes {what} only through the account-wide CloudWatch role of its account settings, which one design does not own"
+)
+
+
+def _v2_stage(name, access_logs: bool) -> Emit:
+    """An auto-deployed stage with throttling (and, for HTTP APIs, JSON access logs in its own log group)."""
+    logs_arn = SelfAttr("access_logs", "Arn", "arn")
+    cfn = {
+        "ApiId": Self(),
+        "StageName": name,
+        "AutoDeploy": True,
+        "DefaultRouteSettings": {"ThrottlingBurstLimit": P("throttle_burst"), "ThrottlingRateLimit": P("throttle_rate")},
+        "Tags": Tags(style="map"),
+    }
+    tf = {
+        "api_id": Self(),
+        "name": name,
+        "auto_deploy": True,
+        "default_route_settings": Block({"throttling_burst_limit": P("throttle_burst"), "throttling_rate_limit": P("throttle_rate")}),
+        "tags": Tags(),
+    }
+    if access_logs:
+        cfn["AccessLogSettings"] = {"DestinationArn": logs_arn, "Format": HTTP_LOG_FORMAT}
+        tf["access_log_settings"] = Block({"destination_arn": logs_arn, "format": HTTP_LOG_FORMAT})
+    return Emit("stage", "AWS::ApiGatewayV2::Stage", cfn, "aws_apigatewayv2_stage", tf)
+
+
+def _access_log_group() -> Emit:
+    name = J("/aws/apigateway/", Name())
+    return Emit(
+        "access_logs",
+        "AWS::Logs::LogGroup",
+        {"LogGroupName": name, "RetentionInDays": P("log_retention_days"), "Tags": Tags()},
+        "aws_cloudwatch_log_group",
+        {"name": name, "retention_in_days": P("log_retention_days"), "tags": Tags()},
+    )
 
 API_GATEWAY_REST = ResourceType(
     type="api_gateway_rest",
@@ -77,6 +125,17 @@ API_GATEWAY_REST = ResourceType(
             J("https://", Self(), ".execute-api.", Region(), ".amazonaws.com/", P("stage_name"), "/"),
         ),
     ),
+    accepted={
+        "CKV_AWS_76": ACCOUNT_ROLE.format(what="REST access logs"),
+        "CKV2_AWS_4": ACCOUNT_ROLE.format(what="REST execution logs"),
+        "CKV_AWS_120": "no stage cache: every request reaches the function (a cache is billed by the hour)",
+        "CKV2_AWS_51": "no client certificate: the backend is a Lambda function, reached by IAM, not over HTTP",
+    },
+    risks=(
+        Risk(("CKV_AWS_59",), ("authorization", "NONE"), "authorization=NONE in the design: a public API"),
+        Risk(("CKV_AWS_73",), ("tracing", False), "tracing=false in the design: no X-Ray traces of requests"),
+        Risk(("CKV2_AWS_29",), ("@target_of:waf_web_acl", False), "no WAF web ACL connected in the design: requests reach the API unfiltered"),
+    ),
     cost={"monthly": 0, "note": "per million requests"},
 )
 
@@ -85,8 +144,16 @@ API_GATEWAY_HTTP = ResourceType(
     label="API Gateway HTTP API",
     category="networking",
     icon="aws-api-gateway",
-    description="A low-cost HTTP API (v2) with an auto-deployed $default stage; connected Lambda functions serve its routes.",
-    properties={"cors": prop("boolean", False, "Allow browsers on any origin (CORS *)")},
+    description=(
+        "A low-cost HTTP API (v2) with an auto-deployed, throttled $default stage and access logs; connected Lambda "
+        "functions serve its routes."
+    ),
+    properties={
+        "cors": prop("boolean", False, "Allow browsers on any origin (CORS *)"),
+        "authorization": enum(("NONE", "AWS_IAM"), "NONE", "Who may call the routes (AWS_IAM: requests signed with IAM credentials)"),
+        **THROTTLING,
+        "log_retention_days": log_retention(30, "Days the access logs are kept"),
+    },
     links=(
         Link(
             LAMBDA,
@@ -120,15 +187,18 @@ API_GATEWAY_HTTP = ResourceType(
                 "tags": Tags(),
             },
         ),
-        Emit(
-            "stage",
-            "AWS::ApiGatewayV2::Stage",
-            {"ApiId": Self(), "StageName": "$default", "AutoDeploy": True, "Tags": Tags(style="map")},
-            "aws_apigatewayv2_stage",
-            {"api_id": Self(), "name": "$default", "auto_deploy": True, "tags": Tags()},
-        ),
+        _v2_stage("$default", access_logs=True),
+        _access_log_group(),
     ),
     outputs=(Output("url", "Invoke URL", SelfAttr("", "ApiEndpoint", "api_endpoint"), SelfAttr("", "ApiEndpoint", "api_endpoint")),),
+    accepted=LOGS_NOT_KMS,
+    risks=(
+        short_logs(),
+        Risk(
+            ("CKV_AWS_309",), ("authorization", "NONE"),
+            "authorization=NONE in the design: a public API; each route is throttled to {throttle_rate} requests/s (burst {throttle_burst})",
+        ),
+    ),
     cost={"monthly": 0, "note": "per million requests"},
 )
 
@@ -137,8 +207,11 @@ API_GATEWAY_WEBSOCKET = ResourceType(
     label="API Gateway WebSocket API",
     category="networking",
     icon="aws-api-gateway",
-    description="A WebSocket API (routes chosen by $request.body.action) with an auto-deployed stage; connected Lambda functions handle the routes.",
-    properties={**API_STAGE},
+    description=(
+        "A WebSocket API (routes chosen by $request.body.action) with an auto-deployed, throttled stage; connected "
+        "Lambda functions handle the routes."
+    ),
+    properties={**API_STAGE, **THROTTLING},
     links=(
         Link(
             LAMBDA,
@@ -163,14 +236,9 @@ API_GATEWAY_WEBSOCKET = ResourceType(
             {"name": Name(max=128), "protocol_type": "WEBSOCKET", "route_selection_expression": "$request.body.action", "tags": Tags()},
         ),
         # WebSocket APIs have no $default stage: a named stage, deployed automatically.
-        Emit(
-            "stage",
-            "AWS::ApiGatewayV2::Stage",
-            {"ApiId": Self(), "StageName": P("stage_name"), "AutoDeploy": True, "Tags": Tags(style="map")},
-            "aws_apigatewayv2_stage",
-            {"api_id": Self(), "name": P("stage_name"), "auto_deploy": True, "tags": Tags()},
-        ),
+        _v2_stage(P("stage_name"), access_logs=False),
     ),
+    accepted={"CKV_AWS_76": ACCOUNT_ROLE.format(what="WebSocket access logs"), "CKV_AWS_95": ACCOUNT_ROLE.format(what="WebSocket access logs")},
     outputs=(
         Output(
             "url",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..compiler.expr import Block
 from .spec import (
+    Delimited,
     Emit,
     If,
     J,
@@ -12,7 +13,9 @@ from .spec import (
     Output,
     P,
     ResourceType,
+    Risk,
     Self,
+    SelfAttr,
     Slot,
     Tags,
     enum,
@@ -21,37 +24,69 @@ from .spec import (
 
 DOMAIN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 
+CERTIFICATE_DOMAIN = r"^((\*\.)?([a-z0-9-]{1,63}\.)+[a-z]{2,63})?$"
+SUBDOMAIN = r"^((\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)?$"
+_VALIDATED = ("@slot", "zone")
+
 ACM_CERTIFICATE = ResourceType(
     type="acm_certificate",
     label="ACM certificate",
     category="networking",
     icon="aws-certificate-manager",
-    description="A TLS certificate for a domain, validated through DNS.",
+    description=(
+        "A TLS certificate. Connected to a Route 53 hosted zone of the design it is requested and validated with "
+        "DNS records in that zone (listeners wait until it is issued); not connected, it stands for a certificate "
+        "you already have, whose ARN is asked at deploy time."
+    ),
     properties={
-        "domain": prop("string", "app.example.com", "Domain name", pattern=r"^(\*\.)?([a-z0-9-]{1,63}\.)+[a-z]{2,63}$"),
+        "domain": prop("string", "", "Domain name (empty: `subdomain` of the connected zone's domain)", pattern=CERTIFICATE_DOMAIN),
+        "subdomain": prop("string", "", "Name inside the connected zone, e.g. www or *.app (empty: the zone's own domain)", pattern=SUBDOMAIN),
     },
+    links=(Link(("route53_zone",), "certificate_zone", "is validated with DNS records in this hosted zone"),),
     emits=(
         Emit(
             "",
             "AWS::CertificateManager::Certificate",
-            {"DomainName": P("domain"), "ValidationMethod": "DNS", "Tags": Tags()},
+            {
+                "DomainName": Slot("domain", single=True),
+                "ValidationMethod": "DNS",
+                "DomainValidationOptions": [{"DomainName": Slot("domain", single=True), "HostedZoneId": Slot("zone", single=True)}],
+                "Tags": Tags(),
+            },
             "aws_acm_certificate",
-            {"domain_name": P("domain"), "validation_method": "DNS", "tags": Tags()},
+            {
+                "domain_name": Slot("domain", single=True),
+                "validation_method": "DNS",
+                "tags": Tags(),
+                "lifecycle": Block({"create_before_destroy": True}),
+            },
+            when=_VALIDATED,
         ),
     ),
-    outputs=(Output("arn", "Certificate ARN", Self(), Self(tf="arn")),),
+    # Terraform's ARN is the validation's: whatever uses it waits until the certificate is issued.
+    outputs=(Output("arn", "Certificate ARN", Self(), Slot("validated_arn", single=True)),),
+    cost={"monthly": 0, "note": "public certificates are free"},
 )
 
+
+_NAME_SERVERS = Delimited(",", SelfAttr("", "NameServers", "name_servers"))
 
 ROUTE53_ZONE = ResourceType(
     type="route53_zone",
     label="Route 53 hosted zone",
     category="networking",
     icon="aws-route53",
-    description="A public DNS zone for a domain; point the registrar at its name servers.",
+    description="A public DNS zone for a domain (asked at deploy time unless set); point the registrar at its name servers.",
     properties={
-        "domain": prop("string", "example.com", "Domain name of the zone", pattern=DOMAIN),
-        "force_destroy": prop("boolean", False, "Let Terraform delete the zone with records it does not manage"),
+        "domain": prop(
+            "string", "", "Domain name of the zone (empty: asked at deploy time)", pattern=f"^$|{DOMAIN[1:]}",
+            variable=True, ask="sandbox.isshoni.test", variable_pattern=DOMAIN,
+        ),
+        "force_destroy": prop("boolean", False, "Let Terraform delete the zone with records it does not manage", ephemeral=True),
+    },
+    accepted={
+        "CKV2_AWS_38": "no DNSSEC signing: it needs a KMS key in us-east-1 and a DS record at the registrar",
+        "CKV2_AWS_39": "no DNS query logging: Route 53 writes query logs only to a log group in us-east-1",
     },
     emits=(
         Emit(
@@ -62,7 +97,10 @@ ROUTE53_ZONE = ResourceType(
             {"name": P("domain"), "comment": "Managed by Isshoni", "force_destroy": P("force_destroy"), "tags": Tags()},
         ),
     ),
-    outputs=(Output("zone_id", "Hosted zone id", Self(), Self(tf="zone_id")),),
+    outputs=(
+        Output("zone_id", "Hosted zone id", Self(), Self(tf="zone_id")),
+        Output("name_servers", "Name servers to give the domain's registrar", _NAME_SERVERS, _NAME_SERVERS),
+    ),
     cost={"monthly": 0.5, "note": "plus queries"},
 )
 
@@ -101,12 +139,35 @@ ROUTE53_RECORD = ResourceType(
     cost={"monthly": 0, "note": "alias queries to AWS resources are free"},
 )
 
+# What every response carries: HSTS for a year (preload-ready), no MIME sniffing, no framing, a strict referrer.
+_HEADERS_CFN = {
+    "StrictTransportSecurity": {"AccessControlMaxAgeSec": 31536000, "IncludeSubdomains": True, "Preload": True, "Override": True},
+    "ContentTypeOptions": {"Override": True},
+    "FrameOptions": {"FrameOption": "DENY", "Override": True},
+    "ReferrerPolicy": {"ReferrerPolicy": "strict-origin-when-cross-origin", "Override": True},
+    "XSSProtection": {"Protection": True, "ModeBlock": True, "Override": True},
+}
+_HEADERS_TF = Block(
+    {
+        "strict_transport_security": Block(
+            {"access_control_max_age_sec": 31536000, "include_subdomains": True, "preload": True, "override": True}
+        ),
+        "content_type_options": Block({"override": True}),
+        "frame_options": Block({"frame_option": "DENY", "override": True}),
+        "referrer_policy": Block({"referrer_policy": "strict-origin-when-cross-origin", "override": True}),
+        "xss_protection": Block({"protection": True, "mode_block": True, "override": True}),
+    }
+)
+
 CLOUDFRONT_DISTRIBUTION = ResourceType(
     type="cloudfront_distribution",
     label="CloudFront distribution",
     category="networking",
     icon="aws-cloudfront",
-    description="A CDN in front of S3 buckets (Origin Access Control) and load balancers; viewers are redirected to HTTPS.",
+    description=(
+        "A CDN in front of S3 buckets (Origin Access Control) and load balancers; viewers are redirected to HTTPS and "
+        "get security headers; connected to a certificate it answers on the certificate's domain with TLS 1.2 or newer."
+    ),
     properties={
         "price_class": enum(("PriceClass_100", "PriceClass_200", "PriceClass_All"), "PriceClass_100", "Edge locations used"),
         "default_root_object": prop("string", "index.html", "Object served for '/' (empty: none)", pattern=r"^([A-Za-z0-9_.~-][A-Za-z0-9_.~/-]{0,254})?$"),
@@ -125,6 +186,7 @@ CLOUDFRONT_DISTRIBUTION = ResourceType(
             "forwards requests to the load balancer (custom origin, not cached)",
             {"path_pattern": prop("string", "*", "Requests this origin serves ('*': the default behaviour)", pattern=r"^[A-Za-z0-9_.~/*?-]{1,255}$")},
         ),
+        Link(("acm_certificate",), "cdn_certificate", "answers on this certificate's domain (TLS 1.2 or newer; the certificate must be in us-east-1)"),
     ),
     emits=(
         # Emitted only once a connection gave it an origin: a distribution needs one.
@@ -142,7 +204,8 @@ CLOUDFRONT_DISTRIBUTION = ResourceType(
                     "Origins": Slot("origins"),
                     "DefaultCacheBehavior": Slot("default_behavior", single=True),
                     "CacheBehaviors": Slot("behaviors"),
-                    "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
+                    "Aliases": Slot("aliases"),
+                    "ViewerCertificate": Slot("certificate", single=True, default={"CloudFrontDefaultCertificate": True}),
                 },
                 "Tags": Tags(),
             },
@@ -157,16 +220,38 @@ CLOUDFRONT_DISTRIBUTION = ResourceType(
                 "origin": Slot("origins"),
                 "default_cache_behavior": Slot("default_behavior", single=True),
                 "ordered_cache_behavior": Slot("behaviors"),
+                "aliases": Slot("aliases"),
                 "restrictions": Block({"geo_restriction": Block({"restriction_type": "none"})}),
-                "viewer_certificate": Block({"cloudfront_default_certificate": True}),
+                "viewer_certificate": Slot("certificate", single=True, default=Block({"cloudfront_default_certificate": True})),
                 "tags": Tags(),
             },
+            when=("@slot", "origins"),
+        ),
+        Emit(
+            "headers",
+            "AWS::CloudFront::ResponseHeadersPolicy",
+            {"ResponseHeadersPolicyConfig": {"Name": Name(suffix="headers", max=128), "Comment": "Security headers", "SecurityHeadersConfig": _HEADERS_CFN}},
+            "aws_cloudfront_response_headers_policy",
+            {"name": Name(suffix="headers", max=128), "comment": "Security headers", "security_headers_config": _HEADERS_TF},
             when=("@slot", "origins"),
         ),
     ),
     outputs=(
         # Wiring fills `domain_name` once the distribution is emitted (it needs an origin), so the output exists only then.
         Output("domain_name", "Distribution domain name", Slot("domain_name", single=True), Slot("domain_name", single=True)),
+    ),
+    accepted={
+        "CKV_AWS_68": "no web ACL: CloudFront web ACLs are made in us-east-1 (scope CLOUDFRONT), outside this design",
+        "CKV2_AWS_47": "no web ACL, so no Log4j rule group: CloudFront web ACLs are made in us-east-1, outside this design",
+        "CKV_AWS_86": "no standard logs: CloudFront writes them only to an ACL-enabled bucket; its metrics are in CloudWatch",
+        "CKV_AWS_310": "one origin per path: there is no second origin to fail over to",
+        "CKV_AWS_374": "served worldwide: no geographic restriction",
+    },
+    risks=(
+        Risk(
+            ("CKV_AWS_174", "CKV2_AWS_42"), ("@slot:certificate", False),
+            "no certificate connected in the design: served on its cloudfront.net name with CloudFront's own certificate",
+        ),
     ),
     cost={"monthly": 0, "note": "per GB transferred and per request"},
 )

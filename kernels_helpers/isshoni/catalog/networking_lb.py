@@ -10,6 +10,7 @@ from .spec import (
     Output,
     P,
     ResourceType,
+    Risk,
     Self,
     SelfAttr,
     Slot,
@@ -31,10 +32,13 @@ ALB = ResourceType(
     description="HTTP(S) load balancer across two or more AZs; connections to services create target groups and listener rules.",
     properties={
         "scheme": enum(("internet-facing", "internal"), "internet-facing", "Reachable from the internet or only inside the VPC"),
-        "https": prop("boolean", False, "Serve HTTPS on 443 (needs a certificate connection); port 80 then redirects"),
+        "https": prop(
+            "boolean", True,
+            "Serve HTTPS on 443 with the connected certificate (none connected: its ARN is asked at deploy time); port 80 then only redirects",
+        ),
         "ingress_cidr": prop("string", "0.0.0.0/0", "Who may reach the listeners", pattern=r"^\d+\.\d+\.\d+\.\d+/\d+$"),
         "idle_timeout": prop("integer", 60, "Idle timeout in seconds (WebSockets need more)", minimum=1, maximum=4000),
-        "deletion_protection": prop("boolean", False, "Refuse deletion while enabled"),
+        "deletion_protection": prop("boolean", True, "Refuse deletion while enabled (off in an ephemeral design)", ephemeral=False),
     },
     containers=("vpc", "subnet"),
     needs_container=True,
@@ -94,6 +98,20 @@ ALB = ResourceType(
         Output("dns_name", "Load balancer DNS name", SelfAttr("", "DNSName", "dns_name"), SelfAttr("", "DNSName", "dns_name")),
         Output("arn", "Load balancer ARN", Self(), Self(tf="arn")),
     ),
+    risks=(
+        Risk(("CKV_AWS_260",), ("https", True), "https=true in the design: port 80 only answers with a redirect to HTTPS", parts=("sg_http",)),
+        Risk(("CKV_AWS_378",), None, "TLS ends at the load balancer: it reaches its targets over HTTP inside the VPC", parts=("@links",)),
+        Risk(
+            ("CKV_AWS_260",), None,
+            "targets take traffic only from the load balancer's security group (checkov's Terraform check does not read referenced_security_group_id)",
+            parts=("@links",), sides=("tf",),
+        ),
+        Risk(("CKV_AWS_91",), ("@slot:access_logs", False), "no access-log bucket connected in the design: requests are not logged"),
+        Risk(
+            ("CKV2_AWS_28",), ("@target_of:waf_web_acl", False),
+            "no WAF web ACL connected in the design: requests reach the targets unfiltered",
+        ),
+    ),
     cost={"monthly": 16.43, "note": "plus LCU usage"},
 )
 
@@ -107,7 +125,7 @@ NLB = ResourceType(
         "scheme": enum(("internet-facing", "internal"), "internet-facing", "Reachable from the internet or only inside the VPC"),
         "ingress_cidr": prop("string", "0.0.0.0/0", "Who may reach the listeners", pattern=IPV4_CIDR),
         "cross_zone": prop("boolean", True, "Spread each AZ's traffic over targets in all AZs"),
-        "deletion_protection": prop("boolean", False, "Refuse deletion while enabled"),
+        "deletion_protection": prop("boolean", True, "Refuse deletion while enabled (off in an ephemeral design)", ephemeral=False),
     },
     containers=("vpc", "subnet"),
     needs_container=True,

@@ -407,7 +407,7 @@ COGNITO_USER_POOL = ResourceType(
         "mfa": enum(("OFF", "OPTIONAL", "ON"), "OPTIONAL", "Multi-factor authentication (authenticator apps)"),
         "password_min_length": prop("integer", 12, "Minimum password length", minimum=8, maximum=99),
         "password_symbols": prop("boolean", True, "Passwords need a symbol"),
-        "deletion_protection": prop("boolean", False, "Refuse deletion while enabled"),
+        "deletion_protection": prop("boolean", True, "Refuse deletion while enabled (off in an ephemeral design)", ephemeral=False),
     },
     emits=(
         Emit(

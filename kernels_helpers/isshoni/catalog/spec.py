@@ -175,6 +175,14 @@ class DataSource:
 
 
 @dataclass(frozen=True)
+class Delimited:
+    """A list value as one string, items separated by `sep` (a stack output must be a string)."""
+
+    sep: str
+    value: object
+
+
+@dataclass(frozen=True)
 class Partition:
     """The deployment's ARN partition (aws, aws-cn, aws-us-gov): never written as a literal."""
 
@@ -226,7 +234,8 @@ class Output:
 class Risk:
     """A checkov finding an entry accepts *because of a property's value*, and why.
 
-    `when` is (property, value) or (property, (values ...)) as in `If`; the reason
+    `when` is (property, value) or (property, (values ...)) as in `If`; `parts` and
+    `sides` narrow the suppression to some parts or one language; the reason
     may name properties in braces (`{log_retention_days}`), filled from the design,
     so the generated suppression says which setting made the trade-off.  Findings
     no property explains are in the entry's `accepted` map instead: the default
@@ -234,8 +243,10 @@ class Risk:
     """
 
     checks: tuple
-    when: tuple
+    when: tuple | None  # None: always (a finding checkov gets wrong about what the catalog emits)
     reason: str
+    parts: tuple | None = None  # only these: emit keys of the entry, '@links' for parts of its connections
+    sides: tuple = ("cfn", "tf")
 
 
 @dataclass(frozen=True)
@@ -366,9 +377,9 @@ def prop(type_: str, default=None, description: str = "", **extra) -> dict:
         schema["default"] = default
     if extra.pop("variable", False):
         schema["x-variable"] = True
-    for key in ("ask", "cfn_type", "ephemeral"):
+    for key, name in (("ask", "x-ask"), ("cfn_type", "x-cfn-type"), ("ephemeral", "x-ephemeral"), ("variable_pattern", "x-pattern")):
         if key in extra:
-            schema[f"x-{key.replace('_', '-')}"] = extra.pop(key)
+            schema[name] = extra.pop(key)
     schema.update(extra)
     return schema
 

@@ -65,7 +65,9 @@ class _Translator:
             return self.sub(v)
         if kind is e.JsonEncode:
             return v.value
-        if kind is e.Block or kind is e.Data:
+        if kind is e.Delimited:
+            return {"Fn::Join": [v.sep, v.value]}
+        if kind is e.Block or kind is e.Data or kind is e.TfText:
             raise TypeError(f"a Terraform {kind.__name__.lower()} reached the CloudFormation emitter")
         raise TypeError(f"cannot write {kind.__name__} in a CloudFormation template")
 
@@ -97,7 +99,7 @@ class _Translator:
         return {"Fn::Sub": [body, variables] if variables else body}
 
 
-_EXPRESSIONS = frozenset({e.Ref, e.Attr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block, e.Data})
+_EXPRESSIONS = frozenset({e.Ref, e.Attr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block, e.Data, e.TfText, e.Delimited})
 
 
 def template(resolved: Resolved, *, plain: bool = True, translator: _Translator | None = None) -> dict:

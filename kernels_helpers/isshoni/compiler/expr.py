@@ -62,6 +62,23 @@ class Data:
     attr: str
 
 
+@dataclass(frozen=True, slots=True)
+class Delimited:
+    """A list as one string, items separated by `sep` (`Fn::Join` / `join()`)."""
+
+    sep: str
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class TfText:
+    """Terraform only: an expression written out, `{0}`, `{1}` ... standing for the addresses
+    of the parts `lids` names (e.g. `tolist({0}.domain_validation_options)[0].resource_record_name`)."""
+
+    text: str
+    lids: tuple
+
+
 NAME_PREFIX = Pseudo("name_prefix")
 NAME_PREFIX_ALNUM = Pseudo("name_prefix_alnum")
 
@@ -143,6 +160,14 @@ def prune(value):
     if isinstance(value, JsonEncode):
         return JsonEncode(prune(value.value))
     return value
+
+
+def arn(service: str, *rest, region: bool = True, account: bool = True) -> Join | str:
+    """`arn:<partition>:<service>:<region>:<account>:<rest...>`: the partition is never written out."""
+    return join(
+        "arn:", Pseudo("partition"), f":{service}:", Pseudo("region") if region else "", ":",
+        Pseudo("account_id") if account else "", ":", *rest,
+    )
 
 
 def render(value, pseudo: dict[str, str]) -> str | None:

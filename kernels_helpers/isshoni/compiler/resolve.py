@@ -8,7 +8,6 @@ bytes).  Catalog placeholders are filled here, once per language side.
 from __future__ import annotations
 
 import functools
-import re
 from collections import defaultdict
 
 from .. import catalog
@@ -76,6 +75,15 @@ class Context:
             self.memo["by_vpc"] = index
         return index
 
+    def sources_of(self, rid: str) -> set[str]:
+        """The types of the resources whose connections point at `rid` (indexed once per resolve)."""
+        index = self.memo.get("incoming")
+        if index is None:
+            index = self.memo["incoming"] = {}
+            for conn in self.design.connections.values():
+                index.setdefault(conn["target"], set()).add(self.type_of(conn["source"]))
+        return index.get(rid, set())
+
     def props(self, rid: str) -> dict:
         found = self._props.get(rid)
         if found is None:
@@ -113,6 +121,8 @@ class Context:
                 return bool(self.slots.get((rid, name[6:])))
             if name == "@ephemeral":
                 return self.ephemeral
+            if name.startswith("@target_of:"):
+                return name[11:] in self.sources_of(rid)
         return self.props(rid).get(name)
 
     def lid(self, rid: str, key: str = "") -> str:
@@ -312,6 +322,8 @@ class Context:
         return self.resources[rid].get("label") or rid
 
     def _fill_Tags(self, ph: s.Tags, side, rid):
+        if ph.style == "blocks":  # an Auto Scaling group's `tag` blocks, passed on to its instances
+            return [e.Block({"key": k, "value": v, "propagate_at_launch": True}) for k, v in self.tags(rid, "tf", form="full").items()]
         return self.tags(rid, side, form=ph.style)
 
     def _fill_Slot(self, ph: s.Slot, side, rid):
@@ -352,6 +364,10 @@ class Context:
     def _fill_Partition(self, ph, side, rid):
         return e.Pseudo("partition")
 
+    def _fill_Delimited(self, ph: s.Delimited, side, rid):
+        value = self.fill(ph.value, side, rid)
+        return e.OMIT if value is e.OMIT else e.Delimited(ph.sep, value)
+
     def _fill_DataSource(self, ph: s.DataSource, side, rid):
         args = tuple((k, self.fill(v, side, rid)) for k, v in ph.args)
         return e.Data(ph.type, f"{tf_identifier(rid)}_{ph.name}", args, ph.attr)
@@ -374,6 +390,10 @@ def referenced(value) -> set[str]:
         return referenced(value.parts)
     if isinstance(value, (e.Block, e.JsonEncode)):
         return referenced(value.body if isinstance(value, e.Block) else value.value)
+    if isinstance(value, e.Delimited):
+        return referenced(value.value)
+    if isinstance(value, e.TfText):
+        return set(value.lids)
     return set()
 
 

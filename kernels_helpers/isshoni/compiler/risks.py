@@ -64,21 +64,44 @@ def _plain(value) -> str:
     return str(value)
 
 
-def accepted(ctx, rid: str) -> dict[str, str]:
-    """check id -> reason for one design resource."""
+def rules(ctx, rid: str) -> list[tuple]:
+    """(check, reason, parts, sides) a design resource accepts, most specific first: risks tied to
+    some parts, then the `accepted_risks` map, then property-driven risks for all parts."""
     entry, props = ctx.entry(rid), ctx.props(rid)
-    found: dict[str, str] = {}
+    specific, general = [], []
     for risk in entry.risks:
-        prop, wanted = risk.when
-        value = ctx.condition(rid, prop)
-        if value in wanted if isinstance(wanted, tuple) else value == wanted:
-            text = reason_text(risk.reason, props)
-            for check in risk.checks:
-                found[check] = text
-    for check, reason in (props.get("accepted_risks") or {}).items():
-        if reason:
-            found[check] = one_line(reason)
+        if risk.when is not None:
+            prop, wanted = risk.when
+            value = ctx.condition(rid, prop)
+            if not (value in wanted if isinstance(wanted, tuple) else value == wanted):
+                continue
+        text = reason_text(risk.reason, props)
+        for check in risk.checks:
+            (specific if risk.parts else general).append((check, text, risk.parts, risk.sides))
+    mapped = [(check, one_line(reason), None, SIDES) for check, reason in sorted((props.get("accepted_risks") or {}).items()) if reason]
+    return specific + mapped + general
+
+
+SIDES = ("cfn", "tf")
+
+
+def accepted(ctx, rid: str) -> dict[str, str]:
+    """check id -> reason for one design resource (the first rule for each check)."""
+    found: dict[str, str] = {}
+    for check, reason, _parts, _sides in rules(ctx, rid):
+        found.setdefault(check, reason)
     return found
+
+
+def _chosen(applicable: list[tuple], side: str, rtype: str | None, key: str | None, via_link: bool) -> tuple:
+    chosen: dict[str, str] = {}
+    for check, reason, parts, sides in applicable:
+        if side not in sides or check in chosen or not inspects(check, side, rtype):
+            continue
+        if parts is not None and not (("@links" in parts) if via_link else (key in parts)):
+            continue
+        chosen[check] = reason
+    return tuple(sorted(chosen.items()))
 
 
 def apply(ctx, parts: list[Part]) -> None:
@@ -90,11 +113,12 @@ def apply(ctx, parts: list[Part]) -> None:
         if owner in connections:
             owner = connections[owner]["source"]
         owners[owner].append(part)
+    keys = {lid: key for (_owner, key), lid in ctx._lids.items()}
     for rid in sorted(ctx.resources):
-        checks = accepted(ctx, rid)
-        if not checks:
+        applicable = rules(ctx, rid)
+        if not applicable:
             continue
-        items = sorted(checks.items())
         for part in owners.get(rid, ()):
-            part.cfn_skips = tuple((c, r) for c, r in items if inspects(c, "cfn", part.cfn_type))
-            part.tf_skips = tuple((c, r) for c, r in items if inspects(c, "tf", part.tf_type))
+            key, via_link = keys.get(part.lid), part.source != rid
+            part.cfn_skips = _chosen(applicable, "cfn", part.cfn_type, key, via_link)
+            part.tf_skips = _chosen(applicable, "tf", part.tf_type, key, via_link)

@@ -53,6 +53,10 @@ class _Translator:
             return template_string([self.expr(p) if not isinstance(p, str) else p for p in v.parts])
         if kind is e.JsonEncode:
             return Call("jsonencode", self.expr(v.value))
+        if kind is e.Delimited:
+            return Raw(f"join({string(v.sep)}, {self.expr(v.value)})")
+        if kind is e.TfText:
+            return Raw(v.text.format(*(self.addr[lid] for lid in v.lids)))
         if kind is e.Data:
             self.reads[(v.type, v.name)] = v.args
             return Raw(f"data.{v.type}.{v.name}.{v.attr}")
