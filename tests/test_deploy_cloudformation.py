@@ -76,7 +76,9 @@ def test_cloudformation_end_to_end(sb, before, tmp_path):
     cluster = record["result"]["outputs"]["cluster_name"]
     services = ecs.describe_services(cluster=cluster, services=ecs.list_services(cluster=cluster)["serviceArns"])["services"]
     assert sorted(s["serviceName"].split("-")[-2] for s in services) == ["Blue", "Green"]
-    assert {"connections", "messages", "user-counter"} <= set(client(sb, "dynamodb").list_tables()["TableNames"])
+    # names start with the stack name: the design's tables are its own, beside any other deployment's
+    tables = {"isshoni-cc-cfn-connections", "isshoni-cc-cfn-messages", "isshoni-cc-cfn-user-counter"}
+    assert tables <= set(client(sb, "dynamodb").list_tables()["TableNames"])
 
     # ---- the honest report
     report = json.loads(open(record["result"]["report_file"]).read())
@@ -122,7 +124,8 @@ def test_cloudformation_end_to_end(sb, before, tmp_path):
 
     # ---- a failing check in --auto rolls back (moto alarms never fire by themselves: set one to ALARM)
     cw = client(sb, "cloudwatch")
-    alarm = canary.plans(resolve(Design.load(path)))[0].alarms["errors_5xx"]
+    alarm = canary.plans(resolve(Design.load(path)), "isshoni-cc-cfn")[0].alarms["errors_5xx"]
+    assert alarm == "isshoni-cc-cfn-errors-5xx"
     cw.put_metric_alarm(AlarmName=alarm, MetricName="HTTPCode_Target_5XX_Count", Namespace="AWS/ApplicationELB",
                         Statistic="Sum", Period=60, EvaluationPeriods=2, Threshold=10, ComparisonOperator="GreaterThanOrEqualToThreshold")
     cw.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="5xx burst (test)")

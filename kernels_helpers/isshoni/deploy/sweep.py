@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ..compiler.expr import render
+from ..compiler.names import PREFIX_MAX, physical
 from .sandbox import PREPARED_TAG
 
 TAG = "isshoni:design"
@@ -80,10 +82,12 @@ def names_from(resolved, stack: str = "") -> tuple[dict[str, set[str]], dict[str
     balancers and target groups).  A failed create leaves no inventory; these find it."""
     names: dict[str, set[str]] = {}
     prefixes: dict[str, set[str]] = {}
+    # names start with the stack name (CloudFormation) or var.name_prefix, left at its default (Terraform)
+    pseudo = {"cfn": {"name_prefix": stack}, "tf": {"name_prefix": physical(resolved.name, PREFIX_MAX)}}
     for part in resolved.parts:
-        for rtype, props in ((part.cfn_type, part.cfn), (part.tf_type, part.tf)):
+        for side, rtype, props in (("cfn", part.cfn_type, part.cfn), ("tf", part.tf_type, part.tf)):
             kind = KINDS.get(rtype)
-            value = (props or {}).get(NAME_PROPS.get(rtype, ""))
+            value = render((props or {}).get(NAME_PROPS.get(rtype, "")), pseudo[side])
             if kind and isinstance(value, str) and value:
                 names.setdefault(kind, set()).add(value)
         kind = KINDS.get(part.cfn_type)

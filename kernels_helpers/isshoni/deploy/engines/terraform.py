@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from ...checks import toolchain
+from ...compiler import package
 from ...compiler import terraform as tf_emit
 from ...compiler.hcl import string
 from .. import tfsafety
@@ -126,6 +127,10 @@ class Terraform(Engine):
                 stale.unlink(missing_ok=True)
         for name, text in tf_emit.files(ctx.resolved).items():
             (folder / name).write_text(text, encoding="utf-8")
+        try:
+            package.write(ctx.design, folder)  # the Lambda code zips the module names
+        except package.PackageError as exc:
+            raise DeployFailed(f"Lambda code could not be packaged: {exc}") from None
         if ctx.target.is_sandbox:
             (folder / SANDBOX_OVERRIDE).write_text(sandbox_override(ctx.target.endpoint), encoding="utf-8")
         else:
