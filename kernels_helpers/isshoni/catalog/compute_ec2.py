@@ -254,6 +254,7 @@ AUTOSCALING_GROUP = ResourceType(
                 "TargetGroupARNs": Slot("target_groups"),
                 "HealthCheckType": P("health_check_type"),
                 "HealthCheckGracePeriod": P("health_check_grace_period"),
+                "Tags": Tags(style="blocks"),
             },
             "aws_autoscaling_group",
             {

@@ -23,6 +23,7 @@ from .spec import (
     Tags,
     enum,
     managed_policy,
+    optional,
     prop,
 )
 
@@ -66,7 +67,7 @@ LAMBDA_FUNCTION = ResourceType(
         "handler": prop("string", "index.handler", "Handler (Zip packages): module.function", pattern=r"^[^\s]{1,128}$"),
         "code_path": prop(
             "string", "", "Folder holding the function's code, relative to the design file; zipped at generate time "
-            "(empty: a built-in handler that answers 200)", pattern=f"^$|{CODE_PATH[1:]}",
+            "(empty: a built-in handler that answers 200)", pattern=optional(CODE_PATH),
         ),
         "code_bucket": prop(
             "string", "", "An S3 bucket that already holds the code zip (empty: the code comes from code_path)",
@@ -75,7 +76,7 @@ LAMBDA_FUNCTION = ResourceType(
         "code_key": prop("string", "", "S3 key of the zip in code_bucket (empty: functions/<id>.zip)", pattern=S3_KEY),
         "image_uri": prop(
             "string", "", "ECR image URI (Image packages; empty: the connected ECR repository's image, tagged image_tag)",
-            pattern=f"^$|{ECR_IMAGE_URI[1:]}", variable=True,
+            pattern=optional(ECR_IMAGE_URI), variable=True,
         ),
         "image_tag": prop(
             "string", "", "Tag of the connected repository's image (empty: asked at deploy time)",

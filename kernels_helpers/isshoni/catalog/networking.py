@@ -60,7 +60,7 @@ VPC = ResourceType(
         # Terraform takes over the default security group and leaves it without rules, so nothing
         # lands in it by accident (CloudFormation cannot manage the default group).
         Emit("default_sg", None, {}, "aws_default_security_group", {"vpc_id": Self(), "tags": Tags()}),
-        *flow_log("flow_log", Self(), P("flow_log_traffic"), 600, P("flow_log_retention_days"), when=("flow_logs", True)),
+        *flow_log("flow_log", Self(), P("flow_log_traffic"), 600, P("flow_log_retention_days"), when=("flow_logs", True), shared_role=True),
     ),
     outputs=(Output("id", "VPC id", Self(), Self()),),
     accepted=LOGS_NOT_KMS,
@@ -227,6 +227,7 @@ VPC_ENDPOINT = ResourceType(
                 "SubnetIds": If("endpoint_type", "Interface", Subnets()),
                 "SecurityGroupIds": If("endpoint_type", "Interface", [Self("sg")]),
                 "PrivateDnsEnabled": If("endpoint_type", "Interface", True),
+                "Tags": Tags(),
             },
             "aws_vpc_endpoint",
             {

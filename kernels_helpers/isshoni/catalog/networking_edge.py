@@ -19,6 +19,7 @@ from .spec import (
     Slot,
     Tags,
     enum,
+    optional,
     prop,
 )
 
@@ -79,7 +80,7 @@ ROUTE53_ZONE = ResourceType(
     description="A public DNS zone for a domain (asked at deploy time unless set); point the registrar at its name servers.",
     properties={
         "domain": prop(
-            "string", "", "Domain name of the zone (empty: asked at deploy time)", pattern=f"^$|{DOMAIN[1:]}",
+            "string", "", "Domain name of the zone (empty: asked at deploy time)", pattern=optional(DOMAIN),
             variable=True, ask="sandbox.isshoni.test", variable_pattern=DOMAIN,
         ),
         "force_destroy": prop("boolean", False, "Let Terraform delete the zone with records it does not manage", ephemeral=True),

@@ -128,7 +128,7 @@ CLOUDWATCH_DASHBOARD = ResourceType(
         Emit(
             "",
             "AWS::CloudWatch::Dashboard",
-            {"DashboardName": Name(max=255), "DashboardBody": Slot("body", single=True, default=json.dumps(EMPTY_DASHBOARD))},
+            {"DashboardName": Name(max=255), "DashboardBody": Slot("body", single=True, default=json.dumps(EMPTY_DASHBOARD)), "Tags": Tags()},
             "aws_cloudwatch_dashboard",
             {"dashboard_name": Name(max=255), "dashboard_body": Slot("body", single=True, default=JsonEncode(EMPTY_DASHBOARD))},
         ),
@@ -182,14 +182,16 @@ CLOUDTRAIL_TRAIL = ResourceType(
 FLOW_LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
 
 
-def flow_log(prefix: str, vpc, traffic, aggregation, retention, when=None) -> tuple:
+def flow_log(prefix: str, vpc, traffic, aggregation, retention, when=None, shared_role: bool = False) -> tuple:
     """A VPC's flow log to its own log group through a role only VPC Flow Logs may assume.
 
     Keys: `prefix` (the flow log), `<prefix>_logs`, `<prefix>_role`, `<prefix>_policy`
-    (`logs`, `role`, `role_policy` when the prefix is empty: the stand-alone entry)."""
+    (`logs`, `role`, `role_policy` when the prefix is empty: the stand-alone entry).  With
+    `shared_role` the design's one flow-log role delivers (wiring gives it, in Slot('flow_log_role'))."""
     key = (lambda k: k) if not prefix else (lambda k: f"{prefix}_{k}" if k else prefix)
     logs, role_key, policy = key("logs"), key("role"), key("role_policy") if not prefix else key("policy")
     group_arn = SelfAttr(logs, "Arn", "arn")
+    delivery = Slot("flow_log_role", single=True) if shared_role else role_arn(role_key)
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": FLOW_LOG_ACTIONS, "Resource": [group_arn, J(group_arn, ":*")]}]}
     parts = (
         Emit(
@@ -201,7 +203,7 @@ def flow_log(prefix: str, vpc, traffic, aggregation, retention, when=None) -> tu
                 "TrafficType": traffic,
                 "LogDestinationType": "cloud-watch-logs",
                 "LogGroupName": Self(logs),
-                "DeliverLogsPermissionArn": role_arn(role_key),
+                "DeliverLogsPermissionArn": delivery,
                 "MaxAggregationInterval": aggregation,
                 "Tags": Tags(),
             },
@@ -211,11 +213,11 @@ def flow_log(prefix: str, vpc, traffic, aggregation, retention, when=None) -> tu
                 "traffic_type": traffic,
                 "log_destination_type": "cloud-watch-logs",
                 "log_destination": group_arn,
-                "iam_role_arn": role_arn(role_key),
+                "iam_role_arn": delivery,
                 "max_aggregation_interval": aggregation,
                 "tags": Tags(),
             },
-            depends_on=(policy,),
+            depends_on=() if shared_role else (policy,),
         ),
         Emit(
             logs,
@@ -224,15 +226,18 @@ def flow_log(prefix: str, vpc, traffic, aggregation, retention, when=None) -> tu
             "aws_cloudwatch_log_group",
             {"name": J("/vpc/flow-logs/", Name()), "retention_in_days": retention, "tags": Tags()},
         ),
-        *role(role_key, "vpc-flow-logs.amazonaws.com"),
-        Emit(
-            policy,
-            "AWS::IAM::RolePolicy",
-            {"PolicyName": "deliver-flow-logs", "RoleName": Self(role_key), "PolicyDocument": document},
-            "aws_iam_role_policy",
-            {"name": "deliver-flow-logs", "role": Self(role_key), "policy": JsonEncode(document)},
-        ),
     )
+    if not shared_role:
+        parts += (
+            *role(role_key, "vpc-flow-logs.amazonaws.com"),
+            Emit(
+                policy,
+                "AWS::IAM::RolePolicy",
+                {"PolicyName": "deliver-flow-logs", "RoleName": Self(role_key), "PolicyDocument": document},
+                "aws_iam_role_policy",
+                {"name": "deliver-flow-logs", "role": Self(role_key), "policy": JsonEncode(document)},
+            ),
+        )
     return tuple(Emit(p.key, p.cfn_type, p.cfn, p.tf_type, p.tf, when, p.depends_on) for p in parts) if when else parts
 
 

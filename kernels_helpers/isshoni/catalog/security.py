@@ -265,7 +265,14 @@ SSM_PARAMETER = ResourceType(
         Emit(
             "",
             "AWS::SSM::Parameter",
-            {"Name": _PARAMETER, "Type": "String", "Value": P("value"), "Tier": P("tier"), "Description": If("description", "", None, P("description"))},
+            {
+                "Name": _PARAMETER,
+                "Type": "String",
+                "Value": P("value"),
+                "Tier": P("tier"),
+                "Description": If("description", "", None, P("description")),
+                "Tags": Tags(style="map"),
+            },
             "aws_ssm_parameter",
             {
                 "name": _PARAMETER,

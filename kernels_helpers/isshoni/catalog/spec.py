@@ -384,6 +384,13 @@ def prop(type_: str, default=None, description: str = "", **extra) -> dict:
     return schema
 
 
+def optional(pattern: str) -> str:
+    """`pattern` (anchored with ^...$) or the empty string, still anchored at both ends: a JSON Schema
+    pattern is searched for, so an unanchored alternative would accept any text that ends well."""
+    assert pattern.startswith("^") and pattern.endswith("$"), pattern
+    return f"^(|{pattern[1:-1]})$"
+
+
 def enum(values, default, description: str = "", **extra) -> dict:
     return prop("string", default, description, enum=list(values), **extra)
 

@@ -7,12 +7,10 @@ YAML/JSON serialisers, which quote and escape it.
 
 from __future__ import annotations
 
-import io
-
 import orjson
-import yaml
 
 from . import expr as e
+from . import yaml_out
 from .model import Resolved
 from .names import cfn_identifier
 
@@ -76,10 +74,13 @@ class _Translator:
         """A join as `Fn::Sub` (what cfn-lint prefers to a `Fn::Join` on ''): references inline as
         `${Name}` / `${Name.Attribute}`, literal `${` escaped as `${!`, and anything that has no
         inline form (the dashless stack name) passed in the variables map as `${_0}`, `${_1}` ..."""
+        parts = join.parts
+        if len(parts) == 2 and parts[0] is e.NAME_PREFIX and type(parts[1]) is str:  # a physical name: the commonest join
+            return {"Fn::Sub": "${AWS::StackName}" + parts[1].replace("${", "${!")}
         text: list[str] = []
         variables: dict = {}
         names = self.names
-        for part in join.parts:
+        for part in parts:
             kind = type(part)
             if kind is str:
                 text.append(part.replace("${", "${!"))
@@ -163,101 +164,10 @@ def _unchanged(v):
     return v
 
 
-_Base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same output, ~10x faster
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-_INT, _BOOL, _NULL = "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
-
-
-def _text(value: str) -> yaml.ScalarNode:
-    # Multi-line text reads best as a literal block; libyaml falls back to a
-    # quoted style by itself whenever a block cannot represent the string.
-    return _SCALAR(_STR, value, None, None, "|" if "\n" in value else None)  # (tag, value, marks, style)
-
-
-class _Dumper(_Base):
-    """Block style, no aliases (a template must not depend on YAML anchors).
-
-    A template holds only dicts, lists, strings, numbers, booleans and null, so
-    nodes are built straight from those types: PyYAML's generic representer
-    (alias bookkeeping, a lookup through each value's type hierarchy) cost more
-    than libyaml's emitting. Whether a plain scalar would read back as a string
-    is asked of the resolver once per distinct value: templates repeat most of theirs.
-    """
-
-    def ignore_aliases(self, data):
-        return True
-
-    # The serializer calls these two hooks around every node for path resolvers,
-    # which this dumper never registers, so they have nothing to do. Two C
-    # callables that take the same arguments and do nothing spare ~300,000
-    # Python calls for 1,000 design resources.
-    descend_resolver = slice  # (parent, index) -> a discarded slice
-    ascend_resolver = tuple  # () -> a discarded empty tuple
-
-    intrinsic = None  # `_Translator.intrinsic` of the template being dumped, set by to_yaml
-
-    def represent_data(self, data):
-        kind = type(data)
-        if kind is str:
-            return _text(data)
-        if kind is dict:
-            rep = self.represent_data
-            return yaml.MappingNode(
-                _MAP,
-                [(_text(k) if type(k) is str else rep(k), _text(v) if type(v) is str else rep(v)) for k, v in data.items()],
-                flow_style=False,
-            )
-        if kind is list:
-            rep = self.represent_data
-            return yaml.SequenceNode(_SEQ, [_text(x) if type(x) is str else rep(x) for x in data], flow_style=False)
-        if kind in _EXPRESSIONS:
-            return self.represent_data(self.intrinsic(data))
-        if kind is int:  # SafeRepresenter's forms, without its lookup through the type's bases
-            return yaml.ScalarNode(_INT, str(data))
-        if kind is bool:
-            return yaml.ScalarNode(_BOOL, "true" if data else "false")
-        if data is None:
-            return yaml.ScalarNode(_NULL, "null")
-        return super().represent_data(data)
-
-    def resolve(self, kind, value, implicit):
-        # libyaml asks twice per scalar: would its plain form read back as a string
-        # (implicit (True, False): looked up once per distinct value), and its tag
-        # when no implicit resolution applies (always the default string tag).
-        # Collections: with no path resolvers, their default tags.
-        if kind is _SCALAR:
-            if not implicit[0]:
-                return _STR
-            tag = _RESOLVED.get(value)
-            if tag is None:
-                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
-            return tag
-        if kind is _MAPPING:
-            return _MAP
-        if kind is _SEQUENCE:
-            return _SEQ
-        return super().resolve(kind, value, implicit)
-
-
-_RESOLVED: dict = {}  # plain scalar text -> the tag it resolves to; the implicit resolvers are fixed, so this never goes stale
-
-
 def to_yaml(resolved: Resolved) -> str:
     tr = _Translator(resolved)
-    stream = io.StringIO()
-    dumper = _Dumper(stream, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
-    dumper.intrinsic = tr.intrinsic  # expressions become nodes as they are met, not copied into a plain template first
-    try:
-        dumper.open()
-        dumper.represent(template(resolved, plain=False, translator=tr))
-        dumper.close()
-    finally:
-        dumper.dispose()
-    text = stream.getvalue()
-    if len(_RESOLVED) > 200_000:  # bounded: a long-lived server compiles many designs
-        _RESOLVED.clear()
-    return text
+    # expressions become intrinsics as the writer meets them, not copied into a plain template first
+    return yaml_out.dump(template(resolved, plain=False, translator=tr), tr.intrinsic)
 
 
 def to_json(resolved: Resolved) -> str:

@@ -322,7 +322,9 @@ class Context:
         return self.resources[rid].get("label") or rid
 
     def _fill_Tags(self, ph: s.Tags, side, rid):
-        if ph.style == "blocks":  # an Auto Scaling group's `tag` blocks, passed on to its instances
+        if ph.style == "blocks":  # an Auto Scaling group's tags, passed on to the instances it launches
+            if side == "cfn":
+                return [{**tag, "PropagateAtLaunch": True} for tag in self.tags(rid, "cfn")]
             return [e.Block({"key": k, "value": v, "propagate_at_launch": True}) for k, v in self.tags(rid, "tf", form="full").items()]
         return self.tags(rid, side, form=ph.style)
 

@@ -48,12 +48,22 @@ class _Props(dict):
 _FORMATTER = string.Formatter()
 
 
+@functools.lru_cache(maxsize=4096)
+def _fields(template: str) -> tuple[str, ...]:
+    return tuple(name for _text, name, _spec, _conv in _FORMATTER.parse(template) if name)
+
+
 def reason_text(template: str, props: dict) -> str:
     """A reason on one line, properties filled in (`{name}`), at most MAX_REASON characters."""
-    values = _Props({k: _plain(v) for k, v in props.items()})
-    return one_line(_FORMATTER.vformat(template, (), values))
+    return _reason(template, tuple((name, _plain(props.get(name, "?"))) for name in _fields(template)))
 
 
+@functools.lru_cache(maxsize=4096)  # designs repeat their settings: one formatting per distinct reason
+def _reason(template: str, values: tuple) -> str:
+    return one_line(_FORMATTER.vformat(template, (), _Props(values)))
+
+
+@functools.lru_cache(maxsize=4096)
 def one_line(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()[:MAX_REASON]
 
@@ -64,22 +74,49 @@ def _plain(value) -> str:
     return str(value)
 
 
-def rules(ctx, rid: str) -> list[tuple]:
+def rules(ctx, rid: str) -> tuple:
     """(check, reason, parts, sides) a design resource accepts, most specific first: risks tied to
-    some parts, then the `accepted_risks` map, then property-driven risks for all parts."""
+    some parts, then the `accepted_risks` map, then property-driven risks for all parts.
+
+    Resources of one type with the same settings accept the same: the answer is kept per
+    (type, the conditions' values, the reasons' fields, the accepted map) for the resolve."""
     entry, props = ctx.entry(rid), ctx.props(rid)
+    conditions = tuple(ctx.condition(rid, risk.when[0]) if risk.when else None for risk in entry.risks)
+    accepted_map = props.get("accepted_risks") or {}
+    default_map = entry.defaults().get("accepted_risks")
+    key = (
+        entry.type, conditions, tuple(_plain(props.get(name)) for name in _risk_fields(entry)),
+        None if accepted_map is default_map else tuple(sorted(accepted_map.items())),
+    )
+    cache = ctx.memo.setdefault("risk_rules", {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _rules(entry, props, conditions, accepted_map)
+    return found
+
+
+_FIELDS: dict[str, tuple[str, ...]] = {}  # catalog type -> the properties its risks' reasons name
+
+
+def _risk_fields(entry) -> tuple[str, ...]:
+    found = _FIELDS.get(entry.type)
+    if found is None:
+        found = _FIELDS[entry.type] = tuple(sorted({name for risk in entry.risks for name in _fields(risk.reason)}))
+    return found
+
+
+def _rules(entry, props: dict, conditions: tuple, accepted_map: dict) -> tuple:
     specific, general = [], []
-    for risk in entry.risks:
+    for risk, value in zip(entry.risks, conditions, strict=True):
         if risk.when is not None:
-            prop, wanted = risk.when
-            value = ctx.condition(rid, prop)
+            wanted = risk.when[1]
             if not (value in wanted if isinstance(wanted, tuple) else value == wanted):
                 continue
         text = reason_text(risk.reason, props)
         for check in risk.checks:
             (specific if risk.parts else general).append((check, text, risk.parts, risk.sides))
-    mapped = [(check, one_line(reason), None, SIDES) for check, reason in sorted((props.get("accepted_risks") or {}).items()) if reason]
-    return specific + mapped + general
+    mapped = [(check, one_line(reason), None, SIDES) for check, reason in sorted(accepted_map.items()) if reason]
+    return tuple(specific + mapped + general)
 
 
 SIDES = ("cfn", "tf")
@@ -93,7 +130,8 @@ def accepted(ctx, rid: str) -> dict[str, str]:
     return found
 
 
-def _chosen(applicable: list[tuple], side: str, rtype: str | None, key: str | None, via_link: bool) -> tuple:
+@functools.lru_cache(maxsize=1 << 14)  # the same rules meet the same part types over and over
+def _chosen(applicable: tuple, side: str, rtype: str | None, key: str | None, via_link: bool) -> tuple:
     chosen: dict[str, str] = {}
     for check, reason, parts, sides in applicable:
         if side not in sides or check in chosen or not inspects(check, side, rtype):

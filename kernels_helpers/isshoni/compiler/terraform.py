@@ -8,7 +8,7 @@ no external data sources: the module declares infrastructure, nothing runs.
 from __future__ import annotations
 
 from . import expr as e
-from .hcl import BlockNode, Call, Comment, Raw, document, string, template_string
+from .hcl import BlockNode, Call, Comment, Raw, document, escape, string, template_string
 from .model import Resolved
 from .names import PREFIX_MAX, PREFIX_PATTERN, physical, tag_text
 
@@ -50,7 +50,10 @@ class _Translator:
             self.data_sources.add(source)
             return Raw(f"data.{source}.current.{attr}")
         if kind is e.Join:
-            return template_string([self.expr(p) if not isinstance(p, str) else p for p in v.parts])
+            parts = v.parts
+            if len(parts) == 2 and parts[0] is e.NAME_PREFIX and type(parts[1]) is str:  # a physical name
+                return Raw('"${var.name_prefix}' + escape(parts[1]) + '"')
+            return template_string([self.expr(p) if not isinstance(p, str) else p for p in parts])
         if kind is e.JsonEncode:
             return Call("jsonencode", self.expr(v.value))
         if kind is e.Delimited:

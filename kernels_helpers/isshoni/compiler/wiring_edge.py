@@ -71,9 +71,15 @@ def nlb_target(ctx: Context, cid, nlb, target, props):
         cid,
         "listener",
         "AWS::ElasticLoadBalancingV2::Listener",
-        {"LoadBalancerArn": ctx.ref(nlb), "Port": listen, "Protocol": "TCP", "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg}]},
+        {
+            "LoadBalancerArn": ctx.ref(nlb), "Port": listen, "Protocol": "TCP", "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg}],
+            "Tags": ctx.tags(nlb, "cfn"),
+        },
         "aws_lb_listener",
-        {"load_balancer_arn": ctx.ref(nlb, tf="arn"), "port": listen, "protocol": "TCP", "default_action": e.Block({"type": "forward", "target_group_arn": tg})},
+        {
+            "load_balancer_arn": ctx.ref(nlb, tf="arn"), "port": listen, "protocol": "TCP",
+            "default_action": e.Block({"type": "forward", "target_group_arn": tg}), "tags": ctx.tags(nlb, "tf"),
+        },
     )
     if ctx.type_of(target) == "ec2_instance":
         ctx.add_part(cid, "attachment", None, {}, "aws_lb_target_group_attachment", {"target_group_arn": tg, "target_id": ctx.ref(target), "port": port})

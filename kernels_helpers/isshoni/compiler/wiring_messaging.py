@@ -129,6 +129,7 @@ def _event_source(ctx: Context, cid, source, function, props, actions: tuple, ex
     for cfn_key, tf_key, value in extra:
         cfn[cfn_key] = value
         tf[tf_key] = value
+    cfn["Tags"], tf["tags"] = ctx.tags(None, "cfn", f"{cid} trigger"), ctx.tags(None, "tf", f"{cid} trigger")
     ctx.add_part(cid, "mapping", "AWS::Lambda::EventSourceMapping", cfn, "aws_lambda_event_source_mapping", tf, depends)
 
 

@@ -166,6 +166,38 @@ def finish_alert_topic(ctx: Context) -> None:
     ctx.outputs.append(OutputValue("alerts_topic_arn", "Topic the alarms notify: subscribe to it (e-mail, SMS, chat)", e.Ref(topic), e.Ref(topic, "arn"), "@design"))
 
 
+FLOW_LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+
+
+@finisher
+def finish_flow_log_role(ctx: Context) -> None:
+    """The VPCs' own flow logs deliver through one role per design (not one per VPC: accounts have
+    a quota of roles), allowed to write to this deployment's flow-log groups only."""
+    vpcs = [r for r in sorted(ctx.resources) if ctx.type_of(r) == "vpc" and ctx.props(r).get("flow_logs")]
+    if not vpcs:
+        return
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ]}
+    role = ctx.add_part(
+        "@design", "flow_logs_role",
+        "AWS::IAM::Role", {"AssumeRolePolicyDocument": trust, "Tags": ctx.tags(None, "cfn", "Flow log delivery")},
+        "aws_iam_role", {"assume_role_policy": e.JsonEncode(trust), "tags": ctx.tags(None, "tf", "Flow log delivery")},
+        name="flow_logs_role",
+    )
+    groups = e.arn("logs", "log-group:/vpc/flow-logs/", e.NAME_PREFIX, "-*")
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": FLOW_LOG_ACTIONS, "Resource": [groups, e.join(groups, ":*")]}]}
+    policy = ctx.add_part(
+        "@design", "flow_logs_policy",
+        "AWS::IAM::RolePolicy", {"PolicyName": "deliver-flow-logs", "RoleName": e.Ref(role), "PolicyDocument": document},
+        "aws_iam_role_policy", {"name": "deliver-flow-logs", "role": e.Ref(role), "policy": e.JsonEncode(document)},
+        name="flow_logs_policy",
+    )
+    for vpc in vpcs:
+        ctx.contribute(vpc, "flow_log_role", e.Attr(role, "Arn", "arn"), e.Attr(role, "Arn", "arn"))
+        ctx.depend(vpc, "flow_log", policy)
+
+
 @unit("alarm_watch")
 def alarm_watch(ctx: Context, cid, alarm, target, props):
     """An alarm watches one metric: the first connection (by id) decides; others are ignored."""

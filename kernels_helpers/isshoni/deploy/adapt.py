@@ -26,6 +26,9 @@ TF_NOT_EMULATED = {
     "aws_elasticache_replication_group": "moto creates no member clusters, so the provider fails waiting "
     "for them (CacheClusterNotFound)",
     "aws_elasticache_subnet_group": "moto cannot delete cache subnet groups (NotImplemented): destroy would hang",
+    "aws_cloudfront_response_headers_policy": "moto has no CloudFront response headers policies: the provider would wait for one forever",
+    "aws_appautoscaling_target": "moto's Application Auto Scaling never lists the target the provider waits for after registering it",
+    "aws_appautoscaling_policy": "its scalable target is not emulated (moto's Application Auto Scaling)",
 }
 
 # CloudFormation types moto models but that fail in the sandbox as Isshoni emits them:

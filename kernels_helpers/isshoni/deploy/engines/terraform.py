@@ -32,7 +32,7 @@ LOCK_TIMEOUT = "-lock-timeout=300s"
 # Provider endpoint names (canonical spellings) pointed at the sandbox; anything else is
 # stopped by the dead proxy in the sandbox environment, so it can never reach AWS.
 ENDPOINTS = (
-    "acm", "apigateway", "apigatewayv2", "athena", "autoscaling", "cloudfront", "cloudtrail", "cloudwatch",
+    "acm", "apigateway", "apigatewayv2", "appautoscaling", "athena", "autoscaling", "cloudfront", "cloudtrail", "cloudwatch",
     "cognitoidp", "dynamodb", "ec2", "ecr", "ecs", "efs", "elasticache", "elbv2", "events", "firehose", "glue",
     "iam", "kinesis", "kms", "lambda", "logs", "opensearch", "rds", "route53", "s3", "scheduler",
     "secretsmanager", "sfn", "sns", "sqs", "ssm", "sts", "wafv2",
