@@ -35,10 +35,10 @@ class _Translator:
             return v
         if kind is dict:
             expr = self.expr
-            return {k: expr(x) for k, x in v.items()}
+            return {k: x if type(x) is str else expr(x) for k, x in v.items()}
         if kind is list:
             expr = self.expr
-            return [expr(x) for x in v]
+            return [x if type(x) is str else expr(x) for x in v]
         if kind is e.Ref or kind is e.Attr:
             return Raw(f"{self.addr[v.lid]}.{v.tf}")
         if kind is e.Var:
