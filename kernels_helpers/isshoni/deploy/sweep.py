@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ..compiler.expr import render
 from ..compiler.names import PREFIX_MAX, physical
+from . import sweep_more
 from .sandbox import PREPARED_TAG
 
 TAG = "isshoni:design"
@@ -49,6 +50,7 @@ KINDS = {
     "AWS::EC2::SecurityGroup": "security_group", "aws_security_group": "security_group",
     "AWS::EC2::Subnet": "subnet", "aws_subnet": "subnet",
     "AWS::EC2::VPC": "vpc", "aws_vpc": "vpc",
+    **sweep_more.KINDS,
 }
 # the property holding a resource's physical name, when the design sets one
 NAME_PROPS = {
@@ -67,8 +69,8 @@ NAME_PROPS = {
     "AWS::Lambda::Function": "FunctionName", "aws_lambda_function": "function_name",
 }
 ORDER = ("service", "lb", "tg", "cluster", "taskdef", "distribution", "oac", "alarm", "log_group", "table", "bucket",
-         "cache", "certificate", "queue", "topic", "function", "role", "nat", "eip", "endpoint", "igw", "route_table",
-         "security_group", "subnet", "vpc")
+         "cache", "certificate", "queue", "topic", "function", "role", *sweep_more.ORDER, "nat", "eip", "endpoint", "igw",
+         "route_table", "security_group", "subnet", "vpc")
 
 
 class NotSandbox(Exception):
@@ -204,6 +206,7 @@ def find(f: Finder) -> dict[str, set[str]]:
     out["distribution"], out["oac"] = _cloudfront(f)
     for listing in LISTINGS:
         out[listing.kind] = _listed(f, listing)
+    out.update(sweep_more.find(f, vpcs))
     return {k: v for k, v in out.items() if v}
 
 
@@ -334,6 +337,8 @@ def _cloudfront(f: Finder) -> tuple[set[str], set[str]]:
 
 def _delete(f: Finder, kind: str, ident: str) -> None:
     ec2 = f.c("ec2")
+    if sweep_more.delete(f, kind, ident):
+        return
     if kind == "service":
         ecs = f.c("ecs")
         cluster = ident.split("/")[1] if ident.count("/") == 2 else None
