@@ -258,7 +258,6 @@ ECS_SERVICE = ResourceType(
                 "ResourceId": _SCALED,
                 "MinCapacity": P("min_count"),
                 "MaxCapacity": P("max_count"),
-                "Tags": Tags(),
             },
             "aws_appautoscaling_target",
             {

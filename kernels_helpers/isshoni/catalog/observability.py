@@ -128,7 +128,7 @@ CLOUDWATCH_DASHBOARD = ResourceType(
         Emit(
             "",
             "AWS::CloudWatch::Dashboard",
-            {"DashboardName": Name(max=255), "DashboardBody": Slot("body", single=True, default=json.dumps(EMPTY_DASHBOARD)), "Tags": Tags()},
+            {"DashboardName": Name(max=255), "DashboardBody": Slot("body", single=True, default=json.dumps(EMPTY_DASHBOARD))},
             "aws_cloudwatch_dashboard",
             {"dashboard_name": Name(max=255), "dashboard_body": Slot("body", single=True, default=JsonEncode(EMPTY_DASHBOARD))},
         ),

@@ -225,6 +225,8 @@ class Context:
         if kind in _PLAIN:
             return value
         if kind is dict:
+            if id(value) in _STATIC:  # a catalog subtree without placeholders: the same for every resource
+                return value
             # plain values (most of a template) are kept without a call, placeholders
             # go straight to their filler
             fill, plain, omit, fillers = self.fill, _PLAIN, e.OMIT, _FILLERS
@@ -376,6 +378,39 @@ class Context:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _find_static_subtrees() -> None:
+    """The ids of the catalog templates' dicts that hold no placeholder at any depth (and no empty
+    container, which filling would drop): fill gives them back as they are, shared by every part
+    made from them (nothing changes a filled part afterwards).  The catalog keeps them alive for
+    the life of the process, so their ids are never reused."""
+    found = _STATIC
+
+    def walk(value) -> bool:
+        kind = type(value)
+        if kind in _PLAIN:
+            return True
+        if kind is dict:
+            static = all([walk(v) for v in value.values()]) and bool(value)
+            if static:
+                found.add(id(value))
+            return static
+        if kind is list or kind is tuple:
+            return all([walk(v) for v in value]) and bool(value)
+        if kind is e.Block:
+            walk(value.body)
+            return False  # a Block is rebuilt by fill (its body may be shared)
+        return False
+
+    for entry in catalog.CATALOG.values():
+        for emit in entry.emits:
+            walk(emit.cfn)
+            walk(emit.tf)
+    found.add(id(catalog.CATALOG))  # marks the set as filled (the catalog itself is never filled)
+
+
+_STATIC: set[int] = set()  # filled on the first resolve (the catalog imports this module's package)
 # placeholder class -> Context._fill_<ClassName>
 _FILLERS = {getattr(s, name[6:]): f for name, f in vars(Context).items() if name.startswith("_fill_")}
 
@@ -405,6 +440,8 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
     `ephemeral` overrides the design's own switch (the sandbox deploys everything as ephemeral:
     it must be able to delete what it made)."""
     design.validate(design.name)
+    if not _STATIC:
+        _find_static_subtrees()
     ctx = Context(design, ephemeral)
     rids = sorted(design.resources)
     for rid in rids:

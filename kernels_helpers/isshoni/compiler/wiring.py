@@ -268,7 +268,7 @@ def _listener(ctx: Context, alb: str, key: str, port: int, protocol: str, defaul
         tf["ssl_policy"] = TLS_POLICY
         tf["certificate_arn"] = certificate[1]
     tf["default_action"] = e.Block(tf_action)
-    cfn["Tags"], tf["tags"] = ctx.tags(alb, "cfn"), ctx.tags(alb, "tf")
+    tf["tags"] = ctx.tags(alb, "tf")  # (CloudFormation's listener Tags are newer than cfn-lint 1.40, the oldest supported)
     return ctx.add_part(alb, key, "AWS::ElasticLoadBalancingV2::Listener", cfn, "aws_lb_listener", tf)
 
 
@@ -293,7 +293,6 @@ def _rule(ctx: Context, owner: str, listener: str, priority: int, path: str, for
             "Priority": priority,
             "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {"Values": [path]}}],
             "Actions": [cfn_action],
-            "Tags": ctx.tags(None, "cfn", f"{owner} rule"),
         },
         "aws_lb_listener_rule",
         {

@@ -73,7 +73,6 @@ def nlb_target(ctx: Context, cid, nlb, target, props):
         "AWS::ElasticLoadBalancingV2::Listener",
         {
             "LoadBalancerArn": ctx.ref(nlb), "Port": listen, "Protocol": "TCP", "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg}],
-            "Tags": ctx.tags(nlb, "cfn"),
         },
         "aws_lb_listener",
         {
