@@ -225,8 +225,20 @@ class Context:
         if kind in _PLAIN:
             return value
         if kind is dict:
-            if id(value) in _STATIC:  # a catalog subtree without placeholders: the same for every resource
+            ident = id(value)
+            if ident in _STATIC:  # a catalog subtree without placeholders: the same for every resource
                 return value
+            plan = _PLANS.get(ident)
+            if plan is not None:  # a catalog dict: what each value needs was worked out once
+                omit = e.OMIT
+                kept = {}
+                for k, v, method in plan:
+                    if method is not None:
+                        v = method(self, v, side, rid)
+                        if v is omit:
+                            continue
+                    kept[k] = v
+                return kept if kept or not value else omit
             # plain values (most of a template) are kept without a call, placeholders
             # go straight to their filler
             fill, plain, omit, fillers = self.fill, _PLAIN, e.OMIT, _FILLERS
@@ -392,9 +404,15 @@ def _find_static_subtrees() -> None:
         if kind in _PLAIN:
             return True
         if kind is dict:
-            static = all([walk(v) for v in value.values()]) and bool(value)
+            statics = [walk(v) for v in value.values()]
+            static = all(statics) and bool(value)
             if static:
                 found.add(id(value))
+            else:  # per value: kept as it is (None), its placeholder's filler, or fill for a container
+                _PLANS[id(value)] = tuple(
+                    (k, v, None if is_static else _FILLERS.get(type(v), Context.fill))
+                    for (k, v), is_static in zip(value.items(), statics, strict=True)
+                )
             return static
         if kind is list or kind is tuple:
             return all([walk(v) for v in value]) and bool(value)
@@ -411,6 +429,7 @@ def _find_static_subtrees() -> None:
 
 
 _STATIC: set[int] = set()  # filled on the first resolve (the catalog imports this module's package)
+_PLANS: dict[int, tuple] = {}  # id of a catalog dict -> ((key, value, how to fill it or None), ...)
 # placeholder class -> Context._fill_<ClassName>
 _FILLERS = {getattr(s, name[6:]): f for name, f in vars(Context).items() if name.startswith("_fill_")}
 
