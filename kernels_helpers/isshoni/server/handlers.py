@@ -11,6 +11,7 @@ slow work (compiling, cfn-lint, terraform, checkov) runs in worker processes
 from __future__ import annotations
 
 import json
+import os
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
@@ -98,6 +99,11 @@ class DesignHandler(IsshoniHandler):
     async def snapshot(self, path: str) -> Design:
         return (await self.live(path)).design()
 
+    def folder(self, path: str) -> str | None:
+        """The folder holding the design file (Lambda code_path folders are relative to it)."""
+        root = getattr(self.settings["contents_manager"], "root_dir", None)
+        return os.path.dirname(os.path.join(root, check_path(path))) if root else None
+
 
 class CanvasHandler(DesignHandler):
     @web.authenticated
@@ -164,7 +170,7 @@ class GenerateHandler(DesignHandler):
             raise ApiError(400, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         design = await self.snapshot(path)
         with bad_input():
-            files = await workers.run("generate", workers.generate, design.data, fmt)
+            files = await workers.run("generate", workers.generate, design.data, fmt, self.folder(path))
         self.reply({"format": fmt, "files": files})
 
 
@@ -192,7 +198,7 @@ class CheckHandler(DesignHandler):
         tools = _tools(self.body())
         design = await self.snapshot(path)
         with bad_input():
-            report = await workers.run("check", workers.check, design.data, tools)
+            report = await workers.run("check", workers.check, design.data, tools, self.folder(path))
         self.reply(report)
 
 
