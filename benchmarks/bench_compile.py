@@ -7,18 +7,27 @@ time per resource relative to the smallest design (linear growth keeps that
 ratio near 1), and peak memory.
 
     python benchmarks/bench_compile.py [--sizes 10,100,1000,5000] [--repeat 3] [--clock cpu] [--kind generic]
+    python benchmarks/bench_compile.py --before OTHER/kernels_helpers [--rounds 3]
 
 `--clock cpu` times this process's CPU time instead of wall time: on a shared,
 busy machine it is far steadier (compiling neither sleeps nor waits on I/O).
+`--before` compares this checkout with another one (e.g. a `git worktree` of
+main): each round runs the same measurement once with the other code and once
+with this one, one after the other on the same machine, and prints both.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import os
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 from isshoni import Design
 from isshoni.compiler import cloudformation, no_cyclic_gc, resolve, terraform
@@ -120,6 +129,32 @@ def measure(size: int, repeat: int, kind: str = "catalog") -> dict:
     return {"size": len(design.resources), "parts": len(resolved.parts), **med, "both_yaml": both_yaml, "both_json": both_json, "peak_mb": peak / 2**20}
 
 
+COLUMNS = ("resolve", "cfn_yaml", "cfn_json", "terraform", "both_yaml", "both_json")
+
+
+def _one_run(code: str, size: int, repeat: int, clock_name: str) -> dict:
+    """One measurement in a fresh interpreter with `code` (a kernels_helpers folder) first on the path."""
+    env = {**os.environ, "PYTHONPATH": code}
+    args = [sys.executable, __file__, "--json-row", str(size), "--repeat", str(repeat), "--clock", clock_name]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=1800, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def before_after(before: str, size: int, repeat: int, rounds: int, clock_name: str) -> None:
+    """Interleaved rounds of the other code and this code; medians of the rounds, and the ratios."""
+    this = str(Path(__file__).resolve().parents[1] / "kernels_helpers")
+    runs: dict[str, list[dict]] = {"before": [], "after": []}
+    for _ in range(rounds):
+        runs["before"].append(_one_run(before, size, repeat, clock_name))
+        runs["after"].append(_one_run(this, size, repeat, clock_name))
+    med = {side: {c: statistics.median(r[c] for r in rows) for c in (*COLUMNS, "parts")} for side, rows in runs.items()}
+    print(f"{clock_name} time, {size} resources, median of {rounds} interleaved rounds of {repeat} runs each")
+    print(f"{'':>7} {'aws parts':>9} " + " ".join(f"{c:>9}" for c in COLUMNS))
+    for side in ("before", "after"):
+        print(f"{side:>7} {med[side]['parts']:>9.0f} " + " ".join(f"{med[side][c]:>9.3f}" for c in COLUMNS))
+    print(f"{'after/before':>17} " + " ".join(f"{med['after'][c] / med['before'][c]:>9.2f}" for c in COLUMNS))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000,5000")
@@ -127,9 +162,19 @@ def main() -> None:
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall", help="wall time (default) or this process's CPU time")
     parser.add_argument("--kind", choices=("catalog", "generic"), default="catalog",
                         help="catalog types (default) or generic resources (CloudFormation registry types with references)")
+    parser.add_argument("--before", help="another checkout's kernels_helpers folder: print before/after at 1,000 catalog resources")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds with --before")
+    parser.add_argument("--json-row", type=int, help=argparse.SUPPRESS)  # one size, one JSON line (what --before runs)
     args = parser.parse_args()
     global clock
     clock = CLOCKS[args.clock]
+    if args.before:
+        before_after(args.before, 1000, args.repeat, args.rounds, args.clock)
+        return
+    if args.json_row:
+        _once(synthetic(10))
+        print(json.dumps(measure(args.json_row, args.repeat)))
+        return
     _once(synthetic(10, args.kind))  # warm up: imports, cfn-lint region data and schemas, compiled validators
     rows = [measure(int(s), args.repeat, args.kind) for s in args.sizes.split(",")]
     first = rows[0]

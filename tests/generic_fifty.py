@@ -21,7 +21,7 @@ def R(target: str, attribute: str | None = None) -> dict:
 # id -> (CloudFormation type, properties); the last two have no Terraform counterpart
 RESOURCES = {
     "queue": ("AWS::SQS::Queue", {"MessageRetentionPeriod": 86400}),
-    "dead_letters": ("AWS::SQS::Queue", {}),
+    "dead_letters": ("AWS::SQS::Queue", {"MessageRetentionPeriod": 1209600}),
     "queue_policy": (
         "AWS::SQS::QueueInlinePolicy",
         {
@@ -130,7 +130,7 @@ RESOURCES = {
             "DefinitionString": '{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}',
         },
     ),
-    "stream": ("AWS::Kinesis::Stream", {"ShardCount": 1}),
+    "stream": ("AWS::Kinesis::Stream", {"ShardCount": 1, "RetentionPeriodHours": 48}),
     "zone": ("AWS::Route53::HostedZone", {"Name": "generic.example.com"}),
     "http_api": ("AWS::ApiGatewayV2::Api", {"Name": "generic", "ProtocolType": "HTTP"}),
     "rest_api": ("AWS::ApiGateway::RestApi", {"Name": "generic"}),

@@ -109,10 +109,13 @@ def variants(region: str) -> Design:
     """The non-default shapes: image Lambda, KMS/mutable ECR without lifecycle, bigger machines."""
     d = Design(name="variants", region=region)
     network(d)
-    d.add("lambda_function", "img", properties={"package_type": "Image", "architecture": "arm64"})
-    d.add("lambda_function", "zip", parent="vpc", properties={"code_key": "builds/zip.zip", "runtime": "nodejs22.x"})
-    for runtime in LAMBDA_RUNTIMES:
-        d.add("lambda_function", tf_identifier(runtime), properties={"runtime": runtime})
+    d.add("lambda_function", "img", properties={
+        "package_type": "Image", "architecture": "arm64", "image_uri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:" + "0" * 64,
+    })
+    d.add("lambda_function", "zip", parent="vpc", properties={"code_bucket": "team-builds", "code_key": "builds/zip.zip", "runtime": "nodejs22.x"})
+    for runtime in LAMBDA_RUNTIMES:  # built-in handlers where there is one, the team's bucket for compiled runtimes
+        built = runtime.startswith(("python", "nodejs", "ruby"))
+        d.add("lambda_function", tf_identifier(runtime), properties={"runtime": runtime, **({} if built else {"code_bucket": "team-builds"})})
     d.add("ecr_repository", "repo", properties={
         "immutable_tags": False, "encryption": "KMS", "expire_untagged": False, "scan_on_push": False, "repository_name": "team/app",
     })
@@ -146,12 +149,16 @@ def test_lambda_outside_vpc_has_no_network_parts():
     cfn, tf = outputs(d)
     fn = cfn["Fn"]["Properties"]
     assert fn["Runtime"] == "python3.12"
-    assert fn["Code"]["S3Key"] == "functions/x-fn.zip"
+    # no code folder: the built-in handler, inline in CloudFormation, a zip with its hash in Terraform
+    assert "def handler(event, context):" in fn["Code"]["ZipFile"]
     assert "VpcConfig" not in fn and not of_type(cfn, "AWS::EC2::SecurityGroup")
-    assert cfn["FnRole"]["Properties"]["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
-    assert cfn["FnLogs"]["Properties"]["LogGroupName"] == "/aws/lambda/x-fn"
+    assert cfn["FnRole"]["Properties"]["ManagedPolicyArns"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}
+    ]
+    assert cfn["FnLogs"]["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${AWS::StackName}-fn"}
     assert 'resource "aws_lambda_function" "fn"' in tf and "vpc_config" not in tf
-    assert "s3_bucket" in tf and "var.fn_code_bucket" in tf
+    assert re.search(r'filename = "lambda/fn-[0-9a-f]{16}\.zip" source_code_hash = "[A-Za-z0-9+/]{43}="', tf)
+    assert "s3_bucket" not in tf
 
 
 def test_lambda_in_subnet_gets_vpc_config_and_vpc_policy():
@@ -162,7 +169,9 @@ def test_lambda_in_subnet_gets_vpc_config_and_vpc_policy():
     vpc_config = cfn["Fn"]["Properties"]["VpcConfig"]
     assert vpc_config["SubnetIds"] == [{"Ref": "PrivateA"}, {"Ref": "PrivateC"}]
     assert vpc_config["SecurityGroupIds"] == [{"Ref": "FnSg"}]
-    assert cfn["FnRole"]["Properties"]["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]
+    assert cfn["FnRole"]["Properties"]["ManagedPolicyArns"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"}
+    ]
     assert "vpc_config {" in tf and "aws_iam_role_policy_attachment.fn_role_policy1" in tf
 
 
@@ -178,12 +187,32 @@ def test_vpc_placement_picks_the_subnet_tier():
 
 def test_lambda_image_package():
     d = Design(name="x")
-    d.add("lambda_function", "fn", properties={"package_type": "Image"})
+    uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:" + "a" * 64
+    d.add("lambda_function", "fn", properties={"package_type": "Image", "image_uri": uri})
     cfn, tf = outputs(d)
     fn = cfn["Fn"]["Properties"]
     assert fn["Code"] == {"ImageUri": {"Ref": "FnImageUri"}}
     assert "Runtime" not in fn and "Handler" not in fn
-    assert "image_uri = var.fn_image_uri" in tf and "s3_bucket" not in tf
+    assert "image_uri = var.fn_image_uri" in tf and "s3_bucket" not in tf and "filename" not in tf
+
+
+def test_lambda_image_comes_from_a_connected_repository():
+    d = Design(name="x")
+    d.add("ecr_repository", "repo")
+    d.add("lambda_function", "fn", properties={"package_type": "Image"})
+    d.connect("fn", "repo", properties={"access": "read"})
+    resolved = resolve(d)
+    fn = cloudformation.template(resolved)["Resources"]["Fn"]["Properties"]
+    assert fn["Code"] == {"ImageUri": {"Fn::Sub": "${Repo.RepositoryUri}:${FnImageTag}"}}
+    (tag,) = [v for v in resolved.variables if v.name == "fn_image_tag"]
+    assert tag.default is None and tag.sandbox == "latest"  # asked at deploy time: no placeholder tag
+
+
+def test_lambda_image_without_uri_or_repository_is_refused():
+    d = Design(name="x")
+    d.add("lambda_function", "fn", properties={"package_type": "Image"})
+    with pytest.raises(DesignError, match="ECR repository"):
+        resolve(d)
 
 
 def test_ecr_options():
@@ -240,15 +269,23 @@ def test_compute_to_data_store_opens_its_port(wired):
 def test_compute_to_service_grants_least_privilege(wired):
     cfn, tf = wired
     policies = {name: body["Properties"] for name, body in of_type(cfn, "AWS::IAM::RolePolicy").items()}
-    by_role = {p["RoleName"]["Ref"]: p["PolicyDocument"]["Statement"][0] for p in policies.values()}
-    assert by_role["FnRole"]["Action"] == ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]
-    assert by_role["BoxRole"]["Action"] == ["s3:DeleteObject", "s3:PutObject"]
-    assert "dynamodb:PutItem" in by_role["FleetRole"]["Action"]
-    assert by_role["WebRole"]["Action"][0].startswith("dynamodb:")
-    assert "ecr:PutImage" in by_role["JobRole"]["Action"]
-    assert by_role["ApiRole"]["Resource"] == {"Fn::GetAtt": ["Repo", "Arn"]}
-    assert "ecr:PutImage" not in by_role["ApiRole"]["Action"]
-    assert by_role["EdgeFnRole"]["Action"] == ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+    by_role: dict = {}  # role -> the statement of each of its connection policies, by the service its actions are for
+    for p in policies.values():
+        statement = p["PolicyDocument"]["Statement"][0]
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        by_role.setdefault(p["RoleName"]["Ref"], {})[actions[0].split(":")[0]] = {**statement, "Action": actions}
+    assert by_role["FnRole"]["dynamodb"]["Action"] == ["dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"]
+    assert by_role["BoxRole"]["s3"]["Action"] == ["s3:DeleteObject", "s3:PutObject"]
+    # Redis asks for its AUTH token: whoever reaches the cache may read that secret (and only that one)
+    assert by_role["BoxRole"]["secretsmanager"]["Resource"] == {"Ref": "CacheAuth"}
+    assert "dynamodb:PutItem" in by_role["FleetRole"]["dynamodb"]["Action"]
+    assert by_role["WebRole"]["dynamodb"]["Action"][0].startswith("dynamodb:")
+    # ECS pulls images with the *execution* role; only pushing is the code's own business
+    assert "ecr:PutImage" in by_role["JobRole"]["ecr"]["Action"] and "ecr:BatchGetImage" not in by_role["JobRole"]["ecr"]["Action"]
+    assert "ecr:BatchGetImage" in by_role["JobExecutionRole"]["ecr"]["Action"]
+    assert by_role["ApiExecutionRole"]["ecr"]["Resource"] == {"Fn::GetAtt": ["Repo", "Arn"]}
+    assert "ecr:PutImage" not in by_role["ApiExecutionRole"]["ecr"]["Action"] and "ApiRole" not in by_role
+    assert by_role["EdgeFnRole"]["ecr"]["Action"] == ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
     assert cfn["EdgeFn"]["Properties"]["Environment"]["Variables"]["REPO_REPOSITORY_URL"] == {"Fn::GetAtt": ["Repo", "RepositoryUri"]}
     web_env = cfn["Web"]["Properties"]["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]["RuntimeEnvironmentVariables"]
     assert web_env == [{"Name": "TABLE_TABLE_NAME", "Value": {"Ref": "Table"}}]

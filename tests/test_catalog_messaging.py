@@ -111,8 +111,8 @@ def test_queue_defaults_and_fifo():
     queue = cfn["SampleSqsQueue"]["Properties"]
     assert queue["SqsManagedSseEnabled"] is True and "FifoQueue" not in queue and "RedrivePolicy" not in queue
     fifo = cfn["FifoQ"]["Properties"]
-    assert fifo["QueueName"].endswith(".fifo") and fifo["FifoQueue"] is True
-    assert cfn["FifoQDlq"]["Properties"]["QueueName"].endswith("-dlq.fifo")
+    assert fifo["QueueName"] == {"Fn::Sub": "${AWS::StackName}-fifo-q.fifo"} and fifo["FifoQueue"] is True
+    assert cfn["FifoQDlq"]["Properties"]["QueueName"] == {"Fn::Sub": "${AWS::StackName}-fifo-q-dlq.fifo"}
     assert fifo["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["FifoQDlq", "Arn"]}
     assert "SampleSqsQueuePolicy" not in cfn  # no connection, no queue policy
     assert has_tf(main, "aws_sqs_queue", "fifo_q_dlq") and "redrive_policy = jsonencode(" in main
@@ -122,8 +122,10 @@ def test_long_fifo_name_keeps_suffix():
     d = Design(name="a-very-long-design-name-that-goes-on-and-on", region="us-east-1")
     d.add("sqs_queue", "a_queue_with_a_really_long_identifier_too", properties={"fifo": True, "dead_letter": True})
     cfn, _ = outputs(d)
-    names = [r["Properties"]["QueueName"] for r in cfn.values()]
-    assert all(n.endswith(".fifo") and len(n) <= 80 for n in names) and len(set(names)) == 2
+    names = [r["Properties"]["QueueName"]["Fn::Sub"] for r in cfn.values() if r["Type"] == "AWS::SQS::Queue"]
+    # after a stack name of up to 20 characters every name still fits SQS's 80
+    rests = [n.removeprefix("${AWS::StackName}") for n in names]
+    assert all(r.endswith(".fifo") and 20 + len(r) <= 80 for r in rests) and len(set(names)) == 2
 
 
 def test_topic_stream_and_state_machine_shapes():
@@ -145,8 +147,11 @@ def test_topic_stream_and_state_machine_shapes():
 
 
 def test_unconnected_schedule_and_firehose_emit_nothing():
-    cfn, main = outputs(every_type("us-east-1", types=("eventbridge_schedule", "firehose_stream")))
-    assert not any(r["Type"] in ("AWS::Scheduler::Schedule", "AWS::KinesisFirehose::DeliveryStream", "AWS::IAM::Role") for r in cfn.values())
+    design = every_type("us-east-1", types=("eventbridge_schedule", "firehose_stream"))
+    cfn, main = outputs(design)
+    assert not any(r["Type"] in ("AWS::Scheduler::Schedule", "AWS::KinesisFirehose::DeliveryStream") for r in cfn.values())
+    sources = {p.source for p in resolve(design).parts if p.cfn_type == "AWS::IAM::Role"}
+    assert sources == {"@design"}  # the design's one flow-log role only
     assert "aws_scheduler_schedule" not in main and "aws_kinesis_firehose_delivery_stream" not in main
 
 
@@ -208,6 +213,17 @@ def test_state_machine_sdk_access():
     assert policy["RoleName"] == {"Ref": "SfnRole"} and "dynamodb:PutItem" not in policy["PolicyDocument"]["Statement"][0]["Action"]
 
 
+def test_rule_to_an_encrypted_topic_gives_the_topic_a_key_eventbridge_may_use():
+    d = Design(name="keyed", region="us-east-1")
+    d.add("eventbridge_rule", "r")
+    d.add("sns_topic", "t")
+    d.connect("r", "t")
+    cfn, main = outputs(d)
+    assert cfn["T"]["Properties"]["KmsMasterKeyId"] == {"Ref": "TKey"}
+    principals = [s["Principal"] for s in cfn["TKey"]["Properties"]["KeyPolicy"]["Statement"]]
+    assert {"Service": "events.amazonaws.com"} in principals
+
+
 @needs_lambda
 def test_lambda_connections():
     cfn, main = outputs(lambda_links("us-east-1"))
@@ -245,7 +261,6 @@ def test_lambda_connections():
     [
         (lambda d: (d.add("sns_topic", "t"), d.add("sqs_queue", "q", properties={"fifo": True}), d.connect("t", "q")), "FIFO"),
         (lambda d: (d.add("eventbridge_rule", "r", properties={"schedule": "rate(1 hour)"}), d.add("eventbridge_bus", "b"), d.connect("r", "b")), "default event bus"),
-        (lambda d: (d.add("eventbridge_rule", "r"), d.add("sns_topic", "t"), d.connect("r", "t")), "AWS managed key"),
         (
             lambda d: (d.add("eventbridge_schedule", "s"), d.add("sqs_queue", "a"), d.add("sqs_queue", "b"), d.connect("s", "a"), d.connect("s", "b")),
             "exactly one",

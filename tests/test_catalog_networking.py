@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from iac import every_type, lint_errors, network, terraform_errors
@@ -221,7 +223,9 @@ def test_unconnected_peering_emits_nothing():
 def test_alias_records():
     resources, main = compiled(edge())
     www = resources["Www"]["Properties"]
-    assert www["HostedZoneId"] == {"Ref": "Zone"} and www["Name"] == "www.example.com" and www["Type"] == "A"
+    # the zone's domain is a parameter (asked at deploy time when the design leaves it empty)
+    assert www["HostedZoneId"] == {"Ref": "Zone"} and www["Name"] == {"Fn::Sub": "www.${ZoneDomain}"} and www["Type"] == "A"
+    assert cloudformation.template(resolve(edge()))["Parameters"]["ZoneDomain"]["Default"] == "example.com"
     assert www["AliasTarget"] == {"DNSName": {"Fn::GetAtt": ["Cdn", "DomainName"]}, "HostedZoneId": "Z2FDTNDATAQYW2", "EvaluateTargetHealth": False}
     assert resources["Api"]["Properties"]["AliasTarget"]["HostedZoneId"] == {"Fn::GetAtt": ["Alb", "CanonicalHostedZoneID"]}
     assert resources["Tcp"]["Properties"]["AliasTarget"]["DNSName"] == {"Fn::GetAtt": ["Nlb", "DNSName"]}
@@ -245,10 +249,15 @@ def test_cloudfront_s3_origin_with_access_control():
     origins = {o["Id"]: o for o in config["Origins"]}
     assert origins["cdn_site"]["OriginAccessControlId"] == {"Fn::GetAtt": ["CdnSiteOac", "Id"]}
     assert origins["cdn_site"]["DomainName"] == {"Fn::GetAtt": ["Site", "RegionalDomainName"]}
-    assert origins["cdn_alb"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "http-only"
+    assert origins["cdn_alb"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"  # load balancers serve HTTPS by default
     assert config["DefaultCacheBehavior"]["TargetOriginId"] == "cdn_site"
     assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
     assert config["CacheBehaviors"][0]["PathPattern"] == "/api/*" and config["CacheBehaviors"][0]["TargetOriginId"] == "cdn_alb"
+    # every behaviour sends the distribution's own security headers (HSTS for a year, preload-ready)
+    assert {b["ResponseHeadersPolicyId"]["Ref"] for b in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]} == {"CdnHeaders"}
+    hsts = resources["CdnHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["StrictTransportSecurity"]
+    assert hsts["AccessControlMaxAgeSec"] >= 31536000 and hsts["IncludeSubdomains"] and hsts["Preload"]
+    assert config["ViewerCertificate"] == {"CloudFrontDefaultCertificate": True}  # no certificate connected
     assert resources["CdnSiteOac"]["Properties"]["OriginAccessControlConfig"]["OriginAccessControlOriginType"] == "s3"
     statements = resources["SitePolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert statements[0]["Principal"] == {"Service": "cloudfront.amazonaws.com"} and statements[0]["Action"] == "s3:GetObject"
@@ -296,6 +305,10 @@ def test_http_api_routes_to_lambda():
     assert routes == {"$default", "GET /items/{id}"}
     assert resources["Http"]["Properties"]["Tags"] == {"Name": "API Gateway HTTP API", "isshoni:design": "apis"}
     assert 'payload_format_version = "2.0"' in main
+    stage = resources["HttpStage"]["Properties"]
+    assert stage["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": ["HttpAccessLogs", "Arn"]}
+    assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] == 100
+    assert {r["Properties"]["AuthorizationType"] for r in of_type(resources, "AWS::ApiGatewayV2::Route").values()} == {"NONE"}
 
 
 @needs_lambda
@@ -305,8 +318,9 @@ def test_websocket_api_routes_to_lambda():
     routes = {r["Properties"]["RouteKey"] for r in of_type(resources, "AWS::ApiGatewayV2::Route").values() if r["Properties"]["ApiId"] == {"Ref": "Ws"}}
     assert routes == {"$connect", "$disconnect", "$default", "sendmessage"}
     assert "PayloadFormatVersion" not in resources["WsFnIntegration"]["Properties"]
-    assert resources["WsFnRouteConnect"]["Properties"]["Target"] == {"Fn::Join": ["", ["integrations/", {"Ref": "WsFnIntegration"}]]}
-    assert 'route_key = "$connect"' in main
+    assert resources["WsFnRouteConnect"]["Properties"]["Target"] == {"Fn::Sub": "integrations/${WsFnIntegration}"}
+    assert resources["WsStage"]["Properties"]["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 200, "ThrottlingRateLimit": 100}
+    assert re.search(r'route_key +?= "\$connect"', main)
 
 
 @needs_lambda

@@ -187,8 +187,8 @@ def test_key_has_alias_rotation_and_root_policy():
     resources, main = compiled(d)
     key = one(resources, "AWS::KMS::Key")
     assert key["EnableKeyRotation"] is True
-    assert key["KeyPolicy"]["Statement"][0]["Principal"]["AWS"] == {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":root"]]}
-    assert one(resources, "AWS::KMS::Alias")["AliasName"] == "alias/sec-key"
+    assert key["KeyPolicy"]["Statement"][0]["Principal"]["AWS"] == {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    assert one(resources, "AWS::KMS::Alias")["AliasName"] == {"Fn::Sub": "alias/${AWS::StackName}-key"}
     assert 'resource "aws_kms_alias" "key_alias"' in main
 
 
@@ -228,7 +228,7 @@ def test_waf_protects_the_load_balancer():
 def test_waf_protects_a_rest_api_stage():
     resources, main = compiled(connected("us-east-1"))
     arns = [a["Properties"]["ResourceArn"] for a in of_type(resources, "AWS::WAFv2::WebACLAssociation").values()]
-    assert any(isinstance(a, dict) and "Fn::Join" in a and "::/restapis/" in a["Fn::Join"][1] for a in arns)
+    assert any(isinstance(a, dict) and "Fn::Sub" in a and "::/restapis/${Rest}/stages/${RestStage}" in a["Fn::Sub"] for a in arns)
     assert "resource_arn = aws_api_gateway_stage.rest_stage.arn" in main
 
 
@@ -291,19 +291,41 @@ def test_alarm_notifies_a_topic():
     resources, main = compiled(connected("us-east-1"))
     cpu = alarm(resources, "Cpu")
     assert cpu["AlarmActions"] == [{"Ref": "Ops"}] and cpu["OKActions"] == [{"Ref": "Ops"}]
-    statement = one(resources, "AWS::SNS::TopicPolicy")["PolicyDocument"]["Statement"][0]
+    statement = resources["OpsPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
     assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert "alarm_actions       = [aws_sns_topic.ops.arn]" in main
 
 
 @needs("sns_topic")
-def test_alarm_refuses_a_topic_it_cannot_publish_to():
+def test_alarm_to_an_encrypted_topic_gives_the_topic_a_key_cloudwatch_may_use():
     d = base()
     d.add("sns_topic", "ops", properties={"encrypted": True})
     d.add("cloudwatch_alarm", "cpu")
     d.connect("cpu", "ops")
-    with pytest.raises(DesignError, match="encrypted"):
-        resolve(d)
+    resources, main = compiled(d)
+    assert resources["Ops"]["Properties"]["KmsMasterKeyId"] == {"Ref": "OpsKey"}  # not alias/aws/sns, which CloudWatch cannot use
+    statements = resources["OpsKey"]["Properties"]["KeyPolicy"]["Statement"]
+    assert statements[1]["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert statements[1]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert resources["OpsKey"]["Properties"]["EnableKeyRotation"] is True
+    assert "kms_master_key_id = aws_kms_key.ops_key.arn" in main
+
+
+def test_alarms_without_a_topic_notify_the_alerts_topic():
+    d = base()
+    d.add("cloudwatch_alarm", "cpu")
+    d.add("cloudwatch_alarm", "errors")
+    resolved = resolve(d)
+    resources = cloudformation.template(resolved)["Resources"]
+    for name in ("Cpu", "Errors"):
+        assert resources[name]["Properties"]["AlarmActions"] == [{"Ref": "Alerts"}]
+    assert resources["Alerts"]["Properties"]["KmsMasterKeyId"] == {"Ref": "AlertsKey"}
+    condition = resources["AlertsPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert [c["Fn::Sub"] for c in condition] == [
+        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-cpu",
+        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-errors",
+    ]
+    assert "alerts_topic_arn" in {o.name for o in resolved.outputs}
 
 
 @needs("sqs_queue", "lambda_function")
@@ -322,8 +344,9 @@ def substitute(value) -> str:
     """A CFN string value with every intrinsic replaced by a plain token, as CloudFormation would."""
     if isinstance(value, str):
         return value
-    if "Fn::Join" in value:
-        return "".join(substitute(p) for p in value["Fn::Join"][1])
+    if "Fn::Sub" in value:
+        text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+        return re.sub(r"\$\{[^!}][^}]*\}", "resolved-value", text).replace("${!", "${")
     return "resolved-value"
 
 
@@ -354,8 +377,8 @@ def test_trail_writes_to_its_bucket_after_the_policy():
     assert trail["DependsOn"] == ["AuditPolicy"]
     sids = [s["Sid"] for s in one(resources, "AWS::S3::BucketPolicy")["PolicyDocument"]["Statement"]]
     assert sids == ["CloudTrailAclChecktrail", "CloudTrailWritetrail"]
-    assert re.search(r'resource "aws_cloudtrail" "trail" \{[^}]*\}\n  depends_on = \[aws_s3_bucket_policy\.audit_policy\]', main)
-    assert '"aws:SourceArn" = "arn:aws:cloudtrail:' in main
+    assert re.search(r'resource "aws_cloudtrail" "trail" \{(?:(?!\nresource ).)*\n  depends_on = \[aws_s3_bucket_policy\.audit_policy\]\n\}', main, re.S)
+    assert '"aws:SourceArn" = "arn:${data.aws_partition.current.partition}:cloudtrail:' in main
 
 
 def test_unconnected_trail_emits_nothing():
@@ -369,7 +392,8 @@ def test_flow_log_records_its_vpc():
     d = base()
     d.add("vpc_flow_log", "flows", parent="vpc")
     resources, main = compiled(d)
-    flow = one(resources, "AWS::EC2::FlowLog")
+    flow = resources["Flows"]["Properties"]  # besides the VPC's own flow log (flow_logs is on by default)
+    assert resources["VpcFlowLog"]["Properties"]["ResourceId"] == {"Ref": "Vpc"}
     assert flow["ResourceId"] == {"Ref": "Vpc"} and flow["DeliverLogsPermissionArn"] == {"Fn::GetAtt": ["FlowsRole", "Arn"]}
     assert resources["Flows"]["DependsOn"] == ["FlowsRolePolicy"]
     assert 'Service = "vpc-flow-logs.amazonaws.com"' in main

@@ -60,9 +60,10 @@ def test_cfn_network(cfn):
     (vpc,) = of_type(cfn, "AWS::EC2::VPC").values()
     assert vpc["CidrBlock"] == "10.0.0.0/16"
     subnets = of_type(cfn, "AWS::EC2::Subnet").values()
-    public = [s for s in subnets if s["MapPublicIpOnLaunch"]]
-    private = [s for s in subnets if not s["MapPublicIpOnLaunch"]]
+    public = [s for s in subnets if "Public" in s["Tags"][0]["Value"]]
+    private = [s for s in subnets if "Private" in s["Tags"][0]["Value"]]
     assert len(public) == 2 and len(private) == 2
+    assert not any(s["MapPublicIpOnLaunch"] for s in subnets)  # the ALB and the NAT gateway need no public IPs of launched instances
     assert {s["AvailabilityZone"] for s in public} == {"ap-northeast-2a", "ap-northeast-2c"}
     assert {s["AvailabilityZone"] for s in private} == {"ap-northeast-2a", "ap-northeast-2c"}
     assert len(of_type(cfn, "AWS::EC2::InternetGateway")) == 1
@@ -72,7 +73,9 @@ def test_cfn_network(cfn):
     assert sum("GatewayId" in r for r in routes) == 1 and sum("NatGatewayId" in r for r in routes) == 1
     assert len(of_type(cfn, "AWS::EC2::SubnetRouteTableAssociation")) == 4
     (endpoint,) = of_type(cfn, "AWS::EC2::VPCEndpoint").values()
-    assert endpoint["VpcEndpointType"] == "Gateway" and endpoint["ServiceName"]["Fn::Join"][1][-1] == ".dynamodb"
+    assert endpoint["VpcEndpointType"] == "Gateway" and endpoint["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.dynamodb"}
+    (flow_log,) = of_type(cfn, "AWS::EC2::FlowLog").values()
+    assert flow_log["ResourceId"] == {"Ref": "Vpc"}
     assert len(endpoint["RouteTableIds"]) == 2
 
 
@@ -82,9 +85,13 @@ def test_cfn_load_balancer_and_canary(cfn):
     attrs = {a["Key"]: a["Value"] for a in alb["LoadBalancerAttributes"]}
     assert attrs["access_logs.s3.enabled"] == "true" and "Ref" in attrs["access_logs.s3.bucket"]
     listeners = {lsn["Port"]: lsn for lsn in of_type(cfn, "AWS::ElasticLoadBalancingV2::Listener").values()}
-    assert listeners[443]["Protocol"] == "HTTPS" and listeners[443]["Certificates"][0]["CertificateArn"]["Ref"]
+    assert listeners[443]["Protocol"] == "HTTPS" and listeners[443]["Certificates"][0]["CertificateArn"] == {"Ref": "Certificate"}
     assert listeners[80]["DefaultActions"][0]["Type"] == "redirect"
-    assert len(of_type(cfn, "AWS::CertificateManager::Certificate")) == 1
+    # the certificate is validated with DNS records in the design's zone, for chat.<the domain asked at deploy time>
+    (certificate,) = of_type(cfn, "AWS::CertificateManager::Certificate").values()
+    assert certificate["DomainName"] == {"Fn::Sub": "chat.${ZoneDomain}"}
+    assert certificate["DomainValidationOptions"] == [{"DomainName": {"Fn::Sub": "chat.${ZoneDomain}"}, "HostedZoneId": {"Ref": "Zone"}}]
+    assert "Default" not in cfn["Parameters"]["ZoneDomain"]
     target_groups = of_type(cfn, "AWS::ElasticLoadBalancingV2::TargetGroup")
     assert len(target_groups) == 2 and all(t["TargetType"] == "ip" for t in target_groups.values())
     (rule,) = of_type(cfn, "AWS::ElasticLoadBalancingV2::ListenerRule").values()
@@ -93,38 +100,41 @@ def test_cfn_load_balancer_and_canary(cfn):
     assert weights == [90, 10]
     assert {g["Weight"]["Ref"] for g in groups} == {"BlueWeight", "GreenWeight"}
     policy = of_type(cfn, "AWS::S3::BucketPolicy")["AlbLogsPolicy"]
-    assert policy["PolicyDocument"]["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::600734575887:root"}
+    assert policy["PolicyDocument"]["Statement"][0]["Principal"] == {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::600734575887:root"}}
 
 
 def test_cfn_services_data_and_security_groups(cfn):
     services = of_type(cfn, "AWS::ECS::Service")
     assert len(services) == 2 and all(s["LaunchType"] == "FARGATE" for s in services.values())
     for s in services.values():
-        assert s["LoadBalancers"][0]["ContainerPort"] == 8080
+        assert s["LoadBalancers"][0]["ContainerPort"] == 80
+        assert s["DeploymentConfiguration"]["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
     tasks = of_type(cfn, "AWS::ECS::TaskDefinition").values()
     assert {(t["Cpu"], t["Memory"]) for t in tasks} == {("256", "512")}
     env_names = {e["Name"] for t in tasks for e in t["ContainerDefinitions"][0]["Environment"]}
     assert {"MESSAGES_TABLE_NAME", "CONNECTIONS_TABLE_NAME", "USER_COUNTER_TABLE_NAME", "REDIS_HOST", "REDIS_PORT"} <= env_names
-    tables = {t["TableName"]: t for t in of_type(cfn, "AWS::DynamoDB::Table").values()}
-    assert set(tables) == {"messages", "connections", "user-counter"}
+    tables = {t["TableName"]["Fn::Sub"]: t for t in of_type(cfn, "AWS::DynamoDB::Table").values()}
+    assert set(tables) == {"${AWS::StackName}-messages", "${AWS::StackName}-connections", "${AWS::StackName}-user-counter"}
     assert all(t["BillingMode"] == "PAY_PER_REQUEST" and t["SSESpecification"]["SSEEnabled"] for t in tables.values())
     (redis,) = of_type(cfn, "AWS::ElastiCache::ReplicationGroup").values()
     assert redis["NumCacheClusters"] == 2 and redis["AutomaticFailoverEnabled"] and redis["MultiAZEnabled"]
     assert redis["AtRestEncryptionEnabled"] and redis["CacheNodeType"]["Ref"]
     assert cfn["Parameters"][redis["CacheNodeType"]["Ref"]]["Default"] == "cache.t4g.micro"
-    logs = of_type(cfn, "AWS::Logs::LogGroup").values()
-    assert logs and all(group["RetentionInDays"] == 7 for group in logs)
+    logs = of_type(cfn, "AWS::Logs::LogGroup")
+    assert logs["BlueLogs"]["RetentionInDays"] == logs["GreenLogs"]["RetentionInDays"] == 7
+    assert logs["VpcFlowLogLogs"]["RetentionInDays"] == 365  # the flow log is an audit trail: kept a year
     # The seed's three security groups and their rules.
     ingress = list(of_type(cfn, "AWS::EC2::SecurityGroupIngress").values())
     world = [r for r in ingress if r.get("CidrIp") == "0.0.0.0/0"]
     assert sorted(r["FromPort"] for r in world) == [80, 443]
     assert {ref_name(r["GroupId"]) for r in world} == {"AlbSg"}
     from_alb = [r for r in ingress if r.get("SourceSecurityGroupId") == {"Ref": "AlbSg"}]
-    assert {ref_name(r["GroupId"]) for r in from_alb} == {"BlueSg", "GreenSg"} and {r["FromPort"] for r in from_alb} == {8080}
+    assert {ref_name(r["GroupId"]) for r in from_alb} == {"BlueSg", "GreenSg"} and {r["FromPort"] for r in from_alb} == {80}
     to_redis = [r for r in ingress if ref_name(r["GroupId"]) == "RedisSg"]
     assert {ref_name(r["SourceSecurityGroupId"]) for r in to_redis} == {"BlueSg", "GreenSg"} and {r["FromPort"] for r in to_redis} == {6379}
     policies = of_type(cfn, "AWS::IAM::RolePolicy").values()
-    assert len(policies) == 6  # two services x three tables, one least-privilege policy each
+    # two services x three tables and each service's Redis AUTH token, one least-privilege policy each, and the flow log's
+    assert len(policies) == 9
 
 
 def test_terraform_has_the_same_components(tf):
@@ -136,12 +146,14 @@ def test_terraform_has_the_same_components(tf):
     assert counts["aws_elasticache_replication_group"] == 1 and counts["aws_vpc_endpoint"] == 1
     assert counts["aws_lb_target_group"] == 2 and counts["aws_lb_listener_rule"] == 1
     assert counts["aws_security_group"] == 4  # alb, blue, green, redis
+    assert counts["aws_default_security_group"] == 1 and counts["aws_flow_log"] == 1
     (rule,) = blocks["aws_lb_listener_rule"].values()
     forward = rule["action"][0]["forward"][0]["target_group"]
     assert [t["weight"] for t in forward] == ["${var.blue_weight}", "${var.green_weight}"]
     assert variables["blue_weight"]["default"] == 90 and variables["green_weight"]["default"] == 10
     tables = {t["name"] for t in blocks["aws_dynamodb_table"].values()}
-    assert tables == {"messages", "connections", "user-counter"}
+    assert tables == {"${var.name_prefix}-messages", "${var.name_prefix}-connections", "${var.name_prefix}-user-counter"}
+    assert all(t["lifecycle"][0]["prevent_destroy"] is True for t in blocks["aws_dynamodb_table"].values())
     (lb,) = blocks["aws_lb"].values()
     assert lb["access_logs"][0]["enabled"] is True
     (redis,) = blocks["aws_elasticache_replication_group"].values()

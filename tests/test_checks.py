@@ -103,3 +103,29 @@ def test_checkov_past_its_deadline_is_reported_not_checked():
     findings = checkov_check.run(resolve(dollar_brace_design()), timeout=0.5)
     assert [(f.rule, f.severity) for f in findings] == [("not-checked", "warning")]
     assert "did not finish within 0.5 s" in findings[0].message
+
+
+def test_checkov_findings_are_shown_once_per_resource_with_the_formats_they_came_from():
+    """The same check on the same design resource, found in the CloudFormation template and the
+    Terraform module (and on two of its AWS resources), is one finding; an accepted one carries its
+    reason."""
+    from isshoni.checks import checkov_check
+    from isshoni.compiler import resolve
+
+    resolved = resolve(templates.load("disaster_notification"))
+    result = {"check_id": "CKV_AWS_27", "check_name": "Ensure all data stored in the SQS queue is encrypted"}
+    skipped = {"check_id": "CKV_AWS_119", "check_name": "DynamoDB CMK", "check_result": {"suppress_comment": "owned key: no cost"}}
+    reports = [
+        {"check_type": "cloudformation", "results": {
+            "failed_checks": [{**result, "resource": "AWS::SQS::Queue.NotifyQueue"}, {**result, "resource": "AWS::SQS::Queue.NotifyQueueDlq"}],
+            "skipped_checks": [{**skipped, "resource": "AWS::DynamoDB::Table.Alerts"}]}},
+        {"check_type": "terraform", "results": {
+            "failed_checks": [{**result, "resource": "aws_sqs_queue.notify_queue"}],
+            "skipped_checks": [{**skipped, "resource": "aws_dynamodb_table.alerts"}]}},
+    ]
+    findings = checkov_check.findings_from(reports, resolved)
+    (queue,) = [f for f in findings if f.rule == "CKV_AWS_27"]
+    assert queue.resource == "notify_queue" and queue.message.endswith("(CloudFormation, Terraform)")
+    assert queue.location == "AWS::SQS::Queue.NotifyQueue, AWS::SQS::Queue.NotifyQueueDlq, aws_sqs_queue.notify_queue"
+    (table,) = [f for f in findings if f.rule == "CKV_AWS_119"]
+    assert table.severity == "info" and table.message == "accepted: owned key: no cost [DynamoDB CMK] (CloudFormation, Terraform)"

@@ -37,6 +37,13 @@ def test_new_from_template_then_generate_both_formats(tmp_path):
     assert result.returncode == 0 and json.loads(result.stdout)["Resources"]
 
 
+def test_generated_terraform_comes_with_its_lambda_code(tmp_path):
+    assert main(["new", "api", "--template", "serverless_api", "--dir", str(tmp_path)]) == 0
+    assert main(["generate", str(tmp_path / "api.infra.json"), "--format", "terraform", "-o", str(tmp_path / "tf")]) == 0
+    (zipped,) = (tmp_path / "tf" / "lambda").iterdir()  # the built-in handler, named by its hash
+    assert f'filename         = "lambda/{zipped.name}"' in (tmp_path / "tf" / "main.tf").read_text()
+
+
 def test_catalog_lists_at_least_sixty_types():
     result = run("catalog", "--json")
     entries = json.loads(result.stdout)

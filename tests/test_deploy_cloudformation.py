@@ -76,7 +76,9 @@ def test_cloudformation_end_to_end(sb, before, tmp_path):
     cluster = record["result"]["outputs"]["cluster_name"]
     services = ecs.describe_services(cluster=cluster, services=ecs.list_services(cluster=cluster)["serviceArns"])["services"]
     assert sorted(s["serviceName"].split("-")[-2] for s in services) == ["Blue", "Green"]
-    assert {"connections", "messages", "user-counter"} <= set(client(sb, "dynamodb").list_tables()["TableNames"])
+    # names start with the stack name: the design's tables are its own, beside any other deployment's
+    tables = {"isshoni-cc-cfn-connections", "isshoni-cc-cfn-messages", "isshoni-cc-cfn-user-counter"}
+    assert tables <= set(client(sb, "dynamodb").list_tables()["TableNames"])
 
     # ---- the honest report
     report = json.loads(open(record["result"]["report_file"]).read())
@@ -133,7 +135,8 @@ def test_cloudformation_end_to_end(sb, before, tmp_path):
 
     # ---- a failing check in --auto rolls back (moto alarms never fire by themselves: set one to ALARM)
     cw = client(sb, "cloudwatch")
-    alarm = canary.plans(resolve(Design.load(path)))[0].alarms["errors_5xx"]
+    alarm = canary.plans(resolve(Design.load(path)), "isshoni-cc-cfn")[0].alarms["errors_5xx"]
+    assert alarm == "isshoni-cc-cfn-errors-5xx"
     cw.put_metric_alarm(AlarmName=alarm, MetricName="HTTPCode_Target_5XX_Count", Namespace="AWS/ApplicationELB",
                         Statistic="Sum", Period=60, EvaluationPeriods=2, Threshold=10, ComparisonOperator="GreaterThanOrEqualToThreshold")
     cw.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="5xx burst (test)")
@@ -214,6 +217,33 @@ def test_killed_deploy_is_marked_interrupted_and_can_run_again(sb, before, tmp_p
     job = runner.destroy(path)
     assert job.state == "succeeded", job.error
     assert added(before, snapshot(sb)) == {}
+
+
+def test_lambda_code_from_a_folder_is_uploaded_and_deployed(sb, before, tmp_path):
+    """A function whose code is a folder next to the design: the deploy zips it, uploads it to the
+    artifact bucket and creates the function from exactly those bytes; destroy leaves nothing of the
+    design (the artifact bucket is the sandbox's own, like its certificate)."""
+    import base64
+    import hashlib
+
+    from isshoni.compiler import package
+
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "index.py").write_text("def handler(event, context):\n    return {'statusCode': 200, 'body': 'from a folder'}\n")
+    design = Design(name="code_folder", region=REGION)
+    design.add("lambda_function", "api", properties={"code_path": "api"})
+    path = design.save(tmp_path / "code_folder.infra.json")
+    job = runner.deploy(path)
+    assert job.state == "succeeded", job.error
+    code = package.for_function(Design.load(path), "api", {"code_path": "api"})
+    s3 = client(sb, "s3")
+    bucket = f"isshoni-sandbox-artifacts-{REGION}"
+    assert s3.get_object(Bucket=bucket, Key=code.key("code_folder"))["Body"].read() == code.data
+    (function,) = [f for f in client(sb, "lambda").list_functions()["Functions"] if f["FunctionName"].endswith("-api")]
+    assert function["CodeSha256"] == base64.b64encode(hashlib.sha256(code.data).digest()).decode()
+    assert runner.destroy(path).state == "succeeded"
+    left = added(before, snapshot(sb))
+    assert left in ({}, {"buckets": [bucket]}), left
 
 
 def test_destroy_refuses_a_stack_isshoni_did_not_create(sb, tmp_path):

@@ -15,7 +15,7 @@ import pytest
 
 from isshoni.checks import toolchain
 from isshoni.compiler import resolve
-from isshoni.deploy import runner, sandbox, targets
+from isshoni.deploy import adapt, runner, sandbox, targets
 from isshoni.deploy.state import DeploymentState
 from isshoni.design import Design
 from sandbox import (
@@ -78,8 +78,8 @@ def test_terraform_killed_then_deployed_canary_rollback_destroy(sb, before, tmp_
     # ---- the same design deploys again (terraform stopped gracefully and kept its state)
     job = runner.deploy(path, engine="terraform")
     assert job.state == "succeeded", job.error
-    all_parts = sum(1 for p in resolve(Design.load(path)).parts if p.tf_type)
-    assert job.result["resources"] == all_parts - 2  # all but the 2 ElastiCache ones the sandbox cannot emulate
+    emulated = [p for p in resolve(Design.load(path), ephemeral=True).parts if p.tf_type and p.tf_type not in adapt.TF_NOT_EMULATED]
+    assert job.result["resources"] == len(emulated)  # all but the ones the sandbox cannot emulate (ElastiCache, autoscaling ...)
     assert (workdir / "isshoni_sandbox_override.tf").exists() and "endpoints" in (workdir / "isshoni_sandbox_override.tf").read_text()
     generated = __import__("isshoni").generate(Design.load(path), "terraform")
     assert "endpoints" not in "".join(generated.values())  # the user-facing code has no sandbox in it
@@ -93,7 +93,8 @@ def test_terraform_killed_then_deployed_canary_rollback_destroy(sb, before, tmp_
     cluster = job.result["outputs"]["cluster_name"]
     ecs = client(sb, "ecs")
     assert len(ecs.list_services(cluster=cluster)["serviceArns"]) == 2
-    assert {"connections", "messages", "user-counter"} <= set(client(sb, "dynamodb").list_tables()["TableNames"])
+    # names start with var.name_prefix, whose default is the design's name
+    assert {"cc-tf-connections", "cc-tf-messages", "cc-tf-user-counter"} <= set(client(sb, "dynamodb").list_tables()["TableNames"])
     report = {p["lid"]: p for p in json.loads(Path(job.result["report_file"]).read_text())["parts"]}
     assert report["alb_to_blue_rule"]["status"] == "verified"
     assert report["errors_5xx"]["status"] == "verified" and report["redis"]["status"] == "not_emulated"
@@ -144,7 +145,7 @@ def test_terraform_failing_deploy_reports_partial_state(sb, before, tmp_path):
     assert job.result["report"]["status"]["items"] == "verified" and job.result["report"]["status"]["bad"] == "missing"
     record = json.loads(path.read_text())["deployments"][job.id]
     assert record["state"] == "failed" and "partial state" in record["summary"]
-    assert "tf-partial-items" in client(sb, "dynamodb").list_tables()["TableNames"]  # really partial, as reported
+    assert "tf-partial-tf-partial-items" in client(sb, "dynamodb").list_tables()["TableNames"]  # really partial, as reported
 
     job = runner.destroy(path)
     assert job.state == "succeeded", job.error

@@ -36,7 +36,8 @@ def test_references_become_ref_and_getatt_in_cloudformation():
     template = yaml.safe_load(generate(wired())["template.yaml"])
     resources = template["Resources"]
     assert resources["Queue"] == {"Type": "AWS::SQS::Queue", "Properties": {
-        "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["Curated", "Arn"]}, "maxReceiveCount": 3}}}
+        "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["Curated", "Arn"]}, "maxReceiveCount": 3}},
+        "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}  # a generic queue keeps its messages like a catalog one
     assert resources["Sub"]["Properties"] == {
         "TopicArn": {"Ref": "Topic"}, "Protocol": "sqs", "Endpoint": {"Fn::GetAtt": ["Queue", "Arn"]}}
     assert resources["ClusterName"]["Properties"]["Value"] == {"Ref": "Cluster"}

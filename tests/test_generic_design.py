@@ -141,8 +141,9 @@ def test_pasted_cloudformation_intrinsics_are_refused_even_in_free_form_document
         "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": {"ref": "queue", "attribute": "Arn"}}]}})
     assert refused(design, "policy", PolicyDocument={"Statement": [{"Resource": {"Fn::GetAtt": ["Queue", "Arn"]}}]}) == [(
         "$.resources.policy.properties.PolicyDocument.Statement[0].Resource['Fn::GetAtt']",
-        'Fn::GetAtt is a CloudFormation intrinsic, not a design value: refer to a resource with {"ref": "<id>"} '
-        'or {"ref": "<id>", "attribute": "<name>"}')]
+        "'Fn::GetAtt' is a CloudFormation intrinsic function (it is evaluated by CloudFormation); Terraform would keep "
+        "it as plain text, so the CloudFormation and Terraform outputs would not mean the same; write the value itself; "
+        'to refer to a resource write {"ref": "<id>"} or {"ref": "<id>", "attribute": "<name>"}')]
     assert "$.resources.policy.properties.Queue.Ref" in [p for p, _ in refused(design, "policy", Queue={"Ref": "Queue"})]
 
 

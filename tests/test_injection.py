@@ -54,7 +54,10 @@ def test_every_user_string_is_data_in_every_language(attack):
     assert set(template) == {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Resources", "Outputs"}
     for name, body in template["Resources"].items():
         assert name.isalnum()
-        assert set(body) <= {"Type", "Properties", "DependsOn"}
+        assert set(body) <= {"Type", "Properties", "DependsOn", "Metadata", "DeletionPolicy", "UpdateReplacePolicy"}
+        assert body.get("DeletionPolicy", "Retain") in ("Retain", "Snapshot", "Delete")
+        for skip in body.get("Metadata", {"checkov": {"skip": []}})["checkov"]["skip"]:  # suppressions only, from the catalog
+            assert set(skip) == {"id", "comment"} and skip["id"].startswith(("CKV_AWS_", "CKV2_AWS_")) and attack not in skip["comment"]
     for text in terraform.files(resolved).values():
         parsed = hcl_parser.loads(text)
         for rtype, named in parsed.get("resource", {}).items():

@@ -37,6 +37,8 @@ export interface IMeta {
   region: string;
   description: string;
   notes: string;
+  /** A sandbox or demo: nothing is retained or protected when it is deleted. */
+  ephemeral?: boolean;
   [key: string]: any;
 }
 

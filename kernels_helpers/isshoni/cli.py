@@ -191,7 +191,12 @@ def cmd_generate(args) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
-        err.print(f"Wrote {', '.join(sorted(files))} to {folder}")
+        written = sorted(files)
+        if args.format in ("terraform", "tf", "hcl"):  # the Lambda code zips the module names, next to it
+            from .compiler import package
+
+            written += [p.relative_to(folder).as_posix() for p in package.write(design, folder)]
+        err.print(f"Wrote {', '.join(written)} to {folder}")
     else:
         for name, text in files.items():
             if len(files) > 1:

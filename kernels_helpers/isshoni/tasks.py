@@ -66,18 +66,26 @@ def ready() -> bool:
     return True
 
 
-def generate(data: dict, fmt: str) -> dict[str, str]:
+def _design(data: dict, folder: str | None):
+    from pathlib import Path
+
+    from .design import Design
+
+    design = Design(data)
+    design.folder = Path(folder) if folder else None  # where its Lambda code folders are
+    return design
+
+
+def generate(data: dict, fmt: str, folder: str | None = None) -> dict[str, str]:
     from .compiler import generate as _generate
-    from .design import Design
 
-    return _generate(Design(data), fmt)
+    return _generate(_design(data, folder), fmt)
 
 
-def check(data: dict, tools: tuple[str, ...]) -> dict:
+def check(data: dict, tools: tuple[str, ...], folder: str | None = None) -> dict:
     from .checks import check as _check
-    from .design import Design
 
-    return _check(Design(data), tools).to_dict()
+    return _check(_design(data, folder), tools).to_dict()
 
 
 def edit(data: dict, request: dict) -> dict:

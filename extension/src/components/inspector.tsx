@@ -174,6 +174,13 @@ function MetaView(props: { ctx: DesignContext; prefix: string }): JSX.Element {
           maxLength: 65536,
           default: '',
           description: 'Free-form notes for the team'
+        },
+        ephemeral: {
+          type: 'boolean',
+          default: false,
+          description:
+            'A sandbox or a demo: deleting it deletes its data (no retain policies, no deletion protection). ' +
+            'Off, databases, tables, buckets and logs are kept when the stack goes.'
         }
       },
       {

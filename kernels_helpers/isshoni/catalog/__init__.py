@@ -6,9 +6,10 @@ inspector, validation, compiler and checks all read it from here.
 
 from __future__ import annotations
 
+import dataclasses
 from importlib import import_module
 
-from .spec import ResourceType
+from .spec import ResourceType, accepted_risks
 
 CATEGORIES = ("networking", "compute", "data", "messaging", "security", "observability")
 
@@ -22,8 +23,13 @@ def _load() -> dict[str, ResourceType]:
                 raise RuntimeError(f"catalog type {entry.type!r} defined twice")
             if entry.category != category:
                 raise RuntimeError(f"catalog type {entry.type!r} is in {category}.py but says {entry.category!r}")
-            catalog[entry.type] = entry
+            catalog[entry.type] = with_accepted_risks(entry)
     return dict(sorted(catalog.items()))
+
+
+def with_accepted_risks(entry: ResourceType) -> ResourceType:
+    """The entry with its `accepted_risks` property (defaulting to the trade-offs it accepts)."""
+    return dataclasses.replace(entry, properties={**entry.properties, "accepted_risks": accepted_risks(entry.accepted)})
 
 
 CATALOG: dict[str, ResourceType] = _load()
@@ -53,4 +59,4 @@ def by_category() -> dict[str, list[ResourceType]]:
     return out
 
 
-__all__ = ["CATALOG", "CATEGORIES", "ResourceType", "UnknownType", "by_category", "get_type", "summaries"]
+__all__ = ["CATALOG", "CATEGORIES", "ResourceType", "UnknownType", "by_category", "get_type", "summaries", "with_accepted_risks"]

@@ -7,7 +7,7 @@ security group or a role gets the same, reviewed shape in both languages.
 from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode
-from .spec import Emit, P, Self, SelfAttr, Tags, Up
+from .spec import Emit, J, Name, P, Risk, Self, SelfAttr, Slot, Tags, Up, arn, enum
 
 ALL_PORTS_DESCRIPTION = "All outbound traffic"
 
@@ -70,9 +70,9 @@ def role(key: str, service: str, managed: tuple = ()) -> tuple:
             {"assume_role_policy": JsonEncode(assume_policy(service)), "tags": Tags()},
         )
     ]
-    for index, arn in enumerate(managed):
+    for index, policy_arn in enumerate(managed):
         parts.append(
-            Emit(f"{key}_policy{index + 1}", None, {}, "aws_iam_role_policy_attachment", {"role": Self(key, tf="name"), "policy_arn": arn})
+            Emit(f"{key}_policy{index + 1}", None, {}, "aws_iam_role_policy_attachment", {"role": Self(key, tf="name"), "policy_arn": policy_arn})
         )
     return tuple(_drop_none(p) for p in parts)
 
@@ -86,7 +86,58 @@ def role_arn(key: str = "role") -> SelfAttr:
     return SelfAttr(key, "Arn", "arn")
 
 
+# ---------------------------------------------------------------- keys AWS services may use
+
+ACCOUNT_ADMINISTERS = {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": arn("iam", "root", region=False)}, "Action": "kms:*", "Resource": "*"}
+
+
+def service_key(key: str, description: str, when: tuple) -> Emit:
+    """A customer managed KMS key, rotated yearly and administered by the account, that the AWS
+    services whose statements wiring puts in Slot('key_statements') may also use (an AWS managed
+    key cannot be shared with another service: CloudWatch alarms cannot publish to a topic
+    encrypted with alias/aws/sns)."""
+    policy = {"Version": "2012-10-17", "Statement": [ACCOUNT_ADMINISTERS, Slot("key_statements")]}
+    return Emit(
+        key,
+        "AWS::KMS::Key",
+        {"Description": J(description, ": ", Name()), "EnableKeyRotation": True, "KeyPolicy": policy, "Tags": Tags()},
+        "aws_kms_key",
+        {"description": J(description, ": ", Name()), "enable_key_rotation": True, "policy": JsonEncode(policy), "tags": Tags()},
+        when=when,
+    )
+
+
+# ---------------------------------------------------------------- logs and the findings they bring
+
+RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 180, 365)
+SHORT_RETENTION = tuple(d for d in RETENTION_DAYS if d < 365)
+
+
+def log_retention(default: int, description: str = "Log retention in days") -> dict:
+    return enum(RETENTION_DAYS, default, description, type="integer")
+
+
+def short_logs(prop: str = "log_retention_days") -> Risk:
+    """Logs kept less than a year (checkov wants 365 days): the design's retention says why."""
+    return Risk(
+        ("CKV_AWS_338",),
+        (prop, SHORT_RETENTION),
+        f"{prop}={{{prop}}} in the design: operational logs kept {{{prop}}} days, not an audit trail (raise it to 365 to keep them a year)",
+    )
+
+
+# Accepted by default on every resource with a log group (its `accepted_risks`, editable in the inspector).
+LOGS_NOT_KMS = {
+    "CKV_AWS_158": "log group encrypted by CloudWatch Logs with AWS owned keys; a customer managed KMS key adds a key policy and a monthly cost",
+}
+
+
 __all__ = [
+    "LOGS_NOT_KMS",
+    "RETENTION_DAYS",
+    "SHORT_RETENTION",
+    "log_retention",
+    "short_logs",
     "Block",
     "JsonEncode",
     "P",

@@ -1,19 +1,24 @@
-"""Data: DynamoDB, S3, ElastiCache, RDS/Aurora, EFS, OpenSearch, and the data lake (Glue, Athena)."""
+"""Data: DynamoDB, S3 and ElastiCache (Redis, Memcached).
+
+Relational databases (`data_sql`), file systems and search (`data_search`) and the data lake
+(`data_lake`) are entries of this category kept in modules of their own.
+"""
 
 from __future__ import annotations
 
-from ..compiler.expr import Block, JsonEncode, Pseudo
-from .common import role, security_group
+from ..compiler.expr import Block, JsonEncode, TfText
+from .common import security_group
+from .data_lake import ATHENA_WORKGROUP, GLUE_CRAWLER, GLUE_DATABASE
+from .data_search import EFS_FILE_SYSTEM, OPENSEARCH_DOMAIN
+from .data_sql import AURORA_CLUSTER, RDS_INSTANCE, RDS_READ_REPLICA
 from .spec import (
-    Account,
+    DataSource,
     Emit,
     If,
     J,
-    Link,
     Name,
     Output,
     P,
-    Region,
     ResourceType,
     Self,
     SelfAttr,
@@ -40,13 +45,14 @@ DYNAMODB_TABLE = ResourceType(
     icon="aws-dynamodb",
     description="A key-value table; on-demand billing, encrypted, point-in-time recovery by default.",
     properties={
-        "table_name": prop("string", "", "Table name (empty: <design>-<id>)", pattern=r"^([A-Za-z0-9_.-]{3,255})?$"),
+        "table_name": prop("string", "", "Table name after the name prefix (empty: the resource id)", pattern=r"^([A-Za-z0-9_.-]{3,200})?$"),
         "hash_key": prop("string", "id", "Partition key attribute", pattern=r"^[A-Za-z0-9_.-]{1,255}$"),
         "hash_key_type": enum(("S", "N", "B"), "S", "Partition key type"),
         "range_key": prop("string", "", "Sort key attribute (optional)", pattern=r"^([A-Za-z0-9_.-]{1,255})?$"),
         "range_key_type": enum(("S", "N", "B"), "S", "Sort key type"),
         "point_in_time_recovery": prop("boolean", True, "Continuous backups"),
         "stream": prop("boolean", False, "Emit a change stream (new and old images)"),
+        "deletion_protection": prop("boolean", True, "Refuse to delete the table (off in an ephemeral design)", ephemeral=False),
     },
     port=None,
     env={"TABLE_NAME": Self()},
@@ -75,6 +81,7 @@ DYNAMODB_TABLE = ResourceType(
                     If("range_key", "", None, {"AttributeName": P("range_key"), "KeyType": "RANGE"}),
                 ],
                 "SSESpecification": {"SSEEnabled": True},
+                "DeletionProtectionEnabled": P("deletion_protection"),
                 "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": P("point_in_time_recovery")},
                 "StreamSpecification": If("stream", True, {"StreamViewType": "NEW_AND_OLD_IMAGES"}),
                 "Tags": Tags(),
@@ -93,12 +100,34 @@ DYNAMODB_TABLE = ResourceType(
                 ],
                 "server_side_encryption": Block({"enabled": True}),
                 "point_in_time_recovery": Block({"enabled": P("point_in_time_recovery")}),
+                "deletion_protection_enabled": P("deletion_protection"),
                 "tags": Tags(),
             },
         ),
     ),
     outputs=(Output("name", "Table name", Self(), Self()),),
+    accepted={
+        "CKV_AWS_119": "encrypted with the DynamoDB-owned key: no key to pay for or keep a policy on; "
+        "a customer managed key is for compliance regimes that require one",
+    },
     cost={"monthly": 0, "note": "on demand: per request and per GB stored"},
+)
+
+# Old versions and abandoned uploads do not pile up forever.
+_LIFECYCLE_CFN = {
+    "Id": "tidy",
+    "Status": "Enabled",
+    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    "NoncurrentVersionExpiration": {"NoncurrentDays": P("noncurrent_days")},
+}
+_LIFECYCLE_TF = Block(
+    {
+        "id": "tidy",
+        "status": "Enabled",
+        "filter": Block({}),
+        "abort_incomplete_multipart_upload": Block({"days_after_initiation": 7}),
+        "noncurrent_version_expiration": Block({"noncurrent_days": P("noncurrent_days")}),
+    }
 )
 
 S3_BUCKET = ResourceType(
@@ -109,7 +138,8 @@ S3_BUCKET = ResourceType(
     description="Object storage; private, encrypted (SSE-S3) and versioned by default.",
     properties={
         "versioning": prop("boolean", True, "Keep object versions"),
-        "force_destroy": prop("boolean", False, "Allow Terraform to delete a non-empty bucket"),
+        "force_destroy": prop("boolean", False, "Allow Terraform to delete a non-empty bucket (on in an ephemeral design)", ephemeral=True),
+        "noncurrent_days": prop("integer", 90, "Days an overwritten or deleted object version is kept", minimum=1, maximum=3650),
     },
     env={"BUCKET_NAME": Self()},
     iam={
@@ -132,6 +162,7 @@ S3_BUCKET = ResourceType(
                 },
                 "VersioningConfiguration": {"Status": If("versioning", True, "Enabled", "Suspended")},
                 "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "LifecycleConfiguration": {"Rules": [_LIFECYCLE_CFN]},
                 "Tags": Tags(),
             },
             "aws_s3_bucket",
@@ -165,6 +196,7 @@ S3_BUCKET = ResourceType(
             "aws_s3_bucket_ownership_controls",
             {"bucket": Self(), "rule": Block({"object_ownership": "BucketOwnerEnforced"})},
         ),
+        Emit("lifecycle", None, {}, "aws_s3_bucket_lifecycle_configuration", {"bucket": Self(), "rule": _LIFECYCLE_TF}),
         Emit(
             "policy",
             "AWS::S3::BucketPolicy",
@@ -178,8 +210,16 @@ S3_BUCKET = ResourceType(
         Output("name", "Bucket name", Self(), Self()),
         Output("arn", "Bucket ARN", SelfAttr("", "Arn", "arn"), SelfAttr("", "Arn", "arn")),
     ),
+    accepted={
+        "CKV_AWS_18": "no server access logs: they need a second bucket; CloudTrail data events log requests when an audit needs them",
+        "CKV_AWS_144": "kept in one region (versioned); cross-region replication doubles storage for a regional design",
+        "CKV_AWS_145": "SSE-S3 encryption: load balancer logs and CloudFront (OAC) read and write without a key policy",
+        "CKV2_AWS_62": "no event notifications: nothing in the design reacts to new objects",
+    },
     cost={"monthly": 0.5, "note": "per GB stored and per request"},
 )
+
+_AUTH = ("transit_encryption", True)  # AUTH needs TLS
 
 ELASTICACHE_REDIS = ResourceType(
     type="elasticache_redis",
@@ -194,13 +234,17 @@ ELASTICACHE_REDIS = ResourceType(
         "engine_version": enum(("6.2", "7.0", "7.1"), "7.1", "Redis version"),
         "at_rest_encryption": prop("boolean", True, "Encrypt data at rest"),
         "transit_encryption": prop("boolean", True, "TLS between clients and Redis"),
-        "snapshot_retention_days": prop("integer", 0, "Daily snapshots kept (0: none)", minimum=0, maximum=35),
+        "snapshot_retention_days": prop("integer", 7, "Daily snapshots kept (0: none)", minimum=0, maximum=35),
     },
     containers=("vpc", "subnet"),
     needs_container=True,
     security_group="sg",
     port=6379,
-    env={"HOST": SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"), "PORT": "6379"},
+    env={
+        "HOST": SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"),
+        "PORT": "6379",
+        "AUTH_SECRET_ARN": If(*_AUTH, Self("auth", tf="arn")),
+    },
     emits=(
         Emit(
             "",
@@ -216,6 +260,7 @@ ELASTICACHE_REDIS = ResourceType(
                 "AtRestEncryptionEnabled": P("at_rest_encryption"),
                 "TransitEncryptionEnabled": P("transit_encryption"),
                 "SnapshotRetentionLimit": P("snapshot_retention_days"),
+                "AuthToken": If(*_AUTH, J("{{resolve:secretsmanager:", Self("auth"), "}}")),
                 "Port": 6379,
                 "CacheSubnetGroupName": Self("subnets"),
                 "SecurityGroupIds": [Self("sg")],
@@ -234,6 +279,7 @@ ELASTICACHE_REDIS = ResourceType(
                 "at_rest_encryption_enabled": P("at_rest_encryption"),
                 "transit_encryption_enabled": P("transit_encryption"),
                 "snapshot_retention_limit": P("snapshot_retention_days"),
+                "auth_token": If(*_AUTH, SelfAttr("auth_value", "", "secret_string")),
                 "port": 6379,
                 "subnet_group_name": Self("subnets", tf="name"),
                 "security_group_ids": [Self("sg")],
@@ -242,6 +288,35 @@ ELASTICACHE_REDIS = ResourceType(
         ),
         CACHE_SUBNET_GROUP,
         *security_group("Redis"),
+        # The AUTH token: CloudFormation generates it in the secret; Terraform has Secrets Manager
+        # generate one (it is then in the state, as every Terraform-managed credential is).
+        Emit(
+            "auth",
+            "AWS::SecretsManager::Secret",
+            {
+                "Name": Name(suffix="auth"),
+                "Description": J("AUTH token of ", Name()),
+                "GenerateSecretString": {"PasswordLength": 32, "ExcludePunctuation": True},
+                "Tags": Tags(),
+            },
+            "aws_secretsmanager_secret",
+            {"name": Name(suffix="auth"), "description": J("AUTH token of ", Name()), "recovery_window_in_days": If("@ephemeral", True, 0, 7), "tags": Tags()},
+            when=_AUTH,
+        ),
+        Emit(
+            "auth_value",
+            None,
+            {},
+            "aws_secretsmanager_secret_version",
+            {
+                "secret_id": Self("auth"),
+                "secret_string": DataSource(
+                    "aws_secretsmanager_random_password", "auth", (("password_length", 32), ("exclude_punctuation", True)), "random_password"
+                ),
+                "lifecycle": Block({"ignore_changes": [TfText("secret_string", ())]}),  # generated once, kept
+            },
+            when=_AUTH,
+        ),
     ),
     outputs=(
         Output(
@@ -251,460 +326,14 @@ ELASTICACHE_REDIS = ResourceType(
             SelfAttr("", "PrimaryEndPoint.Address", "primary_endpoint_address"),
         ),
     ),
+    accepted={
+        "CKV_AWS_191": "encrypted at rest with the ElastiCache-owned key: no key to pay for or keep a policy on",
+        "CKV_AWS_149": "the AUTH token secret is encrypted with the Secrets Manager key of the account",
+        "CKV2_AWS_57": "the AUTH token is not rotated automatically: clients must reconnect with the new one",
+    },
     cost={"monthly_per_node": 11.68, "note": "cache.t4g.micro on demand"},
 )
 
-
-# ---------------------------------------------------------------- relational databases
-
-SECRET_ARN = SelfAttr("", "MasterUserSecret.SecretArn", "master_user_secret[0].secret_arn")
-SECRET_READ = {"read": ("secretsmanager:GetSecretValue",), "readwrite": ("secretsmanager:GetSecretValue",)}
-DB_PORT = prop("integer", 5432, "Port the database listens on (5432 is PostgreSQL's, 3306 MySQL's)", minimum=1150, maximum=65535)
-DATABASE_NAME = prop("string", "app", "Name of the database created at launch", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
-MASTER_USERNAME = prop(
-    "string", "dbadmin", "Master user (its password is generated and kept in Secrets Manager)", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$"
-)
-BACKUP_DAYS = prop("integer", 7, "Days of automated backups kept", minimum=1, maximum=35)
-DELETION_PROTECTION = prop("boolean", False, "Refuse to delete the database")
-VERSION_PATTERN = r"^([0-9]+(\.[0-9a-z_]+){0,3})?$"
-
-
-def db_subnet_group(what: str) -> Emit:
-    """The subnets an RDS database may use: its subnet's tier across AZs."""
-    return Emit(
-        "subnets",
-        "AWS::RDS::DBSubnetGroup",
-        {"DBSubnetGroupDescription": J(f"{what} subnets of ", Name()), "SubnetIds": Subnets(), "Tags": Tags()},
-        "aws_db_subnet_group",
-        {"name": Name(suffix="subnets"), "description": J(f"{what} subnets of ", Name()), "subnet_ids": Subnets(), "tags": Tags()},
-    )
-
-
-RDS_INSTANCE = ResourceType(
-    type="rds_instance",
-    label="RDS database",
-    category="data",
-    icon="aws-rds",
-    description=(
-        "A managed PostgreSQL, MySQL or MariaDB instance in private subnets; encrypted, backed up, "
-        "master password generated and kept in Secrets Manager."
-    ),
-    properties={
-        "engine": enum(("postgres", "mysql", "mariadb"), "postgres", "Database engine"),
-        "engine_version": prop(
-            "string", "", "Engine version, e.g. 16.4 for PostgreSQL, 8.0.39 for MySQL, 10.11.9 for MariaDB (empty: AWS's default for the engine)",
-            pattern=VERSION_PATTERN,
-        ),
-        "instance_class": prop("string", "db.t4g.micro", "Instance class", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", variable=True),
-        "allocated_storage": prop("integer", 20, "Storage in GiB (gp3)", minimum=20, maximum=65536),
-        "multi_az": prop("boolean", False, "Keep a standby in a second AZ"),
-        "database_name": DATABASE_NAME,
-        "master_username": MASTER_USERNAME,
-        "port": DB_PORT,
-        "backup_retention_days": BACKUP_DAYS,
-        "deletion_protection": DELETION_PROTECTION,
-    },
-    containers=("vpc", "subnet"),
-    needs_container=True,
-    security_group="sg",
-    port=5432,
-    env={
-        "HOST": SelfAttr("", "Endpoint.Address", "address"),
-        "PORT": SelfAttr("", "Endpoint.Port", "port"),
-        "NAME": P("database_name"),
-        "SECRET_ARN": SECRET_ARN,
-    },
-    iam=SECRET_READ,
-    iam_resources=(SECRET_ARN,),
-    emits=(
-        Emit(
-            "",
-            "AWS::RDS::DBInstance",
-            {
-                "DBInstanceIdentifier": Name(),
-                "Engine": P("engine"),
-                "EngineVersion": If("engine_version", "", None, P("engine_version")),
-                "DBInstanceClass": P("instance_class"),
-                "AllocatedStorage": P("allocated_storage"),
-                "StorageType": "gp3",
-                "StorageEncrypted": True,
-                "MultiAZ": P("multi_az"),
-                "DBName": P("database_name"),
-                "MasterUsername": P("master_username"),
-                "ManageMasterUserPassword": True,
-                "Port": P("port"),
-                "DBSubnetGroupName": Self("subnets"),
-                "VPCSecurityGroups": [Self("sg")],
-                "PubliclyAccessible": False,
-                "BackupRetentionPeriod": P("backup_retention_days"),
-                "DeletionProtection": P("deletion_protection"),
-                "CopyTagsToSnapshot": True,
-                "Tags": Tags(),
-            },
-            "aws_db_instance",
-            {
-                "identifier": Name(),
-                "engine": P("engine"),
-                "engine_version": If("engine_version", "", None, P("engine_version")),
-                "instance_class": P("instance_class"),
-                "allocated_storage": P("allocated_storage"),
-                "storage_type": "gp3",
-                "storage_encrypted": True,
-                "multi_az": P("multi_az"),
-                "db_name": P("database_name"),
-                "username": P("master_username"),
-                "manage_master_user_password": True,
-                "port": P("port"),
-                "db_subnet_group_name": Self("subnets", tf="name"),
-                "vpc_security_group_ids": [Self("sg")],
-                "publicly_accessible": False,
-                "backup_retention_period": P("backup_retention_days"),
-                "deletion_protection": P("deletion_protection"),
-                "copy_tags_to_snapshot": True,
-                "final_snapshot_identifier": Name(suffix="final"),
-                "tags": Tags(),
-            },
-        ),
-        db_subnet_group("Database"),
-        *security_group("Database"),
-    ),
-    outputs=(
-        Output("endpoint", "Database endpoint", SelfAttr("", "Endpoint.Address", "address"), SelfAttr("", "Endpoint.Address", "address")),
-        Output("secret_arn", "Secret holding the master password", SECRET_ARN, SECRET_ARN),
-    ),
-    cost={"monthly": 14, "note": "db.t4g.micro single-AZ on demand plus 20 GiB gp3"},
-)
-
-RDS_READ_REPLICA = ResourceType(
-    type="rds_read_replica",
-    label="RDS read replica",
-    category="data",
-    icon="aws-rds",
-    description="A read-only copy of an RDS database, kept up to date asynchronously; connect it to the database it replicates.",
-    properties={
-        "instance_class": prop("string", "db.t4g.micro", "Instance class", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", variable=True),
-        "multi_az": prop("boolean", False, "Keep a standby in a second AZ"),
-        "port": DB_PORT,
-        "deletion_protection": DELETION_PROTECTION,
-    },
-    containers=("vpc", "subnet"),
-    needs_container=True,
-    security_group="sg",
-    port=5432,
-    env={"HOST": SelfAttr("", "Endpoint.Address", "address"), "PORT": SelfAttr("", "Endpoint.Port", "port")},
-    links=(Link(("rds_instance",), "rds_replica_source", "replicates this database"),),
-    emits=(
-        Emit(
-            "",
-            "AWS::RDS::DBInstance",
-            {
-                "DBInstanceIdentifier": Name(),
-                "SourceDBInstanceIdentifier": Slot("source", single=True),
-                "DBInstanceClass": P("instance_class"),
-                "MultiAZ": P("multi_az"),
-                "Port": P("port"),
-                "DBSubnetGroupName": Self("subnets"),
-                "VPCSecurityGroups": [Self("sg")],
-                "PubliclyAccessible": False,
-                "DeletionProtection": P("deletion_protection"),
-                "Tags": Tags(),
-            },
-            "aws_db_instance",
-            {
-                "identifier": Name(),
-                "replicate_source_db": Slot("source", single=True),
-                "instance_class": P("instance_class"),
-                "multi_az": P("multi_az"),
-                "port": P("port"),
-                "storage_encrypted": True,
-                "db_subnet_group_name": Self("subnets", tf="name"),
-                "vpc_security_group_ids": [Self("sg")],
-                "publicly_accessible": False,
-                "deletion_protection": P("deletion_protection"),
-                "skip_final_snapshot": True,
-                "tags": Tags(),
-            },
-        ),
-        db_subnet_group("Read replica"),
-        *security_group("Read replica"),
-    ),
-    outputs=(
-        Output("endpoint", "Read replica endpoint", SelfAttr("", "Endpoint.Address", "address"), SelfAttr("", "Endpoint.Address", "address")),
-    ),
-    cost={"monthly": 14, "note": "db.t4g.micro on demand plus storage like the source"},
-)
-
-AURORA_CLUSTER = ResourceType(
-    type="aurora_cluster",
-    label="Aurora cluster",
-    category="data",
-    icon="aws-aurora",
-    description=(
-        "An Aurora PostgreSQL or MySQL cluster: a writer instance and an optional reader, shared encrypted storage, "
-        "master password generated and kept in Secrets Manager."
-    ),
-    properties={
-        "engine": enum(("aurora-postgresql", "aurora-mysql"), "aurora-postgresql", "Database engine"),
-        "engine_version": prop(
-            "string", "", "Engine version, e.g. 16.4 for Aurora PostgreSQL, 8.0.mysql_aurora.3.08.0 for Aurora MySQL (empty: AWS's default)",
-            pattern=VERSION_PATTERN,
-        ),
-        "instance_class": prop("string", "db.t4g.medium", "Instance class", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$", variable=True),
-        "reader": prop("boolean", False, "Add a reader instance (also the failover target)"),
-        "database_name": DATABASE_NAME,
-        "master_username": MASTER_USERNAME,
-        "port": DB_PORT,
-        "backup_retention_days": BACKUP_DAYS,
-        "deletion_protection": DELETION_PROTECTION,
-    },
-    containers=("vpc", "subnet"),
-    needs_container=True,
-    security_group="sg",
-    port=5432,
-    env={
-        "HOST": SelfAttr("", "Endpoint.Address", "endpoint"),
-        "READER_HOST": SelfAttr("", "ReadEndpoint.Address", "reader_endpoint"),
-        "PORT": SelfAttr("", "Endpoint.Port", "port"),
-        "NAME": P("database_name"),
-        "SECRET_ARN": SECRET_ARN,
-    },
-    iam=SECRET_READ,
-    iam_resources=(SECRET_ARN,),
-    emits=(
-        Emit(
-            "",
-            "AWS::RDS::DBCluster",
-            {
-                "DBClusterIdentifier": Name(),
-                "Engine": P("engine"),
-                "EngineVersion": If("engine_version", "", None, P("engine_version")),
-                "DatabaseName": P("database_name"),
-                "MasterUsername": P("master_username"),
-                "ManageMasterUserPassword": True,
-                "StorageEncrypted": True,
-                "Port": P("port"),
-                "DBSubnetGroupName": Self("subnets"),
-                "VpcSecurityGroupIds": [Self("sg")],
-                "BackupRetentionPeriod": P("backup_retention_days"),
-                "DeletionProtection": P("deletion_protection"),
-                "CopyTagsToSnapshot": True,
-                "Tags": Tags(),
-            },
-            "aws_rds_cluster",
-            {
-                "cluster_identifier": Name(),
-                "engine": P("engine"),
-                "engine_version": If("engine_version", "", None, P("engine_version")),
-                "database_name": P("database_name"),
-                "master_username": P("master_username"),
-                "manage_master_user_password": True,
-                "storage_encrypted": True,
-                "port": P("port"),
-                "db_subnet_group_name": Self("subnets", tf="name"),
-                "vpc_security_group_ids": [Self("sg")],
-                "backup_retention_period": P("backup_retention_days"),
-                "deletion_protection": P("deletion_protection"),
-                "copy_tags_to_snapshot": True,
-                "final_snapshot_identifier": Name(suffix="final"),
-                "tags": Tags(),
-            },
-        ),
-        Emit(
-            "writer",
-            "AWS::RDS::DBInstance",
-            {
-                "DBInstanceIdentifier": Name(suffix="writer"),
-                "DBClusterIdentifier": Self(),
-                "Engine": P("engine"),
-                "DBInstanceClass": P("instance_class"),
-                "PubliclyAccessible": False,
-                "Tags": Tags(),
-            },
-            "aws_rds_cluster_instance",
-            {
-                "identifier": Name(suffix="writer"),
-                "cluster_identifier": Self(),
-                "engine": P("engine"),
-                "instance_class": P("instance_class"),
-                "publicly_accessible": False,
-                "tags": Tags(),
-            },
-        ),
-        Emit(
-            "reader",
-            "AWS::RDS::DBInstance",
-            {
-                "DBInstanceIdentifier": Name(suffix="reader"),
-                "DBClusterIdentifier": Self(),
-                "Engine": P("engine"),
-                "DBInstanceClass": P("instance_class"),
-                "PubliclyAccessible": False,
-                "Tags": Tags(),
-            },
-            "aws_rds_cluster_instance",
-            {
-                "identifier": Name(suffix="reader"),
-                "cluster_identifier": Self(),
-                "engine": P("engine"),
-                "instance_class": P("instance_class"),
-                "publicly_accessible": False,
-                "tags": Tags(),
-            },
-            when=("reader", True),
-            depends_on=("writer",),
-        ),
-        db_subnet_group("Aurora"),
-        *security_group("Aurora"),
-    ),
-    outputs=(
-        Output("endpoint", "Writer endpoint", SelfAttr("", "Endpoint.Address", "endpoint"), SelfAttr("", "Endpoint.Address", "endpoint")),
-        Output(
-            "reader_endpoint", "Reader endpoint", SelfAttr("", "ReadEndpoint.Address", "reader_endpoint"), SelfAttr("", "ReadEndpoint.Address", "reader_endpoint")
-        ),
-        Output("secret_arn", "Secret holding the master password", SECRET_ARN, SECRET_ARN),
-    ),
-    cost={"monthly_per_instance": 60, "note": "db.t4g.medium on demand plus storage and I/O"},
-)
-
-# ---------------------------------------------------------------- file systems and search
-
-EFS_FILE_SYSTEM = ResourceType(
-    type="efs_file_system",
-    label="EFS file system",
-    category="data",
-    icon="aws-efs",
-    description="A shared NFS file system, encrypted, with a mount target in each subnet of its tier.",
-    properties={
-        "throughput_mode": enum(("elastic", "bursting"), "elastic", "Throughput mode"),
-        "transition_to_ia": enum(
-            ("", "AFTER_7_DAYS", "AFTER_14_DAYS", "AFTER_30_DAYS", "AFTER_60_DAYS", "AFTER_90_DAYS"),
-            "AFTER_30_DAYS",
-            "Move files not read for this long to Infrequent Access (empty: never)",
-        ),
-        "backups": prop("boolean", True, "Daily AWS Backup of the file system"),
-    },
-    containers=("vpc", "subnet"),
-    needs_container=True,
-    security_group="sg",
-    port=2049,
-    env={"FILE_SYSTEM_ID": Self()},
-    emits=(
-        Emit(
-            "",
-            "AWS::EFS::FileSystem",
-            {
-                "Encrypted": True,
-                "PerformanceMode": "generalPurpose",
-                "ThroughputMode": P("throughput_mode"),
-                "LifecyclePolicies": If("transition_to_ia", "", None, [{"TransitionToIA": P("transition_to_ia")}]),
-                "BackupPolicy": {"Status": If("backups", True, "ENABLED", "DISABLED")},
-                "FileSystemTags": Tags(),
-            },
-            "aws_efs_file_system",
-            {
-                "encrypted": True,
-                "performance_mode": "generalPurpose",
-                "throughput_mode": P("throughput_mode"),
-                "lifecycle_policy": If("transition_to_ia", "", None, Block({"transition_to_ia": P("transition_to_ia")})),
-                "tags": Tags(),
-            },
-        ),
-        Emit(
-            "backup",
-            None,
-            {},
-            "aws_efs_backup_policy",
-            {"file_system_id": Self(), "backup_policy": Block({"status": If("backups", True, "ENABLED", "DISABLED")})},
-        ),
-        *security_group("EFS"),
-    ),
-    outputs=(Output("id", "File system id", Self(), Self()),),
-    cost={"monthly": 3, "note": "per GB stored (about 0.30 USD/GB standard) plus elastic throughput"},
-)
-
-OPENSEARCH_DOMAIN = ResourceType(
-    type="opensearch_domain",
-    label="OpenSearch domain",
-    category="data",
-    icon="aws-opensearch",
-    description=(
-        "An OpenSearch domain inside the VPC (one subnet); encrypted at rest and between nodes, HTTPS only, "
-        "access through IAM (connected computes are granted HTTP access)."
-    ),
-    properties={
-        "engine_version": prop("string", "OpenSearch_2.15", "Engine version", pattern=r"^(OpenSearch|Elasticsearch)_[0-9]+\.[0-9]+$"),
-        "instance_type": prop("string", "t3.small.search", "Data node instance type", pattern=r"^[a-z0-9]+\.[a-z0-9]+\.search$", variable=True),
-        "instance_count": prop("integer", 1, "Data nodes", minimum=1, maximum=10),
-        "volume_size": prop("integer", 10, "EBS gp3 storage per node in GiB", minimum=10, maximum=1024),
-    },
-    containers=("vpc", "subnet"),
-    needs_container=True,
-    security_group="sg",
-    port=443,
-    env={"ENDPOINT": SelfAttr("", "DomainEndpoint", "endpoint")},
-    iam={
-        "read": ("es:ESHttpGet", "es:ESHttpHead"),
-        "write": ("es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"),
-        "readwrite": ("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"),
-    },
-    iam_resources=(SelfAttr("", "Arn", "arn"), J(SelfAttr("", "Arn", "arn"), "/*")),
-    emits=(
-        Emit(
-            "",
-            "AWS::OpenSearchService::Domain",
-            {
-                "DomainName": Name(max=28),
-                "EngineVersion": P("engine_version"),
-                "ClusterConfig": {"InstanceType": P("instance_type"), "InstanceCount": P("instance_count"), "ZoneAwarenessEnabled": False},
-                "EBSOptions": {"EBSEnabled": True, "VolumeType": "gp3", "VolumeSize": P("volume_size")},
-                "EncryptionAtRestOptions": {"Enabled": True},
-                "NodeToNodeEncryptionOptions": {"Enabled": True},
-                "DomainEndpointOptions": {"EnforceHTTPS": True, "TLSSecurityPolicy": "Policy-Min-TLS-1-2-2019-07"},
-                "VPCOptions": {"SubnetIds": Slot("subnet"), "SecurityGroupIds": [Self("sg")]},
-                "AccessPolicies": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"AWS": J("arn:", Pseudo("partition"), ":iam::", Account(), ":root")},
-                            "Action": "es:*",
-                            "Resource": J("arn:", Pseudo("partition"), ":es:", Region(), ":", Account(), ":domain/", Name(max=28), "/*"),
-                        }
-                    ],
-                },
-                "Tags": Tags(),
-            },
-            "aws_opensearch_domain",
-            {
-                "domain_name": Name(max=28),
-                "engine_version": P("engine_version"),
-                "cluster_config": Block({"instance_type": P("instance_type"), "instance_count": P("instance_count"), "zone_awareness_enabled": False}),
-                "ebs_options": Block({"ebs_enabled": True, "volume_type": "gp3", "volume_size": P("volume_size")}),
-                "encrypt_at_rest": Block({"enabled": True}),
-                "node_to_node_encryption": Block({"enabled": True}),
-                "domain_endpoint_options": Block({"enforce_https": True, "tls_security_policy": "Policy-Min-TLS-1-2-2019-07"}),
-                "vpc_options": Block({"subnet_ids": Slot("subnet"), "security_group_ids": [Self("sg")]}),
-                "access_policies": JsonEncode(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Principal": {"AWS": J("arn:", Pseudo("partition"), ":iam::", Account(), ":root")},
-                                "Action": "es:*",
-                                "Resource": J("arn:", Pseudo("partition"), ":es:", Region(), ":", Account(), ":domain/", Name(max=28), "/*"),
-                            }
-                        ],
-                    }
-                ),
-                "tags": Tags(),
-            },
-        ),
-        *security_group("OpenSearch"),
-    ),
-    outputs=(Output("endpoint", "Domain endpoint", SelfAttr("", "DomainEndpoint", "endpoint"), SelfAttr("", "DomainEndpoint", "endpoint")),),
-    cost={"monthly_per_node": 27, "note": "t3.small.search on demand plus 10 GiB gp3"},
-)
 
 ELASTICACHE_MEMCACHED = ResourceType(
     type="elasticache_memcached",
@@ -764,121 +393,6 @@ ELASTICACHE_MEMCACHED = ResourceType(
         ),
     ),
     cost={"monthly_per_node": 11.68, "note": "cache.t4g.micro on demand"},
-)
-
-GLUE_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole"
-
-GLUE_DATABASE = ResourceType(
-    type="glue_database",
-    label="Glue database",
-    category="data",
-    icon="aws-glue",
-    description="A Data Catalog database: the tables a crawler finds and Athena queries.",
-    properties={"description": prop("string", "Managed by Isshoni", "What the tables hold", pattern=r"^[A-Za-z0-9 ._,-]{0,200}$")},
-    env={"DATABASE": Self()},
-    emits=(
-        Emit(
-            "",
-            "AWS::Glue::Database",
-            {"CatalogId": Account(), "DatabaseInput": {"Name": Name(style="alnum"), "Description": P("description")}},
-            "aws_glue_catalog_database",
-            {"name": Name(style="alnum"), "description": P("description")},
-        ),
-    ),
-    outputs=(Output("name", "Database name", Self(), Self(tf="name")),),
-    cost={"monthly": 0, "note": "first million objects free"},
-)
-
-GLUE_CRAWLER = ResourceType(
-    type="glue_crawler",
-    label="Glue crawler",
-    category="data",
-    icon="aws-glue",
-    description="Finds tables in S3 and records them in a Glue database, on a schedule.",
-    properties={
-        "schedule": prop("string", "cron(0 3 * * ? *)", "When to crawl (Glue cron)", pattern=r"^cron\([0-9A-Za-z*?,/ #L-]+\)$"),
-    },
-    role="role",
-    links=(
-        Link(("glue_database",), "crawler_database", "records the tables it finds in this database"),
-        Link(("s3_bucket",), "crawler_target", "crawls this bucket (read access on the crawler's role)"),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::Glue::Crawler",
-            {
-                "Role": SelfAttr("role", "Arn", "arn"),
-                "DatabaseName": Slot("database", single=True),
-                "Targets": {"S3Targets": Slot("s3_targets")},
-                "Schedule": {"ScheduleExpression": P("schedule")},
-                "Tags": {"Name": Name()},
-            },
-            "aws_glue_crawler",
-            {
-                "name": Name(),
-                "role": SelfAttr("role", "Arn", "arn"),
-                "database_name": Slot("database", single=True),
-                "schedule": P("schedule"),
-                "s3_target": Slot("s3_targets"),
-                "tags": Tags(),
-            },
-            when=("@slot", "database"),
-        ),
-        *role("role", "glue.amazonaws.com", (GLUE_ROLE_POLICY,)),
-    ),
-    cost={"monthly": 1.0, "note": "per DPU-hour crawled"},
-)
-
-ATHENA_WORKGROUP = ResourceType(
-    type="athena_workgroup",
-    label="Athena workgroup",
-    category="data",
-    icon="aws-athena",
-    description="Runs SQL on the data lake; results go to a connected bucket, encrypted.",
-    properties={
-        "bytes_scanned_limit": prop("integer", 10 * 1024**3, "Stop queries that scan more than this many bytes", minimum=10_000_000, maximum=2**53),
-    },
-    links=(Link(("s3_bucket",), "athena_results", "writes query results to this bucket"),),
-    env={"WORKGROUP": Self()},
-    iam={
-        "read": ("athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup"),
-        "readwrite": ("athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup"),
-    },
-    iam_resources=(J("arn:aws:athena:", Region(), ":", Account(), ":workgroup/", Self()),),
-    emits=(
-        Emit(
-            "",
-            "AWS::Athena::WorkGroup",
-            {
-                "Name": Name(),
-                "State": "ENABLED",
-                "WorkGroupConfiguration": {
-                    "EnforceWorkGroupConfiguration": True,
-                    "PublishCloudWatchMetricsEnabled": True,
-                    "BytesScannedCutoffPerQuery": P("bytes_scanned_limit"),
-                    "ResultConfiguration": Slot("results", single=True),
-                },
-                "Tags": Tags(),
-            },
-            "aws_athena_workgroup",
-            {
-                "name": Name(),
-                "state": "ENABLED",
-                "configuration": Block(
-                    {
-                        "enforce_workgroup_configuration": True,
-                        "publish_cloudwatch_metrics_enabled": True,
-                        "bytes_scanned_cutoff_per_query": P("bytes_scanned_limit"),
-                        "result_configuration": Slot("results", single=True),
-                    }
-                ),
-                "tags": Tags(),
-            },
-        ),
-    ),
-    outputs=(Output("name", "Workgroup name", Self(), Self()),),
-    cost={"monthly": 0, "note": "$5 per TB scanned"},
 )
 
 TYPES = (

@@ -8,9 +8,10 @@ triggers, rule targets) are wired in `compiler/wiring_messaging.py`.
 from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode
-from .common import role, role_arn
+from .common import role, service_key
+from .messaging_common import ACCESS, ARN, LAMBDA, _resource_policy, _when, json_document  # noqa: F401
+from .messaging_streams import FIREHOSE_STREAM, KINESIS_STREAM, STEP_FUNCTION
 from .spec import (
-    Account,
     Emit,
     If,
     J,
@@ -18,55 +19,13 @@ from .spec import (
     Name,
     Output,
     P,
-    Region,
     ResourceType,
     Self,
     SelfAttr,
     Slot,
     Tags,
-    enum,
     prop,
 )
-
-ACCESS = {"access": enum(("read", "write", "readwrite"), "readwrite", "What the state machine may do with it")}
-LAMBDA = ("lambda_function",)
-
-# A user-written JSON document (event pattern, state machine definition) lands
-# in CloudFormation as structure, where `Ref` and `Fn::*` keys would be
-# evaluated as intrinsics; the schema refuses those keys at any depth.
-_NOT_INTRINSIC = {"not": {"pattern": r"^(Ref|Fn::.*)$"}}
-
-
-def json_document(name: str, default: dict, description: str) -> dict:
-    """A JSON-object property whose keys, at any depth, are never CloudFormation intrinsics."""
-    return {
-        "$id": f"https://isshoni.dev/schemas/json-document/{name}",  # an http(s) base: fastjsonschema resolves `#/$defs` against it
-        "type": "object",
-        "description": description,
-        "default": default,
-        # the top level is the value rule spelled out, not a `$ref` beside `$id`:
-        # fastjsonschema (draft-07 habits) ignores the siblings of a `$ref`
-        "propertyNames": _NOT_INTRINSIC,
-        "additionalProperties": {"$ref": "#/$defs/value"},
-        "$defs": {
-            "value": {"propertyNames": _NOT_INTRINSIC, "additionalProperties": {"$ref": "#/$defs/value"}, "items": {"$ref": "#/$defs/value"}},
-        },
-    }
-
-
-def _when(parts: tuple, when: tuple) -> tuple:
-    return tuple(Emit(p.key, p.cfn_type, p.cfn, p.tf_type, p.tf, when, p.depends_on) for p in parts)
-
-
-def _resource_policy(cfn_type: str, cfn_target: dict, tf_type: str, tf_target: dict) -> Emit:
-    """A resource policy holding the statements connections put into Slot('policy')."""
-    doc = {"Version": "2012-10-17", "Statement": Slot("policy")}
-    return Emit(
-        "policy", cfn_type, {**cfn_target, "PolicyDocument": doc}, tf_type, {**tf_target, "policy": JsonEncode(doc)}, when=("@slot", "policy")
-    )
-
-
-ARN = SelfAttr("", "Arn", "arn")
 
 # ---------------------------------------------------------------- SQS
 
@@ -156,23 +115,31 @@ SQS_QUEUE = ResourceType(
         Output("url", "Queue URL", Self(), Self()),
         Output("arn", "Queue ARN", ARN, ARN),
     ),
+    accepted={
+        "CKV_AWS_27": "encrypted with SQS-managed keys (SqsManagedSseEnabled), which SNS and EventBridge can deliver to "
+        "without a key policy; the CloudFormation check reads only KmsMasterKeyId",
+    },
     cost={"monthly": 0, "note": "$0.40 per million requests after the free tier"},
 )
 
 # ---------------------------------------------------------------- SNS
 
 TOPIC_ARN = Self(tf="arn")
+_TOPIC_KEY = Slot("key", single=True, default="alias/aws/sns")  # wiring gives the topic its own key when a service publishes
 
 SNS_TOPIC = ResourceType(
     type="sns_topic",
     label="SNS topic",
     category="messaging",
     icon="aws-sns",
-    description="A publish/subscribe topic, encrypted with the AWS managed key; fans out to queues and functions.",
+    description=(
+        "A publish/subscribe topic, encrypted (with the AWS managed key, or with a key of its own once AWS services such "
+        "as CloudWatch alarms or EventBridge publish to it); fans out to queues and functions."
+    ),
     properties={
         "encrypted": prop(
             "boolean", True,
-            "Encrypt with the AWS managed key alias/aws/sns (EventBridge rules and other AWS services cannot publish to such a topic)",
+            "Encrypt messages at rest (AWS managed key alias/aws/sns; a key of the topic's own when AWS services publish to it)",
         ),
     },
     env={"TOPIC_ARN": TOPIC_ARN},
@@ -195,10 +162,11 @@ SNS_TOPIC = ResourceType(
         Emit(
             "",
             "AWS::SNS::Topic",
-            {"TopicName": Name(max=256), "KmsMasterKeyId": If("encrypted", True, "alias/aws/sns"), "Tags": Tags()},
+            {"TopicName": Name(max=256), "KmsMasterKeyId": If("encrypted", True, _TOPIC_KEY), "Tags": Tags()},
             "aws_sns_topic",
-            {"name": Name(max=256), "kms_master_key_id": If("encrypted", True, "alias/aws/sns"), "tags": Tags()},
+            {"name": Name(max=256), "kms_master_key_id": If("encrypted", True, _TOPIC_KEY), "tags": Tags()},
         ),
+        service_key("key", "Key of an SNS topic AWS services publish to", ("@slot", "key_statements")),
         _resource_policy("AWS::SNS::TopicPolicy", {"Topics": [TOPIC_ARN]}, "aws_sns_topic_policy", {"arn": TOPIC_ARN}),
     ),
     outputs=(Output("arn", "Topic ARN", TOPIC_ARN, TOPIC_ARN),),
@@ -322,217 +290,6 @@ EVENTBRIDGE_SCHEDULE = ResourceType(
         *_when(role("role", "scheduler.amazonaws.com"), _SCHEDULE_WHEN),
     ),
     cost={"monthly": 0, "note": "$1 per million invocations after 14 million free"},
-)
-
-# ---------------------------------------------------------------- Kinesis
-
-KINESIS_READ = (
-    "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator",
-    "kinesis:ListShards", "kinesis:SubscribeToShard",
-)
-KINESIS_WRITE = ("kinesis:DescribeStreamSummary", "kinesis:PutRecord", "kinesis:PutRecords")
-
-KINESIS_STREAM = ResourceType(
-    type="kinesis_stream",
-    label="Kinesis data stream",
-    category="messaging",
-    icon="aws-kinesis",
-    description="An on-demand data stream, encrypted with the AWS managed key.",
-    properties={
-        "retention_hours": prop("integer", 24, "How long records are kept (24 hours to 365 days)", minimum=24, maximum=8760),
-    },
-    env={"STREAM_NAME": Self(tf="name")},
-    iam={"read": KINESIS_READ, "write": KINESIS_WRITE, "readwrite": tuple(dict.fromkeys(KINESIS_READ + KINESIS_WRITE))},
-    iam_resources=(ARN,),
-    links=(
-        Link(
-            LAMBDA,
-            "stream_trigger",
-            "triggers it: an event source mapping from the latest record, and a read policy on the function's role",
-            {"batch_size": prop("integer", 100, "Records per invocation", minimum=1, maximum=10000)},
-        ),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::Kinesis::Stream",
-            {
-                "Name": Name(max=128),
-                "StreamModeDetails": {"StreamMode": "ON_DEMAND"},
-                "RetentionPeriodHours": P("retention_hours"),
-                "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
-                "Tags": Tags(),
-            },
-            "aws_kinesis_stream",
-            {
-                "name": Name(max=128),
-                "stream_mode_details": Block({"stream_mode": "ON_DEMAND"}),
-                "retention_period": P("retention_hours"),
-                "encryption_type": "KMS",
-                "kms_key_id": "alias/aws/kinesis",
-                "tags": Tags(),
-            },
-        ),
-    ),
-    outputs=(Output("name", "Stream name", Self(), Self(tf="name")), Output("arn", "Stream ARN", ARN, ARN)),
-    cost={"monthly": 28.8, "note": "on-demand stream hours, plus per GB in and out"},
-)
-
-# ---------------------------------------------------------------- Firehose
-
-FIREHOSE_STREAM = ResourceType(
-    type="firehose_stream",
-    label="Firehose stream",
-    category="messaging",
-    icon="aws-kinesis-firehose",
-    description="A Data Firehose delivery stream that batches records into the S3 bucket it is connected to.",
-    properties={
-        "buffer_seconds": prop("integer", 300, "Deliver at least this often (seconds)", minimum=0, maximum=900),
-        "buffer_mb": prop("integer", 5, "Deliver when this much has arrived (MiB)", minimum=1, maximum=128),
-        "compression": enum(("UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"), "GZIP", "Compression of delivered objects"),
-        "prefix": prop("string", "", "S3 key prefix of delivered objects (empty: year/month/day/hour)", pattern=r"^([A-Za-z0-9_.=-]{1,200}/)?$"),
-    },
-    env={"STREAM_NAME": Self(tf="name")},
-    iam={
-        "read": ("firehose:DescribeDeliveryStream",),
-        "write": ("firehose:PutRecord", "firehose:PutRecordBatch"),
-        "readwrite": ("firehose:DescribeDeliveryStream", "firehose:PutRecord", "firehose:PutRecordBatch"),
-    },
-    iam_resources=(ARN,),
-    links=(
-        Link(("s3_bucket",), "firehose_destination", "delivers to this bucket: the stream's role may write to it"),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::KinesisFirehose::DeliveryStream",
-            {
-                "DeliveryStreamName": Name(max=64),
-                "DeliveryStreamType": "DirectPut",
-                "DeliveryStreamEncryptionConfigurationInput": {"KeyType": "AWS_OWNED_CMK"},
-                "ExtendedS3DestinationConfiguration": Slot("destination", single=True),
-                "Tags": Tags(),
-            },
-            "aws_kinesis_firehose_delivery_stream",
-            {
-                "name": Name(max=64),
-                "destination": "extended_s3",
-                "server_side_encryption": Block({"enabled": True, "key_type": "AWS_OWNED_CMK"}),
-                "extended_s3_configuration": Slot("destination", single=True),
-                "tags": Tags(),
-            },
-            when=("@slot", "destination"),
-        ),
-    ),
-    cost={"monthly": 0, "note": "$0.029 per GB ingested"},
-)
-
-# ---------------------------------------------------------------- Step Functions
-
-PASS_DEFINITION = {
-    "Comment": "Placeholder: replace with your workflow",
-    "StartAt": "Start",
-    "States": {"Start": {"Type": "Pass", "End": True}},
-}
-SFN_READ = ("states:DescribeStateMachine", "states:ListExecutions", "states:DescribeExecution", "states:GetExecutionHistory")
-SFN_WRITE = ("states:StartExecution", "states:StopExecution")
-SFN_NAME = Name(max=80)
-LOG_DELIVERY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": [
-                "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
-                "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
-            ],
-            "Resource": "*",
-        }
-    ],
-}
-_LOGGING = ("logging", True)
-
-STEP_FUNCTION = ResourceType(
-    type="step_function",
-    label="Step Functions state machine",
-    category="messaging",
-    icon="aws-step-functions",
-    description="A Standard workflow with its own role (states.amazonaws.com); connections grant it what its states call.",
-    properties={
-        "definition": json_document("definition", PASS_DEFINITION, "Amazon States Language definition (JSON)"),
-        "logging": prop("boolean", True, "Log executions to CloudWatch Logs"),
-        "log_level": enum(("ERROR", "FATAL", "ALL"), "ERROR", "Which execution events are logged"),
-        "log_retention_days": enum((1, 3, 5, 7, 14, 30, 60, 90, 180, 365), 14, "Log retention in days", type="integer"),
-        "tracing": prop("boolean", False, "Trace executions with X-Ray"),
-    },
-    role="role",
-    env={"STATE_MACHINE_ARN": Self()},
-    iam={"read": SFN_READ, "write": SFN_WRITE, "readwrite": SFN_READ + SFN_WRITE},
-    iam_resources=(Self(), J("arn:aws:states:", Region(), ":", Account(), ":execution:", SFN_NAME, ":*")),
-    links=(
-        Link(LAMBDA, "sfn_invoke", "invokes it from a task state: the state machine's role may invoke the function"),
-        Link(
-            ("dynamodb_table", "sqs_queue", "sns_topic", "eventbridge_bus"),
-            "iam_access",
-            "calls it from SDK-integration task states: a least-privilege policy on the state machine's role",
-            ACCESS,
-        ),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::StepFunctions::StateMachine",
-            {
-                "StateMachineName": SFN_NAME,
-                "StateMachineType": "STANDARD",
-                "RoleArn": role_arn(),
-                "Definition": P("definition"),
-                "LoggingConfiguration": If(
-                    *_LOGGING,
-                    {
-                        "Level": P("log_level"),
-                        "IncludeExecutionData": False,
-                        "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": SelfAttr("logs", "Arn", "arn")}}],
-                    },
-                ),
-                "TracingConfiguration": {"Enabled": P("tracing")},
-                "Tags": Tags(),
-            },
-            "aws_sfn_state_machine",
-            {
-                "name": SFN_NAME,
-                "type": "STANDARD",
-                "role_arn": role_arn(),
-                "definition": JsonEncode(P("definition")),
-                "logging_configuration": If(
-                    *_LOGGING,
-                    Block({"level": P("log_level"), "include_execution_data": False, "log_destination": J(SelfAttr("logs", "Arn", "arn"), ":*")}),
-                ),
-                "tracing_configuration": Block({"enabled": P("tracing")}),
-                "tags": Tags(),
-            },
-            depends_on=("logs_policy",),
-        ),
-        *role("role", "states.amazonaws.com"),
-        Emit(
-            "logs",
-            "AWS::Logs::LogGroup",
-            {"LogGroupName": J("/aws/vendedlogs/states/", SFN_NAME), "RetentionInDays": P("log_retention_days"), "Tags": Tags()},
-            "aws_cloudwatch_log_group",
-            {"name": J("/aws/vendedlogs/states/", SFN_NAME), "retention_in_days": P("log_retention_days"), "tags": Tags()},
-            when=_LOGGING,
-        ),
-        Emit(
-            "logs_policy",
-            "AWS::IAM::RolePolicy",
-            {"PolicyName": "log-delivery", "RoleName": Self("role"), "PolicyDocument": LOG_DELIVERY},
-            "aws_iam_role_policy",
-            {"name": "log-delivery", "role": Self("role"), "policy": JsonEncode(LOG_DELIVERY)},
-            when=_LOGGING,
-        ),
-    ),
-    outputs=(Output("arn", "State machine ARN", Self(), Self()),),
-    cost={"monthly": 0, "note": "$25 per million state transitions after the free tier"},
 )
 
 TYPES = (SQS_QUEUE, SNS_TOPIC, EVENTBRIDGE_BUS, EVENTBRIDGE_RULE, EVENTBRIDGE_SCHEDULE, KINESIS_STREAM, FIREHOSE_STREAM, STEP_FUNCTION)

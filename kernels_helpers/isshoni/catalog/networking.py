@@ -1,15 +1,21 @@
-"""Networking: VPCs, subnets, gateways, routing, security groups, load balancers, certificates."""
+"""Networking: VPCs, subnets, gateways, routing, security groups, endpoints, ACLs and peering.
+
+Load balancers (`networking_lb`), DNS, certificates and CloudFront (`networking_edge`) and
+API Gateway (`networking_api`) are entries of this category kept in modules of their own.
+"""
 
 from __future__ import annotations
 
-from ..compiler.expr import Block
-from .common import ingress_from_cidr, security_group
+from .common import LOGS_NOT_KMS, ingress_from_cidr, log_retention, security_group, short_logs
+from .networking_api import API_GATEWAY_HTTP, API_GATEWAY_REST, API_GATEWAY_WEBSOCKET
+from .networking_edge import ACM_CERTIFICATE, CLOUDFRONT_DISTRIBUTION, ROUTE53_RECORD, ROUTE53_ZONE
+from .networking_lb import ALB, NLB
+from .observability import FLOW_TRAFFIC, flow_log
 from .spec import (
     Emit,
     If,
     J,
     Link,
-    Name,
     Output,
     P,
     Region,
@@ -38,6 +44,9 @@ VPC = ResourceType(
         "cidr": prop("string", "10.0.0.0/16", "IPv4 range of the VPC", **CIDR),
         "dns_hostnames": prop("boolean", True, "Give instances DNS hostnames"),
         "dns_support": prop("boolean", True, "Resolve DNS through the VPC resolver"),
+        "flow_logs": prop("boolean", True, "Record the VPC's traffic in a flow log (its own log group and role)"),
+        "flow_log_traffic": enum(FLOW_TRAFFIC, "REJECT", "Which traffic the flow log records"),
+        "flow_log_retention_days": log_retention(365, "Days the flow log is kept"),
     },
     is_container=True,
     emits=(
@@ -48,9 +57,15 @@ VPC = ResourceType(
             "aws_vpc",
             {"cidr_block": P("cidr"), "enable_dns_hostnames": P("dns_hostnames"), "enable_dns_support": P("dns_support"), "tags": Tags()},
         ),
+        # Terraform takes over the default security group and leaves it without rules, so nothing
+        # lands in it by accident (CloudFormation cannot manage the default group).
+        Emit("default_sg", None, {}, "aws_default_security_group", {"vpc_id": Self(), "tags": Tags()}),
+        *flow_log("flow_log", Self(), P("flow_log_traffic"), 600, P("flow_log_retention_days"), when=("flow_logs", True), shared_role=True),
     ),
     outputs=(Output("id", "VPC id", Self(), Self()),),
-    cost={"monthly": 0},
+    accepted=LOGS_NOT_KMS,
+    risks=(short_logs("flow_log_retention_days"),),
+    cost={"monthly": 0, "note": "flow logs: per GB ingested"},
 )
 
 SUBNET = ResourceType(
@@ -63,7 +78,12 @@ SUBNET = ResourceType(
         "cidr": prop("string", "10.0.1.0/24", "IPv4 range inside the VPC", **CIDR),
         "tier": enum(("public", "private"), "private", "Public subnets route to the internet gateway"),
         "az": prop("string", "a", "Availability zone: a letter (region + letter) or a full zone name", pattern="^([a-z]|[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z])$"),
+        "map_public_ip": prop(
+            "boolean", False,
+            "Give every instance launched here a public IP (public subnets only; load balancers and NAT gateways need none)",
+        ),
     },
+
     containers=("vpc",),
     needs_container=True,
     is_container=True,
@@ -76,7 +96,7 @@ SUBNET = ResourceType(
                 "VpcId": Up("vpc"),
                 "CidrBlock": P("cidr"),
                 "AvailabilityZone": Zone(),
-                "MapPublicIpOnLaunch": If("tier", "public", True, False),
+                "MapPublicIpOnLaunch": If("tier", "public", P("map_public_ip"), False),
                 "Tags": Tags(),
             },
             "aws_subnet",
@@ -84,7 +104,7 @@ SUBNET = ResourceType(
                 "vpc_id": Up("vpc"),
                 "cidr_block": P("cidr"),
                 "availability_zone": Zone(),
-                "map_public_ip_on_launch": If("tier", "public", True, False),
+                "map_public_ip_on_launch": If("tier", "public", P("map_public_ip"), False),
                 "tags": Tags(),
             },
         ),
@@ -207,6 +227,7 @@ VPC_ENDPOINT = ResourceType(
                 "SubnetIds": If("endpoint_type", "Interface", Subnets()),
                 "SecurityGroupIds": If("endpoint_type", "Interface", [Self("sg")]),
                 "PrivateDnsEnabled": If("endpoint_type", "Interface", True),
+                "Tags": Tags(),
             },
             "aws_vpc_endpoint",
             {
@@ -228,170 +249,7 @@ VPC_ENDPOINT = ResourceType(
     ),
 )
 
-ALB = ResourceType(
-    type="alb",
-    label="Application Load Balancer",
-    category="networking",
-    icon="aws-alb",
-    description="HTTP(S) load balancer across two or more AZs; connections to services create target groups and listener rules.",
-    properties={
-        "scheme": enum(("internet-facing", "internal"), "internet-facing", "Reachable from the internet or only inside the VPC"),
-        "https": prop("boolean", False, "Serve HTTPS on 443 (needs a certificate connection); port 80 then redirects"),
-        "ingress_cidr": prop("string", "0.0.0.0/0", "Who may reach the listeners", pattern=r"^\d+\.\d+\.\d+\.\d+/\d+$"),
-        "idle_timeout": prop("integer", 60, "Idle timeout in seconds (WebSockets need more)", minimum=1, maximum=4000),
-        "deletion_protection": prop("boolean", False, "Refuse deletion while enabled"),
-    },
-    containers=("vpc", "subnet"),
-    needs_container=True,
-    security_group="sg",
-    links=(
-        Link(
-            LB_TARGETS,
-            "lb_target",
-            "routes requests to it: a target group, a listener rule and a security-group rule from the load balancer",
-            {
-                "port": prop("integer", 80, "Port the target listens on", minimum=1, maximum=65535),
-                "path": prop("string", "/*", "Path pattern of the listener rule", pattern=r"^/[A-Za-z0-9_.~/*?-]*$"),
-                "priority": prop("integer", 0, "Rule priority (0: by order)", minimum=0, maximum=50000),
-                "health_check_path": prop("string", "/", "Health check path", pattern=r"^/[A-Za-z0-9_.~/-]*$"),
-                "role": enum(("", "blue", "green"), "", "Blue/green canary: one blue and one green target share a weighted rule"),
-                "weight": prop("integer", 0, "Canary weight in percent for blue/green (0: blue 90 / green 10)", minimum=0, maximum=100),
-            },
-        ),
-        Link(("acm_certificate",), "lb_certificate", "serves HTTPS with this certificate"),
-        Link(("s3_bucket",), "lb_access_logs", "writes access logs to this bucket (with the bucket policy that allows it)"),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::ElasticLoadBalancingV2::LoadBalancer",
-            {
-                "Type": "application",
-                "Scheme": P("scheme"),
-                "Subnets": Subnets(),
-                "SecurityGroups": [Self("sg")],
-                "LoadBalancerAttributes": [
-                    {"Key": "idle_timeout.timeout_seconds", "Value": P("idle_timeout")},
-                    {"Key": "deletion_protection.enabled", "Value": If("deletion_protection", True, "true", "false")},
-                    {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
-                    Slot("attributes"),
-                ],
-                "Tags": Tags(),
-            },
-            "aws_lb",
-            {
-                "load_balancer_type": "application",
-                "internal": If("scheme", "internal", True, False),
-                "subnets": Subnets(),
-                "security_groups": [Self("sg")],
-                "idle_timeout": P("idle_timeout"),
-                "enable_deletion_protection": P("deletion_protection"),
-                "drop_invalid_header_fields": True,
-                "access_logs": Slot("access_logs", single=True),
-                "tags": Tags(),
-            },
-        ),
-        *security_group("Load balancer"),
-        ingress_from_cidr("sg_http", 80, P("ingress_cidr"), "HTTP listener"),
-        ingress_from_cidr("sg_https", 443, P("ingress_cidr"), "HTTPS listener", when=("https", True)),
-    ),
-    outputs=(
-        Output("dns_name", "Load balancer DNS name", SelfAttr("", "DNSName", "dns_name"), SelfAttr("", "DNSName", "dns_name")),
-        Output("arn", "Load balancer ARN", Self(), Self(tf="arn")),
-    ),
-    cost={"monthly": 16.43, "note": "plus LCU usage"},
-)
-
-ACM_CERTIFICATE = ResourceType(
-    type="acm_certificate",
-    label="ACM certificate",
-    category="networking",
-    icon="aws-certificate-manager",
-    description="A TLS certificate for a domain, validated through DNS.",
-    properties={
-        "domain": prop("string", "app.example.com", "Domain name", pattern=r"^(\*\.)?([a-z0-9-]{1,63}\.)+[a-z]{2,63}$"),
-    },
-    emits=(
-        Emit(
-            "",
-            "AWS::CertificateManager::Certificate",
-            {"DomainName": P("domain"), "ValidationMethod": "DNS", "Tags": Tags()},
-            "aws_acm_certificate",
-            {"domain_name": P("domain"), "validation_method": "DNS", "tags": Tags()},
-        ),
-    ),
-    outputs=(Output("arn", "Certificate ARN", Self(), Self(tf="arn")),),
-)
-
-
-# ---------------------------------------------------------------- edge and more networking
-
 IPV4_CIDR = r"^\d+\.\d+\.\d+\.\d+/\d+$"
-DOMAIN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
-NLB_TARGETS = ("ecs_service", "ec2_instance", "autoscaling_group")
-LAMBDA = ("lambda_function",)
-# CloudFormation's API Gateway v2 resources take tags as a map, not a list: a
-# finisher in wiring_edge puts the standard tags into this slot.
-
-NLB = ResourceType(
-    type="nlb",
-    label="Network Load Balancer",
-    category="networking",
-    icon="aws-nlb",
-    description="TCP load balancer across two or more AZs; each connection to a service adds a TCP listener and target group on its port.",
-    properties={
-        "scheme": enum(("internet-facing", "internal"), "internet-facing", "Reachable from the internet or only inside the VPC"),
-        "ingress_cidr": prop("string", "0.0.0.0/0", "Who may reach the listeners", pattern=IPV4_CIDR),
-        "cross_zone": prop("boolean", True, "Spread each AZ's traffic over targets in all AZs"),
-        "deletion_protection": prop("boolean", False, "Refuse deletion while enabled"),
-    },
-    containers=("vpc", "subnet"),
-    needs_container=True,
-    security_group="sg",
-    links=(
-        Link(
-            NLB_TARGETS,
-            "nlb_target",
-            "forwards TCP on a port to it: a listener, a target group and a security-group rule from the load balancer",
-            {
-                "port": prop("integer", 80, "Listener port (also the target port unless the target has its own)", minimum=1, maximum=65535),
-            },
-        ),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::ElasticLoadBalancingV2::LoadBalancer",
-            {
-                "Type": "network",
-                "Scheme": P("scheme"),
-                "Subnets": Subnets(),
-                "SecurityGroups": [Self("sg")],
-                "LoadBalancerAttributes": [
-                    {"Key": "load_balancing.cross_zone.enabled", "Value": If("cross_zone", True, "true", "false")},
-                    {"Key": "deletion_protection.enabled", "Value": If("deletion_protection", True, "true", "false")},
-                ],
-                "Tags": Tags(),
-            },
-            "aws_lb",
-            {
-                "load_balancer_type": "network",
-                "internal": If("scheme", "internal", True, False),
-                "subnets": Subnets(),
-                "security_groups": [Self("sg")],
-                "enable_cross_zone_load_balancing": P("cross_zone"),
-                "enable_deletion_protection": P("deletion_protection"),
-                "tags": Tags(),
-            },
-        ),
-        *security_group("Network load balancer"),
-    ),
-    outputs=(
-        Output("dns_name", "Load balancer DNS name", SelfAttr("", "DNSName", "dns_name"), SelfAttr("", "DNSName", "dns_name")),
-        Output("arn", "Load balancer ARN", Self(), Self(tf="arn")),
-    ),
-    cost={"monthly": 16.43, "note": "plus NLCU usage"},
-)
 
 ELASTIC_IP = ResourceType(
     type="elastic_ip",
@@ -465,293 +323,7 @@ VPC_PEERING = ResourceType(
     cost={"monthly": 0, "note": "data transfer across AZs is charged"},
 )
 
-ROUTE53_ZONE = ResourceType(
-    type="route53_zone",
-    label="Route 53 hosted zone",
-    category="networking",
-    icon="aws-route53",
-    description="A public DNS zone for a domain; point the registrar at its name servers.",
-    properties={
-        "domain": prop("string", "example.com", "Domain name of the zone", pattern=DOMAIN),
-        "force_destroy": prop("boolean", False, "Let Terraform delete the zone with records it does not manage"),
-    },
-    emits=(
-        Emit(
-            "",
-            "AWS::Route53::HostedZone",
-            {"Name": P("domain"), "HostedZoneConfig": {"Comment": "Managed by Isshoni"}, "HostedZoneTags": Tags()},
-            "aws_route53_zone",
-            {"name": P("domain"), "comment": "Managed by Isshoni", "force_destroy": P("force_destroy"), "tags": Tags()},
-        ),
-    ),
-    outputs=(Output("zone_id", "Hosted zone id", Self(), Self(tf="zone_id")),),
-    cost={"monthly": 0.5, "note": "plus queries"},
-)
 
-_FQDN = If("name", "", Slot("zone_name", single=True), J(P("name"), ".", Slot("zone_name", single=True)))
-
-ROUTE53_RECORD = ResourceType(
-    type="route53_record",
-    label="Route 53 alias record",
-    category="networking",
-    icon="aws-route53",
-    description="An A alias record: connect it to a hosted zone and to a load balancer or CloudFront distribution.",
-    properties={
-        "name": prop(
-            "string",
-            "www",
-            "Name inside the zone (empty: the zone apex)",
-            pattern=r"^((\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)?$",
-        ),
-        "evaluate_target_health": prop("boolean", True, "Answer only while the load balancer has healthy targets"),
-    },
-    links=(
-        Link(("route53_zone",), "dns_zone", "is a record in this hosted zone"),
-        Link(("alb", "nlb", "cloudfront_distribution"), "dns_alias", "points at it (alias record)"),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::Route53::RecordSet",
-            {"HostedZoneId": Slot("zone", single=True), "Name": _FQDN, "Type": "A", "AliasTarget": Slot("alias", single=True)},
-            "aws_route53_record",
-            {"zone_id": Slot("zone", single=True), "name": _FQDN, "type": "A", "alias": Slot("alias", single=True)},
-            when=("@slot", "complete"),
-        ),
-    ),
-    outputs=(Output("fqdn", "Record name", _FQDN, _FQDN),),
-    cost={"monthly": 0, "note": "alias queries to AWS resources are free"},
-)
-
-CLOUDFRONT_DISTRIBUTION = ResourceType(
-    type="cloudfront_distribution",
-    label="CloudFront distribution",
-    category="networking",
-    icon="aws-cloudfront",
-    description="A CDN in front of S3 buckets (Origin Access Control) and load balancers; viewers are redirected to HTTPS.",
-    properties={
-        "price_class": enum(("PriceClass_100", "PriceClass_200", "PriceClass_All"), "PriceClass_100", "Edge locations used"),
-        "default_root_object": prop("string", "index.html", "Object served for '/' (empty: none)", pattern=r"^([A-Za-z0-9_.~-][A-Za-z0-9_.~/-]{0,254})?$"),
-        "ipv6": prop("boolean", True, "Answer on IPv6 too"),
-    },
-    links=(
-        Link(
-            ("s3_bucket",),
-            "cdn_s3_origin",
-            "serves the bucket's objects through an Origin Access Control (and the bucket policy that allows it)",
-            {"path_pattern": prop("string", "*", "Requests this origin serves ('*': the default behaviour)", pattern=r"^[A-Za-z0-9_.~/*?-]{1,255}$")},
-        ),
-        Link(
-            ("alb",),
-            "cdn_alb_origin",
-            "forwards requests to the load balancer (custom origin, not cached)",
-            {"path_pattern": prop("string", "*", "Requests this origin serves ('*': the default behaviour)", pattern=r"^[A-Za-z0-9_.~/*?-]{1,255}$")},
-        ),
-    ),
-    emits=(
-        # Emitted only once a connection gave it an origin: a distribution needs one.
-        Emit(
-            "",
-            "AWS::CloudFront::Distribution",
-            {
-                "DistributionConfig": {
-                    "Enabled": True,
-                    "Comment": Name(max=128),
-                    "PriceClass": P("price_class"),
-                    "HttpVersion": "http2and3",
-                    "IPV6Enabled": P("ipv6"),
-                    "DefaultRootObject": If("default_root_object", "", None, P("default_root_object")),
-                    "Origins": Slot("origins"),
-                    "DefaultCacheBehavior": Slot("default_behavior", single=True),
-                    "CacheBehaviors": Slot("behaviors"),
-                    "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
-                },
-                "Tags": Tags(),
-            },
-            "aws_cloudfront_distribution",
-            {
-                "enabled": True,
-                "comment": Name(max=128),
-                "price_class": P("price_class"),
-                "http_version": "http2and3",
-                "is_ipv6_enabled": P("ipv6"),
-                "default_root_object": If("default_root_object", "", None, P("default_root_object")),
-                "origin": Slot("origins"),
-                "default_cache_behavior": Slot("default_behavior", single=True),
-                "ordered_cache_behavior": Slot("behaviors"),
-                "restrictions": Block({"geo_restriction": Block({"restriction_type": "none"})}),
-                "viewer_certificate": Block({"cloudfront_default_certificate": True}),
-                "tags": Tags(),
-            },
-            when=("@slot", "origins"),
-        ),
-    ),
-    outputs=(
-        # Wiring fills `domain_name` once the distribution is emitted (it needs an origin), so the output exists only then.
-        Output("domain_name", "Distribution domain name", Slot("domain_name", single=True), Slot("domain_name", single=True)),
-    ),
-    cost={"monthly": 0, "note": "per GB transferred and per request"},
-)
-
-API_STAGE = {"stage_name": prop("string", "prod", "Stage name (part of the URL)", pattern=r"^[A-Za-z0-9_-]{1,128}$")}
-
-API_GATEWAY_REST = ResourceType(
-    type="api_gateway_rest",
-    label="API Gateway REST API",
-    category="networking",
-    icon="aws-api-gateway",
-    description="A regional REST API; a connected Lambda function serves every path ({proxy+}) through a proxy integration.",
-    properties={
-        **API_STAGE,
-        "authorization": enum(("NONE", "AWS_IAM"), "NONE", "Who may call the methods (AWS_IAM: signed requests only)"),
-        "tracing": prop("boolean", False, "X-Ray tracing on the stage"),
-    },
-    links=(
-        Link(
-            LAMBDA,
-            "apigw_rest_lambda",
-            "sends requests to it: ANY on the path and {proxy+} below it, a proxy integration and the invoke permission",
-            {"path": prop("string", "", "First path segment served (empty: the whole API)", pattern=r"^[A-Za-z0-9._-]{0,64}$")},
-        ),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::ApiGateway::RestApi",
-            {"Name": Name(max=255), "EndpointConfiguration": {"Types": ["REGIONAL"]}, "Tags": Tags()},
-            "aws_api_gateway_rest_api",
-            {"name": Name(max=255), "endpoint_configuration": Block({"types": ["REGIONAL"]}), "tags": Tags()},
-        ),
-        # A deployment needs at least one method; wiring makes it depend on all of them.
-        Emit(
-            "deployment",
-            "AWS::ApiGateway::Deployment",
-            {"RestApiId": Self(), "Description": "Deployed by Isshoni"},
-            "aws_api_gateway_deployment",
-            {"rest_api_id": Self(), "description": "Deployed by Isshoni", "lifecycle": Block({"create_before_destroy": True})},
-            when=("@slot", "methods"),
-        ),
-        Emit(
-            "stage",
-            "AWS::ApiGateway::Stage",
-            {"RestApiId": Self(), "DeploymentId": Self("deployment"), "StageName": P("stage_name"), "TracingEnabled": P("tracing"), "Tags": Tags()},
-            "aws_api_gateway_stage",
-            {"rest_api_id": Self(), "deployment_id": Self("deployment"), "stage_name": P("stage_name"), "xray_tracing_enabled": P("tracing"), "tags": Tags()},
-            when=("@slot", "methods"),
-        ),
-    ),
-    outputs=(
-        Output(
-            "url",
-            "Invoke URL",
-            J("https://", Self(), ".execute-api.", Region(), ".amazonaws.com/", P("stage_name"), "/"),
-            J("https://", Self(), ".execute-api.", Region(), ".amazonaws.com/", P("stage_name"), "/"),
-        ),
-    ),
-    cost={"monthly": 0, "note": "per million requests"},
-)
-
-API_GATEWAY_HTTP = ResourceType(
-    type="api_gateway_http",
-    label="API Gateway HTTP API",
-    category="networking",
-    icon="aws-api-gateway",
-    description="A low-cost HTTP API (v2) with an auto-deployed $default stage; connected Lambda functions serve its routes.",
-    properties={"cors": prop("boolean", False, "Allow browsers on any origin (CORS *)")},
-    links=(
-        Link(
-            LAMBDA,
-            "apigw_http_lambda",
-            "serves a route: a Lambda proxy integration (payload 2.0), the route and the invoke permission",
-            {
-                "route_key": prop(
-                    "string",
-                    "$default",
-                    "Route served ($default: everything not matched by another route)",
-                    pattern=r"^(\$default|(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /[A-Za-z0-9._~{}+/-]*)$",
-                ),
-            },
-        ),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::ApiGatewayV2::Api",
-            {
-                "Name": Name(max=128),
-                "ProtocolType": "HTTP",
-                "CorsConfiguration": If("cors", True, {"AllowOrigins": ["*"], "AllowMethods": ["*"], "AllowHeaders": ["*"]}),
-                "Tags": Tags(style="map"),
-            },
-            "aws_apigatewayv2_api",
-            {
-                "name": Name(max=128),
-                "protocol_type": "HTTP",
-                "cors_configuration": If("cors", True, Block({"allow_origins": ["*"], "allow_methods": ["*"], "allow_headers": ["*"]})),
-                "tags": Tags(),
-            },
-        ),
-        Emit(
-            "stage",
-            "AWS::ApiGatewayV2::Stage",
-            {"ApiId": Self(), "StageName": "$default", "AutoDeploy": True, "Tags": Tags(style="map")},
-            "aws_apigatewayv2_stage",
-            {"api_id": Self(), "name": "$default", "auto_deploy": True, "tags": Tags()},
-        ),
-    ),
-    outputs=(Output("url", "Invoke URL", SelfAttr("", "ApiEndpoint", "api_endpoint"), SelfAttr("", "ApiEndpoint", "api_endpoint")),),
-    cost={"monthly": 0, "note": "per million requests"},
-)
-
-API_GATEWAY_WEBSOCKET = ResourceType(
-    type="api_gateway_websocket",
-    label="API Gateway WebSocket API",
-    category="networking",
-    icon="aws-api-gateway",
-    description="A WebSocket API (routes chosen by $request.body.action) with an auto-deployed stage; connected Lambda functions handle the routes.",
-    properties={**API_STAGE},
-    links=(
-        Link(
-            LAMBDA,
-            "apigw_ws_lambda",
-            "handles messages: a Lambda proxy integration, the routes and the invoke permission",
-            {
-                "route": prop(
-                    "string",
-                    "*",
-                    "Route handled ('*': $connect, $disconnect and $default; or one route key such as sendmessage)",
-                    pattern=r"^(\*|\$connect|\$disconnect|\$default|[A-Za-z0-9_.-]{1,128})$",
-                ),
-            },
-        ),
-    ),
-    emits=(
-        Emit(
-            "",
-            "AWS::ApiGatewayV2::Api",
-            {"Name": Name(max=128), "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action", "Tags": Tags(style="map")},
-            "aws_apigatewayv2_api",
-            {"name": Name(max=128), "protocol_type": "WEBSOCKET", "route_selection_expression": "$request.body.action", "tags": Tags()},
-        ),
-        # WebSocket APIs have no $default stage: a named stage, deployed automatically.
-        Emit(
-            "stage",
-            "AWS::ApiGatewayV2::Stage",
-            {"ApiId": Self(), "StageName": P("stage_name"), "AutoDeploy": True, "Tags": Tags(style="map")},
-            "aws_apigatewayv2_stage",
-            {"api_id": Self(), "name": P("stage_name"), "auto_deploy": True, "tags": Tags()},
-        ),
-    ),
-    outputs=(
-        Output(
-            "url",
-            "WebSocket URL",
-            J(SelfAttr("", "ApiEndpoint", "api_endpoint"), "/", P("stage_name")),
-            J(SelfAttr("", "ApiEndpoint", "api_endpoint"), "/", P("stage_name")),
-        ),
-    ),
-    cost={"monthly": 0, "note": "per million messages and connection minutes"},
-)
 
 TYPES = (
     VPC, SUBNET, INTERNET_GATEWAY, NAT_GATEWAY, ROUTE_TABLE, SECURITY_GROUP, VPC_ENDPOINT, ALB, ACM_CERTIFICATE,

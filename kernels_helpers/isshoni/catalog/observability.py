@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..compiler.expr import JsonEncode
-from .common import role, role_arn
+from .common import LOGS_NOT_KMS, log_retention, role, role_arn, short_logs
 from .spec import Emit, If, J, Link, Name, Output, P, ResourceType, Self, SelfAttr, Slot, Tags, Up, enum, prop
 
 LOG_GROUP = ResourceType(
@@ -15,6 +15,8 @@ LOG_GROUP = ResourceType(
     icon="aws-cloudwatch-logs",
     description="A log group with a retention period.",
     properties={"retention_days": enum((1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, 1827, 3653), 7, "Retention in days", type="integer")},
+    accepted=LOGS_NOT_KMS,
+    risks=(short_logs("retention_days"),),
     emits=(
         Emit(
             "",
@@ -179,6 +181,68 @@ CLOUDTRAIL_TRAIL = ResourceType(
 
 FLOW_LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
 
+
+def flow_log(prefix: str, vpc, traffic, aggregation, retention, when=None, shared_role: bool = False) -> tuple:
+    """A VPC's flow log to its own log group through a role only VPC Flow Logs may assume.
+
+    Keys: `prefix` (the flow log), `<prefix>_logs`, `<prefix>_role`, `<prefix>_policy`
+    (`logs`, `role`, `role_policy` when the prefix is empty: the stand-alone entry).  With
+    `shared_role` the design's one flow-log role delivers (wiring gives it, in Slot('flow_log_role'))."""
+    key = (lambda k: k) if not prefix else (lambda k: f"{prefix}_{k}" if k else prefix)
+    logs, role_key, policy = key("logs"), key("role"), key("role_policy") if not prefix else key("policy")
+    group_arn = SelfAttr(logs, "Arn", "arn")
+    delivery = Slot("flow_log_role", single=True) if shared_role else role_arn(role_key)
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": FLOW_LOG_ACTIONS, "Resource": [group_arn, J(group_arn, ":*")]}]}
+    parts = (
+        Emit(
+            key(""),
+            "AWS::EC2::FlowLog",
+            {
+                "ResourceId": vpc,
+                "ResourceType": "VPC",
+                "TrafficType": traffic,
+                "LogDestinationType": "cloud-watch-logs",
+                "LogGroupName": Self(logs),
+                "DeliverLogsPermissionArn": delivery,
+                "MaxAggregationInterval": aggregation,
+                "Tags": Tags(),
+            },
+            "aws_flow_log",
+            {
+                "vpc_id": vpc,
+                "traffic_type": traffic,
+                "log_destination_type": "cloud-watch-logs",
+                "log_destination": group_arn,
+                "iam_role_arn": delivery,
+                "max_aggregation_interval": aggregation,
+                "tags": Tags(),
+            },
+            depends_on=() if shared_role else (policy,),
+        ),
+        Emit(
+            logs,
+            "AWS::Logs::LogGroup",
+            {"LogGroupName": J("/vpc/flow-logs/", Name()), "RetentionInDays": retention, "Tags": Tags()},
+            "aws_cloudwatch_log_group",
+            {"name": J("/vpc/flow-logs/", Name()), "retention_in_days": retention, "tags": Tags()},
+        ),
+    )
+    if not shared_role:
+        parts += (
+            *role(role_key, "vpc-flow-logs.amazonaws.com"),
+            Emit(
+                policy,
+                "AWS::IAM::RolePolicy",
+                {"PolicyName": "deliver-flow-logs", "RoleName": Self(role_key), "PolicyDocument": document},
+                "aws_iam_role_policy",
+                {"name": "deliver-flow-logs", "role": Self(role_key), "policy": JsonEncode(document)},
+            ),
+        )
+    return tuple(Emit(p.key, p.cfn_type, p.cfn, p.tf_type, p.tf, when, p.depends_on) for p in parts) if when else parts
+
+
+FLOW_TRAFFIC = ("ALL", "ACCEPT", "REJECT")
+
 VPC_FLOW_LOG = ResourceType(
     type="vpc_flow_log",
     label="VPC flow log",
@@ -186,77 +250,16 @@ VPC_FLOW_LOG = ResourceType(
     icon="aws-vpc-flow-logs",
     description="Flow logs of the VPC it sits in, delivered to its own CloudWatch log group through a dedicated role.",
     properties={
-        "traffic_type": enum(("ALL", "ACCEPT", "REJECT"), "REJECT", "Which traffic to record"),
+        "traffic_type": enum(FLOW_TRAFFIC, "REJECT", "Which traffic to record"),
         "aggregation_seconds": enum((60, 600), 600, "Maximum aggregation interval", type="integer"),
-        "retention_days": enum((1, 3, 5, 7, 14, 30, 60, 90, 180, 365), 14, "Log retention in days", type="integer"),
+        "retention_days": log_retention(365),
     },
     containers=("vpc",),
     needs_container=True,
-    emits=(
-        Emit(
-            "",
-            "AWS::EC2::FlowLog",
-            {
-                "ResourceId": Up("vpc"),
-                "ResourceType": "VPC",
-                "TrafficType": P("traffic_type"),
-                "LogDestinationType": "cloud-watch-logs",
-                "LogGroupName": Self("logs"),
-                "DeliverLogsPermissionArn": role_arn("role"),
-                "MaxAggregationInterval": P("aggregation_seconds"),
-                "Tags": Tags(),
-            },
-            "aws_flow_log",
-            {
-                "vpc_id": Up("vpc"),
-                "traffic_type": P("traffic_type"),
-                "log_destination_type": "cloud-watch-logs",
-                "log_destination": SelfAttr("logs", "Arn", "arn"),
-                "iam_role_arn": role_arn("role"),
-                "max_aggregation_interval": P("aggregation_seconds"),
-                "tags": Tags(),
-            },
-            depends_on=("role_policy",),
-        ),
-        Emit(
-            "logs",
-            "AWS::Logs::LogGroup",
-            {"LogGroupName": J("/vpc/flow-logs/", Name()), "RetentionInDays": P("retention_days"), "Tags": Tags()},
-            "aws_cloudwatch_log_group",
-            {"name": J("/vpc/flow-logs/", Name()), "retention_in_days": P("retention_days"), "tags": Tags()},
-        ),
-        *role("role", "vpc-flow-logs.amazonaws.com"),
-        Emit(
-            "role_policy",
-            "AWS::IAM::RolePolicy",
-            {
-                "PolicyName": "deliver-flow-logs",
-                "RoleName": Self("role"),
-                "PolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Action": FLOW_LOG_ACTIONS, "Resource": SelfAttr("logs", "Arn", "arn")}],
-                },
-            },
-            "aws_iam_role_policy",
-            {
-                "name": "deliver-flow-logs",
-                "role": Self("role"),
-                "policy": JsonEncode(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": FLOW_LOG_ACTIONS,
-                                "Resource": [SelfAttr("logs", "Arn", "arn"), J(SelfAttr("logs", "Arn", "arn"), ":*")],
-                            }
-                        ],
-                    }
-                ),
-            },
-        ),
-    ),
+    emits=flow_log("", Up("vpc"), P("traffic_type"), P("aggregation_seconds"), P("retention_days")),
     outputs=(Output("log_group", "Flow log group", Self("logs"), Self("logs", tf="name")),),
+    accepted=LOGS_NOT_KMS,
+    risks=(short_logs("retention_days"),),
     cost={"monthly": 0.5, "note": "per GB of logs ingested"},
 )
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode
 from .common import role
-from .compute import ACCESS, SERVICES
+from .compute_common import ACCESS, SERVICES
 from .spec import (
-    Account,
     Emit,
     If,
     J,
@@ -14,12 +13,12 @@ from .spec import (
     Name,
     Output,
     P,
-    Region,
     ResourceType,
     Self,
     SelfAttr,
     Slot,
     Tags,
+    arn,
     enum,
     prop,
 )
@@ -126,7 +125,7 @@ def _key_policy() -> dict:
             {
                 "Sid": "AccountAdministers",
                 "Effect": "Allow",
-                "Principal": {"AWS": J("arn:aws:iam::", Account(), ":root")},
+                "Principal": {"AWS": arn("iam", "root", region=False)},
                 "Action": "kms:*",
                 "Resource": "*",
             }
@@ -261,12 +260,19 @@ SSM_PARAMETER = ResourceType(
         "write": ("ssm:PutParameter",),
         "readwrite": ("ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"),
     },
-    iam_resources=(J("arn:aws:ssm:", Region(), ":", Account(), ":parameter", Self()),),
+    iam_resources=(arn("ssm", "parameter", Self()),),
     emits=(
         Emit(
             "",
             "AWS::SSM::Parameter",
-            {"Name": _PARAMETER, "Type": "String", "Value": P("value"), "Tier": P("tier"), "Description": If("description", "", None, P("description"))},
+            {
+                "Name": _PARAMETER,
+                "Type": "String",
+                "Value": P("value"),
+                "Tier": P("tier"),
+                "Description": If("description", "", None, P("description")),
+                "Tags": Tags(style="map"),
+            },
             "aws_ssm_parameter",
             {
                 "name": _PARAMETER,
@@ -408,7 +414,7 @@ COGNITO_USER_POOL = ResourceType(
         "mfa": enum(("OFF", "OPTIONAL", "ON"), "OPTIONAL", "Multi-factor authentication (authenticator apps)"),
         "password_min_length": prop("integer", 12, "Minimum password length", minimum=8, maximum=99),
         "password_symbols": prop("boolean", True, "Passwords need a symbol"),
-        "deletion_protection": prop("boolean", False, "Refuse deletion while enabled"),
+        "deletion_protection": prop("boolean", True, "Refuse deletion while enabled (off in an ephemeral design)", ephemeral=False),
     },
     emits=(
         Emit(

@@ -92,7 +92,9 @@ class Tags:
 
     CloudFormation spells tags as a list of Key/Value pairs for most types;
     `style="map"` gives the {key: value} map some types (SSM, Cognito,
-    API Gateway v2) want.  Terraform always gets a map.
+    API Gateway v2) want.  Terraform always gets a map of the Name (the
+    provider's default_tags add the rest), or with `style="full"` all of them,
+    for tag specifications that default_tags do not reach.
     """
 
     style: str = "list"
@@ -130,7 +132,9 @@ class If:
     else `otherwise` (None drops the key).
 
     `prop` may also be '@in:<type>' (True when the resource sits in such a
-    container, e.g. '@in:vpc' for a Lambda function attached to a VPC).
+    container, e.g. '@in:vpc' for a Lambda function attached to a VPC),
+    '@slot:<name>' (True when a connection filled that slot) or '@ephemeral'
+    (True in an ephemeral design).
     """
 
     prop: str
@@ -165,6 +169,40 @@ class Account:
     """The deployment account id."""
 
 
+@dataclass(frozen=True)
+class DataSource:
+    """Terraform only: an attribute of a data source read for this resource, named
+    `<resource id>_<name>` (`args` may hold placeholders)."""
+
+    type: str
+    name: str
+    args: tuple
+    attr: str
+
+
+@dataclass(frozen=True)
+class Delimited:
+    """A list value as one string, items separated by `sep` (a stack output must be a string)."""
+
+    sep: str
+    value: object
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The deployment's ARN partition (aws, aws-cn, aws-us-gov): never written as a literal."""
+
+
+def arn(service: str, *rest, region: bool = True, account: bool = True) -> J:
+    """`arn:<partition>:<service>:<region>:<account>:<rest...>` (region/account left empty when False)."""
+    return J("arn:", Partition(), f":{service}:", *((Region(),) if region else ()), ":", *((Account(),) if account else ()), ":", *rest)
+
+
+def managed_policy(name: str) -> J:
+    """The ARN of an AWS managed IAM policy, e.g. `service-role/AWSLambdaBasicExecutionRole`."""
+    return J("arn:", Partition(), ":iam::aws:policy/", name)
+
+
 # ---------------------------------------------------------------- entries
 
 
@@ -196,6 +234,25 @@ class Output:
     description: str
     cfn: object
     tf: object
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A checkov finding an entry accepts *because of a property's value*, and why.
+
+    `when` is (property, value) or (property, (values ...)) as in `If`; `parts` and
+    `sides` narrow the suppression to some parts or one language; the reason
+    may name properties in braces (`{log_retention_days}`), filled from the design,
+    so the generated suppression says which setting made the trade-off.  Findings
+    no property explains are in the entry's `accepted` map instead: the default
+    of its `accepted_risks` property, which people see and change in the inspector.
+    """
+
+    checks: tuple
+    when: tuple | None  # None: always (a finding checkov gets wrong about what the catalog emits)
+    reason: str
+    parts: tuple | None = None  # only these: emit keys of the entry, '@links' for parts of its connections
+    sides: tuple = ("cfn", "tf")
 
 
 @dataclass(frozen=True)
@@ -255,6 +312,8 @@ class ResourceType:
     iam_resources: tuple = ()
     constraints: tuple = ()
     cost: dict = field(default_factory=dict)
+    accepted: dict = field(default_factory=dict)
+    risks: tuple = ()
 
     def property_schema(self) -> dict:
         """JSON Schema for this entry's `properties` object (drives inspector and validation)."""
@@ -268,8 +327,18 @@ class ResourceType:
             schema["allOf"] = list(self.constraints)
         return schema
 
-    def defaults(self) -> dict:
+    def defaults(self, ephemeral: bool = False) -> dict:
+        """Property defaults; in an ephemeral design (a sandbox, a demo) the properties that protect
+        data take their `x-ephemeral` value instead (deletion protection off, force destroy on)."""
+        return self._ephemeral_defaults if ephemeral else self._defaults
+
+    @cached_property
+    def _defaults(self) -> dict:
         return {k: v["default"] for k, v in self.properties.items() if "default" in v}
+
+    @cached_property
+    def _ephemeral_defaults(self) -> dict:
+        return {**self._defaults, **{k: v["x-ephemeral"] for k, v in self.properties.items() if "x-ephemeral" in v}}
 
     def link_to(self, target_type: str) -> Link | None:
         for link in self.links:
@@ -302,14 +371,30 @@ class ResourceType:
 
 
 def prop(type_: str, default=None, description: str = "", **extra) -> dict:
-    """A property schema; `variable=True` makes it a CFN parameter / TF variable."""
+    """A property schema.
+
+    `variable=True` makes it a CFN parameter / TF variable; with `ask=<sandbox value>` an empty
+    value means "asked at deploy time" (a required variable, given `<sandbox value>` in the
+    sandbox); `cfn_type` types the CFN parameter (e.g. an SSM parameter path); `ephemeral=` is
+    the default in an ephemeral design (deletion protection off, force destroy on).
+    """
     schema: dict = {"type": type_, "description": description}
     if default is not None:
         schema["default"] = default
     if extra.pop("variable", False):
         schema["x-variable"] = True
+    for key, name in (("ask", "x-ask"), ("cfn_type", "x-cfn-type"), ("ephemeral", "x-ephemeral"), ("variable_pattern", "x-pattern")):
+        if key in extra:
+            schema[name] = extra.pop(key)
     schema.update(extra)
     return schema
+
+
+def optional(pattern: str) -> str:
+    """`pattern` (anchored with ^...$) or the empty string, still anchored at both ends: a JSON Schema
+    pattern is searched for, so an unanchored alternative would accept any text that ends well."""
+    assert pattern.startswith("^") and pattern.endswith("$"), pattern
+    return f"^(|{pattern[1:-1]})$"
 
 
 def enum(values, default, description: str = "", **extra) -> dict:
@@ -321,4 +406,22 @@ def allowed_when(prop_name: str, value, other: str, allowed) -> dict:
     return {
         "if": {"properties": {prop_name: {"const": value}}, "required": [prop_name]},
         "then": {"properties": {other: {"enum": list(allowed)}}},
+    }
+
+
+CHECK_ID = r"^CKV2?_AWS_[0-9]{1,4}$"
+REASON = r"^[^\x00-\x1f\x7f{}]*$"  # one line, no braces (nothing CloudFormation would read as a reference)
+
+
+def accepted_risks(accepted: dict) -> dict:
+    """The `accepted_risks` property every entry has: checkov findings accepted for this resource,
+    each with the reason written beside the suppression in the generated code."""
+    return {
+        "type": "object",
+        "description": "Security findings (checkov ids) accepted for this resource, each with its reason; merged with the "
+        "defaults shown here, an empty reason withdraws one",
+        "default": dict(accepted),
+        "propertyNames": {"pattern": CHECK_ID},
+        "additionalProperties": {"type": "string", "maxLength": 200, "pattern": REASON},
+        "x-accepted-risks": True,
     }

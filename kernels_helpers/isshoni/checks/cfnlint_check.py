@@ -20,7 +20,8 @@ def _severity(rule_id: str) -> str:
 
 def run(resolved: Resolved, template_text: str | None = None) -> list[Finding]:
     text = template_text or cloudformation.to_yaml(resolved)
-    matches = lint(text, config=ManualArgs(regions=[resolved.region], ignore_checks=list(IGNORED)))
+    # informational rules too (I3011: stateful resources without deletion policies, I1022 ...)
+    matches = lint(text, config=ManualArgs(regions=[resolved.region], ignore_checks=list(IGNORED), include_checks=["I"]))
     sources = {p.cfn_name: p.source for p in resolved.parts if p.cfn_type}
     findings = []
     for match in matches:

@@ -51,7 +51,7 @@ def run(resolved: Resolved, timeout: float = 300) -> list[Finding]:
         env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false")
         try:
             proc = deadline.run(
-                [*command, "-d", str(root), "--framework", "cloudformation", "terraform", "-o", "json", "--skip-download", "--quiet", "--compact"],
+                [*command, "-d", str(root), "--framework", "cloudformation", "terraform", "-o", "json", "--skip-download", "--compact"],
                 timeout=timeout,
                 env=env,
             )
@@ -64,29 +64,48 @@ def run(resolved: Resolved, timeout: float = 300) -> list[Finding]:
         return [Finding("info", TOOL, "failed", f"checkov did not run: {(proc.stderr or proc.stdout).strip()[:300]}")]
     if isinstance(reports, dict):
         reports = [reports]
+    return findings_from(reports, resolved)
+
+
+FRAMEWORKS = {"cloudformation": "CloudFormation", "terraform": "Terraform"}
+
+
+def findings_from(reports: list[dict], resolved: Resolved) -> list[Finding]:
+    """One finding per check and design resource, whatever the number of output formats (and
+    AWS resources) it was found in: a finding says where, not how many times.  Suppressed
+    checks (accepted risks) come back as info findings carrying their reason."""
     cfn_sources = {p.cfn_name: p.source for p in resolved.parts if p.cfn_type}
     tf_sources = {f"{p.tf_type}.{p.tf_name}": p.source for p in resolved.parts if p.tf_type}
-    findings = []
+    findings: list[Finding] = []
+    groups: dict[tuple, dict] = {}
     for report in reports:
         framework = report.get("check_type")
         unparsed = (report.get("summary") or {}).get("parsing_errors") or 0
         if unparsed:
             findings.append(Finding("warning", TOOL, "not-checked", f"checkov could not parse {unparsed} {framework} file(s): "
                                     "what they declare was not checked by checkov"))
-        for failed in report.get("results", {}).get("failed_checks", []):
-            resource = failed.get("resource", "")
-            if framework == "cloudformation":
-                rid = design_id(cfn_sources, resource.rsplit(".", 1)[-1])
-            else:
-                rid = design_id(tf_sources, resource)
-            findings.append(
-                Finding(
-                    SEVERITY.get(str(failed.get("severity") or "").upper(), "warning"),
-                    TOOL,
-                    failed.get("check_id", "?"),
-                    f"{failed.get('check_name', '')} ({framework})",
-                    rid,
-                    resource,
-                )
-            )
+        results = report.get("results") or {}
+        for outcome in ("failed_checks", "skipped_checks"):
+            for result in results.get(outcome) or []:
+                resource = result.get("resource", "")
+                if framework == "cloudformation":
+                    rid = design_id(cfn_sources, resource.rsplit(".", 1)[-1])
+                else:
+                    rid = design_id(tf_sources, resource)
+                check = result.get("check_id", "?")
+                reason = None
+                if outcome == "skipped_checks":  # (--quiet would leave these out of the report)
+                    reason = str((result.get("check_result") or {}).get("suppress_comment") or "").strip()
+                key = (check, rid or resource, reason)
+                group = groups.setdefault(key, {"rid": rid, "name": result.get("check_name", ""), "formats": set(), "where": [],
+                                                "severity": SEVERITY.get(str(result.get("severity") or "").upper(), "warning")})
+                group["formats"].add(FRAMEWORKS.get(framework, str(framework)))
+                group["where"].append(resource)
+    for (check, _who, reason), group in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]), kv[0][2] or "")):
+        formats = ", ".join(sorted(group["formats"]))
+        where = ", ".join(sorted(set(group["where"])))
+        if reason is None:
+            findings.append(Finding(group["severity"], TOOL, check, f"{group['name']} ({formats})", group["rid"], where))
+        else:
+            findings.append(Finding("info", TOOL, check, f"accepted: {reason} [{group['name']}] ({formats})", group["rid"], where))
     return findings

@@ -49,9 +49,44 @@ class Join:
 
 @dataclass(frozen=True, slots=True)
 class Pseudo:
-    """Deployment context: `region`, `account_id` or `partition`."""
+    """Deployment context: `region`, `account_id`, `partition`, or `name_prefix` (what starts
+    every physical name: the stack name in CloudFormation, `var.name_prefix` in Terraform;
+    `name_prefix_alnum` is the same without dashes, for names that allow letters and digits only)."""
 
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Data:
+    """An attribute of a Terraform data source the module reads (`data.<type>.<name>.<attr>`),
+    declared once per name with `args`; e.g. the AMI id behind a public SSM parameter.  It has
+    no CloudFormation form: catalog entries give CloudFormation its own spelling."""
+
+    type: str
+    name: str
+    args: tuple  # ((argument, value), ...)
+    attr: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delimited:
+    """A list as one string, items separated by `sep` (`Fn::Join` / `join()`)."""
+
+    sep: str
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class TfText:
+    """Terraform only: an expression written out, `{0}`, `{1}` ... standing for the addresses
+    of the parts `lids` names (e.g. `tolist({0}.domain_validation_options)[0].resource_record_name`)."""
+
+    text: str
+    lids: tuple
+
+
+NAME_PREFIX = Pseudo("name_prefix")
+NAME_PREFIX_ALNUM = Pseudo("name_prefix_alnum")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +166,26 @@ def prune(value):
     if isinstance(value, JsonEncode):
         return JsonEncode(prune(value.value))
     return value
+
+
+def arn(service: str, *rest, region: bool = True, account: bool = True) -> Join | str:
+    """`arn:<partition>:<service>:<region>:<account>:<rest...>`: the partition is never written out."""
+    return join(
+        "arn:", Pseudo("partition"), f":{service}:", Pseudo("region") if region else "", ":",
+        Pseudo("account_id") if account else "", ":", *rest,
+    )
+
+
+def render(value, pseudo: dict[str, str]) -> str | None:
+    """The text of a name-like expression once the deployment's pseudo values are known
+    (e.g. {"name_prefix": "isshoni-shop"}); None when it refers to anything else."""
+    if type(value) is str:
+        return value
+    if type(value) is Pseudo:
+        if value.name == "name_prefix_alnum" and "name_prefix" in pseudo:
+            return pseudo["name_prefix"].replace("-", "")
+        return pseudo.get(value.name)
+    if type(value) is Join:
+        texts = [render(p, pseudo) for p in value.parts]
+        return None if any(t is None for t in texts) else "".join(texts)
+    return None

@@ -23,6 +23,10 @@ class Part:
     depends_on: list[str] = field(default_factory=list)
     cfn_name: str = ""
     tf_name: str = ""
+    policy: str | None = None  # CloudFormation DeletionPolicy and UpdateReplacePolicy (stateful parts)
+    prevent_destroy: bool = False  # Terraform lifecycle.prevent_destroy (stateful parts of a protected design)
+    cfn_skips: tuple = ()  # checkov checks accepted on this part: ((check id, reason), ...)
+    tf_skips: tuple = ()
 
 
 @dataclass
@@ -35,6 +39,9 @@ class Variable:
     allowed: list | None = None
     minimum: float | None = None
     maximum: float | None = None
+    pattern: str | None = None  # a regular expression every value must match
+    sandbox: object = None  # what the sandbox passes when the variable is required (default None) and not given
+    cfn_type: str | None = None  # the CloudFormation parameter type, when not the one `type` implies
 
 
 @dataclass

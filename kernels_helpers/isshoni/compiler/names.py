@@ -12,6 +12,10 @@ import hashlib
 import re
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+# Every physical name starts with the name prefix (the CloudFormation stack name, Terraform's
+# var.name_prefix); names are cut so they fit their limit after a prefix this long.
+PREFIX_MAX = 20
+PREFIX_PATTERN = f"^[a-z][a-z0-9-]{{0,{PREFIX_MAX - 1}}}$"
 
 
 def words(text: str) -> list[str]:
@@ -55,6 +59,31 @@ def physical(text: str, max_len: int = 63, style: str = "dash") -> str:
         sep = "" if style == "alnum" else "-"
         name = name[: max_len - len(digest) - len(sep)].rstrip("-") + sep + digest
     return name
+
+
+def after_prefix(text: str, max_len: int, style: str = "dash") -> str:
+    """What follows the name prefix in a physical name of at most `max_len` characters:
+    `-<words>` (or `<words>` for letters-and-digits names), cut with a stable hash when the
+    longest prefix would not leave room for it."""
+    sep = "" if style == "alnum" else "-"
+    budget = max_len - PREFIX_MAX - len(sep)
+    joined = sep.join(w.lower() for w in words(text)) or "r"
+    if len(joined) > budget:
+        digest = hashlib.sha1(joined.encode()).hexdigest()
+        keep = budget - 7 - len(sep)
+        joined = (joined[:keep].rstrip("-") + sep + digest[:6]) if keep > 0 else digest[: max(budget, 1)]
+    return sep + joined
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pure; every part of a design carries its name (one entry per label)
+def tag_text(text: str) -> str:
+    """A tag value every AWS service accepts: letters, digits, spaces and _.:/=+-@ (max 256).
+
+    Other characters become spaces; the design keeps the label as typed.
+    """
+    cleaned = re.sub(r"[^\w .:/=+\-@]", " ", text).replace("\t", " ")
+    cleaned = re.sub(r" +", " ", cleaned).strip()
+    return cleaned[:256] or "unnamed"
 
 
 class Namer:

@@ -8,7 +8,6 @@ bytes).  Catalog placeholders are filled here, once per language side.
 from __future__ import annotations
 
 import functools
-import re
 from collections import defaultdict
 
 from .. import catalog
@@ -16,27 +15,34 @@ from ..catalog import spec as s
 from ..design.model import Design
 from . import expr as e
 from .model import OutputValue, Part, Resolved, Variable
-from .names import Namer, cfn_identifier, physical, tf_identifier
+from .names import PREFIX_MAX, Namer, after_prefix, cfn_identifier, tag_text, tf_identifier
 
 TIER = "tier"
 
 
-@functools.lru_cache(maxsize=1 << 16)  # pure; every part of a design carries its name (one entry per label)
-def tag_value(text: str) -> str:
-    """A tag value every AWS service accepts: letters, digits, spaces and _.:/=+-@ (max 256).
+tag_value = tag_text  # the name wiring units know it by
 
-    Other characters become spaces; the design keeps the label as typed.
-    """
-    cleaned = re.sub(r"[^\w .:/=+\-@]", " ", text).replace("\t", " ")
-    cleaned = re.sub(r" +", " ", cleaned).strip()
-    return cleaned[:256] or "unnamed"
+
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked once per part and side
+def prefixed(text: str, max_len: int, style: str, as_typed: bool) -> e.Join:
+    """A physical name: the name prefix, then `text` (a name the user typed is kept as typed
+    when it fits; other text becomes lowercase words)."""
+    sep = "" if style == "alnum" else "-"
+    if as_typed and len(text) + len(sep) + PREFIX_MAX <= max_len:
+        rest = sep + text
+    else:
+        rest = after_prefix(text, max_len, style)
+    return e.join(e.NAME_PREFIX_ALNUM if style == "alnum" else e.NAME_PREFIX, rest)
 
 
 class Context:
     """Everything the resolver and the wiring units share while resolving one design."""
 
-    def __init__(self, design: Design):
+    def __init__(self, design: Design, ephemeral: bool | None = None):
         self.design = design
+        # an ephemeral design (a sandbox, a demo) may be deleted with everything in it: no retain
+        # policies, no deletion protection; `ephemeral` overrides what the design says
+        self.ephemeral = bool(design.meta.get("ephemeral", False)) if ephemeral is None else ephemeral
         self.resources = design.resources
         self.namer = Namer()
         self._lids: dict[tuple[str, str], str] = {}
@@ -75,10 +81,26 @@ class Context:
             self.memo["by_vpc"] = index
         return index
 
+    def sources_of(self, rid: str) -> set[str]:
+        """The types of the resources whose connections point at `rid` (indexed once per resolve)."""
+        index = self.memo.get("incoming")
+        if index is None:
+            index = self.memo["incoming"] = {}
+            for conn in self.design.connections.values():
+                index.setdefault(conn["target"], set()).add(self.type_of(conn["source"]))
+        return index.get(rid, set())
+
     def props(self, rid: str) -> dict:
-        if rid not in self._props:
-            self._props[rid] = {**self.entry(rid).defaults(), **self.resources[rid].get("properties", {})}
-        return self._props[rid]
+        found = self._props.get(rid)
+        if found is None:
+            entry = self.entry(rid)
+            given = self.resources[rid].get("properties", {})
+            found = {**entry.defaults(self.ephemeral), **given}
+            if "accepted_risks" in given:  # merged with the entry's own: a reason "" withdraws one
+                merged = {**entry.defaults().get("accepted_risks", {}), **given["accepted_risks"]}
+                found["accepted_risks"] = {k: v for k, v in merged.items() if v}
+            self._props[rid] = found
+        return found
 
     def conn_props(self, cid: str) -> dict:
         conn = self.design.connections[cid]
@@ -95,9 +117,18 @@ class Context:
         ]
 
     def condition(self, rid: str, name: str):
-        """A property value, or for '@in:<type>' whether the resource sits inside such a container."""
-        if name.startswith("@in:"):
-            return self.ancestor(rid, (name[4:],)) is not None
+        """A property value; for '@in:<type>' whether the resource sits inside such a container,
+        for '@slot:<name>' whether a connection filled that slot, for '@ephemeral' whether the
+        design is ephemeral."""
+        if name[0] == "@":
+            if name.startswith("@in:"):
+                return self.ancestor(rid, (name[4:],)) is not None
+            if name.startswith("@slot:"):
+                return bool(self.slots.get((rid, name[6:])))
+            if name == "@ephemeral":
+                return self.ephemeral
+            if name.startswith("@target_of:"):
+                return name[11:] in self.sources_of(rid)
         return self.props(rid).get(name)
 
     def lid(self, rid: str, key: str = "") -> str:
@@ -139,15 +170,25 @@ class Context:
             self._subnets = index
         return list(self._subnets.get((vpc, tier), []))
 
-    def physical_name(self, rid: str, suffix: str = "", max_len: int = 63, style: str = "dash") -> str:
-        return physical(f"{self.design.name} {rid} {suffix}", max_len, style)
+    def physical_name(self, rid: str, suffix: str = "", max_len: int = 63, style: str = "dash") -> e.Join:
+        """`<name prefix>-<rid>[-suffix]`, fitting `max_len` whatever prefix the deployment picks."""
+        return prefixed(f"{rid} {suffix}", max_len, style, False)
 
-    def tags(self, rid: str | None, side: str, label: str | None = None):
+    def tags(self, rid: str | None, side: str, label: str | None = None, form: str = ""):
+        """The standard tags of a part.  CloudFormation: Name and isshoni:design, as a list (or a
+        map, `form="map"`).  Terraform: Name only (the provider's default_tags add the design and
+        environment), or all three where default_tags do not reach (`form="full"`: launch
+        template tag specifications)."""
         label = label if label is not None else (self.resources[rid].get("label") or rid)
-        name, design = tag_value(label), tag_value(self.design.name)
+        name = tag_text(label)
         if side == "cfn":
+            design = tag_text(self.design.name)
+            if form == "map":
+                return {"Name": name, "isshoni:design": design}
             return [{"Key": "Name", "Value": name}, {"Key": "isshoni:design", "Value": design}]
-        return {"Name": name, "isshoni:design": design}
+        if form == "full":
+            return {"Name": name, "isshoni:design": tag_text(self.design.name), "environment": e.Var("environment")}
+        return {"Name": name}
 
     # ---------------------------------------------------------------- producing
     def new_lid(self, owner: str, key: str, name: str | None = None) -> str:
@@ -190,6 +231,20 @@ class Context:
         if kind in _PLAIN:
             return value
         if kind is dict:
+            ident = id(value)
+            if ident in _STATIC:  # a catalog subtree without placeholders: the same for every resource
+                return value
+            plan = _PLANS.get(ident)
+            if plan is not None:  # a catalog dict: what each value needs was worked out once
+                omit = e.OMIT
+                kept = {}
+                for k, v, method in plan:
+                    if method is not None:
+                        v = method(self, v, side, rid)
+                        if v is omit:
+                            continue
+                    kept[k] = v
+                return kept if kept or not value else omit
             # plain values (most of a template) are kept without a call, placeholders
             # go straight to their filler
             fill, plain, omit, fillers = self.fill, _PLAIN, e.OMIT, _FILLERS
@@ -242,15 +297,19 @@ class Context:
         if value is None:
             return e.OMIT
         if schema.get("x-variable"):
+            asked = "x-ask" in schema and value == ""
             return self.variable(
                 f"{tf_identifier(rid)}_{ph.name}",
                 schema["type"],
-                value,
+                None if asked else value,
                 f"{schema.get('description') or ph.name} ({self.resources[rid].get('label') or rid})",
                 rid,
                 allowed=schema.get("enum"),
                 minimum=schema.get("minimum"),
                 maximum=schema.get("maximum"),
+                pattern=schema.get("x-pattern") or (schema.get("pattern") if asked else None),
+                sandbox=schema.get("x-ask"),
+                cfn_type=schema.get("x-cfn-type"),
             )
         return value
 
@@ -272,8 +331,8 @@ class Context:
 
     def _fill_Name(self, ph: s.Name, side, rid):
         if ph.prop and self.props(rid).get(ph.prop):
-            return self.props(rid)[ph.prop]
-        return self.physical_name(rid, ph.suffix, ph.max, ph.style)
+            return prefixed(self.props(rid)[ph.prop], ph.max, ph.style, True)
+        return prefixed(f"{rid} {ph.suffix}", ph.max, ph.style, False)
 
     def _fill_Zone(self, ph: s.Zone, side, rid):
         value = str(self.props(rid).get(ph.prop) or "a")
@@ -283,7 +342,11 @@ class Context:
         return self.resources[rid].get("label") or rid
 
     def _fill_Tags(self, ph: s.Tags, side, rid):
-        return self.tags(rid, "tf" if ph.style == "map" else side)
+        if ph.style == "blocks":  # an Auto Scaling group's tags, passed on to the instances it launches
+            if side == "cfn":
+                return [{**tag, "PropagateAtLaunch": True} for tag in self.tags(rid, "cfn")]
+            return [e.Block({"key": k, "value": v, "propagate_at_launch": True}) for k, v in self.tags(rid, "tf", form="full").items()]
+        return self.tags(rid, side, form=ph.style)
 
     def _fill_Slot(self, ph: s.Slot, side, rid):
         items = self.slots.get((rid, ph.name), [])
@@ -325,8 +388,59 @@ class Context:
     def _fill_Account(self, ph, side, rid):
         return e.Pseudo("account_id")
 
+    def _fill_Partition(self, ph, side, rid):
+        return e.Pseudo("partition")
+
+    def _fill_Delimited(self, ph: s.Delimited, side, rid):
+        value = self.fill(ph.value, side, rid)
+        return e.OMIT if value is e.OMIT else e.Delimited(ph.sep, value)
+
+    def _fill_DataSource(self, ph: s.DataSource, side, rid):
+        args = tuple((k, self.fill(v, side, rid)) for k, v in ph.args)
+        return e.Data(ph.type, f"{tf_identifier(rid)}_{ph.name}", args, ph.attr)
+
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _find_static_subtrees() -> None:
+    """The ids of the catalog templates' dicts that hold no placeholder at any depth (and no empty
+    container, which filling would drop): fill gives them back as they are, shared by every part
+    made from them (nothing changes a filled part afterwards).  The catalog keeps them alive for
+    the life of the process, so their ids are never reused."""
+    found = _STATIC
+
+    def walk(value) -> bool:
+        kind = type(value)
+        if kind in _PLAIN:
+            return True
+        if kind is dict:
+            statics = [walk(v) for v in value.values()]
+            static = all(statics) and bool(value)
+            if static:
+                found.add(id(value))
+            else:  # per value: kept as it is (None), its placeholder's filler, or fill for a container
+                _PLANS[id(value)] = tuple(
+                    (k, v, None if is_static else _FILLERS.get(type(v), Context.fill))
+                    for (k, v), is_static in zip(value.items(), statics, strict=True)
+                )
+            return static
+        if kind is list or kind is tuple:
+            return all([walk(v) for v in value]) and bool(value)
+        if kind is e.Block:
+            walk(value.body)
+            return False  # a Block is rebuilt by fill (its body may be shared)
+        return False
+
+    for entry in catalog.CATALOG.values():
+        for emit in entry.emits:
+            walk(emit.cfn)
+            walk(emit.tf)
+    found.add(id(catalog.CATALOG))  # marks the set as filled (the catalog itself is never filled)
+
+
+_STATIC: set[int] = set()  # filled on the first resolve (the catalog imports this module's package)
+_PLANS: dict[int, tuple] = {}  # id of a catalog dict -> ((key, value, how to fill it or None), ...)
 # placeholder class -> Context._fill_<ClassName>
 _FILLERS = {getattr(s, name[6:]): f for name, f in vars(Context).items() if name.startswith("_fill_")}
 
@@ -343,19 +457,28 @@ def referenced(value) -> set[str]:
         return referenced(value.parts)
     if isinstance(value, (e.Block, e.JsonEncode)):
         return referenced(value.body if isinstance(value, e.Block) else value.value)
+    if isinstance(value, e.Delimited):
+        return referenced(value.value)
+    if isinstance(value, e.TfText):
+        return set(value.lids)
     return set()
 
 
-def resolve(design: Design) -> Resolved:
-    """Resolve a (valid) design; raises DesignError if it is not valid."""
+def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
+    """Resolve a (valid) design; raises DesignError if it is not valid.
+
+    `ephemeral` overrides the design's own switch (the sandbox deploys everything as ephemeral:
+    it must be able to delete what it made)."""
     design.validate(design.name)
-    ctx = Context(design)
+    if not _STATIC:
+        _find_static_subtrees()
+    ctx = Context(design, ephemeral)
     rids = sorted(design.resources)
     for rid in rids:
         for key in ctx.emitted_keys(rid):
             ctx.new_lid(rid, key)
 
-    from . import network, wiring
+    from . import network, protect, risks, wiring
 
     for cid in sorted(design.connections):
         wiring.wire(ctx, cid)
@@ -403,6 +526,8 @@ def resolve(design: Design) -> Resolved:
         wanted = set(part.depends_on) | set(ctx.extra_depends.get(part.lid, []))
         part.depends_on = sorted(d for d in wanted if d in present and d != part.lid)
     parts = sorted(ctx.parts, key=lambda p: p.lid)
+    protect.apply(parts, ctx.ephemeral)
+    risks.apply(ctx, parts)
     cfn_namer = Namer()
     for part in parts:
         part.tf_name = part.lid

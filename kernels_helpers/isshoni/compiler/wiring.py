@@ -160,9 +160,16 @@ def iam_access(ctx: Context, cid, source, target, props):
     level = props.get("access") or "readwrite"
     actions = entry.iam.get(level) or entry.iam.get("readwrite") or []
     role = role_of(ctx, source)
+    resources = [ctx.fill(r, "cfn", target) for r in entry.iam_resources]
+    resource = resources if len(resources) > 1 else resources[0]
+    if ctx.type_of(target) == "ecr_repository" and ctx.has_part(source, "execution_role"):
+        # ECS pulls a task's image with the task's *execution* role; only pushing (a build job)
+        # is something the code itself does, with its own role
+        pull = {"Effect": "Allow", "Action": sorted(entry.iam["read"]), "Resource": resource}
+        role_policy(ctx, cid, "pull_policy", ctx.ref(source, "execution_role"), f"{tf_identifier(cid)}-pull", [pull])
+        actions = entry.iam["write"] if level in ("write", "readwrite") else ()
     if role is not None and actions:
-        resources = [ctx.fill(r, "cfn", target) for r in entry.iam_resources]
-        statement = {"Effect": "Allow", "Action": sorted(actions), "Resource": resources if len(resources) > 1 else resources[0]}
+        statement = {"Effect": "Allow", "Action": sorted(actions), "Resource": resource}
         role_policy(ctx, cid, "policy", role, f"{tf_identifier(cid)}-{level}", [statement])
     give_env(ctx, source, target)
 
@@ -187,7 +194,7 @@ def lb_access_logs(ctx: Context, cid, source, target, props):
     ctx.contribute(source, "attributes", {"Key": "access_logs.s3.bucket", "Value": bucket}, None)
     ctx.contribute(source, "access_logs", None, e.Block({"bucket": bucket, "enabled": True}))
     account = ELB_LOG_ACCOUNTS.get(ctx.design.region)
-    principal = {"AWS": f"arn:aws:iam::{account}:root"} if account else {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+    principal = {"AWS": e.join("arn:", e.Pseudo("partition"), f":iam::{account}:root")} if account else {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
     statement = {
         "Sid": f"AccessLogs{tf_identifier(source).replace('_', '')}"[:100],
         "Effect": "Allow",
@@ -251,16 +258,17 @@ def _target_group(ctx: Context, alb: str, cid: str, target: str, props: dict) ->
     return tg_lid
 
 
-def _listener(ctx: Context, alb: str, key: str, port: int, protocol: str, default_action: tuple, certificate=None) -> str:
+def _listener(ctx: Context, alb: str, key: str, port: int, protocol: str, default_action: tuple, certificate=(None, None)) -> str:
     cfn_action, tf_action = default_action
     cfn = {"LoadBalancerArn": ctx.ref(alb), "Port": port, "Protocol": protocol, "DefaultActions": [cfn_action]}
     tf = {"load_balancer_arn": ctx.ref(alb, tf="arn"), "port": port, "protocol": protocol}
     if protocol == "HTTPS":
         cfn["SslPolicy"] = TLS_POLICY
-        cfn["Certificates"] = [{"CertificateArn": certificate}]
+        cfn["Certificates"] = [{"CertificateArn": certificate[0]}]
         tf["ssl_policy"] = TLS_POLICY
-        tf["certificate_arn"] = certificate
+        tf["certificate_arn"] = certificate[1]
     tf["default_action"] = e.Block(tf_action)
+    tf["tags"] = ctx.tags(alb, "tf")  # (CloudFormation's listener Tags are newer than cfn-lint 1.40, the oldest supported)
     return ctx.add_part(alb, key, "AWS::ElasticLoadBalancingV2::Listener", cfn, "aws_lb_listener", tf)
 
 
@@ -292,6 +300,7 @@ def _rule(ctx: Context, owner: str, listener: str, priority: int, path: str, for
             "priority": priority,
             "action": e.Block(tf_action),
             "condition": e.Block({"path_pattern": e.Block({"values": [path]})}),
+            "tags": ctx.tags(None, "tf", f"{owner} rule"),
         },
     )
 
@@ -306,12 +315,12 @@ def finish_load_balancers(ctx: Context) -> None:
     for alb in albs:
         props = ctx.props(alb)
         if props["https"]:
+            from .wiring_certs import asked_certificate, certificate_arn
+
             if alb in certs:
-                certificate = ctx.ref(certs[alb], tf="arn")
+                certificate = certificate_arn(ctx, certs[alb], f"HTTPS listener of {alb}")
             else:
-                certificate = ctx.variable(
-                    f"{tf_identifier(alb)}_certificate_arn", "string", "", f"ACM certificate ARN for {alb}", alb
-                )
+                certificate = asked_certificate(ctx, alb, f"the HTTPS listener of {alb}")
             listener = _listener(ctx, alb, "https", 443, "HTTPS", NOT_FOUND, certificate)
             _listener(ctx, alb, "http", 80, "HTTP", REDIRECT_HTTPS)
         else:
@@ -437,6 +446,7 @@ def route_to_gateway(ctx: Context, cid, table, gateway, props):
 @unit("ecs_cluster")
 def ecs_cluster(ctx: Context, cid, service, cluster, props):
     ctx.contribute(service, "cluster", ctx.ref(cluster), ctx.ref(cluster))
+    ctx.contribute(service, "cluster_name", ctx.ref(cluster), ctx.ref(cluster, tf="name"))
 
 
 @finisher
@@ -458,7 +468,8 @@ def finish_default_cluster(ctx: Context) -> None:
     )
     for service in orphans:
         ctx.contribute(service, "cluster", e.Ref(lid), e.Ref(lid))
+        ctx.contribute(service, "cluster_name", e.Ref(lid), e.Ref(lid, "name"))
 
 
 # Wiring units of the other categories register themselves on import.
-from . import wiring_compute, wiring_data, wiring_edge, wiring_messaging, wiring_security  # noqa: E402,F401
+from . import wiring_certs, wiring_compute, wiring_data, wiring_edge, wiring_messaging, wiring_security  # noqa: E402,F401

@@ -79,6 +79,9 @@ def finish_data_access(ctx: Context) -> None:
         if database is not None and ctx.type_of(database) in DATABASES:
             statement = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": ctx.attr(database, *SECRET_ARN)}
             role_policy(ctx, cid, "secret_policy", role, f"{tf_identifier(cid)}-secret", [statement])
+        elif kind == "elasticache_redis" and ctx.has_part(target, "auth"):
+            statement = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": ctx.ref(target, "auth", tf="arn")}
+            role_policy(ctx, cid, "auth_policy", role, f"{tf_identifier(cid)}-auth", [statement])
         elif kind == "opensearch_domain":
             entry = ctx.entry(target)
             resources = [ctx.fill(r, "cfn", target) for r in entry.iam_resources]

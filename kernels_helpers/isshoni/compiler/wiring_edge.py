@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..catalog import spec as s
 from ..design.errors import DesignError, Problem, json_path
 from . import expr as e
 from .names import tf_identifier, words
@@ -70,9 +71,14 @@ def nlb_target(ctx: Context, cid, nlb, target, props):
         cid,
         "listener",
         "AWS::ElasticLoadBalancingV2::Listener",
-        {"LoadBalancerArn": ctx.ref(nlb), "Port": listen, "Protocol": "TCP", "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg}]},
+        {
+            "LoadBalancerArn": ctx.ref(nlb), "Port": listen, "Protocol": "TCP", "DefaultActions": [{"Type": "forward", "TargetGroupArn": tg}],
+        },
         "aws_lb_listener",
-        {"load_balancer_arn": ctx.ref(nlb, tf="arn"), "port": listen, "protocol": "TCP", "default_action": e.Block({"type": "forward", "target_group_arn": tg})},
+        {
+            "load_balancer_arn": ctx.ref(nlb, tf="arn"), "port": listen, "protocol": "TCP",
+            "default_action": e.Block({"type": "forward", "target_group_arn": tg}), "tags": ctx.tags(nlb, "tf"),
+        },
     )
     if ctx.type_of(target) == "ec2_instance":
         ctx.add_part(cid, "attachment", None, {}, "aws_lb_target_group_attachment", {"target_group_arn": tg, "target_id": ctx.ref(target), "port": port})
@@ -187,7 +193,7 @@ def dns_zone(ctx: Context, cid, record, zone, props):
     if ctx.slots.get((record, "zone")):
         raise DesignError([Problem(json_path(["connections", cid]), "a record belongs to one hosted zone only", cid)])
     ctx.contribute(record, "zone", ctx.ref(zone), ctx.ref(zone, tf="zone_id"))
-    domain = ctx.props(zone)["domain"]
+    domain = ctx.fill(s.P("domain"), "cfn", zone)  # the zone's domain: as set, or asked at deploy time
     ctx.contribute(record, "zone_name", domain, domain)
 
 
@@ -298,7 +304,7 @@ def cdn_alb_origin(ctx: Context, cid, dist, alb, props):
     ctx.memo.setdefault("cdn_origins", defaultdict(list))[dist].append((cid, "alb", props["path_pattern"]))
 
 
-def _behavior(cid: str, kind: str, path: str | None) -> tuple:
+def _behavior(cid: str, kind: str, path: str | None, headers: e.Ref) -> tuple:
     """A cache behaviour for one origin: S3 cached and read-only, load balancers uncached with every method."""
     methods = READ_METHODS if kind == "s3" else ALL_METHODS
     cfn = {
@@ -307,6 +313,7 @@ def _behavior(cid: str, kind: str, path: str | None) -> tuple:
         "AllowedMethods": methods,
         "CachedMethods": ["GET", "HEAD"],
         "CachePolicyId": CACHING_OPTIMIZED if kind == "s3" else CACHING_DISABLED,
+        "ResponseHeadersPolicyId": headers,
         "Compress": True,
     }
     tf = {
@@ -315,6 +322,7 @@ def _behavior(cid: str, kind: str, path: str | None) -> tuple:
         "allowed_methods": methods,
         "cached_methods": ["GET", "HEAD"],
         "cache_policy_id": cfn["CachePolicyId"],
+        "response_headers_policy_id": headers,
         "compress": True,
     }
     if kind != "s3":
@@ -337,7 +345,8 @@ def finish_distributions(ctx: Context) -> None:
         first = (defaults or origins)[0]
         domain = ctx.attr(dist, "DomainName", "domain_name")
         ctx.contribute(dist, "domain_name", domain, domain)
-        ctx.contribute(dist, "default_behavior", *_behavior(first[0], first[1], None))
+        headers = ctx.ref(dist, "headers")
+        ctx.contribute(dist, "default_behavior", *_behavior(first[0], first[1], None, headers))
         seen: dict[str, str] = {}
         for cid, kind, path in origins:
             if (cid, kind, path) == first:
@@ -346,7 +355,7 @@ def finish_distributions(ctx: Context) -> None:
                 problem = Problem(json_path(["connections", cid, "properties", "path_pattern"]), f"path {path!r} of {dist!r} is already served by {seen[path]!r}", cid)
                 raise DesignError([problem])
             seen[path] = cid
-            ctx.contribute(dist, "behaviors", *_behavior(cid, kind, path))
+            ctx.contribute(dist, "behaviors", *_behavior(cid, kind, path, headers))
 
 
 # ------------------------------------------------------------------ API Gateway
@@ -451,15 +460,15 @@ def _v2_integration(ctx: Context, cid: str, api: str, fn: str, payload: str | No
     return ctx.add_part(cid, "integration", "AWS::ApiGatewayV2::Integration", cfn, "aws_apigatewayv2_integration", tf)
 
 
-def _v2_route(ctx: Context, cid: str, key: str, api: str, route_key: str, integration: str) -> str:
+def _v2_route(ctx: Context, cid: str, key: str, api: str, route_key: str, integration: str, authorization: str = "NONE") -> str:
     target = e.join("integrations/", e.Ref(integration))
     return ctx.add_part(
         cid,
         key,
         "AWS::ApiGatewayV2::Route",
-        {"ApiId": ctx.ref(api), "RouteKey": route_key, "Target": target},
+        {"ApiId": ctx.ref(api), "RouteKey": route_key, "AuthorizationType": authorization, "Target": target},
         "aws_apigatewayv2_route",
-        {"api_id": ctx.ref(api), "route_key": route_key, "target": target},
+        {"api_id": ctx.ref(api), "route_key": route_key, "authorization_type": authorization, "target": target},
     )
 
 
@@ -469,7 +478,7 @@ def apigw_http_lambda(ctx: Context, cid, api, fn, props):
     route_key = props["route_key"]
     _conflict(ctx, cid, "route_key", "http_routes", api, route_key, "route")
     integration = _v2_integration(ctx, cid, api, fn, "2.0")
-    _v2_route(ctx, cid, "route", api, route_key, integration)
+    _v2_route(ctx, cid, "route", api, route_key, integration, ctx.props(api)["authorization"])
     _permission(ctx, cid, api, fn)
 
 

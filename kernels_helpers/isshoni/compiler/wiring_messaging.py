@@ -13,7 +13,9 @@ from ..design.errors import DesignError, Problem, json_path
 from . import expr as e
 from .names import tf_identifier
 from .resolve import Context
-from .wiring import policy_document, role_of, role_policy, unit
+from .wiring import finisher, policy_document, role_of, role_policy, unit
+
+KEY_USE = ["kms:Decrypt", "kms:GenerateDataKey*"]
 
 
 def _refuse(cid: str, message: str) -> None:
@@ -71,6 +73,45 @@ def _service_role(ctx: Context, cid: str, service: str, statements: list) -> e.R
     return e.Ref(lid)
 
 
+# ------------------------------------------------------------------ encrypted topics AWS services publish to
+
+
+def key_statement(service: str) -> dict:
+    sid = "Allow" + "".join(w.capitalize() for w in service.split(".")[0].split("-"))
+    return {"Sid": sid[:100], "Effect": "Allow", "Principal": {"Service": service}, "Action": KEY_USE, "Resource": "*"}
+
+
+def service_publishes(ctx: Context, topic: str, service: str) -> None:
+    """An AWS service (CloudWatch alarms, EventBridge) publishes to `topic`.  Encrypted, the topic
+    then uses a key of its own that the service may use (the AWS managed key is closed to it)."""
+    if not ctx.props(topic).get("encrypted", True):
+        return
+    services = ctx.memo.setdefault("topic_key_services", {}).setdefault(topic, set())
+    if not services:
+        ctx.contribute(topic, "key", ctx.ref(topic, "key"), ctx.attr(topic, "Arn", "arn", key="key"))
+    if service not in services:
+        services.add(service)
+        statement = key_statement(service)
+        ctx.contribute(topic, "key_statements", statement, statement)
+
+
+@finisher
+def finish_topic_keys(ctx: Context) -> None:
+    """Code that publishes to a topic with a key of its own may use that key too."""
+    keyed = ctx.memo.get("topic_key_services", {})
+    for cid in sorted(ctx.design.connections):
+        conn = ctx.design.connections[cid]
+        source, topic = conn["source"], conn["target"]
+        if topic not in keyed or not ctx.has_part(topic, "key"):
+            continue
+        link = ctx.entry(source).link_to(ctx.type_of(topic))
+        role = role_of(ctx, source)
+        if link is None or link.wiring != "iam_access" or role is None or ctx.conn_props(cid).get("access") == "read":
+            continue
+        statement = {"Effect": "Allow", "Action": KEY_USE, "Resource": ctx.attr(topic, "Arn", "arn", key="key")}
+        role_policy(ctx, cid, "key_policy", role, f"{tf_identifier(cid)}-key", [statement])
+
+
 # ------------------------------------------------------------------ event source mappings
 
 
@@ -88,6 +129,7 @@ def _event_source(ctx: Context, cid, source, function, props, actions: tuple, ex
     for cfn_key, tf_key, value in extra:
         cfn[cfn_key] = value
         tf[tf_key] = value
+    cfn["Tags"], tf["tags"] = ctx.tags(None, "cfn", f"{cid} trigger"), ctx.tags(None, "tf", f"{cid} trigger")
     ctx.add_part(cid, "mapping", "AWS::Lambda::EventSourceMapping", cfn, "aws_lambda_event_source_mapping", tf, depends)
 
 
@@ -171,8 +213,7 @@ def event_target(ctx: Context, cid, rule, target, props):
             cfn["SqsParameters"] = {"MessageGroupId": target_id}
             tf["sqs_target"] = e.Block({"message_group_id": target_id})
     elif kind == "sns_topic":
-        if ctx.props(target).get("encrypted", True):
-            _refuse(cid, f"EventBridge cannot publish to {target!r}: it is encrypted with the AWS managed key (set encrypted to false)")
+        service_publishes(ctx, target, "events.amazonaws.com")
         statement = _allow("events.amazonaws.com", "sns:Publish", target_arn, rule_arn, _sid("Events", cid))
         ctx.contribute(target, "policy", statement, statement)
         depends.append(ctx.lid(target, "policy"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from ..design.errors import DesignError, Problem, json_path
 from . import expr as e
+from .model import OutputValue
 from .names import tf_identifier
 from .resolve import Context, tag_value
 from .wiring import finisher, role_of, unit
+from .wiring_messaging import key_statement, service_publishes
 
 # ------------------------------------------------------------------ security
 
@@ -47,7 +48,7 @@ def finish_waf_associations(ctx: Context) -> None:
             if not ctx.slots.get((target, "methods")):
                 continue
             # A stage has no ARN attribute in CloudFormation; its Ref (the stage name) also orders the association after it.
-            cfn_arn = e.join("arn:aws:apigateway:", e.Pseudo("region"), "::/restapis/", ctx.ref(target), "/stages/", ctx.ref(target, "stage"))
+            cfn_arn = e.arn("apigateway", "/restapis/", ctx.ref(target), "/stages/", ctx.ref(target, "stage"), account=False)
             tf_arn = ctx.ref(target, "stage", tf="arn")
         else:
             cfn_arn, tf_arn = ctx.ref(target), ctx.ref(target, tf="arn")
@@ -103,13 +104,10 @@ def dimensions(ctx: Context, target: str) -> list[tuple[str, object]]:
 @unit("alarm_notify")
 def alarm_notify(ctx: Context, cid, alarm, topic, props):
     """Alarm -> topic: the alarm's actions, and a topic policy statement letting CloudWatch publish for it."""
-    if ctx.props(topic).get("encrypted", False):
-        raise DesignError(
-            [Problem(json_path(["connections", cid]), f"CloudWatch alarms cannot publish to {topic!r}: it is encrypted with the AWS managed key (set encrypted to false)", cid)]
-        )
+    service_publishes(ctx, topic, "cloudwatch.amazonaws.com")
     topic_arn = ctx.ref(topic, tf="arn")
     ctx.contribute(alarm, "actions", topic_arn, topic_arn)
-    alarm_arn = e.join("arn:aws:cloudwatch:", e.Pseudo("region"), ":", e.Pseudo("account_id"), ":alarm:", ctx.physical_name(alarm, "", 255))
+    alarm_arn = _alarm_arn(ctx, alarm)
     statement = {
         "Sid": ("CloudWatch" + "".join(w.capitalize() for w in tf_identifier(cid).split("_")))[:100],
         "Effect": "Allow",
@@ -119,6 +117,85 @@ def alarm_notify(ctx: Context, cid, alarm, topic, props):
         "Condition": {"ArnEquals": {"aws:SourceArn": alarm_arn}},
     }
     ctx.contribute(topic, "policy", statement, statement)
+
+
+def _alarm_arn(ctx: Context, alarm: str):
+    return e.arn("cloudwatch", "alarm:", ctx.physical_name(alarm, "", 255))
+
+
+@finisher
+def finish_alert_topic(ctx: Context) -> None:
+    """Alarms that notify no topic notify the design's own alerts topic (an alarm nobody hears
+    is no alarm): encrypted with a key CloudWatch may use, published to by these alarms only."""
+    alarms = [r for r in sorted(ctx.resources) if ctx.type_of(r) == "cloudwatch_alarm" and not ctx.slots.get((r, "actions"))]
+    if not alarms:
+        return
+    root = {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": e.arn("iam", "root", region=False)}, "Action": "kms:*", "Resource": "*"}
+    key_policy = {"Version": "2012-10-17", "Statement": [root, key_statement("cloudwatch.amazonaws.com")]}
+    name = ctx.physical_name("isshoni alerts", max_len=256)
+    description = e.join("Key of the alerts topic ", name)
+    key = ctx.add_part(
+        "@design", "alerts_key",
+        "AWS::KMS::Key", {"Description": description, "EnableKeyRotation": True, "KeyPolicy": key_policy, "Tags": ctx.tags(None, "cfn", "Alerts key")},
+        "aws_kms_key", {"description": description, "enable_key_rotation": True, "policy": e.JsonEncode(key_policy), "tags": ctx.tags(None, "tf", "Alerts key")},
+        name="alerts_key",
+    )
+    topic = ctx.add_part(
+        "@design", "alerts",
+        "AWS::SNS::Topic", {"TopicName": name, "KmsMasterKeyId": e.Ref(key), "Tags": ctx.tags(None, "cfn", "Alerts")},
+        "aws_sns_topic", {"name": name, "kms_master_key_id": e.Attr(key, "Arn", "arn"), "tags": ctx.tags(None, "tf", "Alerts")},
+        name="alerts",
+    )
+    publish = {
+        "Sid": "CloudWatchAlarms",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": e.Ref(topic, "arn"),
+        "Condition": {"ArnEquals": {"aws:SourceArn": [_alarm_arn(ctx, a) for a in alarms]}},
+    }
+    document = {"Version": "2012-10-17", "Statement": [publish]}
+    ctx.add_part(
+        "@design", "alerts_policy",
+        "AWS::SNS::TopicPolicy", {"Topics": [e.Ref(topic)], "PolicyDocument": document},
+        "aws_sns_topic_policy", {"arn": e.Ref(topic, "arn"), "policy": e.JsonEncode(document)},
+        name="alerts_policy",
+    )
+    for alarm in alarms:
+        ctx.contribute(alarm, "actions", e.Ref(topic), e.Ref(topic, "arn"))
+    ctx.outputs.append(OutputValue("alerts_topic_arn", "Topic the alarms notify: subscribe to it (e-mail, SMS, chat)", e.Ref(topic), e.Ref(topic, "arn"), "@design"))
+
+
+FLOW_LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+
+
+@finisher
+def finish_flow_log_role(ctx: Context) -> None:
+    """The VPCs' own flow logs deliver through one role per design (not one per VPC: accounts have
+    a quota of roles), allowed to write to this deployment's flow-log groups only."""
+    vpcs = [r for r in sorted(ctx.resources) if ctx.type_of(r) == "vpc" and ctx.props(r).get("flow_logs")]
+    if not vpcs:
+        return
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ]}
+    role = ctx.add_part(
+        "@design", "flow_logs_role",
+        "AWS::IAM::Role", {"AssumeRolePolicyDocument": trust, "Tags": ctx.tags(None, "cfn", "Flow log delivery")},
+        "aws_iam_role", {"assume_role_policy": e.JsonEncode(trust), "tags": ctx.tags(None, "tf", "Flow log delivery")},
+        name="flow_logs_role",
+    )
+    groups = e.arn("logs", "log-group:/vpc/flow-logs/", e.NAME_PREFIX, "-*")
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": FLOW_LOG_ACTIONS, "Resource": [groups, e.join(groups, ":*")]}]}
+    policy = ctx.add_part(
+        "@design", "flow_logs_policy",
+        "AWS::IAM::RolePolicy", {"PolicyName": "deliver-flow-logs", "RoleName": e.Ref(role), "PolicyDocument": document},
+        "aws_iam_role_policy", {"name": "deliver-flow-logs", "role": e.Ref(role), "policy": e.JsonEncode(document)},
+        name="flow_logs_policy",
+    )
+    for vpc in vpcs:
+        ctx.contribute(vpc, "flow_log_role", e.Attr(role, "Arn", "arn"), e.Attr(role, "Arn", "arn"))
+        ctx.depend(vpc, "flow_log", policy)
 
 
 @unit("alarm_watch")
@@ -218,7 +295,7 @@ def trail_bucket(ctx: Context, cid, trail, bucket, props):
     ctx.contribute(trail, "bucket", ctx.ref(bucket), ctx.ref(bucket))
     name = ctx.physical_name(trail, "", 128)
     # The trail's ARN is built from its name: a GetAtt would make the policy and the trail depend on each other.
-    source = {"StringEquals": {"aws:SourceArn": e.join("arn:aws:cloudtrail:", e.Pseudo("region"), ":", e.Pseudo("account_id"), ":trail/", name)}}
+    source = {"StringEquals": {"aws:SourceArn": e.arn("cloudtrail", "trail/", name)}}
     bucket_arn = ctx.attr(bucket, "Arn", "arn")
     sid = tf_identifier(trail).replace("_", "")
     statements = (

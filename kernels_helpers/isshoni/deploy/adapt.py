@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 
 from ..compiler import expr as e
-from ..compiler.model import OutputValue, Part, Resolved
+from ..compiler.model import OutputValue, Part, Resolved, Variable
 from . import paths
 
 PLACEHOLDER = "isshoni-sandbox-not-emulated-{lid}"
@@ -26,10 +26,17 @@ TF_NOT_EMULATED = {
     "aws_elasticache_replication_group": "moto creates no member clusters, so the provider fails waiting "
     "for them (CacheClusterNotFound)",
     "aws_elasticache_subnet_group": "moto cannot delete cache subnet groups (NotImplemented): destroy would hang",
+    "aws_cloudfront_response_headers_policy": "moto has no CloudFront response headers policies: the provider would wait for one forever",
+    "aws_appautoscaling_target": "moto's Application Auto Scaling never lists the target the provider waits for after registering it",
+    "aws_appautoscaling_policy": "its scalable target is not emulated (moto's Application Auto Scaling)",
 }
 
 # CloudFormation types moto models but that fail in the sandbox as Isshoni emits them:
 CFN_NOT_EMULATED: dict[str, str] = {}
+# Properties moto's CloudFormation models read wrongly: left out in the sandbox, each with why.
+CFN_PROPERTIES_NOT_EMULATED = {
+    ("AWS::KMS::Key", "Tags"): "moto's KMS model reads CloudFormation tags as TagKey/TagValue pairs (HTTP 500 on Key/Value)",
+}
 
 
 @dataclass
@@ -83,10 +90,16 @@ def for_sandbox(resolved: Resolved, engine: str, prepared: dict) -> Adapted:
         def swap(value, _used=used):
             return _substitute(value, omitted, substitutes, attr_support, _used)
 
+        cfn = part.cfn
+        if engine == "cloudformation" and cfn:
+            dropped = [k for k in cfn if (part.cfn_type, k) in CFN_PROPERTIES_NOT_EMULATED]
+            for key in dropped:
+                used.append(f"{key} left out: {CFN_PROPERTIES_NOT_EMULATED[(part.cfn_type, key)]}")
+            cfn = {k: v for k, v in cfn.items() if k not in dropped}
         parts.append(
             dataclasses.replace(
                 part,
-                cfn=swap(part.cfn) if part.cfn is not None else None,
+                cfn=swap(cfn) if cfn is not None else None,
                 tf=swap(part.tf) if part.tf is not None else None,
                 depends_on=[d for d in part.depends_on if d not in omitted],
             )
@@ -102,8 +115,27 @@ def for_sandbox(resolved: Resolved, engine: str, prepared: dict) -> Adapted:
             dropped_outputs.append(output.name)
         else:
             outputs.append(output)
-    adapted = Resolved(resolved.name, resolved.region, resolved.description, parts, list(resolved.variables), outputs)
+    variables = [sandbox_default(v, resolved.region, prepared) for v in resolved.variables]
+    adapted = Resolved(resolved.name, resolved.region, resolved.description, parts, variables, outputs)
     return Adapted(adapted, omitted, notes, dropped_outputs)
+
+
+def artifact_bucket(region: str) -> str:
+    """The sandbox's bucket for Lambda code zips (made on first upload, marked prepared)."""
+    return f"isshoni-sandbox-artifacts-{region}"
+
+
+def sandbox_default(var: Variable, region: str, prepared: dict) -> Variable:
+    """A variable asked at deploy time (no default) gets the value the sandbox stands in with:
+    a domain of its own, the certificate it prepared, its artifact bucket, an image tag."""
+    if var.default is not None or var.sandbox is None:
+        return var
+    value = var.sandbox
+    if value == "@certificate_arn":
+        value = prepared.get("certificate_arn")
+    elif value == "@artifact_bucket":
+        value = artifact_bucket(region)
+    return var if value is None else dataclasses.replace(var, default=value)
 
 
 def _substitute(value, omitted, substitutes, attr_support, used):
@@ -126,6 +158,8 @@ def _substitute(value, omitted, substitutes, attr_support, used):
         return e.Join(tuple(_substitute(p, omitted, substitutes, attr_support, used) for p in value.parts))
     if isinstance(value, e.JsonEncode):
         return e.JsonEncode(_substitute(value.value, omitted, substitutes, attr_support, used))
+    if isinstance(value, e.Delimited):
+        return e.Delimited(value.sep, _substitute(value.value, omitted, substitutes, attr_support, used))
     if isinstance(value, e.Block):
         return e.Block(_substitute(value.body, omitted, substitutes, attr_support, used))
     return value
@@ -146,7 +180,7 @@ def _attr_support(resolved: Resolved, omitted) -> dict[tuple[str, str], bool]:
                 walk(x)
         elif isinstance(v, e.Join):
             walk(v.parts)
-        elif isinstance(v, e.JsonEncode):
+        elif isinstance(v, (e.JsonEncode, e.Delimited)):
             walk(v.value)
 
     for part in resolved.parts:
@@ -162,10 +196,13 @@ def _attr_support(resolved: Resolved, omitted) -> dict[tuple[str, str], bool]:
 # ---------------------------------------------------------------- what moto's CloudFormation models
 
 
+CACHE_FORMAT = 2  # 2: an attribute counts only when the model can also answer it (get_cfn_attribute)
+
+
 def _cache_path():
     import moto
 
-    return paths.state_dir() / f"moto-cfn-{moto.__version__}.json"
+    return paths.state_dir() / f"moto-cfn-{moto.__version__}-{CACHE_FORMAT}.json"
 
 
 def _load_cache() -> dict:
@@ -204,6 +241,7 @@ def moto_cfn_attrs(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], bool]:
         models = get_model_map()
         for cfn_type, attr in missing:
             model = models.get(cfn_type)
-            attrs[f"{cfn_type}|{attr}"] = bool(model and model.has_cfn_attr(attr))
+            # some models claim every attribute (the base class's default) but answer none
+            attrs[f"{cfn_type}|{attr}"] = bool(model and hasattr(model, "get_cfn_attribute") and model.has_cfn_attr(attr))
         _save_cache(cache)
     return {p: attrs[f"{p[0]}|{p[1]}"] for p in pairs}

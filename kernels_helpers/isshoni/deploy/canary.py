@@ -38,8 +38,11 @@ class CanaryPlan:
         return asdict(self)
 
 
-def plans(resolved: Resolved) -> list[CanaryPlan]:
-    """Every weighted blue/green rule (a forward action over two target groups with variable weights)."""
+def plans(resolved: Resolved, prefix: str | None = None) -> list[CanaryPlan]:
+    """Every weighted blue/green rule (a forward action over two target groups with variable weights).
+
+    Alarm names start with the deployment's name prefix (the stack name, or Terraform's
+    name_prefix): without `prefix` they are unknown (None) and the check cannot read them."""
     parts = {p.lid: p for p in resolved.parts}
     out = []
     for part in resolved.parts:
@@ -61,7 +64,7 @@ def plans(resolved: Resolved) -> list[CanaryPlan]:
                 if other.cfn_type == "AWS::CloudWatch::Alarm" and other.cfn:
                     refs = {getattr(d.get("Value"), "lid", None) for d in other.cfn.get("Dimensions", [])}
                     if alb in refs or refs & tgs:
-                        alarms[other.lid] = other.cfn.get("AlarmName")
+                        alarms[other.lid] = e.render(other.cfn.get("AlarmName"), {"name_prefix": prefix}) if prefix else None
             out.append(CanaryPlan(alb, part.lid, blue["Weight"].name, green["Weight"].name, blue["TargetGroupArn"].lid,
                                   green["TargetGroupArn"].lid, dict(config.get("TargetGroupStickinessConfig") or {}), alarms))
     return out

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..compiler import resolve
+from ..compiler.names import PREFIX_MAX, physical
 from ..design.model import Design
 from . import canary as canary_mod
 from . import engines, outcome, paths, targets
@@ -69,10 +70,10 @@ class _Setup:
             raise DeployFailed(f"the {self.engine_name} engine is unavailable here: {why}")
 
     def context(self, *, adapt: bool = True) -> Context:
-        resolved = resolve(self.design)
+        # the sandbox must be able to delete what it made: no retain policies, no deletion protection
+        resolved = resolve(self.design, ephemeral=True if self.target.is_sandbox else None)
         if self.target.is_sandbox and adapt:
-            prepared = self.target.prepared if self.engine_name == "cloudformation" else {}
-            self.adapted = for_sandbox(resolved, self.engine_name, prepared)
+            self.adapted = for_sandbox(resolved, self.engine_name, self.target.prepared)
             resolved = self.adapted.resolved
         sticky = tuple(v for plan in canary_mod.plans(resolved) for v in (plan.blue_var, plan.green_var))
         self.ctx = Context(self.design, resolved, self.target, self.job, self.state.workdir, self.adapted, self.approve, sticky)
@@ -345,7 +346,8 @@ def canary(path: str | Path, *, green: int | None = None, rollback: bool = False
     state = state_store.load()
     if state.get("status") != "deployed":
         raise ValueError(f"{design.name} is not deployed to {target} (isshoni deploy first)")
-    plan = canary_mod.pick(canary_mod.plans(resolve(design)), alb)
+    prefix = stack_name(design.name) if state.get("engine") == "cloudformation" else physical(design.name, PREFIX_MAX)
+    plan = canary_mod.pick(canary_mod.plans(resolve(design), prefix), alb)
     live_info = (state.get("canary") or {}).get(plan.alb, {}).get("live")
     if not live_info:
         raise ValueError(f"the canary rule of {plan.alb} was not created by the last deploy (see isshoni jobs)")
@@ -469,7 +471,7 @@ def outputs(path: str | Path, *, target: str = "sandbox", profile: str | None = 
     try:
         tgt = targets.make(target, design.region, profile=profile, start_sandbox=False, prepare=False)
         engine = engines.get(state["engine"])
-        resolved = resolve(design)
+        resolved = resolve(design, ephemeral=True if tgt.is_sandbox else None)
         ctx = Context(design, resolved, tgt, NullJob(), DeploymentState(target, design.region, design.name).workdir)
         return {"live": True, "outputs": engine.outputs(ctx)}
     except Exception as exc:  # the sandbox may be stopped: the recorded outputs still help

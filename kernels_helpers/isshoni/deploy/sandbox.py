@@ -197,7 +197,8 @@ def start(timeout: float = 60.0) -> Sandbox:
         last = ""
         for _attempt in range(3):
             port = _free_port()
-            env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true")
+            # managed policies for roles that attach them; certificates a design requests are issued at once
+            env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", MOTO_ACM_VALIDATION_WAIT="0")
             for key in [k for k in env if k.startswith("AWS_")]:  # the server needs no real settings
                 del env[key]
             with open(_log_file(), "w") as log:

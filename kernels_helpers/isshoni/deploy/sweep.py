@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ..compiler.expr import render
+from ..compiler.names import PREFIX_MAX, physical
+from . import sweep_more
 from .sweep_listings import BY_KIND, LISTINGS, listed, safe
 
 TAG = "isshoni:design"
@@ -55,6 +58,7 @@ KINDS = {
     "AWS::Lambda::EventSourceMapping": "esm", "aws_lambda_event_source_mapping": "esm",
     "AWS::Events::Rule": "event_rule", "aws_cloudwatch_event_rule": "event_rule",
     "AWS::ApiGatewayV2::Api": "http_api", "aws_apigatewayv2_api": "http_api",
+    **sweep_more.KINDS,
 }
 # the property holding a resource's physical name, when the design sets one
 NAME_PROPS = {
@@ -80,8 +84,8 @@ NAME_PROPS = {
 }
 ORDER = ("service", "lb", "tg", "asg", "instance", "cluster", "taskdef", "distribution", "oac", "alarm", "event_rule", "esm",
          "http_api", "log_group", "table", "bucket", "db", "db_subnet_group", "cache", "certificate", "queue", "topic",
-         "function", "instance_profile", "role", "launch_template", "nat", "eip", "endpoint", "eni", "igw", "route_table",
-         "security_group", "subnet", "vpc")
+         "function", "instance_profile", "role", "launch_template", *sweep_more.ORDER, "nat", "eip", "endpoint", "eni", "igw",
+         "route_table", "security_group", "subnet", "vpc")
 LOWERCASE = ("bucket", "db", "db_subnet_group")  # names the sandbox's CloudFormation generates in lower case
 
 
@@ -96,10 +100,12 @@ def names_from(resolved, stack: str = "") -> tuple[dict[str, set[str]], dict[str
     balancers and target groups).  A failed create leaves no inventory; these find it."""
     names: dict[str, set[str]] = {}
     prefixes: dict[str, set[str]] = {}
+    # names start with the stack name (CloudFormation) or var.name_prefix, left at its default (Terraform)
+    pseudo = {"cfn": {"name_prefix": stack}, "tf": {"name_prefix": physical(resolved.name, PREFIX_MAX)}}
     for part in resolved.parts:
-        for rtype, props in ((part.cfn_type, part.cfn), (part.tf_type, part.tf)):
+        for side, rtype, props in (("cfn", part.cfn_type, part.cfn), ("tf", part.tf_type, part.tf)):
             kind = KINDS.get(rtype)
-            value = (props or {}).get(NAME_PROPS.get(rtype, ""))
+            value = render((props or {}).get(NAME_PROPS.get(rtype, "")), pseudo[side])
             if kind and isinstance(value, str) and value:
                 names.setdefault(kind, set()).add(value)
         kind = KINDS.get(part.cfn_type)
@@ -221,6 +227,7 @@ def find(f: Finder) -> dict[str, set[str]]:
     out["distribution"], out["oac"] = _cloudfront(f)
     for listing in LISTINGS:
         out[listing.kind] = listed(f, listing)
+    out.update(sweep_more.find(f, vpcs))
     return {k: v for k, v in out.items() if v}
 
 
@@ -282,6 +289,8 @@ def _cloudfront(f: Finder) -> tuple[set[str], set[str]]:
 
 def _delete(f: Finder, kind: str, ident: str) -> None:
     ec2 = f.c("ec2")
+    if sweep_more.delete(f, kind, ident):
+        return
     if kind in BY_KIND:
         BY_KIND[kind].delete(f.c(BY_KIND[kind].service), ident)
     elif kind == "service":

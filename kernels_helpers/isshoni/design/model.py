@@ -56,6 +56,7 @@ class Design:
         self.data.setdefault("deployments", {})
         self.data["meta"].setdefault("description", "")
         self.data["meta"].setdefault("notes", "")
+        self.folder: Path | None = None  # where the design file lives: Lambda code_path folders are relative to it
 
     # ------------------------------------------------------------ loading / saving
     @classmethod
@@ -85,7 +86,9 @@ class Design:
             raise DesignError([Problem("$", f"file not found: {path}")], str(path)) from None
         except UnicodeDecodeError as exc:
             raise DesignError([Problem("$", f"not UTF-8 text: {exc.reason}")], str(path)) from None
-        return cls.loads(text, str(path), validate)
+        design = cls.loads(text, str(path), validate)
+        design.folder = path.resolve().parent
+        return design
 
     def dumps(self) -> str:
         return dumps(self.data)
@@ -258,7 +261,7 @@ class Design:
         resource["notes"] = notes
 
     def set_meta(self, **values) -> None:
-        allowed = {"name", "region", "description", "notes"}
+        allowed = {"name", "region", "description", "notes", "ephemeral"}
         unknown = set(values) - allowed
         if unknown:
             raise KeyError(f"unknown meta field(s): {', '.join(sorted(unknown))}")
@@ -320,7 +323,9 @@ class Design:
         return [p for p in problems(self.data) if p.resource == item_id]
 
     def copy(self) -> Design:
-        return Design(self.data)
+        twin = Design(self.data)
+        twin.folder = self.folder
+        return twin
 
     def __repr__(self) -> str:
         return f"<Design {self.name!r} region={self.region} resources={len(self.resources)} connections={len(self.connections)}>"

@@ -16,6 +16,7 @@ STR = {"type": "string"}
 ID = {"type": "string", "description": "a resource or connection id"}
 OPTIONAL_ID = {"type": ["string", "null"]}
 OBJECT = {"type": "object"}
+BOOL = {"type": "boolean", "description": "an ephemeral design (sandbox, demo) keeps no data when deleted"}
 POSITION = {
     "type": "object",
     "properties": {"x": {"type": "number"}, "y": {"type": "number"}},
@@ -30,13 +31,13 @@ OPS: dict[str, tuple[dict, dict]] = {
     "set": ({"id": ID, "properties": {**OBJECT, "description": "values to set; null removes a property"}}, {}),
     "set_label": ({"id": ID, "label": STR}, {}),
     "set_notes": ({"id": ID, "notes": STR}, {}),
-    "set_meta": ({}, {"name": STR, "region": STR, "description": STR, "notes": STR}),
+    "set_meta": ({}, {"name": STR, "region": STR, "description": STR, "notes": STR, "ephemeral": BOOL}),
     "move": ({"id": ID, "position": POSITION}, {}),
     "move_into": ({"id": ID, "parent": OPTIONAL_ID}, {}),
     "remove": ({"id": ID}, {}),
 }
 
-_PY_TYPES = {"string": str, "object": dict, "number": (int, float), "null": type(None)}
+_PY_TYPES = {"string": str, "object": dict, "number": (int, float), "null": type(None), "boolean": bool}
 
 
 class OpError(ValueError):
@@ -46,7 +47,7 @@ class OpError(ValueError):
 def _type_ok(value, schema: dict) -> bool:
     kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
     if isinstance(value, bool):
-        return False  # no field takes a boolean (bool is an int in Python)
+        return "boolean" in kinds  # only boolean fields take one (bool is an int in Python)
     if not any(isinstance(value, _PY_TYPES[k]) for k in kinds):
         return False
     if schema is POSITION:

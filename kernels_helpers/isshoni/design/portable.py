@@ -36,9 +36,14 @@ _STORES = {"ssm": "SSM Parameter Store", "ssm-secure": "SSM Parameter Store (sec
            "secretsmanager": "Secrets Manager"}
 
 
+REFER = 'to refer to a resource write {"ref": "<id>"} or {"ref": "<id>", "attribute": "<name>"}'
+_REFERRING = ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join")  # what a pasted template uses to name another resource
+
+
 def _intrinsic_message(key: str) -> str:
     does = _FUNCTIONS.get(key, "is evaluated by CloudFormation")
-    return f"{key!r} is a CloudFormation intrinsic function (it {does}); Terraform would keep it as plain text, {WHY}"
+    hint = f"; {REFER}" if key in _REFERRING else ""
+    return f"{key!r} is a CloudFormation intrinsic function (it {does}); Terraform would keep it as plain text, {WHY}{hint}"
 
 
 def _dynamic_message(service: str) -> str:

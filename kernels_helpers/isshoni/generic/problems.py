@@ -33,9 +33,7 @@ def resource_problems(rid: str, data: dict, catalog: dict) -> list[Problem]:
         message = _reference_problem(ref, rid, resources, region, catalog)
         if message:
             out.append(Problem(json_path([*where, *ref.path]), message, rid))
-    for path, key in _intrinsics(props):
-        out.append(Problem(json_path([*where, *path]), f"{key} is a CloudFormation intrinsic, not a design value: refer to "
-                           'a resource with {"ref": "<id>"} or {"ref": "<id>", "attribute": "<name>"}', rid))
+    # intrinsics pasted from a template (Ref, Fn::GetAtt ...) are refused for every resource by design/portable.py
     for pointer in profile.read_only:
         for path in _present(props, pointer.split("/")[2:]):
             attribute = ".".join(str(p) for p in path if not isinstance(p, int))
@@ -91,20 +89,6 @@ def _attribute_problem(ref: references.Reference, target_type: str, region: str)
     near = difflib.get_close_matches(ref.attribute, attributes, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(near)}?" if near else f"it has: {', '.join(attributes[:30]) or 'none'}"
     return f"{ref.target!r} ({target_type}) has no attribute {ref.attribute!r}; {hint}"
-
-
-def _intrinsics(value, path: tuple = ()):
-    """(path, key) of every `Ref` / `Fn::...` key: pasted CloudFormation would otherwise reach the
-    template as a real intrinsic wherever the schema allows a free-form object (policies, tags)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "Ref" or str(key).startswith("Fn::"):
-                yield (*path, key), key
-            else:
-                yield from _intrinsics(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _intrinsics(item, (*path, index))
 
 
 def _present(value, pointer: list[str], path: tuple = ()):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
@@ -168,6 +169,11 @@ class DesignHandler(IsshoniHandler):
     async def snapshot(self, path: str) -> Design:
         return (await self.live(path)).design()
 
+    def folder(self, path: str) -> str | None:
+        """The folder holding the design file (Lambda code_path folders are relative to it)."""
+        root = getattr(self.settings["contents_manager"], "root_dir", None)
+        return os.path.dirname(os.path.join(root, check_path(path))) if root else None
+
 
 class CanvasHandler(DesignHandler):
     @web.authenticated
@@ -237,7 +243,7 @@ class GenerateHandler(DesignHandler):
             raise ApiError(400, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         design = await self.snapshot(path)
         with bad_input():
-            files = await workers.run("generate", workers.generate, design.data, fmt)
+            files = await workers.run("generate", workers.generate, design.data, fmt, self.folder(path))
         self.reply({"format": fmt, "files": files})
 
 
@@ -265,7 +271,7 @@ class CheckHandler(DesignHandler):
         tools = _tools(self.body())
         design = await self.snapshot(path)
         with bad_input():
-            report = await workers.run("check", workers.check, design.data, tools)
+            report = await workers.run("check", workers.check, design.data, tools, self.folder(path))
         self.reply(report)
 
 

@@ -149,6 +149,9 @@ class CloudFormation(Engine):
         return self._stack(ctx) is not None
 
     def apply(self, ctx: Context, params: dict | None = None) -> None:
+        from ..artifacts import stage_code
+
+        params = stage_code(ctx, params)  # Lambda code zips the template reads from S3
         body = self._template(ctx)
         stack = self._stack(ctx)
         if stack and stack["StackStatus"] in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED", BROKEN):

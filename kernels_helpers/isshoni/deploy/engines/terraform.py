@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from ...checks import toolchain
+from ...compiler import package
 from ...compiler import terraform as tf_emit
 from ...compiler.hcl import string
 from .. import tfsafety
@@ -31,7 +32,7 @@ LOCK_TIMEOUT = "-lock-timeout=300s"
 # Provider endpoint names (canonical spellings) pointed at the sandbox; anything else is
 # stopped by the dead proxy in the sandbox environment, so it can never reach AWS.
 ENDPOINTS = (
-    "acm", "apigateway", "apigatewayv2", "athena", "autoscaling", "cloudfront", "cloudtrail", "cloudwatch",
+    "acm", "apigateway", "apigatewayv2", "appautoscaling", "athena", "autoscaling", "cloudfront", "cloudtrail", "cloudwatch",
     "cognitoidp", "dynamodb", "ec2", "ecr", "ecs", "efs", "elasticache", "elbv2", "events", "firehose", "glue",
     "iam", "kinesis", "kms", "lambda", "logs", "opensearch", "rds", "route53", "s3", "scheduler",
     "secretsmanager", "sfn", "sns", "sqs", "ssm", "sts", "wafv2",
@@ -126,6 +127,10 @@ class Terraform(Engine):
                 stale.unlink(missing_ok=True)
         for name, text in tf_emit.files(ctx.resolved).items():
             (folder / name).write_text(text, encoding="utf-8")
+        try:
+            package.write(ctx.design, folder)  # the Lambda code zips the module names
+        except package.PackageError as exc:
+            raise DeployFailed(f"Lambda code could not be packaged: {exc}") from None
         if ctx.target.is_sandbox:
             (folder / SANDBOX_OVERRIDE).write_text(sandbox_override(ctx.target.endpoint), encoding="utf-8")
         else:

@@ -1,0 +1,35 @@
+"""What every compute entry shares: the connections it may start and the common properties."""
+
+from __future__ import annotations
+
+from .spec import Emit, Link, enum
+
+DATA_STORES = (
+    "rds_instance", "rds_read_replica", "aurora_cluster", "elasticache_redis", "elasticache_memcached",
+    "efs_file_system", "opensearch_domain",
+)
+SERVICES = (
+    "dynamodb_table", "s3_bucket", "sqs_queue", "sns_topic", "secret", "kinesis_stream", "ssm_parameter",
+    "kms_key", "eventbridge_bus", "step_function", "ecr_repository",
+)
+ACCESS = {"access": enum(("read", "write", "readwrite"), "readwrite", "What the compute may do with it")}
+
+
+def compute_links(extra: tuple = ()) -> tuple:
+    """The connections every compute resource may start."""
+    return (
+        Link(DATA_STORES, "data_port", "reaches it on its port: an ingress rule from the compute's security group; endpoint passed as environment"),
+        Link(SERVICES, "iam_access", "uses it: a least-privilege IAM policy on the compute's role; names/ARNs passed as environment", ACCESS),
+        *extra,
+    )
+
+
+LOG_RETENTION = enum((1, 3, 5, 7, 14, 30, 60, 90, 180, 365), 7, "Log retention in days", type="integer")
+SUBNET_TIER = enum(("private", "public"), "private", "Subnets to use when placed in the VPC itself (in a subnet: that subnet's tier)")
+
+
+def _in_vpc(parts: tuple) -> tuple:
+    """The same parts, emitted only when the resource sits in a VPC (or one of its subnets)."""
+    return tuple(Emit(p.key, p.cfn_type, p.cfn, p.tf_type, p.tf, when=("@in:vpc", True), depends_on=p.depends_on) for p in parts)
+
+
