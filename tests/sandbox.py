@@ -117,6 +117,18 @@ def _iam(c) -> dict[str, set]:
     }
 
 
+SCALED = ("ecs", "dynamodb", "lambda", "rds")  # the namespaces the catalog scales (moto knows these)
+
+
+def _kms(c) -> dict[str, set]:
+    """Customer keys still usable (a deleted key waits out its pending-deletion window, as in AWS).  A key
+    behind an `alias/aws/...` is a service's default key (moto makes DynamoDB's on first use, as a customer
+    key): AWS manages those, nothing deletes them."""
+    managed = {a.get("TargetKeyId") for a in _pages(c, "list_aliases", "Aliases") if a["AliasName"].startswith("alias/aws/")}
+    keys = (c.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in _pages(c, "list_keys", "Keys") if k["KeyId"] not in managed)
+    return {"kms_keys": {k["KeyId"] for k in keys if k["KeyManager"] == "CUSTOMER" and k["KeyState"] != "PendingDeletion"}}
+
+
 # CloudFormation's service name (AWS::<Service>::...) -> (boto3 service, what it lists): every service a shipped
 # template uses must be here (tests/test_deploy_templates.py checks), so "the sandbox is empty" means it.
 LISTINGS = {
@@ -161,10 +173,19 @@ LISTINGS = {
         "topics": {t["TopicArn"] for t in _pages(c, "list_topics", "Topics")},
         "subscriptions": {x["SubscriptionArn"] for x in _pages(c, "list_subscriptions", "Subscriptions")}}),
     "SQS": ("sqs", lambda c: {"queues": set(c.list_queues().get("QueueUrls", []))}),
+    "Route53": ("route53", lambda c: {"hosted_zones": {z["Id"] for z in _pages(c, "list_hosted_zones", "HostedZones")}}),
+    "KMS": ("kms", _kms),
+    "ApplicationAutoScaling": ("application-autoscaling", lambda c: {
+        "scalable_targets": {(ns, t["ResourceId"], t["ScalableDimension"]) for ns in SCALED
+                             for t in _pages(c, "describe_scalable_targets", "ScalableTargets", ServiceNamespace=ns)},
+        "scaling_policies": {p["PolicyARN"] for ns in SCALED
+                             for p in _pages(c, "describe_scaling_policies", "ScalingPolicies", ServiceNamespace=ns)}}),
 }
 # Terraform-only parts (split out of a resource CloudFormation sets inline) belong to these services
 TF_SERVICES = {"aws_iam_": "IAM", "aws_s3_": "S3", "aws_vpc_": "EC2", "aws_cloudwatch_event_": "Events", "aws_lambda_": "Lambda",
-               "aws_sns_": "SNS", "aws_sqs_": "SQS", "aws_lb": "ElasticLoadBalancingV2", "aws_appautoscaling_": "ApplicationAutoScaling"}
+               "aws_sns_": "SNS", "aws_sqs_": "SQS", "aws_lb": "ElasticLoadBalancingV2", "aws_appautoscaling_": "ApplicationAutoScaling",
+               "aws_route53_": "Route53", "aws_kms_": "KMS", "aws_acm_": "CertificateManager",
+               "aws_default_security_group": "EC2", "aws_secretsmanager_": "SecretsManager"}
 
 
 def snapshot(sb, region: str = "ap-northeast-2") -> dict[str, set]:

@@ -109,7 +109,8 @@ def test_ask_inside_a_running_loop_answers_a_design_and_gives_a_task_for_a_live_
 
     design, message, doc, live = asyncio.run(notebook_cell())
     assert message["status"] == live["status"] == "done"
-    assert set(design.resources) == set(doc.design().resources) == {"cdn", "site"}
+    # the static-site template: bucket, CloudFront, and the zone, record and certificate of its domain
+    assert set(design.resources) == set(doc.design().resources) == {"cdn", "site", "certificate", "www", "zone"}
 
 
 def test_the_planner_can_be_chosen_even_with_a_key(monkeypatch):

@@ -25,7 +25,7 @@ def _blue_green(sb) -> dict[str, int]:
     _rule, weights = weighted_rule(sb, "chat_canary")
     stack = client(sb, "cloudformation").describe_stack_resources(StackName="isshoni-chat-canary")["StackResources"]
     role = {r["PhysicalResourceId"]: ("green" if "Green" in r["LogicalResourceId"] else "blue")
-            for r in stack if r["ResourceType"] == "AWS::ElasticLoadBalancingV2::TargetGroup"}
+            for r in stack if r.get("ResourceType") == "AWS::ElasticLoadBalancingV2::TargetGroup"}
     return {role[arn]: weight for arn, weight in weights.items()}
 
 

@@ -97,7 +97,9 @@ def test_design_and_aws_counts_add_up_and_every_shortfall_is_a_warning():
     assert mine["resources"] == len(design.resources) and mine["connections"] > 0
     assert sum(mine["status"].values()) == mine["total"] == mine["resources"] + mine["connections"] + mine["design_level"]
     text = outcome.text(counts)
-    assert text.startswith(f"{len(design.resources)} design resources + {mine['connections']} connections: ")
+    assert mine["design_level"] == 1  # the design's one flow-log role, shared by its VPCs
+    assert text.startswith(f"{len(design.resources)} design resources + {mine['connections']} connections "
+                           "+ 1 design-level setting: ")
     assert f"; {aws['total']} AWS resources: " in text and "(0 of them reported created by the engine)" in text
     warned = outcome.warnings(report, dropped_outputs=adapted.dropped_outputs)
     assert sum(int(w.split()[0]) for w in warned if " AWS resource" in w) == aws["total"]

@@ -69,6 +69,19 @@ def _copy(tmp_path: Path, name: str) -> Path:
     return path
 
 
+MISSING_BUCKET = "isshoni-test-no-such-artifacts"  # never created: the code zip it names cannot be read
+
+
+def _failing_copy(tmp_path: Path) -> Path:
+    """serverless_api whose function takes its code zip from a bucket that does not exist (a design
+    property a user can set: code already uploaded elsewhere), the commonest way a real create fails."""
+    path = _copy(tmp_path, "serverless_api")
+    data = json.loads(path.read_text())
+    data["resources"]["handler"]["properties"]["code_bucket"] = MISSING_BUCKET
+    path.write_text(json.dumps(data))
+    return path
+
+
 def _baseline(shared: _Shared, region: str) -> dict:
     targets.make("sandbox", region)  # what the sandbox holds before any deploy (its prepared certificate)
     shared.clean = False
@@ -130,7 +143,7 @@ def test_every_template_deploys_and_destroys_to_an_empty_sandbox(fresh, name, tm
 def test_a_failing_template_rolls_back_and_destroys_cleanly(fresh, tmp_path):
     """serverless_api without its code zip: moto's CloudFormation creates the table, role and log group,
     then the Lambda function fails and moto answers in a protocol botocore cannot read."""
-    path = _copy(tmp_path, "serverless_api")
+    path = _failing_copy(tmp_path)
     region = Design.load(path).region
     before = _baseline(fresh, region)
 
@@ -141,7 +154,7 @@ def test_a_failing_template_rolls_back_and_destroys_cleanly(fresh, tmp_path):
     error = record["error"]
     assert "ResponseParserError" not in error and "invalid XML" not in error
     assert error.startswith("a Lambda function's code zip cannot be read: its S3 bucket does not exist")
-    assert "NoSuchBucket" in error and "handler reads s3://my-artifacts/" in error
+    assert "NoSuchBucket" in error and f"handler reads s3://{MISSING_BUCKET}/" in error
     assert record["summary"].startswith("create failed and was rolled back in ")
     assert json.loads(path.read_text())["deployments"][record["id"]]["state"] == "rolled_back"
     assert added(before, snapshot(fresh.sb, region)) == {}  # no stack, table, role or log group left
@@ -154,11 +167,11 @@ def test_a_failing_template_rolls_back_and_destroys_cleanly(fresh, tmp_path):
 def test_destroy_removes_a_stack_the_sandbox_cannot_describe(fresh, tmp_path):
     """A create that raised half-way (as a killed or older deploy leaves it): the stack is stuck in
     CREATE_IN_PROGRESS and every describe of it fails; destroy still leaves nothing."""
-    path = _copy(tmp_path, "serverless_api")
+    path = _failing_copy(tmp_path)
     design = Design.load(path)
     before = _baseline(fresh, design.region)
     cf = client(fresh.sb, "cloudformation", design.region)
-    adapted = for_sandbox(resolve(design), "cloudformation", targets.make("sandbox", design.region).prepared)
+    adapted = for_sandbox(resolve(design, ephemeral=True), "cloudformation", targets.make("sandbox", design.region).prepared)  # as the runner compiles for the sandbox
     body = json.dumps(cfn_emit.template(adapted.resolved))
     with pytest.raises(ResponseParserError):
         cf.create_stack(StackName=stack_name(design.name), TemplateBody=body, Capabilities=CAPABILITIES,

@@ -258,8 +258,10 @@ def test_sandbox_adaptation_says_what_is_left_out(state):
     listener = next(p for p in cfn.resolved.parts if p.lid == "alb_https")
     assert listener.cfn["Certificates"][0]["CertificateArn"].endswith("certificate/x")
     tf = for_sandbox(resolved, "terraform", {})
-    assert set(tf.omitted) == {"redis", "redis_subnets"} and all(o.type in TF_NOT_EMULATED for o in tf.omitted.values())
-    assert len(tf.resolved.parts) == len(resolved.parts) - 2
+    assert set(tf.omitted) == {"redis", "redis_subnets", "blue_scaling", "blue_scaling_policy", "green_scaling",
+                               "green_scaling_policy", "cdn_headers"}
+    assert all(o.type in TF_NOT_EMULATED and o.reason for o in tf.omitted.values())
+    assert len(tf.resolved.parts) == len(resolved.parts) - len(tf.omitted)
 
 
 def test_canary_plan_found_in_chat_canary():

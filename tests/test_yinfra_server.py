@@ -27,7 +27,8 @@ def test_design_room_syncs_and_saves(tmp_path):
     templates.load("chat_canary").save(root / "app.infra.json")
     with jupyter(root, tmp_path, "--YDocExtension.document_save_delay=0.5") as (base, token):
         seen = asyncio.run(edit_through_room(base, token, "app.infra.json"))
-        assert seen["resources"]["alb"]["type"] == "alb" and len(seen["resources"]) == 22
+        assert seen["resources"]["alb"]["type"] == "alb"
+        assert len(seen["resources"]) == len(templates.load("chat_canary").resources)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             saved = Design.load(root / "app.infra.json")

@@ -69,7 +69,6 @@ class _Translator:
             raise TypeError(f"a Terraform {kind.__name__.lower()} reached the CloudFormation emitter")
         raise TypeError(f"cannot write {kind.__name__} in a CloudFormation template")
 
-
     def sub(self, join: e.Join) -> dict:
         """A join as `Fn::Sub` (what cfn-lint prefers to a `Fn::Join` on ''): references inline as
         `${Name}` / `${Name.Attribute}`, literal `${` escaped as `${!`, and anything that has no
