@@ -12,6 +12,7 @@ SERVICES = (
     "dynamodb_table", "s3_bucket", "sqs_queue", "sns_topic", "secret", "kinesis_stream", "ssm_parameter",
     "kms_key", "eventbridge_bus", "step_function", "ecr_repository",
 )
+SEND = {"access": enum(("send",), "send", "What the compute may do with it: send e-mail as this identity")}
 ACCESS = {"access": enum(("read", "write", "readwrite"), "readwrite", "What the compute may do with it")}
 
 
@@ -20,6 +21,11 @@ def compute_links(extra: tuple = ()) -> tuple:
     return (
         Link(DATA_STORES, "data_port", "reaches it on its port: an ingress rule from the compute's security group; endpoint passed as environment"),
         Link(SERVICES, "iam_access", "uses it: a least-privilege IAM policy on the compute's role; names/ARNs passed as environment", ACCESS),
+        Link(
+            ("ses_email_identity",), "iam_access",
+            "sends e-mail as it: ses:SendEmail and ses:SendRawEmail on this identity's ARN only; the identity passed as environment",
+            SEND,
+        ),
         *extra,
     )
 

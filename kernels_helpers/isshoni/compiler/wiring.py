@@ -472,4 +472,12 @@ def finish_default_cluster(ctx: Context) -> None:
 
 
 # Wiring units of the other categories register themselves on import.
-from . import wiring_certs, wiring_compute, wiring_data, wiring_edge, wiring_messaging, wiring_security  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    wiring_certs,
+    wiring_compute,
+    wiring_data,
+    wiring_edge,
+    wiring_email,
+    wiring_messaging,
+    wiring_security,
+)

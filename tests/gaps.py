@@ -1,0 +1,92 @@
+"""Shared checks of the catalog-gap tests: a design builds to CloudFormation with no cfn-lint finding
+at all (errors, warnings and informational rules such as I3011), to Terraform that `terraform
+validate` accepts (when the toolchain is here) and to code checkov finds nothing open in."""
+
+from __future__ import annotations
+
+import pytest
+
+from iac import terraform_errors
+from isshoni import Design
+from isshoni.checks import cfnlint_check, checkov_check, toolchain
+from isshoni.compiler import cloudformation, resolve, terraform
+
+
+def compiled(design: Design):
+    """(CloudFormation resources, the Terraform main.tf, the resolved model)."""
+    resolved = resolve(design)
+    return cloudformation.template(resolved)["Resources"], terraform.files(resolved)["main.tf"], resolved
+
+
+def of_type(resources: dict, cfn_type: str) -> dict:
+    return {k: v["Properties"] for k, v in resources.items() if v["Type"] == cfn_type}
+
+
+def policy_statements(resources: dict, role_logical_id: str) -> list[dict]:
+    """Every statement of the inline policies on one role."""
+    return [
+        statement
+        for policy in of_type(resources, "AWS::IAM::RolePolicy").values()
+        if policy["RoleName"] == {"Ref": role_logical_id}
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
+
+
+def assert_lints_clean(design: Design) -> None:
+    assert [str(f) for f in cfnlint_check.run(resolve(design))] == []
+
+
+def assert_terraform_validates(design: Design) -> None:
+    tools = toolchain.find()
+    if tools.missing or not tools.mirror:
+        pytest.skip(f"terraform validate needs a terraform binary and an AWS provider mirror: {tools.missing or 'no mirror'}")
+    assert [str(f) for f in terraform_errors(design)] == []
+
+
+def assert_checkov_clean(design: Design) -> None:
+    if checkov_check.executable() is None:
+        pytest.skip("checkov is not installed")
+    findings = checkov_check.run(resolve(design))
+    assert not [f for f in findings if f.rule in ("not-checked", "failed", "skipped")], [str(f) for f in findings]
+    assert [str(f) for f in findings if not f.message.startswith("accepted: ")] == []
+    for finding in findings:
+        assert "No comment provided" not in finding.message, str(finding)
+
+
+# ------------------------------------------------------------------ one design per gap
+
+
+def alerts_by_email_and_sms() -> Design:
+    """Gap 1: an alarm -> the alerts topic -> an e-mail and a text-message subscriber."""
+    d = Design(name="alerts", region="us-east-1")
+    d.add("lambda_function", "fn")
+    d.add("cloudwatch_alarm", "errors")
+    d.add("sns_topic", "alerts")
+    d.add("sns_subscriber", "oncall_mail")
+    d.add("sns_subscriber", "oncall_sms", properties={"protocol": "sms", "phone_number": "+4915112345678"})
+    d.connect("errors", "fn")
+    d.connect("errors", "alerts")
+    d.connect("alerts", "oncall_mail")
+    d.connect("alerts", "oncall_sms")
+    return d
+
+
+def mail_from_ses() -> Design:
+    """Gap 2: a function sends mail as a domain identity whose DKIM records go in the design's zone,
+    another as a single address."""
+    d = Design(name="mailer", region="eu-west-1")
+    d.add("route53_zone", "zone")
+    d.add("ses_email_identity", "domain")
+    d.add("ses_email_identity", "noreply", properties={"kind": "email_address"})
+    d.add("lambda_function", "sender")
+    d.add("lambda_function", "notifier")
+    d.connect("domain", "zone")
+    d.connect("sender", "domain")
+    d.connect("notifier", "noreply")
+    return d
+
+
+DESIGNS = {
+    "sns_email_sms": alerts_by_email_and_sms,
+    "ses_identity": mail_from_ses,
+}
