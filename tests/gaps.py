@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from iac import terraform_errors
+from iac import network, terraform_errors
 from isshoni import Design
 from isshoni.checks import cfnlint_check, checkov_check, toolchain
 from isshoni.compiler import cloudformation, resolve, terraform
@@ -86,7 +86,25 @@ def mail_from_ses() -> Design:
     return d
 
 
+def github_deploys() -> Design:
+    """Gap 3: a GitHub Actions deploy role pushing images, rolling out a service, syncing a static
+    site and invalidating its distribution, updating a function."""
+    d = Design(name="pipeline", region="us-east-1")
+    network(d)
+    d.add("github_deploy_role", "deploy", properties={"repository": "acme/shop", "branch": "release/*"})
+    d.add("ecr_repository", "images")
+    d.add("ecs_service", "web", parent="private_a")
+    d.add("s3_bucket", "site")
+    d.add("cloudfront_distribution", "cdn")
+    d.add("lambda_function", "fn")
+    d.connect("cdn", "site")
+    for target in ("images", "web", "site", "cdn", "fn"):
+        d.connect("deploy", target)
+    return d
+
+
 DESIGNS = {
     "sns_email_sms": alerts_by_email_and_sms,
     "ses_identity": mail_from_ses,
+    "github_oidc": github_deploys,
 }

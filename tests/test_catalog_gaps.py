@@ -96,3 +96,56 @@ def test_an_address_identity_has_no_dkim_records():
     design.connect("noreply", "zone")
     with pytest.raises(DesignError, match="only a domain identity has DKIM records"):
         compiled(design)
+
+
+# ------------------------------------------------------------------ 3. GitHub OIDC deploy role
+
+SUB = "token.actions.githubusercontent.com:sub"
+
+
+def test_github_role_trusts_one_repository_and_branch_through_the_oidc_provider():
+    resources, main, resolved = compiled(DESIGNS["github_oidc"]())
+    (provider,) = of_type(resources, "AWS::IAM::OIDCProvider").values()
+    assert provider["Url"] == "https://token.actions.githubusercontent.com" and provider["ClientIdList"] == ["sts.amazonaws.com"]
+    (trust,) = of_type(resources, "AWS::IAM::Role")["Deploy"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Federated": {"Ref": "GithubOidc"}} and trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert trust["Condition"]["StringEquals"] == {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+    assert trust["Condition"]["StringLike"] == {SUB: {"Fn::Sub": "repo:${DeployRepository}:ref:refs/heads/release/*"}}
+    assert next(v for v in resolved.variables if v.name == "deploy_repository").default == "acme/shop"
+    assert "repo:${var.deploy_repository}:ref:refs/heads/release/*" in main
+    assert 'resource "aws_iam_openid_connect_provider" "github_oidc"' in main
+
+
+def test_github_role_may_do_what_its_connections_grant_on_those_resources_only():
+    resources, _main, _resolved = compiled(DESIGNS["github_oidc"]())
+    grants = {}
+    for statement in policy_statements(resources, "Deploy"):
+        for action in statement["Action"]:
+            grants.setdefault(action, []).append(statement["Resource"])
+    assert grants["ecr:PutImage"] == [{"Fn::GetAtt": ["Images", "Arn"]}] and grants["ecr:GetAuthorizationToken"] == ["*"]
+    assert grants["ecs:UpdateService"] == [{"Ref": "Web"}]
+    assert grants["iam:PassRole"] == [[{"Fn::GetAtt": ["WebRole", "Arn"]}, {"Fn::GetAtt": ["WebExecutionRole", "Arn"]}]]
+    assert grants["s3:ListBucket"] == [{"Fn::GetAtt": ["Site", "Arn"]}] and grants["s3:PutObject"] == [{"Fn::Sub": "${Site.Arn}/*"}]
+    assert grants["cloudfront:CreateInvalidation"] == [{"Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Cdn}"}]
+    assert grants["lambda:UpdateFunctionCode"] == [{"Fn::GetAtt": ["Fn", "Arn"]}]
+    wildcard = {a for a, resources_ in grants.items() if "*" in resources_}
+    assert wildcard == {"ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"}
+
+
+def test_github_role_uses_an_existing_provider_and_a_github_environment():
+    design = DESIGNS["github_oidc"]()
+    design.set("deploy", create_provider=False, environment="production")
+    resources, _main, _resolved = compiled(design)
+    assert of_type(resources, "AWS::IAM::OIDCProvider") == {}
+    (trust,) = of_type(resources, "AWS::IAM::Role")["Deploy"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"]["Federated"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"
+    }
+    assert trust["Condition"]["StringLike"][SUB] == {"Fn::Sub": "repo:${DeployRepository}:environment:production"}
+
+
+@pytest.mark.parametrize("branch", ["*", "**"])
+def test_github_role_never_trusts_every_branch(branch):
+    design = DESIGNS["github_oidc"]()
+    with pytest.raises(DesignError):
+        design.set("deploy", branch=branch)

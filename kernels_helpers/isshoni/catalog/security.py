@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..compiler.expr import Block, JsonEncode
 from .common import role
 from .compute_common import ACCESS, SERVICES
+from .security_deploy import GITHUB_DEPLOY_ROLE
 from .spec import (
     Emit,
     If,
@@ -504,4 +505,4 @@ COGNITO_APP_CLIENT = ResourceType(
     cost={"monthly": 0},
 )
 
-TYPES = (IAM_ROLE, IAM_POLICY, KMS_KEY, SECRET, SSM_PARAMETER, WAF_WEB_ACL, COGNITO_USER_POOL, COGNITO_APP_CLIENT)
+TYPES = (IAM_ROLE, IAM_POLICY, KMS_KEY, SECRET, SSM_PARAMETER, WAF_WEB_ACL, COGNITO_USER_POOL, COGNITO_APP_CLIENT, GITHUB_DEPLOY_ROLE)

@@ -476,6 +476,7 @@ from . import (  # noqa: E402,F401
     wiring_certs,
     wiring_compute,
     wiring_data,
+    wiring_deploy,
     wiring_edge,
     wiring_email,
     wiring_messaging,
