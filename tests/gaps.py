@@ -33,14 +33,16 @@ def policy_statements(resources: dict, role_logical_id: str) -> list[dict]:
 
 
 def assert_lints_clean(design: Design) -> None:
-    assert [str(f) for f in cfnlint_check.run(resolve(design))] == []
+    findings = [str(f) for f in cfnlint_check.run(resolve(design))]
+    assert findings == [], findings
 
 
 def assert_terraform_validates(design: Design) -> None:
     tools = toolchain.find()
     if tools.missing or not tools.mirror:
         pytest.skip(f"terraform validate needs a terraform binary and an AWS provider mirror: {tools.missing or 'no mirror'}")
-    assert [str(f) for f in terraform_errors(design)] == []
+    findings = [str(f) for f in terraform_errors(design)]
+    assert findings == [], findings
 
 
 def assert_checkov_clean(design: Design) -> None:
@@ -48,7 +50,8 @@ def assert_checkov_clean(design: Design) -> None:
         pytest.skip("checkov is not installed")
     findings = checkov_check.run(resolve(design))
     assert not [f for f in findings if f.rule in ("not-checked", "failed", "skipped")], [str(f) for f in findings]
-    assert [str(f) for f in findings if not f.message.startswith("accepted: ")] == []
+    open_ = [str(f) for f in findings if not f.message.startswith("accepted: ")]
+    assert open_ == [], open_
     for finding in findings:
         assert "No comment provided" not in finding.message, str(finding)
 
@@ -103,8 +106,40 @@ def github_deploys() -> Design:
     return d
 
 
+def service_calls_apis() -> Design:
+    """Gap 6: a service calls a public HTTP API and a REST API that takes IAM authorization."""
+    d = Design(name="calls", region="us-east-1")
+    network(d)
+    d.add("lambda_function", "backend")
+    d.add("api_gateway_http", "public_api")
+    d.add("api_gateway_rest", "partner_api", properties={"authorization": "AWS_IAM"})
+    d.connect("public_api", "backend")
+    d.connect("partner_api", "backend")
+    d.add("ecs_service", "web", parent="private_a")
+    d.connect("web", "public_api")
+    d.connect("web", "partner_api")
+    return d
+
+
+def compute_runs_tasks() -> Design:
+    """Gap 7: a function starts a job in the VPC (default cluster), a service starts one in its own cluster."""
+    d = Design(name="jobs", region="us-east-1")
+    network(d)
+    d.add("ecs_task_definition", "report", parent="vpc")
+    d.add("lambda_function", "starter")
+    d.connect("starter", "report")
+    d.add("ecs_cluster", "batch")
+    d.add("ecs_task_definition", "cleanup", parent="vpc")
+    d.connect("cleanup", "batch")
+    d.add("ecs_service", "web", parent="private_a")
+    d.connect("web", "cleanup")
+    return d
+
+
 DESIGNS = {
     "sns_email_sms": alerts_by_email_and_sms,
     "ses_identity": mail_from_ses,
     "github_oidc": github_deploys,
+    "api_url": service_calls_apis,
+    "run_task": compute_runs_tasks,
 }

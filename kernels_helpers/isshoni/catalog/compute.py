@@ -345,7 +345,7 @@ ECS_TASK_DEFINITION = ResourceType(
     containers=("vpc", "subnet"),
     security_group="sg",
     role="role",
-    links=compute_links(),
+    links=compute_links((Link(("ecs_cluster",), "ecs_cluster", "runs in this cluster when started (otherwise in the design's default cluster)"),)),
     emits=(
         fargate_task("", _job_container),
         *role("role", "ecs-tasks.amazonaws.com"),
@@ -361,7 +361,15 @@ ECS_TASK_DEFINITION = ResourceType(
     ),
     outputs=(Output("arn", "Task definition ARN", Self(), Self(tf="arn")),),
     accepted=LOGS_NOT_KMS,
-    risks=(short_logs(), READ_ONLY_ROOT),
+    risks=(
+        short_logs(),
+        READ_ONLY_ROOT,
+        Risk(
+            ("CKV2_AWS_5",), ("@in:vpc", True),
+            "placed in a VPC in the design: this security group is given to the tasks whoever starts them (RunTask), not to a resource of the template",
+            parts=("sg",),
+        ),
+    ),
     cost={"monthly": 0, "note": "Fargate per vCPU-second and GB-second while a task runs"},
 )
 

@@ -26,6 +26,15 @@ def compute_links(extra: tuple = ()) -> tuple:
             "sends e-mail as it: ses:SendEmail and ses:SendRawEmail on this identity's ARN only; the identity passed as environment",
             SEND,
         ),
+        Link(
+            ("api_gateway_http", "api_gateway_rest"), "api_call",
+            "calls it: its invoke URL in the environment; when the API takes AWS_IAM authorization, execute-api:Invoke on this API only",
+        ),
+        Link(
+            ("ecs_task_definition",), "run_task",
+            "may start it: ecs:RunTask on its task definition family in its cluster only, iam:PassRole on its two roles; "
+            "the family, cluster ARN, subnets and security group passed as environment",
+        ),
         *extra,
     )
 

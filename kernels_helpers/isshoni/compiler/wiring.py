@@ -451,8 +451,12 @@ def ecs_cluster(ctx: Context, cid, service, cluster, props):
 
 @finisher
 def finish_default_cluster(ctx: Context) -> None:
-    """Services not connected to a cluster share one default cluster for the design."""
-    orphans = [r for r in sorted(ctx.resources) if ctx.type_of(r) == "ecs_service" and not ctx.slots.get((r, "cluster"))]
+    """Services (and started task definitions) not connected to a cluster share one default cluster for the design."""
+    started = ctx.memo.get("run_task_targets", set())  # task definitions other compute starts (RunTask needs a cluster)
+    orphans = [
+        r for r in sorted(ctx.resources)
+        if (ctx.type_of(r) == "ecs_service" or r in started) and not ctx.slots.get((r, "cluster"))
+    ]
     if not orphans:
         return
     name = ctx.physical_name("cluster")
@@ -473,6 +477,7 @@ def finish_default_cluster(ctx: Context) -> None:
 
 # Wiring units of the other categories register themselves on import.
 from . import (  # noqa: E402,F401
+    wiring_calls,
     wiring_certs,
     wiring_compute,
     wiring_data,
