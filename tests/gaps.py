@@ -136,10 +136,25 @@ def compute_runs_tasks() -> Design:
     return d
 
 
+def secure_parameters() -> Design:
+    """Gap 8: a function reads SecureString parameters under a path with a key of its own; a service
+    reads and writes another path, encrypted with the AWS managed key."""
+    d = Design(name="config", region="us-east-1")
+    network(d)
+    d.add("ssm_parameter_path", "app_config", properties={"path": "/shop/prod"})
+    d.add("ssm_parameter_path", "flags", properties={"encryption": "aws_managed"})
+    d.add("lambda_function", "reader")
+    d.add("ecs_service", "web", parent="private_a")
+    d.connect("reader", "app_config")
+    d.connect("web", "flags", properties={"access": "readwrite"})
+    return d
+
+
 DESIGNS = {
     "sns_email_sms": alerts_by_email_and_sms,
     "ses_identity": mail_from_ses,
     "github_oidc": github_deploys,
     "api_url": service_calls_apis,
     "run_task": compute_runs_tasks,
+    "ssm_path": secure_parameters,
 }

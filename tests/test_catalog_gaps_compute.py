@@ -4,7 +4,7 @@ repository, services reached without a load balancer, service discovery, ECS on 
 
 from __future__ import annotations
 
-from gaps import DESIGNS, compiled, policy_statements
+from gaps import DESIGNS, compiled, of_type, policy_statements
 
 
 def env_of(resources: dict, logical: str) -> dict:
@@ -61,3 +61,34 @@ def test_compute_may_run_a_task_in_its_cluster_and_pass_only_its_roles():
     (run_cleanup, _, _) = policy_statements(resources, "WebRole")
     assert run_cleanup["Condition"] == {"ArnEquals": {"ecs:cluster": {"Fn::GetAtt": ["Batch", "Arn"]}}}
     assert "task/${aws_ecs_cluster.default_cluster.name}/*" in main
+
+
+# ------------------------------------------------------------------ 8. SSM SecureString path grants
+
+SSM_ARN = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+
+
+def test_a_secure_path_grants_its_parameters_and_its_key_only():
+    resources, main, _resolved = compiled(DESIGNS["ssm_path"]())
+    kms, ssm = policy_statements(resources, "ReaderRole")  # (policies in logical id order)
+    assert ssm["Action"] == ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
+    assert ssm["Resource"] == [{"Fn::Sub": f"{SSM_ARN}/shop/prod"}, {"Fn::Sub": f"{SSM_ARN}/shop/prod/*"}]
+    assert kms == {
+        "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": {"Fn::GetAtt": ["AppConfigKey", "Arn"]},
+        "Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}}},
+    }
+    assert env_of(resources, "Reader") == {"APP_CONFIG_PARAMETER_PATH": "/shop/prod"}
+    key = resources["AppConfigKey"]
+    assert key["Properties"]["EnableKeyRotation"] is True and key["DeletionPolicy"] == "Retain"
+    assert of_type(resources, "AWS::KMS::Alias")["AppConfigAlias"]["AliasName"] == {"Fn::Sub": "alias/${AWS::StackName}-app-config"}
+    # no value ever: CloudFormation cannot create a SecureString, and Terraform would keep it in its state
+    assert of_type(resources, "AWS::SSM::Parameter") == {} and "aws_ssm_parameter" not in main
+
+
+def test_a_path_on_the_aws_managed_key_needs_no_key_grant():
+    resources, _main, _resolved = compiled(DESIGNS["ssm_path"]())
+    (ssm,) = policy_statements(resources, "WebRole")
+    assert "ssm:PutParameter" in ssm["Action"]
+    assert ssm["Resource"] == [{"Fn::Sub": SSM_ARN + "/${AWS::StackName}-flags"}, {"Fn::Sub": SSM_ARN + "/${AWS::StackName}-flags/*"}]
+    assert "FlagsKey" not in resources
+    assert env_of(resources, "WebTask") == {"FLAGS_PARAMETER_PATH": {"Fn::Sub": "/${AWS::StackName}-flags"}}

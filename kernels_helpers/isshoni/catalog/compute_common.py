@@ -27,6 +27,12 @@ def compute_links(extra: tuple = ()) -> tuple:
             SEND,
         ),
         Link(
+            ("ssm_parameter_path",), "parameter_path",
+            "reads the SecureString parameters under its path: ssm:GetParameter(s)/GetParametersByPath on that path only, "
+            "kms:Decrypt on its key through SSM only; the path passed as environment",
+            {"access": enum(("read", "readwrite"), "read", "Read the values, or also put them")},
+        ),
+        Link(
             ("api_gateway_http", "api_gateway_rest"), "api_call",
             "calls it: its invoke URL in the environment; when the API takes AWS_IAM authorization, execute-api:Invoke on this API only",
         ),
