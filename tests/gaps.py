@@ -150,6 +150,20 @@ def secure_parameters() -> Design:
     return d
 
 
+def images_from_a_repository() -> Design:
+    """Gap 9: a service and a job run their images from the design's repository, pulled by their
+    execution roles; a function runs an image from it too."""
+    d = Design(name="images", region="us-east-1")
+    network(d)
+    d.add("ecr_repository", "images")
+    d.add("ecs_service", "web", parent="private_a", properties={"image_tag": "v1.4.2"})
+    d.add("ecs_task_definition", "migrate", properties={"image": ""})
+    d.add("lambda_function", "fn", properties={"package_type": "Image"})
+    for source in ("web", "migrate", "fn"):
+        d.connect(source, "images", properties={"access": "read"})
+    return d
+
+
 DESIGNS = {
     "sns_email_sms": alerts_by_email_and_sms,
     "ses_identity": mail_from_ses,
@@ -157,4 +171,5 @@ DESIGNS = {
     "api_url": service_calls_apis,
     "run_task": compute_runs_tasks,
     "ssm_path": secure_parameters,
+    "ecr_image": images_from_a_repository,
 }

@@ -4,7 +4,10 @@ repository, services reached without a load balancer, service discovery, ECS on 
 
 from __future__ import annotations
 
+import pytest
+
 from gaps import DESIGNS, compiled, of_type, policy_statements
+from isshoni.design import DesignError
 
 
 def env_of(resources: dict, logical: str) -> dict:
@@ -92,3 +95,41 @@ def test_a_path_on_the_aws_managed_key_needs_no_key_grant():
     assert ssm["Resource"] == [{"Fn::Sub": SSM_ARN + "/${AWS::StackName}-flags"}, {"Fn::Sub": SSM_ARN + "/${AWS::StackName}-flags/*"}]
     assert "FlagsKey" not in resources
     assert env_of(resources, "WebTask") == {"FLAGS_PARAMETER_PATH": {"Fn::Sub": "/${AWS::StackName}-flags"}}
+
+
+# ------------------------------------------------------------------ 9. an image from a connected ECR repository
+
+PULL = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+
+
+def test_containers_run_the_connected_repository_image_pulled_by_the_execution_role():
+    resources, main, resolved = compiled(DESIGNS["ecr_image"]())
+    (web,) = resources["WebTask"]["Properties"]["ContainerDefinitions"]
+    assert web["Image"] == {"Fn::Sub": "${Images.RepositoryUri}:${WebImageTag}"}
+    (job,) = resources["Migrate"]["Properties"]["ContainerDefinitions"]
+    assert job["Image"] == {"Fn::Sub": "${Images.RepositoryUri}:${MigrateImageTag}"}
+    assert resources["Fn"]["Properties"]["Code"] == {"ImageUri": {"Fn::Sub": "${Images.RepositoryUri}:${FnImageTag}"}}
+    variables = {v.name: v for v in resolved.variables}
+    assert variables["web_image_tag"].default == "v1.4.2"
+    assert variables["migrate_image_tag"].default is None and variables["migrate_image_tag"].pattern  # asked, checked
+    assert "web_image" not in variables and "migrate_image" not in variables  # no stand-in image anywhere
+    for execution_role, task_role in (("WebExecutionRole", "WebRole"), ("MigrateExecutionRole", "MigrateRole")):
+        (pull,) = policy_statements(resources, execution_role)
+        assert pull["Action"] == PULL and pull["Resource"] == {"Fn::GetAtt": ["Images", "Arn"]}
+        assert policy_statements(resources, task_role) == []  # the code itself reads nothing
+    assert "${aws_ecr_repository.images.repository_url}:${var.web_image_tag}" in main
+
+
+def test_an_empty_image_needs_a_repository():
+    design = DESIGNS["ecr_image"]()
+    design.add("ecs_task_definition", "orphan", properties={"image": ""})
+    with pytest.raises(DesignError, match="needs a connection to an ECR repository"):
+        compiled(design)
+
+
+def test_a_service_with_its_own_image_keeps_it():
+    design = DESIGNS["ecr_image"]()
+    design.set("web", image="public.ecr.aws/docker/library/httpd@sha256:" + "a" * 64)
+    resources, _main, _resolved = compiled(design)
+    (web,) = resources["WebTask"]["Properties"]["ContainerDefinitions"]
+    assert web["Image"] == {"Ref": "WebImage"}

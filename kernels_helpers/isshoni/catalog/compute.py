@@ -70,6 +70,8 @@ FARGATE_CPU = (256, 512, 1024, 2048, 4096)
 # nginx stable-alpine, pinned by digest (an immutable reference: a tag can be moved), resolved
 # 2026-09-09; it listens on 80 and has busybox wget for the container health check.
 DEFAULT_IMAGE = "public.ecr.aws/nginx/nginx@sha256:8d32e1ab9a199e9d83b66ada9823585379878433a9b22fa20110418a3e8a0baf"
+# the image of a connected ECR repository (compiler/wiring_compute.py), or the image property
+_IMAGE = Slot("image", single=True, default=P("image"))
 _HEALTH_COMMAND = ["CMD-SHELL", J("wget -q -O /dev/null http://localhost:", P("port"), P("health_check_path"), " || exit 1")]
 
 
@@ -78,7 +80,7 @@ def _container(side: str) -> dict:
     if side == "cfn":
         return {
             "Name": P("container_name"),
-            "Image": P("image"),
+            "Image": _IMAGE,
             "Essential": True,
             "PortMappings": [{"ContainerPort": P("port"), "Protocol": "tcp"}],
             "Environment": Env("list", "Name", "Value"),
@@ -94,7 +96,7 @@ def _container(side: str) -> dict:
         }
     return {
         "name": P("container_name"),
-        "image": P("image"),
+        "image": _IMAGE,
         "essential": True,
         "portMappings": [{"containerPort": P("port"), "protocol": "tcp"}],
         "environment": Env("list", "name", "value"),
@@ -112,9 +114,12 @@ def _container(side: str) -> dict:
 
 CONTAINER_PROPERTIES = {
     "image": prop(
-        "string", DEFAULT_IMAGE, "Container image; pin it by digest (repository@sha256:...) so every task runs the same bytes",
-        pattern=r"^[A-Za-z0-9./:@_-]+$", variable=True,
+        "string", DEFAULT_IMAGE,
+        "Container image; pin it by digest (repository@sha256:...) so every task runs the same bytes. Connected to an "
+        "ECR repository and left at the default (or empty): that repository's image, tagged image_tag",
+        pattern=r"^[A-Za-z0-9./:@_-]*$", variable=True,
     ),
+    "image_tag": LAMBDA_FUNCTION.properties["image_tag"],
     "container_name": prop("string", "app", "Container name", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,254}$"),
     "read_only_root": prop("boolean", False, "Mount the container's root file system read-only (the image must write nowhere else)"),
 }
