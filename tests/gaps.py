@@ -164,6 +164,31 @@ def images_from_a_repository() -> Design:
     return d
 
 
+def services_by_name() -> Design:
+    """Gap 5: a front service calls an orders service by its Cloud Map name; a function in the VPC too."""
+    d = Design(name="mesh", region="us-east-1")
+    network(d)
+    d.add("service_discovery_namespace", "internal", parent="vpc", properties={"namespace": "shop.internal"})
+    d.add("ecs_service", "orders", parent="private_a", properties={"port": 8080, "health_check_path": ""})
+    d.add("ecs_service", "front", parent="private_a")
+    d.add("lambda_function", "worker", parent="private_a")
+    d.connect("orders", "internal")
+    d.connect("front", "internal")
+    d.connect("front", "orders")
+    d.connect("worker", "orders")
+    return d
+
+
+def service_without_a_load_balancer() -> Design:
+    """Gap 10: a service in a public subnet reached on its tasks' public IPs from one network."""
+    d = Design(name="direct", region="us-east-1")
+    network(d)
+    d.add("ecs_service", "game", parent="public_a", properties={
+        "port": 7777, "health_check_path": "", "assign_public_ip": True, "public_access": True, "ingress_cidr": "203.0.113.0/24",
+    })
+    return d
+
+
 DESIGNS = {
     "sns_email_sms": alerts_by_email_and_sms,
     "ses_identity": mail_from_ses,
@@ -172,4 +197,6 @@ DESIGNS = {
     "run_task": compute_runs_tasks,
     "ssm_path": secure_parameters,
     "ecr_image": images_from_a_repository,
+    "cloud_map": services_by_name,
+    "public_service": service_without_a_load_balancer,
 }

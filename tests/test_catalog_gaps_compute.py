@@ -133,3 +133,70 @@ def test_a_service_with_its_own_image_keeps_it():
     resources, _main, _resolved = compiled(design)
     (web,) = resources["WebTask"]["Properties"]["ContainerDefinitions"]
     assert web["Image"] == {"Ref": "WebImage"}
+
+
+# ------------------------------------------------------------------ 5. service discovery with Cloud Map
+
+
+def test_services_call_each_other_by_their_cloud_map_names():
+    resources, main, _resolved = compiled(DESIGNS["cloud_map"]())
+    assert of_type(resources, "AWS::ServiceDiscovery::PrivateDnsNamespace")["Internal"] == {
+        "Name": "shop.internal", "Vpc": {"Ref": "Vpc"}, "Description": "Service discovery for the services of the VPC",
+        "Tags": [{"Key": "Name", "Value": "Cloud Map namespace"}, {"Key": "isshoni:design", "Value": "mesh"}],
+    }
+    discovery = of_type(resources, "AWS::ServiceDiscovery::Service")
+    assert sorted(d["Name"] for d in discovery.values()) == ["front", "orders"]
+    orders = next(d for d in discovery.values() if d["Name"] == "orders")
+    assert orders["NamespaceId"] == {"Ref": "Internal"} and orders["DnsConfig"]["DnsRecords"] == [{"Type": "A", "TTL": 10}]
+    assert resources["Orders"]["Properties"]["ServiceRegistries"] == [{"RegistryArn": {"Fn::GetAtt": ["OrdersToInternalDiscovery", "Arn"]}}]
+    assert env_of(resources, "FrontTask") == {"ORDERS_HOST": "orders.shop.internal", "ORDERS_URL": "http://orders.shop.internal:8080"}
+    assert env_of(resources, "Worker")["ORDERS_URL"] == "http://orders.shop.internal:8080"
+    rules = of_type(resources, "AWS::EC2::SecurityGroupIngress")
+    into_orders = sorted(r["SourceSecurityGroupId"]["Ref"] for r in rules.values() if r["GroupId"] == {"Ref": "OrdersSg"})
+    assert into_orders == ["FrontSg", "WorkerSg"]
+    assert all(r["FromPort"] == 8080 for r in rules.values() if r["GroupId"] == {"Ref": "OrdersSg"})
+    assert "registry_arn = aws_service_discovery_service.orders_to_internal_discovery.arn" in main
+
+
+def test_calling_an_unregistered_service_or_from_outside_the_vpc_is_refused():
+    design = DESIGNS["cloud_map"]()
+    design.add("ecs_service", "billing", parent="private_a")
+    design.connect("front", "billing")
+    with pytest.raises(DesignError, match="connect 'billing' to a Cloud Map namespace"):
+        compiled(design)
+    design = DESIGNS["cloud_map"]()
+    design.add("lambda_function", "outside")
+    design.connect("outside", "orders")
+    with pytest.raises(DesignError, match="must sit in the VPC"):
+        compiled(design)
+
+
+# ------------------------------------------------------------------ 10. an ECS service exposed without an ALB
+
+
+def test_a_public_service_is_open_on_its_port_to_its_cidr_only():
+    resources, main, _resolved = compiled(DESIGNS["public_service"]())
+    network = resources["Game"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+    assert network["AssignPublicIp"] == "ENABLED" and network["Subnets"] == [{"Ref": "PublicA"}, {"Ref": "PublicC"}]
+    assert "LoadBalancers" not in resources["Game"]["Properties"]
+    (rule,) = of_type(resources, "AWS::EC2::SecurityGroupIngress").values()
+    assert rule == {
+        "GroupId": {"Ref": "GameSg"}, "IpProtocol": "tcp", "FromPort": 7777, "ToPort": 7777, "CidrIp": "203.0.113.0/24",
+        "Description": "Direct access to the container port",
+    }
+    assert 'cidr_ipv4         = "203.0.113.0/24"' in main or '"203.0.113.0/24"' in main
+
+
+def test_public_access_needs_a_public_ip_and_a_public_subnet():
+    design = DESIGNS["public_service"]()
+    with pytest.raises(DesignError):
+        design.set("game", assign_public_ip=False)
+    design.add("ecs_service", "hidden", parent="private_a", properties={"assign_public_ip": True, "public_access": True})
+    with pytest.raises(DesignError, match="public_access needs the service in a public subnet"):
+        compiled(design)
+
+
+def test_a_private_service_has_no_public_rule():
+    design = DESIGNS["cloud_map"]()
+    resources, _main, _resolved = compiled(design)
+    assert not any("CidrIp" in r for r in of_type(resources, "AWS::EC2::SecurityGroupIngress").values())

@@ -7,11 +7,12 @@ App Runner (`compute_containers`) are entries of this category kept in modules o
 from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode, TfText
-from .common import LOGS_NOT_KMS, log_retention, role, role_arn, security_group, short_logs
+from .common import LOGS_NOT_KMS, ingress_from_cidr, log_retention, role, role_arn, security_group, short_logs
 from .compute_common import ACCESS, DATA_STORES, LOG_RETENTION, SERVICES, SUBNET_TIER, _in_vpc, compute_links  # noqa: F401
 from .compute_containers import APP_RUNNER_SERVICE, ECR_REPOSITORY
 from .compute_ec2 import AUTOSCALING_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE
 from .compute_lambda import LAMBDA_FUNCTION, LAMBDA_RUNTIMES  # noqa: F401
+from .networking_lb import IPV4_CIDR
 from .spec import (
     Emit,
     Env,
@@ -174,6 +175,13 @@ FARGATE_MEMORY = {
 FARGATE_CONSTRAINTS = tuple(allowed_when("cpu", cpu, "memory", memory) for cpu, memory in FARGATE_MEMORY.items())
 
 
+_PUBLIC = ("public_access", True)
+PUBLIC_NEEDS_IP = {
+    "if": {"properties": {"public_access": {"const": True}}, "required": ["public_access"]},
+    "then": {"properties": {"assign_public_ip": {"const": True}}, "required": ["assign_public_ip"]},
+}
+
+
 ECS_SERVICE = ResourceType(
     type="ecs_service",
     label="ECS service (Fargate)",
@@ -194,6 +202,13 @@ ECS_SERVICE = ResourceType(
         "memory": enum(("512", "1024", "2048", "3072", "4096", "8192", "16384", "30720"), "512", "Fargate memory (MiB)"),
         "desired_count": prop("integer", 1, "Number of tasks", minimum=0, maximum=1000, variable=True),
         "assign_public_ip": prop("boolean", False, "Give tasks public IPs (only in public subnets without NAT)"),
+        "public_access": prop(
+            "boolean", False,
+            "Reachable from ingress_cidr on the tasks' public IPs, without a load balancer (needs assign_public_ip and a "
+            "public subnet): no TLS and no stable address, a task's IP changes when it is replaced. Callers inside the "
+            "VPC reach a service through a Cloud Map namespace instead",
+        ),
+        "ingress_cidr": prop("string", "0.0.0.0/0", "Addresses that may reach the container port when public_access", pattern=IPV4_CIDR),
         "log_retention_days": log_retention(7),
         "autoscaling": prop("boolean", True, "Scale the number of tasks with CPU use"),
         "min_count": prop("integer", 1, "Fewest tasks autoscaling keeps", minimum=0, maximum=1000),
@@ -204,8 +219,15 @@ ECS_SERVICE = ResourceType(
     needs_container=True,
     security_group="sg",
     role="role",
-    constraints=FARGATE_CONSTRAINTS,
-    links=compute_links((Link(("ecs_cluster",), "ecs_cluster", "runs in this cluster (otherwise in the design's default cluster)"),)),
+    constraints=(*FARGATE_CONSTRAINTS, PUBLIC_NEEDS_IP),
+    links=compute_links((
+        Link(("ecs_cluster",), "ecs_cluster", "runs in this cluster (otherwise in the design's default cluster)"),
+        Link(
+            ("service_discovery_namespace",), "service_registry",
+            "registers its tasks in this namespace: <id>.<namespace> answers with their private IPs (an A record per "
+            "task, removed when ECS stops it), so services connected to it can call it by name",
+        ),
+    )),
     emits=(
         Emit(
             "",
@@ -223,6 +245,7 @@ ECS_SERVICE = ResourceType(
                     }
                 },
                 "LoadBalancers": Slot("load_balancers"),
+                "ServiceRegistries": Slot("registries"),
                 "HealthCheckGracePeriodSeconds": Slot("grace_period", single=True),
                 "DeploymentConfiguration": {
                     "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
@@ -244,6 +267,7 @@ ECS_SERVICE = ResourceType(
                     {"subnets": Subnets(), "security_groups": [Self("sg")], "assign_public_ip": P("assign_public_ip")}
                 ),
                 "load_balancer": Slot("load_balancers"),
+                "service_registries": Slot("registries", single=True),
                 "health_check_grace_period_seconds": Slot("grace_period", single=True),
                 "deployment_circuit_breaker": Block({"enable": True, "rollback": True}),
                 "deployment_maximum_percent": 200,
@@ -317,10 +341,23 @@ ECS_SERVICE = ResourceType(
             {"retention_in_days": P("log_retention_days"), "tags": Tags()},
         ),
         *security_group("ECS service tasks"),
+        ingress_from_cidr("public_ingress", P("port"), P("ingress_cidr"), "Direct access to the container port", when=_PUBLIC),
     ),
     outputs=(Output("name", "Service name", SelfAttr("", "Name", "name"), SelfAttr("", "Name", "name")),),
     accepted=LOGS_NOT_KMS,
-    risks=(short_logs(), READ_ONLY_ROOT),
+    risks=(
+        short_logs(),
+        READ_ONLY_ROOT,
+        Risk(
+            ("CKV_AWS_333",), ("assign_public_ip", True),
+            "assign_public_ip=true in the design: the tasks sit in a public subnet with addresses of their own (public_access={public_access})",
+        ),
+        Risk(
+            ("CKV_AWS_260", "CKV_AWS_277"), ("public_access", True),
+            "public_access=true in the design: the container port is open to {ingress_cidr} without a load balancer",
+            parts=("public_ingress", "sg"),
+        ),
+    ),
     cost={"monthly_per_vcpu": 29.55, "monthly_per_gb": 3.24},
 )
 

@@ -37,6 +37,11 @@ def compute_links(extra: tuple = ()) -> tuple:
             "calls it: its invoke URL in the environment; when the API takes AWS_IAM authorization, execute-api:Invoke on this API only",
         ),
         Link(
+            ("ecs_service",), "service_call",
+            "calls it by name: its Cloud Map name and port (<ID>_HOST, <ID>_URL) as environment and an ingress rule on its "
+            "port from this compute's security group (both in one VPC; the service registered in a namespace)",
+        ),
+        Link(
             ("ecs_task_definition",), "run_task",
             "may start it: ecs:RunTask on its task definition family in its cluster only, iam:PassRole on its two roles; "
             "the family, cluster ARN, subnets and security group passed as environment",

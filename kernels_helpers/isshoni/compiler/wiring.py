@@ -482,6 +482,7 @@ from . import (  # noqa: E402,F401
     wiring_compute,
     wiring_data,
     wiring_deploy,
+    wiring_discovery,
     wiring_edge,
     wiring_email,
     wiring_messaging,
