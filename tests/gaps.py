@@ -189,10 +189,24 @@ def service_without_a_load_balancer() -> Design:
     return d
 
 
+def ecs_on_ec2() -> Design:
+    """Gap 4: a service of a cluster runs on EC2 capacity that serves that cluster."""
+    d = Design(name="onec2", region="us-east-1")
+    network(d)
+    d.add("ecs_cluster", "cluster")
+    d.add("ecs_capacity_provider", "fleet", parent="vpc")
+    d.add("ecs_service", "web", parent="private_a")
+    d.connect("fleet", "cluster")
+    d.connect("web", "cluster")
+    d.connect("web", "fleet")
+    return d
+
+
 DESIGNS = {
     "sns_email_sms": alerts_by_email_and_sms,
     "ses_identity": mail_from_ses,
     "github_oidc": github_deploys,
+    "ecs_on_ec2": ecs_on_ec2,
     "api_url": service_calls_apis,
     "run_task": compute_runs_tasks,
     "ssm_path": secure_parameters,

@@ -200,3 +200,49 @@ def test_a_private_service_has_no_public_rule():
     design = DESIGNS["cloud_map"]()
     resources, _main, _resolved = compiled(design)
     assert not any("CidrIp" in r for r in of_type(resources, "AWS::EC2::SecurityGroupIngress").values())
+
+
+# ------------------------------------------------------------------ 4. ECS on EC2 capacity
+
+
+def test_a_service_runs_on_ecs_optimized_instances_of_its_cluster():
+    resources, main, resolved = compiled(DESIGNS["ecs_on_ec2"]())
+    provider = of_type(resources, "AWS::ECS::CapacityProvider")["Fleet"]["AutoScalingGroupProvider"]
+    assert provider["AutoScalingGroupArn"] == {"Ref": "FleetAsg"} and provider["ManagedScaling"]["Status"] == "ENABLED"
+    template = of_type(resources, "AWS::EC2::LaunchTemplate")["FleetTemplate"]["LaunchTemplateData"]
+    assert template["ImageId"] == {"Ref": "FleetAmiParameter"} and template["MetadataOptions"]["HttpTokens"] == "required"
+    assert template["UserData"] == {"Fn::Base64": {"Fn::Sub": "#!/bin/bash\necho ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config\n"}}
+    ami = next(v for v in resolved.variables if v.name == "fleet_ami_parameter")
+    assert ami.default == "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+    assert ami.cfn_type == "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"
+    policies = [p["Fn::Sub"] for p in resources["FleetRole"]["Properties"]["ManagedPolicyArns"]]
+    assert "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role" in policies
+    (association,) = of_type(resources, "AWS::ECS::ClusterCapacityProviderAssociations").values()
+    assert association["Cluster"] == {"Ref": "Cluster"} and association["CapacityProviders"] == [{"Ref": "Fleet"}]
+    web = resources["Web"]
+    assert "LaunchType" not in web["Properties"]
+    assert web["Properties"]["CapacityProviderStrategy"] == [{"CapacityProvider": {"Ref": "Fleet"}, "Weight": 1, "Base": 0}]
+    assert web["DependsOn"] == ["ClusterCapacityProviders"]
+    assert resources["WebTask"]["Properties"]["RequiresCompatibilities"] == ["EC2"]
+    assert 'user_data = base64encode("#!/bin/bash\\necho ECS_CLUSTER=${aws_ecs_cluster.cluster.name} >> /etc/ecs/ecs.config\\n")' in main
+    assert 'data "aws_ssm_parameter" "fleet_ami"' in main and "capacity_provider = aws_ecs_capacity_provider.fleet.name" in main
+
+
+def test_fargate_stays_the_default_and_capacity_serves_its_own_cluster_only():
+    design = DESIGNS["ecs_on_ec2"]()
+    design.add("ecs_service", "api", parent="private_a")
+    design.connect("api", "cluster")
+    resources, _main, _resolved = compiled(design)
+    assert resources["Api"]["Properties"]["LaunchType"] == "FARGATE"
+    assert resources["ApiTask"]["Properties"]["RequiresCompatibilities"] == ["FARGATE"]
+    design.add("ecs_service", "elsewhere", parent="private_a")  # runs in the default cluster
+    design.connect("elsewhere", "fleet")
+    with pytest.raises(DesignError, match="must serve the cluster"):
+        compiled(design)
+
+
+def test_unconnected_capacity_makes_nothing():
+    design = DESIGNS["ecs_on_ec2"]()
+    design.add("ecs_capacity_provider", "spare", parent="vpc")
+    resources, _main, _resolved = compiled(design)
+    assert not [k for k in resources if k.startswith("Spare")]

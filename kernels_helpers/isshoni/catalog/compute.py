@@ -11,6 +11,7 @@ from .common import LOGS_NOT_KMS, ingress_from_cidr, log_retention, role, role_a
 from .compute_common import ACCESS, DATA_STORES, LOG_RETENTION, SERVICES, SUBNET_TIER, _in_vpc, compute_links  # noqa: F401
 from .compute_containers import APP_RUNNER_SERVICE, ECR_REPOSITORY
 from .compute_ec2 import AUTOSCALING_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE
+from .compute_ecs_ec2 import ECS_CAPACITY_PROVIDER
 from .compute_lambda import LAMBDA_FUNCTION, LAMBDA_RUNTIMES  # noqa: F401
 from .networking_lb import IPV4_CIDR
 from .spec import (
@@ -132,6 +133,12 @@ _SCALING = ("autoscaling", True)
 _SCALED = J("service/", Slot("cluster_name", single=True), "/", SelfAttr("", "Name", "name"))
 
 
+# Fargate, unless the service was connected to EC2 capacity (then its capacity provider strategy decides)
+_ON_EC2 = "@slot:capacity"
+_LAUNCH_TYPE = If(_ON_EC2, True, None, "FARGATE")
+_COMPATIBILITIES = If(_ON_EC2, True, ["EC2"], ["FARGATE"])
+
+
 def fargate_task(key: str, container) -> Emit:
     """A Fargate task definition with one container (`container(side)` spells it per language),
     the resource's task and execution roles and its cpu/memory properties."""
@@ -143,7 +150,7 @@ def fargate_task(key: str, container) -> Emit:
             "Cpu": P("cpu"),
             "Memory": P("memory"),
             "NetworkMode": "awsvpc",
-            "RequiresCompatibilities": ["FARGATE"],
+            "RequiresCompatibilities": _COMPATIBILITIES,
             "ExecutionRoleArn": role_arn("execution_role"),
             "TaskRoleArn": role_arn("role"),
             "ContainerDefinitions": [container("cfn")],
@@ -155,7 +162,7 @@ def fargate_task(key: str, container) -> Emit:
             "cpu": P("cpu"),
             "memory": P("memory"),
             "network_mode": "awsvpc",
-            "requires_compatibilities": ["FARGATE"],
+            "requires_compatibilities": _COMPATIBILITIES,
             "execution_role_arn": role_arn("execution_role"),
             "task_role_arn": role_arn("role"),
             "container_definitions": JsonEncode([container("tf")]),
@@ -223,6 +230,10 @@ ECS_SERVICE = ResourceType(
     links=compute_links((
         Link(("ecs_cluster",), "ecs_cluster", "runs in this cluster (otherwise in the design's default cluster)"),
         Link(
+            ("ecs_capacity_provider",), "capacity_strategy",
+            "runs on this EC2 capacity instead of Fargate: a capacity provider strategy (the provider must serve the service's cluster)",
+        ),
+        Link(
             ("service_discovery_namespace",), "service_registry",
             "registers its tasks in this namespace: <id>.<namespace> answers with their private IPs (an A record per "
             "task, removed when ECS stops it), so services connected to it can call it by name",
@@ -234,7 +245,8 @@ ECS_SERVICE = ResourceType(
             "AWS::ECS::Service",
             {
                 "Cluster": Slot("cluster", single=True),
-                "LaunchType": "FARGATE",
+                "LaunchType": _LAUNCH_TYPE,
+                "CapacityProviderStrategy": Slot("capacity"),
                 "DesiredCount": P("desired_count"),
                 "TaskDefinition": Self("task"),
                 "NetworkConfiguration": {
@@ -259,7 +271,8 @@ ECS_SERVICE = ResourceType(
             {
                 "name": Name(),
                 "cluster": Slot("cluster", single=True),
-                "launch_type": "FARGATE",
+                "launch_type": _LAUNCH_TYPE,
+                "capacity_provider_strategy": Slot("capacity"),
                 "desired_count": P("desired_count"),
                 "task_definition": Self("task", tf="arn"),
                 "propagate_tags": "SERVICE",
@@ -418,5 +431,5 @@ ECS_TASK_DEFINITION = ResourceType(
 
 TYPES = (
     ECS_CLUSTER, ECS_SERVICE, LAMBDA_FUNCTION, EC2_INSTANCE, LAUNCH_TEMPLATE, AUTOSCALING_GROUP, ECR_REPOSITORY,
-    APP_RUNNER_SERVICE, ECS_TASK_DEFINITION,
+    APP_RUNNER_SERVICE, ECS_TASK_DEFINITION, ECS_CAPACITY_PROVIDER,
 )

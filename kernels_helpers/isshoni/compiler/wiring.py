@@ -478,6 +478,7 @@ def finish_default_cluster(ctx: Context) -> None:
 # Wiring units of the other categories register themselves on import.
 from . import (  # noqa: E402,F401
     wiring_calls,
+    wiring_capacity,
     wiring_certs,
     wiring_compute,
     wiring_data,
