@@ -166,6 +166,7 @@ def _ops_from(source: Design, into: Design) -> list[dict]:
 # ---------------------------------------------------------------- "add a <service> for the <thing>"
 
 ADDABLE = (  # phrase -> catalog type (first match wins: more specific phrases first)
+    (r"\bses\b|\bsend(ing)? e-?mails?\b", "ses_email_identity"), (r"\bsecure ?string|\bparameter path\b", "ssm_parameter_path"),
     (r"read[- ]replica", "rds_read_replica"), (r"\bredis\b", "elasticache_redis"), (r"\bmemcached\b", "elasticache_memcached"),
     (r"\bcache\b", "elasticache_redis"), (r"\bdead[- ]letter", "sqs_queue"), (r"\bqueue\b", "sqs_queue"),
     (r"\btopic\b", "sns_topic"), (r"\b(bucket|s3)\b", "s3_bucket"), (r"\b(dynamo(db)?|table)\b", "dynamodb_table"),

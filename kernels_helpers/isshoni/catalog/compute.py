@@ -7,11 +7,13 @@ App Runner (`compute_containers`) are entries of this category kept in modules o
 from __future__ import annotations
 
 from ..compiler.expr import Block, JsonEncode, TfText
-from .common import LOGS_NOT_KMS, log_retention, role, role_arn, security_group, short_logs
+from .common import LOGS_NOT_KMS, ingress_from_cidr, log_retention, role, role_arn, security_group, short_logs
 from .compute_common import ACCESS, DATA_STORES, LOG_RETENTION, SERVICES, SUBNET_TIER, _in_vpc, compute_links  # noqa: F401
 from .compute_containers import APP_RUNNER_SERVICE, ECR_REPOSITORY
 from .compute_ec2 import AUTOSCALING_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE
+from .compute_ecs_ec2 import ECS_CAPACITY_PROVIDER
 from .compute_lambda import LAMBDA_FUNCTION, LAMBDA_RUNTIMES  # noqa: F401
+from .networking_lb import IPV4_CIDR
 from .spec import (
     Emit,
     Env,
@@ -70,6 +72,8 @@ FARGATE_CPU = (256, 512, 1024, 2048, 4096)
 # nginx stable-alpine, pinned by digest (an immutable reference: a tag can be moved), resolved
 # 2026-09-09; it listens on 80 and has busybox wget for the container health check.
 DEFAULT_IMAGE = "public.ecr.aws/nginx/nginx@sha256:8d32e1ab9a199e9d83b66ada9823585379878433a9b22fa20110418a3e8a0baf"
+# the image of a connected ECR repository (compiler/wiring_compute.py), or the image property
+_IMAGE = Slot("image", single=True, default=P("image"))
 _HEALTH_COMMAND = ["CMD-SHELL", J("wget -q -O /dev/null http://localhost:", P("port"), P("health_check_path"), " || exit 1")]
 
 
@@ -78,7 +82,7 @@ def _container(side: str) -> dict:
     if side == "cfn":
         return {
             "Name": P("container_name"),
-            "Image": P("image"),
+            "Image": _IMAGE,
             "Essential": True,
             "PortMappings": [{"ContainerPort": P("port"), "Protocol": "tcp"}],
             "Environment": Env("list", "Name", "Value"),
@@ -94,7 +98,7 @@ def _container(side: str) -> dict:
         }
     return {
         "name": P("container_name"),
-        "image": P("image"),
+        "image": _IMAGE,
         "essential": True,
         "portMappings": [{"containerPort": P("port"), "protocol": "tcp"}],
         "environment": Env("list", "name", "value"),
@@ -112,9 +116,12 @@ def _container(side: str) -> dict:
 
 CONTAINER_PROPERTIES = {
     "image": prop(
-        "string", DEFAULT_IMAGE, "Container image; pin it by digest (repository@sha256:...) so every task runs the same bytes",
-        pattern=r"^[A-Za-z0-9./:@_-]+$", variable=True,
+        "string", DEFAULT_IMAGE,
+        "Container image; pin it by digest (repository@sha256:...) so every task runs the same bytes. Connected to an "
+        "ECR repository and left at the default (or empty): that repository's image, tagged image_tag",
+        pattern=r"^[A-Za-z0-9./:@_-]*$", variable=True,
     ),
+    "image_tag": LAMBDA_FUNCTION.properties["image_tag"],
     "container_name": prop("string", "app", "Container name", pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,254}$"),
     "read_only_root": prop("boolean", False, "Mount the container's root file system read-only (the image must write nowhere else)"),
 }
@@ -124,6 +131,12 @@ READ_ONLY_ROOT = Risk(
 )
 _SCALING = ("autoscaling", True)
 _SCALED = J("service/", Slot("cluster_name", single=True), "/", SelfAttr("", "Name", "name"))
+
+
+# Fargate, unless the service was connected to EC2 capacity (then its capacity provider strategy decides)
+_ON_EC2 = "@slot:capacity"
+_LAUNCH_TYPE = If(_ON_EC2, True, None, "FARGATE")
+_COMPATIBILITIES = If(_ON_EC2, True, ["EC2"], ["FARGATE"])
 
 
 def fargate_task(key: str, container) -> Emit:
@@ -137,7 +150,7 @@ def fargate_task(key: str, container) -> Emit:
             "Cpu": P("cpu"),
             "Memory": P("memory"),
             "NetworkMode": "awsvpc",
-            "RequiresCompatibilities": ["FARGATE"],
+            "RequiresCompatibilities": _COMPATIBILITIES,
             "ExecutionRoleArn": role_arn("execution_role"),
             "TaskRoleArn": role_arn("role"),
             "ContainerDefinitions": [container("cfn")],
@@ -149,7 +162,7 @@ def fargate_task(key: str, container) -> Emit:
             "cpu": P("cpu"),
             "memory": P("memory"),
             "network_mode": "awsvpc",
-            "requires_compatibilities": ["FARGATE"],
+            "requires_compatibilities": _COMPATIBILITIES,
             "execution_role_arn": role_arn("execution_role"),
             "task_role_arn": role_arn("role"),
             "container_definitions": JsonEncode([container("tf")]),
@@ -167,6 +180,13 @@ FARGATE_MEMORY = {
     "4096": ("8192", "16384", "30720"),
 }
 FARGATE_CONSTRAINTS = tuple(allowed_when("cpu", cpu, "memory", memory) for cpu, memory in FARGATE_MEMORY.items())
+
+
+_PUBLIC = ("public_access", True)
+PUBLIC_NEEDS_IP = {
+    "if": {"properties": {"public_access": {"const": True}}, "required": ["public_access"]},
+    "then": {"properties": {"assign_public_ip": {"const": True}}, "required": ["assign_public_ip"]},
+}
 
 
 ECS_SERVICE = ResourceType(
@@ -189,6 +209,13 @@ ECS_SERVICE = ResourceType(
         "memory": enum(("512", "1024", "2048", "3072", "4096", "8192", "16384", "30720"), "512", "Fargate memory (MiB)"),
         "desired_count": prop("integer", 1, "Number of tasks", minimum=0, maximum=1000, variable=True),
         "assign_public_ip": prop("boolean", False, "Give tasks public IPs (only in public subnets without NAT)"),
+        "public_access": prop(
+            "boolean", False,
+            "Reachable from ingress_cidr on the tasks' public IPs, without a load balancer (needs assign_public_ip and a "
+            "public subnet): no TLS and no stable address, a task's IP changes when it is replaced. Callers inside the "
+            "VPC reach a service through a Cloud Map namespace instead",
+        ),
+        "ingress_cidr": prop("string", "0.0.0.0/0", "Addresses that may reach the container port when public_access", pattern=IPV4_CIDR),
         "log_retention_days": log_retention(7),
         "autoscaling": prop("boolean", True, "Scale the number of tasks with CPU use"),
         "min_count": prop("integer", 1, "Fewest tasks autoscaling keeps", minimum=0, maximum=1000),
@@ -199,15 +226,27 @@ ECS_SERVICE = ResourceType(
     needs_container=True,
     security_group="sg",
     role="role",
-    constraints=FARGATE_CONSTRAINTS,
-    links=compute_links((Link(("ecs_cluster",), "ecs_cluster", "runs in this cluster (otherwise in the design's default cluster)"),)),
+    constraints=(*FARGATE_CONSTRAINTS, PUBLIC_NEEDS_IP),
+    links=compute_links((
+        Link(("ecs_cluster",), "ecs_cluster", "runs in this cluster (otherwise in the design's default cluster)"),
+        Link(
+            ("ecs_capacity_provider",), "capacity_strategy",
+            "runs on this EC2 capacity instead of Fargate: a capacity provider strategy (the provider must serve the service's cluster)",
+        ),
+        Link(
+            ("service_discovery_namespace",), "service_registry",
+            "registers its tasks in this namespace: <id>.<namespace> answers with their private IPs (an A record per "
+            "task, removed when ECS stops it), so services connected to it can call it by name",
+        ),
+    )),
     emits=(
         Emit(
             "",
             "AWS::ECS::Service",
             {
                 "Cluster": Slot("cluster", single=True),
-                "LaunchType": "FARGATE",
+                "LaunchType": _LAUNCH_TYPE,
+                "CapacityProviderStrategy": Slot("capacity"),
                 "DesiredCount": P("desired_count"),
                 "TaskDefinition": Self("task"),
                 "NetworkConfiguration": {
@@ -218,6 +257,7 @@ ECS_SERVICE = ResourceType(
                     }
                 },
                 "LoadBalancers": Slot("load_balancers"),
+                "ServiceRegistries": Slot("registries"),
                 "HealthCheckGracePeriodSeconds": Slot("grace_period", single=True),
                 "DeploymentConfiguration": {
                     "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
@@ -231,7 +271,8 @@ ECS_SERVICE = ResourceType(
             {
                 "name": Name(),
                 "cluster": Slot("cluster", single=True),
-                "launch_type": "FARGATE",
+                "launch_type": _LAUNCH_TYPE,
+                "capacity_provider_strategy": Slot("capacity"),
                 "desired_count": P("desired_count"),
                 "task_definition": Self("task", tf="arn"),
                 "propagate_tags": "SERVICE",
@@ -239,6 +280,7 @@ ECS_SERVICE = ResourceType(
                     {"subnets": Subnets(), "security_groups": [Self("sg")], "assign_public_ip": P("assign_public_ip")}
                 ),
                 "load_balancer": Slot("load_balancers"),
+                "service_registries": Slot("registries", single=True),
                 "health_check_grace_period_seconds": Slot("grace_period", single=True),
                 "deployment_circuit_breaker": Block({"enable": True, "rollback": True}),
                 "deployment_maximum_percent": 200,
@@ -312,10 +354,23 @@ ECS_SERVICE = ResourceType(
             {"retention_in_days": P("log_retention_days"), "tags": Tags()},
         ),
         *security_group("ECS service tasks"),
+        ingress_from_cidr("public_ingress", P("port"), P("ingress_cidr"), "Direct access to the container port", when=_PUBLIC),
     ),
     outputs=(Output("name", "Service name", SelfAttr("", "Name", "name"), SelfAttr("", "Name", "name")),),
     accepted=LOGS_NOT_KMS,
-    risks=(short_logs(), READ_ONLY_ROOT),
+    risks=(
+        short_logs(),
+        READ_ONLY_ROOT,
+        Risk(
+            ("CKV_AWS_333",), ("assign_public_ip", True),
+            "assign_public_ip=true in the design: the tasks sit in a public subnet with addresses of their own (public_access={public_access})",
+        ),
+        Risk(
+            ("CKV_AWS_260", "CKV_AWS_277"), ("public_access", True),
+            "public_access=true in the design: the container port is open to {ingress_cidr} without a load balancer",
+            parts=("public_ingress", "sg"),
+        ),
+    ),
     cost={"monthly_per_vcpu": 29.55, "monthly_per_gb": 3.24},
 )
 
@@ -345,7 +400,7 @@ ECS_TASK_DEFINITION = ResourceType(
     containers=("vpc", "subnet"),
     security_group="sg",
     role="role",
-    links=compute_links(),
+    links=compute_links((Link(("ecs_cluster",), "ecs_cluster", "runs in this cluster when started (otherwise in the design's default cluster)"),)),
     emits=(
         fargate_task("", _job_container),
         *role("role", "ecs-tasks.amazonaws.com"),
@@ -361,12 +416,20 @@ ECS_TASK_DEFINITION = ResourceType(
     ),
     outputs=(Output("arn", "Task definition ARN", Self(), Self(tf="arn")),),
     accepted=LOGS_NOT_KMS,
-    risks=(short_logs(), READ_ONLY_ROOT),
+    risks=(
+        short_logs(),
+        READ_ONLY_ROOT,
+        Risk(
+            ("CKV2_AWS_5",), ("@in:vpc", True),
+            "placed in a VPC in the design: this security group is given to the tasks whoever starts them (RunTask), not to a resource of the template",
+            parts=("sg",),
+        ),
+    ),
     cost={"monthly": 0, "note": "Fargate per vCPU-second and GB-second while a task runs"},
 )
 
 
 TYPES = (
     ECS_CLUSTER, ECS_SERVICE, LAMBDA_FUNCTION, EC2_INSTANCE, LAUNCH_TEMPLATE, AUTOSCALING_GROUP, ECR_REPOSITORY,
-    APP_RUNNER_SERVICE, ECS_TASK_DEFINITION,
+    APP_RUNNER_SERVICE, ECS_TASK_DEFINITION, ECS_CAPACITY_PROVIDER,
 )

@@ -12,6 +12,7 @@ SERVICES = (
     "dynamodb_table", "s3_bucket", "sqs_queue", "sns_topic", "secret", "kinesis_stream", "ssm_parameter",
     "kms_key", "eventbridge_bus", "step_function", "ecr_repository",
 )
+SEND = {"access": enum(("send",), "send", "What the compute may do with it: send e-mail as this identity")}
 ACCESS = {"access": enum(("read", "write", "readwrite"), "readwrite", "What the compute may do with it")}
 
 
@@ -20,6 +21,31 @@ def compute_links(extra: tuple = ()) -> tuple:
     return (
         Link(DATA_STORES, "data_port", "reaches it on its port: an ingress rule from the compute's security group; endpoint passed as environment"),
         Link(SERVICES, "iam_access", "uses it: a least-privilege IAM policy on the compute's role; names/ARNs passed as environment", ACCESS),
+        Link(
+            ("ses_email_identity",), "iam_access",
+            "sends e-mail as it: ses:SendEmail and ses:SendRawEmail on this identity's ARN only; the identity passed as environment",
+            SEND,
+        ),
+        Link(
+            ("ssm_parameter_path",), "parameter_path",
+            "reads the SecureString parameters under its path: ssm:GetParameter(s)/GetParametersByPath on that path only, "
+            "kms:Decrypt on its key through SSM only; the path passed as environment",
+            {"access": enum(("read", "readwrite"), "read", "Read the values, or also put them")},
+        ),
+        Link(
+            ("api_gateway_http", "api_gateway_rest"), "api_call",
+            "calls it: its invoke URL in the environment; when the API takes AWS_IAM authorization, execute-api:Invoke on this API only",
+        ),
+        Link(
+            ("ecs_service",), "service_call",
+            "calls it by name: its Cloud Map name and port (<ID>_HOST, <ID>_URL) as environment and an ingress rule on its "
+            "port from this compute's security group (both in one VPC; the service registered in a namespace)",
+        ),
+        Link(
+            ("ecs_task_definition",), "run_task",
+            "may start it: ecs:RunTask on its task definition family in its cluster only, iam:PassRole on its two roles; "
+            "the family, cluster ARN, subnets and security group passed as environment",
+        ),
         *extra,
     )
 

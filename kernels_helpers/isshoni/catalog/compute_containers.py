@@ -14,6 +14,7 @@ from .spec import (
     Output,
     P,
     ResourceType,
+    Risk,
     Self,
     SelfAttr,
     Tags,
@@ -99,6 +100,12 @@ ECR_REPOSITORY = ResourceType(
         ),
     ),
     outputs=(Output("url", "Repository URL", SelfAttr("", "RepositoryUri", "repository_url"), SelfAttr("", "RepositoryUri", "repository_url")),),
+    risks=(
+        Risk(
+            ("CKV_AWS_136",), ("encryption", "AES256"),
+            "encryption=AES256 in the design: images encrypted at rest with keys ECR manages (KMS adds a key policy and per-request cost)",
+        ),
+    ),
     cost={"monthly": 0.1, "note": "per GB stored per month, plus transfer"},
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..compiler.expr import Block, JsonEncode
 from .common import role, service_key
 from .messaging_common import ACCESS, ARN, LAMBDA, _resource_policy, _when, json_document  # noqa: F401
+from .messaging_email import SES_IDENTITY, SNS_SUBSCRIBER
 from .messaging_streams import FIREHOSE_STREAM, KINESIS_STREAM, STEP_FUNCTION
 from .spec import (
     Emit,
@@ -157,6 +158,10 @@ SNS_TOPIC = ResourceType(
             {"raw_message_delivery": prop("boolean", True, "Deliver the message body as is, without the SNS envelope")},
         ),
         Link(LAMBDA, "sns_subscription", "invokes it for every message: a Lambda subscription and an invoke permission for this topic"),
+        Link(
+            ("sns_subscriber",), "sns_endpoint",
+            "sends every message to this person: an e-mail or SMS subscription to its address or number (asked at deploy time when not set)",
+        ),
     ),
     emits=(
         Emit(
@@ -292,4 +297,7 @@ EVENTBRIDGE_SCHEDULE = ResourceType(
     cost={"monthly": 0, "note": "$1 per million invocations after 14 million free"},
 )
 
-TYPES = (SQS_QUEUE, SNS_TOPIC, EVENTBRIDGE_BUS, EVENTBRIDGE_RULE, EVENTBRIDGE_SCHEDULE, KINESIS_STREAM, FIREHOSE_STREAM, STEP_FUNCTION)
+TYPES = (
+    SQS_QUEUE, SNS_TOPIC, EVENTBRIDGE_BUS, EVENTBRIDGE_RULE, EVENTBRIDGE_SCHEDULE, KINESIS_STREAM, FIREHOSE_STREAM, STEP_FUNCTION,
+    SNS_SUBSCRIBER, SES_IDENTITY,
+)

@@ -72,6 +72,8 @@ def _access_log_group() -> Emit:
         {"name": name, "retention_in_days": P("log_retention_days"), "tags": Tags()},
     )
 
+REST_URL = J("https://", Self(), ".execute-api.", Region(), ".amazonaws.com/", P("stage_name"), "/")
+
 API_GATEWAY_REST = ResourceType(
     type="api_gateway_rest",
     label="API Gateway REST API",
@@ -97,7 +99,12 @@ API_GATEWAY_REST = ResourceType(
             "AWS::ApiGateway::RestApi",
             {"Name": Name(max=255), "EndpointConfiguration": {"Types": ["REGIONAL"]}, "Tags": Tags()},
             "aws_api_gateway_rest_api",
-            {"name": Name(max=255), "endpoint_configuration": Block({"types": ["REGIONAL"]}), "tags": Tags()},
+            {
+                "name": Name(max=255),
+                "endpoint_configuration": Block({"types": ["REGIONAL"]}),
+                "tags": Tags(),
+                "lifecycle": Block({"create_before_destroy": True}),  # a replacement is up before the old API goes
+            },
         ),
         # A deployment needs at least one method; wiring makes it depend on all of them.
         Emit(
@@ -117,19 +124,14 @@ API_GATEWAY_REST = ResourceType(
             when=("@slot", "methods"),
         ),
     ),
-    outputs=(
-        Output(
-            "url",
-            "Invoke URL",
-            J("https://", Self(), ".execute-api.", Region(), ".amazonaws.com/", P("stage_name"), "/"),
-            J("https://", Self(), ".execute-api.", Region(), ".amazonaws.com/", P("stage_name"), "/"),
-        ),
-    ),
+    env={"URL": REST_URL},
+    outputs=(Output("url", "Invoke URL", REST_URL, REST_URL),),
     accepted={
         "CKV_AWS_76": ACCOUNT_ROLE.format(what="REST access logs"),
         "CKV2_AWS_4": ACCOUNT_ROLE.format(what="REST execution logs"),
         "CKV_AWS_120": "no stage cache: every request reaches the function (a cache is billed by the hour)",
         "CKV2_AWS_51": "no client certificate: the backend is a Lambda function, reached by IAM, not over HTTP",
+        "CKV2_AWS_53": "no request validator: every path goes to a Lambda proxy integration, and the function validates its requests",
     },
     risks=(
         Risk(("CKV_AWS_59",), ("authorization", "NONE"), "authorization=NONE in the design: a public API"),
@@ -190,6 +192,7 @@ API_GATEWAY_HTTP = ResourceType(
         _v2_stage("$default", access_logs=True),
         _access_log_group(),
     ),
+    env={"URL": SelfAttr("", "ApiEndpoint", "api_endpoint")},
     outputs=(Output("url", "Invoke URL", SelfAttr("", "ApiEndpoint", "api_endpoint"), SelfAttr("", "ApiEndpoint", "api_endpoint")),),
     accepted=LOGS_NOT_KMS,
     risks=(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..compiler.expr import Block, JsonEncode
 from .common import role
 from .compute_common import ACCESS, SERVICES
+from .security_deploy import GITHUB_DEPLOY_ROLE
+from .security_parameters import DESCRIPTION, SECRET, SSM_PARAMETER, SSM_PARAMETER_PATH
 from .spec import (
     Emit,
     If,
@@ -23,8 +25,6 @@ from .spec import (
     prop,
 )
 
-# Plain text AWS accepts in descriptions; no braces, so no CloudFormation dynamic references.
-DESCRIPTION = r"^[A-Za-z0-9 _.,:;()/+=@-]{0,250}$"
 ROLE_TARGETS = ("iam_role", "ecs_service", "lambda_function", "ec2_instance", "autoscaling_group")
 ASSUMING_SERVICES = (
     "lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com", "states.amazonaws.com",
@@ -183,109 +183,6 @@ KMS_KEY = ResourceType(
         Output("alias", "Key alias", Self("alias"), Self("alias", tf="name")),
     ),
     cost={"monthly": 1, "note": "per key, plus per request"},
-)
-
-# ---------------------------------------------------------------- Secrets Manager and SSM
-
-SECRET = ResourceType(
-    type="secret",
-    label="Secrets Manager secret",
-    category="security",
-    icon="aws-secrets-manager",
-    description=(
-        "A secret value. CloudFormation generates a random value when it creates the secret; "
-        "Terraform creates the secret without a value (put one with the console or CLI), "
-        "so no secret ever appears in the template or the Terraform state."
-    ),
-    properties={
-        "description": prop("string", "", "What the secret is for", pattern=DESCRIPTION),
-        "length": prop("integer", 32, "Length of the generated value (CloudFormation)", minimum=16, maximum=128),
-        "exclude_punctuation": prop("boolean", True, "Generate letters and digits only (CloudFormation)"),
-        "recovery_window_days": prop("integer", 7, "Days a deleted secret can be restored (Terraform; 0: delete at once)", minimum=0, maximum=30),
-    },
-    env={"SECRET_ARN": Self(tf="arn")},
-    iam={
-        "read": ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
-        "write": ("secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret"),
-        "readwrite": (
-            "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
-            "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
-        ),
-    },
-    iam_resources=(Self(tf="arn"),),
-    emits=(
-        Emit(
-            "",
-            "AWS::SecretsManager::Secret",
-            {
-                "Name": Name(),
-                "Description": If("description", "", J("Secret of ", Name()), P("description")),
-                "GenerateSecretString": {"PasswordLength": P("length"), "ExcludePunctuation": P("exclude_punctuation")},
-                "Tags": Tags(),
-            },
-            "aws_secretsmanager_secret",
-            {
-                "name": Name(),
-                "description": If("description", "", J("Secret of ", Name()), P("description")),
-                "recovery_window_in_days": P("recovery_window_days"),
-                "tags": Tags(),
-            },
-        ),
-    ),
-    outputs=(Output("arn", "Secret ARN", Self(), Self(tf="arn")),),
-    cost={"monthly": 0.4, "note": "per secret, plus per 10,000 API calls"},
-)
-
-# Parameter names are hierarchical here ("/a/b"), never under the reserved aws/ssm prefixes.
-PARAMETER_NAME = r"^((?!/([Aa][Ww][Ss]|[Ss][Ss][Mm]))(/[A-Za-z0-9_.-]+){1,15})?$"
-# Printable text; no CloudFormation dynamic reference ({{resolve:...}}) can hide in it.
-PARAMETER_VALUE = r"^(?!.*\{\{resolve:)[\x20-\x7E]{1,4096}$"
-_PARAMETER = If("parameter_name", "", J("/isshoni/", Name()), P("parameter_name"))
-
-SSM_PARAMETER = ResourceType(
-    type="ssm_parameter",
-    label="SSM parameter",
-    category="security",
-    icon="aws-systems-manager",
-    description="A plain-text configuration value in Parameter Store (not for secrets: use a Secrets Manager secret).",
-    properties={
-        "parameter_name": prop("string", "", "Name, a path like /app/setting (empty: /isshoni/<design>-<id>)", pattern=PARAMETER_NAME),
-        "value": prop("string", "example", "The value (plain text, not a secret)", pattern=PARAMETER_VALUE),
-        "description": prop("string", "", "What the parameter configures", pattern=DESCRIPTION),
-        "tier": enum(("Standard", "Advanced"), "Standard", "Standard is free (values up to 4 KB)"),
-    },
-    env={"PARAMETER_NAME": Self()},
-    iam={
-        "read": ("ssm:GetParameter", "ssm:GetParameters"),
-        "write": ("ssm:PutParameter",),
-        "readwrite": ("ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"),
-    },
-    iam_resources=(arn("ssm", "parameter", Self()),),
-    emits=(
-        Emit(
-            "",
-            "AWS::SSM::Parameter",
-            {
-                "Name": _PARAMETER,
-                "Type": "String",
-                "Value": P("value"),
-                "Tier": P("tier"),
-                "Description": If("description", "", None, P("description")),
-                "Tags": Tags(style="map"),
-            },
-            "aws_ssm_parameter",
-            {
-                "name": _PARAMETER,
-                "type": "String",
-                "value": P("value"),
-                "tier": P("tier"),
-                "description": If("description", "", None, P("description")),
-                "tags": Tags(),
-            },
-        ),
-    ),
-    outputs=(Output("name", "Parameter name", Self(), Self(tf="name")),),
-    cost={"monthly": 0, "note": "Standard tier is free; Advanced $0.05 per parameter"},
 )
 
 # ---------------------------------------------------------------- WAF
@@ -504,4 +401,7 @@ COGNITO_APP_CLIENT = ResourceType(
     cost={"monthly": 0},
 )
 
-TYPES = (IAM_ROLE, IAM_POLICY, KMS_KEY, SECRET, SSM_PARAMETER, WAF_WEB_ACL, COGNITO_USER_POOL, COGNITO_APP_CLIENT)
+TYPES = (
+    IAM_ROLE, IAM_POLICY, KMS_KEY, SECRET, SSM_PARAMETER, WAF_WEB_ACL, COGNITO_USER_POOL, COGNITO_APP_CLIENT, GITHUB_DEPLOY_ROLE,
+    SSM_PARAMETER_PATH,
+)

@@ -62,7 +62,10 @@ class _Translator:
         if kind is e.JsonEncode:
             return Call("jsonencode", self.expr(v.value))
         if kind is e.Delimited:
-            return Raw(f"join({string(v.sep)}, {self.expr(v.value)})")
+            items = self.expr(v.value)
+            if type(items) is list:  # a list of references written out (a Python list's repr is no HCL)
+                items = "[" + ", ".join(x if type(x) is Raw else string(x) for x in items) + "]"
+            return Raw(f"join({string(v.sep)}, {items})")
         if kind is e.TfText:
             return Raw(v.text.format(*(self.addr[lid] for lid in v.lids)))
         if kind is e.Data:

@@ -451,8 +451,12 @@ def ecs_cluster(ctx: Context, cid, service, cluster, props):
 
 @finisher
 def finish_default_cluster(ctx: Context) -> None:
-    """Services not connected to a cluster share one default cluster for the design."""
-    orphans = [r for r in sorted(ctx.resources) if ctx.type_of(r) == "ecs_service" and not ctx.slots.get((r, "cluster"))]
+    """Services (and started task definitions) not connected to a cluster share one default cluster for the design."""
+    started = ctx.memo.get("run_task_targets", set())  # task definitions other compute starts (RunTask needs a cluster)
+    orphans = [
+        r for r in sorted(ctx.resources)
+        if (ctx.type_of(r) == "ecs_service" or r in started) and not ctx.slots.get((r, "cluster"))
+    ]
     if not orphans:
         return
     name = ctx.physical_name("cluster")
@@ -472,4 +476,16 @@ def finish_default_cluster(ctx: Context) -> None:
 
 
 # Wiring units of the other categories register themselves on import.
-from . import wiring_certs, wiring_compute, wiring_data, wiring_edge, wiring_messaging, wiring_security  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    wiring_calls,
+    wiring_capacity,
+    wiring_certs,
+    wiring_compute,
+    wiring_data,
+    wiring_deploy,
+    wiring_discovery,
+    wiring_edge,
+    wiring_email,
+    wiring_messaging,
+    wiring_security,
+)

@@ -1,10 +1,11 @@
-"""Wiring for compute: where each Lambda function's code comes from.
+"""Wiring for compute: where each Lambda function's code and each ECS container's image come from.
 
 A Zip function's code is the folder its design names (code_path), packaged by `package`,
 or the built-in handler; CloudFormation takes the built-in handler inline and reads other
 zips from the artifact bucket the deploy uploads them to, Terraform reads the zip files the
 deploy writes next to the module.  An Image function runs its own image URI or the image
-of the ECR repository it is connected to.  Nothing is ever a placeholder.
+of the ECR repository it is connected to, and so does an ECS container left at its default image.
+Nothing is ever a placeholder.
 """
 
 from __future__ import annotations
@@ -40,6 +41,26 @@ def _image(ctx: Context, rid: str, props: dict):
     if repository is None:
         _refuse(rid, "image_uri", f"{rid}: an Image function needs image_uri or a connection to an ECR repository")
     return e.join(ctx.attr(repository, "RepositoryUri", "repository_url"), ":", ctx.fill(s.P("image_tag"), "cfn", rid))
+
+
+@finisher
+def finish_container_images(ctx: Context) -> None:
+    """An ECS service or task connected to an ECR repository runs that repository's image (tagged
+    image_tag, asked at deploy time when not set) unless its image is set to another; the execution
+    role pulls it (`iam_access`)."""
+    from ..catalog.compute import DEFAULT_IMAGE
+
+    for rid in sorted(r for r in ctx.resources if ctx.type_of(r) in ("ecs_service", "ecs_task_definition")):
+        image = ctx.props(rid)["image"]
+        if image not in ("", DEFAULT_IMAGE):
+            continue
+        repository = _repository(ctx, rid)
+        if repository is None:
+            if not image:
+                _refuse(rid, "image", f"{rid}: an empty image needs a connection to an ECR repository")
+            continue
+        uri = e.join(ctx.attr(repository, "RepositoryUri", "repository_url"), ":", ctx.fill(s.P("image_tag"), "cfn", rid))
+        ctx.contribute(rid, "image", uri, uri)
 
 
 @finisher

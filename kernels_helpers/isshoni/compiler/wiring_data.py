@@ -1,11 +1,11 @@
-"""Wiring units for connections of data stores (RDS, Aurora, EFS, OpenSearch, Memcached)."""
+"""Wiring units for connections of data stores (RDS, Aurora, EFS, OpenSearch, Memcached) and SecureString paths."""
 
 from __future__ import annotations
 
 from . import expr as e
 from .names import tf_identifier
 from .resolve import Context
-from .wiring import env_name, finisher, role_of, role_policy, unit
+from .wiring import env_name, finisher, iam_access, role_of, role_policy, unit
 
 DATABASES = ("rds_instance", "aurora_cluster")
 SECRET_ARN = ("MasterUserSecret.SecretArn", "master_user_secret[0].secret_arn")
@@ -136,3 +136,20 @@ def athena_results(ctx: Context, cid, workgroup, bucket, props):
         {"OutputLocation": location, "EncryptionConfiguration": {"EncryptionOption": "SSE_S3"}},
         e.Block({"output_location": location, "encryption_configuration": e.Block({"encryption_option": "SSE_S3"})}),
     )
+
+
+@unit("parameter_path")
+def parameter_path(ctx: Context, cid, source, path, props):
+    """Compute -> SecureString path: the path's parameters (not others), decrypted with its key through SSM only."""
+    iam_access(ctx, cid, source, path, props)
+    role = role_of(ctx, source)
+    if role is None or not ctx.has_part(path, "key"):
+        return  # the AWS managed key's policy already lets the account use it through SSM
+    actions = ["kms:Decrypt"] if props["access"] == "read" else ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    statement = {
+        "Effect": "Allow",
+        "Action": actions,
+        "Resource": ctx.attr(path, "Arn", "arn", key="key"),
+        "Condition": {"StringEquals": {"kms:ViaService": e.join("ssm.", e.Pseudo("region"), ".amazonaws.com")}},
+    }
+    role_policy(ctx, cid, "key_policy", role, f"{tf_identifier(cid)}-key", [statement])
