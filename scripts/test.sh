@@ -4,6 +4,9 @@
 # environment; nothing is installed into it.  Arguments go to pytest.
 #   ISSHONI_LATEST=1 bash scripts/test.sh   same suite against the newest releases (no lock)
 #   bash scripts/lock.sh                    refresh requirements/test.lock
+#   ISSHONI_TEST_WORKERS=0 bash scripts/test.sh   one process (default: 2 pytest-xdist workers, a test
+#                                           file per worker: most tests wait on servers, so two
+#                                           workers halve the wall time even on two cores)
 # Terraform validation runs whenever a `terraform` binary and an AWS provider
 # mirror are on the machine (the project's machine image has both).
 # Installing builds the JupyterLab extension (Node 20 + npm) on a fresh clone;
@@ -17,4 +20,8 @@ venv=$("$python" scripts/test_env.py)
 source "$venv/bin/activate"
 bash scripts/ensure_chromium.sh
 python -m ruff check kernels_helpers tests benchmarks scripts
-python -m pytest "$@"
+workers=${ISSHONI_TEST_WORKERS:-2}
+if [ "$workers" != 0 ]; then
+  set -- -n "$workers" --dist loadfile "$@"
+fi
+python -m pytest --durations=25 "$@"
