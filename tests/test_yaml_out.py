@@ -20,6 +20,8 @@ scalars = st.one_of(
                      "*alias", "&anchor", "!tag", "%", "@", "`", "{a}", "[a]", "${AWS::StackName}-x", "tail ", "\ttab", "a\n",
                      "a\nb", "a\n\n", "\nlead", "  indented\nx", "line \nx", "x\r\ny", "\u2028", "\x85", "\ufeff", "é ü"]),
     st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),  # what a design may hold (plain JSON numbers)
+    st.sampled_from([5e-324, 1e16, 1e-7, 1.5e300, -2.5e-10, 0.0, -0.0]),  # repr without a dot: YAML 1.1 reads a string
     st.booleans(),
     st.none(),
 )

@@ -77,8 +77,9 @@ def _value(value) -> str:
         return "null"
     if type(value) is int:
         return str(value)
-    if type(value) is float:
-        return repr(value)
+    if type(value) is float:  # as PyYAML writes it: YAML 1.1 reads `5e-324` (no dot) as a string
+        text = repr(value).lower()
+        return text.replace("e", ".0e") if "." not in text and "e" in text else text
     raise TypeError(f"cannot write {type(value).__name__} in a template")
 
 
