@@ -152,6 +152,43 @@ def test_a_slow_edit_holds_neither_the_server_nor_other_users_and_is_stopped_at_
     assert response.status_code == 200 and response.json()["design"]["resources"]["vpc"]["notes"] == "after"
 
 
+def test_while_a_looping_op_and_a_dollar_brace_check_run_another_user_answers_within_a_second(server):
+    """Issue 14's liveness bound for its two freezing inputs, sent together: a design whose labels and
+    notes hold `${` checked by the Terraform safety/parse tools, and the self-containing move."""
+    data = templates.load("chat_canary").data
+    for resource in data["resources"].values():
+        resource["label"], resource["notes"] = "${", "x${y}z $${ %{ if }"
+    dollars = design_file(server, "dollars.infra.json", data=data)
+    looped = design_file(server, "looped.infra.json")
+    other = design_file(server, "bystander.infra.json")
+
+    async def scenario():
+        async with httpx.AsyncClient(base_url=server["base"], headers={"Authorization": f"token {server['token']}"},
+                                     timeout=120) as client:
+            check = asyncio.ensure_future(client.post(f"{API}/designs/{dollars}/check", json={"only": ["terraform", "checkov"]}))
+            loop = asyncio.ensure_future(client.post(canvas(server, looped), json={"ops": [
+                {"op": "move_into", "id": "private_a", "parent": "private_a"}]}))
+            await asyncio.sleep(0.5)
+            answers = []
+            for call in (lambda: client.get("/api/status"),
+                         lambda: client.post(canvas(server, other), json={"ops": [{"op": "set_notes", "id": "vpc", "notes": "b"}]}),
+                         lambda: client.get("/api/status")):
+                started = time.monotonic()
+                response = await call()
+                answers.append((time.monotonic() - started, response.status_code))
+            return answers, await check, await loop
+
+    answers, check, loop = asyncio.run(scenario())
+    print("answers while the check and the looping op ran (s, status):", answers)
+    assert [status for _, status in answers] == [200, 200, 200]
+    assert max(seconds for seconds, _ in answers) < ANSWER_S * MARGIN
+    assert loop.status_code == 400 and "cannot contain itself" in loop.text
+    # the check ends: a report, or this module's short deadline (never a hang)
+    assert check.status_code in (200, 504), check.text
+    if check.status_code == 200:
+        assert "findings" in check.json() and "counts" in check.json(), check.text
+
+
 def test_a_check_past_its_deadline_is_stopped_and_the_next_one_runs(server):
     name = design_file(server, "check_slow.infra.json")
     seconds, response = timed(lambda: server["client"].post(f"{API}/designs/{name}/check", json={}))
