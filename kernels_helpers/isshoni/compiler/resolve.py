@@ -90,6 +90,17 @@ class Context:
                 index.setdefault(conn["target"], set()).add(self.type_of(conn["source"]))
         return index.get(rid, set())
 
+    def outgoing(self, rid: str) -> list[tuple[str, str]]:
+        """(connection id, target id) of the connections leaving `rid`, by connection id (indexed
+        once per resolve: a finisher asking per resource would otherwise scan every connection)."""
+        index = self.memo.get("outgoing")
+        if index is None:
+            index = self.memo["outgoing"] = {}
+            for cid in sorted(self.design.connections):
+                conn = self.design.connections[cid]
+                index.setdefault(conn["source"], []).append((cid, conn["target"]))
+        return index.get(rid, [])
+
     def props(self, rid: str) -> dict:
         found = self._props.get(rid)
         if found is None:

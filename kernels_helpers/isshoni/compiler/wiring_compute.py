@@ -27,11 +27,7 @@ def _refuse(rid: str, field: str, message: str) -> None:
 
 def _repository(ctx: Context, rid: str) -> str | None:
     """The ECR repository a function is connected to (the first by connection id), if any."""
-    for cid in sorted(ctx.design.connections):
-        conn = ctx.design.connections[cid]
-        if conn["source"] == rid and ctx.type_of(conn["target"]) == "ecr_repository":
-            return conn["target"]
-    return None
+    return next((target for _cid, target in ctx.outgoing(rid) if ctx.type_of(target) == "ecr_repository"), None)
 
 
 def _image(ctx: Context, rid: str, props: dict):
