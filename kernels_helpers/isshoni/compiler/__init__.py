@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from ..design.model import Design
 from . import cloudformation, terraform
+from .gcpause import paused_gc
 from .model import Resolved
 from .resolve import resolve
 
@@ -28,6 +29,7 @@ def no_cyclic_gc():
             gc.enable()
 
 
+@paused_gc
 def generate(design: Design, fmt: str = "cloudformation") -> dict[str, str]:
     """File name -> text for one format (deterministic: same design, same bytes)."""
     with no_cyclic_gc():

@@ -11,6 +11,7 @@ import orjson
 
 from . import expr as e
 from . import yaml_out
+from .gcpause import paused_gc
 from .model import Resolved
 from .names import cfn_identifier
 
@@ -163,12 +164,14 @@ def _unchanged(v):
     return v
 
 
+@paused_gc
 def to_yaml(resolved: Resolved) -> str:
     tr = _Translator(resolved)
     # expressions become intrinsics as the writer meets them, not copied into a plain template first
     return yaml_out.dump(template(resolved, plain=False, translator=tr), tr.intrinsic)
 
 
+@paused_gc
 def to_json(resolved: Resolved) -> str:
     # orjson's two-space indent gives the same bytes as json.dumps(indent=2, ensure_ascii=False),
     # 25x faster (the standard encoder falls back to pure Python whenever it indents)

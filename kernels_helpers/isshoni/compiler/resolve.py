@@ -14,6 +14,7 @@ from .. import catalog
 from ..catalog import spec as s
 from ..design.model import Design
 from . import expr as e
+from .gcpause import paused_gc
 from .model import OutputValue, Part, Resolved, Variable
 from .names import PREFIX_MAX, Namer, after_prefix, cfn_identifier, tag_text, tf_identifier
 
@@ -475,6 +476,7 @@ def referenced(value) -> set[str]:
     return set()
 
 
+@paused_gc
 def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
     """Resolve a (valid) design; raises DesignError if it is not valid.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from . import expr as e
+from .gcpause import paused_gc
 from .hcl import BlockNode, Call, Comment, Raw, document, escape, string, template_string
 from .model import Resolved
 from .names import PREFIX_MAX, PREFIX_PATTERN, physical, tag_text
@@ -170,6 +171,7 @@ def _naming_variables(resolved: Resolved) -> list[BlockNode]:
     ]
 
 
+@paused_gc
 def files(resolved: Resolved) -> dict[str, str]:
     """The root module: file name -> HCL text."""
     tr = _Translator(resolved)
