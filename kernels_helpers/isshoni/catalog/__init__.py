@@ -31,10 +31,9 @@ def _with_external_links(catalog: dict[str, ResourceType]) -> dict[str, Resource
     """Every type connects to `external` and `external` to every type; such connections emit nothing."""
     from .external import external_link
 
-    others = tuple(t for t in catalog if t != "external")
     out = {name: dataclasses.replace(entry, links=(*entry.links, external_link(("external",))))
            for name, entry in catalog.items() if name != "external"}
-    out["external"] = dataclasses.replace(catalog["external"], links=(external_link(others),))
+    out["external"] = dataclasses.replace(catalog["external"], links=(external_link(tuple(catalog)),))
     return dict(sorted(out.items()))
 
 
