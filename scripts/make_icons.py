@@ -31,6 +31,7 @@ CHOICE = {
     "aws-aurora": "AmazonAurora",
     "aws-auto-scaling": "AmazonEC2AutoScaling",
     "aws-certificate-manager": "AWSCertificateManager",
+    "aws-cloud-map": "AWSCloudMap",
     "aws-cloudfront": "AmazonCloudFront",
     "aws-cloudtrail": "AWSCloudTrail",
     "aws-cloudwatch": "AmazonCloudWatch",
@@ -61,6 +62,7 @@ CHOICE = {
     "aws-s3": "AmazonSimpleStorageService",
     "aws-secrets-manager": "AWSSecretsManager",
     "aws-security-group": "AWSNetworkFirewall",
+    "aws-ses": "AmazonSimpleEmailService",
     "aws-sns": "AmazonSimpleNotificationService",
     "aws-sqs": "AmazonSimpleQueueService",
     "aws-step-functions": "AWSStepFunctions",
@@ -71,6 +73,7 @@ CHOICE = {
     "aws-vpc-flow-logs": "AmazonVPCFlowLogs",
     "aws-vpc-peering": "AmazonVPCPeeringConnection",
     "aws-waf": "AWSWAF",
+    "external": "GenericApplication",  # a system outside AWS (isshoni.catalog.external): a neutral box
 }
 CATEGORY = {
     "networking": "NetworkingContentDelivery",
@@ -79,6 +82,7 @@ CATEGORY = {
     "messaging": "ApplicationIntegration",
     "security": "SecurityIdentity",
     "observability": "ManagementTools",
+    "external": "Client",
     "generic": "AWSCloudFormation",  # generic resources: any CloudFormation registry type (isshoni.generic)
 }
 

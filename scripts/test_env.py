@@ -24,10 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements" / "test.lock"
-# the built extension and notebook widget bundle, each with the file that shows the build finished
+# the built extension, notebook widget bundle and Mermaid flowchart parser, each with the file that
+# shows the build finished
 BUILT = {
     ROOT / "kernels_helpers/isshoni/labextension": "static/style.js",
     ROOT / "kernels_helpers/isshoni/widget/static": "widget.js",
+    ROOT / "kernels_helpers/isshoni/importers/mermaid/static": "mermaid-flowchart.mjs",
 }
 # what the built extension was built from (gitignored, beside the build it describes)
 EXTENSION_KEY = ROOT / "kernels_helpers/isshoni/.extension-build-key"

@@ -10,54 +10,58 @@ import icon3 from 'aws-icons/icons/architecture-service/AmazonAthena.svg';
 import icon4 from 'aws-icons/icons/architecture-service/AmazonAurora.svg';
 import icon5 from 'aws-icons/icons/architecture-service/AmazonEC2AutoScaling.svg';
 import icon6 from 'aws-icons/icons/architecture-service/AWSCertificateManager.svg';
-import icon7 from 'aws-icons/icons/architecture-service/AmazonCloudFront.svg';
-import icon8 from 'aws-icons/icons/architecture-service/AWSCloudTrail.svg';
-import icon9 from 'aws-icons/icons/architecture-service/AmazonCloudWatch.svg';
-import icon10 from 'aws-icons/icons/resource/AmazonCloudWatchLogs.svg';
-import icon11 from 'aws-icons/icons/architecture-service/AmazonCognito.svg';
-import icon12 from 'aws-icons/icons/architecture-service/AmazonDynamoDB.svg';
-import icon13 from 'aws-icons/icons/architecture-service/AmazonEC2.svg';
-import icon14 from 'aws-icons/icons/architecture-service/AmazonElasticContainerRegistry.svg';
-import icon15 from 'aws-icons/icons/architecture-service/AmazonElasticContainerService.svg';
-import icon16 from 'aws-icons/icons/architecture-service/AmazonEFS.svg';
-import icon17 from 'aws-icons/icons/resource/AmazonEC2ElasticIPAddress.svg';
-import icon18 from 'aws-icons/icons/architecture-service/AmazonElastiCache.svg';
-import icon19 from 'aws-icons/icons/architecture-service/AmazonEventBridge.svg';
-import icon20 from 'aws-icons/icons/architecture-service/AWSFargate.svg';
-import icon21 from 'aws-icons/icons/architecture-service/AWSGlue.svg';
-import icon22 from 'aws-icons/icons/architecture-service/AWSIdentityandAccessManagement.svg';
-import icon23 from 'aws-icons/icons/resource/AmazonVPCInternetGateway.svg';
-import icon24 from 'aws-icons/icons/architecture-service/AmazonKinesisDataStreams.svg';
-import icon25 from 'aws-icons/icons/architecture-service/AmazonDataFirehose.svg';
-import icon26 from 'aws-icons/icons/architecture-service/AWSKeyManagementService.svg';
-import icon27 from 'aws-icons/icons/architecture-service/AWSLambda.svg';
-import icon28 from 'aws-icons/icons/resource/AmazonVPCNATGateway.svg';
-import icon29 from 'aws-icons/icons/resource/AmazonVPCNetworkAccessControlList.svg';
-import icon30 from 'aws-icons/icons/resource/ElasticLoadBalancingNetworkLoadBalancer.svg';
-import icon31 from 'aws-icons/icons/architecture-service/AmazonOpenSearchService.svg';
-import icon32 from 'aws-icons/icons/architecture-service/AmazonRDS.svg';
-import icon33 from 'aws-icons/icons/resource/AmazonRoute53RouteTable.svg';
-import icon34 from 'aws-icons/icons/architecture-service/AmazonRoute53.svg';
-import icon35 from 'aws-icons/icons/architecture-service/AmazonSimpleStorageService.svg';
-import icon36 from 'aws-icons/icons/architecture-service/AWSSecretsManager.svg';
-import icon37 from 'aws-icons/icons/architecture-service/AWSNetworkFirewall.svg';
-import icon38 from 'aws-icons/icons/architecture-service/AmazonSimpleNotificationService.svg';
-import icon39 from 'aws-icons/icons/architecture-service/AmazonSimpleQueueService.svg';
-import icon40 from 'aws-icons/icons/architecture-service/AWSStepFunctions.svg';
-import icon41 from 'aws-icons/icons/architecture-group/Privatesubnet.svg';
-import icon42 from 'aws-icons/icons/architecture-service/AWSSystemsManager.svg';
-import icon43 from 'aws-icons/icons/architecture-group/VirtualprivatecloudVPC.svg';
-import icon44 from 'aws-icons/icons/resource/AmazonVPCEndpoints.svg';
-import icon45 from 'aws-icons/icons/resource/AmazonVPCFlowLogs.svg';
-import icon46 from 'aws-icons/icons/resource/AmazonVPCPeeringConnection.svg';
-import icon47 from 'aws-icons/icons/architecture-service/AWSWAF.svg';
-import icon48 from 'aws-icons/icons/category/NetworkingContentDelivery.svg';
-import icon49 from 'aws-icons/icons/category/Compute.svg';
-import icon50 from 'aws-icons/icons/category/Databases.svg';
-import icon51 from 'aws-icons/icons/category/ApplicationIntegration.svg';
-import icon52 from 'aws-icons/icons/category/SecurityIdentity.svg';
-import icon53 from 'aws-icons/icons/category/ManagementTools.svg';
-import icon54 from 'aws-icons/icons/architecture-service/AWSCloudFormation.svg';
+import icon7 from 'aws-icons/icons/architecture-service/AWSCloudMap.svg';
+import icon8 from 'aws-icons/icons/architecture-service/AmazonCloudFront.svg';
+import icon9 from 'aws-icons/icons/architecture-service/AWSCloudTrail.svg';
+import icon10 from 'aws-icons/icons/architecture-service/AmazonCloudWatch.svg';
+import icon11 from 'aws-icons/icons/resource/AmazonCloudWatchLogs.svg';
+import icon12 from 'aws-icons/icons/architecture-service/AmazonCognito.svg';
+import icon13 from 'aws-icons/icons/architecture-service/AmazonDynamoDB.svg';
+import icon14 from 'aws-icons/icons/architecture-service/AmazonEC2.svg';
+import icon15 from 'aws-icons/icons/architecture-service/AmazonElasticContainerRegistry.svg';
+import icon16 from 'aws-icons/icons/architecture-service/AmazonElasticContainerService.svg';
+import icon17 from 'aws-icons/icons/architecture-service/AmazonEFS.svg';
+import icon18 from 'aws-icons/icons/resource/AmazonEC2ElasticIPAddress.svg';
+import icon19 from 'aws-icons/icons/architecture-service/AmazonElastiCache.svg';
+import icon20 from 'aws-icons/icons/architecture-service/AmazonEventBridge.svg';
+import icon21 from 'aws-icons/icons/architecture-service/AWSFargate.svg';
+import icon22 from 'aws-icons/icons/architecture-service/AWSGlue.svg';
+import icon23 from 'aws-icons/icons/architecture-service/AWSIdentityandAccessManagement.svg';
+import icon24 from 'aws-icons/icons/resource/AmazonVPCInternetGateway.svg';
+import icon25 from 'aws-icons/icons/architecture-service/AmazonKinesisDataStreams.svg';
+import icon26 from 'aws-icons/icons/architecture-service/AmazonDataFirehose.svg';
+import icon27 from 'aws-icons/icons/architecture-service/AWSKeyManagementService.svg';
+import icon28 from 'aws-icons/icons/architecture-service/AWSLambda.svg';
+import icon29 from 'aws-icons/icons/resource/AmazonVPCNATGateway.svg';
+import icon30 from 'aws-icons/icons/resource/AmazonVPCNetworkAccessControlList.svg';
+import icon31 from 'aws-icons/icons/resource/ElasticLoadBalancingNetworkLoadBalancer.svg';
+import icon32 from 'aws-icons/icons/architecture-service/AmazonOpenSearchService.svg';
+import icon33 from 'aws-icons/icons/architecture-service/AmazonRDS.svg';
+import icon34 from 'aws-icons/icons/resource/AmazonRoute53RouteTable.svg';
+import icon35 from 'aws-icons/icons/architecture-service/AmazonRoute53.svg';
+import icon36 from 'aws-icons/icons/architecture-service/AmazonSimpleStorageService.svg';
+import icon37 from 'aws-icons/icons/architecture-service/AWSSecretsManager.svg';
+import icon38 from 'aws-icons/icons/architecture-service/AWSNetworkFirewall.svg';
+import icon39 from 'aws-icons/icons/architecture-service/AmazonSimpleEmailService.svg';
+import icon40 from 'aws-icons/icons/architecture-service/AmazonSimpleNotificationService.svg';
+import icon41 from 'aws-icons/icons/architecture-service/AmazonSimpleQueueService.svg';
+import icon42 from 'aws-icons/icons/architecture-service/AWSStepFunctions.svg';
+import icon43 from 'aws-icons/icons/architecture-group/Privatesubnet.svg';
+import icon44 from 'aws-icons/icons/architecture-service/AWSSystemsManager.svg';
+import icon45 from 'aws-icons/icons/architecture-group/VirtualprivatecloudVPC.svg';
+import icon46 from 'aws-icons/icons/resource/AmazonVPCEndpoints.svg';
+import icon47 from 'aws-icons/icons/resource/AmazonVPCFlowLogs.svg';
+import icon48 from 'aws-icons/icons/resource/AmazonVPCPeeringConnection.svg';
+import icon49 from 'aws-icons/icons/architecture-service/AWSWAF.svg';
+import icon50 from 'aws-icons/icons/resource/GenericApplication.svg';
+import icon51 from 'aws-icons/icons/category/NetworkingContentDelivery.svg';
+import icon52 from 'aws-icons/icons/category/Compute.svg';
+import icon53 from 'aws-icons/icons/category/Databases.svg';
+import icon54 from 'aws-icons/icons/category/ApplicationIntegration.svg';
+import icon55 from 'aws-icons/icons/category/SecurityIdentity.svg';
+import icon56 from 'aws-icons/icons/category/ManagementTools.svg';
+import icon57 from 'aws-icons/icons/resource/Client.svg';
+import icon58 from 'aws-icons/icons/architecture-service/AWSCloudFormation.svg';
 
 const ICONS: Record<string, string> = {
   'aws-alb': icon0,
@@ -67,54 +71,58 @@ const ICONS: Record<string, string> = {
   'aws-aurora': icon4,
   'aws-auto-scaling': icon5,
   'aws-certificate-manager': icon6,
-  'aws-cloudfront': icon7,
-  'aws-cloudtrail': icon8,
-  'aws-cloudwatch': icon9,
-  'aws-cloudwatch-logs': icon10,
-  'aws-cognito': icon11,
-  'aws-dynamodb': icon12,
-  'aws-ec2': icon13,
-  'aws-ecr': icon14,
-  'aws-ecs': icon15,
-  'aws-efs': icon16,
-  'aws-elastic-ip': icon17,
-  'aws-elasticache': icon18,
-  'aws-eventbridge': icon19,
-  'aws-fargate': icon20,
-  'aws-glue': icon21,
-  'aws-iam': icon22,
-  'aws-internet-gateway': icon23,
-  'aws-kinesis': icon24,
-  'aws-kinesis-firehose': icon25,
-  'aws-kms': icon26,
-  'aws-lambda': icon27,
-  'aws-nat-gateway': icon28,
-  'aws-network-acl': icon29,
-  'aws-nlb': icon30,
-  'aws-opensearch': icon31,
-  'aws-rds': icon32,
-  'aws-route-table': icon33,
-  'aws-route53': icon34,
-  'aws-s3': icon35,
-  'aws-secrets-manager': icon36,
-  'aws-security-group': icon37,
-  'aws-sns': icon38,
-  'aws-sqs': icon39,
-  'aws-step-functions': icon40,
-  'aws-subnet': icon41,
-  'aws-systems-manager': icon42,
-  'aws-vpc': icon43,
-  'aws-vpc-endpoint': icon44,
-  'aws-vpc-flow-logs': icon45,
-  'aws-vpc-peering': icon46,
-  'aws-waf': icon47,
-  'category:networking': icon48,
-  'category:compute': icon49,
-  'category:data': icon50,
-  'category:messaging': icon51,
-  'category:security': icon52,
-  'category:observability': icon53,
-  'category:generic': icon54
+  'aws-cloud-map': icon7,
+  'aws-cloudfront': icon8,
+  'aws-cloudtrail': icon9,
+  'aws-cloudwatch': icon10,
+  'aws-cloudwatch-logs': icon11,
+  'aws-cognito': icon12,
+  'aws-dynamodb': icon13,
+  'aws-ec2': icon14,
+  'aws-ecr': icon15,
+  'aws-ecs': icon16,
+  'aws-efs': icon17,
+  'aws-elastic-ip': icon18,
+  'aws-elasticache': icon19,
+  'aws-eventbridge': icon20,
+  'aws-fargate': icon21,
+  'aws-glue': icon22,
+  'aws-iam': icon23,
+  'aws-internet-gateway': icon24,
+  'aws-kinesis': icon25,
+  'aws-kinesis-firehose': icon26,
+  'aws-kms': icon27,
+  'aws-lambda': icon28,
+  'aws-nat-gateway': icon29,
+  'aws-network-acl': icon30,
+  'aws-nlb': icon31,
+  'aws-opensearch': icon32,
+  'aws-rds': icon33,
+  'aws-route-table': icon34,
+  'aws-route53': icon35,
+  'aws-s3': icon36,
+  'aws-secrets-manager': icon37,
+  'aws-security-group': icon38,
+  'aws-ses': icon39,
+  'aws-sns': icon40,
+  'aws-sqs': icon41,
+  'aws-step-functions': icon42,
+  'aws-subnet': icon43,
+  'aws-systems-manager': icon44,
+  'aws-vpc': icon45,
+  'aws-vpc-endpoint': icon46,
+  'aws-vpc-flow-logs': icon47,
+  'aws-vpc-peering': icon48,
+  'aws-waf': icon49,
+  'external': icon50,
+  'category:networking': icon51,
+  'category:compute': icon52,
+  'category:data': icon53,
+  'category:messaging': icon54,
+  'category:security': icon55,
+  'category:observability': icon56,
+  'category:external': icon57,
+  'category:generic': icon58
 };
 
 /** The SVG text for a catalog icon id, falling back to its category's icon. */

@@ -28,7 +28,8 @@ export const CATEGORIES: { id: string; label: string }[] = [
   { id: 'data', label: 'Data' },
   { id: 'messaging', label: 'Messaging' },
   { id: 'security', label: 'Security' },
-  { id: 'observability', label: 'Observability' }
+  { id: 'observability', label: 'Observability' },
+  { id: 'external', label: 'Outside AWS' }
 ];
 
 function containerText(entry: ICatalogType, ctx: DesignContext): string {

@@ -11,7 +11,7 @@ from importlib import import_module
 
 from .spec import ResourceType, accepted_risks
 
-CATEGORIES = ("networking", "compute", "data", "messaging", "security", "observability")
+CATEGORIES = ("networking", "compute", "data", "messaging", "security", "observability", "external")
 
 
 def _load() -> dict[str, ResourceType]:
@@ -24,7 +24,17 @@ def _load() -> dict[str, ResourceType]:
             if entry.category != category:
                 raise RuntimeError(f"catalog type {entry.type!r} is in {category}.py but says {entry.category!r}")
             catalog[entry.type] = with_accepted_risks(entry)
-    return dict(sorted(catalog.items()))
+    return _with_external_links(dict(sorted(catalog.items())))
+
+
+def _with_external_links(catalog: dict[str, ResourceType]) -> dict[str, ResourceType]:
+    """Every type connects to `external` and `external` to every type; such connections emit nothing."""
+    from .external import external_link
+
+    out = {name: dataclasses.replace(entry, links=(*entry.links, external_link(("external",))))
+           for name, entry in catalog.items() if name != "external"}
+    out["external"] = dataclasses.replace(catalog["external"], links=(external_link(tuple(catalog)),))
+    return dict(sorted(out.items()))
 
 
 def with_accepted_risks(entry: ResourceType) -> ResourceType:

@@ -40,6 +40,7 @@ from .spec import (
 ECS_CLUSTER = ResourceType(
     type="ecs_cluster",
     label="ECS cluster",
+    aliases=("ECS cluster", "cluster"),
     category="compute",
     icon="aws-ecs",
     description="A cluster for ECS services (Fargate capacity, Container Insights).",
@@ -192,6 +193,7 @@ PUBLIC_NEEDS_IP = {
 ECS_SERVICE = ResourceType(
     type="ecs_service",
     label="ECS service (Fargate)",
+    aliases=("ECS", "ECS service", "Fargate", "Fargate service", "container service", "containers"),
     category="compute",
     icon="aws-fargate",
     description=(
@@ -385,6 +387,7 @@ def _job_container(side: str) -> dict:
 ECS_TASK_DEFINITION = ResourceType(
     type="ecs_task_definition",
     label="ECS task (Fargate job)",
+    aliases=("ECS task", "Fargate task", "batch job", "task definition"),
     category="compute",
     icon="aws-fargate",
     description="A stand-alone Fargate task for one-off or scheduled jobs, with its own roles and logs; "

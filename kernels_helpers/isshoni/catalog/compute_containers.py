@@ -45,6 +45,7 @@ def _untagged_rule(days) -> dict:
 ECR_REPOSITORY = ResourceType(
     type="ecr_repository",
     label="ECR repository",
+    aliases=("ECR", "container registry", "image registry", "Docker registry"),
     category="compute",
     icon="aws-ecr",
     description="A private container image registry: scans on push, encrypted, untagged images expire.",
@@ -122,6 +123,7 @@ APP_RUNNER_CPU_MEMORY = tuple(sorted({m for ms in APP_RUNNER_MEMORY.values() for
 APP_RUNNER_SERVICE = ResourceType(
     type="app_runner_service",
     label="App Runner service",
+    aliases=("App Runner", "AppRunner"),
     category="compute",
     icon="aws-app-runner",
     description="A web container run and scaled by App Runner from a public ECR image, with HTTPS URL and instance role.",

@@ -130,6 +130,7 @@ def _template_data(side: str, own: bool) -> dict:
 EC2_INSTANCE = ResourceType(
     type="ec2_instance",
     label="EC2 instance",
+    aliases=("EC2", "instance", "VM", "virtual machine", "server", "bastion"),
     category="compute",
     icon="aws-ec2",
     description="One virtual machine in a subnet: IMDSv2 only, encrypted root volume, own security group, "
@@ -188,6 +189,7 @@ EC2_INSTANCE = ResourceType(
 LAUNCH_TEMPLATE = ResourceType(
     type="launch_template",
     label="Launch template",
+    aliases=("launch template",),
     category="compute",
     icon="aws-ec2",
     description="Reusable instance settings (AMI, type, IMDSv2 only, encrypted root volume) for instances and groups started elsewhere.",
@@ -222,6 +224,7 @@ def _size_order() -> tuple:
 AUTOSCALING_GROUP = ResourceType(
     type="autoscaling_group",
     label="Auto Scaling group",
+    aliases=("Auto Scaling group", "ASG", "autoscaling", "EC2 fleet"),
     category="compute",
     icon="aws-auto-scaling",
     description="Identical EC2 instances spread over the subnets of one tier; own launch template, security group "

@@ -103,6 +103,7 @@ _PARTS = (
 ECS_CAPACITY_PROVIDER = ResourceType(
     type="ecs_capacity_provider",
     label="ECS capacity (EC2)",
+    aliases=("ECS capacity", "ECS on EC2", "capacity provider"),
     category="compute",
     icon="aws-ecs",
     description=(

@@ -54,6 +54,7 @@ S3_BUCKET_OR_NONE = r"^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 LAMBDA_FUNCTION = ResourceType(
     type="lambda_function",
     label="Lambda function",
+    aliases=("Lambda", "function", "Lambda function", "serverless function", "handler", "worker"),
     category="compute",
     icon="aws-lambda",
     description=(

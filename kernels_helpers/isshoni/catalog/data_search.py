@@ -28,6 +28,7 @@ from .spec import (
 EFS_FILE_SYSTEM = ResourceType(
     type="efs_file_system",
     label="EFS file system",
+    aliases=("EFS", "file system", "NFS", "shared storage"),
     category="data",
     icon="aws-efs",
     description="A shared NFS file system, encrypted, with a mount target in each subnet of its tier.",
@@ -82,6 +83,7 @@ EFS_FILE_SYSTEM = ResourceType(
 OPENSEARCH_DOMAIN = ResourceType(
     type="opensearch_domain",
     label="OpenSearch domain",
+    aliases=("OpenSearch", "Elasticsearch", "search", "search cluster", "Elastic search"),
     category="data",
     icon="aws-opensearch",
     description=(

@@ -67,6 +67,11 @@ def db_subnet_group(what: str) -> Emit:
 RDS_INSTANCE = ResourceType(
     type="rds_instance",
     label="RDS database",
+    aliases=(
+        "RDS", "PostgreSQL", "Postgres", "Postgres DB", "RDS Postgres", "relational database",
+        "SQL database", "database", "DB", ("MySQL", {"engine": "mysql"}), ("RDS MySQL", {"engine": "mysql"}),
+        ("MariaDB", {"engine": "mariadb"}),
+    ),
     category="data",
     icon="aws-rds",
     description=(
@@ -174,6 +179,7 @@ RDS_INSTANCE = ResourceType(
 RDS_READ_REPLICA = ResourceType(
     type="rds_read_replica",
     label="RDS read replica",
+    aliases=("read replica", "replica", "RDS replica"),
     category="data",
     icon="aws-rds",
     description="A read-only copy of an RDS database, kept up to date asynchronously; connect it to the database it replicates.",
@@ -233,6 +239,10 @@ RDS_READ_REPLICA = ResourceType(
 AURORA_CLUSTER = ResourceType(
     type="aurora_cluster",
     label="Aurora cluster",
+    aliases=(
+        "Aurora", "Aurora Postgres", "Aurora PostgreSQL", "Aurora cluster", "database", "DB",
+        ("Aurora MySQL", {"engine": "aurora-mysql"}),
+    ),
     category="data",
     icon="aws-aurora",
     description=(

@@ -21,6 +21,7 @@ _TOPIC = Slot("topic", single=True)
 SNS_SUBSCRIBER = ResourceType(
     type="sns_subscriber",
     label="SNS e-mail/SMS subscriber",
+    aliases=("email subscriber", "SMS subscriber", "e-mail subscriber", "on-call", "pager"),
     category="messaging",
     icon="aws-sns",
     description=(
@@ -65,6 +66,7 @@ _IDENTITY = If(
 SES_IDENTITY = ResourceType(
     type="ses_email_identity",
     label="SES e-mail identity",
+    aliases=("SES", "Simple Email Service", "email sender", "e-mail sender", "outbound email"),
     category="messaging",
     icon="aws-ses",
     description=(

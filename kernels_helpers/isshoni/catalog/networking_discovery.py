@@ -15,6 +15,7 @@ NAMESPACE_NAME = If("namespace", "", J(Name(), ".internal"), P("namespace"))
 SERVICE_DISCOVERY_NAMESPACE = ResourceType(
     type="service_discovery_namespace",
     label="Cloud Map namespace",
+    aliases=("Cloud Map", "service discovery", "namespace", "private DNS"),
     category="networking",
     icon="aws-cloud-map",
     description=(

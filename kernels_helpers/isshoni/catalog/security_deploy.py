@@ -41,6 +41,7 @@ TRUST = {
 GITHUB_DEPLOY_ROLE = ResourceType(
     type="github_deploy_role",
     label="GitHub Actions deploy role",
+    aliases=("GitHub Actions", "GitHub OIDC", "deploy role", "CI/CD role", "GitHub Actions role"),
     category="security",
     icon="aws-iam",
     description=(

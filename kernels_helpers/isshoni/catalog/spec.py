@@ -288,7 +288,9 @@ class ResourceType:
     `iam_resources`.  For connections *from* it: `security_group` and `role`
     name its own emitted parts that wiring adds rules and policies to.
     `constraints` are JSON Schema `if`/`then` fragments across properties
-    (e.g. which Fargate memory sizes go with a CPU size).
+    (e.g. which Fargate memory sizes go with a CPU size).  `aliases` are what people call it in
+    a diagram ("Postgres", "RDS"; or ("MySQL", {"engine": "mysql"}) with the properties the name
+    implies): importers match box labels against them (isshoni.catalog.aliases).
     """
 
     type: str
@@ -314,6 +316,7 @@ class ResourceType:
     cost: dict = field(default_factory=dict)
     accepted: dict = field(default_factory=dict)
     risks: tuple = ()
+    aliases: tuple = ()
 
     def property_schema(self) -> dict:
         """JSON Schema for this entry's `properties` object (drives inspector and validation)."""

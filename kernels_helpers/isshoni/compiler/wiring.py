@@ -486,6 +486,7 @@ from . import (  # noqa: E402,F401
     wiring_discovery,
     wiring_edge,
     wiring_email,
+    wiring_external,
     wiring_messaging,
     wiring_security,
 )
