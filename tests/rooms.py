@@ -21,6 +21,7 @@ from servers import jupyter
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_CONFIG = ROOT / "jupyter-config" / "server-config" / "isshoni.json"
+REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
 
 
 @contextmanager
@@ -31,6 +32,22 @@ def isshoni_server(root: Path, tmp: Path, *extra: str, port: int | None = None, 
     shutil.copy(SERVER_CONFIG, config / "isshoni.json")
     with jupyter(root, tmp, "--YDocExtension.document_save_delay=0.3", *extra, port=port, lab=lab) as (base, token):
         yield base, token
+
+
+@contextmanager
+def servers_on_one_redis(tmp: Path, monkeypatch, design: str, template: str = "chat_canary"):
+    """A real redis-server and two `isshoni_server`s with RedisYStore sharing the root `tmp/root`,
+    which holds `design` (from `template`): yields (redis server, base url A, base url B, token)."""
+    from isshoni import templates
+    from redis_server import redis_server
+
+    root = tmp / "root"
+    root.mkdir()
+    templates.load(template).save(root / design)
+    with redis_server(tmp / "redis") as server:
+        monkeypatch.setenv("ISSHONI_REDIS_URL", server.url)  # the servers inherit it
+        with isshoni_server(root, tmp, REDIS_STORE) as (base_a, token), isshoni_server(root, tmp, REDIS_STORE) as (base_b, _):
+            yield server, base_a, base_b, token
 
 
 @contextmanager

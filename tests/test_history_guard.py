@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from pycrdt import Map
+from pycrdt import Doc, Map
 
 from isshoni.stores import history_guard
 from isshoni.stores.history_guard import HistoryGuard
@@ -116,6 +116,28 @@ def test_concurrent_appends_of_clients_that_had_not_seen_each_other_are_both_kep
     assert room.chat[:30] == CHAT
     assert sorted(m["id"] for m in room.chat[30:]) == sorted(m["id"] for m in messages)
     assert all(m in room.chat for m in messages)
+
+
+@pytest.mark.parametrize("unseen", [[], CHAT[:3]])
+def test_a_concurrent_first_message_that_lands_ahead_of_the_others_is_kept(unseen):
+    """A client writes the first message of a chat it saw empty while the room got others (`unseen`,
+    and one from a client of a peer server): Yjs orders messages with no left neighbour by client
+    id, so the client's may land ahead of all of them.  It is moved to the end, not refused."""
+    room = Room()
+    room.doc._ychat.clear()
+    client = YInfra(Doc(client_id=1))  # the lowest client id: Yjs puts its message first
+    client.ydoc.apply_update(room.doc.ydoc.get_update())
+    room.doc._ychat.extend(unseen)
+    peer = YInfra(Doc(client_id=2**40))
+    peer.ydoc.apply_update(room.doc.ydoc.get_update())
+    state = peer.ydoc.get_state()
+    peer._ychat.append({"id": "peer", "author": "ana", "text": "from another server", "time": time.time()})
+    room.doc.ydoc.apply_update(peer.ydoc.get_update(state))  # as the relay applies it: not judged
+    message = own("mine")
+    assert room.send(client, lambda c: c._ychat.append(message)) is None
+    client.ydoc.apply_update(room.doc.ydoc.get_update(client.ydoc.get_state()))
+    assert [m["id"] for m in room.chat] == [m["id"] for m in unseen] + ["peer", message["id"]]
+    assert room.chat[-1] == message and client.to_dict()["chat"] == room.chat
 
 
 def test_a_message_slipped_deep_into_the_history_is_refused(monkeypatch):

@@ -13,16 +13,12 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from contextlib import ExitStack
 
 import redis
 
-from isshoni import templates
-from redis_server import redis_server
-from rooms import isshoni_server, joined_with_presence, until
+from rooms import joined_with_presence, servers_on_one_redis, until
 
 DESIGN = "shared.infra.json"
-REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
 
 
 def _node(doc):
@@ -50,13 +46,7 @@ async def _edit(doc, who: str, count: int) -> None:
 
 def test_two_servers_share_one_live_design(tmp_path, monkeypatch):
     root = tmp_path / "root"
-    root.mkdir()
-    templates.load("chat_canary").save(root / DESIGN)
-    with ExitStack() as stack:
-        server = stack.enter_context(redis_server(tmp_path / "redis"))
-        monkeypatch.setenv("ISSHONI_REDIS_URL", server.url)
-        base1, token = stack.enter_context(isshoni_server(root, tmp_path, REDIS_STORE))
-        base2, _ = stack.enter_context(isshoni_server(root, tmp_path, REDIS_STORE))
+    with servers_on_one_redis(tmp_path, monkeypatch, DESIGN) as (server, base1, base2, token):
 
         async def run():
             async with joined_with_presence(base1, token, DESIGN, "alice") as (a, a_seen), \

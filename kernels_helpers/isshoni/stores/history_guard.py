@@ -67,7 +67,9 @@ class HistoryGuard:
         before = len(self.chat)
         # pinned to the last message, and to the first one a stale client's messages are looked after
         last = self.chat.sticky_index(before - 1, Assoc.AFTER) if before else None
-        region = self.chat.sticky_index(max(0, before - FALLBACK), Assoc.AFTER) if before else None
+        # (a short chat's region starts at its beginning, which nothing can go before: no pin, which a
+        # concurrent first message inserted ahead of the others would move)
+        region = self.chat.sticky_index(before - FALLBACK, Assoc.AFTER) if before > FALLBACK else None
         with self.ydoc.transaction(origin=CLIENT_ORIGIN):
             self.ydoc.apply_update(update)
         try:

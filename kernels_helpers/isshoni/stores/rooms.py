@@ -137,6 +137,11 @@ class NewerWinsRoom(DocumentRoom):
                 await self.ystore.started.wait()
         model = await self._file.load_content(self._file_format, self._file_type)
         changed = True  # the document now differs from what the store holds
+        # What this room wrote before loading (jupyter's room sets the document's path in its constructor,
+        # with this server's Yjs client id): peers that loaded the document earlier never read it back from
+        # the store, and Yjs applies a client's later items only after its earlier ones, so unless it is
+        # published, nothing this server writes itself (job records, re-signed messages) reaches them.
+        unpublished = self.ydoc.get_update()
         async with self._update_lock:
             try:
                 await self.ystore.apply_updates(self.ydoc)
@@ -176,8 +181,8 @@ class NewerWinsRoom(DocumentRoom):
         stored = Doc()
         stored.apply_update(state)
         self._stored = stored
-        if changed and self._relay is not None:
-            await self._relay.publish(UPDATE, state)
+        if self._relay is not None:  # stored first: a peer that subscribes later reads it back from the store
+            await self._relay.publish(UPDATE, state if changed else unpublished)
         if await self._document.aget() == model["content"]:
             await self._record()
         else:  # the store is newer than the file: write it (here, or on the server that owns the file)
