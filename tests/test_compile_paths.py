@@ -59,4 +59,4 @@ def test_yaml_reads_every_lookalike_back_as_the_same_string(text):
     d = lookalike_design()
     d.set_meta(description=text)
     resolved = resolve(d)
-    assert yaml.safe_load(cloudformation.to_yaml(resolved))["Description"] == (text or f"Isshoni design {d.name}")
+    assert yaml.safe_load(cloudformation.to_yaml(resolved))["Description"] == cloudformation.prose(text or f"Isshoni design {d.name}", 1024)

@@ -50,7 +50,7 @@ def test_every_user_string_is_data_in_every_language(attack):
     resolved = resolve(design_with(attack))
     template = yaml.safe_load(cloudformation.to_yaml(resolved))
     assert template == json.loads(cloudformation.to_json(resolved))
-    assert template["Description"] == attack[:1024]
+    assert template["Description"] == cloudformation.prose(attack, 1024)  # `${` written `$ {` (E1029), else verbatim
     assert set(template) == {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Resources", "Outputs"}
     for name, body in template["Resources"].items():
         assert name.isalnum()
@@ -66,3 +66,20 @@ def test_every_user_string_is_data_in_every_language(attack):
                 assert name.replace("_", "").isalnum()
     variables = terraform.files(resolved)["variables.tf"]
     assert "${" not in variables.replace("$${", "")
+
+
+def test_text_that_looks_like_a_parameter_in_descriptions_lints_clean():
+    """A label or description holding `${AWS::Region}` lands in output, parameter and template
+    descriptions: cfn-lint reads it as a parameter outside Fn::Sub (E1029) unless it is written `$ {`."""
+    from isshoni.checks import cfnlint_check
+
+    design = Design(name="dollar")
+    design.data["meta"]["description"] = "serves ${AWS::Region} and ${Env}"
+    design.add("sqs_queue", "q", label="queue in ${AWS::Region}")
+    design.add("lambda_function", "fn", label="${AWS::AccountId} worker")
+    design.connect("q", "fn")
+    resolved = resolve(design)
+    assert [str(f) for f in cfnlint_check.run(resolved)] == []
+    template = yaml.safe_load(cloudformation.to_yaml(resolved))
+    assert template["Description"] == "serves $ {AWS::Region} and $ {Env}"
+    assert any("queue in $ {AWS::Region}" in o["Description"] for o in template["Outputs"].values())

@@ -103,6 +103,13 @@ class _Translator:
 _EXPRESSIONS = frozenset({e.Ref, e.Attr, e.StateAttr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block, e.Data, e.TfText, e.Delimited})
 
 
+def prose(text: str, limit: int) -> str:
+    """A description (the design's, a label's) as CloudFormation holds it: never evaluated, but
+    `${...}` in it reads as a parameter outside Fn::Sub to cfn-lint (E1029) and to a reader;
+    written `$ {...}`.  Cut to the field's limit."""
+    return text.replace("${", "$ {")[:limit]
+
+
 def template(resolved: Resolved, *, plain: bool = True, translator: _Translator | None = None) -> dict:
     """The template as a plain dict, in the conventional section order.
 
@@ -112,13 +119,13 @@ def template(resolved: Resolved, *, plain: bool = True, translator: _Translator 
     value = tr.value if plain else _unchanged
     out: dict = {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": (resolved.description or f"Isshoni design {resolved.name}")[:1024],
+        "Description": prose(resolved.description or f"Isshoni design {resolved.name}", 1024),
         "Metadata": {"Isshoni": {"Design": resolved.name, "Region": resolved.region, "Naming": NAMING}},
     }
     if resolved.variables:
         params = {}
         for var in resolved.variables:
-            param: dict = {"Type": var.cfn_type or PARAM_TYPES.get(var.type, "String"), "Description": var.description[:4000]}
+            param: dict = {"Type": var.cfn_type or PARAM_TYPES.get(var.type, "String"), "Description": prose(var.description, 4000)}
             default = var.default
             if var.type == "boolean":
                 default = "true" if default else "false"
@@ -155,7 +162,7 @@ def template(resolved: Resolved, *, plain: bool = True, translator: _Translator 
     out["Resources"] = resources
     if resolved.outputs:
         out["Outputs"] = {
-            cfn_identifier(o.name): {"Description": o.description[:1024], "Value": value(o.cfn)} for o in resolved.outputs
+            cfn_identifier(o.name): {"Description": prose(o.description, 1024), "Value": value(o.cfn)} for o in resolved.outputs
         }
     return out
 
