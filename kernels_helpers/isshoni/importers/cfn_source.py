@@ -74,11 +74,11 @@ def expand_sam(template: dict, source: str, region: str) -> dict:
 
     import boto3
 
-    plain = _plain(template)
+    document = plain(template)
     policies = _ManagedPolicies()
     try:
         translator = Translator(policies, Parser(), boto_session=boto3.session.Session(region_name=region))
-        translated = translator.translate(copy.deepcopy(plain), parameter_values={"AWS::Region": region},
+        translated = translator.translate(copy.deepcopy(document), parameter_values={"AWS::Region": region},
                                                              get_managed_policy_map=lambda: policies)
     except InvalidDocumentException as exc:
         causes = "; ".join(str(c.message) for c in exc.causes) or str(exc)
@@ -101,15 +101,15 @@ class _ManagedPolicies(dict):
         return isinstance(name, str)
 
 
-def _plain(value):
+def plain(value):
     """The decoder's node classes as plain dicts/lists/strs (the SAM translator checks exact types)."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, str):
         return str(value)
     return value
 
 
-__all__ = ["MAX_BYTES", "SAM_TRANSFORM", "check_size", "decode", "expand_sam", "is_sam", "line_of", "looks_like_cloudformation"]
+__all__ = ["MAX_BYTES", "SAM_TRANSFORM", "check_size", "decode", "expand_sam", "is_sam", "line_of", "looks_like_cloudformation", "plain"]

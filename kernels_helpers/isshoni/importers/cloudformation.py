@@ -10,8 +10,9 @@ makes its own), DependsOn and resource attributes.
 from __future__ import annotations
 
 from . import Imported, NotImportable
-from .cfn_source import decode, expand_sam, is_sam, line_of
+from .cfn_source import decode, expand_sam, is_sam, line_of, plain
 from .lift import SourceResource, lift
+from .lift.values import NO_DEFAULT
 
 KEPT = ("Type", "Properties", "DependsOn", "Condition")
 
@@ -29,9 +30,28 @@ def read(text: str, *, source: str = "template", region: str = "us-east-1", name
         template = expand_sam(template, source, region)
         notes.append("SAM template: expanded by the SAM translator; generated resources carry their SAM resource's line")
     resources = [_resource(rid, body, _line(rid, lines, body)) for rid, body in template["Resources"].items()]
-    parameters = frozenset(template.get("Parameters") or {}) if isinstance(template.get("Parameters"), dict) else frozenset()
+    mappings = plain(template.get("Mappings")) if isinstance(template.get("Mappings"), dict) else {}
     return lift(resources, name=name, region=region, fmt="sam" if sam else "cloudformation", source=source,
-                parameters=parameters, notes=notes)
+                parameters=parameter_defaults(template), mappings=mappings, notes=notes)
+
+
+def parameter_defaults(template: dict) -> dict:
+    """Parameter -> the value `Ref` gives with its default (a list for list types), or NO_DEFAULT."""
+    out = {}
+    for name, body in (template.get("Parameters") or {}).items():
+        if not isinstance(body, dict) or "Default" not in body:
+            out[str(name)] = NO_DEFAULT
+            continue
+        default, kind = plain(body["Default"]), str(body.get("Type", "String"))
+        if (kind.startswith("List<") or kind == "CommaDelimitedList") and isinstance(default, str):
+            default = [item.strip() for item in default.split(",")] if default else []
+        elif kind == "Number" and isinstance(default, str):
+            try:
+                default = float(default) if "." in default else int(default)
+            except ValueError:
+                pass
+        out[str(name)] = default
+    return out
 
 
 def _line(rid: str, lines: dict, body) -> int | None:
@@ -63,8 +83,8 @@ def _resource(rid, body, line) -> SourceResource:
 def _section_notes(template: dict) -> list[str]:
     notes = []
     for section, what in (
-        ("Parameters", "the design has no template parameters: a resource whose value refers to one is not understood"),
-        ("Mappings", "the design has no mappings: a resource whose value reads one (Fn::FindInMap) is not understood"),
+        ("Parameters", "the design has no template parameters: a value that refers to one takes its default (listed "
+                       "below); one without a default makes its resource not understood"),
         ("Conditions", "the design has no conditions: a conditional resource or value is not understood"),
         ("Outputs", "not imported: the compiler writes its own outputs"),
         ("Rules", "not imported: the design has no template rules"),

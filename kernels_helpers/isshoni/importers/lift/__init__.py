@@ -23,7 +23,7 @@ from .. import Imported, NotImportable
 from ..report import Entry, ImportReport
 from . import match as matching
 from . import verify
-from .values import Unrepresentable, convert, references
+from .values import Template, Unrepresentable, convert, references
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _CFN_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$")
@@ -54,11 +54,13 @@ class _Node:
 
 
 def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, source: str,
-         parameters=frozenset(), notes=()) -> Imported:
+         parameters: dict | None = None, mappings: dict | None = None, notes=()) -> Imported:
+    """`parameters` maps each template parameter to its default (values.NO_DEFAULT when it has none)."""
     started = time.perf_counter()
     report = ImportReport(source=source, format=fmt, notes=list(notes))
     by_id = {r.id: r for r in resources}
     order = _order(by_id, source)
+    template = Template(by_id.keys(), parameters, mappings, region)
     nodes: dict[str, _Node] = {}
     for rid in order:
         res = by_id[rid]
@@ -67,7 +69,8 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
             report.not_understood.append(Entry(rid, res.type, res.line, None, problem))
             continue
         try:
-            props = convert(res.properties, by_id.keys(), parameters, (), res.line)
+            template.owner = rid
+            props = convert(res.properties, template, (), res.line)
         except Unrepresentable as exc:
             where = ".".join(map(str, exc.path))
             report.not_understood.append(Entry(rid, res.type, exc.line or res.line, None,
@@ -77,6 +80,11 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
         nodes[rid] = typed or _generic(res, props, why_not)
     _check_subnets(nodes)
     design = _settle(nodes, report, name, region)
+    for what, owners in sorted(template.used.items()):
+        kept = sorted(owners & nodes.keys())
+        if kept:
+            report.notes.append(f"{what}: written into {', '.join(kept[:8])}{' ...' if len(kept) > 8 else ''} "
+                                "(the design has no template parameters or mappings)")
     for node in nodes.values():
         res = node.source
         entry = Entry(res.id, res.type, res.line, res.id, node.why)
