@@ -21,7 +21,7 @@ def read(text: str, *, source: str = "template", region: str = "us-east-1", name
          fmt: str | None = None) -> Imported:
     """Import a template's text; `fmt` 'sam' or 'cloudformation' (None: from its Transform)."""
     template = decode(text, source)
-    lines = {rid: line_of(body) for rid, body in template["Resources"].items()}
+    lines = {str(rid): line_of(rid) or line_of(body) for rid, body in template["Resources"].items()}  # the logical id's line
     sam = is_sam(template)
     if fmt == "sam" and not sam:
         raise NotImportable("not a SAM template: it has no `Transform: AWS::Serverless-2016-10-31`", source)
@@ -29,7 +29,7 @@ def read(text: str, *, source: str = "template", region: str = "us-east-1", name
     if sam:
         template = expand_sam(template, source, region)
         notes.append("SAM template: expanded by the SAM translator; generated resources carry their SAM resource's line")
-    resources = [_resource(rid, body, _line(rid, lines, body)) for rid, body in template["Resources"].items()]
+    resources = [_resource(rid, body, _line(str(rid), lines)) for rid, body in template["Resources"].items()]
     mappings = plain(template.get("Mappings")) if isinstance(template.get("Mappings"), dict) else {}
     return lift(resources, name=name, region=region, fmt="sam" if sam else "cloudformation", source=source,
                 parameters=parameter_defaults(template), mappings=mappings, notes=notes)
@@ -54,8 +54,8 @@ def parameter_defaults(template: dict) -> dict:
     return out
 
 
-def _line(rid: str, lines: dict, body) -> int | None:
-    found = line_of(body) or lines.get(rid)
+def _line(rid: str, lines: dict) -> int | None:
+    found = lines.get(rid)
     if found:
         return found
     owners = [k for k in lines if rid.startswith(k)]  # a SAM-generated resource: FnRole of Fn
