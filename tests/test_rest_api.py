@@ -90,6 +90,8 @@ def test_every_route_answers(server):
             body = {"text": "hi"} if url.endswith("/chat") else {"only": ["isshoni"]} if url.endswith("/check") else {}
             if url.endswith("/canvas") and method == "post":
                 body = {"ops": [{"op": "set_meta", "notes": "n"}]}
+            if url.endswith("/import"):
+                body = {"text": "Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n"}
             if url.endswith("/assistant"):  # no key in tests: the offline planner answers
                 body = {"prompt": "add a dashboard"}
             if url.endswith("/recovery") and method == "post":  # a good file: nothing to restore, but answered

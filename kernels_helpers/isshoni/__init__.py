@@ -51,6 +51,14 @@ def open_template(template: str, path, **kwargs):
     return _open_template(template, path, **kwargs)
 
 
+def import_design(source=None, path=None, **kwargs):
+    """Import a CloudFormation/SAM template (a file, or `text=`) into a design file and open it; the
+    result shows the import report (see isshoni.kernel.importing)."""
+    from .kernel.importing import import_design as _import_design
+
+    return _import_design(source, path, **kwargs)
+
+
 def load_ipython_extension(ipython):
     """`%load_ext isshoni`: the %isshoni and %%terraform magics."""
     from .magics import load
@@ -70,4 +78,4 @@ def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "isshoni"}]
 
 
-__all__ = ["Design", "DesignError", "Problem", "cfn_types", "generate", "load", "open", "open_template", "__version__"]
+__all__ = ["Design", "DesignError", "Problem", "cfn_types", "generate", "import_design", "load", "open", "open_template", "__version__"]

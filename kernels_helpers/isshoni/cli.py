@@ -302,8 +302,10 @@ def parser() -> argparse.ArgumentParser:
     from . import launch
     from .dashboard import serve as dashboard_serve
     from .deploy import cli as deploy_cli
+    from .importers import cli as import_cli
 
     launch.add_commands(sub)
+    import_cli.add_commands(sub)
     deploy_cli.add_commands(sub)
     dashboard_serve.add_commands(sub)
     return p

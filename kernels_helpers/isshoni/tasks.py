@@ -97,3 +97,23 @@ def edit(data: dict, request: dict) -> dict:
     if "ops" in request:
         return apply_ops(Design(data), request["ops"]).data
     return Design.loads(json.dumps(request["design"]), source="design").data
+
+
+def import_source(text: str | None, path: str | None, fmt: str | None, region: str | None, name: str | None) -> dict:
+    """A design from a template's text or file (importers.NotImportable, a ValueError, when it cannot)."""
+    from .importers.dispatch import design_name, import_path, import_text
+
+    if text is not None:
+        imported = import_text(text, fmt, source="text", region=region, name=name or "imported")
+    else:
+        imported = import_path(path, fmt, region=region, name=name or design_name(path))
+        imported.report.source = os.path.basename(path)  # the server's folders are not the client's business
+    return {"design": imported.design.data, "report": imported.report.to_dict()}
+
+
+def save_design(data: dict, path: str) -> bool:
+    """Write a (validated) design file."""
+    from .design import Design
+
+    Design(data).save(path)
+    return True

@@ -8,6 +8,7 @@ bytes).  Catalog placeholders are filled here, once per language side.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 
 from .. import catalog
@@ -476,6 +477,24 @@ def referenced(value) -> set[str]:
     return set()
 
 
+def name_parts(ctx: Context, parts: list[Part]) -> None:
+    """Terraform names are the part ids; CloudFormation logical ids are their CamelCase, except that a
+    resource id already written as a logical id (a capital first, letters and digits: what an import
+    gives, `WebServerGroup`) is its primary part's logical id as written, so an imported template
+    regenerates with its own logical ids.  Those are named first; the rest follow in sorted order."""
+    cfn_namer = Namer()
+    kept = {}
+    for rid in sorted(ctx.resources):
+        if _LOGICAL_ID.match(rid) and ctx.has_part(rid):
+            kept[ctx.lid(rid)] = cfn_namer.unique("cfn", rid)
+    for part in parts:
+        part.tf_name = part.lid
+        part.cfn_name = kept.get(part.lid) or cfn_namer.unique("cfn", cfn_identifier(part.lid), fold_case=False)
+
+
+_LOGICAL_ID = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
 @paused_gc
 def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
     """Resolve a (valid) design; raises DesignError if it is not valid.
@@ -541,10 +560,7 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
     parts = sorted(ctx.parts, key=lambda p: p.lid)
     protect.apply(parts, ctx.ephemeral)
     risks.apply(ctx, parts)
-    cfn_namer = Namer()
-    for part in parts:
-        part.tf_name = part.lid
-        part.cfn_name = cfn_namer.unique("cfn", cfn_identifier(part.lid), fold_case=False)
+    name_parts(ctx, parts)
     return Resolved(
         name=design.name,
         region=design.region,

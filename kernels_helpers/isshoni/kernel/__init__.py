@@ -19,6 +19,7 @@ from ..design.model import SUFFIX
 from . import discovery
 from .connection import Connection, ConnectionFailed, presence
 from .discovery import AuthError, Server, ServerNotFound
+from .importing import ImportResult, import_design
 from .jobs import DeployJob, LiveJobSink
 from .live import DesignHandle, LiveDesign, OfflineDesign
 from .results import Code, Findings
@@ -103,5 +104,5 @@ def close_all() -> None:
 atexit.register(close_all)  # a kernel shutting down leaves the canvases' presence at once
 
 
-__all__ = ["AuthError", "Code", "ConnectionFailed", "DeployJob", "DesignHandle", "Findings", "LiveDesign", "LiveJobSink",
-           "OfflineDesign", "Server", "ServerNotFound", "close_all", "open", "open_template"]
+__all__ = ["AuthError", "Code", "ConnectionFailed", "DeployJob", "DesignHandle", "Findings", "ImportResult", "LiveDesign",
+           "LiveJobSink", "OfflineDesign", "import_design", "Server", "ServerNotFound", "close_all", "open", "open_template"]

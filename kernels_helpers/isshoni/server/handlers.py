@@ -11,57 +11,25 @@ slow work (compiling, cfn-lint, terraform, checkov) runs in worker processes
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 
 from jupyter_server.auth.decorator import authorized
-from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from ..design import Design, DesignError, jsonvalues
+from ..design import Design, DesignError
 from ..design.errors import describe
 from ..design.history import MAX_TEXT, author_of
 from . import workers
+from .base import IsshoniHandler
 from .documents import LiveDesigns, check_path, existing
 from .errors import ApiError, bad_input
+from .importing import ROUTES as IMPORT_ROUTES
 
 API = "/isshoni/api"
 MAX_CHAT = MAX_TEXT
 EDIT_ATTEMPTS = 5  # a canvas edit validated again on newer content at most this often
-MAX_BODY_DEPTH = jsonvalues.MAX_DEPTH + 8  # a design nested to the limit, inside {"design": ...} or an op
 HISTORY = ("chat", "deployments")  # kept as the server has them: a canvas edit never writes them
-
-
-class IsshoniHandler(APIHandler):
-    """JSON in, JSON out; errors as `{"message", "problems"?}`."""
-
-    # designs are files: a role that may not write contents may not edit a design either
-    auth_resource = "contents"
-
-    def write_error(self, status_code: int, **kwargs) -> None:
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, ApiError):
-            self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps(exc.to_dict()))
-        else:
-            super().write_error(status_code, **kwargs)
-
-    def body(self) -> dict:
-        try:
-            data = jsonvalues.loads(self.request.body or b"{}")  # strict: no NaN, Infinity or 1e999
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"the body is not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "the body must be a JSON object")
-        if jsonvalues.nested_deeper_than(data, MAX_BODY_DEPTH):  # nothing past here need cope with it
-            raise ApiError(400, f"the body is nested too deeply (more than {MAX_BODY_DEPTH} levels)")
-        return data
-
-    def reply(self, data, status: int = 200) -> None:
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(data))
 
 
 class CatalogHandler(IsshoniHandler):
@@ -473,6 +441,7 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/designs/{{path}}/assistant/undo", AssistantUndoHandler),
     (f"{API}/designs/{{path}}/assistant/stop", AssistantStopHandler),
     (f"{API}/designs/{{path}}/assistant/proposal", AssistantProposalHandler),
+    *IMPORT_ROUTES,
 ]
 
 

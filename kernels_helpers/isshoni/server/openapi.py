@@ -11,6 +11,7 @@ import copy
 
 from .. import __version__
 from ..design.ops import OPS
+from ..importers import FORMATS
 
 DESIGN_PATH = {
     "name": "path",
@@ -60,6 +61,15 @@ SCHEMAS = {
         },
         "required": ["path", "message", "resource"],
     },
+    "ImportReport": {"type": "object", "properties": {
+        "source": {"type": "string"}, "format": {"type": "string"}, "total": {"type": "integer"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        **{bucket: {"type": "array", "items": {"type": "object", "properties": {
+            "source_id": {"type": "string"}, "source_type": {"type": "string"}, "line": {"type": ["integer", "null"]},
+            "design_id": {"type": ["string", "null"]}, "reason": {"type": "string"}}}}
+           for bucket in ("typed", "generic", "external", "folded", "not_understood")},
+        "connections": {"type": "integer"}, "notes": {"type": "array", "items": {"type": "string"}},
+        "seconds": {"type": "number"}}},
     "Error": {
         "type": "object",
         "properties": {"message": {"type": "string"}, "problems": {"type": "array", "items": _ref("Problem")},
@@ -155,6 +165,25 @@ PATHS = {
         "responses": {"200": _json({"type": "object", "properties": {"templates": {"type": "array", "items": {
             "type": "object", "properties": {"name": {"type": "string"}, "description": {"type": "string"}}}}}},
             "template names and descriptions"), **ERRORS}}},
+    "/isshoni/api/import": {"post": {
+        "operationId": "importDesign", "summary": "a design from a CloudFormation or SAM template",
+        "description": "The template's `text`, or a file at `path` (relative to the server root), is imported in a "
+        "worker process with a deadline; the format is detected when not given (Terraform, plans, Mermaid and "
+        "accounts answer 400 'not available yet' in this version). The design is written to `output` (409 if it "
+        "exists, unless `overwrite`) or returned. The report counts every source resource once: typed, generic, "
+        "external, folded or not understood (with the reason and source line).",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "text": {"type": "string", "maxLength": 5 * 1024 * 1024}, "path": {"type": "string"},
+                "format": {"enum": list(FORMATS)}, "region": {"type": "string"}, "name": {"type": "string"},
+                "output": {"type": "string", "pattern": r"\.infra\.json$"}, "overwrite": {"type": "boolean"}},
+            "oneOf": [{"required": ["text"]}, {"required": ["path"]}]}}}},
+        "responses": {"200": _json({"type": "object", "properties": {
+            "design": _ref("Design"), "path": {"type": "string"}, "report": _ref("ImportReport")}},
+            "the design (or the path it was written to) and the report"),
+            "409": _json(_ref("Error"), "the output file exists"),
+            "413": _json(_ref("Error"), "the text is larger than an import takes"), **ERRORS, **IN_WORKER}}},
     "/isshoni/api/openapi.json": {"get": {
         "operationId": "getOpenApi", "summary": "this document",
         "responses": {"200": _json({"type": "object"}, "the OpenAPI 3.1 document"), **ERRORS}}},

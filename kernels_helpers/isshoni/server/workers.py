@@ -31,13 +31,13 @@ from concurrent.futures import Future
 from pebble import ProcessExpired, ProcessPool
 
 from ..design.jsonvalues import MAX_DEPTH, nested_deeper_than
-from ..tasks import check, edit, generate, ready, start_worker
+from ..tasks import check, edit, generate, import_source, ready, save_design, start_worker
 
-__all__ = ["Overdue", "WorkerDied", "check", "edit", "generate", "pool", "run", "shutdown", "warm"]
+__all__ = ["Overdue", "WorkerDied", "check", "edit", "generate", "import_source", "pool", "run", "save_design", "shutdown", "warm"]
 
-SIZES = {"generate": 1, "check": 1, "edit": 2}
+SIZES = {"generate": 1, "check": 1, "edit": 2, "import": 1}
 # seconds; generous: a check runs cfn-lint, terraform and checkov on a loaded machine
-DEADLINES = {"generate": 120.0, "check": 600.0, "edit": 30.0}
+DEADLINES = {"generate": 120.0, "check": 600.0, "edit": 30.0, "import": 120.0}  # import: started on first use
 WARM_AT_START = ("generate", "check", "edit")
 MAX_ARGS_DEPTH = MAX_DEPTH + 20  # pickle recurses: far deeper arguments would kill pebble's scheduler thread
 _pools: dict[str, ProcessPool] = {}
@@ -117,7 +117,8 @@ async def _call(kind: str, fn, args):
                          "try again") from None
 
 
-_WHAT = {"generate": "generating the code", "check": "checking the design", "edit": "validating the edit"}
+_WHAT = {"generate": "generating the code", "check": "checking the design", "edit": "validating the edit",
+         "import": "importing the template"}
 
 
 def warm(kinds=WARM_AT_START) -> list[Future]:

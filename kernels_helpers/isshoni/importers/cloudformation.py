@@ -1,0 +1,98 @@
+"""CloudFormation and SAM templates -> a design (issue 15, item 1).
+
+The template is read by cfn-lint's decoder (cfn_source), SAM is expanded by the SAM
+translator, and the resources go to the shared lifter.  What the design has no place for
+is said in the report, never dropped silently: parameters, mappings and conditions (values
+that use them make their resource not understood, with the line), outputs (the compiler
+makes its own), DependsOn and resource attributes.
+"""
+
+from __future__ import annotations
+
+from . import Imported, NotImportable
+from .cfn_source import decode, expand_sam, is_sam, line_of, plain
+from .lift import SourceResource, lift
+from .lift.values import NO_DEFAULT
+
+KEPT = ("Type", "Properties", "DependsOn", "Condition")
+
+
+def read(text: str, *, source: str = "template", region: str = "us-east-1", name: str = "imported",
+         fmt: str | None = None) -> Imported:
+    """Import a template's text; `fmt` 'sam' or 'cloudformation' (None: from its Transform)."""
+    template = decode(text, source)
+    lines = {str(rid): line_of(rid) or line_of(body) for rid, body in template["Resources"].items()}  # the logical id's line
+    sam = is_sam(template)
+    if fmt == "sam" and not sam:
+        raise NotImportable("not a SAM template: it has no `Transform: AWS::Serverless-2016-10-31`", source)
+    notes = _section_notes(template)
+    if sam:
+        template = expand_sam(template, source, region)
+        notes.append("SAM template: expanded by the SAM translator; generated resources carry their SAM resource's line")
+    resources = [_resource(rid, body, _line(str(rid), lines)) for rid, body in template["Resources"].items()]
+    mappings = plain(template.get("Mappings")) if isinstance(template.get("Mappings"), dict) else {}
+    return lift(resources, name=name, region=region, fmt="sam" if sam else "cloudformation", source=source,
+                parameters=parameter_defaults(template), mappings=mappings, notes=notes)
+
+
+def parameter_defaults(template: dict) -> dict:
+    """Parameter -> the value `Ref` gives with its default (a list for list types), or NO_DEFAULT."""
+    out = {}
+    for name, body in (template.get("Parameters") or {}).items():
+        if not isinstance(body, dict) or "Default" not in body:
+            out[str(name)] = NO_DEFAULT
+            continue
+        default, kind = plain(body["Default"]), str(body.get("Type", "String"))
+        if (kind.startswith("List<") or kind == "CommaDelimitedList") and isinstance(default, str):
+            default = [item.strip() for item in default.split(",")] if default else []
+        elif kind == "Number" and isinstance(default, str):
+            try:
+                default = float(default) if "." in default else int(default)
+            except ValueError:
+                pass
+        out[str(name)] = default
+    return out
+
+
+def _line(rid: str, lines: dict) -> int | None:
+    found = lines.get(rid)
+    if found:
+        return found
+    owners = [k for k in lines if rid.startswith(k)]  # a SAM-generated resource: FnRole of Fn
+    return lines[max(owners, key=len)] if owners else None
+
+
+def _resource(rid, body, line) -> SourceResource:
+    rid = str(rid)
+    if not isinstance(body, dict):
+        return SourceResource(rid, "", None, line)  # refused by the lifter: "Properties is not a mapping"
+    depends = body.get("DependsOn") or ()
+    depends = (depends,) if isinstance(depends, str) else tuple(str(d) for d in depends if isinstance(d, str))
+    condition = body.get("Condition")
+    return SourceResource(
+        id=rid,
+        type=str(body.get("Type", "")),
+        properties=body.get("Properties", {}) if body.get("Properties") is not None else {},
+        line=line,
+        depends_on=depends,
+        condition=str(condition) if condition else None,
+        dropped=tuple(sorted(str(k) for k in body if k not in KEPT)),
+    )
+
+
+def _section_notes(template: dict) -> list[str]:
+    notes = []
+    for section, what in (
+        ("Parameters", "the design has no template parameters: a value that refers to one takes its default (listed "
+                       "below); one without a default makes its resource not understood"),
+        ("Conditions", "the design has no conditions: a conditional resource or value is not understood"),
+        ("Outputs", "not imported: the compiler writes its own outputs"),
+        ("Rules", "not imported: the design has no template rules"),
+    ):
+        body = template.get(section)
+        if isinstance(body, dict) and body:
+            notes.append(f"{section} ({', '.join(sorted(map(str, body))[:10])}{' ...' if len(body) > 10 else ''}): {what}")
+    return notes
+
+
+__all__ = ["read"]

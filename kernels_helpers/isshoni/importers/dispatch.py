@@ -1,0 +1,90 @@
+"""Which importer reads a source: the format given, or the one its content shows.
+
+Every entry point (`isshoni import`, `POST /isshoni/api/import`, `isshoni.import_design`)
+comes through here, so they detect, limit and refuse the same way.  Each format is a module
+of this package with `read(text, *, source, region, name, fmt) -> Imported`.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import import_module
+from pathlib import Path
+
+from ..design.model import DEFAULT_REGION, SUFFIX
+from . import FORMATS, Imported, NotImportable
+from .cfn_source import MAX_BYTES, check_size, looks_like_cloudformation
+
+# format -> module of this package that reads it; a format of FORMATS not listed is not built yet
+READERS = {"cloudformation": "cloudformation", "sam": "cloudformation"}
+_MERMAID = re.compile(r"^\s*(%%.*\n\s*)*(graph|flowchart)\b", re.IGNORECASE)
+
+
+def detect(text: str, path: str = "") -> str:
+    """The format of a source's text (its file name helps only where the text is ambiguous)."""
+    if looks_like_cloudformation(text):
+        return "sam" if re.search(r"AWS::Serverless-2016-10-31", text[:200_000]) else "cloudformation"
+    if _MERMAID.match(text) or path.endswith((".mmd", ".mermaid")):
+        return "mermaid"
+    if path.endswith(".tf") or re.search(r'^\s*(resource|module|variable)\s+"', text[:200_000], re.MULTILINE):
+        return "terraform"
+    if '"format_version"' in text[:5000] and ('"planned_values"' in text or '"values"' in text):
+        return "tfplan"
+    raise NotImportable("cannot tell the format: not a CloudFormation/SAM template, Terraform or a Mermaid flowchart "
+                        f"(name it with --from, one of {', '.join(FORMATS)})", path or "source")
+
+
+def import_text(text: str, fmt: str | None = None, *, source: str = "source", region: str | None = None,
+                name: str | None = None) -> Imported:
+    if not isinstance(text, str):
+        raise NotImportable("the source must be text", source)
+    check_size(len(text.encode("utf-8", "surrogatepass")), source)
+    fmt = _known(fmt) if fmt else detect(text, source)
+    module = READERS.get(fmt)
+    if module is None:
+        raise NotImportable(f"importing {fmt} is not available yet (this version reads "
+                            f"{', '.join(sorted(set(READERS)))})", source)
+    reader = import_module(f"{__package__}.{module}")
+    return reader.read(text, source=source, region=region or DEFAULT_REGION, name=name or design_name(source), fmt=fmt)
+
+
+def import_path(path: str | Path, fmt: str | None = None, *, region: str | None = None, name: str | None = None) -> Imported:
+    """Import a file (a folder is Terraform's, not available yet)."""
+    path = Path(path)
+    if fmt:
+        fmt = _known(fmt)
+    if fmt == "account":
+        raise NotImportable("importing account is not available yet (this version reads files)", str(path))
+    if path.is_dir():
+        raise NotImportable(f"importing {fmt or 'terraform'} (a folder of .tf files) is not available yet", str(path))
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise NotImportable(f"cannot read it: {exc.strerror or exc}", str(path)) from None
+    check_size(size, str(path))
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotImportable(f"not UTF-8 text (byte {exc.start})", str(path)) from None
+    except OSError as exc:
+        raise NotImportable(f"cannot read it: {exc.strerror or exc}", str(path)) from None
+    return import_text(text, fmt, source=str(path), region=region, name=name or design_name(str(path)))
+
+
+def _known(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise NotImportable(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def design_name(source: str) -> str:
+    """A design name from a file name: `stacks/web-app.yaml` -> `web-app`."""
+    base = Path(source).name
+    for suffix in (SUFFIX, ".template", ".yaml", ".yml", ".json", ".mmd", ".mermaid", ".tf"):
+        base = base.removesuffix(suffix)
+    return base[:128] or "imported"
+
+
+__all__ = ["READERS", "design_name", "detect", "import_path", "import_text"]

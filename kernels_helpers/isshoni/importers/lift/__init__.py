@@ -1,0 +1,242 @@
+"""The lifter: CloudFormation-shaped resources -> a design, for every importer.
+
+CloudFormation and SAM give these directly; the Terraform and live-account importers give
+the same shape (logical id, CloudFormation type, properties with `Ref`/`Fn::GetAtt`,
+DependsOn, Condition, source line), so the mapping to catalog types, containers and
+generic resources is written once.  Each resource ends in one bucket of the report:
+typed (a catalog entry reproduces it: lift.match), generic (`cfn:<type>`, its properties
+with references as design references), or not understood (a value the design cannot hold,
+with the reason and line).  Design ids are the logical ids, so generating again gives the
+same logical ids (compiler/resolve.py keeps a resource id as its primary part's logical id).
+"""
+
+from __future__ import annotations
+
+import graphlib
+import re
+import time
+from dataclasses import dataclass
+
+from ...design import Design
+from ...design.errors import DesignError
+from .. import Imported, NotImportable
+from ..report import Entry, ImportReport
+from . import match as matching
+from . import verify
+from .values import Template, Unrepresentable, convert, references
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_CFN_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$")
+MAX_ROUNDS = 8  # validation rounds: each demotes what the previous refused
+
+
+@dataclass
+class SourceResource:
+    """One resource as the source describes it, in CloudFormation's shape."""
+
+    id: str
+    type: str
+    properties: dict
+    line: int | None = None
+    depends_on: tuple = ()
+    condition: str | None = None
+    dropped: tuple = ()  # other attributes the design does not keep (DeletionPolicy, Metadata ...)
+
+
+@dataclass
+class _Node:
+    source: SourceResource
+    kind: str  # typed | generic
+    design: dict
+    why: str = ""  # why generic, or what the catalog adds when typed
+    generic_properties: dict | None = None  # the converted properties, for a typed node demoted to generic
+    subnets: tuple = ()
+
+
+def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, source: str,
+         parameters: dict | None = None, mappings: dict | None = None, notes=()) -> Imported:
+    """`parameters` maps each template parameter to its default (values.NO_DEFAULT when it has none)."""
+    started = time.perf_counter()
+    report = ImportReport(source=source, format=fmt, notes=list(notes))
+    by_id = {r.id: r for r in resources}
+    order = _order(by_id, source)
+    template = Template(by_id.keys(), parameters, mappings, region)
+    nodes: dict[str, _Node] = {}
+    for rid in order:
+        res = by_id[rid]
+        problem = _refused(res)
+        if problem:
+            report.not_understood.append(Entry(rid, res.type, res.line, None, problem))
+            continue
+        try:
+            template.owner = rid
+            props = convert(res.properties, template, (), res.line)
+        except Unrepresentable as exc:
+            where = ".".join(map(str, exc.path))
+            report.not_understood.append(Entry(rid, res.type, exc.line or res.line, None,
+                                               f"Properties.{where}: {exc.reason}" if where else exc.reason))
+            continue
+        typed, why_not = _typed(res, props, nodes)
+        nodes[rid] = typed or _generic(res, props, why_not)
+    _check_subnets(nodes)
+    design = _settle(nodes, report, name, region)
+    for what, owners in sorted(template.used.items()):
+        kept = sorted(owners & nodes.keys())
+        if kept:
+            report.notes.append(f"{what}: written into {', '.join(kept[:8])}{' ...' if len(kept) > 8 else ''} "
+                                "(the design has no template parameters or mappings)")
+    for node in nodes.values():
+        res = node.source
+        entry = Entry(res.id, res.type, res.line, res.id, node.why)
+        (report.typed if node.kind == "typed" else report.generic).append(entry)
+        if res.depends_on:
+            report.notes.append(f"{res.id}: DependsOn {', '.join(res.depends_on)} not kept (the design orders resources by their references)")
+        if res.dropped:
+            report.notes.append(f"{res.id}: {', '.join(res.dropped)} not kept (the design sets these itself)")
+    report.seconds = time.perf_counter() - started
+    return Imported(design, report)
+
+
+def _order(by_id: dict, source: str) -> list[str]:
+    """Logical ids with what each refers to (and depends on) first; a cycle is refused, named."""
+    graph = {}
+    for rid, res in by_id.items():
+        deps = (references(res.properties) | set(res.depends_on)) & by_id.keys()
+        graph[rid] = deps - {rid}
+    try:
+        return list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]
+        first = by_id[cycle[0]]
+        where = f"{source}:{first.line}" if first.line else source
+        raise NotImportable(f"circular dependency between resources: {' -> '.join(cycle)} "
+                            "(DependsOn and references must not loop; CloudFormation refuses it too)", where) from None
+
+
+def _refused(res: SourceResource) -> str:
+    if not _ID.match(res.id):
+        return "the logical id is longer than a design id can be (64 characters)"
+    if res.condition:
+        return (f"created only when the condition {res.condition} holds; the design has no conditions "
+                "(importing it unconditionally would change what deploys)")
+    if not isinstance(res.type, str) or not _CFN_TYPE.match(res.type):
+        return f"{res.type!r} is not a registry resource type (custom resources run code the design does not hold)"
+    if not isinstance(res.properties, dict):
+        return "Properties is not a mapping"
+    return ""
+
+
+def _typed(res: SourceResource, props: dict, nodes: dict) -> tuple[_Node | None, str]:
+    """The first catalog entry that reproduces the resource, or None and why none does."""
+    reasons = []
+    for entry in matching.candidates().get(res.type, ()):
+        try:
+            binding = matching.match(entry, props)
+            parent = _parent(entry, binding, nodes)
+        except matching.Mismatch as exc:
+            reasons.append(f"not a {entry.type}: {exc}")
+            continue
+        design = {"type": entry.type, "properties": binding.values}
+        if binding.label:
+            design["label"] = binding.label
+        if parent:
+            design["parent"] = parent
+        why = f"the catalog adds {', '.join(binding.added)}" if binding.added else ""
+        return _Node(res, "typed", design, why, props, tuple(binding.subnets)), ""
+    return None, "; ".join(reasons)
+
+
+def _parent(entry, binding: matching.Binding, nodes: dict) -> str | None:
+    parent = None
+    for types, target in binding.containers:
+        node = nodes.get(target)
+        if node is None or node.kind != "typed" or node.design["type"] not in types:
+            raise matching.Mismatch(f"its container {target} is not a {' or '.join(types)} of the catalog")
+        parent = parent or target
+    if binding.subnets:
+        for target in binding.subnets:
+            node = nodes.get(target)
+            if node is None or node.kind != "typed" or node.design["type"] != "subnet":
+                raise matching.Mismatch(f"{target} is not a catalog subnet")
+        parent = binding.subnets[0]
+    if parent and entry.containers and nodes[parent].design["type"] not in entry.containers:
+        # a resource referring to its VPC while the catalog places it in a subnet (or the reverse)
+        raise matching.Mismatch(f"a {entry.type} sits in a {' or '.join(entry.containers)}, not a {nodes[parent].design['type']}")
+    if entry.needs_container and not parent:
+        raise matching.Mismatch(f"a {entry.type} needs a container ({' or '.join(entry.containers)})")
+    return parent
+
+
+def _generic(res: SourceResource, props: dict, why_not: str) -> _Node:
+    from ...generic import design_type
+
+    return _Node(res, "generic", {"type": design_type(res.type), "properties": props}, why_not or "no catalog entry emits this type")
+
+
+def _check_subnets(nodes: dict) -> None:
+    """A Subnets placeholder spreads over the parent subnet's tier in its VPC: the source's list must be that tier."""
+    for node in nodes.values():
+        if node.kind != "typed" or not node.subnets:
+            continue
+        first = nodes[node.subnets[0]].design
+        tier = first["properties"].get("tier", "private")
+        vpc = first.get("parent")
+        tier_set = {r for r, n in nodes.items() if n.kind == "typed" and n.design["type"] == "subnet"
+                    and n.design.get("parent") == vpc and n.design["properties"].get("tier", "private") == tier}
+        if set(node.subnets) != tier_set:
+            _demote(node, f"its subnets are not all the {tier} subnets of their VPC (the catalog spreads over a whole tier)")
+
+
+def _demote(node: _Node, why: str) -> None:
+    from ...generic import design_type
+
+    node.kind, node.why = "generic", why
+    node.design = {"type": design_type(node.source.type), "properties": node.generic_properties}
+
+
+def _settle(nodes: dict, report: ImportReport, name: str, region: str) -> Design:
+    """A design that validates: a typed node the design refuses becomes generic, a generic one the
+    registry refuses is not understood (and whatever refers to it, in the next round)."""
+    for _ in range(MAX_ROUNDS):
+        data = {"version": 1, "meta": {"name": name, "region": region, "description": f"imported from {report.source}"},
+                "resources": {rid: dict(n.design) for rid, n in nodes.items()}, "connections": {}}
+        design = Design(data)
+        try:
+            design.validate(report.source)
+        except DesignError as exc:
+            _refused_by_design(exc, nodes, report)
+            continue
+        typed = {rid for rid, n in nodes.items() if n.kind == "typed"}
+        extra = verify.extra_parts(design, typed) if typed else {}
+        if not extra:
+            return design
+        for rid, parts in verify.to_demote(extra, {r: nodes[r].design["type"] for r in typed}).items():
+            _demote(nodes[rid], f"the catalog type would also make {', '.join(parts[:3])}, which the source does not have")
+    raise NotImportable("the imported design did not settle after several validation rounds", report.source)
+
+
+def _refused_by_design(exc: DesignError, nodes: dict, report: ImportReport) -> None:
+    by_resource: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        by_resource.setdefault(problem.resource or _owner(problem.path), []).append(str(problem))
+    changed = False
+    for rid, found in by_resource.items():
+        node = nodes.get(rid)
+        if node is None:
+            continue
+        if node.kind == "typed":
+            _demote(node, f"the catalog type refused it: {found[0]}")
+        else:
+            nodes.pop(rid)
+            report.not_understood.append(Entry(rid, node.source.type, node.source.line, None, found[0]))
+        changed = True
+    if not changed:
+        raise NotImportable(f"the imported design does not validate: {exc.problems[0]}", report.source)
+
+
+def _owner(path: str) -> str | None:
+    found = re.match(r"^\$\.resources\.([A-Za-z][A-Za-z0-9_-]*)", path)
+    return found.group(1) if found else None
+
+
+__all__ = ["SourceResource", "lift"]

@@ -1,0 +1,270 @@
+"""The compiler's fill, run backwards: which catalog entry, with which property values, emits this resource?
+
+Each catalog entry declares the CloudFormation its primary part emits, with placeholders for
+its design properties (catalog/spec.py: `P`, `If`, `Tags`, `Up` ...).  Matching a source
+resource against that template recovers the entry and the property values, so the catalog
+stays the one table of what each type means.  A match is exact for what the source says:
+every source property is reproduced by the template (a value bound to a property, a literal
+equal to it, a reference to a container).  What the template adds where the source is silent
+(a physical name, the standard tags, an encryption default) is listed as `added`.  Templates
+the compiler fills from connections or companion parts (`Slot`, `Env`, `Self`) match only
+where the source is silent, and an entry that would emit another CloudFormation resource the
+source does not have is no match: regenerating must give back the same resources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ...catalog import CATALOG
+from ...catalog import spec as s
+
+_NO = object()  # a branch that emits nothing
+
+
+class Mismatch(Exception):
+    """The template cannot give back this value."""
+
+
+@dataclass
+class Binding:
+    """What a match recovered: property values, their forbidden values, the container, the label."""
+
+    values: dict = field(default_factory=dict)
+    forbidden: dict = field(default_factory=dict)  # prop -> values it must not take
+    containers: list = field(default_factory=list)  # (types, referenced logical id)
+    subnets: list = field(default_factory=list)  # logical ids of a Subnets placeholder
+    label: str | None = None
+    added: list = field(default_factory=list)  # top-level keys the template adds
+
+    def bind(self, name: str, value) -> None:
+        if name in self.values and self.values[name] != value:
+            raise Mismatch(f"{name} would need two values")
+        if value in self.forbidden.get(name, ()):
+            raise Mismatch(f"{name} cannot be {value!r} here")
+        self.values[name] = value
+
+    def forbid(self, name: str, value) -> None:
+        if self.values.get(name, _NO) == value:
+            raise Mismatch(f"{name} cannot be {value!r} here")
+        self.forbidden.setdefault(name, []).append(value)
+
+    def copy(self) -> Binding:
+        return Binding(dict(self.values), {k: list(v) for k, v in self.forbidden.items()}, list(self.containers),
+                       list(self.subnets), self.label, list(self.added))
+
+
+@lru_cache(maxsize=1)
+def candidates() -> dict[str, tuple]:
+    """CloudFormation type -> the catalog entries whose primary part is of that type."""
+    out: dict[str, list] = {}
+    for entry in CATALOG.values():
+        primary = next((e for e in entry.emits if e.key == ""), None)
+        if primary is not None and primary.cfn_type:
+            out.setdefault(primary.cfn_type, []).append(entry)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def match(entry: s.ResourceType, properties: dict) -> Binding:
+    """The binding that makes `entry` emit `properties` (design values); raises Mismatch saying why."""
+    primary = next(e for e in entry.emits if e.key == "")
+    binding = Binding()
+    _mapping(entry, primary.cfn, properties, binding, top=True)
+    _choose_defaults(entry, binding)
+    _no_companions(entry, binding)
+    return binding
+
+
+def _mapping(entry, template: dict, source: dict, b: Binding, top: bool = False) -> None:
+    if not isinstance(source, dict) or "ref" in source:
+        raise Mismatch("expected an object")
+    extra = sorted(set(source) - set(template))
+    if extra:
+        raise Mismatch(f"the catalog type has no setting for {extra[0]}")
+    for key, tvalue in template.items():
+        if key in source:
+            _value(entry, tvalue, source[key], b)
+        elif not _silent(entry, tvalue, b) and top:
+            b.added.append(key)
+
+
+def _silent(entry, tvalue, b: Binding) -> bool:
+    """Make the template emit nothing for an absent key where it can; True when it does."""
+    kind = type(tvalue)
+    if kind is s.If:
+        if tvalue.prop.startswith("@"):
+            return True  # containers, slots: nothing is connected or contained on import unless the source says so
+        if tvalue.otherwise is None:
+            try:
+                b.forbid(tvalue.prop, tvalue.equals[0] if isinstance(tvalue.equals, tuple) else tvalue.equals)
+                return True
+            except Mismatch:
+                return False
+        return False
+    if kind is s.P:
+        return entry.properties.get(tvalue.name, {}).get("default") is None and tvalue.name not in b.values
+    return kind in (s.Slot, s.Env, s.Up, s.Subnets, s.Self, s.SelfAttr)
+
+
+def _value(entry, tvalue, svalue, b: Binding) -> None:
+    kind = type(tvalue)
+    if kind in (str, int, float, bool, type(None)):
+        if not same_scalar(tvalue, svalue):
+            raise Mismatch(f"the catalog type always writes {tvalue!r}, the source {svalue!r}")
+    elif kind is s.P:
+        b.bind(tvalue.name, _typed(entry, tvalue.name, svalue))
+    elif kind is s.If:
+        _if(entry, tvalue, svalue, b)
+    elif kind is dict:
+        _mapping(entry, tvalue, svalue, b)
+    elif kind in (list, tuple):
+        if not isinstance(svalue, list) or len(svalue) != len(tvalue):
+            raise Mismatch("a list of another length")
+        for t, v in zip(tvalue, svalue, strict=True):
+            _value(entry, t, v, b)
+    elif kind is s.Tags:
+        _tags(tvalue, svalue, b)
+    elif kind is s.Up:
+        if not _is_ref(svalue):
+            raise Mismatch("a container reference that is not a reference")
+        b.containers.append((tvalue.types, svalue["ref"]))
+    elif kind is s.Subnets:
+        if not isinstance(svalue, list) or not svalue or not all(_is_ref(v) for v in svalue):
+            raise Mismatch("subnets that are not references")
+        b.subnets = [v["ref"] for v in svalue]
+    elif kind is s.Zone:
+        if not isinstance(svalue, str) or not re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z]", svalue):
+            raise Mismatch("an availability zone that is not a zone name")
+        b.bind(tvalue.prop, svalue)
+    elif kind is s.J:
+        _join(entry, tvalue, svalue, b)
+    else:  # Name, Label, Slot, Env, Self ...: the compiler makes these; the source's own value would be lost
+        raise Mismatch(f"the catalog type makes this value itself ({kind.__name__})")
+
+
+def _if(entry, t: s.If, svalue, b: Binding) -> None:
+    if t.prop.startswith("@"):
+        raise Mismatch(f"a value that depends on {t.prop}")
+    equals = t.equals[0] if isinstance(t.equals, tuple) else t.equals
+    for then in (True, False):
+        branch = t.then if then else t.otherwise
+        if branch is None:
+            continue
+        trial = b.copy()
+        try:
+            (trial.bind if then else trial.forbid)(t.prop, equals)
+            _value(entry, branch, svalue, trial)
+        except Mismatch:
+            continue
+        b.__dict__.update(trial.__dict__)
+        return
+    raise Mismatch(f"no value of {t.prop} gives this")
+
+
+def _tags(t: s.Tags, svalue, b: Binding) -> None:
+    """Source tags are kept when the standard ones say the same: at most a Name (the label)."""
+    if t.style == "map":
+        pairs = svalue if isinstance(svalue, dict) else None
+    else:
+        pairs = {x.get("Key"): x.get("Value") for x in svalue if isinstance(x, dict)} if isinstance(svalue, list) else None
+        if pairs is not None and any(set(x) - {"Key", "Value", "PropagateAtLaunch"} for x in svalue):
+            pairs = None
+    if pairs is None or set(pairs) - {"Name"} or not all(isinstance(v, str) for v in pairs.values()):
+        raise Mismatch("tags other than Name (the catalog writes its own)")
+    if "Name" in pairs:
+        b.label = pairs["Name"]
+
+
+def _join(entry, t: s.J, svalue, b: Binding) -> None:
+    if not isinstance(svalue, str) or not all(type(p) in (str, s.P) for p in t.parts):
+        raise Mismatch("a joined value")
+    pattern = "".join(re.escape(p) if isinstance(p, str) else f"(?P<p{i}>.+?)" for i, p in enumerate(t.parts))
+    found = re.fullmatch(pattern, svalue)
+    if not found:
+        raise Mismatch("a joined value of another shape")
+    for i, part in enumerate(t.parts):
+        if isinstance(part, s.P):
+            b.bind(part.name, _typed(entry, part.name, found.group(f"p{i}")))
+
+
+def _typed(entry, name: str, value):
+    """A source value as the property's schema type (CloudFormation takes "30" for 30)."""
+    schema = entry.properties.get(name)
+    if schema is None or _is_ref(value):
+        raise Mismatch(f"{name} cannot hold a reference")
+    kind = schema.get("type")
+    try:
+        if kind == "integer" and isinstance(value, str):
+            value = int(value)
+        elif kind == "number" and isinstance(value, str):
+            value = float(value) if "." in value else int(value)
+        elif kind == "boolean" and isinstance(value, str) and value.lower() in ("true", "false"):
+            value = value.lower() == "true"
+    except ValueError:
+        raise Mismatch(f"{name} is a {kind}") from None
+    if not _validator(entry.type, name).is_valid(value):
+        raise Mismatch(f"{value!r} is not a valid {name}")
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _validator(rtype: str, name: str):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(CATALOG[rtype].properties[name])
+
+
+def _choose_defaults(entry, b: Binding) -> None:
+    """A property the source left to its default must not take a forbidden value: choose another."""
+    for name, forbidden in b.forbidden.items():
+        if name in b.values:
+            continue
+        schema = entry.properties.get(name, {})
+        current = schema.get("default")
+        if current not in forbidden:
+            continue
+        options = [not current] if schema.get("type") == "boolean" else list(schema.get("enum", ()))
+        allowed = [o for o in options if o not in forbidden]
+        if not allowed:
+            raise Mismatch(f"no value of {name} fits")
+        b.values[name] = allowed[0]
+
+
+def _no_companions(entry, b: Binding) -> None:
+    """The entry must emit no other CloudFormation resource for these values (regenerating must not add any)."""
+    defaults = entry.defaults()
+    for emit in entry.emits:
+        if emit.key == "" or not emit.cfn_type:
+            continue
+        when = emit.when
+        if when is not None and when[0].startswith("@"):
+            continue  # waits for a connection or a container the import did not make
+        if when is None:
+            raise Mismatch(f"the catalog type also makes a {emit.cfn_type} ({emit.key}) the source does not have")
+        value = b.values.get(when[0], defaults.get(when[0]))
+        if value != when[1]:
+            continue
+        if isinstance(value, bool) and when[0] not in b.values:
+            b.values[when[0]] = not when[1]  # a part behind a switch: switched off, as the source has none
+            continue
+        raise Mismatch(f"{when[0]} makes a {emit.cfn_type} ({emit.key}) the source does not have")
+
+
+def same_scalar(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return str(a).lower() == str(b).lower()
+    if isinstance(a, (int, float)) and isinstance(b, (int, float, str)):
+        try:
+            return float(a) == float(b)
+        except ValueError:
+            return False
+    return a == b
+
+
+def _is_ref(value) -> bool:
+    return isinstance(value, dict) and "ref" in value and set(value) <= {"ref", "attribute"}
+
+
+__all__ = ["Binding", "Mismatch", "candidates", "match", "same_scalar"]
