@@ -91,10 +91,18 @@ def test_not_a_template_and_unknown_formats():
         import_text("Resources: {}", "pulumi")
 
 
-@pytest.mark.parametrize("fmt", ["terraform", "tfplan", "mermaid"])
+@pytest.mark.parametrize("fmt", ["terraform", "tfplan"])
 def test_formats_not_built_yet_say_so(fmt):
     with pytest.raises(NotImportable, match=f"importing {fmt} is not available yet"):
         import_text("anything", fmt, source="x")
+
+
+def test_mermaid_goes_through_the_same_entry_point_and_says_where_it_stops():
+    with pytest.raises(NotImportable, match=r"x:1:1: not a flowchart"):
+        import_text("anything", "mermaid", source="x")
+    imported = import_text("flowchart LR\n  api[API Gateway] --> fn[Lambda]\n", source="arch.mmd")
+    assert imported.report.format == "mermaid" and imported.report.counts()["typed"] == 2
+    assert {r["type"] for r in imported.design.resources.values()} >= {"lambda_function"}
 
 
 def test_cli_imports_writes_and_reports(tmp_path):

@@ -16,7 +16,7 @@ from . import FORMATS, Imported, NotImportable
 from .cfn_source import MAX_BYTES, check_size, looks_like_cloudformation
 
 # format -> module of this package that reads it; a format of FORMATS not listed is not built yet
-READERS = {"cloudformation": "cloudformation", "sam": "cloudformation"}
+READERS = {"cloudformation": "cloudformation", "sam": "cloudformation", "mermaid": "mermaid"}
 _MERMAID = re.compile(r"^\s*(%%.*\n\s*)*(graph|flowchart)\b", re.IGNORECASE)
 
 
@@ -45,7 +45,16 @@ def import_text(text: str, fmt: str | None = None, *, source: str = "source", re
         raise NotImportable(f"importing {fmt} is not available yet (this version reads "
                             f"{', '.join(sorted(set(READERS)))})", source)
     reader = import_module(f"{__package__}.{module}")
-    return reader.read(text, source=source, region=region or DEFAULT_REGION, name=name or design_name(source), fmt=fmt)
+    extra = {"assistant": _assistant()} if fmt == "mermaid" else {}  # types what no alias names, when a model is set
+    return reader.read(text, source=source, region=region or DEFAULT_REGION, name=name or design_name(source), fmt=fmt,
+                       **extra)
+
+
+def _assistant():
+    """The assistant's settings as configured for this process (the model is asked only with a key)."""
+    from ..assistant.config import Assistant
+
+    return Assistant()
 
 
 def import_path(path: str | Path, fmt: str | None = None, *, region: str | None = None, name: str | None = None) -> Imported:

@@ -26,7 +26,8 @@ __all__ = ["read", "NotImportable"]
 LABEL_MAX = 256
 
 
-def read(text: str, *, source: str = "<text>", name: str | None = None, assistant=None) -> Imported:
+def read(text: str, *, source: str = "<text>", name: str | None = None, region: str | None = None,
+         fmt: str | None = None, assistant=None) -> Imported:
     """The design a Mermaid flowchart draws, and the report of what became of each box and edge.
 
     `assistant` is an `isshoni.assistant.config.Assistant` (model, timeout, retries) used to type
@@ -35,6 +36,8 @@ def read(text: str, *, source: str = "<text>", name: str | None = None, assistan
     started = time.perf_counter()
     chart = parse(text, source=source)
     design = Design(name=_design_name(name, source))
+    if region:
+        design.data["meta"]["region"] = region
     report = ImportReport(source=source, format="mermaid")
     _Builder(chart, design, report, assistant).build()
     report.seconds = time.perf_counter() - started

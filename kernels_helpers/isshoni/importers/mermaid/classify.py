@@ -64,7 +64,7 @@ def classify(boxes: dict[str, str], assistant=None) -> tuple[dict[str, Choice], 
 
 def _ask(open_: dict[str, tuple[str, tuple[str, ...]]], assistant) -> tuple[dict[str, str], str]:
     """The model's types for the open boxes (one request), checked against the catalog."""
-    if assistant is None or not assistant.has_key():
+    if assistant is None or getattr(assistant, "offline", False) or not assistant.has_key():
         return {}, f"{len(open_)} box(es) that aliases do not type: no model is configured, so they are external nodes"
     asked = dict(list(open_.items())[:MAX_BOXES_ASKED])
     types = sorted(CATALOG)
