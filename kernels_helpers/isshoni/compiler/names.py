@@ -76,6 +76,7 @@ def after_prefix(text: str, max_len: int, style: str = "dash") -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)  # pure; every part of a design carries its name (one entry per label)
+@functools.lru_cache(maxsize=8192)  # one label per resource, asked for each of its parts
 def tag_text(text: str) -> str:
     """A tag value every AWS service accepts: letters, digits, spaces and _.:/=+-@ (max 256).
 
