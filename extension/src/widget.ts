@@ -10,7 +10,7 @@ import { BoxPanel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
 import { catalog } from './api';
 import { ChatPanel } from './components/chat';
-import { CanvasView } from './components/canvas';
+import { CanvasView } from './components/canvas/view';
 import { CodePanel } from './components/code';
 import { explainBrokenFile, IFileActions } from './components/file-error';
 import { FindingsPanel } from './components/findings';

@@ -25,7 +25,7 @@ import type cytoscape from 'cytoscape';
 
 import { DesignContext } from '../context';
 import { IPosition } from '../types';
-import type { CanvasView } from './canvas';
+import type { CanvasView } from './canvas/view';
 import { saveBlob } from './exporter';
 
 /** One client in the room, as its awareness state describes it. */

@@ -15,11 +15,11 @@ import cytoscape from 'cytoscape';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
-import { DesignContext } from '../context';
-import { isGeneric, referenceEdges } from '../generic';
-import { iconSvg } from '../icons';
-import { ICatalogType, IConnection, IFinding, IPosition, IResource } from '../types';
-import { IInfraChanges } from '../yinfra';
+import { DesignContext } from '../../context';
+import { isGeneric, referenceEdges } from '../../generic';
+import { iconSvg } from '../../icons';
+import { ICatalogType, IConnection, IFinding, IPosition, IResource } from '../../types';
+import { IInfraChanges } from '../../yinfra';
 import {
   BADGES,
   BADGE_COLORS,
@@ -33,12 +33,12 @@ import {
   iconDataUri,
   iconUrl,
   readTheme
-} from './cystyle';
-import { ASSISTANT } from './chat';
+} from './style';
+import { ASSISTANT } from '../chat';
 import { elkLayout } from './elk';
-import { ADD_TYPE_EVENT, DRAG_MIME as PALETTE_MIME } from './palette';
-import { PresenceLayer, isLowestClient, someoneArranging } from './presence';
-import { syncReferenceEdges } from './references';
+import { ADD_TYPE_EVENT, DRAG_MIME as PALETTE_MIME } from '../palette';
+import { PresenceLayer, isLowestClient, someoneArranging } from '../presence';
+import { syncReferenceEdges } from '../references';
 
 const GHOST_TIP = `${GHOST_PREFIX}tip`;
 /** Ids of the assistant's proposed (not yet applied) nodes and edges. */
