@@ -35,9 +35,10 @@ import {
   readTheme
 } from './style';
 import { ASSISTANT } from '../chat';
+import { isLowestClient, someoneArranging } from './arranging';
 import { elkLayout } from './elk';
+import { ICanvasLayer } from './layers';
 import { ADD_TYPE_EVENT, DRAG_MIME as PALETTE_MIME } from '../palette';
-import { PresenceLayer, isLowestClient, someoneArranging } from '../presence';
 import { syncReferenceEdges } from '../references';
 
 const GHOST_TIP = `${GHOST_PREFIX}tip`;
@@ -153,8 +154,6 @@ export class CanvasView extends Widget {
     this._t0 = t0;
     this.cy.on('render', this._onRender);
 
-    this.presence = new PresenceLayer(ctx, this.cy, this._overlay);
-
     ctx.doc.changed.connect(this._onDocChanged, this);
     ctx.selectionChanged.connect(this._onCtxSelection, this);
     ctx.findingsChanged.connect(this._onFindings, this);
@@ -178,7 +177,6 @@ export class CanvasView extends Widget {
 
   /** The cytoscape instance (browser tests reach it as `node.cy` or `window.isshoniCanvases`). */
   readonly cy: cytoscape.Core;
-  readonly presence: PresenceLayer;
   /** Milliseconds to build the elements, and from construction to the first painted frame. */
   buildMs = 0;
   paintMs: number | null = null;
@@ -310,6 +308,22 @@ export class CanvasView extends Widget {
     return id;
   }
 
+  /** The element over the canvas that layers draw their HTML marks into (placed from the pan and zoom). */
+  get overlay(): HTMLDivElement {
+    return this._overlay;
+  }
+
+  /** Add a layer (presence, a deploy overlay): it hears about pointer moves and redraws, and goes with the canvas. */
+  addLayer(layer: ICanvasLayer): void {
+    this._layers.push(layer);
+  }
+
+  private _pointerMoved(pointer: IPosition | null): void {
+    for (const layer of this._layers) {
+      layer.pointerMoved?.(pointer);
+    }
+  }
+
   /** Show a short message in the canvas. */
   toast(message: string, kind: 'info' | 'error' = 'info'): void {
     this._toastNode.textContent = message;
@@ -344,7 +358,9 @@ export class CanvasView extends Widget {
         clearTimeout(timer);
       }
     }
-    this.presence.dispose();
+    for (const layer of this._layers) {
+      layer.dispose();
+    }
     window.isshoniCanvases?.delete(this.cy);
     this.cy.destroy();
     super.dispose();
@@ -568,7 +584,9 @@ export class CanvasView extends Widget {
     if (alive.length !== this.ctx.selection.length) {
       this.ctx.select(alive);
     }
-    this.presence.refresh();
+    for (const layer of this._layers) {
+      layer.redrawn?.();
+    }
     this._updateEmpty();
     this._placeHandle();
     if (this._fitPending) {
@@ -1020,9 +1038,9 @@ export class CanvasView extends Widget {
       }, { capture: true, passive: true });
     }
     this._host.addEventListener('mousemove', event => {
-      this.presence.publishPointer(this._modelAt(event.clientX, event.clientY));
+      this._pointerMoved(this._modelAt(event.clientX, event.clientY));
     });
-    this._host.addEventListener('mouseleave', () => this.presence.publishPointer(null));
+    this._host.addEventListener('mouseleave', () => this._pointerMoved(null));
 
     // palette drops
     document.addEventListener('dragstart', this._onDocDragStart);
@@ -1508,7 +1526,7 @@ export class CanvasView extends Widget {
       return;
     }
     const p = this._modelAt(event.clientX, event.clientY);
-    this.presence.publishPointer(p);
+    this._pointerMoved(p);
     const tip = this.cy.getElementById(GHOST_TIP);
     const node = this._nodeAt(p, c.source);
     const target = node ? node.id() : null;
@@ -1902,4 +1920,5 @@ export class CanvasView extends Widget {
   private _arranging: Promise<void> | null = null;
   private _autoTimer: number | null = null;
   private _toastTimer: number | null = null;
+  private _layers: ICanvasLayer[] = [];
 }
