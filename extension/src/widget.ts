@@ -14,7 +14,7 @@ import { CanvasView } from './components/canvas/view';
 import { CodePanel } from './components/code';
 import { explainBrokenFile, IFileActions } from './components/file-error';
 import { FindingsPanel } from './components/findings';
-import { Inspector } from './components/inspector';
+import { Inspector } from './components/inspector/panel';
 import { Palette } from './components/palette';
 import { PresenceBar } from './components/presence/bar';
 import { PresenceLayer } from './components/presence/layer';
