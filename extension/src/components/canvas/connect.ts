@@ -13,6 +13,7 @@ import { canConnect, IVerdict } from './connect-rules';
 import { GHOST_EDGE, GHOST_TIP, isGhost } from './geometry';
 import { Placement } from './placement';
 import { ICON_SIZE } from './style';
+import { Toaster } from './toast';
 
 interface IConnectGesture {
   source: string;
@@ -28,7 +29,7 @@ export interface IConnectOptions {
   /** Where the handle and the hint are drawn. */
   overlay: HTMLElement;
   modelAt: (clientX: number, clientY: number) => IPosition;
-  toast: (message: string, kind?: 'info' | 'error') => void;
+  toast: Toaster;
   pointerMoved: (pointer: IPosition) => void;
 }
 

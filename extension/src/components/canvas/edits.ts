@@ -10,8 +10,7 @@ import { DesignContext } from '../../context';
 import { IPosition } from '../../types';
 import { isGhost } from './geometry';
 import { IPlacement, Placement } from './placement';
-
-export type Toaster = (message: string, kind?: 'info' | 'error') => void;
+import { Toaster } from './toast';
 
 /**
  * Add a resource of a catalog type, as a palette drop does: at `position`

@@ -13,9 +13,10 @@ import { IPosition } from '../../types';
 import { isLowestClient, someoneArranging } from './arranging';
 import { elkLayout } from './elk';
 import { isGhost } from './geometry';
+import { Toaster } from './toast';
 
 export interface ILayoutOptions {
-  toast: (message: string, kind?: 'info' | 'error') => void;
+  toast: Toaster;
   fit: () => void;
   isDisposed: () => boolean;
 }

@@ -11,6 +11,7 @@ import { DesignContext } from '../../context';
 import { IPosition } from '../../types';
 import { isGhost, parentIdOf } from './geometry';
 import { Placement } from './placement';
+import { Toaster } from './toast';
 
 interface IGesture {
   /** Every container's box when the drag started (containers stretch while a child moves). */
@@ -20,7 +21,7 @@ interface IGesture {
 }
 
 export interface IMoveOptions {
-  toast: (message: string, kind?: 'info' | 'error') => void;
+  toast: Toaster;
   /** A drag started moving: hide the connect handle. */
   moving: () => void;
   /** A move was written: place the connect handle again. */

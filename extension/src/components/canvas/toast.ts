@@ -1,5 +1,8 @@
 /** A short message shown in the canvas for a few seconds (errors a little longer). */
 
+/** How the canvas's parts show a message. */
+export type Toaster = (message: string, kind?: 'info' | 'error') => void;
+
 export class Toast {
   constructor() {
     this.node = document.createElement('div');

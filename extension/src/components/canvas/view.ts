@@ -48,7 +48,7 @@ import { ProposalLayer } from './proposal';
 import { SelectionSync } from './selection';
 import { buildStyle, readTheme } from './style';
 import { ThemeWatcher } from './theme';
-import { Toast } from './toast';
+import { Toast, Toaster } from './toast';
 import { Viewport } from './viewport';
 
 /** Designs bigger than this skip animations and draw a texture while panning. */
@@ -98,7 +98,7 @@ export class CanvasView extends Widget {
     (this.node as any).isshoniCanvas = this;
     (window.isshoniCanvases = window.isshoniCanvases ?? new Set()).add(cy);
 
-    const toast = (message: string, kind?: 'info' | 'error') => this.toast(message, kind);
+    const toast: Toaster = (message, kind) => this.toast(message, kind);
     const modelAt = (x: number, y: number) => this._viewport.modelAt(x, y);
     this._theme = new ThemeWatcher(cy, this.node, theme);
     this._viewport = new Viewport(cy, this._host);
