@@ -10,13 +10,14 @@ import { BoxPanel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
 import { catalog } from './api';
 import { ChatPanel } from './components/chat';
-import { CanvasView } from './components/canvas';
+import { CanvasView } from './components/canvas/view';
 import { CodePanel } from './components/code';
 import { explainBrokenFile, IFileActions } from './components/file-error';
 import { FindingsPanel } from './components/findings';
-import { Inspector } from './components/inspector';
+import { Inspector } from './components/inspector/panel';
 import { Palette } from './components/palette';
-import { PresenceBar } from './components/presence';
+import { PresenceBar } from './components/presence/bar';
+import { PresenceLayer } from './components/presence/layer';
 import { DesignContext } from './context';
 import { InfraModel } from './model';
 
@@ -88,6 +89,7 @@ export class InfraPanel extends SplitPanel {
 
     const palette = new Palette(ctx);
     this.canvas = new CanvasView(ctx);
+    this.canvas.addLayer(new PresenceLayer(ctx, this.canvas.cy, this.canvas.overlay));
     this.presence = new PresenceBar(ctx, this.canvas);
 
     const tabs = new TabPanel();

@@ -21,7 +21,7 @@ import {
   containerColor,
   readTheme,
   sizedIconUri
-} from '../components/cystyle';
+} from '../components/canvas/style';
 import { IConnection, IResource } from '../types';
 
 /** What the Python side says about each resource type the design uses. */

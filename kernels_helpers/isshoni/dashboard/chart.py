@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-BLUE, GREEN = "#1f6feb", "#2da44e"  # the canvas's blue/green role colours (cystyle.ts ROLE_COLORS)
+BLUE, GREEN = "#1f6feb", "#2da44e"  # the canvas's blue/green role colours (canvas/style.ts ROLE_COLORS)
 
 
 @dataclass

@@ -69,7 +69,7 @@ class _Channel(HttpxWebsocket):
 
 
 def presence(identity: dict, label: str | None = None) -> dict:
-    """The awareness `user` a canvas shows (see extension/src/components/presence.ts).
+    """The awareness `user` a canvas shows (see extension/src/components/presence/layer.ts).
 
     With plain token auth Jupyter makes up a new "Anonymous <moon>" for every request, which
     names nobody: then the kernel's own OS user is the better "who"."""

@@ -20,7 +20,7 @@ from ..catalog import CATALOG
 from ..design.containers import depths, parent_of
 from ..generic import references
 
-# the canvas's GROUP_COLORS (extension/src/components/cystyle.ts)
+# the canvas's GROUP_COLORS (extension/src/components/canvas/style.ts)
 GROUP_COLORS = {"vpc": "#8c4fff", "public": "#7aa116", "private": "#00a4a6", "other": "#7d8998"}
 ROLE_COLORS = {"blue": "#1f6feb", "green": "#2da44e"}
 TILE, PAD, LABEL = 48, 28, 16

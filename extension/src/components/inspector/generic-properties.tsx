@@ -10,11 +10,11 @@
 import { JSONExt } from '@lumino/coreutils';
 import * as React from 'react';
 
-import { ApiError, editDesign } from '../api';
-import { DesignContext } from '../context';
-import { references } from '../generic';
-import { describeCfnType, ICfnType } from '../generic-api';
-import { IResource } from '../types';
+import { ApiError, editDesign } from '../../api';
+import { DesignContext } from '../../context';
+import { references } from '../../generic';
+import { describeCfnType, ICfnType } from '../../generic-api';
+import { IResource } from '../../types';
 
 interface IProblem {
   path: string;

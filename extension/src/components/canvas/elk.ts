@@ -15,8 +15,8 @@
 import ElkApi from 'elkjs/lib/elk-api.js';
 import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 
-import { IPosition } from '../types';
-import { CONTAINER_PADDING, ICON_SIZE } from './cystyle';
+import { IPosition } from '../../types';
+import { CONTAINER_PADDING, ICON_SIZE } from './style';
 
 export interface ILayoutNode {
   id: string;
@@ -36,7 +36,7 @@ export interface ILayoutEdge {
 export const LEAF_BOX = { width: 130, height: ICON_SIZE + 36 };
 /** An empty container's size (the canvas draws it at least this big). */
 export const EMPTY_CONTAINER = {
-  // cytoscape's min-width/min-height (200 x 120 in cystyle.ts) size a compound's inner
+  // cytoscape's min-width/min-height (200 x 120 in style.ts) size a compound's inner
   // body: its padding comes on top, so the box ELK reserves must include it too
   width: 200 + 2 * CONTAINER_PADDING,
   height: 120 + 2 * CONTAINER_PADDING

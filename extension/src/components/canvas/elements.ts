@@ -1,0 +1,70 @@
+/**
+ * How a resource or a connection of the design becomes a cytoscape element:
+ * its data (label, icon, badge, colour) and its classes (container or leaf,
+ * role, findings).
+ */
+
+import { DesignContext } from '../../context';
+import { iconSvg } from '../../icons';
+import { IConnection, IResource } from '../../types';
+import { FindingBadges } from './badges';
+import { BADGES, PUBLIC_SUBNET_SVG, ROLE_COLORS, containerColor, iconUrl } from './style';
+
+export class ElementFactory {
+  constructor(
+    private _ctx: DesignContext,
+    private _badges: FindingBadges
+  ) {}
+
+  nodeData(id: string, r: IResource): Record<string, any> {
+    const entry = this._ctx.catalog.get(r.type);
+    const container = !!entry?.is_container;
+    let icon: string;
+    if (r.type === 'subnet' && r.properties?.tier === 'public') {
+      icon = iconUrl(PUBLIC_SUBNET_SVG);
+    } else {
+      icon = iconUrl(entry ? iconSvg(entry.icon, entry.category) : iconSvg('', ''));
+    }
+    const label = r.label || id;
+    const severity = this._badges.get(id)?.severity;
+    return {
+      id,
+      label,
+      type: r.type,
+      display: label,
+      icon,
+      images: severity ? `${icon} ${BADGES[severity]}` : icon,
+      color: container ? containerColor(r.type, r.properties ?? {}) : '#888888'
+    };
+  }
+
+  nodeClasses(r: IResource, id: string): string[] {
+    const entry = this._ctx.catalog.get(r.type);
+    const classes = [entry?.is_container ? 'container' : 'leaf'];
+    if (!entry) {
+      classes.push('unknown');
+    }
+    const severity = this._badges.get(id)?.severity;
+    if (severity) {
+      classes.push(`finding-${severity}`);
+    }
+    return classes;
+  }
+
+  edgeData(id: string, c: IConnection): Record<string, any> {
+    return { id, source: c.source, target: c.target, label: c.label ?? '' };
+  }
+
+  edgeClasses(c: IConnection, id: string): string[] {
+    const classes: string[] = [];
+    const role = c.properties?.role;
+    if (typeof role === 'string' && ROLE_COLORS[role]) {
+      classes.push(`role-${role}`);
+    }
+    const severity = this._badges.get(id)?.severity;
+    if (severity) {
+      classes.push(`finding-${severity}`);
+    }
+    return classes;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Where a resource may go: the containers under a point (innermost first),
+ * the catalog's rule for which of them may hold a type (or why none may),
+ * free spots for new nodes, and the drop-target marks that show the verdict
+ * while dragging.
+ */
+
+import cytoscape from 'cytoscape';
+
+import { DesignContext } from '../../context';
+import { ICatalogType, IPosition } from '../../types';
+import { inBox } from './geometry';
+import { ICON_SIZE } from './style';
+
+export interface IPlacement {
+  parent: string | null;
+  refuse?: string;
+  note?: string;
+}
+
+export class Placement {
+  constructor(
+    private _ctx: DesignContext,
+    private _cy: cytoscape.Core
+  ) {}
+
+  /** Containers whose box holds the point, innermost first. */
+  containersAt(
+    point: IPosition,
+    exclude?: Set<string>,
+    boxes?: Map<string, cytoscape.BoundingBox12>
+  ): cytoscape.NodeSingular[] {
+    const hits: { node: cytoscape.NodeSingular; depth: number; area: number }[] = [];
+    this._cy.nodes('.container').forEach(n => {
+      if (exclude?.has(n.id())) {
+        return;
+      }
+      const box = boxes?.get(n.id()) ?? n.boundingBox({ includeLabels: false, includeOverlays: false });
+      if (inBox(point, box)) {
+        hits.push({ node: n, depth: n.ancestors().length, area: (box.x2 - box.x1) * (box.y2 - box.y1) });
+      }
+    });
+    hits.sort((a, b) => b.depth - a.depth || a.area - b.area);
+    return hits.map(h => h.node);
+  }
+
+  /** The catalog's name of a type (the type itself when unknown). */
+  typeLabel(type: string): string {
+    return this._ctx.catalog.get(type)?.label ?? type;
+  }
+
+  /** Where a resource of `entry` dropped at `point` goes (or why it may not). */
+  placement(
+    entry: ICatalogType,
+    point: IPosition,
+    exclude?: Set<string>,
+    boxes?: Map<string, cytoscape.BoundingBox12>
+  ): IPlacement {
+    const under = this.containersAt(point, exclude, boxes);
+    for (const c of under) {
+      if (entry.containers.includes(c.data('type'))) {
+        return { parent: c.id() };
+      }
+    }
+    const inner = under[0];
+    if (!entry.needs_container) {
+      return {
+        parent: null,
+        note: inner
+          ? `${entry.label} cannot go inside ${this.typeLabel(inner.data('type'))} '${inner.data('label')}': it stays outside`
+          : undefined
+      };
+    }
+    return {
+      parent: null,
+      refuse:
+        `${entry.label} must be inside a ${this._containerNames(entry)}` +
+        (inner ? `, not a ${this.typeLabel(inner.data('type'))}` : ': drop it onto one')
+    };
+  }
+
+  /** Nudges a new node off the nodes already there. */
+  freeSpot(point: IPosition): IPosition {
+    const taken = (p: IPosition) =>
+      this._cy.nodes('.leaf').some(ele => {
+        const q = (ele as cytoscape.NodeSingular).position();
+        return Math.abs(q.x - p.x) < 40 && Math.abs(q.y - p.y) < 40;
+      });
+    const p = { x: Math.round(point.x), y: Math.round(point.y) };
+    for (let i = 0; i < 50 && taken(p); i++) {
+      p.x += 30;
+      p.y += 30;
+    }
+    return p;
+  }
+
+  /** A point inside a container (below its children when it has some). */
+  freeSpotIn(container: cytoscape.NodeSingular): IPosition {
+    if (!container.isParent()) {
+      return { ...container.position() };
+    }
+    const bb = container.children().boundingBox({ includeLabels: true });
+    return { x: bb.x1 + ICON_SIZE / 2, y: bb.y2 + ICON_SIZE };
+  }
+
+  /** Mark the container a drop would go into (ok) or that refuses it (bad); nulls clear the marks. */
+  markDropTargets(ok: cytoscape.NodeSingular | null, bad: cytoscape.NodeSingular | null): void {
+    this._cy.batch(() => {
+      this._cy.$('.drop-ok, .drop-bad').forEach(n => {
+        if (n !== ok) {
+          n.removeClass('drop-ok');
+        }
+        if (n !== bad) {
+          n.removeClass('drop-bad');
+        }
+      });
+      ok?.addClass('drop-ok');
+      bad?.addClass('drop-bad');
+    });
+  }
+
+  private _containerNames(entry: ICatalogType): string {
+    const names = entry.containers.map(t => this.typeLabel(t));
+    return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0] ?? 'container';
+  }
+}

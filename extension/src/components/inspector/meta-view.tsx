@@ -1,0 +1,77 @@
+/** Nothing selected: the design's own settings (name, region, description, notes, ephemeral). */
+
+import * as React from 'react';
+
+import { DesignContext } from '../../context';
+import { FormSpec } from './form-spec';
+import { PropertiesForm } from './properties-form';
+import { AWS_REGIONS } from './regions';
+
+export function MetaView(props: { ctx: DesignContext; prefix: string }): JSX.Element {
+  const { ctx, prefix } = props;
+  const meta = ctx.doc.meta;
+  const region = meta.region ?? 'us-east-1';
+  const spec = React.useMemo(() => {
+    const regions = AWS_REGIONS.map(r => r[0]);
+    const names = AWS_REGIONS.map(([id, name]) => `${id}: ${name}`);
+    if (!regions.includes(region)) {
+      regions.push(region);
+      names.push(region);
+    }
+    return new FormSpec(
+      {
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 128,
+          description: 'Name of the design (stack and resource names derive from it)'
+        },
+        region: {
+          type: 'string',
+          enum: regions,
+          default: 'us-east-1',
+          description: 'AWS region the design deploys to'
+        },
+        description: {
+          type: 'string',
+          maxLength: 4096,
+          default: '',
+          description: 'What this architecture is for'
+        },
+        notes: {
+          type: 'string',
+          maxLength: 65536,
+          default: '',
+          description: 'Free-form notes for the team'
+        },
+        ephemeral: {
+          type: 'boolean',
+          default: false,
+          description:
+            'A sandbox or a demo: deleting it deletes its data (no retain policies, no deletion protection). ' +
+            'Off, databases, tables, buckets and logs are kept when the stack goes.'
+        }
+      },
+      {
+        widgets: { description: 'textarea', notes: 'textarea' },
+        enumNames: { region: names }
+      }
+    );
+  }, [region]);
+  return (
+    <div className="isshoni-Inspector-meta">
+      <h2 className="isshoni-Inspector-heading">Design</h2>
+      <p className="isshoni-Inspector-hint">
+        Nothing is selected: these are the design's settings. Select a resource
+        or a connection on the canvas to edit it.
+      </p>
+      <PropertiesForm
+        key="meta"
+        spec={spec}
+        values={meta}
+        prefix={`${prefix}-meta`}
+        onWrite={(key, value) => ctx.doc.setMeta({ [key]: value })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The inspector ("Properties" tab): a form for the one selected resource or
+ * connection, generated from the catalog's JSON Schema (rjsf through
+ * JupyterLab's `FormComponent`, validated live with ajv); the design's meta
+ * when nothing is selected; a count when several things are.
+ *
+ * Every valid property is written on its own with `doc.set(id, {key: value})`
+ * so two people editing two properties of one node both win; an invalid value
+ * stays in the form (with its error) until it becomes valid.  The form redraws
+ * when someone else edits the item, keeping the field that has focus.
+ */
+
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { DesignContext } from '../../context';
+import { ConnectionView } from './connection-view';
+import { useSignal } from './hooks';
+import { MetaView } from './meta-view';
+import { MultiView } from './multi-view';
+import { ResourceView } from './resource-view';
+
+export class Inspector extends ReactWidget {
+  constructor(readonly ctx: DesignContext) {
+    super();
+    this.addClass('isshoni-Inspector');
+    this.title.label = 'Properties';
+    this.title.caption = 'Properties of the selection (or of the design)';
+  }
+
+  protected render(): JSX.Element {
+    return <InspectorView ctx={this.ctx} />;
+  }
+}
+
+let counter = 0;
+
+/** What the inspector shows for the selection: one item, several, or the design. */
+function InspectorView(props: { ctx: DesignContext }): JSX.Element {
+  const { ctx } = props;
+  useSignal(ctx.selectionChanged);
+  useSignal(
+    ctx.doc.changed,
+    changes =>
+      !!(
+        changes.metaChanged ||
+        changes.resourcesChanged?.length ||
+        changes.connectionsChanged?.length
+      )
+  );
+  useSignal(ctx.findingsChanged);
+  const [prefix] = React.useState(() => `isshoni-inspector${++counter}`);
+
+  const selection = ctx.selection.filter(
+    id => ctx.doc.resource(id) !== undefined || ctx.doc.connection(id) !== undefined
+  );
+  let body: JSX.Element;
+  if (selection.length > 1) {
+    body = <MultiView ctx={ctx} ids={selection} />;
+  } else if (selection.length === 1) {
+    const id = selection[0];
+    const resource = ctx.doc.resource(id);
+    body = resource ? (
+      <ResourceView key={id} ctx={ctx} id={id} resource={resource} prefix={prefix} />
+    ) : (
+      <ConnectionView
+        key={id}
+        ctx={ctx}
+        id={id}
+        connection={ctx.doc.connection(id)!}
+        prefix={prefix}
+      />
+    );
+  } else {
+    body = <MetaView ctx={ctx} prefix={prefix} />;
+  }
+  return <div className="isshoni-Inspector-body">{body}</div>;
+}
