@@ -255,6 +255,9 @@ def test_sandbox_adaptation_says_what_is_left_out(state):
     assert {"redis", "redis_subnets", "errors_5xx", "latency_p95", "cdn", "certificate"} <= set(cfn.omitted)
     assert "placeholder" in " ".join(cfn.notes["blue_task"]) and "sandbox-prepared" in " ".join(cfn.notes["alb_https"])
     assert "redis_endpoint" in cfn.dropped_outputs and not any(p.lid in cfn.omitted for p in cfn.resolved.parts)
+    key = next(p for p in cfn.resolved.parts if p.cfn_type == "AWS::KMS::Key")  # moto's DescribeKey needs text
+    assert type(key.cfn["KeyPolicy"]).__name__ == "Join" and '"Statement": [' in "".join(
+        x for x in key.cfn["KeyPolicy"].parts if isinstance(x, str))
     listener = next(p for p in cfn.resolved.parts if p.lid == "alb_https")
     assert listener.cfn["Certificates"][0]["CertificateArn"].endswith("certificate/x")
     tf = for_sandbox(resolved, "terraform", {})

@@ -176,16 +176,19 @@ def arn(service: str, *rest, region: bool = True, account: bool = True) -> Join 
     )
 
 
-def render(value, pseudo: dict[str, str]) -> str | None:
-    """The text of a name-like expression once the deployment's pseudo values are known
-    (e.g. {"name_prefix": "isshoni-shop"}); None when it refers to anything else."""
+def render(value, pseudo: dict[str, str], variables: dict[str, str] | None = None) -> str | None:
+    """The text of a name-like expression once the deployment's pseudo values (e.g.
+    {"name_prefix": "isshoni-shop"}) and variable values are known; None when it refers to
+    anything else."""
     if type(value) is str:
         return value
+    if type(value) is Var:
+        return (variables or {}).get(value.name)
     if type(value) is Pseudo:
         if value.name == "name_prefix_alnum" and "name_prefix" in pseudo:
             return pseudo["name_prefix"].replace("-", "")
         return pseudo.get(value.name)
     if type(value) is Join:
-        texts = [render(p, pseudo) for p in value.parts]
+        texts = [render(p, pseudo, variables) for p in value.parts]
         return None if any(t is None for t in texts) else "".join(texts)
     return None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..compiler import expr as e
 from ..compiler.model import OutputValue, Part, Resolved, Variable
-from . import paths
+from . import json_text, paths
 
 PLACEHOLDER = "isshoni-sandbox-not-emulated-{lid}"
 CERTIFICATE_CFN = "AWS::CertificateManager::Certificate"
@@ -36,6 +36,10 @@ CFN_NOT_EMULATED: dict[str, str] = {}
 # Properties moto's CloudFormation models read wrongly: left out in the sandbox, each with why.
 CFN_PROPERTIES_NOT_EMULATED = {
     ("AWS::KMS::Key", "Tags"): "moto's KMS model reads CloudFormation tags as TagKey/TagValue pairs (HTTP 500 on Key/Value)",
+}
+# Json properties moto's CloudFormation stores as objects where its service reads text: given as text
+CFN_PROPERTIES_AS_TEXT = {
+    ("AWS::KMS::Key", "KeyPolicy"): "given as JSON text: moto keeps the object and then answers DescribeKey with HTTP 500",
 }
 
 
@@ -96,6 +100,9 @@ def for_sandbox(resolved: Resolved, engine: str, prepared: dict) -> Adapted:
             for key in dropped:
                 used.append(f"{key} left out: {CFN_PROPERTIES_NOT_EMULATED[(part.cfn_type, key)]}")
             cfn = {k: v for k, v in cfn.items() if k not in dropped}
+            for key in [k for k in cfn if (part.cfn_type, k) in CFN_PROPERTIES_AS_TEXT]:
+                used.append(f"{key} {CFN_PROPERTIES_AS_TEXT[(part.cfn_type, key)]}")
+                cfn[key] = json_text.as_text(cfn[key])
         parts.append(
             dataclasses.replace(
                 part,

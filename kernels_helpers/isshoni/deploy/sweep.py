@@ -81,6 +81,7 @@ NAME_PROPS = {
     "AWS::RDS::DBInstance": "DBInstanceIdentifier", "aws_db_instance": "identifier",
     "AWS::RDS::DBSubnetGroup": "DBSubnetGroupName", "aws_db_subnet_group": "name",
     "AWS::Events::Rule": "Name", "aws_cloudwatch_event_rule": "name",
+    "AWS::Route53::HostedZone": "Name", "aws_route53_zone": "name",  # moto's CloudFormation neither tags nor deletes zones
 }
 ORDER = ("service", "lb", "tg", "asg", "instance", "cluster", "taskdef", "distribution", "oac", "alarm", "event_rule", "esm",
          "http_api", "log_group", "table", "bucket", "db", "db_subnet_group", "cache", "certificate", "queue", "topic",
@@ -102,10 +103,13 @@ def names_from(resolved, stack: str = "") -> tuple[dict[str, set[str]], dict[str
     prefixes: dict[str, set[str]] = {}
     # names start with the stack name (CloudFormation) or var.name_prefix, left at its default (Terraform)
     pseudo = {"cfn": {"name_prefix": stack}, "tf": {"name_prefix": physical(resolved.name, PREFIX_MAX)}}
+    # values asked at deploy time, as the sandbox filled them (its domain ...)
+    given = {v.name: v.default if v.default is not None else v.sandbox for v in resolved.variables}
+    variables = {k: v for k, v in given.items() if isinstance(v, str) and not v.startswith("@")}
     for part in resolved.parts:
         for side, rtype, props in (("cfn", part.cfn_type, part.cfn), ("tf", part.tf_type, part.tf)):
             kind = KINDS.get(rtype)
-            value = render((props or {}).get(NAME_PROPS.get(rtype, "")), pseudo[side])
+            value = render((props or {}).get(NAME_PROPS.get(rtype, "")), pseudo[side], variables)
             if kind and isinstance(value, str) and value:
                 names.setdefault(kind, set()).add(value)
         kind = KINDS.get(part.cfn_type)

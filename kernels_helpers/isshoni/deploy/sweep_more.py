@@ -38,7 +38,8 @@ def find(f, vpcs: set[str]) -> dict[str, set[str]]:
     for zone in zones:
         ident = zone["Id"].rsplit("/", 1)[-1]
         tags = _safe(lambda i=ident: r53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=i)["ResourceTagSet"]["Tags"], [])
-        if not f.foreign(tags) and (f.tagged(tags) or ident in f.recorded("zone") or zone["Id"] in f.recorded("zone")):
+        named = zone["Name"].rstrip(".") in f.recorded("zone")  # by the domain the design gave it
+        if not f.foreign(tags) and (f.tagged(tags) or named or ident in f.recorded("zone") or zone["Id"] in f.recorded("zone")):
             out["zone"].add(ident)
     sm = f.c("secretsmanager")
     secrets = _safe(lambda: sm.list_secrets()["SecretList"], []) or []
