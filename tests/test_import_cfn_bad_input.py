@@ -91,10 +91,9 @@ def test_not_a_template_and_unknown_formats():
         import_text("Resources: {}", "pulumi")
 
 
-@pytest.mark.parametrize("fmt", ["terraform", "tfplan"])
-def test_formats_not_built_yet_say_so(fmt):
-    with pytest.raises(NotImportable, match=f"importing {fmt} is not available yet"):
-        import_text("anything", fmt, source="x")
+def test_formats_not_built_yet_say_so():
+    with pytest.raises(NotImportable, match="importing account is not available yet"):
+        import_text("anything", "account", source="x")
 
 
 def test_mermaid_goes_through_the_same_entry_point_and_says_where_it_stops():
@@ -120,7 +119,7 @@ def test_cli_imports_writes_and_reports(tmp_path):
 @pytest.mark.parametrize(("content", "args", "expected"), [
     ("Resources:\n  A:\n    Type: [\n", (), "bad.yaml:4:1: not a readable template"),
     ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n", ("--from", "account"), "importing account is not available yet"),
-    ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n", ("--from", "terraform"), "importing terraform is not available yet"),
+    ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n", ("--from", "terraform"), "bad.yaml:1:1: not readable Terraform"),
     ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n    DependsOn: A2\n  A2:\n    Type: AWS::SQS::Queue\n    DependsOn: A\n",
      (), "circular dependency"),
 ])

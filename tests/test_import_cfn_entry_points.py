@@ -46,7 +46,7 @@ def test_rest_imports_a_server_file_into_a_design_file(server):
 
 @pytest.mark.parametrize(("body", "status", "message"), [
     ({"text": "Resources:\n  A:\n    Type: [\n"}, 400, "text:4:1: not a readable template"),
-    ({"text": TEMPLATE, "format": "terraform"}, 400, "importing terraform is not available yet"),
+    ({"text": TEMPLATE, "format": "terraform"}, 400, "not readable Terraform"),
     ({"text": TEMPLATE, "format": "pulumi"}, 400, "'format' is one of"),
     ({"text": TEMPLATE, "path": "x.yaml"}, 400, "send 'text' or 'path'"),
     ({"text": TEMPLATE, "script": "rm -rf /"}, 400, "unknown: script"),

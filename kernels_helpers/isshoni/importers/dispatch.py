@@ -16,7 +16,8 @@ from . import FORMATS, Imported, NotImportable
 from .cfn_source import MAX_BYTES, check_size, looks_like_cloudformation
 
 # format -> module of this package that reads it; a format of FORMATS not listed is not built yet
-READERS = {"cloudformation": "cloudformation", "sam": "cloudformation", "mermaid": "mermaid"}
+READERS = {"cloudformation": "cloudformation", "sam": "cloudformation", "mermaid": "mermaid", "terraform": "terraform",
+           "tfplan": "tfplan"}
 _MERMAID = re.compile(r"^\s*(%%.*\n\s*)*(graph|flowchart)\b", re.IGNORECASE)
 
 
@@ -35,7 +36,8 @@ def detect(text: str, path: str = "") -> str:
 
 
 def import_text(text: str, fmt: str | None = None, *, source: str = "source", region: str | None = None,
-                name: str | None = None) -> Imported:
+                name: str | None = None, variables: dict | None = None) -> Imported:
+    """Import a source's text; `variables` are Terraform's (-var values) for the terraform format."""
     if not isinstance(text, str):
         raise NotImportable("the source must be text", source)
     check_size(len(text.encode("utf-8", "surrogatepass")), source)
@@ -46,6 +48,8 @@ def import_text(text: str, fmt: str | None = None, *, source: str = "source", re
                             f"{', '.join(sorted(set(READERS)))})", source)
     reader = import_module(f"{__package__}.{module}")
     extra = {"assistant": _assistant()} if fmt == "mermaid" else {}  # types what no alias names, when a model is set
+    if fmt == "terraform":
+        extra = {"variables": variables}
     return reader.read(text, source=source, region=region or DEFAULT_REGION, name=name or design_name(source), fmt=fmt,
                        **extra)
 
@@ -57,15 +61,21 @@ def _assistant():
     return Assistant()
 
 
-def import_path(path: str | Path, fmt: str | None = None, *, region: str | None = None, name: str | None = None) -> Imported:
-    """Import a file (a folder is Terraform's, not available yet)."""
+def import_path(path: str | Path, fmt: str | None = None, *, region: str | None = None, name: str | None = None,
+                variables: dict | None = None) -> Imported:
+    """Import a file, or a folder of Terraform (`variables`: Terraform's -var values)."""
     path = Path(path)
     if fmt:
         fmt = _known(fmt)
     if fmt == "account":
         raise NotImportable("importing account is not available yet (this version reads files)", str(path))
     if path.is_dir():
-        raise NotImportable(f"importing {fmt or 'terraform'} (a folder of .tf files) is not available yet", str(path))
+        if fmt not in (None, "terraform"):
+            raise NotImportable(f"a folder is read as Terraform (.tf files), not as {fmt}", str(path))
+        from .terraform import read_folder
+
+        return read_folder(path, region=region or DEFAULT_REGION, name=name or design_name(str(path.resolve())),
+                           variables=variables)
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -79,7 +89,8 @@ def import_path(path: str | Path, fmt: str | None = None, *, region: str | None 
         raise NotImportable(f"not UTF-8 text (byte {exc.start})", str(path)) from None
     except OSError as exc:
         raise NotImportable(f"cannot read it: {exc.strerror or exc}", str(path)) from None
-    return import_text(text, fmt, source=str(path), region=region, name=name or design_name(str(path)))
+    return import_text(text, fmt, source=str(path), region=region, name=name or design_name(str(path)),
+                       variables=variables)
 
 
 def _known(fmt: str) -> str:

@@ -23,6 +23,14 @@ class Entry:
     line: int | None = None
     design_id: str | None = None  # the node it became (or was folded into)
     reason: str = ""  # why it was folded or not understood
+    file: str | None = None  # the file of `line`, in a source of several files (a Terraform folder)
+
+    @property
+    def where(self) -> str:
+        """`file:line`, `line N`, the file, or ''."""
+        if self.file:
+            return f"{self.file}:{self.line}" if self.line else self.file
+        return f"line {self.line}" if self.line else ""
 
 
 @dataclass
@@ -58,6 +66,6 @@ class ImportReport:
                 f"connections or their nodes, {c['not_understood']} not understood; {self.connections} connection(s)")
         lines = [head, *self.notes]
         for entry in self.not_understood:
-            where = f" (line {entry.line})" if entry.line else ""
+            where = f" ({entry.where})" if entry.where else ""
             lines.append(f"  not understood: {entry.source_id} [{entry.source_type}]{where}: {entry.reason}")
         return "\n".join(lines)

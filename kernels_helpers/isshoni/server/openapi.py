@@ -66,7 +66,8 @@ SCHEMAS = {
         "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
         **{bucket: {"type": "array", "items": {"type": "object", "properties": {
             "source_id": {"type": "string"}, "source_type": {"type": "string"}, "line": {"type": ["integer", "null"]},
-            "design_id": {"type": ["string", "null"]}, "reason": {"type": "string"}}}}
+            "design_id": {"type": ["string", "null"]}, "reason": {"type": "string"},
+            "file": {"type": ["string", "null"], "description": "the file of `line` in a folder of several (Terraform)"}}}}
            for bucket in ("typed", "generic", "external", "folded", "not_understood")},
         "connections": {"type": "integer"}, "notes": {"type": "array", "items": {"type": "string"}},
         "seconds": {"type": "number"}}},

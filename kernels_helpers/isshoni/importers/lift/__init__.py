@@ -22,12 +22,14 @@ from ...design.errors import DesignError
 from .. import Imported, NotImportable
 from ..report import Entry, ImportReport
 from . import match as matching
-from . import verify
+from . import tf_pairs, verify
 from .values import Template, Unrepresentable, convert, references
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _CFN_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$")
+_TF_TYPE = re.compile(r"^aws_[a-z0-9_]+$")
 MAX_ROUNDS = 8  # validation rounds: each demotes what the previous refused
+_CLOUD_CONTROL = "aws_cloudcontrolapi_resource"
 
 
 @dataclass
@@ -41,6 +43,14 @@ class SourceResource:
     depends_on: tuple = ()
     condition: str | None = None
     dropped: tuple = ()  # other attributes the design does not keep (DeletionPolicy, Metadata ...)
+    side: str = "cfn"  # "tf": `type` is a Terraform type and `properties` its attributes (references as Ref/Fn::GetAtt)
+    address: str = ""  # the name in the source when it is not the id (a Terraform address)
+    file: str | None = None  # the file of `line`, in a source of several files
+    problem: str = ""  # why the source's reader could not read it (a value it cannot evaluate), said as is
+
+    @property
+    def name(self) -> str:
+        return self.address or self.id
 
 
 @dataclass
@@ -66,18 +76,22 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
         res = by_id[rid]
         problem = _refused(res)
         if problem:
-            report.not_understood.append(Entry(rid, res.type, res.line, None, problem))
+            report.not_understood.append(_entry(res, None, problem))
             continue
         try:
             template.owner = rid
             props = convert(res.properties, template, (), res.line)
         except Unrepresentable as exc:
             where = ".".join(map(str, exc.path))
-            report.not_understood.append(Entry(rid, res.type, exc.line or res.line, None,
-                                               f"Properties.{where}: {exc.reason}" if where else exc.reason))
+            report.not_understood.append(_entry(res, None, f"{_PROPS[res.side]}.{where}: {exc.reason}" if where else exc.reason,
+                                                exc.line or res.line))
             continue
         typed, why_not = _typed(res, props, nodes)
-        nodes[rid] = typed or _generic(res, props, why_not)
+        node = typed or _generic(res, props, why_not)
+        if isinstance(node, str):
+            report.not_understood.append(_entry(res, None, node))
+            continue
+        nodes[rid] = node
     _check_subnets(nodes)
     design = _settle(nodes, report, name, region)
     for what, owners in sorted(template.used.items()):
@@ -87,7 +101,7 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
                                 "(the design has no template parameters or mappings)")
     for node in nodes.values():
         res = node.source
-        entry = Entry(res.id, res.type, res.line, res.id, node.why)
+        entry = _entry(res, res.id, node.why)
         (report.typed if node.kind == "typed" else report.generic).append(entry)
         if res.depends_on:
             report.notes.append(f"{res.id}: DependsOn {', '.join(res.depends_on)} not kept (the design orders resources by their references)")
@@ -113,9 +127,22 @@ def _order(by_id: dict, source: str) -> list[str]:
                             "(DependsOn and references must not loop; CloudFormation refuses it too)", where) from None
 
 
+_PROPS = {"cfn": "Properties", "tf": "attribute"}
+
+
+def _entry(res: SourceResource, design_id, reason: str, line: int | None = None) -> Entry:
+    return Entry(res.name, res.type, line or res.line, design_id, reason, res.file)
+
+
 def _refused(res: SourceResource) -> str:
     if not _ID.match(res.id):
         return "the logical id is longer than a design id can be (64 characters)"
+    if res.problem:
+        return res.problem
+    if res.side == "tf":
+        if not _TF_TYPE.match(str(res.type)):
+            return f"{res.type!r} is not a resource of the AWS provider (the design holds AWS resources only)"
+        return "" if isinstance(res.properties, dict) else "its attributes are not a mapping"
     if res.condition:
         return (f"created only when the condition {res.condition} holds; the design has no conditions "
                 "(importing it unconditionally would change what deploys)")
@@ -129,9 +156,9 @@ def _refused(res: SourceResource) -> str:
 def _typed(res: SourceResource, props: dict, nodes: dict) -> tuple[_Node | None, str]:
     """The first catalog entry that reproduces the resource, or None and why none does."""
     reasons = []
-    for entry in matching.candidates().get(res.type, ()):
+    for entry in matching.candidates(res.side).get(res.type, ()):
         try:
-            binding = matching.match(entry, props)
+            binding = matching.match(entry, props, res.side)
             parent = _parent(entry, binding, nodes)
         except matching.Mismatch as exc:
             reasons.append(f"not a {entry.type}: {exc}")
@@ -167,10 +194,20 @@ def _parent(entry, binding: matching.Binding, nodes: dict) -> str | None:
     return parent
 
 
-def _generic(res: SourceResource, props: dict, why_not: str) -> _Node:
+def _generic(res: SourceResource, props: dict, why_not: str) -> _Node | str:
+    """A generic resource of the CloudFormation type; a Terraform resource only where the catalog's own
+    pairs of attributes write it as CloudFormation (tf_pairs), else the reason it is not understood."""
     from ...generic import design_type
 
-    return _Node(res, "generic", {"type": design_type(res.type), "properties": props}, why_not or "no catalog entry emits this type")
+    why_not = why_not or "no catalog entry emits this type"
+    cfn_type = res.type
+    if res.side == "tf":
+        try:
+            cfn_type, props = tf_pairs.to_cfn(res.type, props)
+        except tf_pairs.NoCounterpart as exc:
+            return f"{why_not}; not kept as a generic resource: {exc}"
+        why_not = f"{why_not}; kept as {cfn_type} (regenerated as {_CLOUD_CONTROL} in Terraform)"
+    return _Node(res, "generic", {"type": design_type(cfn_type), "properties": props}, why_not, props)
 
 
 def _check_subnets(nodes: dict) -> None:
@@ -190,14 +227,23 @@ def _check_subnets(nodes: dict) -> None:
 def _demote(node: _Node, why: str) -> None:
     from ...generic import design_type
 
+    res = node.source
+    cfn_type, props = res.type, node.generic_properties
+    if res.side == "tf":
+        try:
+            cfn_type, props = tf_pairs.to_cfn(res.type, props)
+        except tf_pairs.NoCounterpart as exc:
+            node.kind, node.why = "refused", f"{why}; not kept as a generic resource: {exc}"
+            return
     node.kind, node.why = "generic", why
-    node.design = {"type": design_type(node.source.type), "properties": node.generic_properties}
+    node.design = {"type": design_type(cfn_type), "properties": props}
 
 
 def _settle(nodes: dict, report: ImportReport, name: str, region: str) -> Design:
     """A design that validates: a typed node the design refuses becomes generic, a generic one the
     registry refuses is not understood (and whatever refers to it, in the next round)."""
     for _ in range(MAX_ROUNDS):
+        _sweep(nodes, report)
         data = {"version": 1, "meta": {"name": name, "region": region, "description": f"imported from {report.source}"},
                 "resources": {rid: dict(n.design) for rid, n in nodes.items()}, "connections": {}}
         design = Design(data)
@@ -215,6 +261,13 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str) -> Design
     raise NotImportable("the imported design did not settle after several validation rounds", report.source)
 
 
+def _sweep(nodes: dict, report: ImportReport) -> None:
+    """Nodes a demotion could not keep (a Terraform resource with no CloudFormation shape) leave the design."""
+    for rid in [r for r, n in nodes.items() if n.kind == "refused"]:
+        node = nodes.pop(rid)
+        report.not_understood.append(_entry(node.source, None, node.why))
+
+
 def _refused_by_design(exc: DesignError, nodes: dict, report: ImportReport) -> None:
     by_resource: dict[str, list[str]] = {}
     for problem in exc.problems:
@@ -228,7 +281,7 @@ def _refused_by_design(exc: DesignError, nodes: dict, report: ImportReport) -> N
             _demote(node, f"the catalog type refused it: {found[0]}")
         else:
             nodes.pop(rid)
-            report.not_understood.append(Entry(rid, node.source.type, node.source.line, None, found[0]))
+            report.not_understood.append(_entry(node.source, None, found[0]))
         changed = True
     if not changed:
         raise NotImportable(f"the imported design does not validate: {exc.problems[0]}", report.source)

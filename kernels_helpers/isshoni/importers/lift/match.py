@@ -14,12 +14,14 @@ source does not have is no match: regenerating must give back the same resources
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...catalog import CATALOG
 from ...catalog import spec as s
+from ...compiler.expr import Block, JsonEncode
 
 _NO = object()  # a branch that emits nothing
 
@@ -38,6 +40,7 @@ class Binding:
     subnets: list = field(default_factory=list)  # logical ids of a Subnets placeholder
     label: str | None = None
     added: list = field(default_factory=list)  # top-level keys the template adds
+    side: str = "cfn"  # which of the entry's templates is matched: "cfn" (Emit.cfn) or "tf" (Emit.tf)
 
     def bind(self, name: str, value) -> None:
         if name in self.values and self.values[name] != value:
@@ -53,25 +56,28 @@ class Binding:
 
     def copy(self) -> Binding:
         return Binding(dict(self.values), {k: list(v) for k, v in self.forbidden.items()}, list(self.containers),
-                       list(self.subnets), self.label, list(self.added))
+                       list(self.subnets), self.label, list(self.added), self.side)
 
 
-@lru_cache(maxsize=1)
-def candidates() -> dict[str, tuple]:
-    """CloudFormation type -> the catalog entries whose primary part is of that type."""
+@lru_cache(maxsize=2)
+def candidates(side: str = "cfn") -> dict[str, tuple]:
+    """CloudFormation type (side "cfn") or Terraform type (side "tf") -> the catalog entries whose
+    primary part is of that type."""
     out: dict[str, list] = {}
     for entry in CATALOG.values():
         primary = next((e for e in entry.emits if e.key == ""), None)
-        if primary is not None and primary.cfn_type:
-            out.setdefault(primary.cfn_type, []).append(entry)
+        kind = None if primary is None else primary.cfn_type if side == "cfn" else primary.tf_type
+        if kind:
+            out.setdefault(kind, []).append(entry)
     return {k: tuple(v) for k, v in out.items()}
 
 
-def match(entry: s.ResourceType, properties: dict) -> Binding:
-    """The binding that makes `entry` emit `properties` (design values); raises Mismatch saying why."""
+def match(entry: s.ResourceType, properties: dict, side: str = "cfn") -> Binding:
+    """The binding that makes `entry` emit `properties` (design values) in CloudFormation (side "cfn")
+    or Terraform (side "tf"); raises Mismatch saying why."""
     primary = next(e for e in entry.emits if e.key == "")
-    binding = Binding()
-    _mapping(entry, primary.cfn, properties, binding, top=True)
+    binding = Binding(side=side)
+    _mapping(entry, primary.cfn if side == "cfn" else primary.tf, properties, binding, top=True)
     _choose_defaults(entry, binding)
     _no_companions(entry, binding)
     return binding
@@ -126,6 +132,12 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
             _value(entry, t, v, b)
     elif kind is s.Tags:
         _tags(tvalue, svalue, b)
+    elif kind is JsonEncode:  # Terraform's jsonencode(...): the source holds the JSON text
+        _value(entry, tvalue.value, _decoded(svalue), b)
+    elif kind is Block:  # a Terraform nested block: the source holds one object (a list of one, as read)
+        if isinstance(svalue, list) and len(svalue) == 1:
+            svalue = svalue[0]
+        _mapping(entry, tvalue.body, svalue, b)
     elif kind is s.Up:
         if not _is_ref(svalue):
             raise Mismatch("a container reference that is not a reference")
@@ -163,9 +175,18 @@ def _if(entry, t: s.If, svalue, b: Binding) -> None:
     raise Mismatch(f"no value of {t.prop} gives this")
 
 
+def _decoded(svalue):
+    if isinstance(svalue, str):
+        try:
+            return json.loads(svalue)
+        except ValueError:
+            raise Mismatch("text that is not JSON where the catalog type writes jsonencode(...)") from None
+    return svalue
+
+
 def _tags(t: s.Tags, svalue, b: Binding) -> None:
     """Source tags are kept when the standard ones say the same: at most a Name (the label)."""
-    if t.style == "map":
+    if t.style == "map" or b.side == "tf":  # Terraform's tags are always a map
         pairs = svalue if isinstance(svalue, dict) else None
     else:
         pairs = {x.get("Key"): x.get("Value") for x in svalue if isinstance(x, dict)} if isinstance(svalue, list) else None
@@ -233,14 +254,20 @@ def _choose_defaults(entry, b: Binding) -> None:
 
 
 def _no_companions(entry, b: Binding) -> None:
-    """The entry must emit no other CloudFormation resource for these values (regenerating must not add any)."""
+    """The entry must emit no other resource for these values (regenerating must not add any).
+
+    Matching Terraform, a part only Terraform has (`aws_default_security_group`, the explicit egress
+    rule: what CloudFormation does implicitly) is listed as added, not a reason to refuse."""
     defaults = entry.defaults()
     for emit in entry.emits:
-        if emit.key == "" or not emit.cfn_type:
+        if emit.key == "" or not (emit.cfn_type if b.side == "cfn" else emit.tf_type):
             continue
         when = emit.when
         if when is not None and when[0].startswith("@"):
             continue  # waits for a connection or a container the import did not make
+        if when is None and b.side == "tf" and not emit.cfn_type:
+            b.added.append(f"{emit.tf_type} ({emit.key})")
+            continue
         if when is None:
             raise Mismatch(f"the catalog type also makes a {emit.cfn_type} ({emit.key}) the source does not have")
         value = b.values.get(when[0], defaults.get(when[0]))
@@ -249,7 +276,7 @@ def _no_companions(entry, b: Binding) -> None:
         if isinstance(value, bool) and when[0] not in b.values:
             b.values[when[0]] = not when[1]  # a part behind a switch: switched off, as the source has none
             continue
-        raise Mismatch(f"{when[0]} makes a {emit.cfn_type} ({emit.key}) the source does not have")
+        raise Mismatch(f"{when[0]} makes a {emit.cfn_type or emit.tf_type} ({emit.key}) the source does not have")
 
 
 def same_scalar(a, b) -> bool:

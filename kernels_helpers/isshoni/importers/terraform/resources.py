@@ -1,0 +1,194 @@
+"""The evaluated folder -> CloudFormation-shaped `SourceResource`s for the lifter.
+
+Each resource instance (one per `count` index or `for_each` key, modules expanded) keeps its
+address, file and line.  Its attributes are the evaluated values, less Terraform's
+meta-arguments; a reference to another resource becomes `Ref`/`Fn::GetAtt` (addresses).  The
+evaluator writes a reference to a resource as the target alone, so the attribute (`.id` or
+`.arn`) is read from the expression as written (raw text, following locals, module outputs and
+module arguments).  Anything the reader cannot evaluate (a variable without a value, a data
+source, a function of unknown values) makes the resource not understood with the attribute
+and the reason: a value is never guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+
+from ..lift import SourceResource
+from .addresses import Unreadable, design_ids, reference
+
+META = frozenset({"count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection", "id", "__tfmeta"})
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TRAVERSAL = re.compile(r"(?<![\w.])(?P<kind>module|local|var|data|[a-z][a-z0-9_]*)\.(?P<name>[A-Za-z_][\w-]*)"
+                        r"(?:\[[^\]]*\])?(?:\.(?P<attr>[A-Za-z_]\w*))?")
+MAX_TRACE = 8  # locals, outputs and module arguments followed to find an attribute
+
+
+class Scopes:
+    """Where each module's files are (module path -> folder relative to the root) and their raw bodies."""
+
+    def __init__(self, raw: dict[str, dict]):
+        self.raw = raw
+        self.folders: dict[tuple, str] = {(): "."}
+        self.calls: dict[tuple, dict] = {}  # module path -> its module block as written
+        self._walk((), ".")
+
+    def _walk(self, path: tuple, folder: str) -> None:
+        for name, block in self.blocks(folder, "module").items():
+            source = block.get("source") if isinstance(block, dict) else None
+            if isinstance(source, str) and source.startswith(("./", "../")) and len(path) < MAX_TRACE:
+                child = posixpath.normpath(posixpath.join(folder, source))
+                self.folders[(*path, name)] = child
+                self.calls[(*path, name)] = block
+                self._walk((*path, name), child)
+
+    def blocks(self, folder: str, kind: str) -> dict:
+        """All blocks of one kind (`module`, `output`, `locals` ...) in a folder's files, by name."""
+        out = {}
+        for file, body in self.raw.items():
+            if (posixpath.dirname(file) or ".") != folder:
+                continue
+            found = body.get(kind) or {}
+            for chunk in found if isinstance(found, list) else [found]:
+                out.update(chunk if isinstance(chunk, dict) else {})
+        return out
+
+
+def module_path(address: str) -> tuple:
+    return tuple(re.findall(r"module\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.", address))
+
+
+def convert(parsed: dict, raw: dict[str, dict]) -> tuple[list[SourceResource], dict[str, str]]:
+    """(resources, address -> design id) of the evaluated folder."""
+    instances = [item for items in parsed.values() if isinstance(items, list) for item in items
+                 if isinstance(item, dict) and (item.get("__tfmeta") or {}).get("type") == "resource"]
+    addresses = {item["__tfmeta"]["path"]: item["__tfmeta"]["label"] for item in instances}
+    ids = design_ids(addresses)
+    by_uuid = {item.get("id"): item for item in instances if isinstance(item.get("id"), str)}
+    scopes = Scopes(raw)
+    out = []
+    for item in instances:
+        meta = item["__tfmeta"]
+        reader = _Reader(item, by_uuid, ids, scopes)
+        attributes, problem = {}, ""
+        for key, value in item.items():
+            if key in META or value is None:  # null is unset in Terraform
+                continue
+            try:
+                attributes[key] = reader.value(value, (key,))
+            except Unreadable as exc:  # the first one is the reason; the rest are still read (round-trip checks)
+                where = ".".join(map(str, exc.path))
+                problem = problem or (f"attribute {where}: {exc.reason}" if where else exc.reason)
+        out.append(SourceResource(
+            id=ids[meta["path"]], type=meta["label"], properties=attributes, line=meta.get("line_start"),
+            depends_on=reader.depends_on(item.get("depends_on")), side="tf", address=meta["path"],
+            file=meta.get("filename"), problem=problem,
+            dropped=tuple(sorted(k for k in ("lifecycle", "provider", "provisioner", "connection") if k in item)),
+        ))
+    return out, ids
+
+
+class _Reader:
+    def __init__(self, item: dict, by_uuid: dict, ids: dict, scopes: Scopes):
+        self.item, self.by_uuid, self.ids, self.scopes = item, by_uuid, ids, scopes
+        meta = item["__tfmeta"]
+        self.module = module_path(meta["path"])
+        self.prefix = re.match(r"^((?:module\.[^.]+\.)*)", meta["path"]).group(1)
+        name = meta["path"].removeprefix(self.prefix).split(".")[1].split("[")[0]
+        body = scopes.raw.get(meta.get("filename"), {}).get("resource", {}).get(meta["label"], {})
+        self.raw = body.get(name, {}) if isinstance(body, dict) else {}
+
+    def value(self, value, path: tuple):
+        if isinstance(value, dict):
+            if "__attribute__" in value:
+                return self._unevaluated(str(value["__attribute__"]), path)
+            return {k: self.value(v, (*path, k)) for k, v in value.items() if k != "__tfmeta"
+                    and not (k == "id" and "__tfmeta" in value)}
+        if isinstance(value, list):
+            return [self.value(v, (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, str):
+            return self._text(value, path)
+        if value is None and len(path) > 1 and "null" not in json.dumps(self.raw.get(path[0])):
+            raise Unreadable("a value the static reader cannot evaluate (it depends on values known only when "
+                             "Terraform runs, or on a variable without a value)", path)
+        return value
+
+    def _text(self, text: str, path: tuple):
+        if text in self.by_uuid:
+            return self._reference(self.by_uuid[text], path)
+        if _UUID.search(text):
+            try:
+                decoded = json.loads(text)
+            except ValueError:
+                decoded = None
+            if isinstance(decoded, (dict, list)):
+                return self.value(decoded, path)  # jsonencode({... = aws_x.y.arn}): kept as its structure
+            target = self.by_uuid.get(_UUID.search(text).group(0))
+            named = target["__tfmeta"]["path"] if target else "a resource"
+            raise Unreadable(f"names {named} inside a longer text; the design can hold a whole reference only", path)
+        if "${" in text:
+            raise Unreadable(f"an expression the static reader cannot evaluate ({text[:120]}): give the variables it "
+                             "needs (--var) or import a plan JSON", path)
+        return text
+
+    def _reference(self, target: dict, path: tuple):
+        meta = target["__tfmeta"]
+        parsed = re.match(r"^(?:module\.[^.]+\.)*([a-z0-9_]+)\.([\w-]+)", meta["path"])
+        attrs = self._attributes(path[0], parsed.group(1), parsed.group(2))
+        if len(attrs) != 1:
+            how = "through an expression the reader cannot follow" if not attrs else f"by {' and '.join(sorted(attrs))} at once"
+            raise Unreadable(f"refers to {meta['path']} {how}, so which attribute it reads is not known", path)
+        return reference(self.ids[meta["path"]], meta["label"], attrs.pop(), path)
+
+    def _attributes(self, key: str, tf_type: str, name: str) -> set:
+        """The attributes of `<tf_type>.<name>` the attribute `key` reads, from the text as written."""
+        return _trace(json.dumps(self.raw.get(key)), tf_type, name, self.module, self.scopes, 0)
+
+    def _unevaluated(self, traversal: str, path: tuple):
+        found = re.match(r"^(?:module\.[^.]+\.)*(?P<type>[a-z][a-z0-9_]*)\.(?P<name>[\w-]+)(?P<index>\[[^\]]*\])?"
+                         r"(?:\.(?P<attr>\w+))?", traversal)
+        kind = found.group("type") if found else ""
+        if kind == "var":
+            raise Unreadable(f"the variable {found.group('name')} has no value (give it with --var, a .tfvars file "
+                             "or a default)", path)
+        if kind == "data":
+            raise Unreadable(f"reads the data source {traversal}, known only when Terraform runs", path)
+        if found and kind not in ("local", "module", "each", "count", "path", "terraform", "self") and found.group("attr"):
+            address = f"{self.prefix}{kind}.{found.group('name')}{found.group('index') or ''}"
+            if address in self.ids:
+                return reference(self.ids[address], kind, found.group("attr"), path)
+        raise Unreadable(f"{traversal} could not be evaluated by a static reader", path)
+
+    def depends_on(self, value) -> tuple:
+        items = value if isinstance(value, list) else [value] if value else []
+        return tuple(self.ids[self.by_uuid[v]["__tfmeta"]["path"]] for v in items if isinstance(v, str) and v in self.by_uuid)
+
+
+def _trace(text: str, tf_type: str, name: str, module: tuple, scopes: Scopes, depth: int) -> set:
+    """Attributes of `tf_type.name` that `text` (an expression as written, in module `module`) reads,
+    following locals, module outputs and module arguments."""
+    found: set = set()
+    if depth > MAX_TRACE:
+        return found
+    folder = scopes.folders.get(module, ".")
+    for match in _TRAVERSAL.finditer(text):
+        kind, ref, attr = match.group("kind"), match.group("name"), match.group("attr")
+        if kind == tf_type and ref == name and attr:
+            found.add(attr)
+        elif kind == "local":
+            body = scopes.blocks(folder, "locals").get(ref)
+            found |= _trace(json.dumps(body), tf_type, name, module, scopes, depth + 1)
+        elif kind == "module" and attr and (*module, ref) in scopes.folders:
+            child = (*module, ref)
+            output = scopes.blocks(scopes.folders[child], "output").get(attr) or {}
+            found |= _trace(json.dumps(output.get("value") if isinstance(output, dict) else output), tf_type, name,
+                            child, scopes, depth + 1)
+        elif kind == "var" and module:
+            argument = (scopes.calls.get(module) or {}).get(ref)
+            found |= _trace(json.dumps(argument), tf_type, name, module[:-1], scopes, depth + 1)
+    return found
+
+
+__all__ = ["Scopes", "convert", "module_path"]

@@ -1,0 +1,163 @@
+"""Import of a Terraform folder (issue 15, item 2): variables, locals, count, for_each, a local module;
+regenerating keeps every resource; bad input names the place."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from isshoni.compiler import resolve, terraform
+from isshoni.importers import NotImportable
+from isshoni.importers.dispatch import detect, import_path, import_text
+from isshoni.importers.terraform import source as tf_source
+from isshoni.importers.terraform.resources import convert
+from isshoni.importers.terraform.roundtrip import differences
+
+FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
+EXPANDED = FIXTURES / "expanded"
+GIVEN = {"env": "prod"}
+
+
+@pytest.fixture(scope="module")
+def imported():
+    return import_path(EXPANDED, variables=GIVEN)
+
+
+def _kept(report) -> dict[str, str]:
+    return {e.source_id: e.design_id for e in report.typed + report.generic}
+
+
+def test_count_for_each_and_the_local_module_expand_to_one_node_per_instance(imported):
+    report = imported.report
+    assert report.format == "terraform" and report.total == 8 and report.not_understood == []
+    assert _kept(report) == {
+        "aws_sqs_queue.work[0]": "work_0", "aws_sqs_queue.work[1]": "work_1",
+        'aws_sns_topic.events["alerts"]': "events_alerts", 'aws_sns_topic.events["audit"]': "events_audit",
+        "module.network.aws_vpc.main": "network_main", "aws_sqs_queue.named": "named",
+        'aws_subnet.app["a"]': "app_a", 'aws_subnet.app["b"]': "app_b",
+    }
+    resources = imported.design.resources
+    # values from a local, a variable's default list indexed by count.index, each.key/each.value
+    assert resources["work_0"] == {"type": "sqs_queue", "properties": {"visibility_timeout": 45}, "label": "shop-prod-orders"}
+    assert resources["work_1"]["label"] == "shop-prod-emails"
+    assert resources["events_audit"]["label"] == "audit-2"
+    # the module's variables given by its call (a local made of the variable given by the caller)
+    assert resources["network_main"]["type"] == "vpc" and resources["network_main"]["label"] == "shop-prod"
+    assert resources["network_main"]["properties"]["cidr"] == "10.20.0.0/16"
+    # cidrsubnet(), index(), sort() evaluated; the module output traced to aws_vpc.main.id: a reference
+    assert resources["app_b"]["properties"]["CidrBlock"] == "10.20.1.0/24"
+    assert resources["app_a"]["properties"]["VpcId"] == {"ref": "network_main"}
+    assert resources["app_a"]["type"] == "cfn:AWS::EC2::Subnet"  # the catalog's subnet would add routing
+    assert resources["named"] == {"type": "cfn:AWS::SQS::Queue", "properties": {
+        "MessageRetentionPeriod": 86400, "QueueName": "shop-prod-named", "VisibilityTimeout": 30}}
+    assert "variables given: env" in report.notes
+    entry = next(e for e in report.typed if e.design_id == "network_main")
+    assert (entry.file, entry.line) == ("modules/network/main.tf", 9)
+
+
+def test_a_variable_without_a_value_makes_what_uses_it_not_understood_never_guessed():
+    report = import_path(EXPANDED).report
+    assert report.counts()["not_understood"] == 6 and report.counts()["typed"] == 2  # the topics do not use env
+    named = next(e for e in report.not_understood if e.source_id == "aws_sqs_queue.named")
+    assert named.where == "main.tf:45" and "attribute name" in named.reason and "--var" in named.reason
+
+
+def test_regenerating_keeps_every_resource_and_value(imported):
+    source, _ = convert(tf_source.evaluate(EXPANDED, GIVEN), tf_source.raw_blocks(EXPANDED, tf_source.tf_files(EXPANDED)))
+    files = terraform.files(resolve(imported.design))
+    assert differences(source, _kept(imported.report), files) == []
+    # and the comparison sees a change: a visibility timeout and a generic property edited in the design
+    imported.design.data["resources"]["work_0"]["properties"]["visibility_timeout"] = 50
+    imported.design.data["resources"]["named"]["properties"]["VisibilityTimeout"] = 31
+    try:
+        changed = differences(source, _kept(imported.report), terraform.files(resolve(imported.design)))
+    finally:
+        imported.design.data["resources"]["work_0"]["properties"]["visibility_timeout"] = 45
+        imported.design.data["resources"]["named"]["properties"]["VisibilityTimeout"] = 30
+    assert changed == ["aws_sqs_queue.named.VisibilityTimeout: 30 became 31",
+                       "aws_sqs_queue.work[0].visibility_timeout_seconds: 45 became 50"]
+
+
+@pytest.mark.slow
+def test_regenerated_terraform_validates_and_cloudformation_lints(imported):
+    from iac import lint_errors, terraform_errors
+
+    assert terraform_errors(imported.design) == []
+    assert lint_errors(imported.design) == []
+
+
+def test_a_remote_module_is_reported_with_its_place_and_never_fetched():
+    report = import_path(FIXTURES / "remote_module").report
+    assert report.counts() == {"typed": 1, "generic": 0, "external": 0, "folded": 0, "not_understood": 2}
+    modules = {e.source_id: e for e in report.not_understood}
+    assert modules["module.vpc"].where == "main.tf:5" and modules["module.vpc"].source_type == "module (registry)"
+    assert "'terraform-aws-modules/vpc/aws' is a registry module; it is never fetched" in modules["module.vpc"].reason
+    assert modules["module.shared"].where == "main.tf:11" and modules["module.shared"].source_type == "module (git)"
+    assert "(main.tf:5)" in report.text()
+    assert not (FIXTURES / "remote_module" / ".terraform").exists()
+
+
+def test_a_syntax_error_names_file_line_and_column():
+    with pytest.raises(NotImportable, match=r"syntax_error/main\.tf:1:33: not readable Terraform: Unclosed configuration block"):
+        import_path(FIXTURES / "syntax_error")
+    text = (FIXTURES / "syntax_error" / "main.tf").read_text()
+    assert detect(text, "broken.tf") == "terraform"
+    with pytest.raises(NotImportable, match=r"^broken\.tf:1:33: not readable Terraform"):
+        import_text(text, source="broken.tf")
+
+
+def test_a_folder_without_terraform_and_a_folder_given_another_format(tmp_path):
+    with pytest.raises(NotImportable, match="no .tf files in this folder"):
+        import_path(tmp_path)
+    with pytest.raises(NotImportable, match="a folder is read as Terraform"):
+        import_path(EXPANDED, "mermaid")
+
+
+def test_references_name_the_attribute_read_and_refuse_what_cannot_be_told(tmp_path):
+    (tmp_path / "main.tf").write_text("""
+resource "aws_sqs_queue" "dlq" {}
+resource "aws_sqs_queue" "main" {
+  redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dlq.arn, maxReceiveCount = 3 })
+}
+resource "aws_sqs_queue_policy" "p" {
+  queue_url = aws_sqs_queue.main.id
+  policy    = jsonencode({ Statement = [{ Resource = aws_sqs_queue.main.arn, Effect = "Allow" }] })
+}
+resource "aws_sns_topic" "t" {
+  display_name = "x-${aws_sqs_queue.dlq.id}"
+}
+data "aws_caller_identity" "me" {}
+resource "aws_sns_topic" "u" {
+  display_name = data.aws_caller_identity.me.account_id
+}
+resource "random_id" "r" {
+  byte_length = 4
+}
+""")
+    imported = import_path(tmp_path)
+    resources, report = imported.design.resources, imported.report
+    assert resources["main"]["properties"]["RedrivePolicy"] == {"deadLetterTargetArn": {"ref": "dlq", "attribute": "Arn"},
+                                                                "maxReceiveCount": 3}
+    reasons = {e.source_id: e.reason for e in report.not_understood}
+    assert "names aws_sqs_queue.dlq inside a longer text" in reasons["aws_sns_topic.t"]
+    assert "reads the data source data.aws_caller_identity.me.account_id" in reasons["aws_sns_topic.u"]
+    assert "not a resource of the AWS provider" in reasons["random_id.r"]
+    assert "the catalog pairs no CloudFormation property with queue_url" in reasons["aws_sqs_queue_policy.p"]
+    assert any("1 data source(s) not imported" in n for n in report.notes)
+    assert report.total == 6
+
+
+def test_cli_reads_a_folder_with_variables(tmp_path):
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "isshoni", "import", str(EXPANDED), "--var", "env=prod", "--json",
+                           "-o", str(tmp_path / "shop")], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "kernels_helpers")})
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["report"]["counts"]["not_understood"] == 0 and answer["report"]["total"] == 8
+    assert json.loads((tmp_path / "shop.infra.json").read_text())["resources"]["work_1"]["type"] == "sqs_queue"
