@@ -25,9 +25,12 @@ class ImportResult:
 
 
 def import_design(source: str | Path | None = None, path: str | Path | None = None, *, text: str | None = None,
-                  fmt: str | None = None, region: str | None = None, overwrite: bool = False, **open_args) -> ImportResult:
+                  fmt: str | None = None, region: str | None = None, overwrite: bool = False, target: str | None = None,
+                  **open_args) -> ImportResult:
     """Import `source` (a file) or `text` (its content) into the design file `path` (default: the
-    source's name + .infra.json here), then open it; NotImportable says why and where when it cannot."""
+    source's name + .infra.json here), then open it; NotImportable says why and where when it cannot.
+    `source` "sandbox" or "account" (`fmt` "account") scans that account's `region` read-only (`target`
+    sandbox or aws overrides which)."""
     from ..importers.dispatch import design_name, import_path, import_text
     from . import open as open_design
 
@@ -42,7 +45,7 @@ def import_design(source: str | Path | None = None, path: str | Path | None = No
     if text is not None:
         imported = import_text(text, fmt, source="text", region=region, name=name)
     else:
-        imported = import_path(source, fmt, region=region, name=name)
+        imported = import_path(source, fmt, region=region, name=name, target=target)
     imported.design.save(target)
     return ImportResult(open_design(target, **open_args), imported.report, target)
 

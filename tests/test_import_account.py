@@ -1,0 +1,204 @@
+"""Import a live account (issue 15, item 4): chat_canary deployed to a real moto sandbox with the
+CloudFormation engine, the sandbox's region scanned with read-only calls, and the design compared
+with the template that was deployed (read back from the stack): the same resource types, the same
+containers (the VPC or subnets each resource sits in) and the same connections (references between
+resources), except where moto does not emulate a part, each exception with its reason."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from types import SimpleNamespace
+
+import pytest
+from botocore.exceptions import ClientError
+
+from isshoni.deploy import runner, targets
+from isshoni.deploy.engines.cloudformation import stack_name
+from isshoni.design import Design
+from isshoni.importers import NotImportable
+from isshoni.importers.account import STEPS, read_account
+from isshoni.importers.account.readonly import Clients, WriteRefused, check_operation
+from isshoni.importers.dispatch import import_account
+from isshoni.importers.lift.values import references
+from sandbox import cli, client, design_copy, running_sandbox, snapshot
+
+REGION = "ap-northeast-2"
+CONTAINER_KEYS = ("VpcId", "SubnetId", "SubnetIds", "Subnets")
+
+# Template types the scan cannot find in the sandbox, and why (the count the design holds instead).
+NOT_FOUND = {
+    "AWS::EC2::SubnetRouteTableAssociation": (0, "moto's DescribeRouteTables does not list the associations its "
+                                                 "CloudFormation made"),
+    "AWS::IAM::Role": (1, "only roles in use are read, and moto's ECS drops a task definition's TaskRoleArn and "
+                          "ExecutionRoleArn (the flow log's role is found)"),
+    "AWS::Route53::RecordSet": (0, "moto's CloudFormation stores the alias target's HostedZoneId as the text of its "
+                                   "Fn::GetAtt: the record is found and reported as not understood"),
+}
+# Resources whose connections (or containers) the sandbox's answers lose: moto keeps less than it was given.
+LOST_FROM = {
+    "Alb": "moto's CloudFormation does not set LoadBalancerAttributes (the access-log bucket, the idle timeout)",
+    "Blue": "moto's DescribeServices drops LoadBalancers and NetworkConfiguration (target group, subnets, security group)",
+    "Green": "as Blue",
+    "BlueTask": "moto's ECS drops the task and execution roles and the log configuration's group reference",
+    "GreenTask": "as BlueTask",
+    "ChatRecord": "not understood (see NOT_FOUND)",
+    "FlowLogsRole": "its policy names the log group by ARN with `:*`, a part of the group: kept as text",
+}
+
+
+@pytest.fixture(scope="module")
+def account(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("account")
+    with running_sandbox(folder / "state") as sb:
+        path = design_copy(folder, "chat_canary")
+        job = runner.deploy(path, engine="cloudformation")
+        assert job.state == "succeeded", job.error
+        body = client(sb, "cloudformation", REGION).get_template(StackName=stack_name(Design.load(path).name))["TemplateBody"]
+        template = json.loads(body) if isinstance(body, str) else body
+        before = snapshot(sb, REGION)
+        seen = []
+        started = time.perf_counter()
+        imported = import_account(REGION, "sandbox", progress=lambda *step: seen.append(step))
+        seconds = time.perf_counter() - started
+        print(f"\nscan of the sandbox after deploying chat_canary: {seconds:.2f} s, {imported.report.total} resources "
+              f"({imported.report.counts()})")
+        yield SimpleNamespace(sb=sb, folder=folder, template=template["Resources"], imported=imported, before=before,
+                              progress=seen)
+
+
+def _source_types(imported) -> dict:
+    return {e.design_id: e.source_type for bucket in ("typed", "generic") for e in getattr(imported.report, bucket)}
+
+
+def _refs(value, keys=None, key=None) -> set:
+    """Design references in a value (only under `keys` when given)."""
+    found = set()
+    if isinstance(value, dict):
+        if isinstance(value.get("ref"), str) and set(value) <= {"ref", "attribute"}:
+            return {value["ref"]} if keys is None or key in keys else set()
+        for k, v in value.items():
+            found |= _refs(v, keys, k if keys is not None and k in keys else key)
+    elif isinstance(value, list):
+        for v in value:
+            found |= _refs(v, keys, key)
+    return found
+
+
+def _cfn_refs(value, keys=None, key=None) -> set:
+    found = set()
+    if isinstance(value, dict):
+        if set(value) & {"Ref", "Fn::GetAtt", "Fn::Sub"}:
+            return references(value) if keys is None or key in keys else set()
+        for k, v in value.items():
+            found |= _cfn_refs(v, keys, k if keys is not None and k in keys else key)
+    elif isinstance(value, list):
+        for v in value:
+            found |= _cfn_refs(v, keys, key)
+    return found
+
+
+def _template_view(resources: dict):
+    edges = {(lid, t) for lid, r in resources.items() for t in _cfn_refs(r.get("Properties") or {}) & resources.keys()}
+    containers = {lid: _cfn_refs(r.get("Properties") or {}, CONTAINER_KEYS) & resources.keys() for lid, r in resources.items()}
+    return edges, containers
+
+
+def _design_view(design: Design):
+    edges, containers = set(), {}
+    for rid, node in design.resources.items():
+        parent = {node["parent"]} if node.get("parent") else set()
+        edges |= {(rid, t) for t in _refs(node.get("properties") or {}) | parent}
+        containers[rid] = parent or _refs(node.get("properties") or {}, CONTAINER_KEYS)
+    for c in design.connections.values():
+        edges.add((c["source"], c["target"]))
+    return edges, containers
+
+
+def test_the_account_gives_back_the_deployed_designs_types_containers_and_connections(account):
+    imported, template = account.imported, account.template
+    types = _source_types(imported)
+    design = imported.design
+    # types: every type of the deployed template, as many of each, except what moto does not show
+    expected = Counter(r["Type"] for r in template.values())
+    for kind, (count, _why) in NOT_FOUND.items():
+        expected[kind] = count
+    assert Counter(types.values()) == +expected
+    assert [(e.source_type, e.reason) for e in imported.report.not_understood] == [
+        ("AWS::Route53::RecordSet", imported.report.not_understood[0].reason)]
+    assert "Fn::GetAtt" in imported.report.not_understood[0].reason
+    # ids: a resource the stack made is named by its logical id
+    named = set(design.resources) & set(template)
+    assert all(types[i] == template[i]["Type"] for i in named)
+    unnamed = sorted(set(design.resources) - named)
+    assert {types[i] for i in unnamed} <= {"AWS::EC2::Route", "AWS::EC2::SecurityGroupIngress"}, unnamed
+
+    t_edges, t_containers = _template_view(template)
+    d_edges, d_containers = _design_view(design)
+    # containers: each resource sits in the same VPC or subnets as in the template
+    same = [i for i in named if t_containers[i] and i not in LOST_FROM]
+    assert {i: d_containers[i] for i in same} == {i: t_containers[i] for i in same}
+    # connections between resources both sides name: the same, except what moto loses (each listed)
+    t_named = {(a, b) for a, b in t_edges if a in named and b in named}
+    d_named = {(a, b) for a, b in d_edges if a in named and b in named}
+    assert d_named <= t_named, sorted(d_named - t_named)  # nothing invented
+    missing = t_named - d_named
+    assert {a for a, _ in missing} <= set(LOST_FROM), sorted(missing)
+    # the parts CloudFormation has as separate resources (routes, ingress rules) connect the same kinds of things
+    kinds = lambda edges, where: Counter((where[a], where[b]) for a, b in edges if a in where and b in where  # noqa: E731
+                                         and where[a] in ("AWS::EC2::Route", "AWS::EC2::SecurityGroupIngress"))
+    assert kinds(d_edges, types) == kinds(t_edges, {k: v["Type"] for k, v in template.items()})
+    print(f"matched: {len(set(types.values()))} resource types ({len(types)} resources), {len(same)} containers, "
+          f"{len(d_named)} of {len(t_named)} connections between named resources "
+          f"(lost by moto: {sorted(missing)}), {sum(kinds(d_edges, types).values())} route/rule connections")
+
+
+def test_the_scan_changes_nothing_and_says_how_it_read(account):
+    assert snapshot(account.sb, REGION) == account.before  # nothing made, nothing prepared
+    notes = "\n".join(account.imported.report.notes)
+    assert "with read-only calls" in notes and "named by the logical id" in notes
+    assert account.imported.report.format == "account" and account.imported.report.source == f"sandbox {REGION}"
+
+
+def test_a_write_is_refused_before_it_is_sent(account):
+    for name in ("DescribeVpcs", "ListBuckets", "GetRole", "GetTemplate"):
+        check_operation(name)
+    for name in ("CreateBucket", "DeleteStack", "PutObject", "RunInstances", "GetSecretValue", "GetObject", "Describe",
+                 "describe_vpcs", ""):
+        with pytest.raises(WriteRefused):
+            check_operation(name)
+    s3 = Clients(targets.make("sandbox", REGION, start_sandbox=False, prepare=False))("s3")
+    with pytest.raises(WriteRefused, match="CreateBucket"):
+        s3.create_bucket(Bucket="isshoni-must-not-exist", CreateBucketConfiguration={"LocationConstraint": REGION})
+    with pytest.raises(ClientError):  # it was never sent: the bucket does not exist
+        client(account.sb, "s3", REGION).head_bucket(Bucket="isshoni-must-not-exist")
+    assert s3.list_buckets()["Buckets"]  # reads go through
+
+
+def test_progress_is_told_for_every_service_in_order(account):
+    seen = account.progress
+    assert [s[0] for s in seen] == list(range(len(STEPS) + 1))
+    assert {s[1] for s in seen} == {len(STEPS)}
+    assert [s[2] for s in seen] == [label for label, _ in STEPS] + ["done"]
+
+
+def test_a_service_out_of_time_is_named_not_dropped(account):
+    imported = read_account(region=REGION, target="sandbox", service_seconds=0)
+    notes = "\n".join(imported.report.notes)
+    assert "VPCs: stopped, ec2 describe_vpcs: not finished within 0 s" in notes
+    assert imported.report.total == 0
+
+
+def test_cli_scans_the_sandbox_with_a_progress_line_per_service(account):
+    done = cli("import", "sandbox", "--region", REGION, "-o", "live", cwd=account.folder, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"[1/{len(STEPS)}] reading VPCs" in done.stderr and "account item(s) from sandbox" in done.stderr
+    data = json.loads((account.folder / "live.infra.json").read_text())
+    assert data["meta"]["region"] == REGION and "Alb" in data["resources"]
+
+
+def test_an_account_without_a_sandbox_running_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("ISSHONI_STATE_DIR", str(tmp_path))
+    with pytest.raises(NotImportable, match="the sandbox is not running"):
+        import_account(REGION, "sandbox")
