@@ -202,3 +202,56 @@ def test_an_account_without_a_sandbox_running_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("ISSHONI_STATE_DIR", str(tmp_path))
     with pytest.raises(NotImportable, match="the sandbox is not running"):
         import_account(REGION, "sandbox")
+
+
+def test_rest_and_kernel_import_the_sandbox_through_the_same_entry_point(account, monkeypatch, tmp_path):
+    import isshoni
+    from rooms import rest_server
+
+    with rest_server(tmp_path) as server:
+        body = {"format": "account", "target": "sandbox", "region": REGION, "output": "live.infra.json"}
+        response = server["client"].post("/isshoni/api/import", json=body)
+        assert response.status_code == 200, response.text
+        assert response.json()["report"]["format"] == "account" and response.json()["path"] == "live.infra.json"
+        assert "Alb" in json.loads((server["root"] / "live.infra.json").read_text())["resources"]
+        for bad in ({"format": "account", "text": "x"}, {"format": "account", "target": "elsewhere"},
+                    {"text": "Resources: {}", "target": "sandbox"}):
+            refused = server["client"].post("/isshoni/api/import", json=bad)
+            assert refused.status_code == 400 and "target" in refused.json()["message"], refused.text
+    monkeypatch.chdir(tmp_path)
+    result = isshoni.import_design("sandbox", "kernel", fmt="account", region=REGION, live=False)
+    assert result.path.name == "kernel.infra.json" and "account item(s) from sandbox" in repr(result)
+    assert result.design.snapshot().resources["Vpc"]["type"] == "vpc"
+
+
+OTHER = "eu-west-1"  # a second region of the same sandbox: what chat_canary does not use, made with plain calls
+
+
+def test_the_other_services_are_read_and_linked(account):
+    sqs, sns, ddb = (client(account.sb, s, OTHER) for s in ("sqs", "sns", "dynamodb"))
+    queue = sqs.create_queue(QueueName="jobs", Attributes={"VisibilityTimeout": "45"})["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    topic = sns.create_topic(Name="events")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    ddb.create_table(TableName="orders", BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    events = client(account.sb, "events", OTHER)
+    events.put_rule(Name="nightly", ScheduleExpression="rate(1 day)")
+    events.put_targets(Rule="nightly", Targets=[{"Id": "q", "Arn": queue_arn}])
+    client(account.sb, "apigatewayv2", OTHER).create_api(Name="front", ProtocolType="HTTP")
+    client(account.sb, "cloudwatch", OTHER).put_metric_alarm(
+        AlarmName="deep-queue", MetricName="ApproximateNumberOfMessagesVisible", Namespace="AWS/SQS", Statistic="Sum",
+        Period=60, EvaluationPeriods=1, Threshold=100, ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+
+    imported = read_account(region=OTHER, target="sandbox")
+    types = _source_types(imported)
+    found = {types[i]: i for i in types}
+    assert {"AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::DynamoDB::Table", "AWS::Events::Rule",
+            "AWS::ApiGatewayV2::Api", "AWS::CloudWatch::Alarm"} <= set(types.values()), sorted(types.values())
+    resources = imported.design.resources
+    subscription = resources[found["AWS::SNS::Subscription"]]["properties"]
+    assert subscription["TopicArn"] == {"ref": "events"} and subscription["Endpoint"] == {"ref": "jobs", "attribute": "Arn"}
+    assert resources[found["AWS::Events::Rule"]]["properties"]["Targets"][0]["Arn"] == {"ref": "jobs", "attribute": "Arn"}
+    assert resources[found["AWS::CloudWatch::Alarm"]]["properties"]["AlarmActions"] == [{"ref": "events"}]
+    assert not [e for e in imported.report.not_understood if e.source_type.split("::")[1] in ("SQS", "SNS", "Events")]
+    assert "Vpc" not in resources  # the other region's network is not this one's

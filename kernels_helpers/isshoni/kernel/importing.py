@@ -37,17 +37,17 @@ def import_design(source: str | Path | None = None, path: str | Path | None = No
     if (source is None) == (text is None):
         raise TypeError("give a source file or its text, not both")
     name = design_name(str(path or source or "imported"))
-    target = Path(path) if path else Path(f"{name}{SUFFIX}")
-    if not target.name.endswith(SUFFIX):
-        target = target.with_name(target.name + SUFFIX)
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} exists: pass overwrite=True to replace it with the import")
+    out = Path(path) if path else Path(f"{name}{SUFFIX}")
+    if not out.name.endswith(SUFFIX):
+        out = out.with_name(out.name + SUFFIX)
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"{out} exists: pass overwrite=True to replace it with the import")
     if text is not None:
         imported = import_text(text, fmt, source="text", region=region, name=name)
     else:
         imported = import_path(source, fmt, region=region, name=name, target=target)
-    imported.design.save(target)
-    return ImportResult(open_design(target, **open_args), imported.report, target)
+    imported.design.save(out)
+    return ImportResult(open_design(out, **open_args), imported.report, out)
 
 
 __all__ = ["ImportResult", "import_design"]
