@@ -131,6 +131,9 @@ def test_the_account_gives_back_the_deployed_designs_types_containers_and_connec
     # ids: a resource the stack made is named by its logical id
     named = set(design.resources) & set(template)
     assert all(types[i] == template[i]["Type"] for i in named)
+    # a name the stack generated is left out (the template did not say it); one the template gave is kept
+    assert "GroupName" not in design.resources["AlbSg"]["properties"] and "Name" not in design.resources["Alb"]["properties"]
+    assert design.resources["Cluster"]["properties"]["ClusterName"] == "isshoni-chat-canary-cluster"
     unnamed = sorted(set(design.resources) - named)
     assert {types[i] for i in unnamed} <= {"AWS::EC2::Route", "AWS::EC2::SecurityGroupIngress"}, unnamed
 
