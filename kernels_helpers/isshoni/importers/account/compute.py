@@ -122,7 +122,13 @@ def functions(scan: Scan):
             props["VpcConfig"] = {"SubnetIds": vpc["SubnetIds"], "SecurityGroupIds": vpc.get("SecurityGroupIds") or []}
         raw = scan.call("lambda", "list_tags", Resource=arn).get("Tags") or {}
         props["Tags"] = tags(tag_map(raw))
-        yield Found("AWS::Lambda::Function", props, f["FunctionName"], {"Arn": arn}, name_of(raw, f["FunctionName"]), arn)
+        code = (scan.call("lambda", "get_function", FunctionName=arn).get("Code") or {}).get("ImageUri")
+        if code:
+            props["Code"] = {"ImageUri": code}
+        problem = "" if code else ("its code is a zip package the API does not describe (an import never downloads "
+                                   "code): give the design its S3 location or image")
+        yield Found("AWS::Lambda::Function", props, f["FunctionName"], {"Arn": arn}, name_of(raw, f["FunctionName"]), arn,
+                    problem)
         for m in scan.pages("lambda", "list_event_source_mappings", "EventSourceMappings", FunctionName=arn):
             mp = {"FunctionName": arn, "EventSourceArn": m.get("EventSourceArn"), "BatchSize": m.get("BatchSize")}
             yield Found("AWS::Lambda::EventSourceMapping", {k: v for k, v in mp.items() if v is not None}, m["UUID"], {},

@@ -20,16 +20,19 @@ def source_resources(found: list[Found], notes: list[str]) -> list[SourceResourc
     ids = [design_id(f.name or f.address or f.type.split("::")[-1], f.type, taken) for f in found]
     index: dict = {}
     for rid, f in zip(ids, found, strict=True):
-        if isinstance(f.ref, str) and len(f.ref) >= 4:
-            index.setdefault(f.ref, (rid, None))
-        for attribute, value in f.attributes.items():
+        for attribute, value in ((None, f.ref), *f.attributes.items()):
             if isinstance(value, str) and len(value) >= 4:
-                index.setdefault(value, (rid, attribute))
+                index.setdefault(value, set()).add((rid, attribute))
+    ambiguous = sorted(v for v, owners in index.items() if len({o[0] for o in owners}) > 1)
+    if ambiguous:
+        notes.append(f"{len(ambiguous)} value(s) name more than one scanned resource and are kept as text: "
+                     f"{', '.join(ambiguous[:5])}{' ...' if len(ambiguous) > 5 else ''}")
+    index = {v: min(owners, key=lambda o: o[1] or "") for v, owners in index.items() if v not in ambiguous}
     raw = {rid: f.properties for rid, f in zip(ids, found, strict=True)}
     props = {rid: _link(body, index, rid, ()) for rid, body in raw.items()}
     _break_cycles(props, raw, index, notes)
     return [SourceResource(id=rid, type=f.type, properties={k: v for k, v in props[rid].items() if v not in (None, "", [], {})},
-                           address=f.address or rid)
+                           address=f.address or rid, problem=f.problem)
             for rid, f in zip(ids, found, strict=True)]
 
 

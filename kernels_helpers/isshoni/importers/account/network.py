@@ -44,7 +44,7 @@ def vpcs(scan: Scan):
 
 
 def _in_default(scan: Scan, item) -> bool:
-    return item.get("VpcId") in getattr(scan, "default_vpcs", set())
+    return item.get("VpcId") in scan.default_vpcs
 
 
 def subnets(scan: Scan):
@@ -59,7 +59,7 @@ def subnets(scan: Scan):
 def gateways(scan: Scan):
     for g in scan.pages("ec2", "describe_internet_gateways", "InternetGateways"):
         attached = [a["VpcId"] for a in g.get("Attachments") or [] if a.get("VpcId")]
-        if attached and all(v in getattr(scan, "default_vpcs", set()) for v in attached):
+        if attached and all(v in scan.default_vpcs for v in attached):
             continue
         name = name_of(g.get("Tags"), g["InternetGatewayId"])
         yield Found("AWS::EC2::InternetGateway", {"Tags": tags(g.get("Tags"))}, g["InternetGatewayId"],

@@ -21,6 +21,7 @@ class Found:
     attributes: dict = field(default_factory=dict)  # Fn::GetAtt name -> value (Arn ...)
     name: str = ""  # for the design id: the CloudFormation logical id, the Name tag, the name or the id
     address: str = ""  # the physical id or ARN, for the report
+    problem: str = ""  # why the design cannot hold it (the lifter reports it as not understood)
 
 
 class Deadline(TimeoutError):
@@ -34,6 +35,7 @@ class Scan:
         self.clients, self.region, self.seconds = clients, region, seconds
         self.deadline = time.monotonic() + seconds
         self.notes: list[str] = []
+        self.default_vpcs: set = set()  # AWS made these (and what is in them): not design
 
     def restart(self) -> None:
         self.deadline = time.monotonic() + self.seconds
