@@ -234,6 +234,27 @@ def test_an_account_without_a_sandbox_running_says_so(tmp_path, monkeypatch):
         import_account(REGION, "sandbox")
 
 
+def test_cli_account_without_credentials_and_account_options_on_a_file_are_clear(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+               ISSHONI_STATE_DIR=str(tmp_path))
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "isshoni", "import", *args], capture_output=True, text=True,
+                              timeout=120, env=env, cwd=tmp_path)
+
+    done = run("account", "--region", "eu-west-1")
+    assert done.returncode == 2 and "aws eu-west-1: no AWS credentials found" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and not list(tmp_path.glob("*.infra.json"))
+    (tmp_path / "stack.yaml").write_text("Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n")
+    done = run("stack.yaml", "--target", "aws")
+    assert done.returncode == 2 and "--target and --profile are for an account import" in done.stderr
+
+
 def test_rest_and_kernel_import_the_sandbox_through_the_same_entry_point(account, monkeypatch, tmp_path):
     import isshoni
     from rooms import rest_server

@@ -23,11 +23,11 @@ def cmd_import(args) -> int:
         output = output.with_name(output.name + SUFFIX)
     if output.exists() and not args.force:
         raise Usage(f"{output} already exists (use --force to overwrite)")
-    if args.target and not account:
-        raise Usage("--target is for an account import (the source `account` or `sandbox`)")
+    if (args.target or args.profile) and not account:
+        raise Usage("--target and --profile are for an account import (the source `account` or `sandbox`)")
     with _Progress(quiet=args.json or not account) as progress:
         imported = import_path(source, args.fmt, region=args.region, name=name, variables=_variables(args.var or (), Usage),
-                               target=target if account else None, progress=progress)
+                               target=target if account else None, progress=progress, profile=args.profile)
     imported.design.save(output)
     if args.json:
         print(json.dumps({"design": str(output), "report": imported.report.to_dict()}, indent=2))
@@ -95,6 +95,7 @@ def add_commands(sub) -> None:
     s.add_argument("--region", help="the design's region, and the region an account import scans (default us-east-1)")
     s.add_argument("--target", choices=("sandbox", "aws"), help="the account to scan (default: aws for `account`, "
                    "the sandbox for `sandbox`)")
+    s.add_argument("--profile", help="the AWS profile an account import reads with (default: boto3's credential chain)")
     s.add_argument("--var", action="append", metavar="NAME=VALUE", help="a Terraform variable's value (repeatable)")
     s.add_argument("--force", action="store_true", help="overwrite an existing design file")
     s.add_argument("--json", action="store_true", help="print the design path and the report as JSON")

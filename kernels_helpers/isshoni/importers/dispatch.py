@@ -77,7 +77,7 @@ def import_account(region: str | None = None, target: str = "sandbox", *, name: 
 
 
 def import_path(path: str | Path, fmt: str | None = None, *, region: str | None = None, name: str | None = None,
-                variables: dict | None = None, target: str | None = None, progress=None) -> Imported:
+                variables: dict | None = None, target: str | None = None, progress=None, profile: str | None = None) -> Imported:
     """Import a file, or a folder of Terraform (`variables`: Terraform's -var values); the source `account`
     or `sandbox` (with fmt 'account' or none) scans that account's region (`target` overrides which)."""
     if fmt:
@@ -86,7 +86,7 @@ def import_path(path: str | Path, fmt: str | None = None, *, region: str | None 
         chosen = target or ACCOUNT_SOURCES.get(str(path))
         if chosen is None:
             raise NotImportable("an account import's source is `account` (with --target) or `sandbox`", str(path))
-        return import_account(region, chosen, name=name, progress=progress)
+        return import_account(region, chosen, name=name, progress=progress, profile=profile)
     path = Path(path)
     if path.is_dir():
         if fmt not in (None, "terraform"):
