@@ -179,6 +179,21 @@ def test_a_write_is_refused_before_it_is_sent(account):
     assert s3.list_buckets()["Buckets"]  # reads go through
 
 
+def test_a_resource_the_account_refuses_to_describe_is_named_and_the_service_goes_on(account):
+    from isshoni.importers.account import security
+    from isshoni.importers.account.scanned import Scan
+
+    scan = Scan(Clients(targets.make("sandbox", REGION, start_sandbox=False, prepare=False)), REGION, 60)
+    elsewhere = "arn:aws:iam::999999999999:role/elsewhere"  # another account's role, named by a resource here
+    assert list(security.roles(scan, {elsewhere, "arn:aws:iam::123456789012:role/missing"})) == []
+    assert scan.notes == ["arn:aws:iam::123456789012:role/missing: iam get_role answered NoSuchEntity; read without it",
+                          f"{elsewhere}: iam get_role answered NoSuchEntity; read without it"]
+    # a role of the same name in another account is not read as this account's
+    real_name = next(r["RoleName"] for r in client(account.sb, "iam", REGION).list_roles()["Roles"] if "FlowLogsRole" in r["RoleName"])
+    namesake = f"arn:aws:iam::999999999999:role/{real_name}"
+    assert list(security.roles(scan, {namesake})) == [] and scan.notes[-1] == f"{namesake}: a role of another account; not read"
+
+
 def test_progress_is_told_for_every_service_in_order(account):
     seen = account.progress
     assert [s[0] for s in seen] == list(range(len(STEPS) + 1))

@@ -120,9 +120,9 @@ def functions(scan: Scan):
         vpc = f.get("VpcConfig") or {}
         if vpc.get("SubnetIds"):
             props["VpcConfig"] = {"SubnetIds": vpc["SubnetIds"], "SecurityGroupIds": vpc.get("SecurityGroupIds") or []}
-        raw = scan.call("lambda", "list_tags", Resource=arn).get("Tags") or {}
+        raw = (scan.optional("lambda", "list_tags", arn, Resource=arn) or {}).get("Tags") or {}
         props["Tags"] = tags(tag_map(raw))
-        code = (scan.call("lambda", "get_function", FunctionName=arn).get("Code") or {}).get("ImageUri")
+        code = ((scan.optional("lambda", "get_function", arn, FunctionName=arn) or {}).get("Code") or {}).get("ImageUri")
         if code:
             props["Code"] = {"ImageUri": code}
         problem = "" if code else ("its code is a zip package the API does not describe (an import never downloads "

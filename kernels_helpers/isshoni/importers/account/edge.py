@@ -37,7 +37,7 @@ def zones(scan: Scan):
             if r.get("ResourceRecords"):
                 body["ResourceRecords"] = [x["Value"] for x in r["ResourceRecords"]]
             if r.get("AliasTarget"):
-                body["AliasTarget"] = {"DNSName": r["AliasTarget"]["DNSName"], "HostedZoneId": r["AliasTarget"]["HostedZoneId"],
+                body["AliasTarget"] = {"DNSName": r["AliasTarget"]["DNSName"].rstrip("."), "HostedZoneId": r["AliasTarget"]["HostedZoneId"],
                                        "EvaluateTargetHealth": bool(r["AliasTarget"].get("EvaluateTargetHealth"))}
             if isinstance(body.get("TTL"), int):
                 body["TTL"] = str(body["TTL"])
@@ -46,9 +46,8 @@ def zones(scan: Scan):
 
 
 def distributions(scan: Scan):
-    listing = scan.call("cloudfront", "list_distributions").get("DistributionList") or {}
-    for d in listing.get("Items") or []:
-        config = scan.call("cloudfront", "get_distribution_config", Id=d["Id"]).get("DistributionConfig") or {}
+    for d in scan.pages("cloudfront", "list_distributions", "DistributionList.Items"):
+        config = (scan.optional("cloudfront", "get_distribution_config", d["Id"], Id=d["Id"]) or {}).get("DistributionConfig") or {}
         body = shape(config, DISTRIBUTION)
         body["Origins"] = [{"Id": o["Id"], "DomainName": o["DomainName"], **({"OriginPath": o["OriginPath"]} if o.get("OriginPath") else {})}
                            for o in (config.get("Origins") or {}).get("Items") or []]

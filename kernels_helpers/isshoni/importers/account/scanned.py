@@ -60,6 +60,18 @@ class Scan:
         self.check(f"{service} {operation}")
         return getattr(self.clients(service), operation)(**kwargs)
 
+    def optional(self, service: str, operation: str, about: str, **kwargs) -> dict | None:
+        """A call about one resource that may be refused (access denied, not supported for its kind):
+        None and a note, instead of ending the service's scan."""
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.call(service, operation, **kwargs)
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            self.notes.append(f"{about}: {service} {operation} answered {error.get('Code', 'an error')}; read without it")
+            return None
+
 
 def _at(page: dict, key: str) -> list:
     value = page

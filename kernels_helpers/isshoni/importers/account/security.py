@@ -23,7 +23,13 @@ def roles(scan: Scan, named: set):
     """The roles among `named` (ARNs the other resources hold)."""
     for arn in sorted(a for a in named if ":role/" in a):
         name = arn.rsplit("/", 1)[-1]
-        role = scan.call("iam", "get_role", RoleName=name)["Role"]
+        answer = scan.optional("iam", "get_role", arn, RoleName=name)  # another account's role is not readable here
+        if answer is None:
+            continue
+        role = answer["Role"]
+        if role.get("Arn") != arn:  # a role of the same name in another account is not this one
+            scan.notes.append(f"{arn}: a role of another account; not read")
+            continue
         props = shape(role, ROLE, ROLE_DEFAULTS)
         policies = []
         for policy in scan.pages("iam", "list_role_policies", "PolicyNames", RoleName=name):
@@ -48,10 +54,11 @@ def keys(scan: Scan):
         if meta.get("KeyManager") != "CUSTOMER" or meta.get("KeyState") in ("PendingDeletion", "PendingReplicaDeletion"):
             continue
         props = shape(meta, KEY, KEY_DEFAULTS)
-        policy = scan.call("kms", "get_key_policy", KeyId=k["KeyId"], PolicyName="default").get("Policy")
+        policy = (scan.optional("kms", "get_key_policy", meta["Arn"], KeyId=k["KeyId"], PolicyName="default") or {}).get("Policy")
         if policy:
             props["KeyPolicy"] = json.loads(policy) if isinstance(policy, str) else policy
-        if scan.call("kms", "get_key_rotation_status", KeyId=k["KeyId"]).get("KeyRotationEnabled"):
+        if meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT" and (scan.optional(
+                "kms", "get_key_rotation_status", meta["Arn"], KeyId=k["KeyId"]) or {}).get("KeyRotationEnabled"):
             props["EnableKeyRotation"] = True
         raw = scan.pages("kms", "list_resource_tags", "Tags", KeyId=k["KeyId"])
         props["Tags"] = tags([{"Key": t.get("TagKey"), "Value": t.get("TagValue")} for t in raw])
