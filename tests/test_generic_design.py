@@ -136,6 +136,17 @@ def test_references_are_checked_where_they_stand(design):
         ("$.resources.sub.properties.Endpoint", "{'ref': 'queue', 'other': 1} is not of type 'string'")]
 
 
+def test_a_list_of_unique_items_may_hold_several_references(design):
+    """Each reference is one placeholder while the schema is checked; two subnets in a load balancer's
+    Subnets (uniqueItems) are still two different things (an account import met this)."""
+    design.add("cfn:AWS::EC2::VPC", "vpc", properties={"CidrBlock": "10.0.0.0/16"})
+    for name, cidr in (("a", "10.0.1.0/24"), ("b", "10.0.2.0/24")):
+        design.add("cfn:AWS::EC2::Subnet", name, properties={"VpcId": {"ref": "vpc"}, "CidrBlock": cidr})
+    design.add("cfn:AWS::ElasticLoadBalancingV2::LoadBalancer", "lb", properties={"Subnets": [{"ref": "a"}, {"ref": "b"}]})
+    assert design.problems() == []
+    assert "has non-unique elements" in refused(design, "lb", Subnets=["subnet-1", "subnet-1"])[0][1]
+
+
 def test_pasted_cloudformation_intrinsics_are_refused_even_in_free_form_documents(design):
     design.add("cfn:AWS::SQS::QueueInlinePolicy", "policy", properties={"Queue": {"ref": "queue"}, "PolicyDocument": {
         "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": {"ref": "queue", "attribute": "Arn"}}]}})

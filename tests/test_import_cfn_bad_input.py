@@ -91,8 +91,8 @@ def test_not_a_template_and_unknown_formats():
         import_text("Resources: {}", "pulumi")
 
 
-def test_formats_not_built_yet_say_so():
-    with pytest.raises(NotImportable, match="importing account is not available yet"):
+def test_an_account_is_scanned_not_read_from_text():
+    with pytest.raises(NotImportable, match="x: an account is scanned, not read from text"):
         import_text("anything", "account", source="x")
 
 
@@ -118,7 +118,8 @@ def test_cli_imports_writes_and_reports(tmp_path):
 
 @pytest.mark.parametrize(("content", "args", "expected"), [
     ("Resources:\n  A:\n    Type: [\n", (), "bad.yaml:4:1: not a readable template"),
-    ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n", ("--from", "account"), "importing account is not available yet"),
+    ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n", ("--from", "account"),
+     "bad.yaml: an account import's source is `account` (with --target) or `sandbox`"),
     ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n", ("--from", "terraform"), "bad.yaml:1:1: not readable Terraform"),
     ("Resources:\n  A:\n    Type: AWS::SQS::Queue\n    DependsOn: A2\n  A2:\n    Type: AWS::SQS::Queue\n    DependsOn: A\n",
      (), "circular dependency"),

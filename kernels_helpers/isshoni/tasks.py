@@ -99,11 +99,15 @@ def edit(data: dict, request: dict) -> dict:
     return Design.loads(json.dumps(request["design"]), source="design").data
 
 
-def import_source(text: str | None, path: str | None, fmt: str | None, region: str | None, name: str | None) -> dict:
-    """A design from a template's text or file (importers.NotImportable, a ValueError, when it cannot)."""
-    from .importers.dispatch import design_name, import_path, import_text
+def import_source(text: str | None, path: str | None, fmt: str | None, region: str | None, name: str | None,
+                  target: str | None = None) -> dict:
+    """A design from a template's text or file, or a scan of the sandbox's or the account's region (`fmt`
+    'account', `target` sandbox/aws); importers.NotImportable, a ValueError, when it cannot."""
+    from .importers.dispatch import design_name, import_account, import_path, import_text
 
-    if text is not None:
+    if fmt == "account":
+        imported = import_account(region, target or "sandbox", name=name)
+    elif text is not None:
         imported = import_text(text, fmt, source="text", region=region, name=name or "imported")
     else:
         imported = import_path(path, fmt, region=region, name=name or design_name(path))

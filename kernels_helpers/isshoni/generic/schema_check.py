@@ -98,6 +98,14 @@ def _dependent_excluded(validator, exclusions, instance, schema):
                 yield ValidationError(f"{name} cannot be set together with {', '.join(clash)}")
 
 
+def _unique_items(validator, unique, instance, schema):
+    """Draft-07's uniqueItems, with references left out of the comparison: every reference is the one
+    REFERENCE while checking, yet `[{"ref": "A"}, {"ref": "B"}]` names two things (two subnets)."""
+    if unique and validator.is_type(instance, "array"):
+        plain = [item for item in instance if item is not REFERENCE]
+        yield from Draft7Validator.VALIDATORS["uniqueItems"](validator, unique, plain, schema)
+
+
 def _accepting_references(check):
     def keyword(validator, value, instance, schema):
         if instance is REFERENCE:
@@ -117,6 +125,7 @@ _KEYWORDS = {
     "requiredXor": _required_xor,
     "requiredOr": _required_or,
     "dependentExcluded": _dependent_excluded,
+    "uniqueItems": _unique_items,
 }
 RegistryValidator = validators.extend(Draft7Validator, {k: _accepting_references(f) for k, f in _KEYWORDS.items()})
 

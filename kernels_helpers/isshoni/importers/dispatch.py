@@ -17,7 +17,8 @@ from .cfn_source import MAX_BYTES, check_size, looks_like_cloudformation
 
 # format -> module of this package that reads it; a format of FORMATS not listed is not built yet
 READERS = {"cloudformation": "cloudformation", "sam": "cloudformation", "mermaid": "mermaid", "terraform": "terraform",
-           "tfplan": "tfplan"}
+           "tfplan": "tfplan", "account": "account"}
+ACCOUNT_SOURCES = {"account": "aws", "sandbox": "sandbox"}  # the SRC that names a live account -> its default target
 _MERMAID = re.compile(r"^\s*(%%.*\n\s*)*(graph|flowchart)\b", re.IGNORECASE)
 
 
@@ -46,6 +47,9 @@ def import_text(text: str, fmt: str | None = None, *, source: str = "source", re
     if module is None:
         raise NotImportable(f"importing {fmt} is not available yet (this version reads "
                             f"{', '.join(sorted(set(READERS)))})", source)
+    if fmt == "account":
+        raise NotImportable("an account is scanned, not read from text: import the source `account` or `sandbox` "
+                            "with --from account", source)
     reader = import_module(f"{__package__}.{module}")
     extra = {"assistant": _assistant()} if fmt == "mermaid" else {}  # types what no alias names, when a model is set
     if fmt == "terraform":
@@ -61,14 +65,29 @@ def _assistant():
     return Assistant()
 
 
+def import_account(region: str | None = None, target: str = "sandbox", *, name: str | None = None,
+                   profile: str | None = None, progress=None) -> Imported:
+    """Scan one region of the sandbox or of the AWS account the default credential chain (or `profile`)
+    gives, with read-only calls; `progress(done, total, what)` is told as each service is read."""
+    from .account import read_account
+
+    if target not in ("sandbox", "aws"):
+        raise NotImportable(f"unknown target {target!r}: sandbox or aws", "account")
+    return read_account(region=region or DEFAULT_REGION, target=target, name=name, profile=profile, progress=progress)
+
+
 def import_path(path: str | Path, fmt: str | None = None, *, region: str | None = None, name: str | None = None,
-                variables: dict | None = None) -> Imported:
-    """Import a file, or a folder of Terraform (`variables`: Terraform's -var values)."""
-    path = Path(path)
+                variables: dict | None = None, target: str | None = None, progress=None, profile: str | None = None) -> Imported:
+    """Import a file, or a folder of Terraform (`variables`: Terraform's -var values); the source `account`
+    or `sandbox` (with fmt 'account' or none) scans that account's region (`target` overrides which)."""
     if fmt:
         fmt = _known(fmt)
-    if fmt == "account":
-        raise NotImportable("importing account is not available yet (this version reads files)", str(path))
+    if fmt == "account" or (fmt is None and str(path) in ACCOUNT_SOURCES and not Path(path).exists()):
+        chosen = target or ACCOUNT_SOURCES.get(str(path))
+        if chosen is None:
+            raise NotImportable("an account import's source is `account` (with --target) or `sandbox`", str(path))
+        return import_account(region, chosen, name=name, progress=progress, profile=profile)
+    path = Path(path)
     if path.is_dir():
         if fmt not in (None, "terraform"):
             raise NotImportable(f"a folder is read as Terraform (.tf files), not as {fmt}", str(path))
@@ -107,4 +126,4 @@ def design_name(source: str) -> str:
     return base[:128] or "imported"
 
 
-__all__ = ["READERS", "design_name", "detect", "import_path", "import_text"]
+__all__ = ["ACCOUNT_SOURCES", "READERS", "design_name", "detect", "import_account", "import_path", "import_text"]

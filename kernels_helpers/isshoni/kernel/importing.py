@@ -25,26 +25,29 @@ class ImportResult:
 
 
 def import_design(source: str | Path | None = None, path: str | Path | None = None, *, text: str | None = None,
-                  fmt: str | None = None, region: str | None = None, overwrite: bool = False, **open_args) -> ImportResult:
+                  fmt: str | None = None, region: str | None = None, overwrite: bool = False, target: str | None = None,
+                  **open_args) -> ImportResult:
     """Import `source` (a file) or `text` (its content) into the design file `path` (default: the
-    source's name + .infra.json here), then open it; NotImportable says why and where when it cannot."""
+    source's name + .infra.json here), then open it; NotImportable says why and where when it cannot.
+    `source` "sandbox" or "account" (`fmt` "account") scans that account's `region` read-only (`target`
+    sandbox or aws overrides which)."""
     from ..importers.dispatch import design_name, import_path, import_text
     from . import open as open_design
 
     if (source is None) == (text is None):
         raise TypeError("give a source file or its text, not both")
     name = design_name(str(path or source or "imported"))
-    target = Path(path) if path else Path(f"{name}{SUFFIX}")
-    if not target.name.endswith(SUFFIX):
-        target = target.with_name(target.name + SUFFIX)
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} exists: pass overwrite=True to replace it with the import")
+    out = Path(path) if path else Path(f"{name}{SUFFIX}")
+    if not out.name.endswith(SUFFIX):
+        out = out.with_name(out.name + SUFFIX)
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"{out} exists: pass overwrite=True to replace it with the import")
     if text is not None:
         imported = import_text(text, fmt, source="text", region=region, name=name)
     else:
-        imported = import_path(source, fmt, region=region, name=name)
-    imported.design.save(target)
-    return ImportResult(open_design(target, **open_args), imported.report, target)
+        imported = import_path(source, fmt, region=region, name=name, target=target)
+    imported.design.save(out)
+    return ImportResult(open_design(out, **open_args), imported.report, out)
 
 
 __all__ = ["ImportResult", "import_design"]

@@ -21,7 +21,8 @@ from .base import IsshoniHandler
 from .documents import check_path
 from .errors import ApiError, bad_input
 
-FIELDS = {"text", "path", "format", "region", "name", "output", "overwrite"}
+FIELDS = {"text", "path", "format", "region", "name", "output", "overwrite", "target"}
+TARGETS = ("sandbox", "aws")  # format "account": the region of which account is scanned (read-only)
 
 
 def _source_path(path: object) -> str:
@@ -36,10 +37,17 @@ class ImportHandler(IsshoniHandler):
     @web.authenticated
     @authorized("write")
     async def post(self):
-        """Import `text` or the file at `path` (format given or detected) into a design."""
+        """Import `text` or the file at `path` (format given or detected) into a design, or scan the region
+        of the sandbox or the server's AWS account (format `account`, `target`)."""
         body = self.body()
         unknown = sorted(set(body) - FIELDS)
-        if unknown or ("text" in body) == ("path" in body):
+        account = body.get("format") == "account"
+        if account and ("text" in body or "path" in body or body.get("target", "sandbox") not in TARGETS):
+            raise ApiError(400, f"format 'account' scans a region: send 'target' ({' or '.join(TARGETS)}) and 'region', "
+                           "not 'text' or 'path'")
+        if not account and "target" in body:
+            raise ApiError(400, "'target' is for format 'account'")
+        if unknown or (not account and ("text" in body) == ("path" in body)):
             raise ApiError(400, f"send 'text' or 'path' (and optionally {', '.join(sorted(FIELDS - {'text', 'path'}))})"
                            + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
         fmt, region, name = body.get("format"), body.get("region"), body.get("name")
@@ -52,7 +60,9 @@ class ImportHandler(IsshoniHandler):
         output = check_path(body["output"]) if body.get("output") is not None else None
         if output and os.path.exists(os.path.join(root, output)) and body.get("overwrite") is not True:
             raise ApiError(409, f"{output} exists: send overwrite: true to replace it")
-        if "text" in body:
+        if account:
+            args = (None, None, fmt, region, name, body.get("target", "sandbox"))
+        elif "text" in body:
             if not isinstance(body["text"], str):
                 raise ApiError(400, "'text' must be a string")
             if len(body["text"]) > MAX_BYTES:

@@ -167,10 +167,11 @@ PATHS = {
             "type": "object", "properties": {"name": {"type": "string"}, "description": {"type": "string"}}}}}},
             "template names and descriptions"), **ERRORS}}},
     "/isshoni/api/import": {"post": {
-        "operationId": "importDesign", "summary": "a design from a CloudFormation or SAM template",
-        "description": "The template's `text`, or a file at `path` (relative to the server root), is imported in a "
-        "worker process with a deadline; the format is detected when not given (Terraform, plans, Mermaid and "
-        "accounts answer 400 'not available yet' in this version). The design is written to `output` (409 if it "
+        "operationId": "importDesign", "summary": "a design from a template, Terraform, a flowchart or a live account",
+        "description": "The source's `text`, or a file at `path` (relative to the server root), is imported in a "
+        "worker process with a deadline; the format is detected when not given. With `format` `account` (and no "
+        "text or path) the `region` of the `target` (the sandbox, or the AWS account of the server's default "
+        "credential chain) is scanned with read-only calls. The design is written to `output` (409 if it "
         "exists, unless `overwrite`) or returned. The report counts every source resource once: typed, generic, "
         "external, folded or not understood (with the reason and source line).",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -178,8 +179,10 @@ PATHS = {
             "properties": {
                 "text": {"type": "string", "maxLength": 5 * 1024 * 1024}, "path": {"type": "string"},
                 "format": {"enum": list(FORMATS)}, "region": {"type": "string"}, "name": {"type": "string"},
-                "output": {"type": "string", "pattern": r"\.infra\.json$"}, "overwrite": {"type": "boolean"}},
-            "oneOf": [{"required": ["text"]}, {"required": ["path"]}]}}}},
+                "output": {"type": "string", "pattern": r"\.infra\.json$"}, "overwrite": {"type": "boolean"},
+                "target": {"enum": ["sandbox", "aws"], "description": "format account: which account's region to scan"}},
+            "oneOf": [{"required": ["text"]}, {"required": ["path"]},
+                      {"required": ["format"], "properties": {"format": {"const": "account"}}}]}}}},
         "responses": {"200": _json({"type": "object", "properties": {
             "design": _ref("Design"), "path": {"type": "string"}, "report": _ref("ImportReport")}},
             "the design (or the path it was written to) and the report"),
