@@ -5,7 +5,7 @@ DeleteStack stops at the first dependency error.  `sweep` calls the two hooks be
 
 from __future__ import annotations
 
-from botocore.exceptions import BotoCoreError, ClientError
+from .sweep_listings import safe
 
 KINDS = {
     "AWS::EC2::FlowLog": "flow_log", "aws_flow_log": "flow_log",
@@ -15,12 +15,6 @@ KINDS = {
 }
 ORDER = ("flow_log", "zone", "secret", "key")  # deleted before the design's VPCs (flow logs live in them)
 
-
-def _safe(fn, default=None):
-    try:
-        return fn()
-    except (ClientError, BotoCoreError, KeyError):
-        return default
 
 
 def find(f, vpcs: set[str]) -> dict[str, set[str]]:
@@ -33,26 +27,26 @@ def find(f, vpcs: set[str]) -> dict[str, set[str]]:
     logs += [x for x in ec2.describe_flow_logs()["FlowLogs"] if x["FlowLogId"] in recorded] if recorded else []
     out["flow_log"] = {x["FlowLogId"] for x in logs}
     r53 = f.c("route53")
-    zones = _safe(lambda: r53.list_hosted_zones()["HostedZones"], []) or []
+    zones = safe(lambda: r53.list_hosted_zones()["HostedZones"], []) or []
     out["zone"] = set()
     for zone in zones:
         ident = zone["Id"].rsplit("/", 1)[-1]
-        tags = _safe(lambda i=ident: r53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=i)["ResourceTagSet"]["Tags"], [])
+        tags = safe(lambda i=ident: r53.list_tags_for_resource(ResourceType="hostedzone", ResourceId=i)["ResourceTagSet"]["Tags"], [])
         named = zone["Name"].rstrip(".") in f.recorded("zone")  # by the domain the design gave it
         if not f.foreign(tags) and (f.tagged(tags) or named or ident in f.recorded("zone") or zone["Id"] in f.recorded("zone")):
             out["zone"].add(ident)
     sm = f.c("secretsmanager")
-    secrets = _safe(lambda: sm.list_secrets()["SecretList"], []) or []
+    secrets = safe(lambda: sm.list_secrets()["SecretList"], []) or []
     out["secret"] = {s["ARN"] for s in secrets if not f.foreign(s.get("Tags")) and (
         f.tagged(s.get("Tags")) or s["ARN"] in f.recorded("secret") or s["Name"] in f.recorded("secret"))}
     kms = f.c("kms")
     recorded_keys = f.recorded("key")
     out["key"] = set()
-    for key in _safe(lambda: kms.list_keys()["Keys"], []) or []:
-        meta = _safe(lambda k=key: kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"], {}) or {}
+    for key in safe(lambda: kms.list_keys()["Keys"], []) or []:
+        meta = safe(lambda k=key: kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"], {}) or {}
         if meta.get("KeyManager") != "CUSTOMER" or meta.get("KeyState") == "PendingDeletion":
             continue
-        tags = [{"Key": t["TagKey"], "Value": t["TagValue"]} for t in _safe(lambda k=key: kms.list_resource_tags(KeyId=k["KeyId"])["Tags"], []) or []]
+        tags = [{"Key": t["TagKey"], "Value": t["TagValue"]} for t in safe(lambda k=key: kms.list_resource_tags(KeyId=k["KeyId"])["Tags"], []) or []]
         if not f.foreign(tags) and (f.tagged(tags) or key["KeyId"] in recorded_keys or meta.get("Arn") in recorded_keys):
             out["key"].add(key["KeyId"])
     return {k: v for k, v in out.items() if v}
