@@ -15,7 +15,7 @@ from isshoni import Design, DesignError, generate
 from isshoni.catalog import CATALOG
 from isshoni.checks import cfnlint_check, graph_rules, terraform_check, toolchain
 from isshoni.compiler import resolve
-from isshoni.compiler.terraform import state_path
+from isshoni.compiler.tf_write import state_path
 from isshoni.generic import catalog_targets, registry
 
 

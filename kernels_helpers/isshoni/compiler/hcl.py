@@ -29,16 +29,6 @@ class Call:
         self.arg = arg
 
 
-class Comment:
-    """A `#` comment line in a block body (checkov reads its suppressions from these).
-
-    The text is kept to one line of printable characters: nothing in it can end the
-    comment early or start HCL of its own."""
-
-    def __init__(self, text: str):
-        self.text = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()
-
-
 class BlockNode:
     """`type "label" ... { body }`; body is a list of (key, value) or BlockNode."""
 
@@ -183,12 +173,6 @@ def _write_attributes(items: list, indent: int, out: list[str], key=key) -> None
                 _write_run(run, pad, out)
                 run = []
             _write_block(item, indent, out)
-            continue
-        if type(item) is Comment:
-            if run:
-                _write_run(run, pad, out)
-                run = []
-            out.append(f"{pad}#{item.text}")
             continue
         name, value = item
         kind = type(value)
