@@ -47,6 +47,16 @@ export class DesignContext {
     }
   }
 
+  /** Select `id` and ask the canvas to bring it into view at a readable zoom (a finding's node). */
+  focus(id: string): void {
+    this.select([id]);
+    this._focusRequested.emit(id);
+  }
+
+  get focusRequested(): ISignal<this, string> {
+    return this._focusRequested;
+  }
+
   // ------------------------------------------------------------ findings
   get findings(): IFinding[] {
     return this._findings;
@@ -74,6 +84,7 @@ export class DesignContext {
   private _path: () => string;
   private _selection: string[] = [];
   private _selectionChanged = new Signal<this, string[]>(this);
+  private _focusRequested = new Signal<this, string>(this);
   private _findings: IFinding[] = [];
   private _findingsChanged = new Signal<this, IFinding[]>(this);
 }

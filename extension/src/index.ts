@@ -25,6 +25,7 @@ import { InfraModel, InfraModelFactory } from './model';
 import { InfraDocument, InfraPanel } from './widget';
 import { canonical, YInfra } from './yinfra';
 import { saveBlob } from './components/exporter';
+import { saveBeforeClose } from './close-saves';
 import isshoniSvg from '../style/isshoni.svg';
 
 const FACTORY = 'Isshoni Canvas';
@@ -136,6 +137,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     const tracker = new WidgetTracker<InfraDocument>({ namespace: NAMESPACE });
     factory.widgetCreated.connect((_, widget) => {
+      saveBeforeClose(widget);
       widget.context.pathChanged.connect(() => void tracker.save(widget));
       void tracker.add(widget);
     });

@@ -35,14 +35,17 @@ export class InfraModel implements DocumentRegistry.IModel {
     return this._stateChanged;
   }
 
+  /**
+   * Unsaved changes, as the shared document's `state` says (JupyterLab's own rule): an edit
+   * made here marks it, the room's save clears it for every collaborator.  Opening a design,
+   * or receiving a collaborator's edit, is no unsaved change of this user's.
+   */
   get dirty(): boolean {
-    return this._dirty;
+    return this.sharedModel.dirty;
   }
   set dirty(value: boolean) {
-    const old = this._dirty;
-    if (old !== value) {
-      this._dirty = value;
-      this._stateChanged.emit({ name: 'dirty', oldValue: old, newValue: value });
+    if (value !== this.sharedModel.dirty) {
+      this.sharedModel.dirty = value;
     }
   }
 
@@ -63,6 +66,7 @@ export class InfraModel implements DocumentRegistry.IModel {
 
   fromString(value: string): void {
     this.sharedModel.setSource(value);
+    this.dirty = false; // what was just read is what the file holds
   }
 
   toJSON(): PartialJSONValue {
@@ -71,6 +75,7 @@ export class InfraModel implements DocumentRegistry.IModel {
 
   fromJSON(value: PartialJSONValue): void {
     this.sharedModel.setSource(value);
+    this.dirty = false;
   }
 
   initialize(): void {
@@ -94,12 +99,22 @@ export class InfraModel implements DocumentRegistry.IModel {
       changes.chatChanged ||
       changes.deploymentsChanged
     ) {
-      this.dirty = true;
+      if (changes.local) {
+        this.dirty = true;
+      }
       this._contentChanged.emit();
+    }
+    for (const change of changes.stateChange ?? []) {
+      if (change.name === 'dirty' && change.oldValue !== change.newValue) {
+        this._stateChanged.emit({
+          name: 'dirty',
+          oldValue: change.oldValue === true,
+          newValue: change.newValue === true
+        });
+      }
     }
   }
 
-  private _dirty = false;
   private _readOnly = false;
   private _isDisposed = false;
   private _contentChanged = new Signal<this, void>(this);

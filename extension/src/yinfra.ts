@@ -28,6 +28,8 @@ export interface IInfraChanges extends DocumentChange {
   connectionsChanged?: string[];
   chatChanged?: boolean;
   deploymentsChanged?: boolean;
+  /** Made by this client (an edit here), not received from a collaborator or the server. */
+  local?: boolean;
 }
 
 const ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -397,8 +399,8 @@ export class YInfra extends YDocument<IInfraChanges> {
   }
 
   // ---------------------------------------------------------------- observers
-  private _onMeta = (): void => {
-    this._changed.emit({ metaChanged: true });
+  private _onMeta = (event: Y.YMapEvent<any>): void => {
+    this._changed.emit({ metaChanged: true, local: event.transaction.local });
   };
 
   private _touched(events: Y.YEvent<any>[]): string[] {
@@ -414,19 +416,28 @@ export class YInfra extends YDocument<IInfraChanges> {
   }
 
   private _onResources = (events: Y.YEvent<any>[]): void => {
-    this._changed.emit({ resourcesChanged: this._touched(events) });
+    this._changed.emit({
+      resourcesChanged: this._touched(events),
+      local: events[0]?.transaction.local
+    });
   };
 
   private _onConnections = (events: Y.YEvent<any>[]): void => {
-    this._changed.emit({ connectionsChanged: this._touched(events) });
+    this._changed.emit({
+      connectionsChanged: this._touched(events),
+      local: events[0]?.transaction.local
+    });
   };
 
-  private _onChat = (): void => {
-    this._changed.emit({ chatChanged: true });
+  private _onChat = (event: Y.YArrayEvent<any>): void => {
+    this._changed.emit({ chatChanged: true, local: event.transaction.local });
   };
 
-  private _onDeployments = (): void => {
-    this._changed.emit({ deploymentsChanged: true });
+  private _onDeployments = (events: Y.YEvent<any>[]): void => {
+    this._changed.emit({
+      deploymentsChanged: true,
+      local: events[0]?.transaction.local
+    });
   };
 
   private _meta: Y.Map<any>;

@@ -17,13 +17,13 @@ import { button } from './dom';
 import { IFinding } from '../types';
 import { IInfraChanges } from '../yinfra';
 import { designFingerprint, touchesDesign } from './code-fingerprint';
+import { renderFindings } from './findings-list';
 
 export const FAST_TOOLS = ['isshoni', 'cfn-lint'];
 export const ALL_TOOLS = ['isshoni', 'cfn-lint', 'terraform', 'checkov'];
 
 const DEBOUNCE_MS = 1500;
 const SEVERITY_ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
-const SEVERITY_ICON: Record<string, string> = { error: '✕', warning: '!', info: 'i' };
 
 export function sortFindings(findings: IFinding[]): IFinding[] {
   return [...findings].sort(
@@ -109,9 +109,23 @@ export class FindingsPanel extends Widget {
     await Promise.all(FAST_TOOLS.map(tool => this._run([tool])));
   }
 
-  /** Every check, including the slow ones. */
-  runFull(): Promise<void> {
-    return this._run(ALL_TOOLS);
+  /**
+   * Every check, including the slow ones, in the background: one request per tool, so each
+   * tool's findings show as soon as it finishes and the status says which are still running.
+   */
+  async runFull(): Promise<void> {
+    this._fullTools = new Set(ALL_TOOLS);
+    this._render();
+    await Promise.all(
+      ALL_TOOLS.map(tool =>
+        this._run([tool], true).finally(() => {
+          this._fullTools.delete(tool);
+          if (!this.isDisposed) {
+            this._render();
+          }
+        })
+      )
+    );
   }
 
   protected onAfterShow(msg: Message): void {
@@ -137,10 +151,10 @@ export class FindingsPanel extends Widget {
     this._render(); // labels in the list, stale marks
   }
 
-  private async _run(tools: string[]): Promise<void> {
+  private async _run(tools: string[], partOfFull = false): Promise<void> {
     window.clearTimeout(this._timer);
     const version = this._version;
-    const full = tools.some(t => !FAST_TOOLS.includes(t));
+    const full = partOfFull || tools.some(t => !FAST_TOOLS.includes(t));
     const run = ++this._runs;
     this._running.set(run, full);
     this._render();
@@ -242,18 +256,6 @@ export class FindingsPanel extends Widget {
     this.ctx.setFindings(this._current().map(o => o.finding));
   }
 
-  private _label(id: string): string {
-    const r = this.ctx.doc.resource(id);
-    if (r) {
-      return r.label && r.label !== id ? `${r.label} (${id})` : id;
-    }
-    const c = this.ctx.doc.connection(id);
-    if (c) {
-      return `${c.label || id}: ${c.source} → ${c.target}`;
-    }
-    return id;
-  }
-
   private _render(): void {
     const current = this._current();
     const counts = { error: 0, warning: 0, info: 0 } as Record<string, number>;
@@ -275,7 +277,11 @@ export class FindingsPanel extends Widget {
     this._button.disabled = fullRunning;
     this._button.textContent = fullRunning ? 'Checking…' : 'Check';
     if (fullRunning) {
-      this._status.textContent = 'running every check (terraform and checkov take a while)…';
+      const done = ALL_TOOLS.filter(tool => !this._fullTools.has(tool));
+      this._status.textContent =
+        `checking: ${ALL_TOOLS.length - this._fullTools.size} of ${ALL_TOOLS.length} tools done` +
+        (done.length ? ` (${done.join(', ')})` : '') +
+        ` — still running: ${[...this._fullTools].join(', ')}…`;
     } else if (running.length) {
       this._status.textContent = 'checking…';
     } else if (this._checkedAt) {
@@ -295,6 +301,8 @@ export class FindingsPanel extends Widget {
     // summary
     if (!this._results.size) {
       this._summary.textContent = running.length ? 'Checking the design…' : 'Not checked yet.';
+    } else if (!total && this._fullTools.size) {
+      this._summary.textContent = `No findings so far; ${plural(this._fullTools.size, 'tool')} still running.`;
     } else if (!total) {
       this._summary.textContent = '✓ No findings.';
     } else {
@@ -316,69 +324,19 @@ export class FindingsPanel extends Widget {
       note.textContent = `${staleTools.join(' and ')}: from the last full check, before later edits (press Check to run them again).`;
       this._summary.appendChild(note);
     }
-    this._summary.classList.toggle('isshoni-mod-clean', !!this._results.size && !total);
+    this._summary.classList.toggle('isshoni-mod-clean', !!this._results.size && !total && !this._fullTools.size);
 
     // list
-    const items = current.map(({ finding, stale }) => {
-      const li = document.createElement('li');
-      li.className = `isshoni-Finding isshoni-mod-${finding.severity}`;
-      li.classList.toggle('isshoni-mod-stale', stale);
-      li.dataset.severity = finding.severity;
-      li.dataset.tool = finding.tool;
-      const exists =
-        !!finding.resource &&
-        (!!this.ctx.doc.resource(finding.resource) ||
-          !!this.ctx.doc.connection(finding.resource));
-      if (finding.resource) {
-        li.dataset.resource = finding.resource;
-      }
-      if (exists) {
-        li.tabIndex = 0;
-        li.title = `Select ${finding.resource}`;
-        li.classList.add('isshoni-mod-link');
-      }
-      const icon = document.createElement('span');
-      icon.className = 'isshoni-Finding-icon';
-      icon.textContent = SEVERITY_ICON[finding.severity] ?? '?';
-      icon.setAttribute('aria-label', finding.severity);
-      icon.title = finding.severity;
-      const body = document.createElement('div');
-      body.className = 'isshoni-Finding-body';
-      const head = document.createElement('div');
-      head.className = 'isshoni-Finding-head';
-      const rule = document.createElement('code');
-      rule.className = 'isshoni-Finding-rule';
-      rule.textContent = `${finding.tool}:${finding.rule}`;
-      head.appendChild(rule);
-      if (finding.resource) {
-        const where = document.createElement('span');
-        where.className = 'isshoni-Finding-resource';
-        where.textContent = this._label(finding.resource);
-        head.appendChild(where);
-      }
-      const message = document.createElement('div');
-      message.className = 'isshoni-Finding-message';
-      message.textContent = finding.message;
-      body.append(head, message);
-      if (finding.location) {
-        const loc = document.createElement('div');
-        loc.className = 'isshoni-Finding-location';
-        loc.textContent = String(finding.location);
-        body.appendChild(loc);
-      }
-      li.append(icon, body);
-      return li;
-    });
-    this._list.replaceChildren(...items);
+    this._list.replaceChildren(...renderFindings(this.ctx.doc, current));
   }
 
   private _select(target: EventTarget | null): void {
-    const li = (target as HTMLElement | null)?.closest?.('.isshoni-Finding') as
+    const li = (target as HTMLElement | null)?.closest?.('.isshoni-Finding, .isshoni-FindingGroup') as
       | HTMLElement
       | null;
     const id = li?.dataset.resource;
     if (id && (this.ctx.doc.resource(id) || this.ctx.doc.connection(id))) {
-      this.ctx.select([id]);
+      this.ctx.focus(id); // selected, centred and zoomed until readable
     }
   }
 
@@ -393,6 +351,7 @@ export class FindingsPanel extends Widget {
     }
   };
 
+  private _fullTools = new Set<string>(); // tools of the running full check not finished yet
   private _button: HTMLButtonElement;
   private _status: HTMLElement;
   private _error: HTMLElement;

@@ -41,9 +41,10 @@ export class DocSync {
       });
     }
     this._pendingEdges.clear();
+    const typeOf = (rid: string) => resources[rid]?.type;
     for (const [id, c] of Object.entries(connections)) {
       if (resources[c.source] && resources[c.target]) {
-        elements.push({ group: 'edges', data: this._elements.edgeData(id, c), classes: this._elements.edgeClasses(c, id) });
+        elements.push({ group: 'edges', data: this._elements.edgeData(id, c, typeOf), classes: this._elements.edgeClasses(c, id) });
       } else {
         this._pendingEdges.add(id);
       }
@@ -200,7 +201,7 @@ export class DocSync {
         continue;
       }
       this._pendingEdges.delete(id);
-      const data = this._elements.edgeData(id, c);
+      const data = this._elements.edgeData(id, c, rid => cy.getElementById(rid).data('type'));
       const classes = this._elements.edgeClasses(c, id);
       if (edge.empty()) {
         adds.push({ group: 'edges', data, classes });

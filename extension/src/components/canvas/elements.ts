@@ -8,6 +8,7 @@ import { DesignContext } from '../../context';
 import { iconSvg } from '../../icons';
 import { IConnection, IResource } from '../../types';
 import { FindingBadges } from './badges';
+import { edgeLabel } from './edge-label';
 import { BADGES, PUBLIC_SUBNET_SVG, ROLE_COLORS, containerColor, iconUrl } from './style';
 
 export class ElementFactory {
@@ -51,8 +52,13 @@ export class ElementFactory {
     return classes;
   }
 
-  edgeData(id: string, c: IConnection): Record<string, any> {
-    return { id, source: c.source, target: c.target, label: c.label ?? '' };
+  /** `typeOf` gives a resource's type (the caller has the design or the drawn nodes at hand). */
+  edgeData(id: string, c: IConnection, typeOf: (rid: string) => string | undefined): Record<string, any> {
+    const targetType = typeOf(c.target);
+    const link = targetType
+      ? this._ctx.catalog.get(typeOf(c.source) ?? '')?.links.find(l => l.targets.includes(targetType))
+      : undefined;
+    return { id, source: c.source, target: c.target, label: edgeLabel(c, link) };
   }
 
   edgeClasses(c: IConnection, id: string): string[] {

@@ -31,6 +31,15 @@ export class SelectionSync {
       const node = event.target as cytoscape.NodeSingular;
       this._ctx.select([node.id(), ...node.descendants().map(d => d.id())]);
     });
+    _cy.on('grab', 'node', event => {
+      // Dragging a node selects it, so the inspector shows the node being moved (a node
+      // already in a multi-selection keeps the selection: they all move together).
+      const node = event.target as cytoscape.NodeSingular;
+      if (!node.selected() && node.selectable() && !isGhost(node.id())) {
+        _cy.$(':selected').unselect();
+        node.select();
+      }
+    });
   }
 
   /**

@@ -139,6 +139,13 @@ export const BADGES = {
 };
 export const BADGE_COLORS = { error: '#d32f2f', warning: '#f0a30a' };
 
+/** Label sizes in model pixels (at zoom 1): a resource's name, a container's, a connection's. */
+export const FONT = { node: 12, container: 13, edge: 11 };
+/** The smallest label height, in screen pixels, a person reads without zooming in. */
+export const MIN_LABEL_PX = 10;
+/** The zoom at which the smallest label is `MIN_LABEL_PX` tall: Fit never goes below it. */
+export const READABLE_ZOOM = MIN_LABEL_PX / Math.min(FONT.node, FONT.container, FONT.edge);
+
 /** The cytoscape stylesheet for a theme. */
 export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
   const labelBg = theme.background;
@@ -158,7 +165,7 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
         'background-image-containment': 'over',
         label: 'data(display)',
         'font-family': theme.fontFamily,
-        'font-size': 11,
+        'font-size': FONT.node,
         color: theme.font,
         'text-valign': 'bottom',
         'text-margin-y': 4,
@@ -196,7 +203,7 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
         'text-margin-y': 20,
         'text-max-width': '400px',
         'font-weight': 'bold',
-        'font-size': 12,
+        'font-size': FONT.container,
         color: 'data(color)',
         'text-background-opacity': 0
       }
@@ -248,7 +255,7 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
         'target-arrow-shape': 'triangle',
         label: 'data(label)',
         'font-family': theme.fontFamily,
-        'font-size': 10,
+        'font-size': FONT.edge,
         color: theme.fontMuted,
         'text-rotation': 'autorotate',
         'text-background-color': labelBg,

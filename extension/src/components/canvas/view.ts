@@ -81,6 +81,7 @@ export class CanvasView extends Widget {
 
     const theme = readTheme(document.body);
     const large = ctx.doc.ydoc.getMap('resources').size > LARGE;
+    this._large = large;
     const cy = (this.cy = cytoscape({
       container: this._host,
       style: buildStyle(theme),
@@ -128,6 +129,7 @@ export class CanvasView extends Widget {
     });
     this._badges.update();
     this._selection.show();
+    ctx.focusRequested.connect(this._onFocus, this);
 
     this._badges.tooltipsOn(this._host);
     new MoveGesture(ctx, cy, this._placement, {
@@ -177,6 +179,10 @@ export class CanvasView extends Widget {
 
   fit(): void {
     this._viewport.fit();
+  }
+
+  private _onFocus(_: unknown, id: string): void {
+    this._viewport.focus(this.cy.getElementById(id), !this._large);
   }
 
   /** Remove the selected resources and connections in one transaction (one undo restores them). */
@@ -230,6 +236,7 @@ export class CanvasView extends Widget {
       return;
     }
     this.ctx.doc.changed.disconnect(this._onDocChanged, this);
+    this.ctx.focusRequested.disconnect(this._onFocus, this);
     this._selection.dispose();
     this._badges.dispose();
     this._theme.dispose();
@@ -356,4 +363,5 @@ export class CanvasView extends Widget {
   private _layers: ICanvasLayer[] = [];
   private _t0: number;
   private _attachMs: number | null = null;
+  private _large = false;
 }

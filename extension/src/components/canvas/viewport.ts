@@ -8,6 +8,11 @@ import cytoscape from 'cytoscape';
 
 import { IPosition } from '../../types';
 import { designElements } from './geometry';
+import { READABLE_ZOOM } from './style';
+
+const PADDING = 40;
+/** Zoom for a focused node: its name and badge comfortably legible. */
+const FOCUS_ZOOM = Math.max(1.2, READABLE_ZOOM);
 
 export class Viewport {
   constructor(
@@ -32,12 +37,50 @@ export class Viewport {
       cy.viewport({ zoom: 1, pan: { x: cy.width() / 2, y: cy.height() / 2 } });
       return;
     }
-    cy.fit(eles, 40);
+    cy.fit(eles, PADDING);
     if (cy.zoom() > 1.5) {
       cy.zoom({ level: 1.5, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
       cy.center(eles);
+    } else if (cy.zoom() < READABLE_ZOOM) {
+      this._readableFrom(eles.boundingBox({}));
     }
     this.fitPending = false;
+  }
+
+  /**
+   * A design too big to read whole: the smallest readable zoom, showing its top left
+   * corner (where a reader starts; the rest is a pan away), centred along a side that fits.
+   */
+  private _readableFrom(bb: cytoscape.BoundingBox12 & cytoscape.BoundingBoxWH): void {
+    const cy = this._cy;
+    const zoom = READABLE_ZOOM;
+    const along = (size: number, screen: number, start: number) =>
+      size * zoom + 2 * PADDING <= screen ? (screen - size * zoom) / 2 - start * zoom : PADDING - start * zoom;
+    cy.viewport({
+      zoom,
+      pan: { x: along(bb.w, cy.width(), bb.x1), y: along(bb.h, cy.height(), bb.y1) }
+    });
+  }
+
+  /** Centre `eles` and zoom in until their labels are readable (a finding's node, a search hit). */
+  focus(eles: cytoscape.Collection, animate: boolean): void {
+    const cy = this._cy;
+    if (eles.empty() || !cy.width()) {
+      return;
+    }
+    this.autoFit = false;
+    const zoom = Math.max(cy.zoom(), FOCUS_ZOOM);
+    const bb = eles.boundingBox({});
+    const pan = {
+      x: cy.width() / 2 - ((bb.x1 + bb.x2) / 2) * zoom,
+      y: cy.height() / 2 - ((bb.y1 + bb.y2) / 2) * zoom
+    };
+    cy.stop();
+    if (animate) {
+      cy.animate({ zoom, pan }, { duration: 300 });
+    } else {
+      cy.viewport({ zoom, pan });
+    }
   }
 
   /** After a resize: keep the design fitted until the user pans, zooms or clicks. */

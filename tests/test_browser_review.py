@@ -1,0 +1,156 @@
+"""Reading and reviewing a design on the canvas, in real Chromium (issue 16 items 3, 5 and 6).
+
+- Opening a design, and edits once the room has saved them, leave no unsaved mark on the tab
+  (the file and the design agree); closing right after an edit saves instead of asking.
+- After Fit on chat_canary every label is drawn at least 10 px tall (font size x zoom, as
+  cytoscape renders it); connections carry words from the catalog's meaning of the link.
+- Dragging a node selects it.
+- The full check runs one request per tool and says which tools are still running; findings are
+  grouped by node; clicking a group brings its node into view at a readable zoom.
+Screenshots of each step go to test-artifacts/review-*.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import LAB_ARGS, chromium, open_design, screenshot, this_checkout
+from isshoni import Design, templates
+from rooms import isshoni_server
+
+pytestmark = pytest.mark.browser
+
+PATH = "review.infra.json"
+CY = "document.querySelector('.isshoni-Canvas').cy"
+PANEL = "window.jupyterapp.shell.currentWidget.content"
+DOC = f"{PANEL}.designContext.doc"
+CTX = f"{PANEL}.designContext"
+DIRTY_TAB = ".lm-TabBar-tab.jp-mod-current.jp-mod-dirty"
+SAVE_DELAY = "--YDocExtension.document_save_delay=3"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("review")
+    root = tmp / "work"
+    root.mkdir()
+    templates.load("chat_canary").save(root / PATH)
+    # the room saves 3 s after the last edit: long enough to see the unsaved mark, and to close before the save
+    with isshoni_server(root, tmp, *LAB_ARGS, SAVE_DELAY, this_checkout(tmp), lab=True) as (base, token), chromium() as browser:
+        page = open_design(browser, base, token, PATH)
+        page.wait_for_function(f"{CY}.nodes().length >= 22")
+        page.root = root
+        yield page
+        screenshot(page, "review-final")
+        assert not page.errors, page.errors
+
+
+def labels_below(page, px: float) -> list:
+    """Drawn labels smaller than `px` screen pixels: [id, font size, zoom] for each."""
+    return page.evaluate(
+        """([cyExpr, px]) => { const cy = eval(cyExpr); const z = cy.zoom(); const out = [];
+             cy.elements().forEach(e => {
+               if (!e.visible() || !e.data('label') && !e.data('display')) return;
+               const size = e.pstyle('font-size').pfValue;
+               if (size * z < px) out.push([e.id(), size, z]);
+             });
+             return out; }""",
+        [CY, px],
+    )
+
+
+def test_opening_leaves_no_unsaved_mark(page):
+    page.wait_for_timeout(2_500)  # the first checks, presence and the room's first messages have come and gone
+    screenshot(page, "review-1-opened")
+    assert page.locator(".lm-TabBar-tab.jp-mod-current").count() == 1
+    assert page.locator(DIRTY_TAB).count() == 0
+
+
+def test_an_edit_marks_the_tab_until_the_room_saved_it(page):
+    page.evaluate(f"{DOC}.setLabel('redis', 'Session cache')")
+    page.wait_for_selector(DIRTY_TAB, timeout=5_000)  # unsaved for a moment: truthful
+    page.wait_for_selector(DIRTY_TAB, state="detached", timeout=15_000)  # saved by the room: clean again
+    on_disk = Design.load(page.root / PATH)
+    assert on_disk.resources["redis"]["label"] == "Session cache"
+
+
+def test_fit_keeps_every_label_readable(page):
+    page.evaluate("window.jupyterapp.commands.execute('isshoni:fit')")
+    page.wait_for_timeout(500)
+    screenshot(page, "review-2-fit")
+    assert page.evaluate(f"{CY}.zoom()") >= 10 / 11 - 1e-9
+    assert labels_below(page, 10) == []
+    # nodes stay big enough to see what they are
+    icon = page.evaluate(f"{CY}.getElementById('redis').renderedHeight()")
+    assert icon >= 30
+
+
+def test_connections_say_what_the_link_means(page):
+    labels = page.evaluate(f"Object.fromEntries({CY}.edges().map(e => [e.id(), e.data('label')]))")
+    connections = page.evaluate(f"{DOC}.connections")
+    by_pair = {(c["source"], c["target"]): labels[cid] for cid, c in connections.items()}
+    blue = next(label for (s, t), label in by_pair.items() if s == "alb" and t == "blue")
+    assert blue.startswith("routes requests") and "blue" in blue
+    table = next(label for (s, t), label in by_pair.items() if s == "blue" and t == "messages")
+    assert table.startswith("uses") and ("read" in table or "write" in table)
+    assert all(labels[cid] for cid in connections if not connections[cid].get("label")), labels
+
+
+def test_dragging_a_node_selects_it(page):
+    page.evaluate(f"{CTX}.select(['alb'])")
+    page.wait_for_timeout(600)  # an off-screen selection is brought into view (animated)
+    page.evaluate(f"{CY}.center({CY}.getElementById('messages'))")
+    box = page.evaluate(
+        """([cyExpr]) => { const cy = eval(cyExpr); const n = cy.getElementById('messages');
+             const p = n.renderedPosition(); const r = cy.container().getBoundingClientRect();
+             return {x: r.left + p.x, y: r.top + p.y}; }""",
+        [CY],
+    )
+    page.mouse.move(box["x"], box["y"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + 30, box["y"] + 20, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"{CTX}.selection.join() === 'messages'", timeout=5_000)
+    screenshot(page, "review-3-dragged")
+
+
+def test_full_check_streams_per_tool_and_a_group_click_brings_the_node_into_view(page):
+    page.evaluate("window.jupyterapp.commands.execute('isshoni:fit')")
+    page.locator(".lm-TabBar-tab", has_text="Findings").first.click()
+    page.locator(".isshoni-FindingsPanel-check").click()
+    status = page.locator(".isshoni-FindingsPanel-status")
+    page.wait_for_function(
+        "document.querySelector('.isshoni-FindingsPanel-status').textContent.includes('still running')", timeout=10_000
+    )
+    screenshot(page, "review-4-checking")
+    page.wait_for_function(
+        "document.querySelector('.isshoni-FindingsPanel-check').textContent === 'Check'", timeout=240_000
+    )
+    assert "checked at" in status.text_content()
+    groups = page.locator(".isshoni-FindingGroup.isshoni-mod-link")
+    assert groups.count() >= 5  # checkov's accepted risks, one group per node
+    names = page.locator(".isshoni-FindingGroup").all_text_contents()
+    assert len(names) == len(set(names))  # one heading per node
+    redis = page.locator(".isshoni-FindingGroup[data-resource='redis']")
+    redis.click()
+    page.wait_for_function(f"{CTX}.selection.join() === 'redis'")
+    page.wait_for_timeout(600)  # the animation
+    view = page.evaluate(
+        """([cyExpr]) => { const cy = eval(cyExpr); const n = cy.getElementById('redis'); const e = cy.extent();
+             const b = n.boundingBox({}); const r = n.renderedBoundingBox({});
+             return {zoom: cy.zoom(), inside: b.x1 >= e.x1 && b.x2 <= e.x2 && b.y1 >= e.y1 && b.y2 <= e.y2,
+                     dx: Math.abs((r.x1 + r.x2) / 2 - cy.width() / 2), dy: Math.abs((r.y1 + r.y2) / 2 - cy.height() / 2)}; }""",
+        [CY],
+    )
+    screenshot(page, "review-5-finding-clicked")
+    assert view["inside"] and view["zoom"] >= 1.2, view
+    assert view["dx"] < 5 and view["dy"] < 5, view  # centred (the node with its name)
+
+
+def test_closing_right_after_an_edit_saves_instead_of_asking(page):
+    page.evaluate(f"{DOC}.setLabel('messages', 'Messages table')")
+    page.wait_for_selector(DIRTY_TAB, timeout=5_000)
+    page.evaluate("window.jupyterapp.commands.execute('application:close')")
+    page.wait_for_function("!document.querySelector('.isshoni-Canvas')", timeout=15_000)
+    assert page.locator(".jp-Dialog").count() == 0  # no Save/Discard question
+    assert Design.load(page.root / PATH).resources["messages"]["label"] == "Messages table"
