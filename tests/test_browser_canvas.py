@@ -100,6 +100,9 @@ def resource(page, rid: str):
 
 
 def tap(page, node_id: str) -> None:
+    """Click a node as a person would: pan it into view first (Fit keeps labels readable, so a
+    large design does not fit on the screen whole)."""
+    page.evaluate(f"(id) => {CY}.center({CY}.getElementById(id))", node_id)
     p = rendered(page, node_id)
     page.mouse.click(p["x"], p["y"])
     page.wait_for_function(f"{DOC} && window.jupyterapp.shell.currentWidget.content.designContext.selection.includes('{node_id}')")
@@ -206,8 +209,7 @@ def test_undo_undoes_only_my_change(session):
     for page in (a, b):
         page.wait_for_function(f"{DOC}.resource('redis').label === 'Sessions (A)' && {DOC}.resource('messages').label === 'Messages (B)'")
     # A presses the undo shortcut on the canvas
-    p = rendered(a, "redis")
-    a.mouse.click(p["x"] + 400, p["y"] + 300)  # focus the canvas background
+    tap(a, "redis")  # the canvas takes the keyboard focus
     a.keyboard.press("Control+z")
     for page in (a, b):
         page.wait_for_function(f"{DOC}.resource('redis').label !== 'Sessions (A)'", timeout=5_000)

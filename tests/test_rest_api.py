@@ -67,7 +67,28 @@ def test_catalog_is_what_the_cli_lists(server):
 def test_templates_names_and_descriptions(server):
     response = server["client"].get(f"{API}/templates")
     assert response.status_code == 200
-    assert response.json()["templates"] == [{"name": n, "description": d} for n, d in templates.describe()]
+    expected = []
+    for name, description in templates.describe():
+        design = templates.load(name)
+        expected.append({"name": name, "description": description, "resources": len(design.resources),
+                         "connections": len(design.connections)})
+    assert response.json()["templates"] == expected
+
+
+def test_a_template_and_its_picture_for_the_gallery(server):
+    client = server["client"]
+    response = client.get(f"{API}/templates/chat_canary")
+    assert response.status_code == 200
+    assert response.json() == templates.load("chat_canary").data
+    picture = client.get(f"{API}/templates/chat_canary/preview.svg")
+    assert picture.status_code == 200
+    assert picture.headers["content-type"].startswith("image/svg+xml")
+    assert "default-src 'none'" in picture.headers["content-security-policy"]
+    assert picture.headers["x-content-type-options"] == "nosniff"
+    assert picture.text.startswith("<svg") and "<script" not in picture.text
+    for name in ("no_such_template", "..%2F..%2Fetc%2Fpasswd", "a" * 65):
+        for suffix in ("", "/preview.svg"):
+            assert client.get(f"{API}/templates/{name}{suffix}").status_code == 404, (name, suffix)
 
 
 def test_openapi_describes_every_route_and_validates(server):
@@ -85,7 +106,7 @@ def test_openapi_describes_every_route_and_validates(server):
 def test_every_route_answers(server):
     name = design_file(server, "routes.infra.json")
     for template, handler in server_handlers.ROUTES:
-        url = template.replace("{path}", name).replace("{cfn_type}", "AWS::SQS::Queue")
+        url = template.replace("{path}", name).replace("{cfn_type}", "AWS::SQS::Queue").replace("{name}", "vpc_basic")
         for method in server_handlers.methods(handler):
             body = {"text": "hi"} if url.endswith("/chat") else {"only": ["isshoni"]} if url.endswith("/check") else {}
             if url.endswith("/canvas") and method == "post":

@@ -26,6 +26,8 @@ import { InfraDocument, InfraPanel } from './widget';
 import { canonical, YInfra } from './yinfra';
 import { saveBlob } from './components/exporter';
 import { saveBeforeClose } from './close-saves';
+import { askStart } from './components/start/start-dialog';
+import { startInNewFile } from './components/start/start';
 import isshoniSvg from '../style/isshoni.svg';
 
 const FACTORY = 'Isshoni Canvas';
@@ -36,6 +38,7 @@ export const isshoniIcon = new LabIcon({ name: 'isshoni:design', svgstr: isshoni
 
 namespace CommandIDs {
   export const create = 'isshoni:new-design';
+  export const start = 'isshoni:start-design';
   export const undo = 'isshoni:undo';
   export const redo = 'isshoni:redo';
   export const layout = 'isshoni:layout';
@@ -183,6 +186,26 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    commands.addCommand(CommandIDs.start, {
+      label: args => (args.isLauncher ? 'Infra Design from…' : 'New Infra Design from a Template, a Description or an Import…'),
+      caption: 'Start a design from a template, a description for the assistant, or what you already have',
+      icon: args => (args.isPalette ? undefined : isshoniIcon),
+      execute: async args => {
+        const choice = await askStart();
+        if (!choice) {
+          return;
+        }
+        const cwd = (args.cwd as string) ?? browser?.model.path ?? '';
+        try {
+          await startInNewFile(app, cwd, FACTORY, choice, widget =>
+            (widget as InfraDocument).content.built
+          );
+        } catch (error) {
+          await showErrorMessage('Cannot create the design', error as Error);
+        }
+      }
+    });
+
     commands.addCommand(CommandIDs.undo, {
       label: 'Undo My Last Design Edit',
       isEnabled,
@@ -237,6 +260,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     if (launcher) {
       launcher.add({ command: CommandIDs.create, category: 'Other', rank: 1 });
+      launcher.add({ command: CommandIDs.start, category: 'Other', rank: 2 });
     }
     if (palette) {
       const category = 'Isshoni';
@@ -248,6 +272,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       command: CommandIDs.create,
       selector: '.jp-DirListing-content',
       rank: 52
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.start,
+      selector: '.jp-DirListing-content',
+      rank: 53
     });
   }
 };

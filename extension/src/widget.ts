@@ -6,11 +6,14 @@
 
 import { DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { User } from '@jupyterlab/services';
+import { PromiseDelegate } from '@lumino/coreutils';
 import { BoxPanel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
 import { catalog } from './api';
 import { ChatPanel } from './components/chat';
-import { CanvasView } from './components/canvas/view';
+import { CanvasView, START_EVENT } from './components/canvas/view';
+import { askStart } from './components/start/start-dialog';
+import { startInDesign } from './components/start/start';
 import { CodePanel } from './components/code';
 import { explainBrokenFile, IFileActions } from './components/file-error';
 import { FindingsPanel } from './components/findings';
@@ -37,8 +40,28 @@ export class InfraPanel extends SplitPanel {
     this._status.addClass('isshoni-InfraPanel-status');
     this._status.node.textContent = 'Opening the design…';
     this.addWidget(this._status);
-    void this._build();
+    void this._build().then(
+      () => this._built.resolve(this.designContext),
+      () => this._built.resolve(null)
+    );
+    this.node.addEventListener(START_EVENT, () => void this._start());
   }
+
+  /** The design's context once its parts exist (null when the design could not open). */
+  get built(): Promise<DesignContext | null> {
+    return this._built.promise;
+  }
+
+  /** The empty canvas asked to start from a template, a description or an import. */
+  private async _start(): Promise<void> {
+    const ctx = this.designContext;
+    const choice = ctx ? await askStart('Start this design') : null;
+    if (ctx && choice && choice.kind !== 'blank') {
+      await startInDesign(ctx, choice);
+    }
+  }
+
+  private _built = new PromiseDelegate<DesignContext | null>();
 
   private _status: Widget;
 

@@ -24,6 +24,7 @@ from . import workers
 from .base import IsshoniHandler
 from .documents import LiveDesigns, check_path, existing
 from .errors import ApiError, bad_input
+from .gallery import ROUTES as GALLERY_ROUTES
 from .importing import ROUTES as IMPORT_ROUTES
 
 API = "/isshoni/api"
@@ -104,16 +105,6 @@ class CfnTypeHandler(IsshoniHandler):
         if found is None:
             raise ApiError(404, f"no CloudFormation type {name} in {region}")
         self.reply(found)
-
-
-class TemplatesHandler(IsshoniHandler):
-    @web.authenticated
-    @authorized("read")
-    async def get(self):
-        from .. import templates
-
-        described = await IOLoop.current().run_in_executor(None, templates.describe)  # validates each
-        self.reply({"templates": [{"name": n, "description": d} for n, d in described]})
 
 
 class OpenApiHandler(IsshoniHandler):
@@ -429,7 +420,6 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/catalog", CatalogHandler),
     (f"{API}/cfn-types", CfnTypesHandler),
     (f"{API}/cfn-types/{{cfn_type}}", CfnTypeHandler),
-    (f"{API}/templates", TemplatesHandler),
     (f"{API}/openapi.json", OpenApiHandler),
     (f"{API}/designs/{{path}}/canvas", CanvasHandler),
     (f"{API}/designs/{{path}}/chat", ChatHandler),
@@ -442,6 +432,7 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/designs/{{path}}/assistant/stop", AssistantStopHandler),
     (f"{API}/designs/{{path}}/assistant/proposal", AssistantProposalHandler),
     *IMPORT_ROUTES,
+    *GALLERY_ROUTES,
 ]
 
 
@@ -455,6 +446,7 @@ def handlers(designs: LiveDesigns) -> list[tuple]:
     out = []
     for template, handler in ROUTES:
         pattern = template.replace(".", r"\.").replace("{path}", "(?P<path>.+)").replace("{cfn_type}", "(?P<cfn_type>[A-Za-z0-9:]+)")
+        pattern = pattern.replace("{name}", "(?P<name>[A-Za-z0-9_-]{1,64})")
         kwargs = {"designs": designs} if issubclass(handler, DesignHandler) else {}
         out.append((pattern + "$", handler, kwargs))
     return out

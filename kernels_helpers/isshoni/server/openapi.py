@@ -164,8 +164,19 @@ PATHS = {
     "/isshoni/api/templates": {"get": {
         "operationId": "getTemplates", "summary": "the ready designs",
         "responses": {"200": _json({"type": "object", "properties": {"templates": {"type": "array", "items": {
-            "type": "object", "properties": {"name": {"type": "string"}, "description": {"type": "string"}}}}}},
-            "template names and descriptions"), **ERRORS}}},
+            "type": "object", "properties": {"name": {"type": "string"}, "description": {"type": "string"},
+                                             "resources": {"type": "integer"}, "connections": {"type": "integer"}}}}}},
+            "template names, descriptions and sizes"), **ERRORS}}},
+    "/isshoni/api/templates/{name}": {"get": {
+        "operationId": "getTemplate", "summary": "one ready design (to save as a new design file)",
+        "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}],
+        "responses": {"200": _json(_ref("Design"), "the design"), "404": _json(_ref("Error"), "no such template"), **ERRORS}}},
+    "/isshoni/api/templates/{name}/preview.svg": {"get": {
+        "operationId": "getTemplatePreview", "summary": "a ready design's diagram",
+        "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}],
+        "responses": {"200": {"description": "the diagram (served so that nothing in it runs)",
+                              "content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+                      "404": _json(_ref("Error"), "no such template"), **ERRORS}}},
     "/isshoni/api/import": {"post": {
         "operationId": "importDesign", "summary": "a design from a template, Terraform, a flowchart or a live account",
         "description": "The source's `text`, or a file at `path` (relative to the server root), is imported in a "

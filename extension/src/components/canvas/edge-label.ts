@@ -19,6 +19,7 @@ export function shortMeaning(meaning: string): string {
     return ''; // a system outside AWS: the arrow says it all
   }
   head = head.replace(/\s+(to|in|into|with|on|under|as|of|at|for)\s+(this|its|it)\b.*$/, '');
+  head = head.replace(/\s+(when|if|so|because)\s.*$/, '');
   head = head.replace(/\s+it\b/g, '').replace(/\s+/g, ' ').trim();
   if (head.length > MAX_WORDS) {
     const cut = head.slice(0, MAX_WORDS);

@@ -60,6 +60,9 @@ declare global {
   }
 }
 
+/** Asked by the empty canvas's start button (bubbles to the design panel). */
+export const START_EVENT = 'isshoni-start';
+
 export class CanvasView extends Widget {
   constructor(readonly ctx: DesignContext) {
     super();
@@ -75,8 +78,15 @@ export class CanvasView extends Widget {
     this._toast = new Toast();
     this._empty = document.createElement('div');
     this._empty.className = 'isshoni-Canvas-empty';
-    this._empty.textContent =
+    const hint = document.createElement('div');
+    hint.textContent =
       'Drag resources from the palette here. Drag the round handle of a resource to connect it.';
+    const start = document.createElement('button');
+    start.className = 'isshoni-Canvas-start jp-mod-styled jp-mod-accept';
+    start.textContent = 'Start from a template, a description or an import…';
+    // the design panel answers (it owns the dialog): the canvas only asks
+    start.addEventListener('click', () => this.node.dispatchEvent(new CustomEvent(START_EVENT, { bubbles: true })));
+    this._empty.append(hint, start);
     this.node.append(this._host, this._empty, this._overlay, this._toast.node);
 
     const theme = readTheme(document.body);
