@@ -31,6 +31,7 @@ from .errors import ApiError
 from .job_records import store
 
 DEADLINES = {"deploy": 3600.0, "destroy": 3600.0, "canary": 1800.0, "rollback": 600.0, "preview": 600.0}
+EXIT_S = 30.0  # how long a new job waits for the process of one that has just ended
 START_S = 120.0  # a child that has not said whether its job started by then is stopped (spawn + imports, loaded machine)
 
 
@@ -46,8 +47,10 @@ class Running:
     by: str
     process: multiprocessing.Process
     first: asyncio.Future
+    exited: asyncio.Future
     job_id: str | None = None
     last: dict = field(default_factory=dict)
+    over: bool = False  # its job has ended (or its preview answered): only the process is still exiting
 
 
 class DeployJobs:
@@ -64,6 +67,12 @@ class DeployJobs:
     async def start(self, settings: dict, path: str, kind: str, options: dict, by: str, design: Design) -> dict:
         """Start `kind` on the design at `path`; returns its first record (or, for a preview, its result)."""
         running = self.running.get(path)
+        if running is not None and running.over:  # a job that has just ended: its process is exiting
+            try:
+                await asyncio.wait_for(asyncio.shield(running.exited), EXIT_S)
+            except asyncio.TimeoutError:
+                pass
+            running = self.running.get(path)
         if running is not None:
             what = f"job {running.job_id}" if running.job_id else f"a {running.kind}"
             raise ApiError(409, f"{what} is running on {path} (started by {running.by}): wait for it to end")
@@ -78,7 +87,7 @@ class DeployJobs:
         process = self._context.Process(target=child.run, args=(kind, design.data, options, records, writer),
                                         name=f"isshoni-{kind}", daemon=True)
         loop = asyncio.get_running_loop()
-        job = Running(path, kind, secrets.token_urlsafe(32), by, process, loop.create_future())
+        job = Running(path, kind, secrets.token_urlsafe(32), by, process, loop.create_future(), loop.create_future())
         self.running[path] = job
         try:
             process.start()
@@ -123,14 +132,17 @@ class DeployJobs:
             job.job_id = job.job_id or record.get("id")
             if record.get("id") == job.job_id:
                 job.last = record
+                job.over = record.get("state") in TERMINAL
             future = asyncio.run_coroutine_threadsafe(self._store(job, record, settings), loop)
             try:
                 future.result(60)
             except Exception as exc:  # noqa: BLE001 - one record not stored: the job goes on, the next one may be
                 self.log.warning("isshoni: job record %s not stored: %s", record.get("id"), exc)
         elif "preview" in message:
+            job.over = True
             loop.call_soon_threadsafe(_resolve, job.first, message["preview"], None)
         elif "refused" in message:
+            job.over = True
             loop.call_soon_threadsafe(_resolve, job.first, None, ApiError(message.get("status", 400), message["refused"]))
 
     async def _store(self, job: Running, record: dict, settings: dict) -> None:
@@ -155,6 +167,7 @@ class DeployJobs:
                                                  f"(exit code {code}); see the server log"))
         finally:
             self.running.pop(job.path, None)
+            _resolve(job.exited, code, None)
 
     @staticmethod
     def _kill(process: multiprocessing.Process) -> None:
