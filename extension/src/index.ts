@@ -25,6 +25,7 @@ import { InfraModel, InfraModelFactory } from './model';
 import { InfraDocument, InfraPanel } from './widget';
 import { canonical, YInfra } from './yinfra';
 import { saveBlob } from './components/exporter';
+import { addDeployCommand } from './deploy-plugin';
 import isshoniSvg from '../style/isshoni.svg';
 
 const FACTORY = 'Isshoni Canvas';
@@ -242,6 +243,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         palette.addItem({ command, category, args: { isPalette: true } });
       }
     }
+    addDeployCommand(app, FACTORY, palette);
     app.contextMenu.addItem({
       command: CommandIDs.create,
       selector: '.jp-DirListing-content',
