@@ -5,7 +5,7 @@
  */
 
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { CommandToolbarButton, ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, ToolbarButton } from '@jupyterlab/apputils';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 
 import { InfraDocument } from './widget';
@@ -20,12 +20,17 @@ export function addDeployCommand(app: JupyterFrontEnd, factory: string, palette:
   app.commands.addCommand(DEPLOY_COMMAND, {
     label: 'Deploy…',
     caption: 'Deploy the design, follow its job, walk its canary (the Deploy tab)',
-    isEnabled: () => current()?.deploy !== null && current() !== null,
+    isEnabled: () => current() !== null,
     execute: () => current()?.showDeploy()
   });
   app.docRegistry.addWidgetExtension(factory, {
     createNew: (widget: InfraDocument, _context: DocumentRegistry.IContext<any>) => {
-      const button = new CommandToolbarButton({ commands: app.commands, id: DEPLOY_COMMAND, label: 'Deploy…' });
+      // its own document's tab (a command button would be enabled for whichever design was current)
+      const button = new ToolbarButton({
+        label: 'Deploy…',
+        tooltip: 'Deploy the design, follow its job, walk its canary (the Deploy tab)',
+        onClick: () => widget.content.showDeploy()
+      });
       button.addClass('isshoni-DeployButton');
       widget.toolbar.addItem('isshoni-deploy', button);
       return button; // a widget: disposed with the document's toolbar

@@ -85,7 +85,8 @@ def preview(design: Design, *, target: str = "sandbox", engine: str = "cloudform
     changes = [{**c, "node": node_of.get(c.get("resource"))} for c in planned["changes"]]
     notes = list(planned["notes"])
     if setup.adapted and setup.adapted.omitted:
-        notes.append(f"the sandbox does not emulate {len(setup.adapted.omitted)} resources: "
-                     + ", ".join(sorted(setup.adapted.omitted))[:400])
+        left_out = sorted(setup.adapted.omitted)
+        notes.append(f"the sandbox does not emulate {len(left_out)} of them, left out: {', '.join(left_out[:8])}"
+                     + (f" and {len(left_out) - 8} more" if len(left_out) > 8 else ""))
     return {**reply, "supported": True, "changes": changes, "diff": job.redactor.text(planned["diff"]), "notes": notes,
             "events": job.events[-50:], "seconds": round(time.monotonic() - started, 2)}

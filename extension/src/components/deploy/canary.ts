@@ -13,7 +13,8 @@ export interface ICanaryActions {
 export class CanaryControl {
   readonly node = document.createElement('section');
 
-  constructor(steps: number[], actions: ICanaryActions) {
+  /** `actions` null: the weights and chart only (a user who may not deploy). */
+  constructor(steps: number[], actions: ICanaryActions | null) {
     this.node.className = 'isshoni-DeployCanary';
     const title = document.createElement('h3');
     title.textContent = 'Canary (blue/green)';
@@ -22,6 +23,10 @@ export class CanaryControl {
     this._chart = document.createElement('div');
     this._actions = document.createElement('div');
     this._actions.className = 'isshoni-DeployCanary-actions';
+    this.node.append(title, this._weights, this._chart, this._actions);
+    if (!actions) {
+      return;
+    }
     for (const green of steps) {
       this._actions.append(
         button({
@@ -53,7 +58,6 @@ export class CanaryControl {
         onClick: () => actions.rollback()
       })
     );
-    this.node.append(title, this._weights, this._chart, this._actions);
   }
 
   update(state: IDeployment, canAct: boolean, busy: boolean): void {

@@ -17,9 +17,11 @@ export class JobLog {
     this._head.className = 'isshoni-DeployLog-head';
     this._head.setAttribute('role', 'status');
     this._head.setAttribute('aria-live', 'polite');
+    this._detail = document.createElement('div');
+    this._detail.className = 'isshoni-DeployLog-detail';
     this._list = document.createElement('ol');
     this._list.className = 'isshoni-DeployLog-events';
-    this.node.append(this._head, this._list);
+    this.node.append(this._head, this._detail, this._list);
     this.update(null);
   }
 
@@ -27,6 +29,7 @@ export class JobLog {
     if (!job) {
       this._head.textContent = 'No deploy yet.';
       this._head.dataset.state = '';
+      this._detail.textContent = '';
       this._list.replaceChildren();
       this._job = null;
       return;
@@ -42,7 +45,8 @@ export class JobLog {
     const counted = nodes.filter(s => s !== 'skipped').length;
     const progress = counted && job.state === 'running' ? ` (${done} of ${counted} resources)` : '';
     const tail = job.error && job.state !== 'succeeded' ? job.error : job.summary ?? '';
-    this._head.textContent = `${describeJob(job)}${progress}${tail ? ` — ${tail}` : ''}`;
+    this._head.textContent = `${describeJob(job)}${progress}`;
+    this._detail.textContent = tail;
     for (const event of job.events ?? []) {
       this._add(event);
     }
@@ -66,6 +70,7 @@ export class JobLog {
   }
 
   private _head: HTMLDivElement;
+  private _detail: HTMLDivElement;
   private _list: HTMLOListElement;
   private _job: string | null = null;
   private _seen = new Set<string>();

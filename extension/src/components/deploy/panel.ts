@@ -36,8 +36,9 @@ export class DeployPanel extends Widget {
     this._error.hidden = true;
     this._controlsSlot = document.createElement('div');
     this._canarySlot = document.createElement('div');
-    this.node.append(this._note, this._controlsSlot, this._error, this._preview.node, this._log.node, this._outputs.node,
-      this._canarySlot);
+    // what a person acts on and reads first (the canary, the outputs) above the job's log
+    this.node.append(this._note, this._controlsSlot, this._error, this._preview.node, this._canarySlot, this._outputs.node,
+      this._log.node);
     ctx.doc.changed.connect(this._onChange, this);
     this._refresh();
     void api.me().then(
@@ -61,16 +62,19 @@ export class DeployPanel extends Widget {
     if (me.can_deploy) {
       this._controls = new DeployControls(me.targets, me.engines, {
         preview: (target, engine) => void this._previewRun(target, engine),
-        deploy: (target, engine) => void this._run(() => api.deploy(this.ctx.path, target, engine)),
+        deploy: (target, engine) => {
+          this._preview.hide(); // what it showed is about to be deployed or outdated
+          void this._run(() => api.deploy(this.ctx.path, target, engine));
+        },
         destroy: target => void this._destroy(target)
       });
       this._controlsSlot.replaceChildren(this._controls.node);
     }
-    this._canary = new CanaryControl(me.canary_steps.length ? me.canary_steps : [10, 50, 90, 100], {
+    this._canary = new CanaryControl(me.canary_steps.length ? me.canary_steps : [10, 50, 90, 100], me.can_deploy ? {
       step: green => void this._run(() => api.canaryStep(this.ctx.path, this._target(), green)),
       walk: accept => void this._run(() => api.canaryWalk(this.ctx.path, this._target(), accept)),
       rollback: () => void this._run(() => api.rollback(this.ctx.path, this._target()))
-    });
+    } : null);
     this._canarySlot.replaceChildren(this._canary.node);
     this._note.textContent = me.can_deploy ? '' : `You can follow deploys here; starting one needs the deployer role${why ? ` (${why})` : ''}.`;
     this._note.hidden = me.can_deploy;
@@ -111,6 +115,7 @@ export class DeployPanel extends Widget {
     const name = this.ctx.doc.meta.name ?? '';
     const typed = await confirmDestroy(name);
     if (typed !== null) {
+      this._preview.hide();
       await this._run(() => api.destroy(this.ctx.path, target, typed));
     }
   }
