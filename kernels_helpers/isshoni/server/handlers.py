@@ -419,8 +419,9 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
 
 
 def methods(handler: type[IsshoniHandler]) -> list[str]:
-    """The HTTP methods a handler answers (those it defines itself)."""
-    return [m for m in ("get", "post", "put", "patch", "delete") if m in vars(handler)]
+    """The HTTP methods a handler answers (those it or an Isshoni base of it defines)."""
+    own = [c for c in handler.__mro__ if issubclass(c, IsshoniHandler)]
+    return [m for m in ("get", "post", "put", "patch", "delete") if any(m in vars(c) for c in own)]
 
 
 def handlers(designs: LiveDesigns) -> list[tuple]:
