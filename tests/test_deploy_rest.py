@@ -179,3 +179,12 @@ def test_a_job_past_its_deadline_is_stopped_and_its_record_says_so(tmp_path, mon
         preview = client.post(_url("deploy/preview"), json={})
         assert preview.status_code == 200 and preview.json()["supported"], preview.text
         client.close()
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="no terraform binary here")
+def test_terraform_preview_is_terraform_plan(server):
+    plan = server["client"].post(_url("deploy/preview", "plain.infra.json"), json={"engine": "terraform"}).json()
+    assert plan["supported"], plan
+    assert plan["changes"] and {c["action"] for c in plan["changes"]} == {"create"}
+    assert "vpc" in {c["node"] for c in plan["changes"]}
+    assert "will be created" in plan["diff"] and plan["notes"][0].startswith("Plan: ")

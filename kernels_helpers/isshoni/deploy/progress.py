@@ -44,7 +44,7 @@ def node_status(parts: list[str]) -> str:
         return "done"
     if real <= {"deleted"}:
         return "deleted"
-    return "creating" if "done" in real else "deleting"
+    return "deleting" if "deleted" in real else "creating"
 
 
 class NodeProgress:
@@ -54,8 +54,9 @@ class NodeProgress:
         self.job, self.kind = job, "destroy" if kind == "destroy" else "deploy"
         self.node_of: dict[str, str] = {}
         self.parts: dict[str, str] = {}
+        terraform = job.engine == "terraform"
         for part in resolved.parts:
-            if not (part.cfn_type or part.tf_type):
+            if not (part.tf_type if terraform else part.cfn_type):  # what this engine makes
                 continue
             for name in (part.lid, part.cfn_name, f"{part.tf_type}.{part.tf_name}" if part.tf_type else None):
                 if name:
