@@ -53,9 +53,12 @@ def chromium():
             browser.close()
 
 
-def open_design(browser, base: str, token: str, path: str, *, timeout: float = 90_000):
-    """A new browser context (a new Jupyter identity) with the design open on the canvas."""
+def open_design(browser, base: str, token: str, path: str, *, timeout: float = 90_000, cookies: list | None = None):
+    """A new browser context (a new Jupyter identity) with the design open on the canvas
+    (`cookies`: set before the page loads, e.g. a test authorizer's role)."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    if cookies:
+        context.add_cookies(cookies)
     page = context.new_page()
     page.errors = []  # uncaught page errors, for assertions
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))

@@ -103,6 +103,15 @@ def test_openapi_describes_every_route_and_validates(server):
     validator.validate(document)
 
 
+DEPLOY_REFUSALS = {  # route suffix -> (body, status, what the message says)
+    "/deploy": ({"target": "moon"}, 400, "unknown target"),
+    "/deploy/preview": ({"engine": "cdk"}, 400, "unknown engine"),
+    "/destroy": ({}, 400, "send 'confirm'"),
+    "/canary": ({"green": 5}, 400, "a canary step is one of"),
+    "/rollback": ({}, 409, "not deployed"),
+}
+
+
 def test_every_route_answers(server):
     name = design_file(server, "routes.infra.json")
     for template, handler in server_handlers.ROUTES:
@@ -124,6 +133,11 @@ def test_every_route_answers(server):
             if url.endswith("/assistant/stop"):  # nothing running: refused, but answered
                 response = server["client"].post(url, json={})
                 assert response.status_code == 409 and "not answering" in response.json()["message"]
+                continue
+            refusal = next((r for suffix, r in DEPLOY_REFUSALS.items() if url.endswith(suffix)), None)
+            if refusal:  # a deploy action: answered with its clear refusal (the full runs: test_deploy_rest.py)
+                response = server["client"].post(url, json=refusal[0])
+                assert response.status_code == refusal[1] and refusal[2] in response.json()["message"], (url, response.text)
                 continue
             if url.endswith("/assistant/proposal"):
                 proposal = server["client"].post(url.replace("/proposal", ""), json={"prompt": "add a topic", "mode": "suggest"})

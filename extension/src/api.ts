@@ -51,13 +51,13 @@ export async function request<T = any>(
   return body as T;
 }
 
-function designUrl(path: string, what: string): string {
+export function designUrl(path: string, what: string): string {
   return ['designs', ...path.split('/').map(encodeURIComponent), what].join(
     '/'
   );
 }
 
-function post(body: any): RequestInit {
+export function post(body: any): RequestInit {
   return { method: 'POST', body: JSON.stringify(body) };
 }
 

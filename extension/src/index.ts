@@ -28,6 +28,7 @@ import { saveBlob } from './components/exporter';
 import { saveBeforeClose } from './close-saves';
 import { askStart } from './components/start/start-dialog';
 import { startInNewFile } from './components/start/start';
+import { addDeployCommand } from './deploy-plugin';
 import isshoniSvg from '../style/isshoni.svg';
 
 const FACTORY = 'Isshoni Canvas';
@@ -268,6 +269,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         palette.addItem({ command, category, args: { isPalette: true } });
       }
     }
+    addDeployCommand(app, FACTORY, palette);
     app.contextMenu.addItem({
       command: CommandIDs.create,
       selector: '.jp-DirListing-content',

@@ -15,6 +15,8 @@ import { CanvasView, START_EVENT } from './components/canvas/view';
 import { askStart } from './components/start/start-dialog';
 import { startInDesign } from './components/start/start';
 import { CodePanel } from './components/code';
+import { DeployOverlay } from './components/deploy/overlay';
+import { DeployPanel } from './components/deploy/panel';
 import { explainBrokenFile, IFileActions } from './components/file-error';
 import { FindingsPanel } from './components/findings';
 import { Inspector } from './components/inspector/panel';
@@ -69,6 +71,16 @@ export class InfraPanel extends SplitPanel {
   designContext: DesignContext | null = null;
   canvas: CanvasView | null = null;
   presence: PresenceBar | null = null;
+  deploy: DeployPanel | null = null;
+
+  /** Bring the Deploy tab to the front (the "Deploy…" command). */
+  showDeploy(): void {
+    if (this._tabs && this.deploy) {
+      this._tabs.currentWidget = this.deploy;
+    }
+  }
+
+  private _tabs: TabPanel | null = null;
 
   /** Say why the design file cannot open, if it is no design (once; true when said). */
   private _explain(): Promise<boolean> {
@@ -113,6 +125,7 @@ export class InfraPanel extends SplitPanel {
     const palette = new Palette(ctx);
     this.canvas = new CanvasView(ctx);
     this.canvas.addLayer(new PresenceLayer(ctx, this.canvas.cy, this.canvas.overlay));
+    this.canvas.addLayer(new DeployOverlay(ctx, this.canvas.cy));
     this.presence = new PresenceBar(ctx, this.canvas);
 
     const tabs = new TabPanel();
@@ -120,6 +133,9 @@ export class InfraPanel extends SplitPanel {
     tabs.addWidget(new Inspector(ctx));
     tabs.addWidget(new CodePanel(ctx));
     tabs.addWidget(new FindingsPanel(ctx));
+    this.deploy = new DeployPanel(ctx);
+    tabs.addWidget(this.deploy);
+    this._tabs = tabs;
 
     const side = new SplitPanel({ orientation: 'vertical', spacing: 2 });
     side.addClass('isshoni-Side');

@@ -97,6 +97,7 @@ class Job:
         self.warnings: list[str] = []  # anything missing, dropped or unchecked: "succeeded with warnings"
         self._ended: float | None = None
         self.result: dict = {}
+        self.nodes: dict[str, str] = {}  # design resource id -> status, while a deploy or destroy runs (progress.py)
         self.events: deque = deque(maxlen=KEEP_EVENTS)
         self.events_total = 0
         folder = paths.jobs_dir()
@@ -130,6 +131,7 @@ class Job:
             "events_total": self.events_total,
             "log": str(self.log_path),
             "result": self.result,
+            **({"nodes": dict(self.nodes)} if self.nodes else {}),
         }
 
     def flush(self, force: bool = False) -> None:

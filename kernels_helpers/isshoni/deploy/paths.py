@@ -53,3 +53,8 @@ def jobs_dir() -> Path:
 
 def locks_dir() -> Path:
     return sub("locks")
+
+
+def deploy_lock(target: str, region: str, design_name: str) -> Path:
+    """The lock every job on one deployment holds (deploy, destroy, canary, a preview): one at a time."""
+    return locks_dir() / f"deploy-{safe(target)}-{safe(region)}-{safe(design_name)}.lock"

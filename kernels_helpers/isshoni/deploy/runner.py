@@ -18,7 +18,7 @@ from ..compiler import resolve
 from ..compiler.names import PREFIX_MAX, physical
 from ..design.model import Design
 from . import canary as canary_mod
-from . import engines, outcome, paths, targets
+from . import engines, outcome, paths, progress, targets
 from .adapt import Adapted, for_sandbox
 from .engines import Cancelled, Context, DeployFailed, NotOurs
 from .engines.cloudformation import stack_name
@@ -92,7 +92,7 @@ def _run_job(kind: str, design: Design, target: str, engine: str, sink: JobSink,
     redactor = Redactor([SECRET_KEY, ACCESS_KEY])
     job = Job(kind, design=design.name, target=target, engine=engine, region=design.region, sink=sink,
               redactor=redactor, listeners=list(listeners))
-    lock = paths.locks_dir() / f"deploy-{paths.safe(target)}-{paths.safe(design.region)}-{paths.safe(design.name)}.lock"
+    lock = paths.deploy_lock(target, design.region, design.name)
     try:
         with locked(lock, wait=0, what=f"deployment of {design.name!r} to {target}"):
             job.transition("running")
@@ -161,6 +161,7 @@ def deploy(path: str | Path, *, target: str = "sandbox", engine: str = "cloudfor
         setup = _Setup(path, design, job, target, engine, profile, approve or _approve_all)
         setup.connect()
         ctx = setup.context()
+        progress.follow(job, ctx.resolved, setup.adapted)
         previous = setup.state.load()
         if previous.get("engine") and previous["engine"] != engine and previous.get("status") == "deployed":
             raise DeployFailed(f"{design.name} is deployed to {target} with {previous['engine']}: destroy it first, "
@@ -201,6 +202,7 @@ def _record_success(setup: _Setup, apply_s: float, verify_resources: bool) -> No
         if live:
             canary_state[plan.alb] = {"plan": plan.to_dict(), "live": live,
                                       "weights": {"blue": params.get(plan.blue_var), "green": params.get(plan.green_var)}}
+    result["canary"] = {alb: entry["weights"] for alb, entry in canary_state.items()}  # weights the canvases show
     report = None
     if verify_resources:
         started = time.monotonic()
@@ -282,6 +284,7 @@ def destroy(path: str | Path, *, target: str = "sandbox", engine: str | None = N
         setup = _Setup(path, design, job, target, engine, profile, _approve_all)
         setup.connect(prepare=False)
         ctx = setup.context(adapt=engine == "terraform")
+        progress.follow(job, ctx.resolved, setup.adapted)
         started = time.monotonic()
         recorded = dict(state.get("inventory") or {})
         try:

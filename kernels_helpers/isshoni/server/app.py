@@ -14,6 +14,7 @@ from traitlets import Bool
 from ..assistant import Assistant
 from . import nodelay, shutdown, workers
 from .assistant import AssistantService
+from .deploy_jobs import DeployJobs
 from .documents import LiveDesigns
 from .handlers import handlers
 
@@ -38,6 +39,13 @@ class IsshoniExtension(ExtensionApp):
         "and use Isshoni's SQLite store when no ystore_class is configured. See isshoni/stores/rooms.py.",
     )
 
+    really_aws = Bool(
+        False,
+        config=True,
+        help="Let users of this server deploy the designs to the real AWS account of the server's credentials "
+        "(target 'aws' in the canvas and the REST API). Off: only the sandbox.",
+    )
+
     def initialize_handlers(self) -> None:
         from ..stores import rooms
 
@@ -49,6 +57,9 @@ class IsshoniExtension(ExtensionApp):
         self.assistant = AssistantService(self.serverapp, Assistant(parent=self), self.log)
         self.assistant.listen()
         self.serverapp.web_app.settings["isshoni_assistant"] = self.assistant
+        self.deploys = DeployJobs(self.designs, self.log)
+        self.serverapp.web_app.settings["isshoni_deploy"] = self.deploys
+        self.serverapp.web_app.settings["isshoni_really_aws"] = self.really_aws
         self.handlers.extend(handlers(self.designs))
         self._nodelay_routes = nodelay.install(self.serverapp.web_app, self.log) if self.tcp_nodelay else 0
 
@@ -66,5 +77,6 @@ class IsshoniExtension(ExtensionApp):
     async def stop_extension(self) -> None:
         """Answers in flight and worker processes go with the server, which then exits promptly."""
         shutdown.exit_promptly()
+        self.deploys.stop()
         await self.assistant.stop()
         workers.shutdown()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 from jupyter_server.base.handlers import APIHandler
 
-from ..design import jsonvalues
+from ..design import Design, jsonvalues
+from .documents import LiveDesigns, check_path
 from .errors import ApiError
 
 MAX_BODY_DEPTH = jsonvalues.MAX_DEPTH + 8  # a design nested to the limit, inside {"design": ...} or an op
@@ -43,4 +45,22 @@ class IsshoniHandler(APIHandler):
         self.finish(json.dumps(data))
 
 
-__all__ = ["MAX_BODY_DEPTH", "IsshoniHandler"]
+class DesignHandler(IsshoniHandler):
+    """A handler for one design: `path` is relative to the server root."""
+
+    def initialize(self, designs: LiveDesigns) -> None:
+        self.designs = designs
+
+    async def live(self, path: str):
+        return await self.designs.open(self.settings, check_path(path))
+
+    async def snapshot(self, path: str) -> Design:
+        return (await self.live(path)).design()
+
+    def folder(self, path: str) -> str | None:
+        """The folder holding the design file (Lambda code_path folders are relative to it)."""
+        root = getattr(self.settings["contents_manager"], "root_dir", None)
+        return os.path.dirname(os.path.join(root, check_path(path))) if root else None
+
+
+__all__ = ["MAX_BODY_DEPTH", "DesignHandler", "IsshoniHandler"]

@@ -11,17 +11,17 @@ slow work (compiling, cfn-lint, terraform, checkov) runs in worker processes
 from __future__ import annotations
 
 import asyncio
-import os
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from ..design import Design, DesignError
+from ..design import DesignError
 from ..design.errors import describe
 from ..design.history import MAX_TEXT, author_of
 from . import workers
-from .base import IsshoniHandler
+from .base import DesignHandler, IsshoniHandler
+from .deploying import ROUTES as DEPLOY_ROUTES
 from .documents import LiveDesigns, check_path, existing
 from .errors import ApiError, bad_input
 from .gallery import ROUTES as GALLERY_ROUTES
@@ -114,24 +114,6 @@ class OpenApiHandler(IsshoniHandler):
         from .openapi import spec
 
         self.reply(spec(self.base_url))
-
-
-class DesignHandler(IsshoniHandler):
-    """A handler for one design: `path` is relative to the server root."""
-
-    def initialize(self, designs: LiveDesigns) -> None:
-        self.designs = designs
-
-    async def live(self, path: str):
-        return await self.designs.open(self.settings, check_path(path))
-
-    async def snapshot(self, path: str) -> Design:
-        return (await self.live(path)).design()
-
-    def folder(self, path: str) -> str | None:
-        """The folder holding the design file (Lambda code_path folders are relative to it)."""
-        root = getattr(self.settings["contents_manager"], "root_dir", None)
-        return os.path.dirname(os.path.join(root, check_path(path))) if root else None
 
 
 class CanvasHandler(DesignHandler):
@@ -393,26 +375,16 @@ class JobsHandler(DesignHandler):
     @authorized
     async def post(self, path):
         """Store a job's record `{"record": {...}, "key": "<the job's write key>"}`: the one way job
-        records reach a live design (deploy/records.py says who may write what)."""
-        from ..deploy.records import RecordRefused, accept
-        from ..deploy.sink import _trim
+        records reach a live design (deploy/records.py says who may write what); a job record is a
+        deploy, so only a user who may deploy writes one."""
+        from .job_records import store
+        from .permissions import require_deploy
 
+        await require_deploy(self)
         body = self.body()
-        path = check_path(path)
-        async with self.designs.lock(path):
-            doc = await self.designs.open(self.settings, path)
-            deployments = doc.to_dict(without=("chat",))["deployments"]
-            record = body.get("record")
-            job = record.get("id") if isinstance(record, dict) else None
-            existing = deployments.get(job) if isinstance(job, str) else None
-            try:
-                stored = accept(existing, record, body.get("key"), by=author_of(self.current_user))
-            except RecordRefused as exc:
-                raise ApiError(exc.status, str(exc)) from None
-            deployments[stored["id"]] = stored
-            _trim(deployments)  # the server keeps the design small, as the file sink does
-            doc.apply({"deployments": deployments}, sections=("deployments",))
-        self.reply(stored, 200 if existing is not None else 201)
+        stored, new = await store(self.designs, self.settings, check_path(path), body.get("record"), body.get("key"),
+                                  author_of(self.current_user))
+        self.reply(stored, 201 if new else 200)
 
 
 # route template (OpenAPI spelling) -> handler; `{path}` may hold slashes
@@ -433,12 +405,14 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     (f"{API}/designs/{{path}}/assistant/proposal", AssistantProposalHandler),
     *IMPORT_ROUTES,
     *GALLERY_ROUTES,
+    *DEPLOY_ROUTES,
 ]
 
 
 def methods(handler: type[IsshoniHandler]) -> list[str]:
-    """The HTTP methods a handler answers (those it defines itself)."""
-    return [m for m in ("get", "post", "put", "patch", "delete") if m in vars(handler)]
+    """The HTTP methods a handler answers (those it or an Isshoni base of it defines)."""
+    own = [c for c in handler.__mro__ if c is handler or issubclass(c, IsshoniHandler)]
+    return [m for m in ("get", "post", "put", "patch", "delete") if any(m in vars(c) for c in own)]
 
 
 def handlers(designs: LiveDesigns) -> list[tuple]:

@@ -12,6 +12,7 @@ import copy
 from .. import __version__
 from ..design.ops import OPS
 from ..importers import FORMATS
+from .openapi_deploy import paths as deploy_paths
 
 DESIGN_PATH = {
     "name": "path",
@@ -331,6 +332,8 @@ PATHS = {
                                "409": _json(_ref("Error"), "the file is a design already"), **DESIGN_ERRORS}},
     },
 }
+
+PATHS.update(deploy_paths(_json, _ref, DESIGN_PATH, DESIGN_ERRORS))
 
 
 def spec(base_url: str = "/") -> dict:

@@ -146,6 +146,16 @@ export const MIN_LABEL_PX = 10;
 /** The zoom at which the smallest label is `MIN_LABEL_PX` tall: Fit never goes below it. */
 export const READABLE_ZOOM = MIN_LABEL_PX / Math.min(FONT.node, FONT.container, FONT.edge);
 
+/** Deploy progress outlines per node status: colour and line style. */
+export const DEPLOY_OUTLINES: Record<string, [string, string]> = {
+  pending: ['#8a8f98', 'dashed'],
+  creating: ['#1f6feb', 'dashed'],
+  deleting: ['#f0a30a', 'dashed'],
+  done: ['#2da44e', 'solid'],
+  failed: ['#d32f2f', 'solid'],
+  skipped: ['#8a8f98', 'dotted']
+};
+
 /** The cytoscape stylesheet for a theme. */
 export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
   const labelBg = theme.background;
@@ -300,6 +310,11 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
       selector: 'edge.remote-selected',
       style: { 'underlay-color': 'data(remoteColor)', 'underlay-opacity': 0.45, 'underlay-padding': 4 }
     },
+    // deploy progress (deploy/overlay.ts): an outline, so selection and findings still show
+    ...Object.entries(DEPLOY_OUTLINES).map(([status, [color, lineStyle]]) => ({
+      selector: `node.deploy-${status}`,
+      style: { 'outline-width': 4, 'outline-offset': 3, 'outline-color': color, 'outline-style': lineStyle, 'outline-opacity': 1 }
+    })),
     // this user's selection
     {
       selector: 'node:selected',

@@ -76,6 +76,12 @@ class Engine:
     def apply(self, ctx: Context, params: dict | None = None) -> None:
         raise NotImplementedError
 
+    def preview(self, ctx: Context) -> dict:
+        """What an apply would change, as the engine itself works it out, changing nothing:
+        `{"changes": [{"action", "resource", "type", "replacement"}], "diff": text, "notes": [...]}`
+        (`resource` is the engine's own name: a logical id, a Terraform address)."""
+        raise NotImplementedError(f"the {self.name} engine cannot preview a change")
+
     def set_params(self, ctx: Context, params: dict, parts: list[str]) -> None:
         """Change variables only (a canary step); `parts` are the lids that may change."""
         raise NotImplementedError

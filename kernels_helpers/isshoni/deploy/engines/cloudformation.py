@@ -268,6 +268,40 @@ class CloudFormation(Engine):
             ctx.job.emit("plan", line.strip(), record=len(lines) <= 8)
         return text
 
+    def preview(self, ctx: Context) -> dict:
+        """A change set (CREATE when there is no stack yet), described and deleted unexecuted, and the
+        template diff against the stack's deployed template."""
+        from ..preview_text import template_diff
+
+        cf, name = self._cf(ctx), stack_name(ctx.name)
+        body = self._template(ctx)
+        stack = self._stack(ctx)
+        if stack and stack["StackStatus"] in (BROKEN, "ROLLBACK_COMPLETE") or (stack and stack["StackStatus"].endswith("_IN_PROGRESS")):
+            raise DeployFailed(f"stack {name} is {stack['StackStatus']}: a deploy replaces or waits for it, nothing to preview")
+        change_set = f"isshoni-preview-{ctx.job.id}"[:128]
+        kind = "UPDATE" if stack else "CREATE"
+        deployed = cf.get_template(StackName=name)["TemplateBody"] if stack else None
+        try:
+            cf.create_change_set(StackName=name, ChangeSetName=change_set, TemplateBody=body, ChangeSetType=kind,
+                                 Parameters=self._parameters(ctx, None, stack), Capabilities=CAPABILITIES, Tags=self._tags(ctx))
+            described = self._wait_change_set(ctx, name, change_set)
+        except SERVICE_ERRORS as exc:
+            raise DeployFailed(f"the change set could not be made: {error_text(exc)}") from None
+        finally:
+            self._drop_change_set(ctx, name, change_set)
+            if kind == "CREATE":  # a CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS
+                try:
+                    cf.delete_stack(StackName=name)
+                except SERVICE_ERRORS as exc:
+                    ctx.job.emit("warning", f"deleting the preview's empty stack: {error_text(exc)}")
+        notes = [f"change set {kind} against stack {name}: {described.get('Status')}"
+                 + (f" ({described['StatusReason']})" if described.get("StatusReason") else "")]
+        changes = [{"action": rc.get("Action", "?"), "resource": rc.get("LogicalResourceId"), "type": rc.get("ResourceType", ""),
+                    "replacement": rc.get("Replacement")} for rc in (c.get("ResourceChange", {}) for c in described.get("Changes", []))]
+        if stack and not changes and ctx.target.is_sandbox:
+            notes.append("the sandbox does not compute resource changes for an update: the template diff shows them")
+        return {"changes": changes, "diff": template_diff(deployed, body, name), "notes": notes}
+
     def set_params(self, ctx: Context, params: dict, parts: list[str]) -> None:
         """Parameter-only update (the template stays): one UpdateStack, no change set round trips."""
         cf = self._cf(ctx)

@@ -320,6 +320,30 @@ class Terraform(Engine):
         if code != 0:
             raise DeployFailed("terraform apply failed: " + "; ".join(errors[:3] or ["see the job log"]))
 
+    def preview(self, ctx: Context) -> dict:
+        """`terraform plan` into a plan file (nothing applied), its changes from the JSON stream and its
+        diff as `terraform show` prints it."""
+        sticky = {k: v for k, v in self._tfvars(ctx).items() if k in ctx.sticky}
+        self._write(ctx, sticky)
+        self._init(ctx)
+        totals: dict = {}
+        plan_file = "isshoni-preview.tfplan"
+        try:
+            code, errors, _ = self._run(ctx, ["plan", "-input=false", "-no-color", "-json", LOCK_TIMEOUT, f"-out={plan_file}"],
+                                        handler=self._progress_handler(ctx, totals))
+            if code != 0:
+                raise DeployFailed("terraform plan failed: " + "; ".join(errors[:3] or ["see the job log"]))
+            code, errors, text = self._run(ctx, ["show", "-no-color", plan_file], json_lines=False)
+            if code != 0:
+                raise DeployFailed("terraform show failed: " + (text.strip()[-400:] or "; ".join(errors)))
+        finally:
+            (self._dir(ctx) / plan_file).unlink(missing_ok=True)
+        changes = []
+        for line in totals.get("lines", []):
+            action, _, address = line.partition(" ")
+            changes.append({"action": action, "resource": address, "type": address.split(".")[0], "replacement": None})
+        return {"changes": changes, "diff": text.rstrip(), "notes": [totals.get("summary") or "terraform plan: no changes"]}
+
     def set_params(self, ctx: Context, params: dict, parts: list[str]) -> None:
         values = self._tfvars(ctx)
         values.update(params)

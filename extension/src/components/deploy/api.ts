@@ -1,0 +1,57 @@
+/** The deploy endpoints of the server extension (server/deploying.py). */
+
+import { designUrl, post, request } from '../../api';
+import { IJobRecord } from './records';
+
+export interface IMe {
+  name: string;
+  can_deploy: boolean;
+  targets: string[];
+  engines: string[];
+  canary_steps: number[];
+}
+
+export interface IChange {
+  action: string;
+  resource: string;
+  node: string | null;
+  type: string;
+  replacement?: string | null;
+}
+
+export interface IPreview {
+  supported: boolean;
+  why?: string;
+  target: string;
+  engine: string;
+  changes?: IChange[];
+  diff?: string;
+  notes?: string[];
+  seconds?: number;
+}
+
+let meCache: Promise<IMe> | null = null;
+
+/** The signed-in user's permissions, asked once per page. */
+export function me(): Promise<IMe> {
+  meCache ??= request<IMe>('me').catch(error => {
+    meCache = null;
+    throw error;
+  });
+  return meCache;
+}
+
+export function preview(path: string, target: string, engine: string): Promise<IPreview> {
+  return request(designUrl(path, 'deploy/preview'), post({ target, engine }));
+}
+
+async function start(path: string, what: string, body: Record<string, unknown>): Promise<IJobRecord> {
+  return (await request<{ job: IJobRecord }>(designUrl(path, what), post(body))).job;
+}
+
+export const deploy = (path: string, target: string, engine: string) => start(path, 'deploy', { target, engine });
+export const destroy = (path: string, target: string, confirm: string) => start(path, 'destroy', { target, confirm });
+export const rollback = (path: string, target: string) => start(path, 'rollback', { target });
+export const canaryStep = (path: string, target: string, green: number) => start(path, 'canary', { target, green });
+export const canaryWalk = (path: string, target: string, acceptUnchecked: boolean) =>
+  start(path, 'canary', { target, auto: true, accept_unchecked: acceptUnchecked });

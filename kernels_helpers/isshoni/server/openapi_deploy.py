@@ -1,0 +1,76 @@
+"""The OpenAPI entries of the deploy routes (server/deploying.py), merged into openapi.PATHS.
+
+The helpers come in as arguments so this module does not import openapi.py (which imports it)."""
+
+from __future__ import annotations
+
+from ..deploy.canary import AUTO_STEPS
+from ..deploy.engines import ENGINES
+from ..deploy.targets import TARGETS
+
+TARGET = {"enum": list(TARGETS), "default": "sandbox",
+          "description": "the sandbox (default), or aws when the server allows it (c.IsshoniExtension.really_aws)"}
+ENGINE = {"enum": list(ENGINES), "default": "cloudformation"}
+STARTED = "the job started: its first record (every canvas follows it in the design's deployments)"
+
+
+def paths(json_body, ref, design_path: dict, design_errors: dict) -> dict:
+    """`json_body(schema, description)` and `ref(name)` are openapi.py's helpers."""
+    errors = {**design_errors,
+              "403": json_body(ref("Error"), "not signed in, or the server's authorizer refuses 'execute' on "
+                               "'isshoni:deploy' (or target aws on a server that does not allow it)"),
+              "409": json_body(ref("Error"), "a job is already running on this design or deployment, or its state "
+                               "does not allow this (not deployed, no canary, deployed with another engine)")}
+    job = json_body({"type": "object", "properties": {"job": {"type": "object", "description": "the job record"}},
+                     "required": ["job"]}, STARTED)
+
+    def action(op: str, summary: str, props: dict, required: list[str] | None = None, description: str = "",
+               reply: dict | None = None, code: str = "202") -> dict:
+        schema = {"type": "object", "properties": props, "additionalProperties": False, **({"required": required} if required else {})}
+        entry = {"operationId": op, "summary": summary,
+                 "requestBody": {"content": {"application/json": {"schema": schema}}, "required": bool(required)},
+                 "responses": {code: reply or job, **errors}}
+        if description:
+            entry["description"] = description
+        return {"parameters": [design_path], "post": entry}
+
+    change = {"type": "object", "properties": {
+        "action": {"type": "string", "description": "Add, Modify, Remove (CloudFormation); create, update, delete, replace (Terraform)"},
+        "resource": {"type": "string", "description": "the engine's name: logical id or Terraform address"},
+        "node": {"type": ["string", "null"], "description": "the design resource or connection it comes from"},
+        "type": {"type": "string"}, "replacement": {"type": ["string", "null"]}}}
+    preview = json_body({"type": "object", "properties": {
+        "supported": {"type": "boolean", "description": "false (with why) when the engine cannot plan here"},
+        "why": {"type": "string"}, "target": {"type": "string"}, "engine": {"type": "string"},
+        "changes": {"type": "array", "items": change},
+        "diff": {"type": "string", "description": "unified diff of the deployed and planned template, or terraform show of the plan"},
+        "notes": {"type": "array", "items": {"type": "string"}}, "seconds": {"type": "number"}},
+        "required": ["supported", "target", "engine"]}, "the plan; nothing was changed")
+    return {
+        "/isshoni/api/me": {"get": {
+            "operationId": "getMe", "summary": "the signed-in user and what the canvas may offer them",
+            "responses": {"200": json_body({"type": "object", "properties": {
+                "name": {"type": "string"}, "can_deploy": {"type": "boolean"},
+                "targets": {"type": "array", "items": {"type": "string"}},
+                "engines": {"type": "array", "items": {"type": "string"}},
+                "canary_steps": {"type": "array", "items": {"type": "integer"}}},
+                "required": ["name", "can_deploy"]}, "the user's permissions"),
+                "403": design_errors["403"]}}},
+        "/isshoni/api/designs/{path}/deploy": action(
+            "deploy", "deploy (or update) the live design", {"target": TARGET, "engine": ENGINE},
+            description="Runs in a child process of the server with a deadline; records stream into the design's "
+            "deployments, signed with the user's name, with per-node progress (`nodes`)."),
+        "/isshoni/api/designs/{path}/deploy/preview": action(
+            "previewDeploy", "what a deploy would change: a change set or terraform plan, as a diff",
+            {"target": TARGET, "engine": ENGINE}, reply=preview, code="200"),
+        "/isshoni/api/designs/{path}/destroy": action(
+            "destroy", "delete the deployment (typed confirmation: the design's name)",
+            {"target": TARGET, "engine": {"enum": list(ENGINES)}, "confirm": {"type": "string"}}, ["confirm"]),
+        "/isshoni/api/designs/{path}/canary": action(
+            "canary", "one blue/green step (green %) or the automatic walk",
+            {"target": TARGET, "green": {"enum": list(AUTO_STEPS)}, "auto": {"type": "boolean"},
+             "accept_unchecked": {"type": "boolean", "description": "auto: walk on past steps whose health could not be checked"}},
+            description="Send either green or auto: true."),
+        "/isshoni/api/designs/{path}/rollback": action(
+            "rollback", "all traffic back to blue at once", {"target": TARGET}),
+    }
