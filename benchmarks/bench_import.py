@@ -9,7 +9,7 @@ keeps it flat) and the report's counts.  The plans are cells of a VPC and subnet
 by id (a module's), queues and topics with `count` addresses, and a named queue kept generic.
 Goals: a 500-resource template and a 1,000-resource plan each under 2 s.
 
-    python benchmarks/bench_import.py [--sizes 100,500,1000] [--plan-sizes 100,500,1000,2000] [--repeat 3]
+    python benchmarks/bench_import.py [--sizes 100,500,1000] [--plan-sizes 100,500,1000,2000] [--compiled-sizes 1000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -99,6 +99,19 @@ def plan(size: int) -> str:
                        "configuration": {"root_module": {"resources": configured, "module_calls": calls}}})
 
 
+def compiled(size: int) -> str:
+    """The compile benchmark's synthetic design (VPCs, subnets, gateways, ALBs, ECS services, tables, buckets,
+    caches and their connections) compiled to CloudFormation: what re-importing Isshoni's own output costs."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_compile import synthetic
+    from isshoni.compiler import generate
+
+    return generate(synthetic(size))["template.yaml"]
+
+
 def _measure(label: str, sizes: str, make, repeat: int) -> None:
     print(f"{label}\n{'resources':>9}  {'import s':>9}  {'ms/resource':>11}  counts")
     for size in (int(s) for s in sizes.split(",")):
@@ -117,12 +130,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,500,1000")
     parser.add_argument("--plan-sizes", default="100,500,1000,2000")
+    parser.add_argument("--compiled-sizes", default="1000", help="designs of bench_compile.synthetic, compiled ('' to skip)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     import_text(template(CELL), source="warm-up")  # imports, registry profiles, compiled schemas
     import_text(plan(CELL), source="warm-up")
     _measure("CloudFormation templates", args.sizes, template, args.repeat)
     _measure("Terraform plans (terraform show -json)", args.plan_sizes, plan, args.repeat)
+    if args.compiled_sizes:
+        _measure("Synthetic designs compiled to CloudFormation, imported back", args.compiled_sizes, compiled, args.repeat)
 
 
 if __name__ == "__main__":

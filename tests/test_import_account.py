@@ -68,8 +68,11 @@ def account(tmp_path_factory):
                               progress=seen)
 
 
-def _source_types(imported) -> dict:
-    return {e.design_id: e.source_type for bucket in ("typed", "generic") for e in getattr(imported.report, bucket)}
+def _source_types(imported, folded: bool = True) -> dict:
+    """Design id -> source type of each node, and (`folded`) source id -> type of each resource folded into a
+    typed node (a part its catalog entry makes: an internet gateway's attachment)."""
+    types = {e.design_id: e.source_type for bucket in ("typed", "generic") for e in getattr(imported.report, bucket)}
+    return {**types, **{e.source_id: e.source_type for e in imported.report.folded}} if folded else types
 
 
 def _refs(value, keys=None, key=None) -> set:
@@ -138,6 +141,12 @@ def test_the_account_gives_back_the_deployed_designs_types_containers_and_connec
     assert {types[i] for i in unnamed} <= {"AWS::EC2::Route", "AWS::EC2::SecurityGroupIngress"}, unnamed
 
     t_edges, t_containers = _template_view(template)
+    # a resource folded into a typed node (the gateway's attachment into the gateway) refers as that node
+    # (the scan names a part the stack does not list by its physical ids: it is the template's resource of that
+    # type that refers to the node)
+    owner = {lid: e.design_id for e in imported.report.folded if e.design_id for lid, r in template.items()
+             if r["Type"] == e.source_type and e.design_id in _cfn_refs(r.get("Properties") or {})}
+    t_edges = {(owner.get(a, a), owner.get(b, b)) for a, b in t_edges if owner.get(a, a) != owner.get(b, b)}
     d_edges, d_containers = _design_view(design)
     # containers: each resource sits in the same VPC or subnets as in the template
     same = [i for i in named if t_containers[i] and i not in LOST_FROM]

@@ -119,7 +119,9 @@ def test_a_folder_without_terraform_and_a_folder_given_another_format(tmp_path):
 
 def test_references_name_the_attribute_read_and_refuse_what_cannot_be_told(tmp_path):
     (tmp_path / "main.tf").write_text("""
-resource "aws_sqs_queue" "dlq" {}
+resource "aws_sqs_queue" "dlq" {
+  message_retention_seconds = 60  # not what the catalog writes for a dead-letter queue: kept apart, referred to by its ARN
+}
 resource "aws_sqs_queue" "main" {
   redrive_policy = jsonencode({ deadLetterTargetArn = aws_sqs_queue.dlq.arn, maxReceiveCount = 3 })
 }

@@ -14,15 +14,37 @@ from .lift.match import same_scalar
 from .lift.values import Template, Unrepresentable, convert
 
 
-def differences(source: dict, generated: dict, kept: set[str], region: str = "us-east-1") -> list[str]:
+def folded_names(design, report) -> dict[str, str]:
+    """Source logical id -> the logical id the compiler gives it, for each resource folded into a typed node
+    (a part the catalog entry makes: the compiler names it after the node, `NatGateway1EIP` -> `NatGateway1Eip`)."""
+    from ..compiler import resolve
+
+    by_owner: dict[tuple, list[str]] = {}
+    for part in resolve(design).parts:
+        if part.cfn_type and part.cfn_name != part.source:
+            by_owner.setdefault((part.source, part.cfn_type), []).append(part.cfn_name)
+    out = {}
+    for entry in report.folded:
+        names = by_owner.get((entry.design_id or "@design", entry.source_type), [])
+        name = entry.source_id if entry.source_id in names else names[0] if names else None
+        if name:
+            names.remove(name)
+            out[entry.source_id] = name
+    return out
+
+
+def differences(source: dict, generated: dict, kept: set[str], region: str = "us-east-1", renamed: dict | None = None) -> list[str]:
     """What the regenerated template lost or changed of the kept source resources (empty when none).
 
     Both sides are read as the import reads them (parameter defaults, mappings and the region's
-    pseudo parameters filled in, as the report says), so what is compared is what deploys."""
+    pseudo parameters filled in, as the report says), so what is compared is what deploys; a reference
+    to a folded resource (`renamed`: folded_names) compares equal to one to the part it became."""
     from .cfn_source import plain
     from .cloudformation import parameter_defaults
 
-    before = Template(source["Resources"].keys(), parameter_defaults(source), plain(source.get("Mappings") or {}), region)
+    if renamed:
+        source = {**source, "Resources": {rid: _renamed(res, renamed) for rid, res in source["Resources"].items()}}
+    before = Template({*source["Resources"], *(renamed or {}).values()}, parameter_defaults(source), plain(source.get("Mappings") or {}), region)
     after = Template((generated.get("Resources") or {}).keys(), {}, {}, region)
     out = []
     theirs = generated.get("Resources") or {}
@@ -75,9 +97,25 @@ def _canonical(value):
     return value
 
 
+def _renamed(value, names: dict):
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (key, arg), = value.items()
+            if key == "Ref" and arg in names:
+                return {"Ref": names[arg]}
+            if key == "Fn::GetAtt":
+                target, attribute = (arg.split(".", 1) if isinstance(arg, str) else (list(arg) + [None])[:2])
+                if target in names:
+                    return {"Fn::GetAtt": [names[target], attribute]}
+        return {k: _renamed(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, names) for v in value]
+    return value
+
+
 def _short(value, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-__all__ = ["differences", "same"]
+__all__ = ["differences", "folded_names", "same"]

@@ -21,14 +21,14 @@ from ...design import Design
 from ...design.errors import DesignError
 from .. import Imported, NotImportable
 from ..report import Entry, ImportReport
+from . import groups, implied, tf_pairs, verify
 from . import match as matching
-from . import tf_pairs, verify
-from .values import Template, Unrepresentable, convert, references
+from .values import Template, Unrepresentable, convert, first_opaque, references
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _CFN_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 _TF_TYPE = re.compile(r"^aws_[a-z0-9_]+$")
-MAX_ROUNDS = 8  # validation rounds: each demotes what the previous refused
+MAX_ROUNDS = 16  # validation rounds: each demotes what the previous refused
 _CLOUD_CONTROL = "aws_cloudcontrolapi_resource"
 
 
@@ -61,6 +61,8 @@ class _Node:
     why: str = ""  # why generic, or what the catalog adds when typed
     generic_properties: dict | None = None  # the converted properties, for a typed node demoted to generic
     subnets: tuple = ()
+    parts: dict | None = None  # emit key -> source id of each part of a typed node (its primary under "")
+    companions: tuple = ()  # (key, SourceResource, converted properties) of its other parts
 
 
 def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, source: str,
@@ -68,10 +70,13 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
     """`parameters` maps each template parameter to its default (values.NO_DEFAULT when it has none)."""
     started = time.perf_counter()
     report = ImportReport(source=source, format=fmt, notes=list(notes))
+    for r in resources:
+        r.id = str(r.id)  # a YAML loader's string subclass would reach the design's keys (orjson refuses those)
     by_id = {r.id: r for r in resources}
     order = _order(by_id, source)
     template = Template(by_id.keys(), parameters, mappings, region)
-    nodes: dict[str, _Node] = {}
+    template.lenient = True
+    converted: dict[str, dict] = {}
     for rid in order:
         res = by_id[rid]
         problem = _refused(res)
@@ -80,20 +85,13 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
             continue
         try:
             template.owner = rid
-            props = convert(res.properties, template, (), res.line)
+            converted[rid] = convert(res.properties, template, (), res.line)
         except Unrepresentable as exc:
-            where = ".".join(map(str, exc.path))
-            report.not_understood.append(_entry(res, None, f"{_PROPS[res.side]}.{where}: {exc.reason}" if where else exc.reason,
-                                                exc.line or res.line))
-            continue
-        typed, why_not = _typed(res, props, nodes)
-        node = typed or _generic(res, props, why_not)
-        if isinstance(node, str):
-            report.not_understood.append(_entry(res, None, node))
-            continue
-        nodes[rid] = node
+            report.not_understood.append(_entry(res, None, _where(res, exc), exc.line or res.line))
+    source = groups.Source(by_id, converted, next(iter(by_id.values())).side if by_id else "cfn")
+    nodes = _nodes(by_id, converted, order, report, source)
     _check_subnets(nodes)
-    design = _settle(nodes, report, name, region)
+    design = _settle(nodes, report, name, region, source)
     for what, owners in sorted(template.used.items()):
         kept = sorted(owners & nodes.keys())
         if kept:
@@ -103,6 +101,8 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
         res = node.source
         entry = _entry(res, res.id, node.why)
         (report.typed if node.kind == "typed" else report.generic).append(entry)
+        for key, part, _props in node.companions:
+            report.folded.append(_entry(part, res.id, f"the {key} part of the {node.design['type']} {res.id}"))
         if res.depends_on:
             report.notes.append(f"{res.id}: DependsOn {', '.join(res.depends_on)} not kept (the design orders resources by their references)")
         if res.dropped:
@@ -118,7 +118,7 @@ def _order(by_id: dict, source: str) -> list[str]:
         deps = (references(res.properties) | set(res.depends_on)) & by_id.keys()
         graph[rid] = deps - {rid}
     try:
-        return list(graphlib.TopologicalSorter(graph).static_order())
+        return [by_id[rid].id for rid in graphlib.TopologicalSorter(graph).static_order()]  # the ids as keyed, not as referred to
     except graphlib.CycleError as exc:
         cycle = exc.args[1]
         first = by_id[cycle[0]]
@@ -153,24 +153,67 @@ def _refused(res: SourceResource) -> str:
     return ""
 
 
-def _typed(res: SourceResource, props: dict, nodes: dict) -> tuple[_Node | None, str]:
-    """The first catalog entry that reproduces the resource, or None and why none does."""
-    reasons = []
+def _where(res: SourceResource, exc: Unrepresentable) -> str:
+    where = ".".join(map(str, exc.path))
+    return f"{_PROPS[res.side]}.{where}: {exc.reason}" if where else exc.reason
+
+
+def _nodes(by_id: dict, converted: dict, order: list, report: ImportReport, source: groups.Source) -> dict:
+    """Typed nodes for the groups of parts catalog entries make (lift.groups), generic ones for the rest,
+    in source order; what neither can hold is not understood."""
+    found, why_not = {}, {}
+    for rid in order:
+        if rid in converted:
+            found[rid], why_not[rid] = _candidates(by_id[rid], converted[rid], source)
+    nodes: dict[str, _Node] = {}
+    while True:  # a group whose container is not typed gives its parts back to the others' choice
+        chosen, nodes, failed = groups.choose(found, order), {}, None
+        for rid, (entry, binding) in ((r, chosen[r]) for r in order if r in chosen):
+            try:
+                parent = _parent(entry, binding, nodes)
+            except matching.Mismatch as exc:
+                why_not[rid] = f"not a {entry.type}: {exc}"
+                found[rid] = [(e, b) for e, b in found[rid] if b is not binding]
+                failed = rid
+                break
+            nodes[rid] = _typed_node(by_id[rid], entry, binding, parent, converted[rid])
+        if failed is None:
+            break
+    folded = set()
+    for node in nodes.values():
+        node.companions = tuple((k, by_id[m], converted[m]) for k, m in node.parts.items() if k)
+        folded.update(m for k, m in node.parts.items() if k)
+    for rid in order:
+        if rid not in converted or rid in nodes or rid in folded:
+            continue
+        kept = first_opaque(converted[rid])
+        node = _generic(by_id[rid], converted[rid], why_not.get(rid, ""))
+        if isinstance(node, str):
+            report.not_understood.append(_entry(by_id[rid], None, node, kept.error.line if kept else None))
+        else:
+            nodes[rid] = node
+    return nodes
+
+
+def _candidates(res: SourceResource, props: dict, source: groups.Source) -> tuple[list, str]:
+    """Every catalog entry that reproduces the resource with the parts it makes, or why none does."""
+    found, reasons = [], []
     for entry in matching.candidates(res.side).get(res.type, ()):
         try:
-            binding = matching.match(entry, props, res.side)
-            parent = _parent(entry, binding, nodes)
+            found.append((entry, matching.match(entry, props, res.side, res.id, source.companions)))
         except matching.Mismatch as exc:
             reasons.append(f"not a {entry.type}: {exc}")
-            continue
-        design = {"type": entry.type, "properties": binding.values}
-        if binding.label:
-            design["label"] = binding.label
-        if parent:
-            design["parent"] = parent
-        why = f"the catalog adds {', '.join(binding.added)}" if binding.added else ""
-        return _Node(res, "typed", design, why, props, tuple(binding.subnets)), ""
-    return None, "; ".join(reasons)
+    return found, "; ".join(reasons)
+
+
+def _typed_node(res: SourceResource, entry, binding: matching.Binding, parent, props: dict) -> _Node:
+    design = {"type": entry.type, "properties": binding.values}
+    if binding.label:
+        design["label"] = binding.label
+    if parent:
+        design["parent"] = parent
+    why = f"the catalog adds {', '.join(binding.added)}" if binding.added else ""
+    return _Node(res, "typed", design, why, props, tuple(binding.subnets), dict(binding.parts))
 
 
 def _parent(entry, binding: matching.Binding, nodes: dict) -> str | None:
@@ -200,6 +243,9 @@ def _generic(res: SourceResource, props: dict, why_not: str) -> _Node | str:
     from ...generic import design_type
 
     why_not = why_not or "no catalog entry emits this type"
+    kept = first_opaque(props)
+    if kept is not None:
+        return _where(res, Unrepresentable(kept.error.reason, kept.error.path, kept.error.line))
     cfn_type = res.type
     if res.side == "tf":
         try:
@@ -212,7 +258,7 @@ def _generic(res: SourceResource, props: dict, why_not: str) -> _Node | str:
 
 def _check_subnets(nodes: dict) -> None:
     """A Subnets placeholder spreads over the parent subnet's tier in its VPC: the source's list must be that tier."""
-    for node in nodes.values():
+    for node in list(nodes.values()):
         if node.kind != "typed" or not node.subnets:
             continue
         first = nodes[node.subnets[0]].design
@@ -221,13 +267,36 @@ def _check_subnets(nodes: dict) -> None:
         tier_set = {r for r, n in nodes.items() if n.kind == "typed" and n.design["type"] == "subnet"
                     and n.design.get("parent") == vpc and n.design["properties"].get("tier", "private") == tier}
         if set(node.subnets) != tier_set:
-            _demote(node, f"its subnets are not all the {tier} subnets of their VPC (the catalog spreads over a whole tier)")
+            _dissolve(nodes, node.source.id, f"its subnets are not all the {tier} subnets of their VPC (the catalog spreads over a whole tier)")
+
+
+def _dissolve(nodes: dict, rid: str, why: str) -> None:
+    """A typed node made generic again, and each of its other parts a generic resource of its own."""
+    node = nodes[rid]
+    for _key, res, props in node.companions:
+        part = _generic(res, props, f"{why} (it was a part of the {node.design['type']} {rid})")
+        nodes[res.id] = part if isinstance(part, _Node) else _Node(res, "refused", {}, part)
+    node.companions = ()
+    _demote(node, why)
+
+
+def _release(nodes: dict, rid: str, key: str) -> None:
+    """The parts folded into a node under `key` become nodes of their own again (generic)."""
+    node = nodes[rid]
+    for _k, res, props in [c for c in node.companions if c[0] == key]:
+        part = _generic(res, props, f"not what the compiler makes for {rid}")
+        nodes[res.id] = part if isinstance(part, _Node) else _Node(res, "refused", {}, part)
+    node.companions = tuple(c for c in node.companions if c[0] != key)
 
 
 def _demote(node: _Node, why: str) -> None:
     from ...generic import design_type
 
     res = node.source
+    if res.side == "cfn" and first_opaque(node.generic_properties) is not None:
+        kept = first_opaque(node.generic_properties).error
+        node.kind, node.why = "refused", _where(res, kept)
+        return
     cfn_type, props = res.type, node.generic_properties
     if res.side == "tf":
         try:
@@ -239,9 +308,11 @@ def _demote(node: _Node, why: str) -> None:
     node.design = {"type": design_type(cfn_type), "properties": props}
 
 
-def _settle(nodes: dict, report: ImportReport, name: str, region: str) -> Design:
+def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: groups.Source) -> Design:
     """A design that validates: a typed node the design refuses becomes generic, a generic one the
-    registry refuses is not understood (and whatever refers to it, in the next round)."""
+    registry refuses is not understood (and whatever refers to it, in the next round); a resource
+    the compile makes by itself is folded into what makes it (lift.implied)."""
+    held: list = []
     for _ in range(MAX_ROUNDS):
         _sweep(nodes, report)
         data = {"version": 1, "meta": {"name": name, "region": region, "description": f"imported from {report.source}"},
@@ -252,12 +323,24 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str) -> Design
         except DesignError as exc:
             _refused_by_design(exc, nodes, report)
             continue
-        typed = {rid for rid, n in nodes.items() if n.kind == "typed"}
-        extra = verify.extra_parts(design, typed) if typed else {}
-        if not extra:
+        typed = {rid: [n.source.type, *(part.type for _k, part, _p in n.companions)] for rid, n in nodes.items() if n.kind == "typed"}
+        typed[verify.DESIGN] = implied.expected(held)
+        diffs = verify.differences(design, typed, source.side) if len(typed) > 1 else {}
+        if implied.absorb(nodes, diffs, source, held):
+            continue
+        diffs.pop(verify.DESIGN, None)
+        if not diffs:
+            for part, _props in held:
+                report.folded.append(_entry(part, None, "made by the compiler for the design as a whole"))
             return design
-        for rid, parts in verify.to_demote(extra, {r: nodes[r].design["type"] for r in typed}).items():
-            _demote(nodes[rid], f"the catalog type would also make {', '.join(parts[:3])}, which the source does not have")
+        types = {r: n.design["type"] for r, n in nodes.items() if n.kind == "typed"}
+        for rid, (extra, missing) in verify.to_demote(diffs, types).items():
+            why = f"the catalog type would {'; '.join(verify.said(extra, missing)[:3])}"
+            inner = [r for r, n in nodes.items() if types.get(rid) == "vpc" and types.get(r) == "subnet" and n.design.get("parent") == rid]
+            if inner:  # a VPC's routing exists because of its subnets: they go, the VPC's implied parts with them
+                _release(nodes, rid, "implied")
+            for gone in inner or [rid]:
+                _dissolve(nodes, gone, why if gone == rid else f"its VPC {rid}'s implied routing differs from the source's: {why}")
     raise NotImportable("the imported design did not settle after several validation rounds", report.source)
 
 
@@ -278,7 +361,7 @@ def _refused_by_design(exc: DesignError, nodes: dict, report: ImportReport) -> N
         if node is None:
             continue
         if node.kind == "typed":
-            _demote(node, f"the catalog type refused it: {found[0]}")
+            _dissolve(nodes, rid, f"the catalog type refused it: {found[0]}")
         else:
             nodes.pop(rid)
             report.not_understood.append(_entry(node.source, None, found[0]))

@@ -22,6 +22,7 @@ from functools import lru_cache
 from ...catalog import CATALOG
 from ...catalog import spec as s
 from ...compiler.expr import Block, JsonEncode
+from .values import Opaque
 
 _NO = object()  # a branch that emits nothing
 
@@ -41,6 +42,8 @@ class Binding:
     label: str | None = None
     added: list = field(default_factory=list)  # top-level keys the template adds
     side: str = "cfn"  # which of the entry's templates is matched: "cfn" (Emit.cfn) or "tf" (Emit.tf)
+    parts: dict = field(default_factory=dict)  # emit key -> source id of the part (Self placeholders name them)
+    variables: dict = field(default_factory=dict)  # property -> the template parameter its value came from
 
     def bind(self, name: str, value) -> None:
         if name in self.values and self.values[name] != value:
@@ -54,9 +57,16 @@ class Binding:
             raise Mismatch(f"{name} cannot be {value!r} here")
         self.forbidden.setdefault(name, []).append(value)
 
+    def bind_part(self, key: str, source_id: str) -> None:
+        if self.parts.get(key, source_id) != source_id:
+            raise Mismatch(f"its {key or 'primary'} part would be both {self.parts[key]} and {source_id}")
+        if key not in self.parts and source_id in self.parts.values():
+            raise Mismatch(f"{source_id} would be two of its parts")
+        self.parts[key] = source_id
+
     def copy(self) -> Binding:
         return Binding(dict(self.values), {k: list(v) for k, v in self.forbidden.items()}, list(self.containers),
-                       list(self.subnets), self.label, list(self.added), self.side)
+                       list(self.subnets), self.label, list(self.added), self.side, dict(self.parts), dict(self.variables))
 
 
 @lru_cache(maxsize=2)
@@ -72,15 +82,29 @@ def candidates(side: str = "cfn") -> dict[str, tuple]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def match(entry: s.ResourceType, properties: dict, side: str = "cfn") -> Binding:
+def match(entry: s.ResourceType, properties: dict, side: str = "cfn", source_id: str = "", companions=None) -> Binding:
     """The binding that makes `entry` emit `properties` (design values) in CloudFormation (side "cfn")
-    or Terraform (side "tf"); raises Mismatch saying why."""
+    or Terraform (side "tf"); raises Mismatch saying why.  `companions(entry, binding)` matches the
+    entry's other parts against the source (lift.groups); without it the entry must make no other part."""
     primary = next(e for e in entry.emits if e.key == "")
     binding = Binding(side=side)
-    _mapping(entry, primary.cfn if side == "cfn" else primary.tf, properties, binding, top=True)
+    if source_id:
+        binding.parts[""] = source_id
+    _mapping(entry, template_of(primary, side), properties, binding, top=True)
+    if companions is not None:
+        companions(entry, binding)
     _choose_defaults(entry, binding)
     _no_companions(entry, binding)
     return binding
+
+
+def template_of(emit: s.Emit, side: str) -> dict:
+    return emit.cfn if side == "cfn" else emit.tf
+
+
+def match_part(entry, emit: s.Emit, properties: dict, b: Binding) -> None:
+    """Match one of the entry's other parts (a role, a log group ...) into the binding."""
+    _mapping(entry, template_of(emit, b.side), properties, b)
 
 
 def _mapping(entry, template: dict, source: dict, b: Binding, top: bool = False) -> None:
@@ -114,22 +138,24 @@ def _silent(entry, tvalue, b: Binding) -> bool:
     return kind in (s.Slot, s.Env, s.Up, s.Subnets, s.Self, s.SelfAttr)
 
 
+_TAKES_OPAQUE = frozenset({s.Name, s.J, s.P, s.If})
+
+
 def _value(entry, tvalue, svalue, b: Binding) -> None:
     kind = type(tvalue)
+    if type(svalue) is Opaque and kind not in _TAKES_OPAQUE:
+        raise Mismatch(svalue.error.reason)
     if kind in (str, int, float, bool, type(None)):
         if not same_scalar(tvalue, svalue):
             raise Mismatch(f"the catalog type always writes {tvalue!r}, the source {svalue!r}")
     elif kind is s.P:
-        b.bind(tvalue.name, _typed(entry, tvalue.name, svalue))
+        _placeholder(entry, tvalue.name, svalue, b)
     elif kind is s.If:
         _if(entry, tvalue, svalue, b)
     elif kind is dict:
         _mapping(entry, tvalue, svalue, b)
     elif kind in (list, tuple):
-        if not isinstance(svalue, list) or len(svalue) != len(tvalue):
-            raise Mismatch("a list of another length")
-        for t, v in zip(tvalue, svalue, strict=True):
-            _value(entry, t, v, b)
+        _list(entry, tvalue, svalue, b)
     elif kind is s.Tags:
         _tags(tvalue, svalue, b)
     elif kind is JsonEncode:  # Terraform's jsonencode(...): the source holds the JSON text
@@ -152,12 +178,26 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
         b.bind(tvalue.prop, svalue)
     elif kind is s.J:
         _join(entry, tvalue, svalue, b)
+    elif kind is s.Self or kind is s.SelfAttr:
+        _self(tvalue, svalue, b)
+    elif kind is s.Slot or kind is s.Env:  # what a connection fills: no connection is folded yet, so it would be lost
+        raise Mismatch(f"its {getattr(tvalue, 'name', 'environment')} is what a connection gives, and connections are not folded on import")
+    elif kind is s.Name and _stack_named(svalue):
+        pass  # the compiler's own physical name (the stack's name and a suffix): made again on compile
     else:  # Name, Label, Slot, Env, Self ...: the compiler makes these; the source's own value would be lost
         raise Mismatch(f"the catalog type makes this value itself ({kind.__name__})")
 
 
 def _if(entry, t: s.If, svalue, b: Binding) -> None:
-    if t.prop.startswith("@"):
+    if t.prop.startswith("@"):  # a container, a connection: the compile check says whether the design gives it
+        for branch in (t.then, t.otherwise):
+            trial = b.copy()
+            try:
+                _value(entry, branch, svalue, trial)
+            except Mismatch:
+                continue
+            b.__dict__.update(trial.__dict__)
+            return
         raise Mismatch(f"a value that depends on {t.prop}")
     equals = t.equals[0] if isinstance(t.equals, tuple) else t.equals
     for then in (True, False):
@@ -192,6 +232,7 @@ def _tags(t: s.Tags, svalue, b: Binding) -> None:
         pairs = {x.get("Key"): x.get("Value") for x in svalue if isinstance(x, dict)} if isinstance(svalue, list) else None
         if pairs is not None and any(set(x) - {"Key", "Value", "PropagateAtLaunch"} for x in svalue):
             pairs = None
+    pairs = {k: v for k, v in pairs.items() if k != "isshoni:design"} if isinstance(pairs, dict) else pairs
     if pairs is None or set(pairs) - {"Name"} or not all(isinstance(v, str) for v in pairs.values()):
         raise Mismatch("tags other than Name (the catalog writes its own)")
     if "Name" in pairs:
@@ -199,15 +240,82 @@ def _tags(t: s.Tags, svalue, b: Binding) -> None:
 
 
 def _join(entry, t: s.J, svalue, b: Binding) -> None:
-    if not isinstance(svalue, str) or not all(type(p) in (str, s.P) for p in t.parts):
+    """Text the template joins from literals and placeholders; an Opaque source is matched in its
+    `Fn::Sub` form (`arn:${AWS::Partition}:...:${Table.Arn}`)."""
+    sub = type(svalue) is Opaque
+    if sub:
+        raw = svalue.raw
+        svalue = raw.get("Fn::Sub") if isinstance(raw, dict) and len(raw) == 1 else None
+    if not isinstance(svalue, str):
         raise Mismatch("a joined value")
-    pattern = "".join(re.escape(p) if isinstance(p, str) else f"(?P<p{i}>.+?)" for i, p in enumerate(t.parts))
-    found = re.fullmatch(pattern, svalue)
+    pieces = []
+    for i, part in enumerate(t.parts):
+        piece = _JOIN_PIECES[sub].get(type(part))
+        if piece is None:
+            raise Mismatch("a joined value")
+        pieces.append(re.escape(part) if piece == "literal" else piece.replace("<g>", f"<g{i}>"))
+    found = re.fullmatch("".join(pieces), svalue)
     if not found:
         raise Mismatch("a joined value of another shape")
     for i, part in enumerate(t.parts):
         if isinstance(part, s.P):
-            b.bind(part.name, _typed(entry, part.name, found.group(f"p{i}")))
+            b.bind(part.name, _typed(entry, part.name, found.group(f"g{i}")))
+        elif isinstance(part, (s.Self, s.SelfAttr)):
+            b.bind_part(part.key, found.group(f"g{i}"))
+
+
+_ID_SUB = r"\$\{(?P<g>[A-Za-z0-9]+)"
+_JOIN_PIECES = {
+    False: {str: "literal", s.P: "(?P<g>.+?)", s.Partition: "(?:aws|aws-cn|aws-us-gov)",
+            s.Region: "(?:[a-z]{2}(?:-gov)?-[a-z]+-[0-9])"},
+    True: {str: "literal", s.P: "(?P<g>[^$]+?)", s.Partition: r"(?:\$\{AWS::Partition\}|aws|aws-cn|aws-us-gov)",
+           s.Region: r"(?:\$\{AWS::Region\}|[a-z]{2}(?:-gov)?-[a-z]+-[0-9])", s.Account: r"\$\{AWS::AccountId\}",
+           s.Name: r"\$\{AWS::StackName\}[A-Za-z0-9._-]*", s.Slot: ".+?", s.Self: _ID_SUB + r"\}",
+           s.SelfAttr: _ID_SUB + r"\.[A-Za-z0-9.]+\}"},
+}
+
+
+def _stack_named(svalue) -> bool:
+    """A physical name made from the stack's name (`${AWS::StackName}-...`), as the compiler writes them."""
+    return type(svalue) is Opaque and "${AWS::StackName}" in json.dumps(svalue.raw)
+
+
+def _self(t, svalue, b: Binding) -> None:
+    """A reference to one of the entry's own parts: names which source resource that part is."""
+    if not _is_ref(svalue):
+        raise Mismatch(f"its {t.key or 'primary'} part is not referred to")
+    attribute = svalue.get("attribute")
+    if b.side == "cfn" and attribute != (t.cfn if type(t) is s.SelfAttr else None):
+        raise Mismatch(f"refers to {svalue['ref']}'s {attribute or 'Ref'}, the catalog type to its {getattr(t, 'cfn', 'Ref')}")
+    b.bind_part(t.key, svalue["ref"])
+
+
+def _list(entry, tvalue, svalue, b: Binding) -> None:
+    """A list item by item; a Slot in it (items connections add) takes the source's items after the fixed ones."""
+    if not isinstance(svalue, list):
+        raise Mismatch("a list of another length")
+    fixed = [t for t in tvalue if not (type(t) is s.Slot and not t.single)]
+    slots = [t for t in tvalue if t not in fixed]
+    if len(svalue) != len(fixed) and not (slots and len(svalue) > len(fixed)):
+        raise Mismatch("a list of another length")
+    if len(svalue) > len(fixed):
+        raise Mismatch(f"its {slots[0].name} is what a connection gives, and connections are not folded on import")
+    for t, v in zip(fixed, svalue, strict=False):
+        _value(entry, t, v, b)
+
+
+def _placeholder(entry, name: str, svalue, b: Binding) -> None:
+    """A property's value; a template parameter without a default where the property is asked at deploy time
+    (`x-ask`) is the empty value that means "asked"."""
+    if type(svalue) is Opaque:
+        schema = entry.properties.get(name, {})
+        parameter = svalue.raw.get("Ref") if isinstance(svalue.raw, dict) and len(svalue.raw) == 1 else None
+        if not (isinstance(parameter, str) and not parameter.startswith("AWS::") and "x-ask" in schema):
+            raise Mismatch(svalue.error.reason)
+        b.bind(name, "")
+        b.variables[name] = parameter
+        return
+    b.bind(name, _typed(entry, name, svalue))
 
 
 def _typed(entry, name: str, value):
@@ -263,6 +371,13 @@ def _no_companions(entry, b: Binding) -> None:
         if emit.key == "" or not (emit.cfn_type if b.side == "cfn" else emit.tf_type):
             continue
         when = emit.when
+        if emit.key in b.parts:  # the source has this part: whatever switches it on holds
+            if when is not None and not when[0].startswith("@"):
+                if b.values.get(when[0], defaults.get(when[0])) != when[1]:
+                    if when[0] in b.values:
+                        raise Mismatch(f"{when[0]} would leave out its {emit.key}, which the source has")
+                    b.bind(when[0], when[1])
+            continue
         if when is not None and when[0].startswith("@"):
             continue  # waits for a connection or a container the import did not make
         if when is None and b.side == "tf" and not emit.cfn_type:

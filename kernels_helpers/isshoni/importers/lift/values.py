@@ -35,6 +35,39 @@ class Unrepresentable(ValueError):
         super().__init__(f"{'.'.join(map(str, path)) or 'value'}: {reason}")
 
 
+class Opaque:
+    """A value the design cannot hold as written, kept (not refused) while matching: a catalog
+    entry may make exactly this value itself (a physical name from the stack's name, an ARN with
+    the account id), and then nothing is lost.  Anything else still refuses it (`problem`)."""
+
+    __slots__ = ("raw", "error")
+
+    def __init__(self, raw, error: Unrepresentable):
+        self.raw, self.error = raw, error
+
+    def __eq__(self, other):
+        return isinstance(other, Opaque) and self.raw == other.raw
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"Opaque({self.raw!r})"
+
+
+def first_opaque(value) -> Opaque | None:
+    """The first value kept as an Opaque in converted properties (a generic resource cannot hold it)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is Opaque:
+            return node
+        if isinstance(node, dict):
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return None
+
+
 def _line(node, fallback):
     mark = getattr(node, "start_mark", None)
     return mark.line + 1 if mark is not None else fallback
@@ -59,6 +92,7 @@ class Template:
                        "AWS::URLSuffix": "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"}
         self.used: dict[str, set] = {}  # parameter, pseudo parameter or mapping -> resources that read it
         self.owner = ""
+        self.lenient = False  # keep what the design cannot hold as Opaque values (for the matcher) instead of refusing it
 
     def read(self, name: str, path, line):
         if name in self.parameters:
@@ -83,7 +117,12 @@ def convert(value, template: Template, path: tuple = (), line: int | None = None
         if len(value) == 1:
             (key, arg), = value.items()
             if key == "Ref" or key.startswith("Fn::") or key == "Condition" and not isinstance(arg, dict):
-                return _function(key, arg, template, path, line)
+                if not template.lenient:
+                    return _function(key, arg, template, path, line)
+                try:
+                    return _function(key, arg, template, path, line)
+                except Unrepresentable as exc:
+                    return Opaque(_plain(value), exc)
         return {str(k): convert(v, template, (*path, k), line) for k, v in value.items()}
     if isinstance(value, list):
         return [convert(v, template, (*path, i), line) for i, v in enumerate(value)]
@@ -163,6 +202,15 @@ def _sub(arg, template: Template, path, line):
     return _VAR.sub(value, text)
 
 
+def _plain(value):
+    """The raw value as plain JSON (the YAML loader's node classes taken off)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, str) else value
+
+
 def _getatt(arg) -> tuple:
     if isinstance(arg, str) and "." in arg:
         target, _, attribute = arg.partition(".")
@@ -196,4 +244,4 @@ def references(value) -> set[str]:
     return found
 
 
-__all__ = ["KNOWN_FUNCTIONS", "NO_DEFAULT", "PSEUDO", "Template", "Unrepresentable", "convert", "references"]
+__all__ = ["KNOWN_FUNCTIONS", "NO_DEFAULT", "PSEUDO", "Opaque", "Template", "Unrepresentable", "convert", "first_opaque", "references"]

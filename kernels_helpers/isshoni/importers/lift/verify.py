@@ -1,33 +1,51 @@
 """Regenerating must give back the source's resources and no others: the compiler's own check.
 
-A catalog entry that matched a resource may still make more than the source had: routing the
-compiler implies for subnets (a route table and association), parts that depend on a container.
-Resolving the design shows them; the typed nodes that own such parts are made generic again.
+A catalog entry that matched a group of resources may still make more (routing the compiler
+implies for subnets, parts that depend on a container) or fewer (a part only a connection
+would make) than the source had.  Resolving the design shows what each typed node makes;
+a node whose parts differ from its group's by type is made generic again.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ...compiler.resolve import resolve
 
-
-def extra_parts(design, typed: set[str]) -> dict[str, list[str]]:
-    """Typed resource id -> the CloudFormation parts it makes besides its primary one."""
-    resolved = resolve(design)
-    primary = {rid: None for rid in typed}
-    extra: dict[str, list[str]] = {}
-    for part in resolved.parts:
-        if part.source in primary and part.cfn_type:
-            if part.cfn_name == part.source or (primary[part.source] is None and part.lid == _lid(part.source)):
-                primary[part.source] = part.lid
-                continue
-            extra.setdefault(part.source, []).append(f"{part.cfn_type} {part.cfn_name}")
-    return extra
+DESIGN = "@design"  # what the compiler makes for the design as a whole (the flow logs' role, the alarms' topic)
 
 
-def _lid(rid: str) -> str:
-    from ...compiler.names import tf_identifier
+def differences(design, groups: dict[str, list[str]], side: str = "cfn") -> dict[str, tuple[Counter, Counter]]:
+    """Typed resource id (or DESIGN) -> (types compiling it makes that its group in the source lacks, types of
+    its group compiling does not make); types on the source's side, a Terraform-only part the source lacks
+    being what the provider needs, not a difference."""
+    made = {rid: Counter() for rid in groups}
+    made.setdefault(DESIGN, Counter())
+    for part in resolve(design).parts:
+        if part.source in made:
+            kind = part.cfn_type if side == "cfn" else part.tf_type
+            if kind and (side == "tf" or part.cfn_type):
+                made[part.source][kind] += 1
+    out = {}
+    for rid in made:
+        expected = Counter(groups.get(rid, ()))
+        extra, missing = made[rid] - expected, expected - made[rid]
+        if side == "tf":
+            extra = Counter({k: v for k, v in extra.items() if k not in _tf_only()})
+        if extra or missing:
+            out[rid] = (extra, missing)
+    return out
 
-    return tf_identifier(rid)
+
+def said(extra: Counter, missing: Counter) -> list[str]:
+    return [f"also make {k}" + (f" x{n}" if n > 1 else "") for k, n in sorted(extra.items())] + [
+        f"not make the source's {k}" + (f" x{n}" if n > 1 else "") for k, n in sorted(missing.items())]
+
+
+def _tf_only() -> frozenset:
+    from ...catalog import CATALOG
+
+    return frozenset(e.tf_type for entry in CATALOG.values() for e in entry.emits if e.tf_type and not e.cfn_type)
 
 
 def to_demote(extra: dict[str, list[str]], types: dict[str, str]) -> dict[str, list[str]]:
@@ -37,4 +55,4 @@ def to_demote(extra: dict[str, list[str]], types: dict[str, str]) -> dict[str, l
     return inner or extra
 
 
-__all__ = ["extra_parts", "to_demote"]
+__all__ = ["DESIGN", "differences", "said", "to_demote"]
