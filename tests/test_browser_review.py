@@ -147,6 +147,51 @@ def test_full_check_streams_per_tool_and_a_group_click_brings_the_node_into_view
     assert view["dx"] < 5 and view["dy"] < 5, view  # centred (the node with its name)
 
 
+def outside_every_container(page, rid: str) -> bool:
+    return page.evaluate(
+        """([cyExpr, id]) => { const cy = eval(cyExpr); const p = cy.getElementById(id).position();
+             return cy.nodes('.container').every(c => { const b = c.boundingBox({includeLabels: false, includeOverlays: false});
+               return !(p.x >= b.x1 && p.x <= b.x2 && p.y >= b.y1 && p.y <= b.y2); }); }""",
+        [CY, rid],
+    )
+
+
+def test_palette_adds_land_where_the_model_puts_them(page):
+    # the view's centre over the VPC: a bucket (no container) goes beside it, not on top of it
+    page.evaluate(f"{CY}.center({CY}.getElementById('vpc'))")
+    page.evaluate(f"{CTX}.select([])")
+    before = set(page.evaluate(f"Object.keys({DOC}.resources)"))
+    page.fill(".isshoni-Palette input", "s3")
+    page.locator(".isshoni-PaletteItem[data-type='s3_bucket']").first.dblclick()
+    page.wait_for_function(f"(n) => Object.keys({DOC}.resources).length === n", arg=len(before) + 1)
+    bucket = (set(page.evaluate(f"Object.keys({DOC}.resources)")) - before).pop()
+    assert page.evaluate(f"(id) => {DOC}.resource(id).parent", bucket) is None
+    page.wait_for_function(f"(id) => {CY}.getElementById(id).length === 1", arg=bucket)
+    assert outside_every_container(page, bucket)
+    screenshot(page, "review-6-bucket-beside-the-vpc")
+    # a container selected: the new node goes inside it, on free space, outside the subnets nested in it
+    page.evaluate(f"{CTX}.select(['private_a'])")
+    before = set(page.evaluate(f"Object.keys({DOC}.resources)"))
+    page.fill(".isshoni-Palette input", "ecs service")
+    page.locator(".isshoni-PaletteItem[data-type='ecs_service']").first.dblclick()
+    page.wait_for_function(f"(n) => Object.keys({DOC}.resources).length === n", arg=len(before) + 1)
+    service = (set(page.evaluate(f"Object.keys({DOC}.resources)")) - before).pop()
+    assert page.evaluate(f"(id) => {DOC}.resource(id).parent", service) == "private_a"
+    page.wait_for_function(f"(id) => {CY}.getElementById(id).length === 1", arg=service)
+    crossing = page.evaluate(
+        """([cyExpr]) => { const cy = eval(cyExpr); const out = [];
+             const cs = cy.nodes('.container').toArray();
+             for (const a of cs) for (const b of cs) {
+               if (a.id() >= b.id() || a.ancestors().contains(b) || b.ancestors().contains(a)) continue;
+               const x = a.boundingBox({includeLabels: false, includeOverlays: false}), y = b.boundingBox({includeLabels: false, includeOverlays: false});
+               if (x.x1 < y.x2 && y.x1 < x.x2 && x.y1 < y.y2 && y.y1 < x.y2) out.push([a.id(), b.id()]); }
+             return out; }""",
+        [CY],
+    )
+    screenshot(page, "review-7-service-in-its-subnet")
+    assert crossing == [], crossing
+
+
 def test_closing_right_after_an_edit_saves_instead_of_asking(page):
     page.evaluate(f"{DOC}.setLabel('messages', 'Messages table')")
     page.wait_for_selector(DIRTY_TAB, timeout=5_000)

@@ -23,6 +23,7 @@ from ..compiler import FORMATS
 from ..design import Design, DesignError
 from ..design.errors import describe
 from ..design.ops import OPS
+from ..design.placement import free_spot
 
 ID = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_-]{0,63}$", "description": "a resource or connection id"}
 PARENT = {"type": ["string", "null"], "description": "id of the container (vpc, subnet); null takes it out"}
@@ -167,21 +168,6 @@ def catalog_lines(category: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def place(design: Design, parent: str | None) -> dict:
-    """A free spot for a new node: inside its container, after its siblings; else right of everything."""
-    def pos(rid: str) -> dict:
-        return design.resources[rid].get("position") or {"x": 0, "y": 0}
-
-    if parent and parent in design.resources:
-        siblings = design.children(parent)
-        base = pos(parent)
-        return {"x": base["x"] - 60 + 90 * (len(siblings) % 3), "y": base["y"] - 30 + 70 * (len(siblings) // 3 % 3)}
-    if not design.resources:
-        return {"x": 0, "y": 0}
-    return {"x": max(pos(r)["x"] for r in design.resources) + 200,
-            "y": min(pos(r)["y"] for r in design.resources) + 80 * (len(design.resources) % 5)}
-
-
 def _refusal(exc: Exception) -> str:
     if isinstance(exc, DesignError):
         return "; ".join(str(p) for p in exc.problems[:5]) or str(exc)
@@ -233,7 +219,7 @@ class Toolbox:
         for _ in range(EDIT_ATTEMPTS):
             design = self.current()
             if op["op"] == "add" and "position" not in op:
-                op["position"] = place(design, op.get("parent"))
+                op["position"] = free_spot(design.resources, op.get("parent"))  # placed apart even in a new design: it is also drawn outside the canvas
             content = {k: v for k, v in design.data.items() if k not in ("chat", "deployments")}  # not needed: not sent
             new = Design(await self.runner("edit", content, {"ops": [op]}))
             if self.work is not None:

@@ -204,6 +204,10 @@ class Design:
             default_label, base = get_type(type).label, type
         rid = id or self._new_id(base)
         self._check_id(rid)
+        if position is None:  # where the model puts it, in free space (a drawn design) or the origin (a new one)
+            from .placement import position_for
+
+            position = position_for(self.resources, parent)
         resource = {
             "type": type,
             "label": label if label is not None else default_label,

@@ -17,13 +17,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog import CATALOG
-from ..design.containers import depths, parent_of
+from ..design.boxes import Measures, is_container
+from ..design.boxes import boxes as node_boxes
+from ..design.containers import depths
 from ..generic import references
 
 # the canvas's GROUP_COLORS (extension/src/components/canvas/style.ts)
 GROUP_COLORS = {"vpc": "#8c4fff", "public": "#7aa116", "private": "#00a4a6", "other": "#7d8998"}
 ROLE_COLORS = {"blue": "#1f6feb", "green": "#2da44e"}
 TILE, PAD, LABEL = 48, 28, 16
+DIAGRAM = Measures(tile=TILE, pad=PAD, label=LABEL)
 
 
 @cache
@@ -49,34 +52,6 @@ def _container_color(resource: dict) -> str:
     return GROUP_COLORS["other"]
 
 
-def _is_container(resource: dict) -> bool:
-    entry = CATALOG.get(resource["type"])
-    return bool(entry and entry.is_container)
-
-
-def _boxes(resources: dict, depth: dict[str, int]) -> dict[str, tuple[float, float, float, float]]:
-    """(x0, y0, x1, y1) of every node; a container wraps its descendants.  Deepest first, so
-    each container's children are done before it (no recursion: any depth, loops included)."""
-    kids: dict[str, list[str]] = {}
-    for rid in resources:
-        parent = parent_of(resources, rid)
-        if parent is not None and depth[rid] > depth[parent]:  # a loop's members wrap nobody
-            kids.setdefault(parent, []).append(rid)
-    boxes: dict[str, tuple[float, float, float, float]] = {}
-    for rid in sorted(resources, key=lambda r: -depth[r]):
-        res = resources[rid]
-        pos = res.get("position") or {}
-        x, y = float(pos.get("x", 0)), float(pos.get("y", 0))
-        inner = [boxes[k] for k in kids.get(rid, ())]
-        if _is_container(res) and inner:
-            boxes[rid] = (min(b[0] for b in inner) - PAD, min(b[1] for b in inner) - PAD - LABEL,
-                          max(b[2] for b in inner) + PAD, max(b[3] for b in inner) + PAD)
-        else:
-            half = TILE / 2 + (PAD if _is_container(res) else 0)
-            boxes[rid] = (x - half, y - half, x + half, y + half + LABEL)
-    return boxes
-
-
 def svg(data: dict, max_width: int = 900) -> str:
     """The SVG text of a design's content (the plain `.infra.json` dict)."""
     resources, connections = data.get("resources") or {}, data.get("connections") or {}
@@ -86,7 +61,7 @@ def svg(data: dict, max_width: int = 900) -> str:
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="320" height="60"><text x="10" y="35" '
                 f'font-family="sans-serif" font-size="14" fill="#616161">{name}: empty design</text></svg>')
     depth = depths(resources)
-    boxes = _boxes(resources, depth)
+    boxes = node_boxes(resources, DIAGRAM, depth)
     x0, y0 = min(b[0] for b in boxes.values()) - 10, min(b[1] for b in boxes.values()) - 10
     x1, y1 = max(b[2] for b in boxes.values()) + 10, max(b[3] for b in boxes.values()) + 10
     width, height = x1 - x0, y1 - y0
@@ -94,7 +69,7 @@ def svg(data: dict, max_width: int = 900) -> str:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0f} {y0:.0f} {width:.0f} {height:.0f}" '
              f'width="{shown_w:.0f}" height="{height * shown_w / width:.0f}" font-family="sans-serif" '
              f'role="img" aria-label={quoteattr(name_text)}><title>{name}</title>']
-    containers = sorted((r for r in resources if _is_container(resources[r])), key=lambda r: depth[r])
+    containers = sorted((r for r in resources if is_container(resources[r])), key=lambda r: depth[r])
     used: dict[str, str] = {}
 
     def use(resource: dict, x: float, y: float, size: float) -> str:

@@ -64,7 +64,11 @@ export function addResource(
     toast(placement.refuse, 'error');
     return null;
   }
-  point = placer.freeSpot(point);
+  // where the model puts it, and free: never drawn inside a box it does not belong to
+  const agreed = placer.agreeing(point, placement.parent);
+  const free = placer.freeSpot(agreed);
+  const recheck = placer.agreeing(free, placement.parent);
+  point = recheck.x === free.x && recheck.y === free.y ? free : agreed;
   let id: string;
   try {
     id = ctx.doc.add(type, { label: entry.label, parent: placement.parent, position: point });

@@ -10,12 +10,16 @@ import cytoscape from 'cytoscape';
 import { DesignContext } from '../../context';
 import { ICatalogType, IPosition } from '../../types';
 import { inBox } from './geometry';
-import { ICON_SIZE } from './style';
+import { CONTAINER_PADDING, ICON_SIZE } from './style';
 
 export interface IPlacement {
   parent: string | null;
   refuse?: string;
   note?: string;
+}
+
+function grown(b: cytoscape.BoundingBox12, by: number): cytoscape.BoundingBox12 {
+  return { x1: b.x1 - by, y1: b.y1 - by, x2: b.x2 + by, y2: b.y2 + by };
 }
 
 export class Placement {
@@ -67,7 +71,7 @@ export class Placement {
       return {
         parent: null,
         note: inner
-          ? `${entry.label} cannot go inside ${this.typeLabel(inner.data('type'))} '${inner.data('label')}': it stays outside`
+          ? `${entry.label} cannot go inside ${this.typeLabel(inner.data('type'))} '${inner.data('label')}': it goes beside it, outside`
           : undefined
       };
     }
@@ -94,13 +98,57 @@ export class Placement {
     return p;
   }
 
-  /** A point inside a container (below its children when it has some). */
+  /**
+   * A free point inside a container: on a grid over its box, away from other nodes and
+   * outside the containers nested in it; below its children when the box is full.
+   */
   freeSpotIn(container: cytoscape.NodeSingular): IPosition {
     if (!container.isParent()) {
       return { ...container.position() };
     }
+    const box = container.boundingBox({ includeLabels: false, includeOverlays: false });
+    const nested = container.descendants('.container');
+    const leaves = this._cy.nodes('.leaf');
+    const clear = (p: IPosition) =>
+      !leaves.some(n => {
+        const q = (n as cytoscape.NodeSingular).position();
+        return Math.abs(q.x - p.x) < 60 && Math.abs(q.y - p.y) < 60;
+      }) &&
+      !nested.some(n =>
+        inBox(p, grown((n as cytoscape.NodeSingular).boundingBox({ includeLabels: false, includeOverlays: false }), ICON_SIZE / 2))
+      );
+    for (let y = box.y1 + CONTAINER_PADDING + ICON_SIZE; y <= box.y2 - ICON_SIZE / 2; y += 100) {
+      for (let x = box.x1 + CONTAINER_PADDING + ICON_SIZE / 2; x <= box.x2 - ICON_SIZE / 2; x += 110) {
+        if (clear({ x, y })) {
+          return { x: Math.round(x), y: Math.round(y) };
+        }
+      }
+    }
     const bb = container.children().boundingBox({ includeLabels: true });
     return { x: bb.x1 + ICON_SIZE / 2, y: bb.y2 + ICON_SIZE };
+  }
+
+  /**
+   * A point near `point` that the model agrees with for a node whose container is `parent`:
+   * inside `parent` and not inside a container nested in it, or (no container) outside every
+   * container, so no node is ever drawn inside a box it does not belong to.
+   */
+  agreeing(point: IPosition, parent: string | null): IPosition {
+    const under = this.containersAt(point);
+    if (parent === null) {
+      let p = point;
+      for (let i = 0; i < 50 && under.length; i++) {
+        const outer = under[under.length - 1]; // step right past the outermost box here
+        p = { x: outer.boundingBox({ includeLabels: false, includeOverlays: false }).x2 + ICON_SIZE, y: p.y };
+        under.splice(0, under.length, ...this.containersAt(p));
+      }
+      return p;
+    }
+    if (under.length && under[0].id() === parent) {
+      return point;
+    }
+    const host = this._cy.getElementById(parent);
+    return host.nonempty() ? this.freeSpotIn(host as cytoscape.NodeSingular) : point;
   }
 
   /** Mark the container a drop would go into (ok) or that refuses it (bad); nulls clear the marks. */
