@@ -96,6 +96,18 @@ def test_connections_say_what_the_link_means(page):
     assert all(labels[cid] for cid in connections if not connections[cid].get("label")), labels
 
 
+def test_a_load_balancer_says_it_spans_both_public_subnets(page):
+    display = page.evaluate(f"{CY}.getElementById('alb').data('display')")
+    assert "spans 2 subnets" in display, display
+    page.evaluate(f"{CTX}.select(['alb'])")
+    page.wait_for_function(f"{CY}.getElementById('public_c').hasClass('spanned')")
+    assert not page.evaluate(f"{CY}.getElementById('private_c').hasClass('spanned')")
+    page.evaluate(f"{CY}.center({CY}.getElementById('alb'))")
+    screenshot(page, "review-2b-alb-spans")
+    page.evaluate(f"{CTX}.select([])")
+    page.wait_for_function(f"!{CY}.getElementById('public_c').hasClass('spanned')")
+
+
 def test_dragging_a_node_selects_it(page):
     page.evaluate(f"{CTX}.select(['alb'])")
     page.wait_for_timeout(600)  # an off-screen selection is brought into view (animated)

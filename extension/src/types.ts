@@ -69,6 +69,8 @@ export interface ICatalogType {
   containers: string[];
   is_container: boolean;
   needs_container: boolean;
+  /** It spreads over its subnet and the same-tier subnets beside it (one per AZ). */
+  spans_subnets?: boolean;
   links: ICatalogLink[];
   cloudformation: string[];
   terraform: string[];

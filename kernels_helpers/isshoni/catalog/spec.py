@@ -340,6 +340,23 @@ class ResourceType:
         return {k: v["default"] for k, v in self.properties.items() if "default" in v}
 
     @cached_property
+    def spans_subnets(self) -> bool:
+        """Whether it spreads over its subnet's siblings of the same tier (a `Subnets` placeholder in
+        what it emits): the canvas draws it in one subnet and says it spans the others."""
+        def has(value) -> bool:
+            if isinstance(value, Subnets):
+                return True
+            if isinstance(value, dict):
+                return any(has(v) for v in value.values())
+            if isinstance(value, (list, tuple)):
+                return any(has(v) for v in value)
+            if hasattr(value, "__dataclass_fields__"):
+                return any(has(getattr(value, name)) for name in value.__dataclass_fields__)
+            return False
+
+        return any(has(emit.cfn) or has(emit.tf) for emit in self.emits)
+
+    @cached_property
     def _ephemeral_defaults(self) -> dict:
         return {**self._defaults, **{k: v["x-ephemeral"] for k, v in self.properties.items() if "x-ephemeral" in v}}
 
@@ -361,6 +378,7 @@ class ResourceType:
             "containers": list(self.containers),
             "is_container": self.is_container,
             "needs_container": self.needs_container,
+            "spans_subnets": self.spans_subnets,
             "links": [
                 {"targets": list(link.targets), "meaning": link.meaning, "properties": link.properties}
                 for link in self.links

@@ -219,6 +219,11 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
       }
     },
     {
+      // the other subnets a selected load balancer, service or database spreads over
+      selector: 'node.container.spanned',
+      style: { 'border-style': 'dashed', 'border-width': 4 }
+    },
+    {
       selector: 'node.unknown',
       style: { 'border-width': 2, 'border-style': 'dashed', 'border-color': theme.warn }
     },

@@ -46,6 +46,7 @@ import { PaletteDrop } from './palette-drop';
 import { Placement } from './placement';
 import { ProposalLayer } from './proposal';
 import { SelectionSync } from './selection';
+import { SubnetSpans } from './spans';
 import { buildStyle, readTheme } from './style';
 import { ThemeWatcher } from './theme';
 import { Toast, Toaster } from './toast';
@@ -140,6 +141,8 @@ export class CanvasView extends Widget {
     this._badges.update();
     this._selection.show();
     ctx.focusRequested.connect(this._onFocus, this);
+    this._spans = new SubnetSpans(ctx, cy);
+    this._spans.refresh();
 
     this._badges.tooltipsOn(this._host);
     new MoveGesture(ctx, cy, this._placement, {
@@ -247,6 +250,7 @@ export class CanvasView extends Widget {
     }
     this.ctx.doc.changed.disconnect(this._onDocChanged, this);
     this.ctx.focusRequested.disconnect(this._onFocus, this);
+    this._spans.dispose();
     this._selection.dispose();
     this._badges.dispose();
     this._theme.dispose();
@@ -327,6 +331,7 @@ export class CanvasView extends Widget {
     }
     if (res.length) {
       this._sync.syncReferences();
+      this._spans.refresh();
     }
     this._selection.redrawn();
     for (const layer of this._layers) {
@@ -374,4 +379,5 @@ export class CanvasView extends Widget {
   private _t0: number;
   private _attachMs: number | null = null;
   private _large = false;
+  private _spans: SubnetSpans;
 }
