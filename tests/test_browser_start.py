@@ -128,3 +128,26 @@ def test_the_empty_canvas_starts_from_an_import(lab):
     queue = next(r for r in saved["resources"].values() if r["type"] == "sqs_queue")
     assert queue["properties"].get("visibility_timeout") == 120
     screenshot(page, "start-5-imported")
+
+
+def test_a_large_design_gets_a_minimap_that_pans_the_canvas(lab):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from bench_canvas import positioned
+
+    page = lab
+    positioned(200).save(page.root / "large.infra.json")
+    page.evaluate("() => { void window.jupyterapp.commands.execute('docmanager:open', {path: 'large.infra.json'}); }")
+    page.wait_for_function(f"window.jupyterapp.shell.currentWidget.context.path === 'large.infra.json' && {PANEL}.canvas "
+                           f"&& {CY}.nodes().length >= 200", timeout=60_000)
+    minimap = page.locator(".lm-DockPanel-widget:not(.lm-mod-hidden) .isshoni-Minimap").first
+    minimap.wait_for(state="visible", timeout=15_000)
+    page.wait_for_function("Array.from(document.querySelectorAll('.isshoni-Minimap > img')).some(i => i.src.startsWith('data:image/png'))",
+                           timeout=15_000)
+    before = page.evaluate(f"{CY}.pan()")
+    box = minimap.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.85)
+    page.wait_for_function(f"(p) => Math.abs({CY}.pan().x - p.x) > 50 || Math.abs({CY}.pan().y - p.y) > 50", arg=before, timeout=5_000)
+    screenshot(page, "start-6-minimap")

@@ -47,6 +47,7 @@ import { Placement } from './placement';
 import { ProposalLayer } from './proposal';
 import { SelectionSync } from './selection';
 import { SubnetSpans } from './spans';
+import { Minimap } from './minimap';
 import { buildStyle, readTheme } from './style';
 import { ThemeWatcher } from './theme';
 import { Toast, Toaster } from './toast';
@@ -143,6 +144,7 @@ export class CanvasView extends Widget {
     ctx.focusRequested.connect(this._onFocus, this);
     this._spans = new SubnetSpans(ctx, cy);
     this._spans.refresh();
+    this._minimap = new Minimap(cy, this.node);
 
     this._badges.tooltipsOn(this._host);
     new MoveGesture(ctx, cy, this._placement, {
@@ -251,6 +253,7 @@ export class CanvasView extends Widget {
     this.ctx.doc.changed.disconnect(this._onDocChanged, this);
     this.ctx.focusRequested.disconnect(this._onFocus, this);
     this._spans.dispose();
+    this._minimap.dispose();
     this._selection.dispose();
     this._badges.dispose();
     this._theme.dispose();
@@ -274,6 +277,7 @@ export class CanvasView extends Widget {
     }
     this._theme.restyle();
     this._resize();
+    this._minimap.update(); // it needs the page (the navigator finds its panel by id)
   }
 
   protected onAfterShow(msg: Message): void {
@@ -332,6 +336,7 @@ export class CanvasView extends Widget {
     if (res.length) {
       this._sync.syncReferences();
       this._spans.refresh();
+      this._minimap.update();
     }
     this._selection.redrawn();
     for (const layer of this._layers) {
@@ -380,4 +385,5 @@ export class CanvasView extends Widget {
   private _attachMs: number | null = null;
   private _large = false;
   private _spans: SubnetSpans;
+  private _minimap: Minimap;
 }

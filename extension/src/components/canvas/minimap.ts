@@ -1,0 +1,64 @@
+/**
+ * A minimap for large designs (cytoscape's own navigator extension): a
+ * thumbnail of the whole design in the canvas's corner with the visible part
+ * framed; dragging the frame or clicking the thumbnail pans the canvas.
+ * Shown only when the design is too large to read whole (Fit stops at a
+ * readable zoom and the rest is a pan away); the thumbnail is redrawn at most
+ * a few times a second, so dragging stays smooth.
+ */
+
+import cytoscape from 'cytoscape';
+import register from 'cytoscape-navigator';
+
+import { designElements } from './geometry';
+
+/** Resources from which the design gets a minimap. */
+export const MINIMAP_FROM = 60;
+const REDRAW_MS = 400;
+
+let registered = false;
+let counter = 0;
+
+export class Minimap {
+  constructor(
+    private _cy: cytoscape.Core,
+    private _host: HTMLElement
+  ) {}
+
+  /** Show or hide it for the design's current size (call after redraws and once attached). */
+  update(): void {
+    const want = designElements(this._cy).nodes().length >= MINIMAP_FROM;
+    if (want && !this._nav && this._host.isConnected) {
+      if (!registered) {
+        register(cytoscape);
+        registered = true;
+      }
+      const panel = document.createElement('div');
+      panel.id = `isshoni-minimap-${++counter}`;
+      panel.className = 'isshoni-Minimap';
+      panel.setAttribute('aria-label', 'Minimap: drag the frame to move around the design');
+      this._host.appendChild(panel);
+      this._nav = (this._cy as any).navigator({
+        container: `#${panel.id}`,
+        viewLiveFramerate: 0,
+        thumbnailEventFramerate: 4,
+        thumbnailLiveFramerate: false,
+        rerenderDelay: REDRAW_MS,
+        removeCustomContainer: true
+      });
+    } else if (!want && this._nav) {
+      this.dispose();
+    }
+  }
+
+  get shown(): boolean {
+    return this._nav !== null;
+  }
+
+  dispose(): void {
+    this._nav?.destroy();
+    this._nav = null;
+  }
+
+  private _nav: any = null;
+}
