@@ -139,7 +139,9 @@ def test_palette_drop_reaches_the_other_page(session):
     # the code panel (server-side compiler) shows the new resource
     a.locator(".lm-TabBar-tab", has_text="Code").first.click()
     a.locator(".isshoni-CodePanel-format", has_text="CloudFormation").first.click()
-    a.wait_for_function("(document.querySelector('.isshoni-Code')?.textContent ?? '').includes('AWS::SQS::Queue')", timeout=15_000)
+    # the code is in CodeMirror, which draws only the lines in view: read its document
+    a.wait_for_function("(document.querySelector('.isshoni-Code .cm-content')?.cmView?.view.state.doc.toString() ?? '')"
+                        ".includes('AWS::SQS::Queue')", timeout=15_000)
     screenshot(a, "palette-drop-code")
 
 
