@@ -101,5 +101,14 @@ def test_json_one_line_values_and_section_ends():
     from isshoni.compiler.code_ranges import _json_blocks
 
     text = '{\n  "Resources": {\n    "A": {},\n    "B": {\n      "Type": "x"\n    }\n  },\n  "Outputs": {\n    "O": {\n    }\n  }\n}\n'
-    blocks = _json_blocks(text.split("\n"))
+    blocks = _json_blocks(text)
     assert blocks == {("Resources", "A"): (3, 3), ("Resources", "B"): (4, 6), ("Outputs", "O"): (9, 10)}
+
+
+def test_yaml_blocks_end_before_the_next_shallow_line_without_trailing_blanks():
+    from isshoni.compiler.code_ranges import _yaml_blocks
+
+    text = "Parameters:\n  P:\n    Type: String\n\nResources:\n  A:\n    Type: x\n    Properties:\n      K: |\n        text\n\n  B:\n    Type: y\nOutputs:\n  O:\n    Value: 1\n"
+    blocks = _yaml_blocks(text, text.split("\n"))
+    assert blocks == {("Parameters", "P"): (2, 3), ("Resources", "A"): (6, 10), ("Resources", "B"): (12, 13),
+                      ("Outputs", "O"): (15, 16)}

@@ -5,8 +5,9 @@ whose block was clicked.  Every compiled part (and parameter/variable, output)
 remembers its design `source`; here its block is found in the emitted text by
 its name: a key under `Parameters:` / `Resources:` / `Outputs:` in the
 CloudFormation YAML or JSON, a `resource "type" "name"` / `variable` / `output`
-block in Terraform.  One pass over the lines per file; the emitters' layout is
-fixed (two-space YAML and JSON indents, HCL blocks closed by `}` in column 0).
+block in Terraform.  One pass per file (for YAML and JSON over the shallow lines
+only); the emitters' layout is fixed (two-space YAML and JSON indents, HCL
+blocks closed by `}` in column 0).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def code_ranges(resolved: Resolved, fmt: str, files: dict[str, str]) -> Ranges:
     for name, text in files.items():
         lines = text.split("\n")
         if fmt in ("cloudformation", "cfn", "yaml"):
-            blocks, owners = _yaml_blocks(lines), _cfn_owners(resolved)
+            blocks, owners = _yaml_blocks(text, lines), _cfn_owners(resolved)
         elif fmt in ("cloudformation-json", "json"):
-            blocks, owners = _json_blocks(lines), _cfn_owners(resolved)
+            blocks, owners = _json_blocks(text), _cfn_owners(resolved)
         else:
             blocks, owners = _hcl_blocks(lines), _tf_owners(resolved)
         by_id: dict[str, list[list[int]]] = {}
@@ -63,42 +64,59 @@ def _tf_owners(resolved: Resolved) -> dict[tuple[str, ...], str]:
     return owners
 
 
-def _yaml_blocks(lines: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
+def _shallow(text: str, pattern: re.Pattern):
+    """(line number, line) of the lines `pattern` finds (the few shallow lines that open and close
+    blocks), counting newlines only between them: ~100,000-line templates in tens of ms."""
+    number, at = 1, 0
+    for match in pattern.finditer(text):
+        number += text.count("\n", at, match.start())
+        at = match.start()
+        yield number, match.group(0)
+
+
+_YAML_SHALLOW = re.compile(r"^ {0,2}\S[^\n]*", re.M)
+_JSON_SHALLOW = re.compile(r"^ {0,4}\S[^\n]*", re.M)
+
+
+def _yaml_blocks(text: str, lines: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
     """(section, key) -> lines of each two-space key under a CloudFormation section, up to the
-    last non-blank line before the next line indented two spaces or less."""
+    line before the next line indented two spaces or less (blank lines before it left out)."""
     blocks: dict[tuple[str, str], tuple[int, int]] = {}
     section = None
     current: tuple[str, str] | None = None
-    start = last = 0
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        if indent <= 2 and current is not None:
-            blocks[current] = (start, last)
+    start = 0
+
+    def close(before: int) -> None:
+        last = before - 1
+        while last > start and not lines[last - 1].strip():
+            last -= 1
+        blocks[current] = (start, last)
+
+    for number, line in _shallow(text, _YAML_SHALLOW):
+        if current is not None:
+            close(number)
             current = None
-        if indent == 0:
+        if not line.startswith(" "):
             match = _YAML_SECTION.match(line)
             section = match.group(1) if match else None
-        elif indent == 2 and section in CFN_SECTIONS:
+        elif section in CFN_SECTIONS:
             match = _YAML_KEY.match(line)
             if match:
-                current = (section, next(g for g in match.groups() if g is not None).rstrip())
+                current = (section, (match.group(1) or match.group(2) or match.group(3)).rstrip())
                 start = number
-        last = number
     if current is not None:
-        blocks[current] = (start, last)
+        close(len(lines) + 1)
     return blocks
 
 
-def _json_blocks(lines: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
+def _json_blocks(text: str) -> dict[tuple[str, str], tuple[int, int]]:
     """(section, key) -> lines of each four-space key under a top-level section, to its closing
     bracket at the same indent (or the key's own line for a one-line value)."""
     blocks: dict[tuple[str, str], tuple[int, int]] = {}
     section = None
     current: tuple[str, str] | None = None
     start = 0
-    for number, line in enumerate(lines, 1):
+    for number, line in _shallow(text, _JSON_SHALLOW):
         if current is not None:
             if line.startswith("    ") and line[4:5] in ("}", "]"):
                 blocks[current] = (start, number)
@@ -154,11 +172,18 @@ def _joined(spans: list[list[int]], lines: list[str]) -> list[list[int]]:
     """Blocks of one id with only blank lines between them become one range."""
     out: list[list[int]] = []
     for first, last in spans:
-        if out and all(not lines[i - 1].strip() for i in range(out[-1][1] + 1, first)):
+        if out and _blank_between(lines, out[-1][1], first):
             out[-1][1] = max(out[-1][1], last)
         else:
             out.append([first, last])
     return out
+
+
+def _blank_between(lines: list[str], last: int, first: int) -> bool:
+    for number in range(last + 1, first):
+        if lines[number - 1].strip():
+            return False
+    return True
 
 
 __all__ = ["Ranges", "code_ranges"]
