@@ -182,11 +182,11 @@ def test_code_beside_the_canvas_with_the_inspector_in_view(page):
 
 def test_the_inspector_shows_readable_titles_with_the_key_in_the_tooltip(page):
     select(page, "redis")
-    label = page.locator(".isshoni-InfraDocument .isshoni-Inspector .jp-FormGroup-fieldLabel[data-property='node_type']")
+    label = page.locator(".isshoni-InfraDocument .isshoni-Inspector .jp-FormGroup-fieldLabel[data-property-label='node_type']")
     label.wait_for(timeout=5_000)
     assert label.text_content() == "Node type"
     assert label.get_attribute("title") == "node_type"
-    check = page.locator(".isshoni-InfraDocument .isshoni-Inspector label[data-property='automatic_failover']")
+    check = page.locator(".isshoni-InfraDocument .isshoni-Inspector label[data-property-label='automatic_failover']")
     assert "Automatic failover" in check.text_content() and check.get_attribute("title") == "automatic_failover"
     texts = page.locator(".isshoni-InfraDocument .isshoni-Inspector .jp-FormGroup-fieldLabel").all_text_contents()
     assert texts and not [t for t in texts if "_" in t], texts  # no snake_case left

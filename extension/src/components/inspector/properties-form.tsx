@@ -112,7 +112,7 @@ export function PropertiesForm(props: {
           const label = group?.querySelector<HTMLElement>('.jp-FormGroup-fieldLabel') ?? el.closest('label');
           if (label) {
             label.title = key;
-            label.dataset.property = key;
+            label.dataset.propertyLabel = key;
           }
         }
       }
