@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from browser import LAB_ARGS, chromium, open_design, screenshot
+from browser import LAB_ARGS, chromium, open_design, screenshot, this_checkout
 from isshoni import Design, templates
 from rooms import isshoni_server
 from servers import free_port
@@ -33,9 +33,10 @@ class Session:
         self.root.mkdir()
         templates.load("chat_canary").save(self.root / PATH)
         self._server = None
+        self._labextension = this_checkout(tmp)  # this checkout's build, not the environment's
 
     def start(self):
-        self._server = isshoni_server(self.root, self.tmp, *LAB_ARGS, port=self.port, lab=True)
+        self._server = isshoni_server(self.root, self.tmp, *LAB_ARGS, self._labextension, port=self.port, lab=True)
         self.base, self.token = self._server.__enter__()
 
     def stop(self):
@@ -137,9 +138,11 @@ def test_palette_drop_reaches_the_other_page(session):
     b.wait_for_function(f"{CY}.getElementById('{queue}').length === 1")
     session.queue = queue
     # the code panel (server-side compiler) shows the new resource
-    a.locator(".lm-TabBar-tab", has_text="Code").first.click()
+    a.locator(".isshoni-SideTabs .lm-TabBar-tab", has_text="Code").click()
     a.locator(".isshoni-CodePanel-format", has_text="CloudFormation").first.click()
-    a.wait_for_function("(document.querySelector('.isshoni-Code')?.textContent ?? '').includes('AWS::SQS::Queue')", timeout=15_000)
+    # the code is in CodeMirror, which draws only the lines in view: read its document
+    a.wait_for_function("(document.querySelector('.isshoni-Code .cm-content')?.cmView?.view.state.doc.toString() ?? '')"
+                        ".includes('AWS::SQS::Queue')", timeout=15_000)
     screenshot(a, "palette-drop-code")
 
 

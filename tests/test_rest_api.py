@@ -331,6 +331,11 @@ def test_generate(server, fmt, files):
     from isshoni import generate
 
     assert response.json()["files"] == generate(templates.load("chat_canary"), fmt)
+    # and which lines each design id produced (the code view highlights the selected node's)
+    ranges = response.json()["ranges"]
+    main = "main.tf" if fmt == "terraform" else next(iter(files))
+    first, last = ranges[main]["redis"][0]
+    assert 1 <= first < last <= response.json()["files"][main].count("\n")
 
 
 def test_generate_refuses_a_bad_design_or_format(server):

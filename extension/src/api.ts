@@ -81,15 +81,15 @@ export async function editDesign(path: string, ops: Record<string, any>[]): Prom
   await request(designUrl(path, 'canvas'), post({ ops }));
 }
 
-export async function generate(
-  path: string,
-  format: string
-): Promise<Record<string, string>> {
-  const r = await request<{ files: Record<string, string> }>(
-    designUrl(path, 'generate'),
-    post({ format })
-  );
-  return r.files;
+/** The generated files and, per file, the lines each design id produced. */
+export interface IGenerated {
+  files: Record<string, string>;
+  ranges: Record<string, Record<string, [number, number][]>>;
+}
+
+export async function generate(path: string, format: string): Promise<IGenerated> {
+  const r = await request<Partial<IGenerated>>(designUrl(path, 'generate'), post({ format }));
+  return { files: r.files ?? {}, ranges: r.ranges ?? {} };
 }
 
 export async function check(

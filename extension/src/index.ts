@@ -15,6 +15,8 @@ import {
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { ICollaborativeContentProvider } from '@jupyter/collaborative-drive';
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { ABCWidgetFactory, DocumentRegistry } from '@jupyterlab/docregistry';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
@@ -29,6 +31,8 @@ import { saveBeforeClose } from './close-saves';
 import { askStart } from './components/start/start-dialog';
 import { startInNewFile } from './components/start/start';
 import { addDeployCommand } from './deploy-plugin';
+import { addCodeBesideCommand, registerHcl } from './code-plugin';
+import { ICodeServices } from './components/code-editor';
 import isshoniSvg from '../style/isshoni.svg';
 
 const FACTORY = 'Isshoni Canvas';
@@ -52,7 +56,8 @@ namespace CommandIDs {
 class InfraWidgetFactory extends ABCWidgetFactory<InfraDocument, InfraModel> {
   constructor(
     options: DocumentRegistry.IWidgetFactoryOptions<InfraDocument>,
-    private _app: JupyterFrontEnd
+    private _app: JupyterFrontEnd,
+    private _codeServices: ICodeServices
   ) {
     super(options);
   }
@@ -66,7 +71,12 @@ class InfraWidgetFactory extends ABCWidgetFactory<InfraDocument, InfraModel> {
       reopen: (path: string) =>
         void this._app.commands.execute('docmanager:open', { path, factory: FACTORY })
     };
-    const content = new InfraPanel(context, this._app.serviceManager.user, fileActions);
+    const content = new InfraPanel(
+      context,
+      this._app.serviceManager.user,
+      this._codeServices,
+      fileActions
+    );
     const widget = new InfraDocument({ context, content });
     widget.title.icon = isshoniIcon;
     return widget;
@@ -88,6 +98,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: 'isshoni:plugin',
   description: 'A collaborative visual designer for AWS infrastructure.',
   autoStart: true,
+  requires: [IEditorServices, IEditorLanguageRegistry],
   optional: [
     ICollaborativeContentProvider,
     ILauncher,
@@ -97,6 +108,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ],
   activate: (
     app: JupyterFrontEnd,
+    editorServices: IEditorServices,
+    languages: IEditorLanguageRegistry,
     drive: ICollaborativeContentProvider | null,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
@@ -104,6 +117,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     browser: IDefaultFileBrowser | null
   ) => {
     const { commands, docRegistry } = app;
+    registerHcl(languages);
+    const codeServices: ICodeServices = { factory: editorServices.factoryService, languages };
 
     if (drive) {
       drive.sharedModelFactory.registerDocumentFactory(
@@ -135,7 +150,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         // Only when jupyter-collaboration is there: without it 'rtc' is not registered.
         ...(drive ? { contentProviderId: 'rtc' } : {})
       },
-      app
+      app,
+      codeServices
     );
     docRegistry.addWidgetFactory(factory);
 
@@ -270,6 +286,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     }
     addDeployCommand(app, FACTORY, palette);
+    addCodeBesideCommand(app, FACTORY, codeServices, palette);
     app.contextMenu.addItem({
       command: CommandIDs.create,
       selector: '.jp-DirListing-content',

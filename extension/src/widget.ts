@@ -15,6 +15,7 @@ import { CanvasView, START_EVENT } from './components/canvas/view';
 import { askStart } from './components/start/start-dialog';
 import { startInDesign } from './components/start/start';
 import { CodePanel } from './components/code';
+import { ICodeServices } from './components/code-editor';
 import { DeployOverlay } from './components/deploy/overlay';
 import { DeployPanel } from './components/deploy/panel';
 import { explainBrokenFile, IFileActions } from './components/file-error';
@@ -34,6 +35,7 @@ export class InfraPanel extends SplitPanel {
   constructor(
     private _docContext: DocumentRegistry.IContext<InfraModel>,
     private _user: User.IManager,
+    private _codeServices: ICodeServices,
     private _fileActions: IFileActions = { close: () => undefined, reopen: () => undefined }
   ) {
     super({ orientation: 'horizontal', spacing: 2 });
@@ -81,6 +83,14 @@ export class InfraPanel extends SplitPanel {
   }
 
   private _tabs: TabPanel | null = null;
+
+  /** The code is shown beside the design (or no longer): the design is narrower, give the
+   * inspector a share that stays readable next to the canvas. */
+  setCodeBeside(beside: boolean): void {
+    if (this.designContext) {
+      this.setRelativeSizes(beside ? [1, 3, 3] : [1, 4, 2]);
+    }
+  }
 
   /** Say why the design file cannot open, if it is no design (once; true when said). */
   private _explain(): Promise<boolean> {
@@ -131,7 +141,7 @@ export class InfraPanel extends SplitPanel {
     const tabs = new TabPanel();
     tabs.addClass('isshoni-SideTabs');
     tabs.addWidget(new Inspector(ctx));
-    tabs.addWidget(new CodePanel(ctx));
+    tabs.addWidget(new CodePanel(ctx, this._codeServices));
     tabs.addWidget(new FindingsPanel(ctx));
     this.deploy = new DeployPanel(ctx);
     tabs.addWidget(this.deploy);

@@ -82,6 +82,14 @@ def generate(data: dict, fmt: str, folder: str | None = None) -> dict[str, str]:
     return _generate(_design(data, folder), fmt)
 
 
+def generate_mapped(data: dict, fmt: str, folder: str | None = None) -> dict:
+    """`{"files": name -> text, "ranges": name -> design id -> [[first, last] line, ...]}`."""
+    from .compiler import generate_mapped as _generate_mapped
+
+    files, ranges = _generate_mapped(_design(data, folder), fmt)
+    return {"files": files, "ranges": ranges}
+
+
 def check(data: dict, tools: tuple[str, ...], folder: str | None = None) -> dict:
     from .checks import check as _check
 

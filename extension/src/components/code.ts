@@ -1,9 +1,12 @@
 /**
- * The code panel ("Code" tab): the design compiled by the server to
- * CloudFormation (YAML or JSON) or Terraform (one file at a time), refreshed
- * ~600 ms after the design last changed.  Only the visible format is fetched;
- * a newer request supersedes an older one (stale answers are dropped).  The
- * code is user data: it is set with textContent, never as HTML.
+ * The code panel ("Code" tab, or beside the canvas): the design compiled by
+ * the server to CloudFormation (YAML or JSON) or Terraform (one file at a
+ * time), refreshed ~600 ms after the design last changed.  Only the visible
+ * format is fetched; a newer request supersedes an older one (stale answers
+ * are dropped).  The code is shown in JupyterLab's read-only CodeMirror editor
+ * (as text, never as HTML); the selected node's blocks are marked and scrolled
+ * to, and clicking a block selects its node (the server says which lines each
+ * design id produced).
  */
 
 import { Message } from '@lumino/messaging';
@@ -14,77 +17,28 @@ import { DesignContext } from '../context';
 import { button } from './dom';
 import { IInfraChanges } from '../yinfra';
 import { designFingerprint, touchesDesign } from './code-fingerprint';
+import { CodeView, ICodeServices } from './code-editor';
+import { CODE_FORMATS, copyText, orderFiles } from './code-formats';
+import { CodeRanges, fileWith, idAtLine, spansOf } from './code-ranges';
 import { saveBlob } from './exporter';
 
-export const CODE_FORMATS: {
-  id: string;
-  label: string;
-  title: string;
-  mime: string;
-}[] = [
-  {
-    id: 'cloudformation',
-    label: 'CloudFormation',
-    title: 'CloudFormation template (YAML)',
-    mime: 'text/yaml'
-  },
-  {
-    id: 'cloudformation-json',
-    label: 'CFN JSON',
-    title: 'CloudFormation template (JSON)',
-    mime: 'application/json'
-  },
-  {
-    id: 'terraform',
-    label: 'Terraform',
-    title: 'Terraform configuration (one file at a time)',
-    mime: 'text/plain'
-  }
-];
-
-const TERRAFORM_ORDER = ['versions.tf', 'variables.tf', 'main.tf', 'outputs.tf'];
+/** Dispatched (bubbling) by the code tab's "Beside" button: the plugin opens the code beside the canvas. */
+export const CODE_BESIDE_EVENT = 'isshoni-code-beside';
 
 const DEBOUNCE_MS = 600;
-
-function orderFiles(names: string[]): string[] {
-  const rank = (n: string) => {
-    const i = TERRAFORM_ORDER.indexOf(n);
-    return i < 0 ? TERRAFORM_ORDER.length : i;
-  };
-  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-}
-
-/** Copy text, with the old execCommand way when the Clipboard API is refused. */
-export async function copyText(text: string): Promise<void> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return;
-    }
-  } catch {
-    // fall through: insecure context or permission refused
-  }
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.appendChild(area);
-  area.select();
-  const ok = document.execCommand('copy');
-  area.remove();
-  if (!ok) {
-    throw new Error('the browser refused to copy');
-  }
-}
 
 interface IResult {
   fingerprint: string;
   files: Record<string, string>;
+  ranges: CodeRanges;
 }
 
 export class CodePanel extends Widget {
-  constructor(readonly ctx: DesignContext) {
+  constructor(
+    readonly ctx: DesignContext,
+    services: ICodeServices,
+    options: { beside?: boolean } = {}
+  ) {
     super();
     this.addClass('isshoni-CodePanel');
     this.title.label = 'Code';
@@ -115,6 +69,7 @@ export class CodePanel extends Widget {
     fileSelect.setAttribute('aria-label', 'Terraform file');
     fileSelect.addEventListener('change', () => {
       this._file = fileSelect.value;
+      this._reveal = true;
       this._render();
     });
     this._fileSelect = fileSelect;
@@ -144,6 +99,17 @@ export class CodePanel extends Widget {
     const spacer = document.createElement('span');
     spacer.className = 'isshoni-CodePanel-spacer';
     bar.append(formats, fileSelect, spacer, status, copy, download);
+    if (!options.beside) {
+      bar.append(
+        button({
+          className: 'isshoni-CodePanel-beside jp-mod-styled',
+          label: 'Beside',
+          title: 'Show the code beside the canvas (with the inspector still in view)',
+          onClick: () =>
+            this.node.dispatchEvent(new CustomEvent(CODE_BESIDE_EVENT, { bubbles: true }))
+        })
+      );
+    }
 
     const error = document.createElement('div');
     error.className = 'isshoni-CodePanel-error';
@@ -151,14 +117,16 @@ export class CodePanel extends Widget {
     error.hidden = true;
     this._error = error;
 
-    const pre = document.createElement('pre');
-    pre.className = 'isshoni-Code';
-    pre.tabIndex = 0;
-    this._pre = pre;
+    const host = document.createElement('div');
+    host.className = 'isshoni-Code';
+    this._host = host;
+    this.node.append(bar, error, host);
+    this._code = new CodeView(host, services);
+    this._code.lineClicked.connect(this._onLineClicked, this);
 
-    this.node.append(bar, error, pre);
     this._render();
     ctx.doc.changed.connect(this._onChanged, this);
+    ctx.selectionChanged.connect(this._onSelection, this);
   }
 
   dispose(): void {
@@ -166,7 +134,10 @@ export class CodePanel extends Widget {
       return;
     }
     window.clearTimeout(this._timer);
+    window.clearTimeout(this._noteTimer);
     this.ctx.doc.changed.disconnect(this._onChanged, this);
+    this.ctx.selectionChanged.disconnect(this._onSelection, this);
+    this._code.dispose();
     super.dispose();
   }
 
@@ -181,13 +152,29 @@ export class CodePanel extends Widget {
     }
     this._format = format;
     this._errorMessage = null;
+    this._reveal = true;
     this._render();
     this._refreshIfNeeded(0);
   }
 
   /** The text shown (the current file of the current format). */
   get text(): string {
-    return this._pre.textContent ?? '';
+    return this._code.text;
+  }
+
+  /** The file shown (a Terraform file name, or the template's). */
+  get file(): string | null {
+    return this._currentFile();
+  }
+
+  /** The lines marked for the selection, [first, last] (1-based). */
+  get marked(): [number, number][] {
+    return this._code.marked;
+  }
+
+  /** The editor (JupyterLab's CodeMirror editor). */
+  get editor(): CodeView {
+    return this._code;
   }
 
   /** Regenerate now (whatever the cache holds). */
@@ -203,6 +190,40 @@ export class CodePanel extends Widget {
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this._refreshIfNeeded(0);
+  }
+
+  /** The selection moved: show its blocks (in the Terraform file that has them). */
+  private _onSelection(): void {
+    this._reveal = !this._clicked;
+    this._clicked = false;
+    const ids = this.ctx.selection;
+    const result = this._results.get(this._format);
+    if (this._format === 'terraform' && result && ids.length) {
+      const current = this._currentFile();
+      if (!current || !spansOf(result.ranges, current, ids).length) {
+        // main.tf first: a resource's variables and outputs are the smaller part of it
+        const names = orderFiles(Object.keys(result.files));
+        const main = [...names.filter(n => n === 'main.tf'), ...names.filter(n => n !== 'main.tf')];
+        this._file = fileWith(result.ranges, main, ids) ?? this._file;
+      }
+    }
+    this._render();
+  }
+
+  /** A click on a generated block selects the design resource or connection that made it. */
+  private _onLineClicked(_: CodeView, line: number): void {
+    const file = this._currentFile();
+    const result = this._results.get(this._format);
+    if (!file || !result) {
+      return;
+    }
+    const doc = this.ctx.doc;
+    const known = (id: string) => id in doc.resources || id in doc.connections;
+    const id = idAtLine(result.ranges, file, line, known);
+    if (id && !(this.ctx.selection.length === 1 && this.ctx.selection[0] === id)) {
+      this._clicked = true; // the block is in view: do not scroll it
+      this.ctx.select([id]);
+    }
   }
 
   private _onChanged(_: unknown, changes: IInfraChanges): void {
@@ -248,11 +269,11 @@ export class CodePanel extends Widget {
     this._pending = true;
     this._render();
     try {
-      const files = await generate(this.ctx.path, format);
+      const { files, ranges } = await generate(this.ctx.path, format);
       if (seq !== this._seq || this.isDisposed) {
         return; // a newer request superseded this one
       }
-      this._results.set(format, { fingerprint, files });
+      this._results.set(format, { fingerprint, files, ranges });
       this._errorMessage = null;
       this._problems = [];
     } catch (error) {
@@ -322,11 +343,11 @@ export class CodePanel extends Widget {
     }
 
     const text = current ? files[current] : '';
-    if (this._pre.textContent !== text) {
-      this._pre.textContent = text;
-    }
-    this._pre.dataset.format = this._format;
-    this._pre.dataset.file = current ?? '';
+    const format = CODE_FORMATS.find(f => f.id === this._format)!;
+    this._code.show(text, format.language);
+    this._host.dataset.format = this._format;
+    this._host.dataset.file = current ?? '';
+    this._markSelection(current);
 
     // error box: the server's message and the design problems
     const error = this._error;
@@ -354,9 +375,9 @@ export class CodePanel extends Widget {
     }
 
     const stale = this._errorMessage !== null && !!text;
-    this._pre.classList.toggle('isshoni-mod-stale', stale);
-    this._pre.classList.toggle('isshoni-mod-busy', this._pending);
-    this._pre.title = stale ? 'The last code that compiled' : '';
+    this._host.classList.toggle('isshoni-mod-stale', stale);
+    this._host.classList.toggle('isshoni-mod-busy', this._pending);
+    this._host.title = stale ? 'The last code that compiled' : '';
     this.node.classList.toggle('isshoni-mod-busy', this._pending);
 
     if (this._pending) {
@@ -373,6 +394,17 @@ export class CodePanel extends Widget {
     }
     this._copyButton.disabled = !text;
     this._downloadButton.disabled = !text;
+  }
+
+  /** Mark the selection's blocks in the file shown; scroll to them when the selection (or the file) changed. */
+  private _markSelection(file: string | null): void {
+    const ranges = this._results.get(this._format)?.ranges ?? {};
+    const spans = file ? spansOf(ranges, file, this.ctx.selection) : [];
+    const reveal = this._reveal && spans.length > 0 && this.isVisible;
+    this._code.mark(spans, reveal);
+    if (reveal) {
+      this._reveal = false;
+    }
   }
 
   private _say(note: string): void {
@@ -429,5 +461,10 @@ export class CodePanel extends Widget {
   private _copyButton: HTMLButtonElement;
   private _downloadButton: HTMLButtonElement;
   private _error: HTMLElement;
-  private _pre: HTMLPreElement;
+  private _host: HTMLElement;
+  private _code: CodeView;
+  /** Scroll to the selection's blocks when next shown (the selection, format or file changed). */
+  private _reveal = true;
+  /** The selection changes because a block was clicked (it is in view already). */
+  private _clicked = false;
 }

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from ..design.model import Design
 from . import cloudformation, terraform
+from .code_ranges import Ranges, code_ranges
 from .gcpause import paused_gc
 from .model import Resolved
 from .resolve import resolve
@@ -37,6 +38,15 @@ def generate(design: Design, fmt: str = "cloudformation") -> dict[str, str]:
         return emit(resolved, fmt)
 
 
+@paused_gc
+def generate_mapped(design: Design, fmt: str = "cloudformation") -> tuple[dict[str, str], Ranges]:
+    """The files and, per file, the lines each design id produced (the code view's highlight)."""
+    with no_cyclic_gc():
+        resolved = resolve(design)
+        files = emit(resolved, fmt)
+        return files, code_ranges(resolved, fmt, files)
+
+
 def emit(resolved: Resolved, fmt: str) -> dict[str, str]:
     if fmt in ("cloudformation", "cfn", "yaml"):
         return {"template.yaml": cloudformation.to_yaml(resolved)}
@@ -47,4 +57,4 @@ def emit(resolved: Resolved, fmt: str) -> dict[str, str]:
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "Resolved", "emit", "generate", "no_cyclic_gc", "resolve"]
+__all__ = ["FORMATS", "Ranges", "Resolved", "emit", "generate", "generate_mapped", "no_cyclic_gc", "resolve"]

@@ -184,8 +184,8 @@ class GenerateHandler(DesignHandler):
             raise ApiError(400, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         design = await self.snapshot(path)
         with bad_input():
-            files = await workers.run("generate", workers.generate, design.data, fmt, self.folder(path))
-        self.reply({"format": fmt, "files": files})
+            code = await workers.run("generate", workers.generate_mapped, design.data, fmt, self.folder(path))
+        self.reply({"format": fmt, **code})
 
 
 def _tools(body: dict) -> tuple[str, ...]:

@@ -242,8 +242,13 @@ PATHS = {
                          "enum": ["terraform", "cloudformation", "cloudformation-json"], "default": "cloudformation"}}}}}},
                  "responses": {"200": _json({"type": "object", "properties": {
                      "format": {"type": "string"},
-                     "files": {"type": "object", "additionalProperties": {"type": "string"}}}},
-                     "file name -> text"), **DESIGN_ERRORS, **IN_WORKER}},
+                     "files": {"type": "object", "additionalProperties": {"type": "string"}},
+                     "ranges": {"type": "object", "description": "file name -> design id -> [[first line, last line], ...] "
+                                "(1-based, inclusive): the blocks each resource or connection produced",
+                                "additionalProperties": {"type": "object", "additionalProperties": {
+                                    "type": "array", "items": {"type": "array", "items": {"type": "integer"},
+                                                               "minItems": 2, "maxItems": 2}}}}}},
+                     "file name -> text, and which lines each design id produced"), **DESIGN_ERRORS, **IN_WORKER}},
     },
     "/isshoni/api/designs/{path}/check": {
         "parameters": [DESIGN_PATH],

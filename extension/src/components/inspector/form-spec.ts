@@ -16,6 +16,8 @@ import type {
 } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 
+import { propertyTitle } from './words';
+
 /** A CIDR problem (the server's `cidr_problem`), or null when the range is fine. */
 export function cidrProblem(value: string): string | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
@@ -109,10 +111,10 @@ export class FormSpec {
       if (isDocument(source)) {
         // JSON documents (an IAM policy, an event pattern, a state machine):
         // a JSON text area; validated against the full schema separately.
-        field = { title: key, description };
+        field = { title: propertyTitle(key, source), description };
         fieldUi['ui:field'] = 'json';
       } else {
-        field = { ...source, title: key, description };
+        field = { ...source, title: propertyTitle(key, source), description };
         // Defaults are filled in by `formData`, not by rjsf: rjsf would put a
         // cleared field straight back to its default while someone types.
         // Enums and booleans keep theirs (no empty placeholder option).

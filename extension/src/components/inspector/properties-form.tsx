@@ -93,7 +93,8 @@ export function PropertiesForm(props: {
     return errors;
   };
 
-  // Browser tests (and people) find a field by its property key.
+  // Browser tests (and people) find a field by its property key; the label shows a readable
+  // title and keeps the key in its tooltip (the name in the design file, the API and the kernel).
   React.useEffect(() => {
     const root = box.current;
     if (!root) {
@@ -107,6 +108,12 @@ export function PropertiesForm(props: {
         const key = el.id.slice(start.length);
         if (spec.fields[key]) {
           el.dataset.property = key;
+          const group = el.closest('.form-group, .isshoni-JsonField');
+          const label = group?.querySelector<HTMLElement>('.jp-FormGroup-fieldLabel') ?? el.closest('label');
+          if (label) {
+            label.title = key;
+            label.dataset.propertyLabel = key;
+          }
         }
       }
     }
