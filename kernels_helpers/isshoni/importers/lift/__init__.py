@@ -326,12 +326,12 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
         except DesignError as exc:
             _refused_by_design(exc, nodes, report)
             continue
-        if links.settle(data):
-            continue
         typed = {rid: [n.source.type, *(part.type for _k, part, _p in n.companions)] for rid, n in nodes.items() if n.kind == "typed"}
         typed[verify.DESIGN] = implied.expected(held)
         diffs = verify.differences(design, typed, source.side) if len(typed) > 1 else {}
         if implied.absorb(nodes, diffs, source, held):
+            continue
+        if links.settle(data):  # once what the compiler implies is recognised: connections, then their check
             continue
         diffs.pop(verify.DESIGN, None)
         if not diffs:
