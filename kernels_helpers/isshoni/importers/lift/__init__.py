@@ -329,7 +329,7 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
         typed = {rid: [n.source.type, *(part.type for _k, part, _p in n.companions)] for rid, n in nodes.items() if n.kind == "typed"}
         typed[verify.DESIGN] = implied.expected(held)
         diffs = verify.differences(design, typed, source.side) if len(typed) > 1 else {}
-        if implied.absorb(nodes, diffs, source, held):
+        if implied.absorb(nodes, diffs, source, held, links.taken):
             continue
         if links.settle(data):  # once what the compiler implies is recognised: connections, then their check
             continue
