@@ -17,6 +17,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from ...compiler.resolve import resolve
 from ...design import Design
 from ...design.errors import DesignError
 from .. import Imported, NotImportable
@@ -328,10 +329,11 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
             continue
         typed = {rid: [n.source.type, *(part.type for _k, part, _p in n.companions)] for rid, n in nodes.items() if n.kind == "typed"}
         typed[verify.DESIGN] = implied.expected(held)
-        diffs = verify.differences(design, typed, source.side) if len(typed) > 1 else {}
+        resolved = resolve(design) if len(typed) > 1 or links.conns else None  # one compile for both checks
+        diffs = verify.differences(design, typed, source.side, resolved) if len(typed) > 1 else {}
         if implied.absorb(nodes, diffs, source, held, links.taken):
             continue
-        if links.settle(data):  # once what the compiler implies is recognised: connections, then their check
+        if links.settle(data, resolved):  # once what the compiler implies is recognised: connections, then their check
             continue
         diffs.pop(verify.DESIGN, None)
         if not diffs:

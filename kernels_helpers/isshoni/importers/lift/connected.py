@@ -24,8 +24,9 @@ class Links:
     def data(self) -> dict:
         return {c.cid: {"source": c.source, "target": c.target, "properties": c.properties} for c in self.conns}
 
-    def settle(self, data: dict) -> bool:
-        """Find the connections (first call) or check them; True when the nodes changed."""
+    def settle(self, data: dict, resolved=None) -> bool:
+        """Find the connections (first call) or check them (in `resolved`, the design compiled with them
+        when given); True when the nodes changed."""
         if not self.found:
             self.found = True
             free = {rid for rid, n in self.nodes.items() if n.kind == "generic"}
@@ -37,7 +38,7 @@ class Links:
             return bool(self.conns)
         if not self.conns and not any(n.given for n in self.nodes.values() if n.kind == "typed"):
             return False
-        kept, wrong = connections.check(self.nodes, self.source, data, self.region, self.conns)
+        kept, wrong = connections.check(self.nodes, self.source, data, self.region, self.conns, resolved)
         changed = len(kept) != len(self.conns)
         for conn in self.conns:
             if conn not in kept:

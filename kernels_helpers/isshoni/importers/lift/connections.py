@@ -89,7 +89,10 @@ def fold(nodes: dict, source, data: dict, region: str, free: set) -> list[Folded
     members = {sid: rid for rid, n in nodes.items() if n.kind == "typed"
                for sid in {n.source.id, *n.parts.values(), *(r.id for _k, r, _p in n.companions)}}
     free = set(free) - members.keys()
-    cands = _candidates(nodes, members, free, source)
+    groups: dict[str, set] = {}
+    for sid, rid in members.items():
+        groups.setdefault(rid, set()).add(sid)
+    cands = _candidates(nodes, members, groups, free, source)
     if not cands:
         return []
     probes = Probes()
@@ -117,17 +120,18 @@ def fold(nodes: dict, source, data: dict, region: str, free: set) -> list[Folded
             continue
         names = _names(nodes, view)
         for cl in list(open_):
-            if _evaluate(cl, view, names, source, members, free, claimed, probes, trying, accepted):
+            if _evaluate(cl, view, names, source, groups, free, claimed, probes, trying, accepted):
                 open_.remove(cl)
     for cl in open_:
         _fallback(cl, accepted, claimed)
     return accepted
 
 
-def check(nodes: dict, source, data: dict, region: str, accepted: list[Folded]) -> tuple[list, dict]:
-    """Compile with the accepted connections: those whose parts are still the source's are kept, and
-    each typed node whose connection-filled values differ from the source's is named with the reason."""
-    view = _compile(data, accepted, {}, region)
+def check(nodes: dict, source, data: dict, region: str, accepted: list[Folded], resolved=None) -> tuple[list, dict]:
+    """Compile with the accepted connections (or take `resolved`, that compile): those whose parts are still
+    the source's are kept, and each typed node whose connection-filled values differ from the source's is
+    named with the reason."""
+    view = Compiled(resolved, region) if resolved is not None else _compile(data, accepted, {}, region)
     if isinstance(view, DesignError):
         return [], {}
     names = _names(nodes, view)
@@ -162,13 +166,12 @@ def check(nodes: dict, source, data: dict, region: str, accepted: list[Folded]) 
     return kept, wrong
 
 
-def _candidates(nodes, members, free, source) -> list[Candidate]:
+def _candidates(nodes, members, groups, free, source) -> list[Candidate]:
     found: dict[tuple, Candidate] = {}
     for rid, node in nodes.items():
         if node.kind != "typed":
             continue
-        mine = {sid for sid, owner in members.items() if owner == rid}
-        for other in _reached(mine, members, free, source) - {rid}:
+        for other in _reached(groups[rid], members, free, source) - {rid}:
             link = CATALOG[node.design["type"]].link_to(nodes[other].design["type"])
             if link is None or link.wiring == "external" or (rid, other) in found:
                 continue
@@ -240,15 +243,14 @@ def _names(nodes: dict, view: Compiled) -> dict:
     return names
 
 
-def _evaluate(cl: _Cluster, view, names, source, members, free, claimed, probes, trying, accepted) -> bool:
+def _evaluate(cl: _Cluster, view, names, source, groups, free, claimed, probes, trying, accepted) -> bool:
     """One round of a cluster: True when it is done (accepted, or nothing more to try)."""
     results = []
     for cid, (owner, i, cand) in trying.items():
         if owner is not cl:
             continue
-        ends = {cand.source, cand.target}
-        near = {sid for sid in free - claimed
-                if (source.refers.get(sid, set()) | source.referrers.get(sid, set())) & {s for s, r in members.items() if r in ends}}
+        near = {other for rid in (cand.source, cand.target) for sid in groups[rid]
+                for other in source.refers.get(sid, set()) | source.referrers.get(sid, set())} & free - claimed
         inferred: dict = {}
         parts = _match_parts(view, view.parts_of(cid), near, source, dict(names), probes if cl.probing else None, inferred)
         results.append((i, cand, cid, parts, inferred))
