@@ -17,11 +17,12 @@ import re
 import time
 from dataclasses import dataclass
 
+from ...compiler.resolve import resolve
 from ...design import Design
 from ...design.errors import DesignError
 from .. import Imported, NotImportable
 from ..report import Entry, ImportReport
-from . import groups, implied, tf_pairs, verify
+from . import connected, groups, implied, tf_pairs, verify
 from . import match as matching
 from .values import Template, Unrepresentable, convert, first_opaque, references
 
@@ -63,6 +64,7 @@ class _Node:
     subnets: tuple = ()
     parts: dict | None = None  # emit key -> source id of each part of a typed node (its primary under "")
     companions: tuple = ()  # (key, SourceResource, converted properties) of its other parts
+    given: tuple = ()  # (part key, path, source value) of what connections fill (lift.connections checks them)
 
 
 def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, source: str,
@@ -213,7 +215,7 @@ def _typed_node(res: SourceResource, entry, binding: matching.Binding, parent, p
     if parent:
         design["parent"] = parent
     why = f"the catalog adds {', '.join(binding.added)}" if binding.added else ""
-    return _Node(res, "typed", design, why, props, tuple(binding.subnets), dict(binding.parts))
+    return _Node(res, "typed", design, why, props, tuple(binding.subnets), dict(binding.parts), (), tuple(binding.given))
 
 
 def _parent(entry, binding: matching.Binding, nodes: dict) -> str | None:
@@ -313,11 +315,13 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
     registry refuses is not understood (and whatever refers to it, in the next round); a resource
     the compile makes by itself is folded into what makes it (lift.implied)."""
     held: list = []
+    links = connected.Links(nodes, report, source, region, _generic, _dissolve)
     for _ in range(MAX_ROUNDS):
         _sweep(nodes, report)
+        links.drop_loose()
         data = {"version": 1, "meta": {"name": name, "region": region, "description": f"imported from {report.source}"},
                 "resources": {rid: dict(n.design) for rid, n in nodes.items()}, "connections": {}}
-        design = Design(data)
+        design = Design({**data, "connections": links.data()})
         try:
             design.validate(report.source)
         except DesignError as exc:
@@ -325,13 +329,17 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
             continue
         typed = {rid: [n.source.type, *(part.type for _k, part, _p in n.companions)] for rid, n in nodes.items() if n.kind == "typed"}
         typed[verify.DESIGN] = implied.expected(held)
-        diffs = verify.differences(design, typed, source.side) if len(typed) > 1 else {}
-        if implied.absorb(nodes, diffs, source, held):
+        resolved = resolve(design) if len(typed) > 1 or links.conns else None  # one compile for both checks
+        diffs = verify.differences(design, typed, source.side, resolved) if len(typed) > 1 else {}
+        if implied.absorb(nodes, diffs, source, held, links.taken):
+            continue
+        if links.settle(data, resolved):  # once what the compiler implies is recognised: connections, then their check
             continue
         diffs.pop(verify.DESIGN, None)
         if not diffs:
             for part, _props in held:
                 report.folded.append(_entry(part, None, "made by the compiler for the design as a whole"))
+            links.write_report(_entry)
             return design
         types = {r: n.design["type"] for r, n in nodes.items() if n.kind == "typed"}
         for rid, (extra, missing) in verify.to_demote(diffs, types).items():

@@ -22,7 +22,7 @@ class Source:
         self.side = side
         self.types = {rid: res.type for rid, res in resources.items() if rid in converted}
         self.props = converted
-        self.refers: dict[str, set] = {rid: _refs(props) & converted.keys() for rid, props in converted.items()}
+        self.refers: dict[str, set] = {rid: referred(props) & converted.keys() for rid, props in converted.items()}
         self.referrers: dict[str, set] = {}
         for rid, targets in self.refers.items():
             for target in targets:
@@ -65,7 +65,7 @@ class Source:
                         raise matching.Mismatch(f"its {emit.key} part is not what the catalog makes ({reason})")
 
 
-def _refs(value) -> set[str]:
+def referred(value) -> set[str]:
     """Resource ids a converted value refers to (design references, and references inside kept intrinsics)."""
     found: set[str] = set()
     stack = [value]
@@ -98,4 +98,4 @@ def choose(candidates: dict[str, list], order: list[str]) -> dict[str, tuple]:
     return chosen
 
 
-__all__ = ["Source", "choose"]
+__all__ = ["Source", "choose", "referred"]

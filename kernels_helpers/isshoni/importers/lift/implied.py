@@ -13,16 +13,17 @@ from __future__ import annotations
 from .verify import DESIGN
 
 
-def absorb(nodes: dict, diffs: dict, source, held: list) -> bool:
+def absorb(nodes: dict, diffs: dict, source, held: list, kept=()) -> bool:
     """Fold source resources into the nodes whose compile makes them; True when any was.
-    `held` collects (SourceResource, props) of what the compiler makes for the design as a whole."""
+    `held` collects (SourceResource, props) of what the compiler makes for the design as a whole;
+    `kept` names other source resources that stay (the parts of connections)."""
     before = dict(nodes)
     held_before, companions_before = list(held), {rid: n.companions for rid, n in nodes.items()}
     changed = False
     while _absorb_once(nodes, diffs, source, held):  # a route folds once its route table has
         changed = True
     taken = before.keys() - nodes.keys()
-    if any(source.refers.get(rid, set()) & taken for rid in nodes if rid not in taken):
+    if any(source.refers.get(rid, set()) & taken for rid in [*nodes, *kept] if rid not in taken):
         # something kept would refer to a folded resource: the source's wiring is not the compiler's, fold nothing
         nodes.clear()
         nodes.update(before)

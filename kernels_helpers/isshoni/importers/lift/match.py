@@ -14,6 +14,7 @@ source does not have is no match: regenerating must give back the same resources
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from ...compiler.expr import Block, JsonEncode
 from .values import Opaque
 
 _NO = object()  # a branch that emits nothing
+ABSENT = object()  # a key the source does not set where a connection would fill it
 
 
 class Mismatch(Exception):
@@ -44,6 +46,8 @@ class Binding:
     side: str = "cfn"  # which of the entry's templates is matched: "cfn" (Emit.cfn) or "tf" (Emit.tf)
     parts: dict = field(default_factory=dict)  # emit key -> source id of the part (Self placeholders name them)
     variables: dict = field(default_factory=dict)  # property -> the template parameter its value came from
+    given: list = field(default_factory=list)  # (part key, path, source value or ABSENT) of what connections fill
+    at: list = field(default_factory=list)  # the part key and path being matched (shared by trial copies)
 
     def bind(self, name: str, value) -> None:
         if name in self.values and self.values[name] != value:
@@ -66,7 +70,14 @@ class Binding:
 
     def copy(self) -> Binding:
         return Binding(dict(self.values), {k: list(v) for k, v in self.forbidden.items()}, list(self.containers),
-                       list(self.subnets), self.label, list(self.added), self.side, dict(self.parts), dict(self.variables))
+                       list(self.subnets), self.label, list(self.added), self.side, dict(self.parts), dict(self.variables),
+                       list(self.given), self.at)
+
+    def give(self, value) -> None:
+        """A value a connection fills: kept with where it is, for the connection check (lift.connections)."""
+        if self.side != "cfn":  # Terraform sources: connections are not folded, the value would be lost
+            raise Mismatch("its value is what a connection gives, and connections are folded from CloudFormation only")
+        self.given.append((self.at[0], tuple(self.at[1:]), value))
 
 
 @lru_cache(maxsize=2)
@@ -90,6 +101,7 @@ def match(entry: s.ResourceType, properties: dict, side: str = "cfn", source_id:
     binding = Binding(side=side)
     if source_id:
         binding.parts[""] = source_id
+    binding.at[:] = [""]
     _mapping(entry, template_of(primary, side), properties, binding, top=True)
     if companions is not None:
         companions(entry, binding)
@@ -104,6 +116,7 @@ def template_of(emit: s.Emit, side: str) -> dict:
 
 def match_part(entry, emit: s.Emit, properties: dict, b: Binding) -> None:
     """Match one of the entry's other parts (a role, a log group ...) into the binding."""
+    b.at[:] = [emit.key]
     _mapping(entry, template_of(emit, b.side), properties, b)
 
 
@@ -114,10 +127,16 @@ def _mapping(entry, template: dict, source: dict, b: Binding, top: bool = False)
     if extra:
         raise Mismatch(f"the catalog type has no setting for {extra[0]}")
     for key, tvalue in template.items():
-        if key in source:
-            _value(entry, tvalue, source[key], b)
-        elif not _silent(entry, tvalue, b) and top:
-            b.added.append(key)
+        b.at.append(key)
+        try:
+            if key in source:
+                _value(entry, tvalue, source[key], b)
+            elif type(tvalue) in (s.Slot, s.Env) and b.side == "cfn":
+                b.give(ABSENT)  # connections must not fill it either
+            elif not _silent(entry, tvalue, b) and top:
+                b.added.append(key)
+        finally:
+            b.at.pop()
 
 
 def _silent(entry, tvalue, b: Binding) -> bool:
@@ -180,8 +199,8 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
         _join(entry, tvalue, svalue, b)
     elif kind is s.Self or kind is s.SelfAttr:
         _self(tvalue, svalue, b)
-    elif kind is s.Slot or kind is s.Env:  # what a connection fills: no connection is folded yet, so it would be lost
-        raise Mismatch(f"its {getattr(tvalue, 'name', 'environment')} is what a connection gives, and connections are not folded on import")
+    elif kind is s.Slot or kind is s.Env:  # what a connection fills: checked once connections are folded
+        b.give(svalue)
     elif kind is s.Name and _stack_named(svalue):
         pass  # the compiler's own physical name (the stack's name and a suffix): made again on compile
     else:  # Name, Label, Slot, Env, Self ...: the compiler makes these; the source's own value would be lost
@@ -296,12 +315,36 @@ def _list(entry, tvalue, svalue, b: Binding) -> None:
         raise Mismatch("a list of another length")
     fixed = [t for t in tvalue if not (type(t) is s.Slot and not t.single)]
     slots = [t for t in tvalue if t not in fixed]
-    if len(svalue) != len(fixed) and not (slots and len(svalue) > len(fixed)):
-        raise Mismatch("a list of another length")
+    if slots:  # the items connections add come after the fixed ones: the whole list is checked with them
+        b.give(svalue)
+        svalue = svalue[:len(fixed)]
+        if len(svalue) < len(fixed):
+            raise Mismatch("a list of another length")
     if len(svalue) > len(fixed):
-        raise Mismatch(f"its {slots[0].name} is what a connection gives, and connections are not folded on import")
-    for t, v in zip(fixed, svalue, strict=False):
-        _value(entry, t, v, b)
+        raise Mismatch("a list of another length")
+    dropping = len(fixed) - len(svalue)
+    optional = [i for i, t in enumerate(fixed) if type(t) is s.If and None in (t.then, t.otherwise) and not t.prop.startswith("@")]
+    reason = "a list of another length"
+    for dropped in itertools.combinations(optional, dropping):  # an item an If leaves out
+        trial = b.copy()
+        try:
+            kept = [t for i, t in enumerate(fixed) if i not in dropped]
+            for i in dropped:
+                t = fixed[i]
+                equals = t.equals[0] if isinstance(t.equals, tuple) else t.equals
+                (trial.bind if t.then is None else trial.forbid)(t.prop, equals)
+            for i, (t, v) in enumerate(zip(kept, svalue, strict=True)):
+                trial.at.append(i)
+                try:
+                    _value(entry, t, v, trial)
+                finally:
+                    trial.at.pop()
+        except Mismatch as exc:
+            reason = str(exc)
+            continue
+        b.__dict__.update(trial.__dict__)
+        return
+    raise Mismatch(reason)
 
 
 def _placeholder(entry, name: str, svalue, b: Binding) -> None:
@@ -409,4 +452,4 @@ def _is_ref(value) -> bool:
     return isinstance(value, dict) and "ref" in value and set(value) <= {"ref", "attribute"}
 
 
-__all__ = ["Binding", "Mismatch", "candidates", "match", "same_scalar"]
+__all__ = ["ABSENT", "Binding", "Mismatch", "candidates", "match", "same_scalar"]

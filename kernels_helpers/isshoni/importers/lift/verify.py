@@ -15,13 +15,13 @@ from ...compiler.resolve import resolve
 DESIGN = "@design"  # what the compiler makes for the design as a whole (the flow logs' role, the alarms' topic)
 
 
-def differences(design, groups: dict[str, list[str]], side: str = "cfn") -> dict[str, tuple[Counter, Counter]]:
+def differences(design, groups: dict[str, list[str]], side: str = "cfn", resolved=None) -> dict[str, tuple[Counter, Counter]]:
     """Typed resource id (or DESIGN) -> (types compiling it makes that its group in the source lacks, types of
     its group compiling does not make); types on the source's side, a Terraform-only part the source lacks
     being what the provider needs, not a difference."""
     made = {rid: Counter() for rid in groups}
     made.setdefault(DESIGN, Counter())
-    for part in resolve(design).parts:
+    for part in (resolved or resolve(design)).parts:
         if part.source in made:
             kind = part.cfn_type if side == "cfn" else part.tf_type
             if kind and (side == "tf" or part.cfn_type):
