@@ -149,6 +149,8 @@ def test_palette_drop_reaches_the_other_page(session):
 def test_connection_drawn_from_the_handle_reaches_the_other_page(session):
     a, b = session.a, session.b
     source, target = "blue", session.queue  # an ECS service may use a queue (IAM policy + env)
+    # both on screen, as a person would frame them (a readable Fit does not show the whole design)
+    a.evaluate(f"([s, t]) => {CY}.fit({CY}.getElementById(s).union({CY}.getElementById(t)), 120)", [source, target])
     start, end = rendered(a, source), rendered(a, target)
     a.mouse.move(start["x"], start["y"])
     handle = a.locator(".isshoni-Canvas-connectHandle")
