@@ -4,7 +4,7 @@
  * framed; dragging the frame or clicking the thumbnail pans the canvas.
  * Shown only when the design is too large to read whole (Fit stops at a
  * readable zoom and the rest is a pan away); the thumbnail is redrawn at most
- * a few times a second, so dragging stays smooth.
+ * at most every 1.5 s (a full-design PNG), so dragging stays smooth.
  */
 
 import cytoscape from 'cytoscape';
@@ -14,7 +14,8 @@ import { designElements } from './geometry';
 
 /** Resources from which the design gets a minimap. */
 export const MINIMAP_FROM = 60;
-const REDRAW_MS = 400;
+const REDRAW_MS = 1500;
+const SETTLE_MS = 300;
 
 let registered = false;
 let counter = 0;
@@ -25,8 +26,18 @@ export class Minimap {
     private _host: HTMLElement
   ) {}
 
-  /** Show or hide it for the design's current size (call after redraws and once attached). */
+  /** Show or hide it for the design's current size (call after redraws and once attached); made
+   * after the canvas's first frames, so it never delays them. */
   update(): void {
+    if (this._timer === null) {
+      this._timer = window.setTimeout(() => {
+        this._timer = null;
+        this._update();
+      }, SETTLE_MS);
+    }
+  }
+
+  private _update(): void {
     const want = designElements(this._cy).nodes().length >= MINIMAP_FROM;
     if (want && !this._nav && this._host.isConnected) {
       if (!registered) {
@@ -47,7 +58,8 @@ export class Minimap {
         removeCustomContainer: true
       });
     } else if (!want && this._nav) {
-      this.dispose();
+      this._nav.destroy();
+      this._nav = null;
     }
   }
 
@@ -56,9 +68,14 @@ export class Minimap {
   }
 
   dispose(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
     this._nav?.destroy();
     this._nav = null;
   }
 
   private _nav: any = null;
+  private _timer: number | null = null;
 }

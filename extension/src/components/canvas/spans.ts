@@ -20,6 +20,7 @@ export class SubnetSpans {
     _ctx.selectionChanged.connect(this._outline, this);
   }
 
+
   dispose(): void {
     this._ctx.selectionChanged.disconnect(this._outline, this);
   }
@@ -46,6 +47,7 @@ export class SubnetSpans {
    * cover, and with `detailed` (zoomed in) every node's settings follow its name. */
   refresh(detailed = this._detailed): void {
     this._detailed = detailed;
+    this._tiers = new Map(); // read once per refresh: a subnet's tier is asked by each node in it
     this._cy.batch(() => {
       this._cy.nodes('.leaf').forEach(n => {
         const others = this.spanned(n as cytoscape.NodeSingular).length;
@@ -64,8 +66,16 @@ export class SubnetSpans {
   private _detailed = false;
 
   private _tier(subnet: string): string {
-    return this._ctx.doc.resource(subnet)?.properties?.tier ?? 'private';
+    let tier = this._tiers.get(subnet);
+    if (tier === undefined) {
+      const item = this._ctx.doc.ydoc.getMap('resources').get(subnet) as any;
+      tier = (item?.get('properties')?.get('tier') as string | undefined) ?? 'private';
+      this._tiers.set(subnet, tier);
+    }
+    return tier;
   }
+
+  private _tiers = new Map<string, string>();
 
   private _outline(): void {
     const want = new Set<string>();
