@@ -29,7 +29,7 @@ import { canonical, YInfra } from './yinfra';
 import { saveBlob } from './components/exporter';
 import { saveBeforeClose } from './close-saves';
 import { askStart } from './components/start/start-dialog';
-import { startInNewFile } from './components/start/start';
+import { blankDesign, startInNewFile } from './components/start/start';
 import { addDeployCommand } from './deploy-plugin';
 import { addCodeBesideCommand, registerHcl } from './code-plugin';
 import { ICodeServices } from './components/code-editor';
@@ -84,14 +84,7 @@ class InfraWidgetFactory extends ABCWidgetFactory<InfraDocument, InfraModel> {
 }
 
 function emptyDesign(name: string): string {
-  return canonical({
-    version: 1,
-    meta: { name, region: 'us-east-1', description: '', notes: '' },
-    resources: {},
-    connections: {},
-    chat: [],
-    deployments: {}
-  });
+  return canonical(blankDesign(name));
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
