@@ -204,6 +204,22 @@ def test_palette_adds_land_where_the_model_puts_them(page):
     assert crossing == [], crossing
 
 
+def test_a_palette_drop_on_a_box_it_cannot_join_lands_beside_it(page):
+    page.evaluate(f"{CY}.center({CY}.getElementById('private_c'))")
+    before = set(page.evaluate(f"Object.keys({DOC}.resources)"))
+    page.fill(".isshoni-Palette input", "sqs")
+    item = page.locator(".isshoni-PaletteItem[data-type='sqs_queue']").first
+    canvas = page.locator(".isshoni-Canvas").first
+    box = canvas.bounding_box()  # the subnet is at the centre of the view
+    item.drag_to(canvas, target_position={"x": box["width"] / 2, "y": box["height"] / 2}, timeout=20_000)
+    page.wait_for_function(f"(n) => Object.keys({DOC}.resources).length === n", arg=len(before) + 1)
+    queue = (set(page.evaluate(f"Object.keys({DOC}.resources)")) - before).pop()
+    assert page.evaluate(f"(id) => {DOC}.resource(id).parent", queue) is None  # a queue sits in no subnet
+    page.wait_for_function(f"(id) => {CY}.getElementById(id).length === 1", arg=queue)
+    assert outside_every_container(page, queue)  # drawn where the model puts it: outside the boxes
+    screenshot(page, "review-8-queue-dropped-beside")
+
+
 def test_closing_right_after_an_edit_saves_instead_of_asking(page):
     page.evaluate(f"{DOC}.setLabel('messages', 'Messages table')")
     page.wait_for_selector(DIRTY_TAB, timeout=5_000)
