@@ -75,31 +75,30 @@ def _source_types(imported, folded: bool = True) -> dict:
     return {**types, **{e.source_id: e.source_type for e in imported.report.folded}} if folded else types
 
 
-def _refs(value, keys=None, key=None) -> set:
-    """Design references in a value (only under `keys` when given)."""
+def _walk_refs(value, found_in, keys=None, key=None) -> set:
+    """The references `found_in` reads off each dict that is one (only under `keys` when given)."""
     found = set()
     if isinstance(value, dict):
-        if isinstance(value.get("ref"), str) and set(value) <= {"ref", "attribute"}:
-            return {value["ref"]} if keys is None or key in keys else set()
+        here = found_in(value)
+        if here is not None:
+            return here if keys is None or key in keys else set()
         for k, v in value.items():
-            found |= _refs(v, keys, k if keys is not None and k in keys else key)
+            found |= _walk_refs(v, found_in, keys, k if keys is not None and k in keys else key)
     elif isinstance(value, list):
         for v in value:
-            found |= _refs(v, keys, key)
+            found |= _walk_refs(v, found_in, keys, key)
     return found
+
+
+def _refs(value, keys=None, key=None) -> set:
+    """Design references in a value (only under `keys` when given)."""
+    return _walk_refs(value, lambda d: {d["ref"]} if isinstance(d.get("ref"), str) and set(d) <= {"ref", "attribute"}
+                      else None, keys, key)
 
 
 def _cfn_refs(value, keys=None, key=None) -> set:
-    found = set()
-    if isinstance(value, dict):
-        if set(value) & {"Ref", "Fn::GetAtt", "Fn::Sub"}:
-            return references(value) if keys is None or key in keys else set()
-        for k, v in value.items():
-            found |= _cfn_refs(v, keys, k if keys is not None and k in keys else key)
-    elif isinstance(value, list):
-        for v in value:
-            found |= _cfn_refs(v, keys, key)
-    return found
+    """CloudFormation references (Ref, Fn::GetAtt, Fn::Sub) in a value (only under `keys` when given)."""
+    return _walk_refs(value, lambda d: references(d) if set(d) & {"Ref", "Fn::GetAtt", "Fn::Sub"} else None, keys, key)
 
 
 def _template_view(resources: dict):
@@ -156,8 +155,8 @@ def test_the_account_gives_back_the_deployed_designs_types_containers_and_connec
     d_named = {(a, b) for a, b in d_edges if a in named and b in named}
     # a connection may stand for a resource folded into it (a route: route table -> gateway), linking two
     # named resources that resource referred to
-    linked = {(a, b) for r in template.values() for a in _cfn_refs(r.get("Properties") or {})
-              for b in _cfn_refs(r.get("Properties") or {}) if a != b}
+    refs_of = {lid: _cfn_refs(r.get("Properties") or {}) for lid, r in template.items()}
+    linked = {(a, b) for refs in refs_of.values() for a in refs for b in refs if a != b}
     assert d_named <= t_named | linked, sorted(d_named - t_named - linked)  # nothing invented
     missing = t_named - d_named
     assert {a for a, _ in missing} <= set(LOST_FROM), sorted(missing)
@@ -166,8 +165,7 @@ def test_the_account_gives_back_the_deployed_designs_types_containers_and_connec
                                          and where[a] in ("AWS::EC2::Route", "AWS::EC2::SecurityGroupIngress"))
     # (less the routes that became a connection between the two things they link)
     as_connections = {lid for lid, r in template.items() if r["Type"] == "AWS::EC2::Route"
-                      and any((a, b) in d_named for a in _cfn_refs(r.get("Properties") or {})
-                              for b in _cfn_refs(r.get("Properties") or {}))}
+                      and any((a, b) in d_named for a in refs_of[lid] for b in refs_of[lid])}
     t_parts = {(a, b) for a, b in t_edges if a not in as_connections}
     assert kinds(d_edges, types) == kinds(t_parts, {k: v["Type"] for k, v in template.items()})
     print(f"matched: {len(set(types.values()))} resource types ({len(types)} resources), {len(same)} containers, "
