@@ -34,6 +34,16 @@ def this_checkout(tmp: Path) -> str:
     return f"--LabApp.extra_labextensions_path={folder}"
 
 
+def run(page, script: str, arg=None) -> None:
+    """Run `script` (a JavaScript statement; `arg` is its argument) in the page and give back nothing.
+
+    Playwright serializes whatever an evaluated expression returns, and cytoscape's chainable
+    calls (`cy.center(...)`, `cy.fit(...)`, `cy.zoom(2)`) return the whole core: walking its
+    caches (texture canvases, style trees) took the renderer's heap to 3 GB in one call, and V8
+    ran out of memory ("Target crashed") now and then.  Statements that move the view go here."""
+    page.evaluate(f"(arg) => {{ {script}; }}", arg)
+
+
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from browser import LAB_ARGS, chromium, open_design, screenshot, this_checkout
+from browser import LAB_ARGS, chromium, open_design, run, screenshot, this_checkout
 from isshoni import Design, templates
 from rooms import isshoni_server
 from servers import free_port
@@ -103,7 +103,7 @@ def resource(page, rid: str):
 def tap(page, node_id: str) -> None:
     """Click a node as a person would: pan it into view first (Fit keeps labels readable, so a
     large design does not fit on the screen whole)."""
-    page.evaluate(f"(id) => {CY}.center({CY}.getElementById(id))", node_id)
+    run(page, f"{CY}.center({CY}.getElementById(arg))", node_id)
     p = rendered(page, node_id)
     page.mouse.click(p["x"], p["y"])
     page.wait_for_function(f"{DOC} && window.jupyterapp.shell.currentWidget.content.designContext.selection.includes('{node_id}')")
@@ -150,7 +150,7 @@ def test_connection_drawn_from_the_handle_reaches_the_other_page(session):
     a, b = session.a, session.b
     source, target = "blue", session.queue  # an ECS service may use a queue (IAM policy + env)
     # both on screen, as a person would frame them (a readable Fit does not show the whole design)
-    a.evaluate(f"([s, t]) => {CY}.fit({CY}.getElementById(s).union({CY}.getElementById(t)), 120)", [source, target])
+    run(a, f"{CY}.fit({CY}.getElementById(arg[0]).union({CY}.getElementById(arg[1])), 120)", [source, target])
     start, end = rendered(a, source), rendered(a, target)
     a.mouse.move(start["x"], start["y"])
     handle = a.locator(".isshoni-Canvas-connectHandle")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import LAB_ARGS, chromium, open_design, screenshot, this_checkout
+from browser import LAB_ARGS, chromium, open_design, run, screenshot, this_checkout
 from isshoni import Design, templates
 from rooms import isshoni_server
 
@@ -102,7 +102,7 @@ def test_a_load_balancer_says_it_spans_both_public_subnets(page):
     page.evaluate(f"{CTX}.select(['alb'])")
     page.wait_for_function(f"{CY}.getElementById('public_c').hasClass('spanned')")
     assert not page.evaluate(f"{CY}.getElementById('private_c').hasClass('spanned')")
-    page.evaluate(f"{CY}.center({CY}.getElementById('alb'))")
+    run(page, f"{CY}.center({CY}.getElementById('alb'))")
     screenshot(page, "review-2b-alb-spans")
     page.evaluate(f"{CTX}.select([])")
     page.wait_for_function(f"!{CY}.getElementById('public_c').hasClass('spanned')")
@@ -111,7 +111,7 @@ def test_a_load_balancer_says_it_spans_both_public_subnets(page):
 def test_dragging_a_node_selects_it(page):
     page.evaluate(f"{CTX}.select(['alb'])")
     page.wait_for_timeout(600)  # an off-screen selection is brought into view (animated)
-    page.evaluate(f"{CY}.center({CY}.getElementById('messages'))")
+    run(page, f"{CY}.center({CY}.getElementById('messages'))")
     box = page.evaluate(
         """([cyExpr]) => { const cy = eval(cyExpr); const n = cy.getElementById('messages');
              const p = n.renderedPosition(); const r = cy.container().getBoundingClientRect();
@@ -170,7 +170,7 @@ def outside_every_container(page, rid: str) -> bool:
 
 def test_palette_adds_land_where_the_model_puts_them(page):
     # the view's centre over the VPC: a bucket (no container) goes beside it, not on top of it
-    page.evaluate(f"{CY}.center({CY}.getElementById('vpc'))")
+    run(page, f"{CY}.center({CY}.getElementById('vpc'))")
     page.evaluate(f"{CTX}.select([])")
     before = set(page.evaluate(f"Object.keys({DOC}.resources)"))
     page.fill(".isshoni-Palette input", "s3")
@@ -205,7 +205,7 @@ def test_palette_adds_land_where_the_model_puts_them(page):
 
 
 def test_a_palette_drop_on_a_box_it_cannot_join_lands_beside_it(page):
-    page.evaluate(f"{CY}.center({CY}.getElementById('private_c'))")
+    run(page, f"{CY}.center({CY}.getElementById('private_c'))")
     before = set(page.evaluate(f"Object.keys({DOC}.resources)"))
     page.fill(".isshoni-Palette input", "sqs")
     item = page.locator(".isshoni-PaletteItem[data-type='sqs_queue']").first
