@@ -108,6 +108,19 @@ def test_a_load_balancer_says_it_spans_both_public_subnets(page):
     page.wait_for_function(f"!{CY}.getElementById('public_c').hasClass('spanned')")
 
 
+def test_zoomed_in_a_node_shows_its_settings_under_its_name(page):
+    page.evaluate(f"{CY}.zoom({{level: 1.0, position: {CY}.getElementById('redis').position()}})")
+    page.wait_for_timeout(100)
+    far = page.evaluate(f"{CY}.getElementById('redis').pstyle('label').strValue")
+    page.evaluate(f"{CY}.zoom({{level: 1.6, position: {CY}.getElementById('redis').position()}})")
+    page.evaluate(f"{CY}.center({CY}.getElementById('redis'))")
+    page.wait_for_timeout(100)
+    near = page.evaluate(f"{CY}.getElementById('redis').pstyle('label').strValue")
+    screenshot(page, "review-2c-zoomed-in")
+    assert far.split("\n")[0] == near.split("\n")[0] and len(near) > len(far), (far, near)
+    assert "cache." in near or "nodes" in near, near  # its node type or size
+
+
 def test_dragging_a_node_selects_it(page):
     page.evaluate(f"{CTX}.select(['alb'])")
     page.wait_for_timeout(600)  # an off-screen selection is brought into view (animated)

@@ -11,6 +11,28 @@ import { FindingBadges } from './badges';
 import { edgeLabel } from './edge-label';
 import { BADGES, PUBLIC_SUBNET_SVG, ROLE_COLORS, containerColor, iconUrl } from './style';
 
+const FACT_CHARS = 26;
+
+/**
+ * A node's settings in a few words, shown under its name when zoomed in: the first two
+ * properties the design sets (text as it is, numbers and switches with their name).
+ */
+export function facts(props: Record<string, any>): string {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(props)) {
+    if (out.length === 2 || key === 'accepted_risks') {
+      continue;
+    }
+    const words = key.replace(/_/g, ' ');
+    const text =
+      typeof value === 'string' ? value : typeof value === 'number' ? `${words} ${value}` : value === true ? words : '';
+    if (text) {
+      out.push(text.length > FACT_CHARS ? text.slice(0, FACT_CHARS - 1) + '…' : text);
+    }
+  }
+  return out.join(' · ');
+}
+
 export class ElementFactory {
   constructor(
     private _ctx: DesignContext,
@@ -33,6 +55,7 @@ export class ElementFactory {
       label,
       type: r.type,
       display: label,
+      facts: facts(r.properties ?? {}),
       icon,
       images: severity ? `${icon} ${BADGES[severity]}` : icon,
       color: container ? containerColor(r.type, r.properties ?? {}) : '#888888'

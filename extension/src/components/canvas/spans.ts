@@ -43,21 +43,27 @@ export class SubnetSpans {
       .toArray() as cytoscape.NodeSingular[];
   }
 
-  /** After a redraw: names of spanning nodes say how many subnets they cover. */
-  refresh(): void {
+  /** After a redraw or a change of detail: names of spanning nodes say how many subnets they
+   * cover, and with `detailed` (zoomed in) every node's settings follow its name. */
+  refresh(detailed = this._detailed): void {
+    this._detailed = detailed;
     this._tiers = new Map(); // read once per refresh: a subnet's tier is asked by each node in it
     this._cy.batch(() => {
       this._cy.nodes('.leaf').forEach(n => {
         const others = this.spanned(n as cytoscape.NodeSingular).length;
         const label = n.data('label') as string;
-        const display = others ? `${label}\n(spans ${others + 1} subnets)` : label;
-        if (n.data('display') !== display) {
-          n.data('display', display);
+        const named = others ? `${label}\n(spans ${others + 1} subnets)` : label;
+        const facts = n.data('facts') as string;
+        const shown = detailed && facts ? `${named}\n${facts}` : named;
+        if (n.data('display') !== shown) {
+          n.data('display', shown);
         }
       });
     });
     this._outline();
   }
+
+  private _detailed = false;
 
   private _tier(subnet: string): string {
     let tier = this._tiers.get(subnet);

@@ -48,6 +48,7 @@ import { ProposalLayer } from './proposal';
 import { SelectionSync } from './selection';
 import { SubnetSpans } from './spans';
 import { Minimap } from './minimap';
+import { LevelOfDetail } from './lod';
 import { buildStyle, readTheme } from './style';
 import { ThemeWatcher } from './theme';
 import { Toast, Toaster } from './toast';
@@ -145,6 +146,8 @@ export class CanvasView extends Widget {
     this._spans = new SubnetSpans(ctx, cy);
     this._spans.refresh();
     this._minimap = new Minimap(cy, this.node);
+    this._lod = new LevelOfDetail(cy, detailed => this._spans.refresh(detailed));
+    this._spans.refresh(this._lod.detailed);
 
     this._badges.tooltipsOn(this._host);
     new MoveGesture(ctx, cy, this._placement, {
@@ -254,6 +257,7 @@ export class CanvasView extends Widget {
     this.ctx.focusRequested.disconnect(this._onFocus, this);
     this._spans.dispose();
     this._minimap.dispose();
+    this._lod.dispose();
     this._selection.dispose();
     this._badges.dispose();
     this._theme.dispose();
@@ -386,4 +390,5 @@ export class CanvasView extends Widget {
   private _large = false;
   private _spans: SubnetSpans;
   private _minimap: Minimap;
+  private _lod: LevelOfDetail;
 }
