@@ -4,7 +4,8 @@
   (the file and the design agree); closing right after an edit saves instead of asking.
 - After Fit on chat_canary every label is drawn at least 10 px tall (font size x zoom, as
   cytoscape renders it); connections carry words from the catalog's meaning of the link.
-- Dragging a node selects it.
+- Zoomed in, a node's settings show under its name (level of detail), its label drawn whole.
+- Dragging a node selects it; a subnet dropped across another subnet snaps back with a message.
 - The full check runs one request per tool and says which tools are still running; findings are
   grouped by node; clicking a group brings its node into view at a readable zoom.
 Screenshots of each step go to test-artifacts/review-*.png.
@@ -109,13 +110,24 @@ def test_a_load_balancer_says_it_spans_both_public_subnets(page):
 
 
 def test_zoomed_in_a_node_shows_its_settings_under_its_name(page):
-    page.evaluate(f"{CY}.zoom({{level: 1.0, position: {CY}.getElementById('redis').position()}})")
+    label = f"{CY}.getElementById('redis').pstyle('label').strValue"
+    run(page, f"{CY}.zoom({{level: 1.0, position: {CY}.getElementById('redis').position()}})")
+    page.wait_for_timeout(500)  # labels change level once the view has been still for a moment
+    far = page.evaluate(label)
+    run(page, f"{CY}.zoom({{level: 1.6, position: {CY}.getElementById('redis').position()}})")
+    run(page, f"{CY}.center({CY}.getElementById('redis'))")
+    page.wait_for_function(f"(far) => {label} !== far", arg=far, timeout=5_000)
     page.wait_for_timeout(100)
-    far = page.evaluate(f"{CY}.getElementById('redis').pstyle('label').strValue")
-    page.evaluate(f"{CY}.zoom({{level: 1.6, position: {CY}.getElementById('redis').position()}})")
-    page.evaluate(f"{CY}.center({CY}.getElementById('redis'))")
-    page.wait_for_timeout(100)
-    near = page.evaluate(f"{CY}.getElementById('redis').pstyle('label').strValue")
+    near = page.evaluate(label)
+    # the label is drawn whole: its measured box is the one a fresh measurement gives (labels
+    # rewritten between the zoom and the pan of one tick kept their old height, a line cut off)
+    drawn, fresh = page.evaluate(
+        """([cyExpr]) => { const n = eval(cyExpr).getElementById('redis');
+             const h = () => { const b = n.boundingBox({includeNodes: false, includeLabels: true}); return b.h; };
+             const before = h(); n.updateStyle(); return [before, h()]; }""",
+        [CY],
+    )
+    assert abs(drawn - fresh) < 0.5, (drawn, fresh)
     screenshot(page, "review-2c-zoomed-in")
     assert far.split("\n")[0] == near.split("\n")[0] and len(near) > len(far), (far, near)
     assert "cache." in near or "nodes" in near, near  # its node type or size
@@ -137,6 +149,49 @@ def test_dragging_a_node_selects_it(page):
     page.mouse.up()
     page.wait_for_function(f"{CTX}.selection.join() === 'messages'", timeout=5_000)
     screenshot(page, "review-3-dragged")
+
+
+def test_a_subnet_dropped_across_another_snaps_back(page):
+    # both subnets in view; grab private_a by its frame (a point inside its box, off its children)
+    run(page, f"{CY}.fit({CY}.getElementById('private_a').union({CY}.getElementById('public_a')), 80)")
+    before = page.evaluate(f"{DOC}.toJSON().resources")
+    grab = page.evaluate(
+        """([cyExpr]) => { const cy = eval(cyExpr); const s = cy.getElementById('private_a');
+             const b = s.boundingBox({includeLabels: false, includeOverlays: false});
+             const r = cy.container().getBoundingClientRect(); const z = cy.zoom(), pan = cy.pan();
+             // a point where cytoscape's own hit test finds the subnet (not a child, not an edge)
+             for (let y = b.y2 - 6; y > b.y1; y -= 6) for (let x = b.x1 + 6; x < b.x2; x += 6) {
+               const hit = cy.renderer().findNearestElement(x, y, true, false);
+               if (hit && hit.id() === 'private_a') return {x: r.left + pan.x + x * z, y: r.top + pan.y + y * z}; }
+             return null; }""",
+        [CY],
+    )
+    assert grab, "no free point inside the subnet's box"
+    # the drag that puts private_a's centre on public_a's centre
+    delta = page.evaluate(
+        """([cyExpr]) => { const cy = eval(cyExpr); const a = cy.getElementById('private_a').renderedPosition();
+             const b = cy.getElementById('public_a').renderedPosition(); return {x: b.x - a.x, y: b.y - a.y}; }""",
+        [CY],
+    )
+    page.mouse.move(grab["x"], grab["y"])
+    page.mouse.down()
+    page.mouse.move(grab["x"] + delta["x"] / 2, grab["y"] + delta["y"] / 2, steps=6)
+    page.mouse.move(grab["x"] + delta["x"], grab["y"] + delta["y"], steps=6)
+    page.wait_for_function(f"{CY}.getElementById('public_a').hasClass('drop-bad')", timeout=5_000)
+    screenshot(page, "review-3b-subnet-across-subnet-marked")
+    page.mouse.up()
+    toast = page.locator(".isshoni-Canvas-toast", has_text="would cross")
+    toast.first.wait_for(timeout=5_000)
+    assert "Public" in toast.first.text_content()
+    screenshot(page, "review-3c-subnet-snapped-back")
+    assert page.evaluate(f"{DOC}.toJSON().resources") == before  # nothing written
+    crossing = page.evaluate(
+        """([cyExpr]) => { const cy = eval(cyExpr); const x = cy.getElementById('private_a').boundingBox({includeLabels: false, includeOverlays: false});
+             const y = cy.getElementById('public_a').boundingBox({includeLabels: false, includeOverlays: false});
+             return x.x1 < y.x2 && y.x1 < x.x2 && x.y1 < y.y2 && y.y1 < x.y2; }""",
+        [CY],
+    )
+    assert not crossing  # drawn where the design says again
 
 
 def test_full_check_streams_per_tool_and_a_group_click_brings_the_node_into_view(page):

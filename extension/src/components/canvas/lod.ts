@@ -1,22 +1,27 @@
 /**
  * Level of detail: names only while the design is seen from afar, each
  * node's settings under its name once the zoom makes them readable.  When the
- * zoom crosses the threshold the labels are rewritten (cytoscape styles
- * cannot depend on the zoom; a class switching the label's data field
- * crashed Chromium's renderer), so a pan or a zoom within a level costs nothing.
+ * zoom has crossed the threshold the labels are rewritten once (cytoscape
+ * styles cannot depend on the zoom), so a pan or a zoom within a level costs
+ * nothing.  The rewrite waits until the view has been still for a moment:
+ * labels rewritten while a zoom and a pan were still coming in kept their old
+ * measured height (their last line was cut off), and a wheel gesture that
+ * crosses the threshold back and forth rewrites nothing.
  */
 
 import cytoscape from 'cytoscape';
 
 /** From this zoom on, settings show under names. */
 export const DETAIL_ZOOM = 1.4;
+/** How long the view stays still before labels change level. */
+export const SETTLE_MS = 120;
 
 export class LevelOfDetail {
   constructor(
     private _cy: cytoscape.Core,
     private _changed: (detailed: boolean) => void
   ) {
-    _cy.on('zoom', this._onZoom);
+    _cy.on('viewport', this._onViewport);
   }
 
   /** Whether labels show settings at the current zoom. */
@@ -25,16 +30,27 @@ export class LevelOfDetail {
   }
 
   dispose(): void {
-    this._cy.off('zoom', this._onZoom);
+    this._cy.off('viewport', this._onViewport);
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
   }
 
-  private _onZoom = (): void => {
-    const detailed = this.detailed;
-    if (detailed !== this._last) {
-      this._last = detailed;
-      this._changed(detailed);
+  private _onViewport = (): void => {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
     }
+    this._timer = window.setTimeout(() => {
+      this._timer = null;
+      const detailed = this.detailed;
+      if (detailed !== this._last) {
+        this._last = detailed;
+        this._changed(detailed);
+      }
+    }, SETTLE_MS);
   };
 
   private _last: boolean | null = null;
+  private _timer: number | null = null;
 }

@@ -2,7 +2,9 @@
  * Moving nodes by dragging them: onto a container to put them inside it, out
  * of one to take them out, as the catalog allows (the container a drop would
  * go into is marked while dragging).  A drop the catalog refuses snaps back
- * with a message; an allowed one is written as one undoable step.
+ * with a message, and so does a container dropped across another container's
+ * box (it would look nested in it); an allowed one is written as one
+ * undoable step.
  */
 
 import cytoscape from 'cytoscape';
@@ -93,7 +95,10 @@ export class MoveGesture {
     const exclude = new Set<string>([root.id(), ...root.descendants().map(d => d.id())]);
     const p = this._placement.placement(entry, root.position(), exclude, g.boxes);
     const current = parentIdOf(root);
-    if (p.refuse) {
+    const crossed = p.refuse ? null : this._crossed(root, p.parent, exclude, g.boxes);
+    if (crossed) {
+      this._placement.markDropTargets(null, crossed);
+    } else if (p.refuse) {
       this._placement.markDropTargets(null, this._placement.containersAt(root.position(), exclude, g.boxes)[0] ?? null);
     } else if (p.parent && p.parent !== current) {
       this._placement.markDropTargets(this._cy.getElementById(p.parent) as any, null);
@@ -135,6 +140,12 @@ export class MoveGesture {
       if (p.refuse) {
         this._snapBack(moved);
         toast(p.refuse, 'error');
+        return;
+      }
+      const crossed = this._crossed(root, p.parent, exclude, g.boxes);
+      if (crossed) {
+        this._snapBack(moved);
+        toast(`'${root.data('label')}' would cross '${crossed.data('label')}' and look inside it: drop it on free space`, 'error');
         return;
       }
       if (p.parent !== current) {
@@ -179,6 +190,20 @@ export class MoveGesture {
       toast(notes.join('; '));
     }
     this._options.moved();
+  }
+
+  /** The container a moved container's box would cross (none for a resource that is not a container). */
+  private _crossed(
+    root: cytoscape.NodeSingular,
+    parent: string | null,
+    moving: Set<string>,
+    boxes: Map<string, cytoscape.BoundingBox12>
+  ): cytoscape.NodeSingular | null {
+    if (!root.hasClass('container')) {
+      return null;
+    }
+    const box = root.boundingBox({ includeLabels: false, includeOverlays: false });
+    return this._placement.crossed(box, parent, moving, boxes);
   }
 
   /** Put nodes back where the design says they are. */

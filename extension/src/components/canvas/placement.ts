@@ -83,6 +83,35 @@ export class Placement {
     };
   }
 
+  /**
+   * A container that a moved container's `box` would cross: any box other than the moved
+   * container's own chain of containers (`parent` and up) and the nodes moving with it.  A box
+   * drawn across another reads as a nesting the model does not have.
+   */
+  crossed(
+    box: cytoscape.BoundingBox12,
+    parent: string | null,
+    moving: Set<string>,
+    boxes?: Map<string, cytoscape.BoundingBox12>
+  ): cytoscape.NodeSingular | null {
+    const chain = new Set<string>();
+    if (parent) {
+      const host = this._cy.getElementById(parent);
+      chain.add(parent);
+      host.ancestors().forEach(a => {
+        chain.add(a.id());
+      });
+    }
+    const found = this._cy.nodes('.container').filter(n => {
+      if (moving.has(n.id()) || chain.has(n.id())) {
+        return false;
+      }
+      const b = boxes?.get(n.id()) ?? n.boundingBox({ includeLabels: false, includeOverlays: false });
+      return box.x1 < b.x2 && b.x1 < box.x2 && box.y1 < b.y2 && b.y1 < box.y2;
+    });
+    return found.nonempty() ? (found[0] as cytoscape.NodeSingular) : null;
+  }
+
   /** Nudges a new node off the nodes already there. */
   freeSpot(point: IPosition): IPosition {
     const taken = (p: IPosition) =>
