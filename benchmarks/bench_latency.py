@@ -1,8 +1,7 @@
-"""Edit latency between two collaborators in one design room, with and without TCP_NODELAY.
+"""Edit latency between two collaborators: a design room against a text room, and Nagle's cost.
 
-Starts a real Jupyter server (loopback) twice: with Isshoni's default
-(Nagle off on the room websockets) and with `--IsshoniExtension.tcp_nodelay=False`.
-Two pycrdt clients join the room of one design and measure:
+Starts real Jupyter servers (loopback) and measures, with two pycrdt clients in this process
+(one clock times both ends):
 
 - one-way A -> B: A makes sequential single edits, each carrying its send time;
   B timestamps each when its update arrives.
@@ -10,34 +9,94 @@ Two pycrdt clients join the room of one design and measure:
   waits for the answer (request/response: the pattern where Nagle's algorithm
   meets delayed ACKs and adds ~40 ms).
 
-Both clients live in this process, so one clock times both ends.
+in three rooms, interleaved round by round (medians of the rounds' percentiles):
 
-    python benchmarks/bench_latency.py [--edits 1000] [--round-trips 500]
+- the design room (chat_canary, a resource's `notes` edited) on an Isshoni server;
+- a text file room of the same size (a line of its `source` edited) on the same server;
+- the same text room on a stock server (Isshoni's server extension off).
+
+A design room stores each update before it relays it (durability, docs/redis.md); a text room
+stores and relays at once.  The ratios say what that order costs.  `--busy-disk` runs a writer
+that fsyncs a file in a loop beside the measurement (what made commits slow, issue 21);
+`--nagle` adds the design room with `--IsshoniExtension.tcp_nodelay=False`.
+
+    python benchmarks/bench_latency.py [--edits 500] [--round-trips 200] [--rounds 3] [--busy-disk] [--nagle]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
+
+from pycrdt import Text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the test helpers start servers and join rooms
 
 from isshoni import templates  # noqa: E402
-from rooms import isshoni_server, joined  # noqa: E402
+from rooms import isshoni_server, joined, joined_text  # noqa: E402
+from servers import jupyter  # noqa: E402
 
 WARMUP = 20
 DESIGN = "bench.infra.json"
+TEXT = "bench.txt"
 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+class DesignSlots:
+    """Two editable strings of a design room: the ALB's and the CDN's notes."""
+
+    def __init__(self, doc):
+        self.doc = doc
+
+    def get(self, slot: int) -> str:
+        return self.doc._yresources[("alb", "cdn")[slot]]["notes"]
+
+    def set(self, slot: int, value: str) -> None:
+        self.doc._yresources[("alb", "cdn")[slot]]["notes"] = value
+
+    def observe(self, callback):
+        return self.doc._yresources.observe_deep(callback)
+
+    def unobserve(self, subscription) -> None:
+        self.doc._yresources.unobserve(subscription)
+
+
+class TextSlots:
+    """Two editable lines at the top of a text room's `source` (fixed width: each edit replaces one)."""
+
+    WIDTH = 60
+
+    def __init__(self, doc):
+        self.text = doc.get("source", type=Text)
+
+    def get(self, slot: int) -> str:
+        start = slot * (self.WIDTH + 1)
+        return str(self.text)[start:start + self.WIDTH].rstrip()
+
+    def set(self, slot: int, value: str) -> None:
+        start = slot * (self.WIDTH + 1)
+        with self.text.doc.transaction():
+            del self.text[start:start + self.WIDTH]
+            self.text.insert(start, value.ljust(self.WIDTH)[: self.WIDTH])
+
+    def observe(self, callback):
+        return self.text.observe(callback)
+
+    def unobserve(self, subscription) -> None:
+        self.text.unobserve(subscription)
 
 
 async def one_way(a, b, edits: int) -> list[float]:
@@ -46,21 +105,21 @@ async def one_way(a, b, edits: int) -> list[float]:
     arrived = asyncio.Event()
 
     def on_b(events) -> None:
-        notes = b._yresources["alb"]["notes"]
+        notes = b.get(0)
         if notes.startswith("edit "):
             _, n, sent = notes.split()
             if int(n) >= WARMUP:
                 samples.append((time.perf_counter() - float(sent)) * 1000)
             arrived.set()
 
-    subscription = b._yresources.observe_deep(on_b)
+    subscription = b.observe(on_b)
     try:
         for n in range(edits + WARMUP):
             arrived.clear()
-            a._yresources["alb"]["notes"] = f"edit {n} {time.perf_counter()!r}"
+            a.set(0, f"edit {n} {time.perf_counter()!r}")
             await asyncio.wait_for(arrived.wait(), 10)
     finally:
-        b._yresources.unobserve(subscription)
+        b.unobserve(subscription)
     return samples
 
 
@@ -73,11 +132,11 @@ async def round_trip(a, b, rounds: int) -> list[float]:
     last_ping = ""
 
     def answer(n: str) -> None:
-        b._yresources["cdn"]["notes"] = f"pong {n}"
+        b.set(1, f"pong {n}")
 
     def on_b(events) -> None:
         nonlocal last_ping
-        notes = b._yresources["alb"]["notes"]
+        notes = b.get(0)
         if notes.startswith("ping ") and notes != last_ping:  # B's own answer fires this too
             last_ping = notes
             loop.call_soon(answer, notes.split()[1])  # a new transaction, outside this callback
@@ -85,62 +144,113 @@ async def round_trip(a, b, rounds: int) -> list[float]:
     expected = ""
 
     def on_a(events) -> None:
-        if a._yresources["cdn"]["notes"] == expected:
+        if a.get(1) == expected:
             answered.set()
 
-    subscriptions = (b._yresources.observe_deep(on_b), a._yresources.observe_deep(on_a))
+    subscriptions = (b.observe(on_b), a.observe(on_a))
     try:
         for n in range(rounds + WARMUP):
             expected = f"pong {n}"
             answered.clear()
             started = time.perf_counter()
-            a._yresources["alb"]["notes"] = f"ping {n}"
+            a.set(0, f"ping {n}")
             await asyncio.wait_for(answered.wait(), 10)
             if n >= WARMUP:
                 samples.append((time.perf_counter() - started) * 1000)
     finally:
-        b._yresources.unobserve(subscriptions[0])
-        a._yresources.unobserve(subscriptions[1])
+        b.unobserve(subscriptions[0])
+        a.unobserve(subscriptions[1])
     return samples
 
 
-async def measure(base: str, token: str, edits: int, rounds: int) -> dict[str, list[float]]:
-    async with joined(base, token, DESIGN) as a, joined(base, token, DESIGN) as b:
+async def measure(base: str, token: str, room: str, edits: int, rounds: int) -> dict[str, list[float]]:
+    if room == "design":
+        pair = joined(base, token, DESIGN), joined(base, token, DESIGN)
+        wrap = DesignSlots
+    else:
+        pair = joined_text(base, token, TEXT), joined_text(base, token, TEXT)
+        wrap = TextSlots
+    async with pair[0] as a, pair[1] as b:
+        a, b = wrap(a), wrap(b)
         return {"one-way A->B": await one_way(a, b, edits), "round trip A->B->A": await round_trip(a, b, rounds)}
 
 
-def run_server(nodelay: bool, edits: int, rounds: int) -> dict[str, list[float]]:
-    with tempfile.TemporaryDirectory(prefix="isshoni-bench-") as folder:
+@contextmanager
+def servers(nagle: bool):
+    """name -> (base, token, room) of every setup; each server has its own root holding both files
+    (a room saving the file would otherwise look like an outside edit to the other server)."""
+    with tempfile.TemporaryDirectory(prefix="isshoni-bench-") as folder, ExitStack() as stack:
         tmp = Path(folder)
-        root = tmp / "work"
-        root.mkdir()
-        templates.load("chat_canary").save(root / DESIGN)
-        extra = () if nodelay else ("--IsshoniExtension.tcp_nodelay=False",)
-        with isshoni_server(root, tmp, *extra) as (base, token):
-            return asyncio.run(measure(base, token, edits, rounds))
+
+        def root(name: str) -> Path:
+            folder = tmp / name / "work"
+            folder.mkdir(parents=True)
+            templates.load("chat_canary").save(folder / DESIGN)
+            # the text room's file: the design's own text (same size), two edit lines on top
+            (folder / TEXT).write_text(("." * TextSlots.WIDTH + "\n") * 2 + (folder / DESIGN).read_text())
+            return folder
+
+        setups = {}
+        base, token = stack.enter_context(isshoni_server(root("isshoni"), tmp / "isshoni"))
+        setups["design room"] = (base, token, "design")
+        setups["text room"] = (base, token, "text")
+        base, token = stack.enter_context(jupyter(root("stock"), tmp / "stock", "--ServerApp.jpserver_extensions=isshoni=False"))
+        setups["text room, stock server"] = (base, token, "text")
+        if nagle:
+            base, token = stack.enter_context(isshoni_server(root("nagle"), tmp / "nagle", "--IsshoniExtension.tcp_nodelay=False"))
+            setups["design room, Nagle"] = (base, token, "design")
+        yield setups
+
+
+@contextmanager
+def busy_disk(folder: Path):
+    """A process that writes and fsyncs 64 KB in a loop: commits queue behind its flushes."""
+    script = (
+        "import os, sys\n"
+        "path = sys.argv[1]\n"
+        "with open(path, 'wb') as f:\n"
+        "    while True:\n"
+        "        f.write(os.urandom(65536)); f.flush(); os.fsync(f.fileno())\n"
+        "        if f.tell() > 64 << 20: f.seek(0)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(folder / "busy.bin")])
+    try:
+        yield
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--edits", type=int, default=1000, help="one-way edits from A (after a warm-up of 20)")
-    parser.add_argument("--round-trips", type=int, default=500, help="ping/pong rounds A->B->A")
+    parser.add_argument("--edits", type=int, default=500, help="one-way edits from A per round (after a warm-up of 20)")
+    parser.add_argument("--round-trips", type=int, default=200, help="ping/pong rounds A->B->A per round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over the setups")
+    parser.add_argument("--busy-disk", action="store_true", help="fsync a file in a loop beside the measurement")
+    parser.add_argument("--nagle", action="store_true", help="also the design room with Nagle's algorithm on")
     args = parser.parse_args(argv)
 
-    results = {}
-    for label, nodelay in (("TCP_NODELAY", True), ("Nagle (tcp_nodelay=False)", False)):
-        started = time.perf_counter()
-        results[label] = run_server(nodelay, args.edits, args.round_trips)
-        print(f"{label}: measured in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    figures: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    with servers(args.nagle) as setups, tempfile.TemporaryDirectory() as scratch, \
+            (busy_disk(Path(scratch)) if args.busy_disk else nullcontext()):
+        for n in range(args.rounds):
+            for name, (base, token, room) in setups.items():
+                started = time.perf_counter()
+                result = asyncio.run(measure(base, token, room, args.edits, args.round_trips))
+                for pattern, samples in result.items():
+                    figures.setdefault(name, {}).setdefault(pattern, []).append((percentile(samples, 50), percentile(samples, 99)))
+                print(f"round {n + 1}: {name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
-    fast, slow = results["TCP_NODELAY"], results["Nagle (tcp_nodelay=False)"]
-    print(f"{'pattern':<20} {'n':>5} | {'nodelay p50':>11} {'p99':>7} | {'Nagle p50':>9} {'p99':>7} | {'ratio p50':>9} {'p99':>6}")
-    for pattern in fast:
-        f, s = fast[pattern], slow[pattern]
-        f50, f99, s50, s99 = percentile(f, 50), percentile(f, 99), percentile(s, 50), percentile(s, 99)
-        print(f"{pattern:<20} {len(f):>5} | {f50:>8.2f} ms {f99:>7.2f} | {s50:>6.2f} ms {s99:>7.2f} | "
-              f"{s50 / f50:>8.1f}x {s99 / f99:>5.1f}x")
-    print("(ms; ratio = Nagle / nodelay; mean one-way with nodelay "
-          f"{statistics.fmean(fast['one-way A->B']):.2f} ms)")
+    load = os.getloadavg()[0]
+    print(f"median over {args.rounds} interleaved rounds; disk {'busy (fsync loop)' if args.busy_disk else 'quiet'}; load {load:.1f}")
+    print(f"{'setup':<26} {'one-way p50':>11} {'p99':>7} {'round trip p50':>14} {'p99':>7} {'one-way p50 / text room':>24}")
+    text = statistics.median(p50 for p50, _ in figures["text room"]["one-way A->B"])
+    for name, patterns in figures.items():
+        ow = patterns["one-way A->B"]
+        rt = patterns["round trip A->B->A"]
+        ow50, ow99 = statistics.median(p for p, _ in ow), statistics.median(p for _, p in ow)
+        rt50, rt99 = statistics.median(p for p, _ in rt), statistics.median(p for _, p in rt)
+        print(f"{name:<26} {ow50:>8.2f} ms {ow99:>7.2f} {rt50:>11.2f} ms {rt99:>7.2f} {ow50 / text:>23.2f}x")
     return 0
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 from httpx_ws import aconnect_ws
-from pycrdt import Awareness, Provider, YMessageType, create_awareness_message, read_message
+from pycrdt import Awareness, Doc, Provider, YMessageType, create_awareness_message, read_message
 from pycrdt.websocket.websocket import HttpxWebsocket
 
 from isshoni.yinfra import YInfra
@@ -79,12 +79,13 @@ def ops_seen_in_room(server: dict, name: str, ops: list, seen) -> tuple[dict, ob
     return asyncio.run(scenario())
 
 
-async def room_url(client: httpx.AsyncClient, base: str, path: str) -> tuple[str, str]:
-    """(websocket url, room id) for a design, from a fresh collaboration session."""
-    response = await client.put(f"{base}/api/collaboration/session/{path}", json={"format": "text", "type": "infra"})
+async def room_url(client: httpx.AsyncClient, base: str, path: str, kind: str = "infra") -> tuple[str, str]:
+    """(websocket url, room id) for a design (or, with `kind="file"`, a plain text file), from a
+    fresh collaboration session."""
+    response = await client.put(f"{base}/api/collaboration/session/{path}", json={"format": "text", "type": kind})
     response.raise_for_status()
     session = response.json()
-    room = f"text:infra:{session['fileId']}"
+    room = f"text:{kind}:{session['fileId']}"
     return f"{base.replace('http', 'ws', 1)}/api/collaboration/room/{room}?sessionId={session['sessionId']}", room
 
 
@@ -108,6 +109,19 @@ async def joined_as(base: str, token: str, path: str, timeout: float = 20, **ws_
             async with Provider(doc.ydoc, HttpxWebsocket(websocket, room)) as provider:
                 await asyncio.wait_for(provider.synced.wait(), timeout)
                 yield doc, identity
+
+
+@asynccontextmanager
+async def joined_text(base: str, token: str, path: str, timeout: float = 20):
+    """A pycrdt Doc synced with a plain text file's room (the stock document: its `source` Text),
+    the baseline a design room is compared with."""
+    async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
+        url, room = await room_url(client, base, path, kind="file")
+        async with aconnect_ws(url, client) as websocket:
+            doc = Doc()
+            async with Provider(doc, HttpxWebsocket(websocket, room)) as provider:
+                await asyncio.wait_for(provider.synced.wait(), timeout)
+                yield doc
 
 
 async def until(predicate, timeout: float = 10, step: float = 0.02):
