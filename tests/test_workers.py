@@ -97,3 +97,63 @@ def test_a_worker_past_its_deadline_is_stopped_replaced_and_the_caller_told(monk
         assert "main.tf" in files
     finally:
         workers.shutdown()
+
+
+def test_an_idle_pool_is_stopped_and_starts_again_on_its_next_call(monkeypatch):
+    """No call for ISSHONI_WORKER_IDLE_S: the pool's processes end (an idle server is the server
+    alone); the next call starts a new worker and succeeds.  A pool with a call in flight stays."""
+    import asyncio
+
+    from isshoni import templates
+    from isshoni.server import workers
+
+    monkeypatch.setenv("ISSHONI_WORKER_IDLE_S", "0.5")
+    small = templates.load("vpc_basic").data
+
+    async def scenario():
+        await workers.run("generate", workers.generate, small, "terraform")
+        first = workers.pids("generate")
+        assert workers.retire_idle() == {}  # just used
+        await asyncio.sleep(0.6)
+        stopped = workers.retire_idle()
+        assert list(stopped) == ["generate"]
+        for executor in stopped.values():
+            await asyncio.to_thread(executor.join, 10)
+        gone = workers.pids("generate")
+        files = await workers.run("generate", workers.generate, small, "cloudformation")
+        return first, gone, workers.pids("generate"), files
+
+    try:
+        first, gone, again, files = asyncio.run(scenario())
+        assert first and not gone and again and not set(first) & set(again)
+        assert all(not _alive(p) for p in first)
+        assert "template.yaml" in files
+    finally:
+        workers.shutdown()
+
+
+def test_a_pool_with_a_call_in_flight_is_not_stopped(monkeypatch):
+    import asyncio
+
+    from isshoni.server import workers
+
+    monkeypatch.setenv("ISSHONI_WORKER_IDLE_S", "0.2")
+    big = {"version": 1, "meta": {"name": "big", "region": "us-east-1"}, "connections": {},
+           "resources": {f"b{i}": {"type": "s3_bucket"} for i in range(3000)}}
+
+    async def scenario():
+        call = asyncio.ensure_future(workers.run("generate", workers.generate, big, "terraform"))
+        await asyncio.sleep(0.5)  # past the idle time, the compile still running
+        kept = workers.retire_idle(time.monotonic() + 60)
+        files = await call
+        return kept, files
+
+    try:
+        kept, files = asyncio.run(scenario())
+        assert kept == {} and "main.tf" in files
+    finally:
+        workers.shutdown()
+
+
+def _alive(pid: int) -> bool:
+    return not _gone(pid)

@@ -8,6 +8,8 @@ tried at load and again once every extension has loaded.
 
 from __future__ import annotations
 
+import asyncio
+
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool
 
@@ -66,6 +68,7 @@ class IsshoniExtension(ExtensionApp):
     async def _start_jupyter_server_extension(self, serverapp) -> None:
         """Every extension has loaded by now: jupyter_server_ydoc's routes exist if it is enabled."""
         workers.warm()
+        self._reaper = asyncio.ensure_future(workers.reap_idle(self.log))
         if self.tcp_nodelay and not self._nodelay_routes:
             self._nodelay_routes = nodelay.install(serverapp.web_app, self.log)
             if not self._nodelay_routes:
@@ -79,4 +82,6 @@ class IsshoniExtension(ExtensionApp):
         shutdown.exit_promptly()
         self.deploys.stop()
         await self.assistant.stop()
+        if getattr(self, "_reaper", None) is not None:
+            self._reaper.cancel()
         workers.shutdown()

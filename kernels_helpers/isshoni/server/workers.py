@@ -16,6 +16,11 @@ up (imports, cfn-lint's region data) before it takes a call, the first ones
 when the server starts and every replacement, so no call's deadline pays for
 that.  What the workers run is in `isshoni.tasks`, which imports neither the
 server extension nor the assistant's SDK.
+
+Pools are not kept for nothing: a pool with no call for `ISSHONI_WORKER_IDLE_S`
+seconds (default 300; 0 keeps them) is stopped (`reap_idle`, run by the server
+extension), and starts again on its next call, so an idle server is the
+server alone (cfn-lint and checkov live only in the workers).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import time
 from collections import OrderedDict
 from concurrent.futures import Future
 
@@ -33,7 +39,8 @@ from pebble import ProcessExpired, ProcessPool
 from ..design.jsonvalues import MAX_DEPTH, nested_deeper_than
 from ..tasks import check, edit, generate, generate_mapped, import_source, ready, save_design, start_worker
 
-__all__ = ["Overdue", "WorkerDied", "check", "edit", "generate", "generate_mapped", "import_source", "pool", "run", "save_design", "shutdown", "warm"]
+__all__ = ["Overdue", "WorkerDied", "check", "edit", "generate", "generate_mapped", "import_source", "pool", "reap_idle", "retire_idle",
+           "run", "save_design", "shutdown", "warm"]
 
 SIZES = {"generate": 1, "check": 1, "edit": 2, "import": 1}
 # seconds; generous: a check runs cfn-lint, terraform and checkov on a loaded machine
@@ -46,6 +53,9 @@ _pools: dict[str, ProcessPool] = {}
 # calls share one run (in flight or recently finished).
 RESULTS_KEPT = 64
 _results: OrderedDict[str, asyncio.Future] = OrderedDict()
+IDLE_S = 300.0
+_busy: dict[str, int] = {}  # calls in flight per pool
+_last_used: dict[str, float] = {}  # monotonic time a pool last started or finished a call
 
 
 class Overdue(TimeoutError):
@@ -64,7 +74,12 @@ def deadline(kind: str) -> float:
     return float(os.environ.get(f"ISSHONI_{kind.upper()}_DEADLINE_S", "0")) or DEADLINES[kind]
 
 
+def idle_after() -> float:
+    return float(os.environ.get("ISSHONI_WORKER_IDLE_S", IDLE_S))
+
+
 def pool(kind: str) -> ProcessPool:
+    _last_used[kind] = time.monotonic()
     if kind not in _pools or not _pools[kind].active:
         _pools[kind] = ProcessPool(
             max_workers=size(kind),
@@ -105,6 +120,7 @@ def _retry(error: BaseException | None) -> bool:
 
 async def _call(kind: str, fn, args):
     limit = deadline(kind)
+    _busy[kind] = _busy.get(kind, 0) + 1
     try:
         return await asyncio.wrap_future(pool(kind).schedule(fn, args=args, timeout=limit))
     except TimeoutError as exc:
@@ -115,6 +131,9 @@ async def _call(kind: str, fn, args):
     except ProcessExpired as exc:
         raise WorkerDied(f"the worker {_WHAT.get(kind, kind)} ended unexpectedly (exit code {exc.exitcode}); "
                          "try again") from None
+    finally:
+        _busy[kind] -= 1
+        _last_used[kind] = time.monotonic()
 
 
 _WHAT = {"generate": "generating the code", "check": "checking the design", "edit": "validating the edit",
@@ -124,6 +143,32 @@ _WHAT = {"generate": "generating the code", "check": "checking the design", "edi
 def warm(kinds=WARM_AT_START) -> list[Future]:
     """Start every worker of these pools, in the background (each warms up as it starts)."""
     return [pool(kind).schedule(ready) for kind in kinds for _ in range(size(kind))]
+
+
+def retire_idle(now: float | None = None) -> dict[str, ProcessPool]:
+    """Stop the pools that had no call in flight for `idle_after()` seconds and forget them; returns
+    them by kind, for the caller to `join` (which ends their processes: it blocks, so off the event
+    loop).  Their next call starts them again, and pays the warm-up."""
+    limit = idle_after()
+    if limit <= 0:
+        return {}
+    now = time.monotonic() if now is None else now
+    idle = [kind for kind in _pools if not _busy.get(kind) and now - _last_used.get(kind, now) >= limit]
+    stopped = {kind: _pools.pop(kind) for kind in idle}
+    for executor in stopped.values():
+        executor.stop()
+    return stopped
+
+
+async def reap_idle(log=None) -> None:
+    """Run for the server's life: retire idle pools, checking a few times per idle period."""
+    while True:
+        await asyncio.sleep(max(1.0, min(30.0, idle_after() / 4 or 30.0)))
+        stopped = retire_idle()
+        for executor in stopped.values():
+            await asyncio.to_thread(executor.join, 10)
+        if stopped and log is not None:
+            log.info("isshoni: stopped idle worker pools %s (they start again on their next call)", ", ".join(stopped))
 
 
 def shutdown() -> None:
