@@ -1,8 +1,11 @@
-"""How often a busy room relays updates: a frame budget shared by all its clients."""
+"""How often a busy room relays updates: a frame budget shared by all its clients (a token bucket)."""
 
 from __future__ import annotations
 
 import os
+
+BURST_S = 0.1  # the bucket holds this many seconds of budget
+MAX_WAIT_S = 0.1
 
 
 def frame_budget() -> float:
@@ -10,13 +13,34 @@ def frame_budget() -> float:
     return float(os.environ.get("ISSHONI_ROOM_FRAMES_PER_SECOND", "2000") or 0)
 
 
-def broadcast_interval(clients: int, budget: float) -> float:
-    """Seconds between two relays of a busy room with `clients` connected.
+class FrameBucket:
+    """A room's frame budget as a token bucket: a relay costs one frame per client.
 
-    A relay costs one frame per client, so the room keeps to a frame budget
-    ($ISSHONI_ROOM_FRAMES_PER_SECOND, default 2,000; 0 turns this off): two people
-    editing get every update at once (1 ms apart), a hundred chatting clients get the
-    updates of each 50 ms merged into one frame, instead of a hundred frames a second
-    each, on the server and on every client.  An edit after a quiet moment always goes
-    out at once; the wait never exceeds 100 ms."""
-    return 0.0 if budget <= 0 else min(0.1, clients / budget)
+    The bucket refills at `budget` frames a second and holds `BURST_S` of them (200 by default),
+    so a room that keeps to its budget on average never waits: two people editing get every update
+    at once, even in a quick run of edits.  A room that spends faster than that waits until the
+    bucket holds its next relay (at most 100 ms), and the updates arriving meanwhile are merged
+    into that relay: a hundred chatting clients get one frame each per 50 ms, not a hundred
+    frames a second each, on the server and on every client.  `budget` 0 turns it off."""
+
+    def __init__(self, budget: float, now: float):
+        self.rate = budget
+        self.capacity = budget * BURST_S
+        self.tokens = self.capacity
+        self.stamp = now
+
+    def wait(self, clients: int, now: float) -> float:
+        """Seconds to wait before a relay to `clients` may go out (0: at once)."""
+        if self.rate <= 0:
+            return 0.0
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        missing = clients - self.tokens
+        return 0.0 if missing <= 0 else min(MAX_WAIT_S, missing / self.rate)
+
+    def spend(self, clients: int, now: float) -> None:
+        """A relay to `clients` went out at `now` (the bucket may go below zero after a capped wait)."""
+        if self.rate <= 0:
+            return
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate) - clients
+        self.stamp = now

@@ -49,7 +49,7 @@ from ..design.source import NotADesignFile
 from .file_check import DesignFileRefused, cut_short, is_json
 from .history_guard import HistoryGuard
 from .mirror import DesignMirror
-from .pacing import broadcast_interval, frame_budget
+from .pacing import FrameBucket, frame_budget
 from .relay import AWARENESS, UPDATE
 from .state_vectors import dominates, parse_state
 
@@ -294,17 +294,16 @@ class NewerWinsRoom(DocumentRoom):
                 if not self.ystore.started.is_set():
                     await self._task_group.start(self.ystore.start)
             loop = asyncio.get_running_loop()
-            budget = frame_budget()  # read once per room, not per update
-            last = -1.0
+            bucket = FrameBucket(frame_budget(), loop.time())  # the budget is read once per room
             async with self._update_receive_stream:
                 async for update in self._update_receive_stream:
                     if self._task_group.cancel_scope.cancel_called:
                         return
-                    pause = last + broadcast_interval(len(self.clients), budget) - loop.time()
-                    if pause > 0:  # busy: let the burst gather, one batch per interval at most
+                    pause = bucket.wait(len(self.clients), loop.time())
+                    if pause > 0:  # over budget: let the burst gather into the next relay
                         await asyncio.sleep(pause)
                     await self._store_and_relay(self._with_queued(update))
-                    last = loop.time()
+                    bucket.spend(len(self.clients), loop.time())
         except asyncio.CancelledError:
             pass
 
