@@ -8,6 +8,8 @@ Starts real Jupyter servers (loopback) and measures, with two pycrdt clients in 
 - round trip A -> B -> A: A pings, B answers as soon as it sees the ping, A
   waits for the answer (request/response: the pattern where Nagle's algorithm
   meets delayed ACKs and adds ~40 ms).
+- a busy room: ten editors at 5 edits a second each, seen by an observer (`--busy-room`
+  seconds, 10 by default).
 
 in three rooms, interleaved round by round (medians of the rounds' percentiles):
 
@@ -20,7 +22,7 @@ stores and relays at once.  The ratios say what that order costs.  `--busy-disk`
 that fsyncs a file in a loop beside the measurement (what made commits slow, issue 21);
 `--nagle` adds the design room with `--IsshoniExtension.tcp_nodelay=False`.
 
-    python benchmarks/bench_latency.py [--edits 500] [--round-trips 200] [--rounds 3] [--busy-disk] [--nagle]
+    python benchmarks/bench_latency.py [--edits 500] [--round-trips 200] [--busy-room 10] [--rounds 3] [--busy-disk] [--nagle]
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import AsyncExitStack, ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 from pycrdt import Text
@@ -55,17 +57,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
+EDITORS = 10  # the busy-room pattern: this many editors, each EDIT_RATE edits a second, one observer
+EDIT_RATE = 5.0
+SLOTS = EDITORS + 2
+
+
 class DesignSlots:
-    """Two editable strings of a design room: the ALB's and the CDN's notes."""
+    """Editable strings of a design room: resources' notes (the first ones in id order)."""
 
     def __init__(self, doc):
         self.doc = doc
+        self.ids = sorted(doc._yresources.keys())[:SLOTS]
 
     def get(self, slot: int) -> str:
-        return self.doc._yresources[("alb", "cdn")[slot]]["notes"]
+        return self.doc._yresources[self.ids[slot]].get("notes", "")
 
     def set(self, slot: int, value: str) -> None:
-        self.doc._yresources[("alb", "cdn")[slot]]["notes"] = value
+        self.doc._yresources[self.ids[slot]]["notes"] = value
 
     def observe(self, callback):
         return self.doc._yresources.observe_deep(callback)
@@ -75,7 +83,7 @@ class DesignSlots:
 
 
 class TextSlots:
-    """Two editable lines at the top of a text room's `source` (fixed width: each edit replaces one)."""
+    """Editable lines at the top of a text room's `source` (fixed width: each edit replaces one)."""
 
     WIDTH = 60
 
@@ -163,16 +171,47 @@ async def round_trip(a, b, rounds: int) -> list[float]:
     return samples
 
 
-async def measure(base: str, token: str, room: str, edits: int, rounds: int) -> dict[str, list[float]]:
-    if room == "design":
-        pair = joined(base, token, DESIGN), joined(base, token, DESIGN)
-        wrap = DesignSlots
-    else:
-        pair = joined_text(base, token, TEXT), joined_text(base, token, TEXT)
-        wrap = TextSlots
-    async with pair[0] as a, pair[1] as b:
-        a, b = wrap(a), wrap(b)
-        return {"one-way A->B": await one_way(a, b, edits), "round trip A->B->A": await round_trip(a, b, rounds)}
+async def busy_room(editors: list, observer, seconds: float) -> list[float]:
+    """Each editor edits its own slot EDIT_RATE times a second (spread out); ms until the observer has each."""
+    samples: list[float] = []
+    seen: dict[int, str] = {}
+    start = time.perf_counter()  # slots still hold an earlier round's last edits: not this round's
+
+    def on_observer(events) -> None:
+        now = time.perf_counter()
+        for slot in range(len(editors)):
+            value = observer.get(slot)
+            if value.startswith("edit ") and seen.get(slot) != value:
+                seen[slot] = value
+                sent = float(value.split()[2])
+                if sent >= start:
+                    samples.append((now - sent) * 1000)
+
+    async def edit(slot: int, slots) -> None:
+        await asyncio.sleep(slot / (EDIT_RATE * len(editors)))  # staggered starts
+        for n in range(int(seconds * EDIT_RATE)):
+            slots.set(slot, f"edit {n} {time.perf_counter()!r}")
+            await asyncio.sleep(1 / EDIT_RATE)
+
+    subscription = observer.observe(on_observer)
+    try:
+        await asyncio.gather(*(edit(slot, slots) for slot, slots in enumerate(editors)))
+        await asyncio.sleep(0.5)  # the last edits arrive
+    finally:
+        observer.unobserve(subscription)
+    return samples
+
+
+async def measure(base: str, token: str, room: str, edits: int, rounds: int, busy_s: float) -> dict[str, list[float]]:
+    join, path, wrap = (joined, DESIGN, DesignSlots) if room == "design" else (joined_text, TEXT, TextSlots)
+    async with AsyncExitStack() as stack:
+        a = wrap(await stack.enter_async_context(join(base, token, path)))
+        b = wrap(await stack.enter_async_context(join(base, token, path)))
+        result = {"one-way A->B": await one_way(a, b, edits), "round trip A->B->A": await round_trip(a, b, rounds)}
+        if busy_s:
+            others = [wrap(await stack.enter_async_context(join(base, token, path))) for _ in range(EDITORS - 1)]
+            result[f"{EDITORS} editors, observer"] = await busy_room([a, *others], b, busy_s)
+        return result
 
 
 @contextmanager
@@ -186,8 +225,8 @@ def servers(nagle: bool):
             folder = tmp / name / "work"
             folder.mkdir(parents=True)
             templates.load("chat_canary").save(folder / DESIGN)
-            # the text room's file: the design's own text (same size), two edit lines on top
-            (folder / TEXT).write_text(("." * TextSlots.WIDTH + "\n") * 2 + (folder / DESIGN).read_text())
+            # the text room's file: the design's own text (same size), the edit lines on top
+            (folder / TEXT).write_text(("." * TextSlots.WIDTH + "\n") * SLOTS + (folder / DESIGN).read_text())
             return folder
 
         setups = {}
@@ -228,6 +267,8 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over the setups")
     parser.add_argument("--busy-disk", action="store_true", help="fsync a file in a loop beside the measurement")
     parser.add_argument("--nagle", action="store_true", help="also the design room with Nagle's algorithm on")
+    parser.add_argument("--busy-room", type=float, default=10.0,
+                        help=f"seconds of {EDITORS} editors at {EDIT_RATE:g} edits/s each seen by an observer (0: skip)")
     args = parser.parse_args(argv)
 
     figures: dict[str, dict[str, list[tuple[float, float]]]] = {}
@@ -236,21 +277,24 @@ def main(argv=None) -> int:
         for n in range(args.rounds):
             for name, (base, token, room) in setups.items():
                 started = time.perf_counter()
-                result = asyncio.run(measure(base, token, room, args.edits, args.round_trips))
+                result = asyncio.run(measure(base, token, room, args.edits, args.round_trips, args.busy_room))
                 for pattern, samples in result.items():
                     figures.setdefault(name, {}).setdefault(pattern, []).append((percentile(samples, 50), percentile(samples, 99)))
                 print(f"round {n + 1}: {name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
     load = os.getloadavg()[0]
     print(f"median over {args.rounds} interleaved rounds; disk {'busy (fsync loop)' if args.busy_disk else 'quiet'}; load {load:.1f}")
-    print(f"{'setup':<26} {'one-way p50':>11} {'p99':>7} {'round trip p50':>14} {'p99':>7} {'one-way p50 / text room':>24}")
-    text = statistics.median(p50 for p50, _ in figures["text room"]["one-way A->B"])
-    for name, patterns in figures.items():
-        ow = patterns["one-way A->B"]
-        rt = patterns["round trip A->B->A"]
-        ow50, ow99 = statistics.median(p for p, _ in ow), statistics.median(p for _, p in ow)
-        rt50, rt99 = statistics.median(p for p, _ in rt), statistics.median(p for _, p in rt)
-        print(f"{name:<26} {ow50:>8.2f} ms {ow99:>7.2f} {rt50:>11.2f} ms {rt99:>7.2f} {ow50 / text:>23.2f}x")
+    patterns = list(next(iter(figures.values())))
+    text = {pattern: statistics.median(p50 for p50, _ in figures["text room"][pattern]) for pattern in patterns}
+    print(f"{'setup':<26} " + " ".join(f"{pattern + ' p50 / p99':>36}" for pattern in patterns) + "  p50 / text room")
+    for name, by_pattern in figures.items():
+        cells, ratios = [], []
+        for pattern in patterns:
+            rows = by_pattern[pattern]
+            p50, p99 = statistics.median(p for p, _ in rows), statistics.median(p for _, p in rows)
+            cells.append(f"{p50:>25.2f} / {p99:>6.2f} ms")
+            ratios.append(f"{p50 / text[pattern]:.2f}x")
+        print(f"{name:<26} " + " ".join(cells) + "  " + " ".join(ratios))
     return 0
 
 
