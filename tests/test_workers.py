@@ -157,3 +157,12 @@ def test_a_pool_with_a_call_in_flight_is_not_stopped(monkeypatch):
 
 def _alive(pid: int) -> bool:
     return not _gone(pid)
+
+
+def test_the_server_process_imports_no_checker():
+    """cfn-lint, checkov and the compilers' heavy parts live in the workers only: loading the server
+    extension, its handlers and its rooms imports none of them (an idle server stays small)."""
+    code = ("import sys, isshoni.server.app, isshoni.server.handlers, isshoni.stores.rooms; "
+            "print(' '.join(m for m in ('cfnlint', 'checkov', 'samtranslator', 'hcl2', 'moto', 'anthropic') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout.split()
+    assert out == [], out
