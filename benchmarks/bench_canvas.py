@@ -4,7 +4,10 @@ Cold (a fresh page per run): the time from navigation to the first painted frame
 node on the canvas, and the time of an automatic (ELK) layout of the whole design, written
 back to the shared document.  Warm (JupyterLab already loaded in the page): the time from
 opening a design to every node drawn, and the frame times while dragging a node of the
-largest design (60 fps is 16.7 ms a frame).  Uses the real stack: a Jupyter server with
+largest design (60 fps is 16.7 ms a frame).  The peer: a plain page with the same cytoscape.js
+(the extension's own copy), the same elements and style taken from the opened canvas, from
+creating the graph to its first frames; the ratio is what the canvas adds (JupyterLab's
+document, the collaboration room, the catalog, icons and styles).  Uses the real stack: a Jupyter server with
 collaboration, the built extension, Debian chromium.
 
     python benchmarks/bench_canvas.py [--sizes 20,1000] [--warm-sizes 20,200,1000] [--repeat 3]
@@ -144,10 +147,40 @@ def _drag_frames(page, steps: int = 90) -> list[float]:
     return [b - a for a, b in zip(frames, frames[1:], strict=False)]
 
 
-def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[float]]:
+CYTOSCAPE = HERE.parent / "extension" / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js"
+PLAIN_PATH = "/isshoni-bench/plain.html"  # served by the page's own route: same origin as the icons
+PLAIN_DRAW = """async ([elements, style]) => {
+  const t0 = performance.now();
+  const cy = cytoscape({container: document.getElementById('cy'), elements, style, layout: {name: 'preset'},
+                        pixelRatio: 'auto', minZoom: 0.03, maxZoom: 4});
+  cy.fit(undefined, 40);
+  return await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const ms = performance.now() - t0; cy.destroy(); resolve(ms); })));
+}"""
+
+
+def measure_plain(browser, base: str, graphs: dict[int, tuple], repeat: int) -> dict[int, float]:
+    """Median ms for the plain cytoscape page to draw each design's elements with the canvas's style."""
+    if not CYTOSCAPE.is_file():
+        raise RuntimeError(f"{CYTOSCAPE} is missing: run `jlpm install` in extension/")
+    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    html = ("<!doctype html><html><body style='margin:0'><div id='cy' style='width:1600px;height:1000px'></div>"
+            f"<script>{CYTOSCAPE.read_text()}</script></body></html>")
+    page.route(f"{base}{PLAIN_PATH}", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+    page.goto(f"{base}{PLAIN_PATH}")
+    drawn: dict[int, list[float]] = {}
+    for _ in range(repeat):
+        for size, (elements, style) in graphs.items():
+            drawn.setdefault(size, []).append(page.evaluate(PLAIN_DRAW, [elements, style]))
+    page.context.close()
+    return {size: statistics.median(v) for size, v in drawn.items()}
+
+
+def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[float], dict[int, float]]:
     """Median ms from opening each design (JupyterLab loaded) to every node drawn; drag frame times
-    in the largest."""
+    in the largest; the plain page's median ms for the same elements."""
     opened: dict[int, list[float]] = {}
+    graphs: dict[int, tuple] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         root = tmp_path / "work"
@@ -164,10 +197,15 @@ def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[
                 for size in sizes:
                     ms = page.evaluate(WARM_OPEN, [f"d{size}.infra.json", counts[size]])
                     opened.setdefault(size, []).append(ms)
+                    if size not in graphs:  # what the canvas drew, for the plain page
+                        graphs[size] = tuple(page.evaluate(
+                            "() => { const cy = window.jupyterapp.shell.currentWidget.content.canvas.cy;"
+                            " return [cy.elements().jsons(), cy.style().json()]; }"))
                     if size != sizes[-1] or _ < repeat - 1:
                         _close_current(page)
             frames = _drag_frames(page)
-    return {size: statistics.median(v) for size, v in opened.items()}, frames
+            plain = measure_plain(browser, base, graphs, repeat)
+    return {size: statistics.median(v) for size, v in opened.items()}, frames, plain
 
 
 def main() -> int:
@@ -178,10 +216,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.warm_sizes:
         sizes = [int(s) for s in args.warm_sizes.split(",")]
-        opened, frames = measure_warm(sizes, args.repeat)
-        print(f"canvas in a loaded JupyterLab, median of {args.repeat} opens each")
+        opened, frames, plain = measure_warm(sizes, args.repeat)
+        print(f"canvas in a loaded JupyterLab, median of {args.repeat} opens each; peer: a plain cytoscape page, same elements and style")
         for size in sizes:
-            print(f"  open -> every node drawn, {size:>5} resources: {opened[size]:7.0f} ms")
+            print(f"  open -> every node drawn, {size:>5} resources: {opened[size]:7.0f} ms   plain page {plain[size]:6.0f} ms"
+                  f"   ratio {opened[size] / plain[size]:5.2f}x")
         if frames:
             ordered = sorted(frames)
             p50, p95 = statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
