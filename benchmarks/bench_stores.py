@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -35,12 +34,13 @@ from traitlets.config import Config
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the test helpers start servers and join rooms
 
-from bench_latency import one_way, percentile  # noqa: E402
+from bench_latency import DesignSlots, one_way, percentile  # noqa: E402
 from isshoni import templates  # noqa: E402
 from isshoni.stores import IsshoniSQLiteYStore, RedisYStore  # noqa: E402
 from isshoni.yinfra import YInfra  # noqa: E402
 from redis_server import redis_server  # noqa: E402
 from rooms import isshoni_server, joined  # noqa: E402
+from ydocs import design_data, random_edits  # noqa: E402
 
 DESIGN = "bench.infra.json"
 REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
@@ -48,19 +48,12 @@ REDIS_STORE = "--YDocExtension.ystore_class=isshoni.stores.RedisYStore"
 
 def edit_updates(edits: int, nodes: int = 100) -> tuple[list[bytes], YInfra]:
     """The Yjs updates of a `nodes`-node design being built and then edited `edits` times."""
-    doc = YInfra()
     updates: list[bytes] = []
+    doc = YInfra()
     doc.ydoc.observe(lambda event: updates.append(event.update))
-    doc.apply({"meta": {"name": "bench"}, "connections": {}, "resources": {
-        f"n{i}": {"type": "AWS::EC2::Instance", "name": f"n{i}", "x": i * 10, "y": 0,
-                  "properties": {"InstanceType": "t3.micro", "Tag": f"node-{i}"}} for i in range(nodes)}})
-    rng = random.Random(7)
-    for i in range(edits):
-        node = doc._yresources[f"n{rng.randrange(nodes)}"]
-        if i % 3:
-            node["properties"]["Tag"] = f"edit-{i}"
-        else:
-            node["x"] = rng.randrange(2000)
+    doc.apply(design_data(nodes))
+    for _ in random_edits(doc, edits):
+        pass
     return updates, doc
 
 
@@ -121,7 +114,7 @@ def latency(tmp: Path, edits: int, store: str, servers: int) -> list[float]:
         async def measure():
             (base_a, token), (base_b, _) = bases[0], bases[-1]
             async with joined(base_a, token, DESIGN) as a, joined(base_b, token, DESIGN) as b:
-                return await one_way(a, b, edits)
+                return await one_way(DesignSlots(a), DesignSlots(b), edits)
 
         return asyncio.run(measure())
 

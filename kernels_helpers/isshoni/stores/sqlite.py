@@ -77,6 +77,10 @@ class IsshoniSQLiteYStore(SQLiteYStore):
         async with self.lock:
             cursor = await self._db.cursor()
             await cursor.execute(f"PRAGMA synchronous={self.synchronous}")
+            # the log is copied into the database every 256 pages (1 MiB) and cut back to 1 MiB after:
+            # the files stay near the (compacted) history instead of keeping a 4 MiB log
+            await cursor.execute("PRAGMA wal_autocheckpoint=256")
+            await cursor.execute("PRAGMA journal_size_limit=1048576")
             try:
                 await cursor.execute("PRAGMA journal_mode=WAL")
                 mode = (await cursor.fetchone() or ("?",))[0]

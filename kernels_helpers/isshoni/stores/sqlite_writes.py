@@ -26,12 +26,15 @@ def write(conn: sqlite3.Connection, path: str, update: bytes, metadata: bytes, n
             count = cursor.execute("SELECT count(*) FROM yupdates WHERE path = ?", (path,)).fetchone()[0]
         cursor.execute("INSERT INTO yupdates VALUES (?, ?, ?, ?)", (path, update, metadata, now))
         count += 1
-        if compact_after and count >= compact_after:
+        compacted = bool(compact_after) and count >= compact_after
+        if compacted:
             count = _compact(cursor, path, metadata, now)
         conn.commit()
     except BaseException:
         conn.rollback()
         raise
+    if compacted:  # the merged history is in the log: move it into the database and empty the log
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # busy (a reader): left to the next one
     return count
 
 
