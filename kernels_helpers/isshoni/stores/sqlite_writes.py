@@ -34,7 +34,10 @@ def write(conn: sqlite3.Connection, path: str, update: bytes, metadata: bytes, n
         conn.rollback()
         raise
     if compacted:  # the merged history is in the log: move it into the database and empty the log
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # busy (a reader): left to the next one
+        try:  # the write is committed already: a checkpoint that cannot run now is left to the next one
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:
+            pass
     return count
 
 
