@@ -98,30 +98,34 @@ async def joined(base: str, token: str, path: str, timeout: float = 20, **ws_opt
 
 
 @asynccontextmanager
-async def joined_as(base: str, token: str, path: str, timeout: float = 20, **ws_options):
-    """`joined`, yielding (doc, identity): the Jupyter identity the room knows this client by (its
-    requests share the login cookie the first answer set, so the websocket is that user too)."""
+async def synced(base: str, token: str, path: str, ydoc: Doc, kind: str = "infra", timeout: float = 20, **ws_options):
+    """`ydoc` synced with the room of `path` (a design, or with `kind="file"` a plain text file) for the
+    duration of the block; yields the HTTP client, whose requests share the login cookie the session's
+    answer set (so they and the websocket are one Jupyter identity)."""
     async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
-        url, room = await room_url(client, base, path)
-        identity = (await client.get(f"{base}/api/me")).json()["identity"]
+        url, room = await room_url(client, base, path, kind)
         async with aconnect_ws(url, client, **ws_options) as websocket:
-            doc = YInfra()
-            async with Provider(doc.ydoc, HttpxWebsocket(websocket, room)) as provider:
+            async with Provider(ydoc, HttpxWebsocket(websocket, room)) as provider:
                 await asyncio.wait_for(provider.synced.wait(), timeout)
-                yield doc, identity
+                yield client
+
+
+@asynccontextmanager
+async def joined_as(base: str, token: str, path: str, timeout: float = 20, **ws_options):
+    """`joined`, yielding (doc, identity): the Jupyter identity the room knows this client by."""
+    doc = YInfra()
+    async with synced(base, token, path, doc.ydoc, timeout=timeout, **ws_options) as client:
+        identity = (await client.get(f"{base}/api/me")).json()["identity"]
+        yield doc, identity
 
 
 @asynccontextmanager
 async def joined_text(base: str, token: str, path: str, timeout: float = 20):
     """A pycrdt Doc synced with a plain text file's room (the stock document: its `source` Text),
     the baseline a design room is compared with."""
-    async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
-        url, room = await room_url(client, base, path, kind="file")
-        async with aconnect_ws(url, client) as websocket:
-            doc = Doc()
-            async with Provider(doc, HttpxWebsocket(websocket, room)) as provider:
-                await asyncio.wait_for(provider.synced.wait(), timeout)
-                yield doc
+    doc = Doc()
+    async with synced(base, token, path, doc, kind="file", timeout=timeout):
+        yield doc
 
 
 async def until(predicate, timeout: float = 10, step: float = 0.02):

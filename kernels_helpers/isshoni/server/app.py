@@ -33,6 +33,7 @@ class IsshoniExtension(ExtensionApp):
         help="Turn Nagle's algorithm off on collaboration websockets (set_nodelay). "
         "Off only to measure what it costs: benchmarks/bench_latency.py.",
     )
+    _reaper: asyncio.Future | None = None  # stops idle worker pools (workers.reap_idle) while the server runs
 
     durable_store = Bool(
         True,
@@ -82,6 +83,6 @@ class IsshoniExtension(ExtensionApp):
         shutdown.exit_promptly()
         self.deploys.stop()
         await self.assistant.stop()
-        if getattr(self, "_reaper", None) is not None:
+        if self._reaper is not None:
             self._reaper.cancel()
         workers.shutdown()

@@ -33,14 +33,16 @@ class FrameBucket:
         """Seconds to wait before a relay to `clients` may go out (0: at once)."""
         if self.rate <= 0:
             return 0.0
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        missing = clients - self.tokens
+        missing = clients - self._refill(now)
         return 0.0 if missing <= 0 else min(MAX_WAIT_S, missing / self.rate)
 
     def spend(self, clients: int, now: float) -> None:
         """A relay to `clients` went out at `now` (the bucket may go below zero after a capped wait)."""
-        if self.rate <= 0:
-            return
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate) - clients
+        if self.rate > 0:
+            self.tokens = self._refill(now) - clients
+
+    def _refill(self, now: float) -> float:
+        """The frames in the bucket at `now` (what flowed in since the last look, up to its capacity)."""
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
+        return self.tokens

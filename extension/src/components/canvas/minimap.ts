@@ -4,7 +4,7 @@
  * framed; dragging the frame or clicking the thumbnail pans the canvas.
  * Shown only when the design is too large to read whole (Fit stops at a
  * readable zoom and the rest is a pan away); the thumbnail is redrawn at most
- * at most every 1.5 s (a full-design PNG), so dragging stays smooth.
+ * every 1.5 s (a full-design PNG), so dragging stays smooth.
  */
 
 import cytoscape from 'cytoscape';

@@ -20,7 +20,6 @@ export class SubnetSpans {
     _ctx.selectionChanged.connect(this._outline, this);
   }
 
-
   dispose(): void {
     this._ctx.selectionChanged.disconnect(this._outline, this);
   }
@@ -68,8 +67,7 @@ export class SubnetSpans {
   private _tier(subnet: string): string {
     let tier = this._tiers.get(subnet);
     if (tier === undefined) {
-      const item = this._ctx.doc.ydoc.getMap('resources').get(subnet) as any;
-      tier = (item?.get('properties')?.get('tier') as string | undefined) ?? 'private';
+      tier = (this._ctx.doc.resource(subnet)?.properties?.tier as string | undefined) ?? 'private';
       this._tiers.set(subnet, tier);
     }
     return tier;

@@ -144,7 +144,6 @@ export class CanvasView extends Widget {
     this._selection.show();
     ctx.focusRequested.connect(this._onFocus, this);
     this._spans = new SubnetSpans(ctx, cy);
-    this._spans.refresh();
     this._minimap = new Minimap(cy, this.node);
     this._lod = new LevelOfDetail(cy, detailed => this._spans.refresh(detailed));
     this._spans.refresh(this._lod.detailed);
