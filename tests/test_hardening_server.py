@@ -19,6 +19,7 @@ import psutil
 import pytest
 
 from isshoni import templates
+from isshoni.server import workers
 from rooms import SERVER_CONFIG, isshoni_server, joined
 from servers import free_port
 
@@ -70,6 +71,17 @@ def worker_pids(server) -> set[int]:
     return {c.pid for c in children if "spawn_main" in " ".join(c.cmdline())}
 
 
+def settled_workers(server, timeout: float = 60) -> set[int]:
+    """The worker processes once every pool the first call started is up (sizes as configured)."""
+    expected = sum(workers.size(kind) for kind in workers.WARM_TOGETHER)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(worker_pids(server)) < expected:
+        time.sleep(0.2)
+    found = worker_pids(server)
+    assert len(found) == expected, f"{len(found)} worker processes, expected {expected}"
+    return found
+
+
 def slow_ops(n: int = 400) -> list[dict]:
     """n new subnets in the VPC: each add validates the whole design (every pair of subnets for
     overlaps), so the request is cubic in n: minutes at 400, a genuinely slow real input."""
@@ -116,7 +128,8 @@ def timed(call) -> tuple[float, httpx.Response]:
 def test_a_slow_edit_holds_neither_the_server_nor_other_users_and_is_stopped_at_its_deadline(server):
     name = design_file(server, "slow.infra.json")
     other = design_file(server, "other.infra.json")
-    workers_before = worker_pids(server)
+    assert ops(server, other, {"op": "set_notes", "id": "vpc", "notes": "first"}).status_code == 200  # starts the pools
+    workers_before = settled_workers(server)
 
     async def scenario():
         async with httpx.AsyncClient(base_url=server["base"], headers={"Authorization": f"token {server['token']}"},

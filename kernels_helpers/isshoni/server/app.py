@@ -68,7 +68,6 @@ class IsshoniExtension(ExtensionApp):
 
     async def _start_jupyter_server_extension(self, serverapp) -> None:
         """Every extension has loaded by now: jupyter_server_ydoc's routes exist if it is enabled."""
-        workers.warm()
         self._reaper = asyncio.ensure_future(workers.reap_idle(self.log))
         if self.tcp_nodelay and not self._nodelay_routes:
             self._nodelay_routes = nodelay.install(serverapp.web_app, self.log)

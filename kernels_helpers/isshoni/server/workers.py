@@ -12,15 +12,17 @@ Every call has a deadline (`ISSHONI_<KIND>_DEADLINE_S` overrides the default):
 a worker still busy when it passes is stopped and replaced (pebble's process
 pool does both), and the caller gets `Overdue`, so nothing any design holds can
 keep a worker, and every request queued behind it, forever.  Each worker warms
-up (imports, cfn-lint's region data) before it takes a call, the first ones
-when the server starts and every replacement, so no call's deadline pays for
-that.  What the workers run is in `isshoni.tasks`, which imports neither the
+up (imports, cfn-lint's region data) before it takes a call, so no call's
+deadline pays for that (pebble starts a deadline when its worker takes the call).  What the workers run is in `isshoni.tasks`, which imports neither the
 server extension nor the assistant's SDK.
 
-Pools are not kept for nothing: a pool with no call for `ISSHONI_WORKER_IDLE_S`
-seconds (default 300; 0 keeps them) is stopped (`reap_idle`, run by the server
-extension), and starts again on its next call, so an idle server is the
-server alone (cfn-lint and checkov live only in the workers).
+Pools are not kept for nothing.  None starts with the server: the first call of
+any kind starts its pool and warms the others in the background (a canvas that
+asked for code asks for checks next), and a pool with no call for
+`ISSHONI_WORKER_IDLE_S` seconds (default 300; 0 keeps them) is stopped
+(`reap_idle`, run by the server extension) and starts again on its next call.
+An idle server is the server alone (cfn-lint and checkov live only in the
+workers).
 """
 
 from __future__ import annotations
@@ -40,12 +42,12 @@ from ..design.jsonvalues import MAX_DEPTH, nested_deeper_than
 from ..tasks import check, edit, generate, generate_mapped, import_source, ready, save_design, start_worker
 
 __all__ = ["Overdue", "WorkerDied", "check", "edit", "generate", "generate_mapped", "import_source", "pool", "reap_idle", "retire_idle",
-           "run", "save_design", "shutdown", "warm"]
+           "run", "running", "save_design", "shutdown", "warm"]
 
 SIZES = {"generate": 1, "check": 1, "edit": 2, "import": 1}
 # seconds; generous: a check runs cfn-lint, terraform and checkov on a loaded machine
 DEADLINES = {"generate": 120.0, "check": 600.0, "edit": 30.0, "import": 120.0}  # import: started on first use
-WARM_AT_START = ("generate", "check", "edit")
+WARM_TOGETHER = ("generate", "check", "edit")  # the first call of any starts all three
 MAX_ARGS_DEPTH = MAX_DEPTH + 20  # pickle recurses: far deeper arguments would kill pebble's scheduler thread
 _pools: dict[str, ProcessPool] = {}
 # Every open canvas asks for code and fast checks after each edit: N collaborators would
@@ -56,6 +58,7 @@ _results: OrderedDict[str, asyncio.Future] = OrderedDict()
 IDLE_S = 300.0
 _busy: dict[str, int] = {}  # calls in flight per pool
 _last_used: dict[str, float] = {}  # monotonic time a pool last started or finished a call
+_warming: dict[str, list[Future]] = {}  # a pool's warm-up calls (workers.warm)
 
 
 class Overdue(TimeoutError):
@@ -121,6 +124,8 @@ def _retry(error: BaseException | None) -> bool:
 async def _call(kind: str, fn, args):
     limit = deadline(kind)
     _busy[kind] = _busy.get(kind, 0) + 1
+    if kind in WARM_TOGETHER:
+        warm(k for k in WARM_TOGETHER if k != kind and not running(k))
     try:
         return await asyncio.wrap_future(pool(kind).schedule(fn, args=args, timeout=limit))
     except TimeoutError as exc:
@@ -140,9 +145,26 @@ _WHAT = {"generate": "generating the code", "check": "checking the design", "edi
          "import": "importing the template"}
 
 
-def warm(kinds=WARM_AT_START) -> list[Future]:
-    """Start every worker of these pools, in the background (each warms up as it starts)."""
-    return [pool(kind).schedule(ready) for kind in kinds for _ in range(size(kind))]
+def running(kind: str) -> bool:
+    return kind in _pools and _pools[kind].active
+
+
+def warm(kinds=WARM_TOGETHER) -> list[Future]:
+    """Start every worker of these pools, in the background (each warms up as it starts).  A
+    pool counts as used until its workers are warm: it is not stopped half-way through warming."""
+    started = []
+    for kind in kinds:
+        _warming[kind] = [pool(kind).schedule(ready) for _ in range(size(kind))]
+        for future in _warming[kind]:  # warm counts as used (set from pebble's thread: one dict store)
+            future.add_done_callback(lambda _, kind=kind: _last_used.__setitem__(kind, time.monotonic()))
+        started += _warming[kind]
+    return started
+
+
+def _in_use(kind: str, now: float, limit: float) -> bool:
+    if _busy.get(kind) or not all(f.done() for f in _warming.get(kind, ())):
+        return True
+    return now - _last_used.get(kind, now) < limit
 
 
 def retire_idle(now: float | None = None) -> dict[str, ProcessPool]:
@@ -153,7 +175,7 @@ def retire_idle(now: float | None = None) -> dict[str, ProcessPool]:
     if limit <= 0:
         return {}
     now = time.monotonic() if now is None else now
-    idle = [kind for kind in _pools if not _busy.get(kind) and now - _last_used.get(kind, now) >= limit]
+    idle = [kind for kind in _pools if not _in_use(kind, now, limit)]
     stopped = {kind: _pools.pop(kind) for kind in idle}
     for executor in stopped.values():
         executor.stop()
@@ -175,6 +197,7 @@ def shutdown() -> None:
     """Stop every worker now, busy or not: a server must exit promptly on SIGTERM, and the
     interpreter waits at exit for worker processes that are still running."""
     _results.clear()
+    _warming.clear()
     pools = list(_pools.values())
     _pools.clear()
     for executor in pools:
