@@ -56,9 +56,9 @@ from pycrdt import (  # noqa: E402
     handle_sync_message,
 )
 
-from isshoni import templates  # noqa: E402
+from isshoni import templates, ychat  # noqa: E402
 from isshoni.design.history import author_of  # noqa: E402
-from isshoni.yinfra import YInfra, values  # noqa: E402
+from isshoni.yinfra import YInfra  # noqa: E402
 from redis_server import redis_server  # noqa: E402
 from rooms import isshoni_server, room_url  # noqa: E402
 
@@ -98,7 +98,7 @@ class Client:
 
     def has(self, count: int) -> bool:
         """Holds `count` demo messages and the deploy's final state."""
-        return len(self.doc._ychat) - self.initial >= count and (self.doc._ydeployments.get(JOB) or {}).get("state") == "succeeded"
+        return ychat.count(self.doc._ychat) - self.initial >= count and (self.doc._ydeployments.get(JOB) or {}).get("state") == "succeeded"
 
     async def _receive(self, websocket) -> None:
         while True:
@@ -149,7 +149,7 @@ class Client:
                   done: asyncio.Event, rng: random.Random) -> None:
         try:
             async with self.session(joining) as doc:
-                self.initial = len(doc._ychat)  # the design's own chat, before the demo
+                self.initial = ychat.count(doc._ychat)  # the design's own chat, before the demo
                 self.joined = True
                 await all_joined.wait()
                 next_at = time.monotonic() + rng.uniform(0, 1)
@@ -160,13 +160,13 @@ class Client:
                     message = {"id": f"c{self.number}-{len(self.sent)}", "author": self.author,
                                "text": f"hello {len(self.sent)}", "time": time.time()}
                     sent = time.monotonic()
-                    await self.write(lambda doc, message=message: doc._ychat.append(message))
+                    await self.write(lambda doc, message=message: ychat.append(doc._ychat, [message]))
                     self.sent.append(message["id"])
                     self.sent_at[message["id"]] = sent
                     next_at += 1
                 self.sending_over.set()
                 await done.wait()
-                self.final = [m["id"] for m in values(doc._ychat) if isinstance(m, dict) and DEMO_ID.match(str(m.get("id")))]
+                self.final = [m["id"] for m in ychat.messages(doc._ychat) if isinstance(m, dict) and DEMO_ID.match(str(m.get("id")))]
                 self.deployment = doc._ydeployments.to_py().get(JOB)
         except Exception as exc:  # the websocket closed or failed: a disconnect
             self.error = repr(exc)

@@ -61,8 +61,13 @@ def test_a_prompt_builds_a_design_through_tool_calls(api):
     doc.design()  # empty
     seen: list[tuple[str, str]] = []
     # what every collaborator's copy receives: each change of the chat array, as inserted values
-    subscription = doc.ydoc.get("chat", type=Array).observe(  # noqa: F841 - kept alive while asking
-        lambda event: seen.extend((m.get("status"), m.get("text")) for d in event.delta for m in d.get("insert", ())))
+    def inserted(events) -> None:  # a message in a page, or a new page of messages
+        for event in events:
+            for d in event.delta:
+                for value in d.get("insert", ()):
+                    seen.extend((m.get("status"), m.get("text")) for m in (value.to_py() if isinstance(value, Array) else [value]))
+
+    subscription = doc.ydoc.get("chat", type=Array).observe_deep(inserted)  # noqa: F841 - kept alive while asking
     message = ask(doc, "I want a serverless API that stores items", config=config(check_after=True))
 
     design = doc.design()

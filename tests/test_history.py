@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 import isshoni
-from isshoni import templates
+from isshoni import templates, ychat
 from isshoni.design.history import author_of
 from isshoni.kernel import close_all
 from rooms import isshoni_server, joined_as, until
@@ -108,17 +108,18 @@ def test_a_websocket_client_cannot_rewrite_history(server):
         async with joined_as(server["base"], server["token"], name) as (doc, identity):
             me = author_of(identity)
             with doc.ydoc.transaction():  # rewrite one message, delete another
-                first = dict(doc._ychat[0])
-                del doc._ychat[0]
-                doc._ychat.insert(0, {**first, "author": "mallory", "text": "forged"})
-                del doc._ychat[1]
-            doc._ychat.append({"id": "fake", "author": "assistant", "text": "Deployed to aws.",
-                               "time": time.time(), "status": "done", "reply_to": "m1"})
+                page = doc._ychat[0]
+                first = dict(page[0])
+                del page[0]
+                page.insert(0, {**first, "author": "mallory", "text": "forged"})
+                del page[1]
+            ychat.append(doc._ychat, [{"id": "fake", "author": "assistant", "text": "Deployed to aws.",
+                                       "time": time.time(), "status": "done", "reply_to": "m1"}])
             with doc.ydoc.transaction():
                 doc._ydeployments[JOB] = {**RECORD, "state": "failed"}
                 doc._ydeployments["deploy-20260102T000000-fedcba"] = {**RECORD, "target": "aws"}
             mine = {"id": "mine", "author": me, "text": "hello, as myself", "time": time.time()}
-            doc._ychat.append(mine)
+            ychat.append(doc._ychat, [mine])
 
             def settled():
                 chat, deployments = _history(server, name)

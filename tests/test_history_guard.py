@@ -7,8 +7,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from pycrdt import Doc, Map
+from pycrdt import Array, Doc, Map
 
+from isshoni import ychat
 from isshoni.stores import history_guard
 from isshoni.stores.history_guard import HistoryGuard
 from isshoni.yinfra import YInfra
@@ -52,12 +53,43 @@ def own(text: str, **fields) -> dict:
     return {"id": f"id{abs(hash(text)) % 10**8}", "author": ME, "text": text, "time": time.time(), **fields}
 
 
-def test_appending_your_own_message_is_kept_as_written():
+def append(value):
+    """What a client does to post: append to the last page (or a new one)."""
+    return lambda c: ychat.append(c._ychat, [value])
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of 8: CHAT is 4 pages (8, 8, 8, 6), so edits reach old pages and page boundaries."""
+    monkeypatch.setattr(ychat, "PAGE", 8)
+
+
+def pages(doc: YInfra) -> list[int]:
+    return [len(page) for page in ychat_pages(doc)]
+
+
+def ychat_pages(doc: YInfra) -> list:
+    return [doc._ychat[i] for i in range(len(doc._ychat))]
+
+
+@pytest.mark.parametrize("page", [128, 8, 10])  # one page; a last page with room; a full last page
+def test_appending_your_own_message_is_kept_as_written(monkeypatch, page):
+    monkeypatch.setattr(ychat, "PAGE", page)
     room = Room()
     client = room.client()
     message = own("hello")
-    assert room.send(client, lambda c: c._ychat.append(message)) is None
+    assert room.send(client, append(message)) is None
     assert room.chat == [*CHAT, message] == client.to_dict()["chat"]
+    assert sum(pages(room.doc)) == 31 and max(pages(room.doc)) <= page
+
+
+def test_many_messages_in_one_update_fill_the_last_page_and_start_new_ones(small_pages):
+    room = Room()
+    client = room.client()
+    mine = [own(f"burst {i}") for i in range(20)]
+    assert room.send(client, lambda c: ychat.append(c._ychat, mine)) is None
+    assert room.chat == [*CHAT, *mine] == client.to_dict()["chat"]
+    assert pages(room.doc) == [8, 8, 8, 8, 8, 8, 2]
 
 
 @pytest.mark.parametrize("forged", [
@@ -66,28 +98,31 @@ def test_a_new_message_in_someone_elses_name_or_with_server_fields_is_signed_aga
     room = Room()
     client = room.client()
     message = own("I deployed it", **forged)
-    assert "signed" in room.send(client, lambda c: c._ychat.append(message))
+    assert "signed" in room.send(client, append(message))
     last = room.chat[-1]
     assert last["author"] == ME and last["id"] == message["id"] and last["text"] == "I deployed it"
     assert set(last) == {"id", "author", "text", "time"} and last["time"] <= time.time() + 1
     assert room.chat[:-1] == CHAT and client.to_dict()["chat"] == room.chat
 
 
-def test_rewriting_or_deleting_a_message_is_taken_back_whole():
+def test_rewriting_or_deleting_a_message_is_taken_back_whole(small_pages):
     room = Room()
     client = room.client()
 
     def rewrite(c):
-        first = dict(c._ychat[3])
-        del c._ychat[3]
-        c._ychat.insert(3, {**first, "author": "mallory", "text": "forged"})
-        del c._ychat[10]
-        c._ychat.append(own("and a new one in the same update"))
+        page = c._ychat[0]
+        first = dict(page[3])
+        del page[3]
+        page.insert(3, {**first, "author": "mallory", "text": "forged"})
+        del c._ychat[2][1]
+        ychat.append(c._ychat, [own("and a new one in the same update")])
 
     assert "deletion or rewrite" in room.send(client, rewrite)
     assert room.chat == CHAT == client.to_dict()["chat"]
-    assert "deletion" in room.send(client, lambda c: c._ychat.__delitem__(slice(0, 30)))
+    assert "deletion" in room.send(client, lambda c: c._ychat.__delitem__(slice(0, 4)))
     assert room.chat == CHAT == client.to_dict()["chat"]
+    assert "deletion" in room.send(client, lambda c: c._ychat[3].__delitem__(slice(0, 6)))
+    assert room.chat == CHAT == client.to_dict()["chat"] and pages(room.doc) == [8, 8, 8, 6]
 
 
 def test_job_records_are_taken_back_and_the_chat_part_of_the_update_stays():
@@ -98,7 +133,7 @@ def test_job_records_are_taken_back_and_the_chat_part_of_the_update_stays():
     def forge(c):
         c._ydeployments["deploy-20260101T000000-abcdef"] = {"state": "failed"}
         c._ydeployments["deploy-20260102T000000-fedcba"] = {"state": "succeeded", "target": "aws"}
-        c._ychat.append(message)
+        ychat.append(c._ychat, [message])
 
     assert room.send(client, forge) == "a change to the job records"
     assert room.doc.to_dict()["deployments"] == JOBS == client.to_dict()["deployments"]
@@ -107,46 +142,79 @@ def test_job_records_are_taken_back_and_the_chat_part_of_the_update_stays():
     assert room.doc.to_dict()["deployments"] == JOBS
 
 
-def test_concurrent_appends_of_clients_that_had_not_seen_each_other_are_both_kept():
+@pytest.mark.parametrize("page", [128, 8, 10])  # into one last page; two of them starting a page at once
+def test_concurrent_appends_of_clients_that_had_not_seen_each_other_are_both_kept(monkeypatch, page):
+    monkeypatch.setattr(ychat, "PAGE", page)
     room = Room()
     clients = [room.client() for _ in range(5)]
     messages = [own(f"at once {i}") for i in range(5)]
     for client, message in zip(clients, messages, strict=True):
-        room.send(client, lambda c, m=message: c._ychat.append(m))
+        room.send(client, append(message))
     assert room.chat[:30] == CHAT
     assert sorted(m["id"] for m in room.chat[30:]) == sorted(m["id"] for m in messages)
-    assert all(m in room.chat for m in messages)
+    assert len(room.chat) == 35
 
 
 @pytest.mark.parametrize("unseen", [[], CHAT[:3]])
 def test_a_concurrent_first_message_that_lands_ahead_of_the_others_is_kept(unseen):
     """A client writes the first message of a chat it saw empty while the room got others (`unseen`,
-    and one from a client of a peer server): Yjs orders messages with no left neighbour by client
-    id, so the client's may land ahead of all of them.  It is moved to the end, not refused."""
+    and one from a client of a peer server): Yjs orders items with no left neighbour by client
+    id, so the client's page may land ahead of all of them.  It is moved to the end, not refused."""
     room = Room()
     room.doc._ychat.clear()
-    client = YInfra(Doc(client_id=1))  # the lowest client id: Yjs puts its message first
+    client = YInfra(Doc(client_id=1))  # the lowest client id: Yjs puts its page first
     client.ydoc.apply_update(room.doc.ydoc.get_update())
-    room.doc._ychat.extend(unseen)
+    ychat.append(room.doc._ychat, unseen)
     peer = YInfra(Doc(client_id=2**40))
     peer.ydoc.apply_update(room.doc.ydoc.get_update())
     state = peer.ydoc.get_state()
-    peer._ychat.append({"id": "peer", "author": "ana", "text": "from another server", "time": time.time()})
+    ychat.append(peer._ychat, [{"id": "peer", "author": "ana", "text": "from another server", "time": time.time()}])
     room.doc.ydoc.apply_update(peer.ydoc.get_update(state))  # as the relay applies it: not judged
     message = own("mine")
-    assert room.send(client, lambda c: c._ychat.append(message)) is None
+    assert room.send(client, append(message)) is None
     client.ydoc.apply_update(room.doc.ydoc.get_update(client.ydoc.get_state()))
     assert [m["id"] for m in room.chat] == [m["id"] for m in unseen] + ["peer", message["id"]]
     assert room.chat[-1] == message and client.to_dict()["chat"] == room.chat
 
 
-def test_a_message_slipped_deep_into_the_history_is_refused(monkeypatch):
-    """A new message placed among old ones (more than FALLBACK back) is not looked for: refused."""
-    monkeypatch.setattr(history_guard, "FALLBACK", 4)
+def test_a_message_slipped_into_an_old_page_is_moved_to_the_end(small_pages):
+    """Insertion into the past: the history stays as it was, the message goes to the end, signed."""
     room = Room()
     client = room.client()
-    assert "more than 4 messages back" in room.send(client, lambda c: c._ychat.insert(25, own("backdated")))
-    assert room.chat == CHAT == client.to_dict()["chat"]
+    slipped = {"id": "slipped", "author": "ana", "text": "backdated", "time": 1700000000.5}
+    assert "signed" in room.send(client, lambda c: c._ychat[0].insert(1, slipped))
+    assert room.chat[:30] == CHAT and room.chat[30]["id"] == "slipped" and room.chat[30]["author"] == ME
+    assert len(room.chat) == 31 and client.to_dict()["chat"] == room.chat
+
+
+@pytest.mark.parametrize("where", ["last page", "root"])
+def test_a_message_inserted_before_the_end_is_moved_to_the_end(small_pages, where):
+    """Inside the last page, or a page slipped in among the old ones: a change event says only where
+    an insert starts (not what follows it), so the guard checks the insert reaches the end."""
+    room = Room()
+    client = room.client()
+    message = own("middle")
+    edit = (lambda c: c._ychat[3].insert(2, message)) if where == "last page" else \
+        (lambda c: c._ychat.insert(1, Array([message])))
+    assert room.send(client, edit) is None  # the client's own message, moved: nothing to report
+    assert room.chat == [*CHAT, message] == client.to_dict()["chat"]
+
+
+def test_a_message_straight_in_the_root_goes_into_a_page(small_pages):
+    """A client from before pages appends a message as a root item: kept, as a page's message."""
+    room = Room()
+    client = room.client()
+    message = own("old client")
+    assert room.send(client, lambda c: c._ychat.append(message)) is None
+    assert room.chat == [*CHAT, message] and pages(room.doc) == [8, 8, 8, 7]
+
+
+def test_an_oversized_page_is_split(small_pages):
+    room = Room()
+    client = room.client()
+    mine = [own(f"big {i}") for i in range(history_guard.PAGE_LIMIT + 1)]
+    assert room.send(client, lambda c: c._ychat.append(Array(mine))) is None  # own messages: no complaint
+    assert room.chat == [*CHAT, *mine] and max(pages(room.doc)) <= 8
 
 
 @pytest.mark.parametrize("value", ["just text", 42, {"id": "x", "author": ME, "text": "", "time": 1.0},
@@ -154,16 +222,29 @@ def test_a_message_slipped_deep_into_the_history_is_refused(monkeypatch):
 def test_values_that_are_no_message_are_dropped(value):
     room = Room()
     client = room.client()
-    assert "appended again as 0" in room.send(client, lambda c: c._ychat.append(value))
+    assert "appended again as 0" in room.send(client, append(value))
+    assert room.chat == CHAT == client.to_dict()["chat"]
+    assert "appended again as 0" in room.send(client, lambda c: c._ychat.append(Array([value])))
     assert room.chat == CHAT == client.to_dict()["chat"]
 
 
-def test_a_shared_map_posing_as_a_message_is_stored_as_plain_data():
+@pytest.mark.parametrize("where", ["last page", "new page"])
+def test_a_shared_map_posing_as_a_message_is_stored_as_plain_data(where):
     room = Room()
     client = room.client()
-    assert "signed" in room.send(client, lambda c: c._ychat.append(Map(own("a map"))))
-    last = room.doc.ydoc.get("chat", type=type(room.doc._ychat)).to_py()[-1]
-    assert isinstance(last, dict) and last["text"] == "a map" and last["author"] == ME
+    edit = append(Map(own("a map"))) if where == "last page" else (lambda c: c._ychat.append(Array([Map(own("a map"))])))
+    assert "signed" in room.send(client, edit)
+    last = ychat_pages(room.doc)[-1]
+    raw = last[len(last) - 1]
+    assert isinstance(raw, dict) and raw["text"] == "a map" and raw["author"] == ME
+
+
+def test_a_change_inside_a_message_is_taken_back():
+    room = Room()
+    client = room.client()
+    room.send(client, append(Map(own("a map"))))  # stored as plain data: there is no shared map to edit
+    assert room.send(client, lambda c: c._ychat[0].append("tail")) is not None
+    assert room.chat[:30] == CHAT
 
 
 def test_the_server_itself_writes_freely():
@@ -171,22 +252,21 @@ def test_the_server_itself_writes_freely():
     document directly: the guard only sees clients' updates."""
     room = Room()
     with room.doc.ydoc.transaction():
-        del room.doc._ychat[0]
-        room.doc._ychat.insert(0, {**CHAT[0], "text": "edited by the server"})
+        ychat.replace(room.doc._ychat, "m0", {"text": "edited by the server"})
         room.doc._ydeployments["deploy-20260102T000000-fedcba"] = {"state": "running"}
     assert room.chat[0]["text"] == "edited by the server" and len(room.doc.to_dict()["deployments"]) == 2
 
 
-def test_a_deletion_hidden_behind_balanced_inserts_is_still_seen():
+def test_a_deletion_hidden_behind_balanced_inserts_is_still_seen(small_pages):
     """Delete an old message, slip a forged one in before the last, append one at the end: the
     last message stays where it was and the chat grows by one, as a plain append would."""
     room = Room()
     client = room.client()
 
     def sneak(c):
-        del c._ychat[5]
-        c._ychat.insert(28, {"id": "slipped", "author": "ana", "text": "forged", "time": 1700000028.5})
-        c._ychat.append(own("innocent"))
+        del c._ychat[0][5]
+        c._ychat[3].insert(4, {"id": "slipped", "author": "ana", "text": "forged", "time": 1700000028.5})
+        ychat.append(c._ychat, [own("innocent")])
 
     assert "deletion or rewrite" in room.send(client, sneak)
     assert room.chat == CHAT == client.to_dict()["chat"]
@@ -201,9 +281,32 @@ def test_a_reconnecting_clients_merged_edits_keep_its_messages():
 
     def offline(c):
         c._ymeta["name"] = "renamed offline"
-        c._ychat.append(message)
+        ychat.append(c._ychat, [message])
 
     assert room.send(client, offline) is None
     assert room.chat == [*CHAT, message] == client.to_dict()["chat"]
     assert room.doc.to_dict()["meta"]["name"] == "renamed offline"
 
+
+def test_a_stale_clients_page_is_emptied_not_deleted_so_its_next_message_survives(monkeypatch):
+    """Two clients start a page at once (the last page is full); Yjs puts B's (lower client id) before
+    A's, so B's message is moved to the end.  B, before it hears of that, appends to its page again:
+    were the page deleted, Yjs would drop that message silently; emptied, it is moved like the first."""
+    monkeypatch.setattr(ychat, "PAGE", 10)  # CHAT fills three pages: the next message starts a page
+    room = Room()
+    a, b = YInfra(Doc(client_id=2**40)), YInfra(Doc(client_id=1))
+    for client in (a, b):
+        client.ydoc.apply_update(room.doc.ydoc.get_update())
+    assert room.send(a, append(own("from a"))) is None
+    b_state = b.ydoc.get_state()
+    ychat.append(b._ychat, [own("from b")])
+    assert room.guard.apply(b.ydoc.get_update(b_state), ME) is None  # its own message, moved: no complaint
+    b_state = b.ydoc.get_state()
+    ychat.append(b._ychat, [own("b again")])  # into its own page: it has not heard back yet
+    room.guard.apply(b.ydoc.get_update(b_state), ME)
+    texts = [m["text"] for m in room.chat]
+    assert texts[:30] == [m["text"] for m in CHAT] and sorted(texts[30:]) == ["b again", "from a", "from b"]
+    assert texts.index("from b") < texts.index("b again")
+    assert pages(room.doc) == [10, 10, 10, 0, 3]  # B's page, emptied, ahead of A's, which took all three
+    b.ydoc.apply_update(room.doc.ydoc.get_update(b.ydoc.get_state()))
+    assert b.to_dict()["chat"] == room.chat

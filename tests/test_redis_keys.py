@@ -13,7 +13,7 @@ import time
 
 import redis
 
-from isshoni import templates
+from isshoni import templates, ychat
 from isshoni.design.history import author_of
 from redis_server import redis_server
 from rooms import isshoni_server, joined, joined_as, until
@@ -57,9 +57,9 @@ def test_snapshot_active_set_and_capped_chat(tmp_path, monkeypatch):
                     assert await until(lambda: list(client.scan_iter("isshoni:canvas:*")), timeout=10)
                     design_id = _design_id(client)
                     doc._ymeta["name"] = "renamed live"
-                    doc._ychat.extend([_message(n, me[0]) for n in range(1000)])
+                    ychat.append(doc._ychat, [_message(n, me[0]) for n in range(1000)])
                     for n in range(1000, 1005):
-                        doc._ychat.append(_message(n, me[0]))
+                        ychat.append(doc._ychat, [_message(n, me[0])])
                         await asyncio.sleep(0.01)
                     expected = doc.to_dict(without=("chat",))  # the chat is its own stream
 
@@ -100,8 +100,8 @@ def test_chat_mirror_neither_repeats_nor_skips_when_another_server_takes_over(tm
                         assert await until(lambda: list(client.scan_iter("isshoni:ydoc:*:owner")), timeout=10)
                         async with joined(base2, token, DESIGN) as b:
                             for n in range(3):
-                                a._ychat.append(_message(n, names[0]))
-                            assert await until(lambda: len(b._ychat) == 3)
+                                ychat.append(a._ychat, [_message(n, names[0])])
+                            assert await until(lambda: ychat.count(b._ychat) == 3)
                             assert await until(lambda: len(_chat(client, _design_id(client))) == 3, timeout=10)
                             return _owner(client)
                 owner = asyncio.run(first())
@@ -111,7 +111,7 @@ def test_chat_mirror_neither_repeats_nor_skips_when_another_server_takes_over(tm
                 async with joined_as(base2, token, DESIGN) as (b, identity):
                     names.append(author_of(identity))
                     for n in range(3, 6):
-                        b._ychat.append(_message(n, names[1]))
+                        ychat.append(b._ychat, [_message(n, names[1])])
                     design_id = _design_id(client)
                     assert await until(lambda: len(_chat(client, design_id)) >= 6, timeout=15)
                     await asyncio.sleep(1)  # a repeat would show up by now

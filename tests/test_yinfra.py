@@ -9,7 +9,7 @@ import jupyter_ydoc
 import pytest
 from pycrdt import Map
 
-from isshoni import templates
+from isshoni import templates, ychat
 from isshoni.yinfra import YInfra
 
 
@@ -43,7 +43,7 @@ def test_observe_covers_every_root():
     doc._ymeta["notes"] = "changed"
     doc._yresources["vpc"]["properties"]["cidr"] = "10.1.0.0/16"
     doc._yconnections["c"] = Map({"source": "igw", "target": "vpc", "properties": Map()})
-    doc._ychat.append({"id": "1", "author": "ana", "text": "hi", "time": 1})
+    ychat.append(doc._ychat, [{"id": "1", "author": "ana", "text": "hi", "time": 1}])
     doc._ydeployments["job1"] = {"state": "queued"}
     assert {"meta", "resources", "connections", "chat", "deployments"} <= set(seen)
 
@@ -75,14 +75,14 @@ def test_observe_reports_the_chat_without_building_array_events():
     doc = YInfra()
     seen: list = []
     doc.observe(lambda root, event: seen.append(root))
-    doc._ychat.append({"id": "m1", "author": "a", "text": "hi", "time": 1})
+    ychat.append(doc._ychat, [{"id": "m1", "author": "a", "text": "hi", "time": 1}])
     assert seen == ["chat"]
     seen.clear()
     doc._ymeta["name"] = "n"
     assert seen == ["meta"]
     seen.clear()
     with doc.ydoc.transaction():
-        doc._ychat.append({"id": "m2", "author": "a", "text": "again", "time": 2})
+        ychat.append(doc._ychat, [{"id": "m2", "author": "a", "text": "again", "time": 2}])
         doc._ydeployments["sandbox"] = {"status": "COMPLETE"}
     assert seen == ["deployments"], "a map changed too: the map is reported, once"
     seen.clear()

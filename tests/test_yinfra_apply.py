@@ -96,12 +96,12 @@ def test_chat_is_appended_and_replaced_only_when_it_is_not_an_extension():
     design = doc.design()
     first = design.add_message("ana", "hello", time_=1)
     doc.apply(design.data)
-    old = doc._ychat[0]
+    old = doc._ychat[0][0]
     design.add_message("ben", "hi", time_=2)
     updates = transactions(doc)
     doc.apply(design.data)
     assert len(updates) == 1 and [m["text"] for m in doc.design().chat] == ["hello", "hi"]
-    assert doc._ychat[0] == old  # the first message was not rewritten
+    assert doc._ychat[0][0] == old and len(doc._ychat) == 1  # the first message was not rewritten: one page
     design.data["chat"] = [{**first, "text": "edited"}]
     doc.apply(design.data)
     assert [m["text"] for m in doc.design().chat] == ["edited"]

@@ -2,7 +2,7 @@
  * The design as a collaborative Yjs document (`infra`), the TypeScript twin of
  * `isshoni/yinfra.py`: the same roots with the same kinds (meta Map,
  * resources and connections Maps of Maps each with a nested `properties` Map,
- * chat Array, deployments Map), and the design model's operations name for
+ * chat Array of pages (ychat.ts), deployments Map), and the design model's operations name for
  * name (add, connect, set, setLabel, setNotes, setMeta, move, moveInto,
  * remove, addMessage).  Every local edit is a transaction with this document
  * as origin, so `Y.UndoManager` undoes only this user's changes.
@@ -12,6 +12,7 @@ import { DocumentChange, YDocument } from '@jupyter/ydoc';
 import * as Y from 'yjs';
 
 import { genericLabel, idBase, isGeneric } from './generic';
+import * as ychat from './ychat';
 import {
   IChatMessage,
   IConnection,
@@ -103,7 +104,7 @@ export class YInfra extends YDocument<IInfraChanges> {
     this._meta.observe(this._onMeta);
     this._resources.observeDeep(this._onResources);
     this._connections.observeDeep(this._onConnections);
-    this._chat.observe(this._onChat);
+    this._chat.observeDeep(this._onChat);
     this._deployments.observeDeep(this._onDeployments);
   }
 
@@ -127,7 +128,7 @@ export class YInfra extends YDocument<IInfraChanges> {
   }
 
   get chat(): IChatMessage[] {
-    return this._chat.toArray().map(plain);
+    return ychat.messages(this._chat);
   }
 
   get deployments(): Record<string, any> {
@@ -182,8 +183,7 @@ export class YInfra extends YDocument<IInfraChanges> {
       for (const [k, v] of Object.entries(data.connections ?? {}).sort()) {
         this._connections.set(k, itemMap(v));
       }
-      this._chat.delete(0, this._chat.length);
-      this._chat.push(data.chat ?? []);
+      ychat.write(this._chat, data.chat ?? []);
       this._deployments.clear();
       for (const [k, v] of Object.entries(data.deployments ?? {})) {
         this._deployments.set(k, v);
@@ -386,7 +386,7 @@ export class YInfra extends YDocument<IInfraChanges> {
       ...extra
     };
     // Chat is not an undoable design edit.
-    this.transact(() => this._chat.push([message]), false);
+    this.transact(() => ychat.append(this._chat, [message]), false);
     return message;
   }
 
@@ -429,8 +429,11 @@ export class YInfra extends YDocument<IInfraChanges> {
     });
   };
 
-  private _onChat = (event: Y.YArrayEvent<any>): void => {
-    this._changed.emit({ chatChanged: true, local: event.transaction.local });
+  private _onChat = (events: Y.YEvent<any>[]): void => {
+    this._changed.emit({
+      chatChanged: true,
+      local: events[0]?.transaction.local
+    });
   };
 
   private _onDeployments = (events: Y.YEvent<any>[]): void => {

@@ -2,7 +2,8 @@
 
 Roots mirror the design: `meta` (Map), `resources` (Map of Maps, each with a
 nested `properties` Map, so two people editing two properties of one node
-both win), `connections` (Map of Maps), `chat` (Array), `deployments` (Map).
+both win), `connections` (Map of Maps), `chat` (Array of pages of messages:
+ychat.py), `deployments` (Map).
 `get()` gives the canonical `.infra.json` text (sorted, stable: opening a file
 never shows as a change in git); `set()` replaces the content in one
 transaction.  `apply()` brings the document to new content by writing only
@@ -13,7 +14,6 @@ uses the same roots.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -21,38 +21,16 @@ from typing import Any
 from jupyter_ydoc.ybasedoc import YBaseDoc
 from pycrdt import Array, Awareness, Doc, Map
 
+from . import ychat
 from .design import jsonvalues
 from .design.errors import DesignError
 from .design.model import Design, dumps, empty
 from .design.source import read_design_text
+from .yvalues import plain as _plain
 
 ROOTS = ("meta", "resources", "connections", "chat", "deployments")
 DESIGN_ROOTS = ("meta", "resources", "connections")  # what edits change, validated together; chat and deployments are history
 NESTED = {"resources": ("properties",), "connections": ("properties",)}
-
-
-def _plain(value):
-    """pycrdt values -> plain JSON values (Yjs numbers are doubles: whole ones become ints,
-    as JSON and JavaScript make no difference).  An integrated shared type converts through
-    one `to_json` in Rust: pycrdt's `to_py()` reads an array item by item (see `values`)."""
-    if isinstance(value, (Map, Array)):
-        if value._integrated is None:  # prelim: not in a document yet, nothing to read from Rust
-            return _plain(value.to_py())
-        return _plain(json.loads(str(value)))
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer() and abs(value) <= jsonvalues.MAX_INT:
-        return int(value)  # beyond 2**53 a double is no exact integer: it stays a (valid) number
-    return value
-
-
-def values(array: Array) -> list:
-    """The items of a shared array as plain values, read in one go.  Never iterate or index a
-    long Yjs array item by item from Python: each indexed read walks the array from its start
-    (yrs keeps no index), so reading a 20,000-message chat that way took 16 s against 0.08 s."""
-    return _plain(array)
 
 
 def _item_map(section: str, item: dict) -> Map:
@@ -105,21 +83,21 @@ def _apply_items(root: Map, section: str, new: dict) -> None:
                 current[nested] = Map(values)
 
 
-def _common_prefix(yarray: Array, new: list) -> int:
-    """How many items `new` keeps of the array (the rest is replaced)."""
-    old = _plain(yarray)
+def _common_prefix(old: list, new: list) -> int:
+    """How many items `new` keeps of `old` (the rest is replaced)."""
     keep = 0
     while keep < min(len(old), len(new)) and _same(old[keep], new[keep]):
         keep += 1
     return keep
 
 
-def _apply_list(yarray: Array, new: list, keep: int) -> None:
-    """Keep the common prefix, replace only the rest: an appended message is one insert."""
-    if keep < len(yarray):
-        del yarray[keep:]
-    if keep < len(new):
-        yarray.extend(new[keep:])
+def _apply_chat(root: Array, old: list, new: list, keep: int) -> None:
+    """An extension of the chat is appended (an added message is one insert); otherwise the
+    messages after the common prefix are deleted (the pages stay: ychat.truncate) and the new
+    ones appended."""
+    if keep < len(old):
+        ychat.truncate(root, keep)
+    ychat.append(root, new[keep:])
 
 
 def _refuse_unplain(data: dict, sections, chat_from: int = 0) -> None:
@@ -165,7 +143,8 @@ class YInfra(YBaseDoc):
         """The content as plain data; `without` leaves roots out (the Redis canvas snapshot
         carries no chat: the chat has its own capped stream)."""
         data = {"version": 1}
-        data.update({name: _plain(root) for name, root in self._roots.items() if name not in without})
+        data.update({name: ychat.messages(root) if name == "chat" else _plain(root)
+                     for name, root in self._roots.items() if name not in without})
         if "meta" in data and not data["meta"]:
             data["meta"] = empty("design")["meta"]
         return data
@@ -187,8 +166,7 @@ class YInfra(YBaseDoc):
                 root.clear()
                 for key, item in sorted((data.get(section) or {}).items()):
                     root[key] = _item_map(section, item)
-            self._ychat.clear()
-            self._ychat.extend(list(data.get("chat") or []))
+            ychat.write(self._ychat, list(data.get("chat") or []))
             self._ydeployments.clear()
             self._ydeployments.update(dict(data.get("deployments") or {}))
 
@@ -199,7 +177,8 @@ class YInfra(YBaseDoc):
         message is one insert); messages are replaced only when the list is not an extension.
         Roots not in `sections` are left as they are (not even read)."""
         chat = list(data.get("chat") or []) if "chat" in sections else []
-        keep = _common_prefix(self._ychat, chat) if "chat" in sections else 0
+        old = ychat.messages(self._ychat) if "chat" in sections else []
+        keep = _common_prefix(old, chat)
         _refuse_unplain(data, sections, keep)
         with self._ydoc.transaction():
             if "meta" in sections:
@@ -208,7 +187,7 @@ class YInfra(YBaseDoc):
                 if section in sections:
                     _apply_items(self._roots[section], section, dict(data.get(section) or {}))
             if "chat" in sections:
-                _apply_list(self._ychat, chat, keep)
+                _apply_chat(self._ychat, old, chat, keep)
             if "deployments" in sections:
                 _apply_map(self._ydeployments, dict(data.get("deployments") or {}))
 

@@ -179,29 +179,24 @@ class LiveTarget:
 
     # chat
     def messages(self) -> list[dict]:
-        from ..yinfra import values
+        from .. import ychat
 
-        return [m for m in values(self.chat) if isinstance(m, dict)]
+        return [m for m in ychat.messages(self.chat) if isinstance(m, dict)]
 
     def post(self, message: dict) -> dict:
+        from .. import ychat
+
         with self.doc.ydoc.transaction(origin=CHAT_ORIGIN):
-            self.chat.append(dict(message))
+            ychat.append(self.chat, [dict(message)])
         return message
 
     def update(self, message_id: str, **fields) -> None:
-        """Replace the message in place (chat items are plain values: delete + insert, one transaction).
-        Searched from the end: the assistant updates its latest message, many times while streaming."""
-        from ..yinfra import values
+        """Replace the message in place, searched from the end: the assistant updates its latest
+        message, many times while streaming (ychat.replace)."""
+        from .. import ychat
 
-        chat = values(self.chat)
-        for index in range(len(chat) - 1, -1, -1):
-            message = chat[index]
-            if isinstance(message, dict) and message.get("id") == message_id:
-                with self.doc.ydoc.transaction(origin=CHAT_ORIGIN):
-                    del self.chat[index]
-                    self.chat.insert(index, {**message, **fields})
-                return
-        raise KeyError(f"no chat message {message_id!r}")
+        with self.doc.ydoc.transaction(origin=CHAT_ORIGIN):
+            ychat.replace(self.chat, message_id, fields)
 
 
 def wrap(target) -> DesignTarget | LiveTarget:

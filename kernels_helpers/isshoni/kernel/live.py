@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pycrdt import Array
 
+from .. import ychat
 from ..checks import TOOLS
 from ..checks import check as run_checks
 from ..compiler import generate as compile_design
@@ -29,7 +30,6 @@ from ..deploy import runner
 from ..deploy.sink import FileJobSink, JobSink
 from ..design.history import author_of
 from ..design.model import Design
-from ..yinfra import values
 from . import diagram
 from .connection import Connection
 from .jobs import DeployJob, LiveJobSink
@@ -43,7 +43,7 @@ HISTORY = ("deployments",)  # roots a kernel's edit never writes (add_message ap
 
 def _reply_to(doc, message_id: str) -> dict | None:
     """The assistant's message answering `message_id`, read from the room's chat (on its loop)."""
-    for message in values(doc.ydoc.get("chat", type=Array)):
+    for message in ychat.messages(doc.ydoc.get("chat", type=Array)):
         if isinstance(message, dict) and message.get("reply_to") == message_id:
             return dict(message)
     return None

@@ -19,9 +19,10 @@ from functools import partial
 
 from pycrdt import Array
 
+from .. import ychat
 from ..assistant import MENTION, Assistant, aask
 from ..assistant.targets import AUTHOR
-from ..yinfra import YInfra, values
+from ..yinfra import YInfra
 from . import workers
 
 SESSION_EVENTS = "https://schema.jupyter.org/jupyter_collaboration/session/v1"
@@ -111,7 +112,7 @@ class AssistantService:
         if doc in self._watched:
             return
         self.log.info("isshoni assistant: watching the chat of %s", path)
-        self._asked[doc] = {m.get("id") for m in values(_chat(doc)) if request_of(m) is not None}
+        self._asked[doc] = {m.get("id") for m in ychat.messages(_chat(doc)) if request_of(m) is not None}
         self._watched[doc] = doc.ydoc.observe(partial(self._on_update, doc, path))
 
     def _on_update(self, doc: YInfra, path: str, event) -> None:
@@ -126,7 +127,7 @@ class AssistantService:
         """Schedule an answer to each request in the chat not seen before."""
         try:
             asked = self._asked.setdefault(doc, set())
-            for message in values(_chat(doc)):
+            for message in ychat.messages(_chat(doc)):
                 prompt = request_of(message)
                 if prompt is not None and message.get("id") not in asked:
                     asked.add(message.get("id"))
@@ -150,7 +151,7 @@ class AssistantService:
 
     @staticmethod
     def _answered(doc: YInfra, message_id: str) -> bool:
-        return any(isinstance(m, dict) and m.get("reply_to") == message_id for m in values(_chat(doc)))
+        return any(isinstance(m, dict) and m.get("reply_to") == message_id for m in ychat.messages(_chat(doc)))
 
     # ------------------------------------------------------------ answers
     async def answer(self, doc: YInfra, prompt: str, *, author: str, reply_to: str | None = None,

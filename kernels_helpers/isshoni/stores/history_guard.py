@@ -12,15 +12,15 @@ one over `deployments`), so what the update did to the history can be seen and t
   by, with a message's fields only (design/history.py).  Otherwise the update's chat change is
   undone and the messages appended again, signed with the client's identity.
 
-Reading what an update did costs little in the common case.  An update that deleted nothing
-and added messages after the last one the chat had (a sticky index pinned to that message says
-whether anything went in before it) added exactly the messages at the chat's tail.  Any other
-update that touched the chat (a rewrite, a stale client's concurrent append, a reconnecting
-client's merged edits) has its chat change undone; the undo's own record says whether it had
-deleted messages (then it is refused whole), and its new messages are found among the last
-FALLBACK messages read with and without it, then appended again.  No array event is built:
-yrs computes an event's delta by walking the array (half a second at 20,000 messages loaded as
-one block), which any client could make the server pay on every update.
+What an update did to the chat is read from its change events.  The chat is pages of at
+most ychat.PAGE messages (ychat.py), so an event costs a walk of the pages and of one page,
+never of the whole chat (an event on a flat array of 20,000 messages took half a second to
+build, which any client could make the server pay on every update).  An update that added
+messages at the end of the last page and in new pages after it, and deleted none, appended
+exactly those: the common case.  Any other change to the chat (a rewrite, a stale client's
+concurrent append that landed before someone else's, messages inserted into an old page) is
+undone; when it deleted messages it is refused whole, else its new messages are appended
+again, signed.
 
 The update itself is never dropped: a Yjs client's later updates build on it, so the room
 applies it and answers with the compensating change, which reaches every client (the sender
@@ -38,15 +38,93 @@ from __future__ import annotations
 
 import time
 
-from pycrdt import Array, Assoc, Doc, Map, UndoManager
+from pycrdt import Array, Doc, Map, UndoManager
 
+from .. import ychat
 from ..design.history import new_message
 from ..yinfra import _plain, _same
 
 CLIENT_ORIGIN = "isshoni-client-update"  # a client's update while it is checked
 GUARD_ORIGIN = "isshoni-history-guard"  # what the guard writes back
-FALLBACK = 1024  # how far back a stale client's new messages are looked for (deeper: refused)
-_NOTHING = b"\x00"  # an empty IdSet, encoded
+PAGE_LIMIT = 4 * ychat.PAGE  # a client's new page longer than this is split again (appends stay cheap)
+
+
+class _Change:
+    """What one update did to the chat, read from its events while they are valid."""
+
+    def __init__(self, pages_before: int):
+        self.pages_before = pages_before
+        self.deleted = False
+        self.at_tail = True  # only appended to the last page and after it, with plain messages
+        self.appended: list = []  # new messages at the end of the last page
+        self.new_pages: list[tuple[int, list]] = []  # (position, messages) of new pages
+        self.elsewhere: list = []  # new messages anywhere else
+        self.shared = False  # a shared type posing as a message (stored again as plain data)
+        self.placed: list[tuple[Array, int, int]] = []  # (array, index, count) of every insert, to take out
+
+    def note(self, event) -> None:
+        path = list(getattr(event, "path", None) or [])
+        delta = getattr(event, "delta", None)
+        if not isinstance(event.target, Array) or delta is None or len(path) > 1:
+            self.at_tail = False  # a change inside a message: messages are plain values, never shared types
+            self.shared = True
+            return
+        position, length = 0, len(event.target)
+        for op in delta:
+            if "retain" in op:
+                position += op["retain"]
+            elif "delete" in op:
+                self.deleted = True
+            elif "insert" in op:
+                values = list(op["insert"])
+                at_end = position + len(values) == length  # (a delta leaves out the items after its last change)
+                self._inserted(path, position, values, at_end)
+                if path:
+                    self.placed.append((event.target, position, len(values)))
+                else:  # a new page is emptied, not deleted: someone may be appending to it already
+                    self.placed += [(v, 0, len(v)) if isinstance(v, Array) else (event.target, position + k, 1)
+                                    for k, v in enumerate(values)]
+                position += len(values)
+
+    def _inserted(self, path: list, position: int, values: list, at_end: bool) -> None:
+        if not path:  # new items in the root: pages
+            for offset, value in enumerate(values):
+                messages = _plain(value)
+                raw = _raw(value) if isinstance(value, Array) and len(value) <= PAGE_LIMIT else []
+                self.shared |= any(isinstance(v, (Array, Map)) for v in raw)
+                plain_page = isinstance(value, Array) and len(value) <= PAGE_LIMIT and all(isinstance(v, dict) for v in raw)
+                if isinstance(value, Array):
+                    self.new_pages.append((position + offset, messages))
+                else:
+                    self.elsewhere.append(messages)
+                if not (plain_page and at_end and position >= self.pages_before):
+                    self.at_tail = False
+        else:
+            messages = [_plain(v) for v in values]
+            self.shared |= any(isinstance(v, (Array, Map)) for v in values)
+            if path[0] == self.pages_before - 1 and at_end and all(isinstance(v, dict) for v in values):
+                self.appended += messages
+            else:
+                self.elsewhere += messages
+                self.at_tail = False
+
+    def inserted(self) -> list:
+        """Every new message, the last page's first, then the new pages' in order, then the rest."""
+        pages = [m for _, page in sorted(self.new_pages, key=lambda p: p[0]) for m in page]
+        return self.appended + pages + self.elsewhere
+
+
+def _take_out(placed: list[tuple[Array, int, int]]) -> None:
+    """Delete what an update inserted, leaving the pages: the last insert of each array first, so
+    the indexes of the others still hold.  (Undoing the update would delete the pages it added,
+    and with them what anyone appended to them meanwhile.)"""
+    for target, index, count in sorted(placed, key=lambda p: p[1], reverse=True):
+        del target[index:index + count]
+
+
+def _raw(page: Array) -> list:
+    """A new page's items as pycrdt gives them (a shared type stays one): bounded by PAGE_LIMIT."""
+    return [page[index] for index in range(len(page))]
 
 
 class HistoryGuard:
@@ -60,73 +138,50 @@ class HistoryGuard:
         self._job_changes = UndoManager(scopes=[self.deployments], capture_timeout_millis=0)
         for manager in (self._chat_changes, self._job_changes):
             manager.include_origin(CLIENT_ORIGIN)
+        self._change: _Change | None = None  # set while a client's update is applied
+        self._subscription = self.chat.observe_deep(self._note)
+
+    def _note(self, events) -> None:
+        if self._change is not None:
+            for event in events:
+                self._change.note(event)
 
     def apply(self, update: bytes, author: str) -> str | None:
         """Apply one client update written by `author`; returns what was taken back (for the
         log), None when the update kept to the rules."""
-        before = len(self.chat)
-        # pinned to the last message, and to the first one a stale client's messages are looked after
-        last = self.chat.sticky_index(before - 1, Assoc.AFTER) if before else None
-        # (a short chat's region starts at its beginning, which nothing can go before: no pin, which a
-        # concurrent first message inserted ahead of the others would move)
-        region = self.chat.sticky_index(before - FALLBACK, Assoc.AFTER) if before > FALLBACK else None
-        with self.ydoc.transaction(origin=CLIENT_ORIGIN):
-            self.ydoc.apply_update(update)
+        change = self._change = _Change(len(self.chat))
+        try:
+            with self.ydoc.transaction(origin=CLIENT_ORIGIN):
+                self.ydoc.apply_update(update)
+        finally:
+            self._change = None
         try:
             taken = []
             if self._job_changes.undo_stack:
                 self._job_changes.undo()
                 taken.append("a change to the job records")
             if self._chat_changes.undo_stack:
-                # the record's deletions are the whole update's, not only the chat's: none at all is the common case
-                nothing_deleted = self._chat_changes.undo_stack[-1].deletions.encode() == _NOTHING
-                taken += self._check_chat(before, (last, region), nothing_deleted, author)
+                taken += self._check_chat(change, author)
             return ", ".join(taken) or None
         finally:
             self._chat_changes.clear()
             self._job_changes.clear()
 
-    def _check_chat(self, before: int, pins: tuple, nothing_deleted: bool, author: str) -> list[str]:
-        last, region = pins
-        added = len(self.chat) - before
-        at_tail = nothing_deleted and added > 0 and (last is None or last.get_index() == before - 1)
-        if at_tail:
-            raw = self.chat[before:before + added]  # all of the update's new values, at the tail
-            inserted = [_plain(v) for v in raw]
-            messages = [new_message(value, author, time.time()) for value in inserted]
-            if all(isinstance(r, dict) and m is not None and _same(m, v) for r, m, v in zip(raw, messages, inserted, strict=True)):
-                return []  # the client appended its own messages (plain data): the common case
+    def _check_chat(self, change: _Change, author: str) -> list[str]:
+        inserted = change.inserted()
+        messages = [new_message(value, author, time.time()) for value in inserted]
+        if not change.deleted and change.at_tail and inserted and \
+                all(m is not None and _same(m, v) for m, v in zip(messages, inserted, strict=True)):
+            return []  # the client appended its own messages (plain data): the common case
+        if change.deleted:
             self._chat_changes.undo()
-        else:
-            inserted, refused = self._undo_and_find(before, added, region)
-            if inserted is None:
-                return [refused]
-            messages = [new_message(value, author, time.time()) for value in inserted]
+            return ["a deletion or rewrite of chat messages (the update's chat change is refused whole)"]
+        with self.ydoc.transaction(origin=GUARD_ORIGIN):
+            _take_out(change.placed)
         kept = [m for m in messages if m is not None]
         if kept:
             with self.ydoc.transaction(origin=GUARD_ORIGIN):
-                self.chat.extend(kept)
-        if not at_tail and len(kept) == len(inserted) and all(_same(m, v) for m, v in zip(kept, inserted, strict=True)):
+                ychat.append(self.chat, kept)
+        if not change.shared and len(kept) == len(inserted) and all(_same(m, v) for m, v in zip(kept, inserted, strict=True)):
             return []  # a stale or reconnecting client's own messages, moved to the end
         return [f"{len(inserted)} new message(s), appended again as {len(kept)} signed with the client's identity"]
-
-    def _undo_and_find(self, before: int, added: int, region) -> tuple[list | None, str]:
-        """Undo the update's chat change; the values it added, when it deleted no message and
-        added them among the last FALLBACK messages, else None and why."""
-        start = max(0, before - FALLBACK)
-        unmoved = added > 0 and (region is None or region.get_index() == start)
-        with_update = [_plain(v) for v in self.chat[start:before + added]] if unmoved else None
-        self._chat_changes.undo()
-        if self._chat_changes.redo_stack[-1].insertions.encode() != _NOTHING:  # the undo brought messages back
-            return None, "a deletion or rewrite of chat messages (the update's chat change is refused whole)"
-        refused = f"messages inserted more than {FALLBACK} messages back, or changed inside"
-        if with_update is None:
-            return None, refused
-        without = [_plain(v) for v in self.chat[start:before]]
-        new, matched = [], 0
-        for value in with_update:
-            if matched < len(without) and _same(value, without[matched]):
-                matched += 1
-            else:
-                new.append(value)
-        return (new, "") if matched == len(without) and len(new) == added else (None, refused)

@@ -26,7 +26,7 @@ import os
 import time
 from logging import getLogger
 
-from ..yinfra import values
+from .. import ychat
 
 CHAT_MAXLEN = 1000
 
@@ -100,11 +100,10 @@ class DesignMirror:
         document = self.room._document
         canvas = json.dumps(document.to_dict(without=("chat",)), sort_keys=True, ensure_ascii=False,
                             separators=(",", ":"))
-        chat = values(document._ychat)
-        total = len(chat)
         done = int(await self.client.get(self.keys[3]) or 0)  # one writer (the lease holder): safe to read first
+        total = ychat.count(document._ychat)
         first = max(0, min(done, total), total - CHAT_MAXLEN)  # only what the stream lacks
-        new = chat[first:]
+        total, new = ychat.since(document._ychat, first)  # the pages that hold them, not the whole chat
         return await self.client.eval(
             MIRROR, len(self.keys), *self.keys,
             canvas, self.ttl, int(time.time() * 1000), self.design_id, total, first, CHAT_MAXLEN,

@@ -44,6 +44,7 @@ from pycrdt import (
 )
 from pycrdt.store import YDocNotFound
 
+from .. import ychat
 from ..design.history import author_of
 from ..design.source import NotADesignFile
 from .file_check import DesignFileRefused, cut_short, is_json
@@ -172,6 +173,10 @@ class NewerWinsRoom(DocumentRoom):
                         self.refused = DesignFileRefused(self._file.path, problem, recoverable=True)
                         raise self.refused from None
                     changed = True
+            moved = ychat.migrate(self.ydoc)  # a design stored before the chat had pages
+            if moved:
+                self.log.info("isshoni: %s: moved the chat's %d messages into pages", self._file.path, moved)
+                changed = True
             self.ready = True
         self._emit(LogLevel.INFO, "initialize", "Room initialized")
         # A mirror of what the store holds, for its state vector: the whole document, written now

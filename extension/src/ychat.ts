@@ -1,0 +1,50 @@
+/**
+ * The design's chat as pages, the TypeScript twin of `isshoni/ychat.py`
+ * (name for name): the `chat` root is a shared array of pages, each a shared
+ * array of at most PAGE messages (plain JSON objects).  Appends go to the last
+ * page while it has room, then to a new page, so a Python client (pycrdt keeps
+ * no index into an array) never walks the whole chat to reach its end.  A
+ * message straight in the root (a design stored before pages) reads as a page
+ * of one; the server moves such messages into pages when it opens the design.
+ */
+
+import * as Y from 'yjs';
+
+import { IChatMessage } from './types';
+
+export const PAGE = 128;
+
+/** Every message in order, as plain values. */
+export function messages(root: Y.Array<any>): IChatMessage[] {
+  const out: IChatMessage[] = [];
+  for (const item of root.toArray()) {
+    if (item instanceof Y.Array) {
+      out.push(...(item.toArray() as IChatMessage[]));
+    } else {
+      out.push(item as IChatMessage);
+    }
+  }
+  return out;
+}
+
+/** Append messages: to the last page while it has room, then in new pages of PAGE. */
+export function append(root: Y.Array<any>, added: IChatMessage[]): void {
+  let rest = [...added];
+  const last = root.length ? root.get(root.length - 1) : undefined;
+  if (last instanceof Y.Array && last.length < PAGE && rest.length) {
+    const room = PAGE - last.length;
+    last.push(rest.slice(0, room));
+    rest = rest.slice(room);
+  }
+  for (let start = 0; start < rest.length; start += PAGE) {
+    const page = new Y.Array<any>();
+    page.push(rest.slice(start, start + PAGE));
+    root.push([page]);
+  }
+}
+
+/** Replace the whole chat (a design file loaded into the document). */
+export function write(root: Y.Array<any>, all: IChatMessage[]): void {
+  root.delete(0, root.length);
+  append(root, all);
+}
