@@ -14,10 +14,10 @@ import { IChatMessage } from './types';
 
 export const PAGE = 128;
 
-/** Every message in order, as plain values. */
-export function messages(root: Y.Array<any>): IChatMessage[] {
+/** Every message in order, as plain values (of the pages from index `fromPage` on). */
+export function messages(root: Y.Array<any>, fromPage = 0): IChatMessage[] {
   const out: IChatMessage[] = [];
-  for (const item of root.toArray()) {
+  for (const item of root.toArray().slice(fromPage)) {
     if (item instanceof Y.Array) {
       out.push(...(item.toArray() as IChatMessage[]));
     } else {
@@ -47,4 +47,32 @@ export function append(root: Y.Array<any>, added: IChatMessage[]): void {
 export function write(root: Y.Array<any>, all: IChatMessage[]): void {
   root.delete(0, root.length);
   append(root, all);
+}
+
+/** How many messages (reads each page's length, not its messages). */
+export function count(root: Y.Array<any>): number {
+  return since(root, Number.MAX_SAFE_INTEGER).total;
+}
+
+/**
+ * How many messages the chat has, and the messages from index `first` on,
+ * reading only the pages that hold them (the chat panel shows the newest).
+ */
+export function since(
+  root: Y.Array<any>,
+  first: number
+): { total: number; messages: IChatMessage[] } {
+  const items = root.toArray();
+  const lengths = items.map(item => (item instanceof Y.Array ? item.length : 1));
+  const total = lengths.reduce((a, b) => a + b, 0);
+  let start = total;
+  let from = items.length;
+  while (from > 0 && start > first) {
+    from -= 1;
+    start -= lengths[from];
+  }
+  return {
+    total,
+    messages: messages(root, from).slice(Math.max(0, first - start))
+  };
 }

@@ -131,6 +131,16 @@ export class YInfra extends YDocument<IInfraChanges> {
     return ychat.messages(this._chat);
   }
 
+  /** How many messages the chat has (the page lengths, not the messages). */
+  get chatCount(): number {
+    return ychat.count(this._chat);
+  }
+
+  /** The chat's length and its messages from index `first` on (the newest, without the rest). */
+  chatSince(first: number): { total: number; messages: IChatMessage[] } {
+    return ychat.since(this._chat, first);
+  }
+
   get deployments(): Record<string, any> {
     return plain(this._deployments);
   }

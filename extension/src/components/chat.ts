@@ -53,6 +53,8 @@ export function usageLine(m: IChatMessage): string {
 }
 
 const GROUP_SECONDS = 5 * 60;
+/** Messages shown at first, and added by each "earlier messages" click: a long chat renders its end. */
+export const SHOWN = 200;
 
 function toDate(time: number): Date {
   // seconds (Python's time.time(), Date.now()/1000); milliseconds tolerated
@@ -109,6 +111,13 @@ export class ChatPanel extends Widget {
     list.setAttribute('aria-label', 'Chat messages');
     list.tabIndex = 0;
     this._list = list;
+
+    this._earlier = button({
+      className: 'isshoni-ChatPanel-earlier jp-mod-styled',
+      label: '',
+      title: 'Older messages are not shown until asked for: a long chat stays quick',
+      onClick: () => this._showEarlier()
+    });
 
     const empty = document.createElement('div');
     empty.className = 'isshoni-ChatPanel-empty';
@@ -197,13 +206,25 @@ export class ChatPanel extends Widget {
     }
   }
 
+  /** Show SHOWN more of the older messages, keeping the reader's place in the list. */
+  private _showEarlier(): void {
+    const list = this._list;
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    this._shown += SHOWN;
+    this._render();
+    list.scrollTop = list.scrollHeight - fromBottom;
+  }
+
   private _render(): void {
     const list = this._list;
     const wasAtBottom =
       list.scrollHeight - list.scrollTop - list.clientHeight < 24 || !list.childElementCount;
-    const messages = this.ctx.doc.chat
-      .filter(m => m && typeof m === 'object')
-      .map((m, i) => ({ ...m, id: m.id || `#${i}` }) as IChatMessage);
+    const first = Math.max(0, this.ctx.doc.chatCount - this._shown);
+    const messages = this.ctx.doc
+      .chatSince(first)
+      .messages.map((m, i) => ({ m, i: first + i }))
+      .filter(({ m }) => m && typeof m === 'object')
+      .map(({ m, i }) => ({ ...m, id: m.id || `#${i}` }) as IChatMessage);
     const now = new Date();
     const seen = new Set<string>();
     const nodes: HTMLElement[] = [];
@@ -228,7 +249,8 @@ export class ChatPanel extends Widget {
         this._nodes.delete(id);
       }
     }
-    list.replaceChildren(...(nodes.length ? nodes : [this._empty]));
+    this._earlier.textContent = `Show ${Math.min(SHOWN, first).toLocaleString('en-US')} earlier of ${first.toLocaleString('en-US')} older messages`;
+    list.replaceChildren(...(first ? [this._earlier] : []), ...(nodes.length ? nodes : [this._empty]));
     if (wasAtBottom || this._stick) {
       this._toBottom();
     }
@@ -386,6 +408,8 @@ export class ChatPanel extends Widget {
   };
 
   private _list: HTMLElement;
+  private _earlier: HTMLButtonElement;
+  private _shown = SHOWN;
   private _empty: HTMLElement;
   private _input: HTMLTextAreaElement;
   private _send: HTMLButtonElement;
