@@ -242,15 +242,17 @@ def test_everything_survives_a_server_restart(session):
 
 
 def test_a_long_chat_is_kept_in_pages_and_shows_its_newest_messages(session):
-    """450 messages from page A in one go: page B shows the newest 200 and a button for the earlier
-    ones (a long chat renders its end, not every message); the shared chat is pages of at most 128."""
-    a, b = session.a, session.b
+    """450 messages from page B in one go: page A shows the newest 200 and a button for the earlier
+    ones (a long chat renders its end, not every message); the shared chat is pages of at most 128.
+    (A, reloaded after the restart, is the page without the old connection's error dialog.)"""
+    b, a = session.a, session.b
     before = b.evaluate(f"{DOC}.chatCount")
     a.evaluate(f"() => {{ const doc = {DOC}, me = window.jupyterapp.serviceManager.user.identity.display_name; "
                f"doc.transact(() => {{ for (let i = 0; i < 450; i++) doc.addMessage(me, 'bulk message ' + i); }}, false); }}")
     total = before + 450
     b.wait_for_function(f"{DOC}.chatCount === {total} && [...document.querySelectorAll('.isshoni-ChatMessage')]"
-                        f".some(m => m.textContent.includes('bulk message 449'))", timeout=30_000)
+                        f".some(m => m.textContent.includes('bulk message 449'))", timeout=30_000,
+                        polling=100)  # (not per animation frame: a page in the background gets none)
     assert b.locator(".isshoni-ChatMessage").count() == 200
     earlier = b.locator(".isshoni-ChatPanel-earlier")
     assert earlier.inner_text() == f"Show 200 earlier of {total - 200} older messages"
@@ -258,6 +260,6 @@ def test_a_long_chat_is_kept_in_pages_and_shows_its_newest_messages(session):
     assert all(isinstance(n, int) and 0 <= n <= 128 for n in pages) and sum(pages) == total
     screenshot(b, "chat-long")
     earlier.click()
-    b.wait_for_function("document.querySelectorAll('.isshoni-ChatMessage').length === 400")
+    b.wait_for_function("document.querySelectorAll('.isshoni-ChatMessage').length === 400", polling=100)
     assert "bulk message 50" in b.locator(".isshoni-ChatMessage").first.inner_text()  # the 400 newest
     screenshot(b, "chat-long-earlier")
