@@ -4,11 +4,12 @@ Cold (a fresh page per run): the time from navigation to the first painted frame
 node on the canvas, and the time of an automatic (ELK) layout of the whole design, written
 back to the shared document.  Warm (JupyterLab already loaded in the page): the time from
 opening a design to every node drawn, and the frame times while dragging a node of the
-largest design (60 fps is 16.7 ms a frame).  The peer: a plain page with the same cytoscape.js
-(the extension's own copy), the same elements and style taken from the opened canvas, from
-creating the graph to its first frames; the ratio is what the canvas adds (JupyterLab's
-document, the collaboration room, the catalog, icons and styles).  Uses the real stack: a Jupyter server with
-collaboration, the built extension, Debian chromium.
+largest design (60 fps is 16.7 ms a frame).  Two peers: a plain page with the same
+cytoscape.js (the extension's own copy), the same elements and style taken from the opened
+canvas, from creating the graph to its first frames; and a text file of the same size opened
+the same way in JupyterLab's own editor (its document, collaboration room and editor: what any
+document costs JupyterLab to open, before anything is drawn).  Uses the real stack: a Jupyter
+server with collaboration, this checkout's extension build, Debian chromium.
 
     python benchmarks/bench_canvas.py [--sizes 20,1000] [--warm-sizes 20,200,1000] [--repeat 3]
 """
@@ -25,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 from bench_compile import synthetic  # noqa: E402
-from browser import LAB_ARGS, chromium, open_design  # noqa: E402
+from browser import LAB_ARGS, chromium, open_design, this_checkout  # noqa: E402
 from rooms import isshoni_server  # noqa: E402
 
 CY = "(window.isshoniCanvases ? [...window.isshoniCanvases][0] : document.querySelector('.isshoni-Canvas').cy)"
@@ -89,7 +90,7 @@ def measure(size: int, repeat: int) -> tuple[int, dict[str, float]]:
         root = tmp_path / "work"
         root.mkdir()
         design.save(root / "big.infra.json")
-        with isshoni_server(root, tmp_path, *LAB_ARGS) as (base, token), chromium() as browser:
+        with isshoni_server(root, tmp_path, *LAB_ARGS, this_checkout(tmp_path), lab=True) as (base, token), chromium() as browser:
             for _ in range(repeat):
                 page = open_design(browser, base, token, "big.infra.json", timeout=300_000)
                 marks = page.evaluate(MILESTONES, n)
@@ -116,6 +117,24 @@ WARM_OPEN = """async ([path, n]) => {
     poll();
   });
 }"""
+
+TEXT_OPEN = """async ([path, needle]) => {
+  const t0 = performance.now();
+  void window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Editor'});
+  return await new Promise(resolve => {
+    const poll = () => {
+      const w = window.jupyterapp.shell.currentWidget;
+      const lines = w && w.context && w.context.path === path ? w.node.querySelector('.cm-content') : null;
+      if (lines && lines.textContent.includes(needle)) {
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+      } else {
+        setTimeout(poll, 5);
+      }
+    };
+    poll();
+  });
+}"""
+NEEDLE = "isshoni-bench-first-line"  # the text file's first line: the editor draws only what is in view
 
 FRAMES = """() => { window.__frames = []; window.__recording = true;
   const tick = t => { if (!window.__recording) return; window.__frames.push(t); requestAnimationFrame(tick); };
@@ -176,10 +195,12 @@ def measure_plain(browser, base: str, graphs: dict[int, tuple], repeat: int) -> 
     return {size: statistics.median(v) for size, v in drawn.items()}
 
 
-def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[float], dict[int, float]]:
+def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[float], dict[int, float], dict[int, float]]:
     """Median ms from opening each design (JupyterLab loaded) to every node drawn; drag frame times
-    in the largest; the plain page's median ms for the same elements."""
+    in the largest; the plain page's median ms for the same elements; the median ms of opening a
+    text file of the design's size in JupyterLab's editor (interleaved with the designs)."""
     opened: dict[int, list[float]] = {}
+    texts: dict[int, list[float]] = {}
     graphs: dict[int, tuple] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -190,7 +211,9 @@ def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[
             design = positioned(size)
             counts[size] = len(design.resources)
             design.save(root / f"d{size}.infra.json")
-        with isshoni_server(root, tmp_path, *LAB_ARGS) as (base, token), chromium() as browser:
+            for round_ in range(repeat):  # a fresh file each time: no room left over from the last open
+                (root / f"t{size}-{round_}.txt").write_text(NEEDLE + "\n" + (root / f"d{size}.infra.json").read_text())
+        with isshoni_server(root, tmp_path, *LAB_ARGS, this_checkout(tmp_path), lab=True) as (base, token), chromium() as browser:
             page = open_design(browser, base, token, f"d{sizes[0]}.infra.json", timeout=300_000)
             _close_current(page)  # JupyterLab loaded, no design open
             for _ in range(repeat):
@@ -203,9 +226,12 @@ def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[
                             " return [cy.elements().jsons(), cy.style().json()]; }"))
                     if size != sizes[-1] or _ < repeat - 1:
                         _close_current(page)
+                        texts.setdefault(size, []).append(page.evaluate(TEXT_OPEN, [f"t{size}-{_}.txt", NEEDLE]))
+                        page.evaluate("() => window.jupyterapp.commands.execute('application:close')")
             frames = _drag_frames(page)
             plain = measure_plain(browser, base, graphs, repeat)
-    return {size: statistics.median(v) for size, v in opened.items()}, frames, plain
+    median = statistics.median
+    return {s: median(v) for s, v in opened.items()}, frames, plain, {s: median(v) for s, v in texts.items()}
 
 
 def main() -> int:
@@ -216,11 +242,13 @@ def main() -> int:
     args = parser.parse_args()
     if args.warm_sizes:
         sizes = [int(s) for s in args.warm_sizes.split(",")]
-        opened, frames, plain = measure_warm(sizes, args.repeat)
-        print(f"canvas in a loaded JupyterLab, median of {args.repeat} opens each; peer: a plain cytoscape page, same elements and style")
+        opened, frames, plain, texts = measure_warm(sizes, args.repeat)
+        print(f"canvas in a loaded JupyterLab, median of {args.repeat} opens each; peers: a plain cytoscape page (same elements "
+              "and style), and a text file of the same size opened in JupyterLab's editor")
         for size in sizes:
+            text = f"   text file in the editor {texts[size]:6.0f} ms ({opened[size] / texts[size]:4.2f}x)" if size in texts else ""
             print(f"  open -> every node drawn, {size:>5} resources: {opened[size]:7.0f} ms   plain page {plain[size]:6.0f} ms"
-                  f"   ratio {opened[size] / plain[size]:5.2f}x")
+                  f" ({opened[size] / plain[size]:4.2f}x){text}")
         if frames:
             ordered = sorted(frames)
             p50, p95 = statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]

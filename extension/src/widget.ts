@@ -132,11 +132,39 @@ export class InfraPanel extends SplitPanel {
     this.designContext = ctx;
     this._status.dispose();
 
-    const palette = new Palette(ctx);
     this.canvas = new CanvasView(ctx);
     this.canvas.addLayer(new PresenceLayer(ctx, this.canvas.cy, this.canvas.overlay));
     this.canvas.addLayer(new DeployOverlay(ctx, this.canvas.cy));
     this.presence = new PresenceBar(ctx, this.canvas);
+
+    // The slots keep their final sizes from the start (the canvas is not resized when they fill)
+    const left = new BoxPanel();
+    left.addClass('isshoni-PaletteSlot');
+    const side = new SplitPanel({ orientation: 'vertical', spacing: 2 });
+    side.addClass('isshoni-Side');
+
+    const center = new BoxPanel({ direction: 'top-to-bottom', spacing: 0 });
+    center.addClass('isshoni-Center');
+    BoxPanel.setStretch(this.presence, 0);
+    BoxPanel.setStretch(this.canvas, 1);
+    center.addWidget(this.presence);
+    center.addWidget(this.canvas);
+
+    this.addWidget(left);
+    this.addWidget(center);
+    this.addWidget(side);
+    this.setRelativeSizes([1, 4, 2]);
+
+    // The canvas is drawn first; the palette and the side panels follow once it is on screen:
+    // their first style and layout (a hundred palette entries, four tabs, the chat) took 40-60 ms
+    // that the canvas no longer waits for.
+    await afterPaint();
+    if (this.isDisposed) {
+      return;
+    }
+    const palette = new Palette(ctx);
+    BoxPanel.setStretch(palette, 1);
+    left.addWidget(palette);
 
     const tabs = new TabPanel();
     tabs.addClass('isshoni-SideTabs');
@@ -146,25 +174,18 @@ export class InfraPanel extends SplitPanel {
     this.deploy = new DeployPanel(ctx);
     tabs.addWidget(this.deploy);
     this._tabs = tabs;
-
-    const side = new SplitPanel({ orientation: 'vertical', spacing: 2 });
-    side.addClass('isshoni-Side');
     side.addWidget(tabs);
     side.addWidget(new ChatPanel(ctx));
     side.setRelativeSizes([3, 2]);
-
-    const center = new BoxPanel({ direction: 'top-to-bottom', spacing: 0 });
-    center.addClass('isshoni-Center');
-    BoxPanel.setStretch(this.presence, 0);
-    BoxPanel.setStretch(this.canvas, 1);
-    center.addWidget(this.presence);
-    center.addWidget(this.canvas);
-
-    this.addWidget(palette);
-    this.addWidget(center);
-    this.addWidget(side);
-    this.setRelativeSizes([1, 4, 2]);
   }
+}
+
+/** Resolves once the current frame has been painted (or soon, in a tab that paints nothing). */
+function afterPaint(): Promise<void> {
+  return new Promise(resolve => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
 }
 
 /** The document widget JupyterLab opens for a `.infra.json` file. */

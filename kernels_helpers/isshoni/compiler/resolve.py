@@ -72,6 +72,15 @@ class Context:
     def type_of(self, rid: str) -> str:
         return self.resources[rid]["type"]
 
+    def of_type(self, *types: str) -> list[str]:
+        """The resources of these types, sorted by id (an index by type, built once per resolve)."""
+        index = self.memo.get("by_type")
+        if index is None:
+            index = self.memo["by_type"] = defaultdict(list)
+            for rid in sorted(self.resources):
+                index[self.resources[rid]["type"]].append(rid)
+        return sorted(rid for kind in types for rid in index.get(kind, ())) if len(types) > 1 else list(index.get(types[0], ()))
+
     def by_vpc(self) -> dict[str | None, dict[str, list[str]]]:
         """VPC id -> type -> resource ids inside it (sorted), built once per resolve."""
         index = self.memo.get("by_vpc")

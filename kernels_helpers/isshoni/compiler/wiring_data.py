@@ -22,7 +22,7 @@ def rds_replica_source(ctx: Context, cid, replica, primary, props):
 def finish_replica_sources(ctx: Context) -> None:
     """A replica drawn without its database still needs one: ask for its identifier."""
     sources = ctx.memo.get("replica_sources", {})
-    for rid in _of_type(ctx, ("rds_read_replica",)):
+    for rid in ctx.of_type("rds_read_replica"):
         if rid not in sources:
             var = ctx.variable(
                 f"{tf_identifier(rid)}_source_db", "string", "", f"Identifier or ARN of the database {rid} replicates", rid
@@ -33,7 +33,7 @@ def finish_replica_sources(ctx: Context) -> None:
 @finisher
 def finish_efs_mount_targets(ctx: Context) -> None:
     """One mount target per AZ of the file system's subnets, guarded by its security group."""
-    for rid in _of_type(ctx, ("efs_file_system",)):
+    for rid in ctx.of_type("efs_file_system"):
         sg = ctx.ref(rid, "sg")
         for subnet in _one_per_zone(ctx, ctx.subnets(rid)):
             ctx.add_part(
@@ -50,7 +50,7 @@ def finish_efs_mount_targets(ctx: Context) -> None:
 def finish_opensearch_subnets(ctx: Context) -> None:
     """A domain without zone awareness lives in exactly one subnet: the one it is drawn
     in, else the first of its tier."""
-    for rid in _of_type(ctx, ("opensearch_domain",)):
+    for rid in ctx.of_type("opensearch_domain"):
         subnet = ctx.ancestor(rid, ("subnet",)) or next(iter(ctx.subnets(rid)), None)
         if subnet is not None:
             ctx.contribute(rid, "subnet", ctx.ref(subnet), ctx.ref(subnet))
@@ -87,10 +87,6 @@ def finish_data_access(ctx: Context) -> None:
             resources = [ctx.fill(r, "cfn", target) for r in entry.iam_resources]
             statement = {"Effect": "Allow", "Action": sorted(entry.iam["readwrite"]), "Resource": resources}
             role_policy(ctx, cid, "http_policy", role, f"{tf_identifier(cid)}-http", [statement])
-
-
-def _of_type(ctx: Context, types: tuple) -> list:
-    return [r for r in sorted(ctx.resources) if ctx.type_of(r) in types]
 
 
 def _one_per_zone(ctx: Context, subnets: list) -> list:

@@ -57,7 +57,7 @@ def deploy_access(ctx: Context, cid, role, target, props):
 def finish_github_provider(ctx: Context) -> None:
     """Deploy roles trust the account's GitHub OIDC provider: made by this design when one of its roles
     asks (one per design: an account has one provider per URL), otherwise the existing one by ARN."""
-    roles = [r for r in sorted(ctx.resources) if ctx.type_of(r) == "github_deploy_role"]
+    roles = ctx.of_type("github_deploy_role")
     if not roles:
         return
     if any(ctx.props(r)["create_provider"] for r in roles):

@@ -127,7 +127,7 @@ def _alarm_arn(ctx: Context, alarm: str):
 def finish_alert_topic(ctx: Context) -> None:
     """Alarms that notify no topic notify the design's own alerts topic (an alarm nobody hears
     is no alarm): encrypted with a key CloudWatch may use, published to by these alarms only."""
-    alarms = [r for r in sorted(ctx.resources) if ctx.type_of(r) == "cloudwatch_alarm" and not ctx.slots.get((r, "actions"))]
+    alarms = [r for r in ctx.of_type("cloudwatch_alarm") if not ctx.slots.get((r, "actions"))]
     if not alarms:
         return
     root = {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": e.arn("iam", "root", region=False)}, "Action": "kms:*", "Resource": "*"}
@@ -173,7 +173,7 @@ FLOW_LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeL
 def finish_flow_log_role(ctx: Context) -> None:
     """The VPCs' own flow logs deliver through one role per design (not one per VPC: accounts have
     a quota of roles), allowed to write to this deployment's flow-log groups only."""
-    vpcs = [r for r in sorted(ctx.resources) if ctx.type_of(r) == "vpc" and ctx.props(r).get("flow_logs")]
+    vpcs = [r for r in ctx.of_type("vpc") if ctx.props(r).get("flow_logs")]
     if not vpcs:
         return
     trust = {"Version": "2012-10-17", "Statement": [
