@@ -101,14 +101,14 @@ def measure(size: int, repeat: int) -> tuple[int, dict[str, float]]:
     return n, {key: statistics.median(values) for key, values in runs.items()}
 
 
-WARM_OPEN = """async ([path, n]) => {
+OPEN = """async ([path, arg]) => {
   const t0 = performance.now();
-  void window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Isshoni Canvas'});
+  void window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'FACTORY'});
   return await new Promise(resolve => {
     const poll = () => {
       const w = window.jupyterapp.shell.currentWidget;
-      const cy = w && w.context && w.context.path === path && w.content.canvas ? w.content.canvas.cy : null;
-      if (cy && cy.nodes().length >= n) {
+      const mine = w && w.context && w.context.path === path ? w : null;
+      if (mine && (READY)) {
         requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
       } else {
         setTimeout(poll, 5);
@@ -117,23 +117,13 @@ WARM_OPEN = """async ([path, n]) => {
     poll();
   });
 }"""
+# open a design: every node (arg: how many) drawn; open a text file: its first line (arg) in the editor
+WARM_OPEN = OPEN.replace("FACTORY", "Isshoni Canvas").replace(
+    "READY", "mine.content.canvas && mine.content.canvas.cy.nodes().length >= arg")
+TEXT_OPEN = OPEN.replace("FACTORY", "Editor").replace(
+    "READY", "mine.node.querySelector('.cm-content') && mine.node.querySelector('.cm-content').textContent.includes(arg)")
 
-TEXT_OPEN = """async ([path, needle]) => {
-  const t0 = performance.now();
-  void window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Editor'});
-  return await new Promise(resolve => {
-    const poll = () => {
-      const w = window.jupyterapp.shell.currentWidget;
-      const lines = w && w.context && w.context.path === path ? w.node.querySelector('.cm-content') : null;
-      if (lines && lines.textContent.includes(needle)) {
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-      } else {
-        setTimeout(poll, 5);
-      }
-    };
-    poll();
-  });
-}"""
+
 NEEDLE = "isshoni-bench-first-line"  # the text file's first line: the editor draws only what is in view
 
 FRAMES = """() => { window.__frames = []; window.__recording = true;
