@@ -129,7 +129,14 @@ export class CanvasView extends Widget {
       pointerMoved: p => this._pointerMoved(p)
     });
 
-    this._buildAll();
+    this._spans = new SubnetSpans(ctx, cy);
+    this._lod = new LevelOfDetail(cy, detailed => this._spans.refresh(detailed));
+    // one style pass over the new elements: their references and the subnets they span are set
+    // before cytoscape styles them (set afterwards, every leaf's label was styled twice)
+    cy.batch(() => {
+      this._buildAll();
+      this._spans.refresh(this._lod.detailed);
+    });
     this.buildMs = performance.now() - t0;
     this._t0 = t0;
     cy.on('render', this._onRender);
@@ -143,10 +150,7 @@ export class CanvasView extends Widget {
     this._badges.update();
     this._selection.show();
     ctx.focusRequested.connect(this._onFocus, this);
-    this._spans = new SubnetSpans(ctx, cy);
     this._minimap = new Minimap(cy, this.node);
-    this._lod = new LevelOfDetail(cy, detailed => this._spans.refresh(detailed));
-    this._spans.refresh(this._lod.detailed);
 
     this._badges.tooltipsOn(this._host);
     new MoveGesture(ctx, cy, this._placement, {
@@ -332,7 +336,10 @@ export class CanvasView extends Widget {
     }
     const t0 = performance.now();
     if (this._sync.isNewDesign(res)) {
-      this._buildAll();
+      this.cy.batch(() => {
+        this._buildAll();
+        this._spans.refresh();
+      });
     } else {
       this._sync.apply(res, con);
     }
