@@ -12,6 +12,9 @@ import { ASSISTANT } from '../chat';
 import { ElementFactory } from './elements';
 import { PROPOSED } from './geometry';
 
+/** How far back in the chat a pending proposal is looked for. */
+export const RECENT = 1000;
+
 export class ProposalLayer {
   constructor(
     private _ctx: DesignContext,
@@ -19,12 +22,14 @@ export class ProposalLayer {
     private _elements: ElementFactory
   ) {}
 
-  /** Draw the latest pending proposal of the chat, unless it is drawn already (or `force`). */
+  /** Draw the latest pending proposal among the chat's newest RECENT messages, unless it is
+   * drawn already (or `force`): read on every chat change, so not the whole of a long chat. */
   draw(force = false): void {
     if (force) {
       this._key = '';
     }
-    const chat = this._ctx.doc.chat;
+    const doc = this._ctx.doc;
+    const chat = doc.chatSince(Math.max(0, doc.chatCount - RECENT)).messages;
     let pending: any = null;
     for (let i = chat.length - 1; i >= 0 && !pending; i--) {
       const m = chat[i];
