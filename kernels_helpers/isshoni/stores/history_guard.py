@@ -17,10 +17,16 @@ most ychat.PAGE messages (ychat.py), so an event costs a walk of the pages and o
 never of the whole chat (an event on a flat array of 20,000 messages took half a second to
 build, which any client could make the server pay on every update).  An update that added
 messages at the end of the last page and in new pages after it, and deleted none, appended
-exactly those: the common case.  Any other change to the chat (a rewrite, a stale client's
-concurrent append that landed before someone else's, messages inserted into an old page) is
-undone; when it deleted messages it is refused whole, else its new messages are appended
-again, signed.
+exactly those: the common case.  An update that deleted messages is undone whole (the
+undo brings them back).  Any other change (a stale client's concurrent append that landed
+before someone else's, messages inserted into an old page, a shared type posing as a
+message) has what it inserted taken out, pages emptied but never deleted (Yjs drops whatever
+is later inserted into a deleted type: a message the stale client appends to its page before
+it hears back would vanish), and its new messages appended again at the end, signed.
+
+Known limit: an update that deletes messages is undone whole, pages it added included, so
+what someone appended to such a page before the undo reached them is lost with it; only a
+client that rewrites history makes such pages.
 
 The update itself is never dropped: a Yjs client's later updates build on it, so the room
 applies it and answers with the compensating change, which reaches every client (the sender
