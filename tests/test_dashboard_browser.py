@@ -60,7 +60,13 @@ def test_dashboard_deploys_walks_the_canary_and_destroys(tmp_path):
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(base + "/")
-        page.wait_for_selector(".isshoni-widget canvas", timeout=120_000)
+        try:
+            page.wait_for_selector(".isshoni-widget canvas", timeout=120_000)
+        except Exception:  # say what the page and Voila were doing (a one-off timeout under load, so far)
+            screenshot(page, "dashboard-no-canvas")
+            log = "".join(p.read_text(errors="replace")[-3000:] for p in tmp_path.glob("voila-*.log"))
+            outputs = page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText.slice(0, 500))")
+            raise AssertionError(f"no canvas after 120 s; page errors {errors}; cell outputs {outputs}; Voila log:\n{log}") from None
         page.wait_for_function("() => document.querySelector('.isshoni-dash-status')?.textContent.includes('chat_canary.infra.json:')")
         assert "a file" in page.inner_text(".isshoni-dash-status")  # no Jupyter server here: offline mode, said so
         # Voila's JupyterLab 4.2 was not given the extensions it cannot run; the widget ones are there
