@@ -49,6 +49,24 @@ def test_opening_a_template_copies_it_once_and_shows_code_and_findings(tmp_path,
     assert again.picker.value == "vpc_basic.infra.json"
 
 
+def test_a_template_another_kernel_copies_at_the_same_moment_opens_that_copy(tmp_path, monkeypatch):
+    """Voila runs the dashboard in a pre-started kernel and in the page's: both may find the template
+    not copied yet, and the second to copy it must open the copy, not fail (seen in a full test run)."""
+    import isshoni
+    from isshoni import templates
+
+    real = isshoni.open_template
+
+    def raced(name, path, **options):
+        templates.load(name).save(path)  # the other kernel got there first
+        return real(name, path, **options)
+
+    monkeypatch.setattr(isshoni, "open_template", raced)
+    dash = Dashboard(tmp_path, template="vpc_basic", live=False)
+    assert dash.design is not None and "cannot open" not in dash.status.value
+    assert "vpc_basic.infra.json" in dash.status.value
+
+
 def test_any_design_of_the_folder_opens_and_a_missing_one_is_said(tmp_path):
     from isshoni import templates
 

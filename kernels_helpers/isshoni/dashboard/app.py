@@ -182,7 +182,10 @@ class Dashboard:
                 if path.exists() or name.endswith(SUFFIX):
                     self.design = isshoni.open(path, live=self.live)
                 else:
-                    self.design = isshoni.open_template(name, path, live=self.live)
+                    try:
+                        self.design = isshoni.open_template(name, path, live=self.live)
+                    except FileExistsError:  # another kernel copied it a moment ago (Voila runs the notebook
+                        self.design = isshoni.open(path, live=self.live)  # in a pre-started kernel too): open that copy
             except Exception as exc:  # a wrong token, a gone server ...: say it on the page
                 self.design = None
                 self.status.value = f"<span style='color:#c62828'>cannot open {html.escape(path.name)}: {html.escape(str(exc))}</span>"
