@@ -51,7 +51,7 @@ def test_a_chat_stored_before_pages_opens_whole_in_pages_and_is_saved(tmp_path):
     with isshoni_server(root, tmp_path) as (base, token):
         async def reopen():
             async with joined(base, token, NAME) as doc:
-                root_items = [doc._ychat[i] for i in range(len(doc._ychat))]
+                root_items = ychat.items(doc._ychat)
                 assert root_items and all(isinstance(item, Array) for item in root_items)
                 chat = doc.to_dict()["chat"]
                 saved = await until(lambda: Design.load(root / NAME).chat == chat, timeout=20)

@@ -69,7 +69,7 @@ def pages(doc: YInfra) -> list[int]:
 
 
 def ychat_pages(doc: YInfra) -> list:
-    return [doc._ychat[i] for i in range(len(doc._ychat))]
+    return ychat.items(doc._ychat)
 
 
 @pytest.mark.parametrize("page", [128, 8, 10])  # one page; a last page with room; a full last page

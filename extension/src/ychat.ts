@@ -14,10 +14,15 @@ import { IChatMessage } from './types';
 
 export const PAGE = 128;
 
-/** Every message in order, as plain values (of the pages from index `fromPage` on). */
-export function messages(root: Y.Array<any>, fromPage = 0): IChatMessage[] {
+/** Every message in order, as plain values. */
+export function messages(root: Y.Array<any>): IChatMessage[] {
+  return flat(root.toArray());
+}
+
+/** The messages of these root items (pages, or messages from before pages). */
+function flat(items: any[]): IChatMessage[] {
   const out: IChatMessage[] = [];
-  for (const item of root.toArray().slice(fromPage)) {
+  for (const item of items) {
     if (item instanceof Y.Array) {
       out.push(...(item.toArray() as IChatMessage[]));
     } else {
@@ -57,22 +62,24 @@ export function count(root: Y.Array<any>): number {
 /**
  * How many messages the chat has, and the messages from index `first` on,
  * reading only the pages that hold them (the chat panel shows the newest).
+ * `first` may be a function of the total (the newest n: `t => t - n`): one walk.
  */
 export function since(
   root: Y.Array<any>,
-  first: number
+  first: number | ((total: number) => number)
 ): { total: number; messages: IChatMessage[] } {
   const items = root.toArray();
   const lengths = items.map(item => (item instanceof Y.Array ? item.length : 1));
   const total = lengths.reduce((a, b) => a + b, 0);
+  const from = typeof first === 'function' ? first(total) : first;
   let start = total;
-  let from = items.length;
-  while (from > 0 && start > first) {
-    from -= 1;
-    start -= lengths[from];
+  let page = items.length;
+  while (page > 0 && start > from) {
+    page -= 1;
+    start -= lengths[page];
   }
   return {
     total,
-    messages: messages(root, from).slice(Math.max(0, first - start))
+    messages: flat(items.slice(page)).slice(Math.max(0, from - start))
   };
 }

@@ -137,7 +137,9 @@ export class YInfra extends YDocument<IInfraChanges> {
   }
 
   /** The chat's length and its messages from index `first` on (the newest, without the rest). */
-  chatSince(first: number): { total: number; messages: IChatMessage[] } {
+  chatSince(
+    first: number | ((total: number) => number)
+  ): { total: number; messages: IChatMessage[] } {
     return ychat.since(this._chat, first);
   }
 

@@ -18,16 +18,13 @@ Read with one `to_json` (`messages`): never item by item from Python (see yinfra
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from pycrdt import Array, Doc
 
 from .yvalues import plain
 
 PAGE = 128  # messages a page takes before the next one starts
-
-
-def _json(root: Array) -> list:
-    return plain(root)
 
 
 def _flat(items: list) -> list:
@@ -42,25 +39,38 @@ def _flat(items: list) -> list:
 
 def messages(root: Array) -> list:
     """Every message in order, as plain JSON values (one read of the whole root)."""
-    return _flat(_json(root))
+    return _flat(plain(root))
 
 
-def since(root: Array, first: int) -> tuple[int, list]:
+def items(array: Array) -> list:
+    """The array's items as pycrdt gives them (a page stays a shared Array): one indexed read each,
+    so for the root (its pages) and single pages, never for a flat chat."""
+    return [array[index] for index in range(len(array))]
+
+
+def _length(item) -> int:
+    return len(item) if isinstance(item, Array) else 1  # a page, or a message from before pages
+
+
+def _page_json(item) -> list:
+    return plain(item) if isinstance(item, Array) else [item]
+
+
+def since(root: Array, first: int | Callable[[int], int]) -> tuple[int, list]:
     """(how many messages the chat has, the messages from index `first` on), reading the pages'
-    lengths and only the pages that hold those messages (the Redis mirror: a second's news)."""
-    items = [root[index] for index in range(len(root))]
-    lengths = [len(item) if isinstance(item, Array) else 1 for item in items]
-    total, start, out = sum(lengths), sum(lengths), []
-    for item, length in zip(reversed(items), reversed(lengths), strict=True):
+    lengths and only the pages that hold those messages (the Redis mirror: a second's news).
+    `first` may be a function of the total (the newest n: `lambda total: total - n`): one walk."""
+    pages = items(root)
+    lengths = [_length(item) for item in pages]
+    total = start = sum(lengths)
+    first = first(total) if callable(first) else first
+    out: list = []
+    for item, length in zip(reversed(pages), reversed(lengths), strict=True):
         if start <= first:
             break
         start -= length
         out[:0] = _page_json(item)
     return total, out[max(0, first - start):]
-
-
-def _page_json(item) -> list:
-    return _json(item) if isinstance(item, Array) else [item]
 
 
 def append(root: Array, new: list) -> None:
@@ -86,13 +96,13 @@ def truncate(root: Array, keep: int) -> None:
     """Delete the messages from index `keep` on, leaving the pages in place: a collaborator who
     appends to a page at the same moment must not append into a deleted one (Yjs drops what is
     inserted into a deleted type)."""
-    items = [root[index] for index in range(len(root))]
-    start = sum(len(item) if isinstance(item, Array) else 1 for item in items)
-    for index in range(len(items) - 1, -1, -1):
+    pages = items(root)
+    start = sum(_length(item) for item in pages)
+    for index in range(len(pages) - 1, -1, -1):
         if start <= keep:
             break
-        item = items[index]
-        length = len(item) if isinstance(item, Array) else 1
+        item = pages[index]
+        length = _length(item)
         start -= length
         if not isinstance(item, Array):
             del root[index]  # a message from before pages
@@ -111,9 +121,9 @@ def replace(root: Array, message_id: str, fields: dict) -> dict:
     rewrite is a delete and an insert at the same place.  KeyError when no message has that id."""
     for page_index in range(len(root) - 1, -1, -1):
         page = root[page_index]
-        items = _page_json(page)
-        for index in range(len(items) - 1, -1, -1):
-            message = items[index]
+        in_page = _page_json(page)
+        for index in range(len(in_page) - 1, -1, -1):
+            message = in_page[index]
             if isinstance(message, dict) and message.get("id") == message_id:
                 new = {**message, **fields}
                 target, at = (page, index) if isinstance(page, Array) else (root, page_index)
@@ -125,7 +135,7 @@ def replace(root: Array, message_id: str, fields: dict) -> dict:
 
 def paged(root: Array) -> bool:
     """True when every item of the root is a page (no message from before pages)."""
-    return all(isinstance(item, list) for item in _json(root))
+    return all(isinstance(item, list) for item in plain(root))
 
 
 def migrate(doc: Doc, name: str = "chat") -> int:

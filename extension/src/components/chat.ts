@@ -219,10 +219,10 @@ export class ChatPanel extends Widget {
     const list = this._list;
     const wasAtBottom =
       list.scrollHeight - list.scrollTop - list.clientHeight < 24 || !list.childElementCount;
-    const first = Math.max(0, this.ctx.doc.chatCount - this._shown);
-    const messages = this.ctx.doc
-      .chatSince(first)
-      .messages.map((m, i) => ({ m, i: first + i }))
+    const newest = this.ctx.doc.chatSince(total => Math.max(0, total - this._shown));
+    const first = newest.total - newest.messages.length;
+    const messages = newest.messages
+      .map((m, i) => ({ m, i: first + i }))
       .filter(({ m }) => m && typeof m === 'object')
       .map(({ m, i }) => ({ ...m, id: m.id || `#${i}` }) as IChatMessage);
     const now = new Date();

@@ -96,9 +96,10 @@ class _Change:
         if not path:  # new items in the root: pages
             for offset, value in enumerate(values):
                 messages = _plain(value)
-                raw = _raw(value) if isinstance(value, Array) and len(value) <= PAGE_LIMIT else []
+                page = isinstance(value, Array) and len(value) <= PAGE_LIMIT  # a longer one is split again
+                raw = ychat.items(value) if page else []
                 self.shared |= any(isinstance(v, (Array, Map)) for v in raw)
-                plain_page = isinstance(value, Array) and len(value) <= PAGE_LIMIT and all(isinstance(v, dict) for v in raw)
+                plain_page = page and all(isinstance(v, dict) for v in raw)
                 if isinstance(value, Array):
                     self.new_pages.append((position + offset, messages))
                 else:
@@ -126,11 +127,6 @@ def _take_out(placed: list[tuple[Array, int, int]]) -> None:
     and with them what anyone appended to them meanwhile.)"""
     for target, index, count in sorted(placed, key=lambda p: p[1], reverse=True):
         del target[index:index + count]
-
-
-def _raw(page: Array) -> list:
-    """A new page's items as pycrdt gives them (a shared type stays one): bounded by PAGE_LIMIT."""
-    return [page[index] for index in range(len(page))]
 
 
 class HistoryGuard:

@@ -101,9 +101,9 @@ class DesignMirror:
         canvas = json.dumps(document.to_dict(without=("chat",)), sort_keys=True, ensure_ascii=False,
                             separators=(",", ":"))
         done = int(await self.client.get(self.keys[3]) or 0)  # one writer (the lease holder): safe to read first
-        total = ychat.count(document._ychat)
-        first = max(0, min(done, total), total - CHAT_MAXLEN)  # only what the stream lacks
-        total, new = ychat.since(document._ychat, first)  # the pages that hold them, not the whole chat
+        # only what the stream lacks, read from the pages that hold it (not the whole chat)
+        total, new = ychat.since(document._ychat, lambda total: max(0, min(done, total), total - CHAT_MAXLEN))
+        first = total - len(new)
         return await self.client.eval(
             MIRROR, len(self.keys), *self.keys,
             canvas, self.ttl, int(time.time() * 1000), self.design_id, total, first, CHAT_MAXLEN,

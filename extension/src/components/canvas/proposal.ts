@@ -28,8 +28,7 @@ export class ProposalLayer {
     if (force) {
       this._key = '';
     }
-    const doc = this._ctx.doc;
-    const chat = doc.chatSince(Math.max(0, doc.chatCount - RECENT)).messages;
+    const chat = this._ctx.doc.chatSince(total => Math.max(0, total - RECENT)).messages;
     let pending: any = null;
     for (let i = chat.length - 1; i >= 0 && !pending; i--) {
       const m = chat[i];
