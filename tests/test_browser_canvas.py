@@ -112,9 +112,11 @@ def tap(page, node_id: str) -> None:
 def test_presence_shows_the_other_user(session):
     for page in (session.a, session.b):
         page.wait_for_function("document.querySelectorAll('.isshoni-PresenceChip').length >= 2", timeout=15_000)
-    me_a = session.a.evaluate("window.jupyterapp.serviceManager.user.identity.display_name")
     me_b = session.b.evaluate("window.jupyterapp.serviceManager.user.identity.display_name")
-    assert me_a != me_b  # two contexts are two Jupyter identities
+    # two contexts are two Jupyter identities (user names are unique; anonymous display names are
+    # drawn from a short list of moons and once came out the same for both)
+    ids = [page.evaluate("window.jupyterapp.serviceManager.user.identity.username") for page in (session.a, session.b)]
+    assert ids[0] != ids[1]
     chips_a = session.a.locator(".isshoni-PresenceChip").evaluate_all("els => els.map(e => e.title + ' ' + e.textContent)")
     assert any(me_b in chip for chip in chips_a), chips_a
     # a pointer moving over B's canvas is drawn on A's canvas with B's name
