@@ -153,6 +153,9 @@ def before_after(before: str, size: int, repeat: int, rounds: int, clock_name: s
     for side in ("before", "after"):
         print(f"{side:>7} {med[side]['parts']:>9.0f} " + " ".join(f"{med[side][c]:>9.3f}" for c in COLUMNS))
     print(f"{'after/before':>17} " + " ".join(f"{med['after'][c] / med['before'][c]:>9.2f}" for c in COLUMNS))
+    # the same ratio per AWS part written: what each side costs for the output it makes
+    per_part = {side: {c: med[side][c] / med[side]["parts"] for c in COLUMNS} for side in med}
+    print(f"{'per aws part':>17} " + " ".join(f"{per_part['after'][c] / per_part['before'][c]:>9.2f}" for c in COLUMNS))
 
 
 def main() -> None:

@@ -89,10 +89,18 @@ def test_other_types_are_generic_with_design_references(imported):
 def test_what_the_design_cannot_hold_is_not_understood_with_line_and_reason(imported):
     bucket, entry = _bucket(imported.report, "OnlyInProd")
     assert bucket == "not_understood" and entry.line == 31 and "condition IsProd" in entry.reason
-    bucket, entry = _bucket(imported.report, "Owned")
-    assert bucket == "not_understood" and entry.line == 30  # the line of the value itself
-    assert "parameter Owner" in entry.reason and "no default" in entry.reason
     assert "OnlyInProd" not in imported.design.resources
+
+
+def test_a_generic_resource_keeps_its_parameter_which_the_design_declares(imported):
+    """A parameter without a default no longer makes its resource not understood: the generic
+    resource refers to it, and the design declares it (its value is given at deploy time)."""
+    bucket, _entry = _bucket(imported.report, "Owned")
+    assert bucket == "generic"
+    assert imported.design.resources["Owned"]["properties"] == {"DisplayName": {"param": "Owner"}}
+    assert imported.design.meta["parameters"] == {"Owner": {"type": "String"}}  # only what a value reads
+    template = generate(imported.design, "cloudformation-json")["template.json"]
+    assert '"Owner": {\n      "Type": "String"' in template.replace("\r", "")
 
 
 def test_parameter_defaults_used_are_said_in_the_report(imported):

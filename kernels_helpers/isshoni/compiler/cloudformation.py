@@ -20,7 +20,15 @@ PSEUDO = {
     "account_id": "AWS::AccountId",
     "partition": "AWS::Partition",
     "name_prefix": "AWS::StackName",
+    "url_suffix": "AWS::URLSuffix",
+    "no_value": "AWS::NoValue",
 }
+INLINE_PSEUDO = frozenset(PSEUDO) - {"no_value"}  # what Fn::Sub may name (AWS::NoValue is no text)
+FUNCTIONS = {  # design expression -> intrinsic (compiler/design_expr.py)
+    "select": "Fn::Select", "split": "Fn::Split", "base64": "Fn::Base64", "get_azs": "Fn::GetAZs",
+    "find_in_map": "Fn::FindInMap", "if": "Fn::If", "equals": "Fn::Equals", "and": "Fn::And", "or": "Fn::Or", "not": "Fn::Not",
+}
+_ONE_ARGUMENT = frozenset({"base64", "get_azs"})
 # The stack name without its dashes, for names of letters and digits only.
 PREFIX_ALNUM = {"Fn::Join": ["", {"Fn::Split": ["-", {"Ref": "AWS::StackName"}]}]}
 NAMING = "Physical names start with the stack name: use at most 20 lowercase letters, digits and dashes"
@@ -66,6 +74,10 @@ class _Translator:
             return v.value
         if kind is e.Delimited:
             return {"Fn::Join": [v.sep, v.value]}
+        if kind is e.Fn:
+            if v.name == "condition":
+                return {"Condition": v.args[0]}
+            return {FUNCTIONS[v.name]: v.args[0] if v.name in _ONE_ARGUMENT else list(v.args)}
         if kind is e.Block or kind is e.Data or kind is e.TfText:
             raise TypeError(f"a Terraform {kind.__name__.lower()} reached the CloudFormation emitter")
         raise TypeError(f"cannot write {kind.__name__} in a CloudFormation template")
@@ -90,7 +102,7 @@ class _Translator:
                 text.append("${" + names[part.lid] + "." + part.cfn + "}")
             elif kind is e.Var:
                 text.append("${" + cfn_identifier(part.name) + "}")
-            elif kind is e.Pseudo and part.name in PSEUDO:
+            elif kind is e.Pseudo and part.name in INLINE_PSEUDO:
                 text.append("${" + PSEUDO[part.name] + "}")
             else:  # `_` cannot start a logical id, so these names never shadow one
                 name = f"_{len(variables)}"
@@ -100,7 +112,7 @@ class _Translator:
         return {"Fn::Sub": [body, variables] if variables else body}
 
 
-_EXPRESSIONS = frozenset({e.Ref, e.Attr, e.StateAttr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block, e.Data, e.TfText, e.Delimited})
+_EXPRESSIONS = frozenset({e.Ref, e.Attr, e.StateAttr, e.Var, e.Pseudo, e.Join, e.JsonEncode, e.Block, e.Data, e.TfText, e.Delimited, e.Fn})
 
 
 def prose(text: str, limit: int) -> str:
@@ -130,8 +142,12 @@ def template(resolved: Resolved, *, plain: bool = True, translator: _Translator 
             if var.type == "boolean":
                 default = "true" if default else "false"
                 param["AllowedValues"] = ["true", "false"]
+            if isinstance(default, list):  # a list parameter's default is one comma-separated text
+                default = ",".join(map(str, default))
             if default is not None:  # none: the stack cannot be created without a value
                 param["Default"] = default
+            if var.secret:
+                param["NoEcho"] = True
             if var.pattern:
                 param["AllowedPattern"] = var.pattern
             if var.allowed:
@@ -142,6 +158,10 @@ def template(resolved: Resolved, *, plain: bool = True, translator: _Translator 
                 param["MaxValue"] = var.maximum
             params[cfn_identifier(var.name)] = param
         out["Parameters"] = params
+    if resolved.mappings:
+        out["Mappings"] = resolved.mappings
+    if resolved.conditions:
+        out["Conditions"] = {name: value(body) for name, body in resolved.conditions.items()}
     resources = {}
     names = tr.names
     index = resolved._index()

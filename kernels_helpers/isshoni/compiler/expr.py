@@ -85,6 +85,16 @@ class TfText:
     lids: tuple
 
 
+@dataclass(frozen=True, slots=True)
+class Fn:
+    """A template function a design expression keeps (design/expressions.py): `name` is its
+    design name (`select`, `split`, `base64`, `get_azs`, `find_in_map`, `if`, and in
+    conditions `equals`, `and`, `or`, `not`, `condition`); each emitter has its spelling."""
+
+    name: str
+    args: tuple
+
+
 NAME_PREFIX = Pseudo("name_prefix")
 NAME_PREFIX_ALNUM = Pseudo("name_prefix_alnum")
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..design.errors import DesignError, Problem, json_path
 from ..generic import catalog_targets, is_generic, references
+from . import design_expr
 from . import expr as e
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def properties(ctx: Context, rid: str) -> dict:
-    """The resource's properties with every design reference as a neutral expression."""
+    """The resource's properties with every design reference and expression as a neutral expression."""
 
     def resolve_reference(ref: references.Reference):
         if not ctx.has_part(ref.target):
@@ -37,7 +38,7 @@ def properties(ctx: Context, rid: str) -> dict:
             return e.Ref(lid, catalog_targets.ref_tf(entry))
         return e.Attr(lid, ref.attribute, catalog_targets.attr_tf(entry, ref.attribute))
 
-    return references.replace(ctx.resources[rid].get("properties", {}), resolve_reference)
+    return design_expr.translate(ctx, ctx.resources[rid].get("properties", {}), resolve_reference)
 
 
 def leave_out_of_terraform(ctx: Context, parts: list) -> dict[str, str]:

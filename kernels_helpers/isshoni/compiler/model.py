@@ -42,6 +42,8 @@ class Variable:
     pattern: str | None = None  # a regular expression every value must match
     sandbox: object = None  # what the sandbox passes when the variable is required (default None) and not given
     cfn_type: str | None = None  # the CloudFormation parameter type, when not the one `type` implies
+    secret: bool = False  # NoEcho / sensitive: never shown in consoles or plans
+    item_type: str = "string"  # the items' type when `type` is "list"
 
 
 @dataclass
@@ -63,6 +65,10 @@ class Resolved:
     outputs: list[OutputValue]
     # design resources left out of the Terraform module, with why (generic types without a counterpart)
     terraform_gaps: dict[str, str] = field(default_factory=dict)
+    # what design expressions read (design/expressions.py): mappings as written, conditions as expressions
+    mappings: dict = field(default_factory=dict)
+    conditions: dict = field(default_factory=dict)
+    variable_aliases: dict = field(default_factory=dict)  # design parameter -> the compiler's variable it is (resolve._same_parameters)
 
     def part(self, lid: str) -> Part:
         return self._index()[lid]

@@ -488,20 +488,26 @@ def referenced(value) -> set[str]:
 
 def name_parts(ctx: Context, parts: list[Part]) -> None:
     """Terraform names are the part ids; CloudFormation logical ids are their CamelCase, except that a
-    resource id already written as a logical id (a capital first, letters and digits: what an import
-    gives, `WebServerGroup`) is its primary part's logical id as written, so an imported template
-    regenerates with its own logical ids.  Those are named first; the rest follow in sorted order."""
+    resource id already written as a logical id (letters and digits with a capital: what an import
+    gives, `WebServerGroup`, `myDynamoDBTable`) is its primary part's logical id as written, so an imported template
+    regenerates with its own logical ids.  Those are named first, then the parameters' names are taken,
+    and the rest follow in sorted order."""
     cfn_namer = Namer()
     kept = {}
     for rid in sorted(ctx.resources):
-        if _LOGICAL_ID.match(rid) and ctx.has_part(rid):
+        if _LOGICAL_ID.match(rid) and _CAPITAL.search(rid) and ctx.has_part(rid):
             kept[ctx.lid(rid)] = cfn_namer.unique("cfn", rid)
+    for name in sorted(ctx.variables):  # a template's parameters and resources share one namespace (E3007)
+        cfn_namer.unique("cfn", cfn_identifier(name), fold_case=False)
     for part in parts:
         part.tf_name = part.lid
         part.cfn_name = kept.get(part.lid) or cfn_namer.unique("cfn", cfn_identifier(part.lid), fold_case=False)
 
 
-_LOGICAL_ID = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+# letters and digits with a capital somewhere (`WebServerGroup`, `myDynamoDBTable`): a logical id as a
+# template writes it; a design's own ids (`web`, `orders_db`) have none, and are CamelCased
+_LOGICAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_CAPITAL = re.compile(r"[A-Z]")
 
 
 @paused_gc
@@ -519,7 +525,7 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
         for key in ctx.emitted_keys(rid):
             ctx.new_lid(rid, key)
 
-    from . import network, protect, risks, wiring
+    from . import design_expr, network, protect, risks, wiring
 
     for cid in sorted(design.connections):
         wiring.wire(ctx, cid)
@@ -567,6 +573,8 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
         wanted = set(part.depends_on) | set(ctx.extra_depends.get(part.lid, []))
         part.depends_on = sorted(d for d in wanted if d in present and d != part.lid)
     parts = sorted(ctx.parts, key=lambda p: p.lid)
+    aliases = _same_parameters(ctx)
+    mappings, conditions = design_expr.declared(ctx)
     protect.apply(parts, ctx.ephemeral)
     risks.apply(ctx, parts)
     name_parts(ctx, parts)
@@ -578,4 +586,22 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
         variables=sorted(ctx.variables.values(), key=lambda v: v.name),
         outputs=sorted(ctx.outputs, key=lambda o: o.name),
         terraform_gaps=gaps,
+        mappings=mappings,
+        conditions=conditions,
+        variable_aliases=aliases,
     )
+
+
+def _same_parameters(ctx: Context) -> dict[str, str]:
+    """A design parameter with the CloudFormation name of a variable the compiler makes for a node
+    (`ZoneDomain`, the zone's domain) is that parameter: one template parameter, as in a template
+    that both a typed node and a generic resource were imported from.  The compiler's declaration
+    stays; Terraform reads the design parameter as the compiler's variable (design name -> its name)."""
+    made = {cfn_identifier(name): name for name, var in ctx.variables.items() if var.source != "@design"}
+    aliases = {}
+    for name in sorted(n for n, var in ctx.variables.items() if var.source == "@design"):
+        other = made.get(cfn_identifier(name))
+        if other is not None:
+            aliases[name] = other
+            del ctx.variables[name]
+    return aliases

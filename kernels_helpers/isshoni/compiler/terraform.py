@@ -28,9 +28,15 @@ def gaps_comment(gaps: dict[str, str]) -> str:
 
 
 def _variable_block(var) -> BlockNode:
-    body: list = [("description", var.description), ("type", Raw(TF_TYPES.get(var.type, "string")))]
-    if var.default is not None:  # none: `terraform apply` asks for (or is given) a value
-        body.append(("default", var.default))
+    kind = f"list({TF_TYPES.get(var.item_type, 'string')})" if var.type == "list" else TF_TYPES.get(var.type, "string")
+    body: list = [("description", var.description), ("type", Raw(kind))]
+    default = var.default
+    if var.type == "list" and isinstance(default, str):  # a CloudFormation list parameter's default: "a,b"
+        default = [item.strip() for item in default.split(",")] if default else []
+    if default is not None:  # none: `terraform apply` asks for (or is given) a value
+        body.append(("default", default))
+    if var.secret:
+        body.append(("sensitive", True))
     conditions = []
     if var.pattern:
         conditions.append((f"can(regex({string(var.pattern)}, var.{var.name}))", f"{var.name} must match {var.pattern}."))
@@ -74,6 +80,21 @@ def _naming_variables(resolved: Resolved) -> list[BlockNode]:
     ]
 
 
+def _locals(resolved: Resolved, tr: Translator) -> list[str]:
+    """The design's mappings (`local.mappings`) and conditions (`local.condition_<name>`), which
+    design expressions read (compiler/design_expr.py)."""
+    if not resolved.mappings and not resolved.conditions:
+        return []
+    body: dict = {}
+    if resolved.mappings:
+        body["mappings"] = resolved.mappings
+    for name, condition in resolved.conditions.items():
+        body[f"condition_{name}"] = Raw(tr.function(condition))
+    lines = ["locals {"]
+    tr.attributes(body, 1, lines)
+    return lines + ["}", ""]
+
+
 @paused_gc
 def files(resolved: Resolved) -> dict[str, str]:
     """The root module: file name -> HCL text."""
@@ -86,13 +107,14 @@ def files(resolved: Resolved) -> dict[str, str]:
     outputs = [
         BlockNode("output", (o.name,), [("description", o.description), ("value", tr.expr(o.tf))]) for o in resolved.outputs
     ]
+    local_values = _locals(resolved, tr)  # before the data sources: conditions may read some
     reads: list[str] = []  # data sources parts read (their arguments may use pseudo values too)
     for (kind, name), args in sorted(tr.reads.items()):
         reads.append(f"data {string(kind)} {string(name)} {{")
         tr.attributes(dict(args), 1, reads)
         reads += ["}", ""]
     data = [line for source in sorted(tr.data_sources) for line in (f"data {string(source)} \"current\" {{", "}", "")]
-    main = "\n".join(data + reads + resources)
+    main = "\n".join(data + reads + local_values + resources)
 
     versions = [
         BlockNode(

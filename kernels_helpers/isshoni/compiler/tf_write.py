@@ -20,6 +20,7 @@ PSEUDO = {
     "region": ("aws_region", "name"),
     "account_id": ("aws_caller_identity", "account_id"),
     "partition": ("aws_partition", "partition"),
+    "url_suffix": ("aws_partition", "dns_suffix"),
 }
 NAME_PREFIX = {"name_prefix": "var.name_prefix", "name_prefix_alnum": 'replace(var.name_prefix, "-", "")'}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -38,6 +39,7 @@ class Translator:
 
     def __init__(self, resolved):
         self.addr = {p.lid: f"{p.tf_type}.{p.tf_name}" for p in resolved.parts if p.tf_type}
+        self.aliases = resolved.variable_aliases
         self.data_sources: set[str] = set()
         self.reads: dict[tuple[str, str], tuple] = {}  # (type, name) -> args of data sources parts read
 
@@ -71,26 +73,64 @@ class Translator:
                 return Raw('"${var.name_prefix}' + escape(parts[1]) + '"')
             return template_string([p if isinstance(p, str) else self.expr(p) for p in parts])
         if kind is e.Var:
-            return Raw(f"var.{v.name}")
+            return Raw(f"var.{self.aliases.get(v.name, v.name)}")
         if kind is e.Pseudo:
             if v.name in NAME_PREFIX:
                 return Raw(NAME_PREFIX[v.name])
+            if v.name == "no_value":
+                return Raw("null")
             source, attr = PSEUDO[v.name]
             self.data_sources.add(source)
             return Raw(f"data.{source}.current.{attr}")
         if kind is e.StateAttr:
             return Raw(f"jsondecode({self.addr[v.lid]}.properties){state_path(v.cfn)}")
         if kind is e.Delimited:
-            items = self.expr(v.value)
-            if type(items) is list:  # a list of references written out (a Python list's repr is no HCL)
-                items = "[" + ", ".join(x if type(x) is Raw else string(x) for x in items) + "]"
-            return Raw(f"join({string(v.sep)}, {items})")
+            return Raw(f"join({string(v.sep)}, {self.flat(v.value)})")
         if kind is e.TfText:
             return Raw(v.text.format(*(self.addr[lid] for lid in v.lids)))
         if kind is e.Data:
             self.reads[(v.type, v.name)] = v.args
             return Raw(f"data.{v.type}.{v.name}.{v.attr}")
+        if kind is e.Fn:
+            return Raw(self.function(v))
         return v
+
+    def function(self, v: e.Fn) -> str:
+        """A design expression's function (compiler/design_expr.py) as a Terraform expression.
+        CloudFormation compares text in Fn::Equals, so both sides are compared as strings."""
+        name, args, flat = v.name, v.args, self.flat
+        if name == "select":
+            return f"element({flat(args[1])}, {flat(args[0])})"
+        if name == "split":
+            return f"split({flat(args[0])}, {flat(args[1])})"
+        if name == "base64":
+            return f"base64encode({flat(args[0])})"
+        if name == "get_azs":
+            self.reads[("aws_availability_zones", "available")] = (("state", "available"),)
+            return "data.aws_availability_zones.available.names"
+        if name == "find_in_map":
+            return f"local.mappings[{flat(args[0])}][{flat(args[1])}][{flat(args[2])}]"
+        if name == "if":
+            return f"(local.condition_{args[0]} ? {flat(args[1])} : {flat(args[2])})"
+        if name == "condition":
+            return f"local.condition_{args[0]}"
+        if name == "equals":
+            left, right = (flat(a) if type(a) is str else f"tostring({flat(a)})" for a in args)
+            return f"({left} == {right})"
+        if name == "not":
+            return f"!{flat(args[0])}"
+        return "(" + (" && " if name == "and" else " || ").join(flat(a) for a in args) + ")"  # and, or
+
+    def flat(self, v) -> str:
+        """A value as HCL on one line, however long (an argument of a function)."""
+        kind = type(v)
+        if kind is list:
+            return "[" + ", ".join(self.flat(x) for x in v) + "]"
+        if kind is dict:
+            return "{ " + ", ".join(f"{object_key(k)} = {self.flat(x)}" for k, x in v.items()) + " }" if v else "{}"
+        if kind is e.JsonEncode:
+            return f"jsonencode({self.flat(v.value)})"
+        return self.inline(v)
 
     # ------------------------------------------------------------ printing
     def resource(self, part, out: list[str]) -> None:

@@ -128,7 +128,22 @@ def problems(data: dict) -> list[Problem]:
     out.extend(_network_problems(resources, CATALOG))
     out.extend(_region_problems(data["meta"]["region"], resources, CATALOG))
     out.extend(cloudformation_only(data))
+    out.extend(_template_problems(data["meta"]))
     return sorted(set(out))
+
+
+def _template_problems(meta: dict) -> list[Problem]:
+    """Parameters, mappings and conditions (design/expressions.py): conditions well formed, and
+    no secret written into the file as a no-echo parameter's default."""
+    from .expressions import condition_problems
+
+    out = condition_problems(meta)
+    for name, param in sorted((meta.get("parameters") or {}).items()):
+        if param.get("no_echo") and "default" in param:
+            out.append(Problem(json_path(["meta", "parameters", name, "default"]),
+                               "a no_echo parameter has no default in the design (it would be a secret written into the file): "
+                               "give its value when deploying"))
+    return out
 
 
 def _region_problems(region: str, resources: dict, catalog: dict) -> list[Problem]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 
+from ..design import expressions
 from ..design.errors import Problem, json_path
 from . import CFN_TYPE, cfn_type, is_generic, references, registry, schema_check
 from .catalog_targets import primary, ref_problem
@@ -39,7 +40,9 @@ def resource_problems(rid: str, data: dict, catalog: dict) -> list[Problem]:
             attribute = ".".join(str(p) for p in path if not isinstance(p, int))
             out.append(Problem(json_path([*where, *path]), f"{attribute} is read-only: AWS sets it (read it elsewhere with "
                                f'{{"ref": "{rid}", "attribute": "{attribute}"}})', rid))
-    checked = references.replace(props, lambda ref: schema_check.REFERENCE)
+    for path, message in expressions.value_problems(props, [], data["meta"]):
+        out.append(Problem(json_path([*where, *path]), message, rid))
+    checked = schema_check.placeholders(props)
     for path, message in schema_check.problems((profile.region, name), profile.schema, checked):
         out.append(Problem(json_path([*where, *path]), message, rid))
     return out

@@ -13,23 +13,51 @@ own keywords for "exactly one of" / "at least one of" / "not together with"
 from __future__ import annotations
 
 import difflib
+import json
 from functools import lru_cache
 
 import regex
 from jsonschema import Draft7Validator, ValidationError, validators
 from jsonschema.exceptions import best_match
 
+from ..design.expressions import function_of
+
 MAX_ERRORS = 10
 
 
 class _Reference:
-    """A design reference while the properties are checked: valid wherever it stands."""
+    """A design reference (or expression) while the properties are checked: valid wherever it
+    stands.  Two placeholders are equal when they stand for the same reference, so uniqueItems
+    still tells `{"SubnetId": {"ref": "a"}}` from `{"SubnetId": {"ref": "b"}}`."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str = ""):
+        self.key = key
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Reference) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
     def __repr__(self) -> str:
         return "<reference>"
 
 
 REFERENCE = _Reference()
+
+
+def placeholders(value):
+    """`value` with each design reference and each expression (`{"param": ...}`, `{"if": ...}` ...)
+    as a placeholder: what they give is known at deploy time, and cfn-lint checks it on the output."""
+    if type(value) is dict:
+        if ("ref" in value and value.keys() <= {"ref", "attribute"}) or function_of(value):
+            return _Reference(json.dumps(value, sort_keys=True))
+        return {key: placeholders(item) for key, item in value.items()}
+    if type(value) is list:
+        return [placeholders(item) for item in value]
+    return value
 
 
 @lru_cache(maxsize=8192)
@@ -102,13 +130,13 @@ def _unique_items(validator, unique, instance, schema):
     """Draft-07's uniqueItems, with references left out of the comparison: every reference is the one
     REFERENCE while checking, yet `[{"ref": "A"}, {"ref": "B"}]` names two things (two subnets)."""
     if unique and validator.is_type(instance, "array"):
-        plain = [item for item in instance if item is not REFERENCE]
+        plain = [item for item in instance if not isinstance(item, _Reference)]
         yield from Draft7Validator.VALIDATORS["uniqueItems"](validator, unique, plain, schema)
 
 
 def _accepting_references(check):
     def keyword(validator, value, instance, schema):
-        if instance is REFERENCE:
+        if isinstance(instance, _Reference):
             return
         errors = check(validator, value, instance, schema)
         if errors:

@@ -32,15 +32,17 @@ def read(text: str, *, source: str = "template", region: str = "us-east-1", name
     resources = [_resource(rid, body, _line(str(rid), lines)) for rid, body in template["Resources"].items()]
     mappings = plain(template.get("Mappings")) if isinstance(template.get("Mappings"), dict) else {}
     return lift(resources, name=name, region=region, fmt="sam" if sam else "cloudformation", source=source,
-                parameters=parameter_defaults(template), mappings=mappings, notes=notes)
+                parameters=parameter_defaults(template), mappings=mappings, notes=notes,
+                template_raw={"Parameters": template.get("Parameters") or {}, "Conditions": template.get("Conditions") or {}})
 
 
 def parameter_defaults(template: dict) -> dict:
-    """Parameter -> the value `Ref` gives with its default (a list for list types), or NO_DEFAULT."""
+    """Parameter -> the value `Ref` gives with its default (a list for list types), or NO_DEFAULT
+    (also for a NoEcho parameter: its default is a secret, which no design holds)."""
     out = {}
     for name, body in (template.get("Parameters") or {}).items():
-        if not isinstance(body, dict) or "Default" not in body:
-            out[str(name)] = NO_DEFAULT
+        if not isinstance(body, dict) or "Default" not in body or str(body.get("NoEcho", "")).lower() == "true":
+            out[str(name)] = NO_DEFAULT  # a NoEcho default is a secret: never read into a design
             continue
         default, kind = plain(body["Default"]), str(body.get("Type", "String"))
         if (kind.startswith("List<") or kind == "CommaDelimitedList") and isinstance(default, str):
@@ -83,9 +85,10 @@ def _resource(rid, body, line) -> SourceResource:
 def _section_notes(template: dict) -> list[str]:
     notes = []
     for section, what in (
-        ("Parameters", "the design has no template parameters: a value that refers to one takes its default (listed "
-                       "below); one without a default makes its resource not understood"),
-        ("Conditions", "the design has no conditions: a conditional resource or value is not understood"),
+        ("Parameters", "a generic resource keeps its references to them (declared in the design's meta.parameters); "
+                       "a typed node takes the default (listed below), and without a default it stays generic"),
+        ("Conditions", "a generic resource keeps Fn::If on them (declared in meta.conditions); a resource with "
+                       "a Condition of its own is not understood"),
         ("Outputs", "not imported: the compiler writes its own outputs"),
         ("Rules", "not imported: the design has no template rules"),
     ):

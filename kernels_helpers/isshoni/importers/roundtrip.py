@@ -10,6 +10,7 @@ the import report lists it.  Shared by every importer's tests and by `isshoni im
 
 from __future__ import annotations
 
+from .lift.expressions import to_design
 from .lift.match import same_scalar
 from .lift.values import Template, Unrepresentable, convert
 
@@ -45,7 +46,7 @@ def differences(source: dict, generated: dict, kept: set[str], region: str = "us
     if renamed:
         source = {**source, "Resources": {rid: _renamed(res, renamed) for rid, res in source["Resources"].items()}}
     before = Template({*source["Resources"], *(renamed or {}).values()}, parameter_defaults(source), plain(source.get("Mappings") or {}), region)
-    after = Template((generated.get("Resources") or {}).keys(), {}, {}, region)
+    after = Template((generated.get("Resources") or {}).keys(), parameter_defaults(generated), plain(generated.get("Mappings") or {}), region)
     out = []
     theirs = generated.get("Resources") or {}
     for rid in sorted(kept):
@@ -83,7 +84,11 @@ def _read(value, template: Template):
     try:
         return convert(value, template)
     except Unrepresentable:
-        return value  # compared as written (a name the compiler makes from the stack name)
+        pass
+    try:  # an expression a generic resource keeps: compared as the design holds it (Fn::Join on '' = Fn::Sub)
+        return to_design(value, template)
+    except Unrepresentable:
+        return value  # compared as written
 
 
 def _canonical(value):

@@ -22,7 +22,7 @@ from ...design import Design
 from ...design.errors import DesignError
 from .. import Imported, NotImportable
 from ..report import Entry, ImportReport
-from . import connected, groups, implied, tf_pairs, verify
+from . import connected, expressions, groups, implied, scalars, tf_pairs, verify
 from . import match as matching
 from .values import Template, Unrepresentable, convert, first_opaque, references
 
@@ -48,6 +48,9 @@ class SourceResource:
     address: str = ""  # the name in the source when it is not the id (a Terraform address)
     file: str | None = None  # the file of `line`, in a source of several files
     problem: str = ""  # why the source's reader could not read it (a value it cannot evaluate), said as is
+    # a CloudFormation resource's properties as a generic resource keeps them (parameters, conditions and
+    # functions as design expressions: lift.expressions), or the Unrepresentable saying why it cannot
+    design_properties: object = None
 
     @property
     def name(self) -> str:
@@ -68,8 +71,10 @@ class _Node:
 
 
 def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, source: str,
-         parameters: dict | None = None, mappings: dict | None = None, notes=()) -> Imported:
-    """`parameters` maps each template parameter to its default (values.NO_DEFAULT when it has none)."""
+         parameters: dict | None = None, mappings: dict | None = None, notes=(), template_raw: dict | None = None) -> Imported:
+    """`parameters` maps each template parameter to its default (values.NO_DEFAULT when it has none);
+    `template_raw` holds a CloudFormation template's Parameters and Conditions as written (what the
+    design declares for the expressions its generic resources keep)."""
     started = time.perf_counter()
     report = ImportReport(source=source, format=fmt, notes=list(notes))
     for r in resources:
@@ -90,15 +95,25 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
             converted[rid] = convert(res.properties, template, (), res.line)
         except Unrepresentable as exc:
             report.not_understood.append(_entry(res, None, _where(res, exc), exc.line or res.line))
+    expressed = Template(by_id.keys(), parameters, mappings, region)
+    for rid in converted:
+        if by_id[rid].side == "cfn":
+            by_id[rid].design_properties = expressions.kept(by_id[rid], expressed, template_raw or {})
     source = groups.Source(by_id, converted, next(iter(by_id.values())).side if by_id else "cfn")
     nodes = _nodes(by_id, converted, order, report, source)
     _check_subnets(nodes)
-    design = _settle(nodes, report, name, region, source)
+
+    def declare(nodes: dict) -> dict:
+        generic = {rid: n.design for rid, n in nodes.items() if n.kind == "generic"}
+        return expressions.template_meta(generic, template_raw or {}, expressed)[0]
+
+    design = _settle(nodes, report, name, region, source, declare)
+    report.notes.extend(expressions.template_meta({r: design.resources[r] for r in design.resources}, template_raw or {}, expressed)[1])
     for what, owners in sorted(template.used.items()):
-        kept = sorted(owners & nodes.keys())
-        if kept:
+        kept = sorted(owners & {rid for rid, n in nodes.items() if n.kind == "typed"})
+        if kept:  # a generic resource keeps the expression itself (lift.expressions)
             report.notes.append(f"{what}: written into {', '.join(kept[:8])}{' ...' if len(kept) > 8 else ''} "
-                                "(the design has no template parameters or mappings)")
+                                "(a catalog node holds values, not expressions)")
     for node in nodes.values():
         res = node.source
         entry = _entry(res, res.id, node.why)
@@ -245,6 +260,10 @@ def _generic(res: SourceResource, props: dict, why_not: str) -> _Node | str:
     from ...generic import design_type
 
     why_not = why_not or "no catalog entry emits this type"
+    if isinstance(res.design_properties, Unrepresentable):
+        return _where(res, res.design_properties)
+    if res.design_properties is not None:
+        props = res.design_properties
     kept = first_opaque(props)
     if kept is not None:
         return _where(res, Unrepresentable(kept.error.reason, kept.error.path, kept.error.line))
@@ -295,11 +314,14 @@ def _demote(node: _Node, why: str) -> None:
     from ...generic import design_type
 
     res = node.source
-    if res.side == "cfn" and first_opaque(node.generic_properties) is not None:
+    if isinstance(res.design_properties, Unrepresentable):
+        node.kind, node.why = "refused", _where(res, res.design_properties)
+        return
+    if res.side == "cfn" and res.design_properties is None and first_opaque(node.generic_properties) is not None:
         kept = first_opaque(node.generic_properties).error
         node.kind, node.why = "refused", _where(res, kept)
         return
-    cfn_type, props = res.type, node.generic_properties
+    cfn_type, props = res.type, res.design_properties if res.design_properties is not None else node.generic_properties
     if res.side == "tf":
         try:
             cfn_type, props = tf_pairs.to_cfn(res.type, props)
@@ -310,7 +332,7 @@ def _demote(node: _Node, why: str) -> None:
     node.design = {"type": design_type(cfn_type), "properties": props}
 
 
-def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: groups.Source) -> Design:
+def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: groups.Source, declare=lambda nodes: {}) -> Design:
     """A design that validates: a typed node the design refuses becomes generic, a generic one the
     registry refuses is not understood (and whatever refers to it, in the next round); a resource
     the compile makes by itself is folded into what makes it (lift.implied)."""
@@ -319,7 +341,8 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
     for _ in range(MAX_ROUNDS):
         _sweep(nodes, report)
         links.drop_loose()
-        data = {"version": 1, "meta": {"name": name, "region": region, "description": f"imported from {report.source}"},
+        meta = {"name": name, "region": region, "description": f"imported from {report.source}", **declare(nodes)}
+        data = {"version": 1, "meta": meta,
                 "resources": {rid: dict(n.design) for rid, n in nodes.items()}, "connections": {}}
         design = Design({**data, "connections": links.data()})
         try:
@@ -360,13 +383,17 @@ def _sweep(nodes: dict, report: ImportReport) -> None:
 
 
 def _refused_by_design(exc: DesignError, nodes: dict, report: ImportReport) -> None:
-    by_resource: dict[str, list[str]] = {}
+    by_resource: dict[str, list] = {}
     for problem in exc.problems:
-        by_resource.setdefault(problem.resource or _owner(problem.path), []).append(str(problem))
+        by_resource.setdefault(problem.resource or _owner(problem.path), []).append(problem)
     changed = False
-    for rid, found in by_resource.items():
+    for rid, problems in by_resource.items():
         node = nodes.get(rid)
         if node is None:
+            continue
+        found = [str(p) for p in problems]
+        if node.kind == "generic" and scalars.coerce(node.design["properties"], problems):
+            changed = True  # text CloudFormation reads as a number or boolean, now written as one
             continue
         if node.kind == "typed":
             _dissolve(nodes, rid, f"the catalog type refused it: {found[0]}")

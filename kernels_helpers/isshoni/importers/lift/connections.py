@@ -95,6 +95,7 @@ def fold(nodes: dict, source, data: dict, region: str, free: set) -> list[Folded
     cands = _candidates(nodes, members, groups, free, source)
     if not cands:
         return []
+    data = _without(data, free)
     probes = Probes()
     for n, cand in enumerate(cands):
         _probe(cand, n, probes)
@@ -220,6 +221,19 @@ def _probe(cand: Candidate, n: int, probes: Probes) -> None:
         if value is not None:
             cand.probed[name] = value
             probes.values[value] = (cand.key, name)
+
+
+def _without(data: dict, free: set) -> dict:
+    """The design without the free source resources (a connection may make them: kept, they would
+    hold the logical ids its parts are to get) and what refers to them."""
+    from ...generic.references import targets
+
+    resources = {rid: r for rid, r in data["resources"].items() if rid not in free}
+    while True:
+        gone = {rid for rid, r in resources.items() if set(targets(r.get("properties") or {})) - resources.keys()}
+        if not gone:
+            return {**data, "resources": resources}
+        resources = {rid: r for rid, r in resources.items() if rid not in gone}
 
 
 def _compile(data: dict, accepted: list, trying: dict, region: str):

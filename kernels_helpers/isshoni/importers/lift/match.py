@@ -440,6 +440,8 @@ def _no_companions(entry, b: Binding) -> None:
 def same_scalar(a, b) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return str(a).lower() == str(b).lower()
+    if isinstance(b, (int, float)) and isinstance(a, str):
+        a, b = b, a
     if isinstance(a, (int, float)) and isinstance(b, (int, float, str)):
         try:
             return float(a) == float(b)
