@@ -191,6 +191,11 @@ TEMPLATE = textwrap.dedent("""\
         Properties:
           Type: StringList
           Value: !Join [",", !Ref Subnets]
+      ProdOnly:
+        Type: AWS::SNS::Topic
+        Condition: IsProd
+        Properties:
+          DisplayName: !Sub "${Logs}-prod"
     """)
 
 
@@ -201,7 +206,8 @@ def imported():
 
 def test_import_keeps_parameters_mappings_conditions_and_functions(imported):
     design, report = imported.design, imported.report
-    assert {e.source_id for e in report.generic} == {"Logs", "Alarm", "Secret", "Where"} and report.not_understood == []
+    assert {e.source_id for e in report.generic} == {"Logs", "Alarm", "Secret", "Where", "ProdOnly"} and report.not_understood == []
+    assert design.resources["ProdOnly"]["condition"] == "IsProd"
     logs, alarm = design.resources["Logs"]["properties"], design.resources["Alarm"]["properties"]
     assert logs["RetentionInDays"] == {"find_in_map": ["Sizes", {"param": "Env"}, "Days"]}
     assert logs["LogGroupName"] == {"join": ["", ["/app/", {"pseudo": "stack_name"}, "/", {"select": [0, {"get_azs": ""}]}]]}
@@ -222,7 +228,8 @@ def test_import_keeps_parameters_mappings_conditions_and_functions(imported):
 def test_imported_expressions_regenerate_the_same_template_and_lint_clean(imported):
     source = yaml.load(TEMPLATE, Loader=_loader())
     generated = yaml.safe_load(generate(imported.design)["template.yaml"])
-    assert differences(source, generated, {"Logs", "Alarm", "Secret", "Where"}) == []
+    assert differences(source, generated, {"Logs", "Alarm", "Secret", "Where", "ProdOnly"}) == []
+    assert generated["Resources"]["ProdOnly"]["Condition"] == "IsProd"
     assert generated["Conditions"]["ProdInUse1"] == {"Fn::And": [{"Condition": "IsProd"}, {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}]}
     assert generated["Parameters"]["Subnets"]["Type"] == "List<AWS::EC2::Subnet::Id>"
     assert_lints_clean(imported.design)
@@ -257,3 +264,37 @@ def test_distinct_references_in_unique_lists_are_not_duplicates():
     d.resources["nlb"]["properties"]["SubnetMappings"] = [mappings[0], mappings[0]]
     with pytest.raises(DesignError, match="non-unique"):
         d.validate()
+
+
+def conditional() -> Design:
+    d = Design(name="cond")
+    d.data["meta"]["parameters"] = {"Env": {"type": "String", "default": "dev"}}
+    d.data["meta"]["conditions"] = {"IsProd": {"equals": [{"param": "Env"}, "prod"]}}
+    d.add("cfn:AWS::SNS::Topic", "pager", properties={"DisplayName": "pager"})
+    d.resources["pager"]["condition"] = "IsProd"
+    d.add("cfn:AWS::SSM::Parameter", "p", properties={"Type": "String", "Value": {"if": ["IsProd", {"ref": "pager"}, "none"]}})
+    d.add("cfn:AWS::SSM::Parameter", "name", properties={
+        "Type": "String", "Value": {"if": ["IsProd", {"ref": "pager", "attribute": "TopicName"}, "none"]}})
+    return d
+
+
+def test_a_generic_resource_made_on_a_condition_is_a_condition_and_a_count():
+    template = yaml.safe_load(generate(conditional())["template.yaml"])
+    assert template["Resources"]["Pager"]["Condition"] == "IsProd"
+    assert template["Resources"]["P"]["Properties"]["Value"] == {"Fn::If": ["IsProd", {"Ref": "Pager"}, "none"]}
+    main = generate(conditional(), "terraform")["main.tf"]
+    assert "  count     = local.condition_IsProd ? 1 : 0\n  type_name = \"AWS::SNS::Topic\"" in main
+    assert "Value = (local.condition_IsProd ? one(aws_cloudcontrolapi_resource.pager[*].id) : \"none\")" in main
+    assert "try(jsondecode(one(aws_cloudcontrolapi_resource.pager[*].properties)).TopicName, null)" in main
+    assert_lints_clean(conditional())
+    assert_terraform_validates(conditional())
+
+
+def test_a_condition_is_for_generic_resources_and_must_be_declared():
+    d = conditional()
+    d.resources["pager"]["condition"] = "Nope"
+    d.add("sqs_queue", "jobs")
+    d.resources["jobs"]["condition"] = "IsProd"
+    found = {p.path: p.message for p in d.problems()}
+    assert found["$.resources.pager.condition"] == "condition 'Nope' is not declared in meta.conditions"
+    assert found["$.resources.jobs.condition"].startswith("only a generic resource (cfn:...) is created on a condition")

@@ -169,6 +169,8 @@ def template(resolved: Resolved, *, plain: bool = True, translator: _Translator 
         if not part.cfn_type:
             continue
         body: dict = {"Type": part.cfn_type}
+        if part.condition:
+            body["Condition"] = part.condition
         cfn_depends = [names[d] for d in part.depends_on if index[d].cfn_type]
         if cfn_depends:
             body["DependsOn"] = cfn_depends

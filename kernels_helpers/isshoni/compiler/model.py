@@ -27,6 +27,7 @@ class Part:
     prevent_destroy: bool = False  # Terraform lifecycle.prevent_destroy (stateful parts of a protected design)
     cfn_skips: tuple = ()  # checkov checks accepted on this part: ((check id, reason), ...)
     tf_skips: tuple = ()
+    condition: str | None = None  # made only when this design condition holds (a generic resource's `condition`)
 
 
 @dataclass

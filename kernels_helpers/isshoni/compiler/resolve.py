@@ -573,6 +573,11 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
         wanted = set(part.depends_on) | set(ctx.extra_depends.get(part.lid, []))
         part.depends_on = sorted(d for d in wanted if d in present and d != part.lid)
     parts = sorted(ctx.parts, key=lambda p: p.lid)
+    for part in parts:  # a generic resource made on a condition: CloudFormation's Condition, Terraform's count
+        condition = ctx.resources.get(part.source, {}).get("condition")
+        if condition:
+            part.condition = condition
+            design_expr.condition(ctx, condition)
     aliases = _same_parameters(ctx)
     mappings, conditions = design_expr.declared(ctx)
     protect.apply(parts, ctx.ephemeral)

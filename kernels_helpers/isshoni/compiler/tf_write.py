@@ -39,6 +39,8 @@ class Translator:
 
     def __init__(self, resolved):
         self.addr = {p.lid: f"{p.tf_type}.{p.tf_name}" for p in resolved.parts if p.tf_type}
+        # parts made on a condition (`count`): read through one(<address>[*].<attribute>), null when absent
+        self.counted = {p.lid for p in resolved.parts if p.tf_type and p.condition}
         self.aliases = resolved.variable_aliases
         self.data_sources: set[str] = set()
         self.reads: dict[tuple[str, str], tuple] = {}  # (type, name) -> args of data sources parts read
@@ -66,6 +68,8 @@ class Translator:
         a template string); anything else is given back as it is."""
         kind = type(v)
         if kind is e.Ref or kind is e.Attr:
+            if v.lid in self.counted:
+                return Raw(f"one({self.addr[v.lid]}[*].{v.tf})")
             return Raw(f"{self.addr[v.lid]}.{v.tf}")
         if kind is e.Join:
             parts = v.parts
@@ -83,6 +87,8 @@ class Translator:
             self.data_sources.add(source)
             return Raw(f"data.{source}.current.{attr}")
         if kind is e.StateAttr:
+            if v.lid in self.counted:
+                return Raw(f"try(jsondecode(one({self.addr[v.lid]}[*].properties)){state_path(v.cfn)}, null)")
             return Raw(f"jsondecode({self.addr[v.lid]}.properties){state_path(v.cfn)}")
         if kind is e.Delimited:
             return Raw(f"join({string(v.sep)}, {self.flat(v.value)})")
@@ -148,7 +154,8 @@ class Translator:
         depends = [self.addr[d] for d in part.depends_on if d in self.addr]
         if depends:
             tail.append(("depends_on", [Raw(a) for a in depends]))
-        self.attributes(part.tf, 1, out, key, tail, lifecycle)
+        body = part.tf if not part.condition else {"count": Raw(f"local.condition_{part.condition} ? 1 : 0"), **part.tf}
+        self.attributes(body, 1, out, key, tail, lifecycle)
         out.append("}")
 
     def attributes(self, body: dict, indent: int, out: list[str], keyf=key, tail=(), lifecycle=None) -> None:

@@ -128,16 +128,24 @@ def problems(data: dict) -> list[Problem]:
     out.extend(_network_problems(resources, CATALOG))
     out.extend(_region_problems(data["meta"]["region"], resources, CATALOG))
     out.extend(cloudformation_only(data))
-    out.extend(_template_problems(data["meta"]))
+    out.extend(_template_problems(data["meta"], resources))
     return sorted(set(out))
 
 
-def _template_problems(meta: dict) -> list[Problem]:
-    """Parameters, mappings and conditions (design/expressions.py): conditions well formed, and
-    no secret written into the file as a no-echo parameter's default."""
+def _template_problems(meta: dict, resources: dict) -> list[Problem]:
+    """Parameters, mappings and conditions (design/expressions.py): conditions well formed, a
+    resource's own condition declared (generic resources only), and no secret written into the
+    file as a no-echo parameter's default."""
     from .expressions import condition_problems
 
     out = condition_problems(meta)
+    declared = meta.get("conditions") or {}
+    for rid in sorted(r for r in resources if "condition" in resources[r]):
+        name, where = resources[rid]["condition"], json_path(["resources", rid, "condition"])
+        if not resources[rid]["type"].startswith(GENERIC_PREFIX):
+            out.append(Problem(where, "only a generic resource (cfn:...) is created on a condition; a catalog node always is", rid))
+        elif name not in declared:
+            out.append(Problem(where, f"condition {name!r} is not declared in meta.conditions", rid))
     for name, param in sorted((meta.get("parameters") or {}).items()):
         if param.get("no_echo") and "default" in param:
             out.append(Problem(json_path(["meta", "parameters", name, "default"]),

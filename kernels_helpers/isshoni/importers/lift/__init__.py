@@ -160,9 +160,6 @@ def _refused(res: SourceResource) -> str:
         if not _TF_TYPE.match(str(res.type)):
             return f"{res.type!r} is not a resource of the AWS provider (the design holds AWS resources only)"
         return "" if isinstance(res.properties, dict) else "its attributes are not a mapping"
-    if res.condition:
-        return (f"created only when the condition {res.condition} holds; the design has no conditions "
-                "(importing it unconditionally would change what deploys)")
     if not isinstance(res.type, str) or not _CFN_TYPE.match(res.type):
         return f"{res.type!r} is not a registry resource type (custom resources run code the design does not hold)"
     if not isinstance(res.properties, dict):
@@ -180,13 +177,18 @@ def _nodes(by_id: dict, converted: dict, order: list, report: ImportReport, sour
     in source order; what neither can hold is not understood."""
     found, why_not = {}, {}
     for rid in order:
-        if rid in converted:
+        if rid in converted and by_id[rid].condition:
+            found[rid], why_not[rid] = [], f"made only when the condition {by_id[rid].condition} holds (a catalog node always is)"
+        elif rid in converted:
             found[rid], why_not[rid] = _candidates(by_id[rid], converted[rid], source)
     nodes: dict[str, _Node] = {}
     while True:  # a group whose container is not typed gives its parts back to the others' choice
         chosen, nodes, failed = groups.choose(found, order), {}, None
         for rid, (entry, binding) in ((r, chosen[r]) for r in order if r in chosen):
             try:
+                conditional = sorted(m for m in binding.parts.values() if m in by_id and by_id[m].condition)
+                if conditional:
+                    raise matching.Mismatch(f"its part {conditional[0]} is made only on a condition")
                 parent = _parent(entry, binding, nodes)
             except matching.Mismatch as exc:
                 why_not[rid] = f"not a {entry.type}: {exc}"
@@ -274,7 +276,10 @@ def _generic(res: SourceResource, props: dict, why_not: str) -> _Node | str:
         except tf_pairs.NoCounterpart as exc:
             return f"{why_not}; not kept as a generic resource: {exc}"
         why_not = f"{why_not}; kept as {cfn_type} (regenerated as {_CLOUD_CONTROL} in Terraform)"
-    return _Node(res, "generic", {"type": design_type(cfn_type), "properties": props}, why_not, props)
+    design = {"type": design_type(cfn_type), "properties": props}
+    if res.condition:
+        design["condition"] = res.condition
+    return _Node(res, "generic", design, why_not, props)
 
 
 def _check_subnets(nodes: dict) -> None:
@@ -330,6 +335,8 @@ def _demote(node: _Node, why: str) -> None:
             return
     node.kind, node.why = "generic", why
     node.design = {"type": design_type(cfn_type), "properties": props}
+    if res.condition:
+        node.design["condition"] = res.condition
 
 
 def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: groups.Source, declare=lambda nodes: {}) -> Design:

@@ -173,7 +173,7 @@ def kept(res, template: Template, raw: dict):
     every parameter one of a type it can declare."""
     try:
         value = to_design(res.properties, template, (), res.line)
-        reads, seen, stack = [value], set(), sorted(names_used(value, "if"))
+        reads, seen, stack = [value], set(), sorted(names_used(value, "if") | ({res.condition} if res.condition else set()))
         while stack:
             name = stack.pop()
             if name in seen:
@@ -181,7 +181,8 @@ def kept(res, template: Template, raw: dict):
             seen.add(name)
             body = (raw.get("Conditions") or {}).get(name)
             if body is None:
-                raise Unrepresentable(f"Fn::If on the condition {name}, which the template does not declare", ("Conditions",), res.line)
+                what = "made only when the condition" if name == res.condition and name not in names_used(value, "if") else "Fn::If on the condition"
+                raise Unrepresentable(f"{what} {name}, which the template does not declare", ("Conditions",), res.line)
             reads.append(condition(body, template, name))
             stack.extend(names_used(reads[-1], "condition"))
         for name in sorted(set().union(*(names_used(v, "param") for v in reads))):
@@ -203,7 +204,8 @@ def template_meta(resources: dict, raw: dict, template: Template) -> tuple[dict,
     conditions: dict = {}
     notes: list[str] = []
     values = [r.get("properties", {}) for r in resources.values()]
-    wanted, stack = set(), sorted(set().union(*(names_used(v, "if") for v in values)) if values else set())
+    own = {r["condition"] for r in resources.values() if r.get("condition")}  # resources made on a condition
+    wanted, stack = set(), sorted(own.union(*(names_used(v, "if") for v in values)))
     while stack:
         name = stack.pop()
         if name in wanted:
