@@ -12,6 +12,11 @@ import hashlib
 import re
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+# the words of an identifier, CamelCase split as cfn_identifier joins them (`SampleS3Bucket` ->
+# Sample, S3, Bucket; `myDynamoDBTable` -> my, Dynamo, DB, Table): an imported logical id gives the
+# same Terraform names and physical names as the snake_case id it was compiled from
+_ID_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+_UPPER = re.compile(r"[A-Z]")
 # Every physical name starts with the name prefix (the CloudFormation stack name, Terraform's
 # var.name_prefix); names are cut so they fit their limit after a prefix this long.
 PREFIX_MAX = 20
@@ -24,8 +29,8 @@ def words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 17)  # pure; a design asks for each name many times (sized so a 5,000-resource design, ~25,000 parts, does not thrash it)
 def tf_identifier(text: str) -> str:
-    """`my-Svc.1` -> `my_svc_1`; never starts with a digit."""
-    name = "_".join(w.lower() for w in words(text)) or "r"
+    """`my-Svc.1` -> `my_svc_1`, `SampleS3Bucket` -> `sample_s3_bucket`; never starts with a digit."""
+    name = "_".join(w.lower() for chunk in words(text) for w in (_ID_WORD.findall(chunk) if _UPPER.search(chunk) else (chunk,))) or "r"
     if name[0].isdigit():
         name = "r_" + name
     return name

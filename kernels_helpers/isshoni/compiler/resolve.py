@@ -354,7 +354,7 @@ class Context:
     def _fill_Name(self, ph: s.Name, side, rid):
         if ph.prop and self.props(rid).get(ph.prop):
             return prefixed(self.props(rid)[ph.prop], ph.max, ph.style, True)
-        return prefixed(f"{rid} {ph.suffix}", ph.max, ph.style, False)
+        return prefixed(f"{tf_identifier(rid)} {ph.suffix}", ph.max, ph.style, False)  # SampleQueue: sample-queue
 
     def _fill_Zone(self, ph: s.Zone, side, rid):
         value = str(self.props(rid).get(ph.prop) or "a")

@@ -26,6 +26,10 @@ def read(text: str, *, source: str = "template", region: str = "us-east-1", name
     if fmt == "sam" and not sam:
         raise NotImportable("not a SAM template: it has no `Transform: AWS::Serverless-2016-10-31`", source)
     notes = _section_notes(template)
+    compiled_from = ((template.get("Metadata") or {}).get("Isshoni") or {}).get("Design") if isinstance(template.get("Metadata"), dict) else None
+    if isinstance(compiled_from, str) and compiled_from.strip():
+        name = str(compiled_from)[:128]  # Isshoni compiled it: the design's own name (its tags and names carry it)
+        notes.append(f"compiled by Isshoni from the design {name!r}: the design keeps that name")
     if sam:
         template = expand_sam(template, source, region)
         notes.append("SAM template: expanded by the SAM translator; generated resources carry their SAM resource's line")

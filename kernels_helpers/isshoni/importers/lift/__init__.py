@@ -266,16 +266,17 @@ def _generic(res: SourceResource, props: dict, why_not: str) -> _Node | str:
         return _where(res, res.design_properties)
     if res.design_properties is not None:
         props = res.design_properties
-    kept = first_opaque(props)
-    if kept is not None:
-        return _where(res, Unrepresentable(kept.error.reason, kept.error.path, kept.error.line))
     cfn_type = res.type
     if res.side == "tf":
         try:
             cfn_type, props = tf_pairs.to_cfn(res.type, props)
         except tf_pairs.NoCounterpart as exc:
             return f"{why_not}; not kept as a generic resource: {exc}"
+        props = expressions.opened(props)
         why_not = f"{why_not}; kept as {cfn_type} (regenerated as {_CLOUD_CONTROL} in Terraform)"
+    kept = first_opaque(props)
+    if kept is not None:
+        return _where(res, Unrepresentable(kept.error.reason, kept.error.path, kept.error.line))
     design = {"type": design_type(cfn_type), "properties": props}
     if res.condition:
         design["condition"] = res.condition
@@ -332,6 +333,10 @@ def _demote(node: _Node, why: str) -> None:
             cfn_type, props = tf_pairs.to_cfn(res.type, props)
         except tf_pairs.NoCounterpart as exc:
             node.kind, node.why = "refused", f"{why}; not kept as a generic resource: {exc}"
+            return
+        props = expressions.opened(props)
+        if first_opaque(props) is not None:
+            node.kind, node.why = "refused", _where(res, first_opaque(props).error)
             return
     node.kind, node.why = "generic", why
     node.design = {"type": design_type(cfn_type), "properties": props}

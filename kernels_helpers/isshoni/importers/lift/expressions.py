@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ...design.expressions import names_used
-from .values import KNOWN_FUNCTIONS, Template, Unrepresentable, _getatt, _line, _plain
+from .values import KNOWN_FUNCTIONS, Opaque, Template, Unrepresentable, _getatt, _line, _plain
 
 PSEUDO = {"AWS::StackName": "stack_name", "AWS::Region": "region", "AWS::AccountId": "account_id",
           "AWS::Partition": "partition", "AWS::URLSuffix": "url_suffix", "AWS::NoValue": "no_value"}
@@ -137,6 +137,21 @@ def _joined(parts: list):
     if all(isinstance(p, str) for p in folded):
         return "".join(folded)
     return folded[0] if len(folded) == 1 and not isinstance(folded[0], str) else {"join": ["", folded]}
+
+
+def opened(value):
+    """`value` with each Opaque a Terraform source gave (a name from var.name_prefix) as its design
+    expression where it has one; the rest stay Opaque (and refuse the resource, with the reason)."""
+    if type(value) is Opaque:
+        try:
+            return to_design(value.raw, Template())
+        except Unrepresentable:
+            return value
+    if isinstance(value, dict):
+        return {k: opened(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [opened(v) for v in value]
+    return value
 
 
 def _mapping_ok(table) -> bool:
@@ -261,4 +276,4 @@ def _number(value):
         return None
 
 
-__all__ = ["PARAMETER_TYPE", "condition", "kept", "template_meta", "to_design"]
+__all__ = ["PARAMETER_TYPE", "condition", "kept", "opened", "template_meta", "to_design"]

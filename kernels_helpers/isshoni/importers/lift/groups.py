@@ -43,7 +43,11 @@ class Source:
                 bound = b.parts.get(emit.key)
                 taken = set(b.parts.values())
                 near = {c for m in taken for c in self.referrers.get(m, set()) | self.refers.get(m, set())}
-                candidates = [bound] if bound else sorted(c for c in near - taken if self.types.get(c) == kind)
+                # the compiler names a part after its node (`Vpc` -> `VpcFlowLog`): such a name first, so a
+                # node takes its own parts before another node's that refer to it too
+                primary = b.parts.get("", "")
+                candidates = [bound] if bound else sorted(
+                    (c for c in near - taken if self.types.get(c) == kind), key=lambda c: (not c.startswith(primary), c))
                 reason = ""
                 for candidate in candidates:
                     if self.types.get(candidate) != kind:

@@ -23,7 +23,15 @@ def absorb(nodes: dict, diffs: dict, source, held: list, kept=()) -> bool:
     while _absorb_once(nodes, diffs, source, held):  # a route folds once its route table has
         changed = True
     taken = before.keys() - nodes.keys()
-    if any(source.refers.get(rid, set()) & taken for rid in [*nodes, *kept] if rid not in taken):
+    # a typed node may refer to what the compiler makes for the design as a whole (an alarm notifies the
+    # design's alerts topic): it is filled in again on compile; anything else referring to what was folded is not
+    design_made = {r.id for r, _p in held} - {r.id for r, _p in held_before}
+
+    def refers_to_taken(rid: str) -> set:
+        found = source.refers.get(rid, set()) & taken
+        return found - design_made if rid in nodes and nodes[rid].kind == "typed" else found
+
+    if any(refers_to_taken(rid) for rid in [*nodes, *kept] if rid not in taken):
         # something kept would refer to a folded resource: the source's wiring is not the compiler's, fold nothing
         nodes.clear()
         nodes.update(before)

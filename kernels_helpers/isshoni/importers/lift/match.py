@@ -202,7 +202,7 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
     elif kind is s.Slot or kind is s.Env:  # what a connection fills: checked once connections are folded
         b.give(svalue)
     elif kind is s.Name and _stack_named(svalue):
-        pass  # the compiler's own physical name (the stack's name and a suffix): made again on compile
+        _own_name(entry, tvalue, svalue, b)
     else:  # Name, Label, Slot, Env, Self ...: the compiler makes these; the source's own value would be lost
         raise Mismatch(f"the catalog type makes this value itself ({kind.__name__})")
 
@@ -297,6 +297,26 @@ _JOIN_PIECES = {
 def _stack_named(svalue) -> bool:
     """A physical name made from the stack's name (`${AWS::StackName}-...`), as the compiler writes them."""
     return type(svalue) is Opaque and "${AWS::StackName}" in json.dumps(svalue.raw)
+
+
+def _own_name(entry, t: s.Name, svalue: Opaque, b: Binding) -> None:
+    """A physical name made from the stack's name is the compiler's own when it is the one this node
+    gets again (`${AWS::StackName}-<its id in words>-<suffix>`), or, where the entry lets a property
+    name it, that property's value; any other would change on compile (AWS replaces a renamed resource)."""
+    from ...compiler.names import after_prefix, tf_identifier
+
+    text = svalue.raw.get("Fn::Sub") if isinstance(svalue.raw, dict) and len(svalue.raw) == 1 else None
+    if not isinstance(text, str) or not text.startswith("${AWS::StackName}"):
+        return  # another spelling of a stack-made name (letters and digits only): made again on compile
+    rest = text.removeprefix("${AWS::StackName}")
+    rid = b.parts.get("", "")
+    if rest == after_prefix(f"{tf_identifier(rid)} {t.suffix}", t.max, t.style):
+        return
+    sep = "" if t.style == "alnum" else "-"
+    if t.prop and t.prop in entry.properties and rest.startswith(sep) and "${" not in rest:
+        b.bind(t.prop, rest[len(sep):])
+        return
+    raise Mismatch(f"its name ({text}) is not the one the catalog type gives it")
 
 
 def _self(t, svalue, b: Binding) -> None:

@@ -13,6 +13,7 @@ understood, naming the attributes without one.  No per-type table is written by 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -99,8 +100,14 @@ def _placeholder(shape) -> bool:
     return hasattr(shape, "__dataclass_fields__")
 
 
+CLOUD_CONTROL = "aws_cloudcontrolapi_resource"
+_CFN_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$")
+
+
 def to_cfn(tf_type: str, attributes: dict) -> tuple[str, dict]:
     """(CloudFormation type, properties) for a Terraform resource's attributes; raises NoCounterpart."""
+    if tf_type == CLOUD_CONTROL:
+        return _cloud_control(attributes)
     types = cfn_types().get(tf_type, ())
     if not types:
         raise NoCounterpart(f"no catalog part pairs {tf_type} with a CloudFormation type, so its attributes cannot be "
@@ -119,6 +126,41 @@ def to_cfn(tf_type: str, attributes: dict) -> tuple[str, dict]:
         except NoCounterpart as exc:
             reasons.append(f"as {cfn_type}: {exc}")
     raise NoCounterpart("; ".join(reasons) + " (without a hand-written per-type table nothing else says how)")
+
+
+def _cloud_control(attributes: dict) -> tuple[str, dict]:
+    """A Cloud Control resource is a registry type with its CloudFormation properties already
+    (`type_name`, `desired_state = jsonencode({...})`: what generic resources compile to)."""
+    name, state = attributes.get("type_name"), attributes.get("desired_state", "{}")
+    if not isinstance(name, str) or not _CFN_TYPE.match(name):
+        raise NoCounterpart(f"its type_name {name!r} is not a CloudFormation type name")
+    others = sorted(set(attributes) - {"type_name", "desired_state", "schema", "role_arn"})
+    if others:
+        raise NoCounterpart(f"{', '.join(others)} has no CloudFormation counterpart")
+    if isinstance(state, str):
+        try:
+            state = json.loads(state)
+        except ValueError:
+            raise NoCounterpart("its desired_state is not JSON") from None
+    if not isinstance(state, dict):
+        raise NoCounterpart("its desired_state is not an object of properties")
+    unknown = _first_null(state)
+    if unknown is not None:
+        raise NoCounterpart(f"desired_state.{unknown} is a value the static reader cannot evaluate (known only when "
+                            "Terraform runs): import a plan's JSON")
+    return name, state
+
+
+def _first_null(value, path: str = "") -> str | None:
+    """The path of the first null in a decoded desired_state (what an unknown value became)."""
+    if value is None:
+        return path or "(all)"
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _first_null(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _converted(value, pair: Pair):

@@ -17,12 +17,14 @@ import posixpath
 import re
 
 from ..lift import SourceResource
+from ..lift.values import Opaque, Unrepresentable
 from .addresses import Unreadable, design_ids, reference
 
 META = frozenset({"count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection", "id", "__tfmeta"})
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _TRAVERSAL = re.compile(r"(?<![\w.])(?P<kind>module|local|var|data|[a-z][a-z0-9_]*)\.(?P<name>[A-Za-z_][\w-]*)"
                         r"(?:\[[^\]]*\])?(?:\.(?P<attr>[A-Za-z_]\w*))?")
+_PREFIXED = re.compile(r"^(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._-]*)$")
 MAX_TRACE = 8  # locals, outputs and module arguments followed to find an attribute
 
 
@@ -109,11 +111,23 @@ class _Reader:
         if isinstance(value, list):
             return [self.value(v, (*path, i)) for i, v in enumerate(value)]
         if isinstance(value, str):
-            return self._text(value, path)
+            named = self._prefixed(value, path)
+            return named if named is not None else self._text(value, path)
         if value is None and len(path) > 1 and "null" not in json.dumps(self.raw.get(path[0])):
             raise Unreadable("a value the static reader cannot evaluate (it depends on values known only when "
                              "Terraform runs, or on a variable without a value)", path)
         return value
+
+    def _prefixed(self, text: str, path: tuple):
+        """A physical name written `"${var.name_prefix}-rest"` (the compiler's own naming, evaluated with
+        the prefix's value): kept as the name the stack's name makes in CloudFormation (a catalog node
+        makes it again; a generic resource keeps the expression: lift.expressions)."""
+        raw = self.raw.get(path[0]) if len(path) == 1 else None
+        found = _PREFIXED.match(raw) if isinstance(raw, str) else None
+        if not found or not text.endswith(found["rest"]):
+            return None
+        why = Unrepresentable("a name made from var.name_prefix (the stack's name in CloudFormation)", path, None)
+        return Opaque({"Fn::Sub": "${AWS::StackName}" + found["rest"]}, why)
 
     def _text(self, text: str, path: tuple):
         if text in self.by_uuid:
