@@ -82,3 +82,19 @@ resource "aws_sqs_queue" "main" {
     assert imported.design.resources == {"main": {"type": "sqs_queue", "properties": {"dead_letter": True, "max_receive_count": 3}}}
     (folded,) = imported.report.folded
     assert folded.source_id == "aws_sqs_queue.dlq" and folded.design_id == "main" and "dlq part" in folded.reason
+
+
+@pytest.mark.parametrize("known", [{"port": 8080}, {}])
+def test_text_joined_from_two_placeholders_splits_where_the_values_do(known):
+    """`wget ... http://localhost:<port><path> || exit 1` (an ECS container's health check): a port the
+    match knows already is read as itself, and an integer placeholder ends where its digits do, so
+    the path is `/health`, not `080/health` with a port of 8."""
+    from isshoni.catalog import CATALOG
+    from isshoni.catalog import spec as s
+    from isshoni.importers.lift import match
+
+    binding = match.Binding()
+    binding.values.update(known)
+    template = s.J("wget -q -O /dev/null http://localhost:", s.P("port"), s.P("health_check_path"), " || exit 1")
+    match._join(CATALOG["ecs_service"], template, "wget -q -O /dev/null http://localhost:8080/health || exit 1", binding)
+    assert binding.values == {"port": 8080, "health_check_path": "/health"}

@@ -160,6 +160,7 @@ def _silent(entry, tvalue, b: Binding) -> bool:
 _TAKES_OPAQUE = frozenset({s.Name, s.J, s.P, s.If})
 
 
+
 def _value(entry, tvalue, svalue, b: Binding) -> None:
     kind = type(tvalue)
     if type(svalue) is Opaque and kind not in _TAKES_OPAQUE:
@@ -272,12 +273,16 @@ def _join(entry, t: s.J, svalue, b: Binding) -> None:
         piece = _JOIN_PIECES[sub].get(type(part))
         if piece is None:
             raise Mismatch("a joined value")
+        if type(part) is s.P and part.name in b.values and isinstance(b.values[part.name], (str, int, float)):
+            piece = re.escape(str(b.values[part.name]))  # known already (a port from the port mappings): no guess
+        elif type(part) is s.P and entry.properties.get(part.name, {}).get("type") == "integer":
+            piece = "(?P<g>-?[0-9]+)"  # two placeholders side by side split where the number ends
         pieces.append(re.escape(part) if piece == "literal" else piece.replace("<g>", f"<g{i}>"))
     found = re.fullmatch("".join(pieces), svalue)
     if not found:
         raise Mismatch("a joined value of another shape")
     for i, part in enumerate(t.parts):
-        if isinstance(part, s.P):
+        if isinstance(part, s.P) and f"g{i}" in found.groupdict():
             b.bind(part.name, _typed(entry, part.name, found.group(f"g{i}")))
         elif isinstance(part, (s.Self, s.SelfAttr)):
             b.bind_part(part.key, found.group(f"g{i}"))
