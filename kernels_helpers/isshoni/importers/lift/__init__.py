@@ -22,7 +22,7 @@ from ...design import Design
 from ...design.errors import DesignError
 from .. import Imported, NotImportable
 from ..report import Entry, ImportReport
-from . import connected, expressions, groups, implied, scalars, tf_pairs, verify
+from . import connected, expressions, groups, implied, scalars, tf_pairs, tiers, verify
 from . import match as matching
 from .values import Template, Unrepresentable, convert, first_opaque, references
 
@@ -101,6 +101,7 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
             by_id[rid].design_properties = expressions.kept(by_id[rid], expressed, template_raw or {})
     source = groups.Source(by_id, converted, next(iter(by_id.values())).side if by_id else "cfn")
     nodes = _nodes(by_id, converted, order, report, source)
+    tiers.set_tiers(nodes, by_id, converted)
     _check_subnets(nodes)
 
     def declare(nodes: dict) -> dict:
@@ -366,7 +367,8 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
         typed[verify.DESIGN] = implied.expected(held)
         resolved = resolve(design) if len(typed) > 1 or links.conns else None  # one compile for both checks
         diffs = verify.differences(design, typed, source.side, resolved) if len(typed) > 1 else {}
-        if implied.absorb(nodes, diffs, source, held, links.taken):
+        design_names = {p.cfn_name for p in resolved.parts if p.source == "@design"} if resolved is not None else set()
+        if implied.absorb(nodes, diffs, source, held, links.taken, design_names):
             continue
         if links.settle(data, resolved):  # once what the compiler implies is recognised: connections, then their check
             continue

@@ -13,18 +13,21 @@ from __future__ import annotations
 from .verify import DESIGN
 
 
-def absorb(nodes: dict, diffs: dict, source, held: list, kept=()) -> bool:
+def absorb(nodes: dict, diffs: dict, source, held: list, kept=(), design_names=frozenset()) -> bool:
     """Fold source resources into the nodes whose compile makes them; True when any was.
     `held` collects (SourceResource, props) of what the compiler makes for the design as a whole;
-    `kept` names other source resources that stay (the parts of connections)."""
+    `kept` names other source resources that stay (the parts of connections); `design_names` are
+    the logical ids the compile gives its parts for the whole design (a source resource of that
+    name is taken first: the flow logs' role, not a service's)."""
     before = dict(nodes)
     held_before, companions_before = list(held), {rid: n.companions for rid, n in nodes.items()}
     changed = False
-    while _absorb_once(nodes, diffs, source, held):  # a route folds once its route table has
+    while _absorb_once(nodes, diffs, source, held, design_names):  # a route folds once its route table has
         changed = True
     taken = before.keys() - nodes.keys()
     # a typed node may refer to what the compiler makes for the design as a whole (an alarm notifies the
-    # design's alerts topic): it is filled in again on compile; anything else referring to what was folded is not
+    # design's alerts topic): it is filled in again on compile; anything else referring to what was folded
+    # would lose it (a gateway endpoint naming a route table the VPC's routing took)
     design_made = {r.id for r, _p in held} - {r.id for r, _p in held_before}
 
     def refers_to_taken(rid: str) -> set:
@@ -42,7 +45,7 @@ def absorb(nodes: dict, diffs: dict, source, held: list, kept=()) -> bool:
     return changed
 
 
-def _absorb_once(nodes: dict, diffs: dict, source, held: list) -> bool:
+def _absorb_once(nodes: dict, diffs: dict, source, held: list, design_names=frozenset()) -> bool:
     changed = False
     wanted = {kind for extra, _missing in diffs.values() for kind, n in extra.items() if n > 0}
     by_type: dict[str, list] = {}
@@ -56,7 +59,11 @@ def _absorb_once(nodes: dict, diffs: dict, source, held: list) -> bool:
         for kind, count in list(extra.items()):
             for _ in range(max(count, 0)):
                 members = _members(nodes, held) if rid == DESIGN else {owner.source.id, *(r.id for _k, r, _p in owner.companions)}
-                found = _next_to(nodes, members, by_type.get(kind, ()), source)
+                candidates = by_type.get(kind, ())
+                if rid == DESIGN:  # a resource of the name the compile gives, if the source has one (the flow
+                    # logs' policy, taken once its role is: not a service role's policy meanwhile)
+                    candidates = [c for c in candidates if _named(c, design_names)] or candidates
+                found = _next_to(nodes, members, candidates, source)
                 if found is None:
                     break
                 node = nodes.pop(found)
@@ -68,6 +75,12 @@ def _absorb_once(nodes: dict, diffs: dict, source, held: list) -> bool:
                 extra[kind] -= 1
                 changed = True
     return changed
+
+
+def _named(rid: str, names) -> bool:
+    """Whether the compile names a part `rid` (or `rid2`, `rid3` ...: the source's own resource of that
+    name, still in the design, made it number its part)."""
+    return rid in names or any(n.startswith(rid) and n[len(rid):].isdigit() for n in names)
 
 
 def _members(nodes: dict, held: list) -> set:
