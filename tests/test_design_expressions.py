@@ -270,8 +270,7 @@ def conditional() -> Design:
     d = Design(name="cond")
     d.data["meta"]["parameters"] = {"Env": {"type": "String", "default": "dev"}}
     d.data["meta"]["conditions"] = {"IsProd": {"equals": [{"param": "Env"}, "prod"]}}
-    d.add("cfn:AWS::SNS::Topic", "pager", properties={"DisplayName": "pager"})
-    d.resources["pager"]["condition"] = "IsProd"
+    d.add("cfn:AWS::SNS::Topic", "pager", properties={"DisplayName": "pager"}, condition="IsProd")
     d.add("cfn:AWS::SSM::Parameter", "p", properties={"Type": "String", "Value": {"if": ["IsProd", {"ref": "pager"}, "none"]}})
     d.add("cfn:AWS::SSM::Parameter", "name", properties={
         "Type": "String", "Value": {"if": ["IsProd", {"ref": "pager", "attribute": "TopicName"}, "none"]}})

@@ -192,9 +192,11 @@ class Design:
         parent: str | None = None,
         position: dict | None = None,
         notes: str = "",
+        condition: str | None = None,
     ) -> str:
         """Add a resource of catalog `type`, or of any CloudFormation registry type as
-        `cfn:<type>` (e.g. `cfn:AWS::SQS::Queue`, see isshoni.generic); returns its id."""
+        `cfn:<type>` (e.g. `cfn:AWS::SQS::Queue`, see isshoni.generic); returns its id.
+        A generic resource may be made only when `condition` (one of `meta.conditions`) holds."""
         from .. import generic
         from ..catalog import get_type
 
@@ -216,6 +218,8 @@ class Design:
             "position": dict(position or {"x": 0, "y": 0}),
             "notes": notes,
         }
+        if condition is not None:
+            resource["condition"] = condition
         self.resources[rid] = resource
         errors = self._local_problems(rid)
         if errors:
