@@ -380,3 +380,18 @@ def test_the_other_services_are_read_and_linked(account):
     group = next(i for i in types if types[i] == "AWS::ElastiCache::ReplicationGroup")
     assert resources[group]["properties"]["ReplicationGroupId"] == "cache"
     assert any("name more than one scanned resource" in n and "cache" in n for n in imported.report.notes)
+
+
+@pytest.mark.parametrize("name, generated", [
+    ("isshoni-chat-canary-AlbSg-YLAFYGLHCJBJ", True),   # a random suffix of letters only (1 in 50 of them)
+    ("isshoni-chat-canary-AlbSg-1X2Y3Z4W5V6U", True),
+    ("isshoni-chat-canary-ONLYLETTERSHERE", False),     # not the logical id, no digit: a name someone chose
+    ("web-AlbSg-YLAFYGLHCJBJ", False),                  # another stack's prefix
+])
+def test_a_name_the_stack_generated_is_told_from_a_chosen_one(name, generated):
+    from isshoni.importers.account.scanned import Found
+    from isshoni.importers.account.stacks import _forget_generated_name
+
+    found = Found("AWS::EC2::SecurityGroup", {"GroupName": name, "GroupDescription": "lb"}, "sg-1", name="AlbSg")
+    _forget_generated_name(found, "isshoni-chat-canary", "AlbSg")
+    assert ("GroupName" not in found.properties) is generated
