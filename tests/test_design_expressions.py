@@ -297,3 +297,16 @@ def test_a_condition_is_for_generic_resources_and_must_be_declared():
     found = {p.path: p.message for p in d.problems()}
     assert found["$.resources.pager.condition"] == "condition 'Nope' is not declared in meta.conditions"
     assert found["$.resources.jobs.condition"].startswith("only a generic resource (cfn:...) is created on a condition")
+
+
+def test_a_template_with_hundreds_of_parameters_imports():
+    """CloudFormation takes 200 parameters, the compiler's own may be more (a 1,000-resource design gives 500):
+    the design holds what the values read, and a refusal never repeats a whole value in its message."""
+    params = "\n".join(f"  P{i}:\n    Type: String\n    Default: v{i}" for i in range(250))
+    resources = "\n".join(f"  Group{i}:\n    Type: AWS::IAM::Group\n    Properties:\n      GroupName: !Ref P{i}" for i in range(250))
+    imported = import_text(f"Parameters:\n{params}\nResources:\n{resources}\n", source="many.yaml")
+    assert len(imported.design.meta["parameters"]) == 250 and imported.report.not_understood == []
+    d = Design(name="too-many")
+    d.data["meta"]["parameters"] = {f"P{i}": {"type": "String"} for i in range(1001)}
+    (problem,) = [p for p in d.problems() if p.path == "$.meta.parameters"]
+    assert problem.message.endswith("has too many properties") is False and len(problem.message) < 500

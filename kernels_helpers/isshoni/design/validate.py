@@ -72,13 +72,16 @@ def _resource_of(path) -> str | None:
     return None
 
 
+MAX_MESSAGE = 400
+
+
 def _schema_problems(schema_json: str, instance, prefix=(), resource=None) -> list[Problem]:
     if _is_valid(schema_json, instance):
         return []
     out = []
     for err in _validator_for(schema_json).iter_errors(instance):
         path = list(prefix) + list(err.absolute_path)
-        message = err.message
+        message = err.message if len(err.message) <= MAX_MESSAGE else err.message[:MAX_MESSAGE] + " ... (cut)"  # jsonschema repeats the whole value
         schema_path = list(err.absolute_schema_path)
         if "then" in schema_path and schema_path[0] == "allOf":
             condition = _validator_for(schema_json).schema["allOf"][schema_path[1]]["if"]["properties"]
