@@ -104,32 +104,22 @@ class Translator:
     def function(self, v: e.Fn) -> str:
         """A design expression's function (compiler/design_expr.py) as a Terraform expression.
         CloudFormation compares text in Fn::Equals, so both sides are compared as strings."""
-        name, args, flat = v.name, v.args, self.flat
-        if name == "select":
-            return f"element({flat(args[1])}, {flat(args[0])})"
-        if name == "split":
-            return f"split({flat(args[0])}, {flat(args[1])})"
-        if name == "base64":
-            return f"base64encode({flat(args[0])})"
+        name, args = v.name, v.args
         if name == "get_azs":
             self.reads[("aws_availability_zones", "available")] = (("state", "available"),)
-            return "data.aws_availability_zones.available.names"
-        if name == "find_in_map":
-            return f"local.mappings[{flat(args[0])}][{flat(args[1])}][{flat(args[2])}]"
-        if name == "if":
-            return f"(local.condition_{args[0]} ? {flat(args[1])} : {flat(args[2])})"
-        if name == "condition":
-            return f"local.condition_{args[0]}"
-        if name == "equals":
-            left, right = (flat(a) if type(a) is str else f"tostring({flat(a)})" for a in args)
-            return f"({left} == {right})"
-        if name == "not":
-            return f"!{flat(args[0])}"
-        return "(" + (" && " if name == "and" else " || ").join(flat(a) for a in args) + ")"  # and, or
+        elif name == "equals":
+            args = tuple(a if type(a) is str else _Tostring(a) for a in args)
+        elif name in ("and", "or"):
+            return "(" + f" {_JOINERS[name]} ".join(self.flat(a) for a in args) + ")"
+        # condition names (the first argument of if, condition) are identifiers, written as they are
+        texts = [a if i == 0 and name in ("if", "condition") else self.flat(a) for i, a in enumerate(args)]
+        return _FUNCTIONS[name].format(*texts)
 
     def flat(self, v) -> str:
         """A value as HCL on one line, however long (an argument of a function)."""
         kind = type(v)
+        if kind is _Tostring:
+            return f"tostring({self.flat(v.value)})"
         if kind is list:
             return "[" + ", ".join(self.flat(x) for x in v) + "]"
         if kind is dict:
@@ -262,6 +252,23 @@ class Translator:
                     lines.append(sub[-1] + ",")
             return lines + [pad + "]"]
         raise TypeError(f"cannot write {type(v).__name__} across lines")
+
+
+_FUNCTIONS = {  # design expression -> Terraform, its arguments in order ({0}, {1} ...)
+    "select": "element({1}, {0})", "split": "split({0}, {1})", "base64": "base64encode({0})",
+    "get_azs": "data.aws_availability_zones.available.names", "find_in_map": "local.mappings[{0}][{1}][{2}]",
+    "if": "(local.condition_{0} ? {1} : {2})", "condition": "local.condition_{0}", "equals": "({0} == {1})", "not": "!{0}",
+}
+_JOINERS = {"and": "&&", "or": "||"}
+
+
+class _Tostring:
+    """A value compared as text (`tostring(...)`), as Fn::Equals compares."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
 
 
 def _flush(keys: list[str], values: list[str], pad: str, out: list[str]) -> None:
