@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..design import expressions
 from ..design.expressions import condition_function, function_of
-from ..generic.references import Reference
+from ..generic.references import Reference, is_reference
 from . import expr as e
 
 if TYPE_CHECKING:
     from .resolve import Context
 
-PSEUDO = {"stack_name": e.NAME_PREFIX, "region": e.Pseudo("region"), "account_id": e.Pseudo("account_id"),
-          "partition": e.Pseudo("partition"), "url_suffix": e.Pseudo("url_suffix"), "no_value": e.Pseudo("no_value")}
+# the stack's name is what starts every physical name (the name prefix); the others keep their names
+PSEUDO = {name: e.NAME_PREFIX if name == "stack_name" else e.Pseudo(name) for name in expressions.PSEUDO}
 LIST_TYPES = ("CommaDelimitedList", "List<")
 
 
@@ -28,7 +29,7 @@ def translate(ctx: Context, value, reference: Callable[[Reference], object], pat
     """`value` with every reference given to `reference` and every expression translated."""
     kind = type(value)
     if kind is dict:
-        if "ref" in value and value.keys() <= {"ref", "attribute"}:
+        if is_reference(value):
             return reference(Reference(path, value["ref"], value.get("attribute")))
         name = function_of(value)
         if name is not None:

@@ -495,7 +495,7 @@ def name_parts(ctx: Context, parts: list[Part]) -> None:
     cfn_namer = Namer()
     kept = {}
     for rid in sorted(ctx.resources):
-        if _LOGICAL_ID.match(rid) and _CAPITAL.search(rid) and ctx.has_part(rid):
+        if _LOGICAL_ID.match(rid) and ctx.has_part(rid):
             kept[ctx.lid(rid)] = cfn_namer.unique("cfn", rid)
     for name in sorted(ctx.variables):  # a template's parameters and resources share one namespace (E3007)
         cfn_namer.unique("cfn", cfn_identifier(name), fold_case=False)
@@ -506,8 +506,7 @@ def name_parts(ctx: Context, parts: list[Part]) -> None:
 
 # letters and digits with a capital somewhere (`WebServerGroup`, `myDynamoDBTable`): a logical id as a
 # template writes it; a design's own ids (`web`, `orders_db`) have none, and are CamelCased
-_LOGICAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-_CAPITAL = re.compile(r"[A-Z]")
+_LOGICAL_ID = re.compile(r"^(?=[A-Za-z0-9]*[A-Z])[A-Za-z][A-Za-z0-9]*$")
 
 
 @paused_gc

@@ -107,19 +107,17 @@ class Translator:
         name, args = v.name, v.args
         if name == "get_azs":
             self.reads[("aws_availability_zones", "available")] = (("state", "available"),)
-        elif name == "equals":
-            args = tuple(a if type(a) is str else _Tostring(a) for a in args)
         elif name in ("and", "or"):
             return "(" + f" {_JOINERS[name]} ".join(self.flat(a) for a in args) + ")"
         # condition names (the first argument of if, condition) are identifiers, written as they are
         texts = [a if i == 0 and name in ("if", "condition") else self.flat(a) for i, a in enumerate(args)]
+        if name == "equals":
+            texts = [t if type(a) is str else f"tostring({t})" for a, t in zip(args, texts, strict=True)]
         return _FUNCTIONS[name].format(*texts)
 
     def flat(self, v) -> str:
         """A value as HCL on one line, however long (an argument of a function)."""
         kind = type(v)
-        if kind is _Tostring:
-            return f"tostring({self.flat(v.value)})"
         if kind is list:
             return "[" + ", ".join(self.flat(x) for x in v) + "]"
         if kind is dict:
@@ -260,15 +258,6 @@ _FUNCTIONS = {  # design expression -> Terraform, its arguments in order ({0}, {
     "if": "(local.condition_{0} ? {1} : {2})", "condition": "local.condition_{0}", "equals": "({0} == {1})", "not": "!{0}",
 }
 _JOINERS = {"and": "&&", "or": "||"}
-
-
-class _Tostring:
-    """A value compared as text (`tostring(...)`), as Fn::Equals compares."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
 
 
 def _flush(keys: list[str], values: list[str], pad: str, out: list[str]) -> None:

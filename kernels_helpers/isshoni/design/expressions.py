@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..generic.references import find
 from .errors import Problem, json_path
 
 PSEUDO = ("stack_name", "region", "account_id", "partition", "url_suffix", "no_value")
@@ -164,7 +165,7 @@ def _condition(body, path: list, meta: dict, used: set, depth: int) -> Iterator[
             yield here, "equals takes [value, value]"
             return
         for index, item in enumerate(arg):
-            if _refers(item):
+            if any(True for _ in find(item)):
                 yield [*here, index], "a condition cannot refer to a resource (conditions are decided before resources exist)"
             else:
                 yield from value_problems(item, [*here, index], meta, depth + 1)
@@ -175,19 +176,6 @@ def _condition(body, path: list, meta: dict, used: set, depth: int) -> Iterator[
             return
         for index, item in enumerate(arg):
             yield from _condition(item, [*here, index], meta, used, depth + 1)
-
-
-def _refers(value) -> bool:
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if type(node) is dict:
-            if "ref" in node and node.keys() <= {"ref", "attribute"}:
-                return True
-            stack.extend(node.values())
-        elif type(node) is list:
-            stack.extend(node)
-    return False
 
 
 def _loops(start: str, uses: dict) -> bool:

@@ -29,13 +29,14 @@ class Reference:
         return isinstance(self.target, str) and (self.attribute is None or isinstance(self.attribute, str))
 
 
-def _is_reference(value) -> bool:
+def is_reference(value) -> bool:
+    """Whether a value is a design reference (the one object of that shape)."""
     return type(value) is dict and "ref" in value and value.keys() <= KEYS
 
 
 def find(value, path: tuple = ()) -> Iterator[Reference]:
     """Every reference in a properties value, in document order."""
-    if _is_reference(value):
+    if is_reference(value):
         yield Reference(path, value["ref"], value.get("attribute"))
     elif type(value) is dict:
         for key, item in value.items():
@@ -47,7 +48,7 @@ def find(value, path: tuple = ()) -> Iterator[Reference]:
 
 def replace(value, make: Callable[[Reference], object], path: tuple = ()):
     """A copy of `value` with each reference replaced by `make(reference)`."""
-    if _is_reference(value):
+    if is_reference(value):
         return make(Reference(path, value["ref"], value.get("attribute")))
     if type(value) is dict:
         return {key: replace(item, make, (*path, key)) for key, item in value.items()}
@@ -61,4 +62,4 @@ def targets(properties) -> list[str]:
     return sorted({r.target for r in find(properties) if r.well_formed})
 
 
-__all__ = ["KEYS", "SHAPE", "Reference", "find", "replace", "targets"]
+__all__ = ["KEYS", "SHAPE", "Reference", "find", "is_reference", "replace", "targets"]

@@ -4,7 +4,7 @@ Two things standard validation cannot do here.  Registry patterns use
 Unicode classes (`\\p{L}`) that Python's `re` refuses, so the pattern
 keywords use the `regex` module (what cfn-lint uses).  And a design
 reference stands where the schema expects a string or a number: while the
-properties are checked each reference is `REFERENCE`, which every keyword
+properties are checked each reference (or expression) is a placeholder, which every keyword
 accepts (what it resolves to is checked by cfn-lint on the output).  cfn-lint's
 own keywords for "exactly one of" / "at least one of" / "not together with"
 (`requiredXor`, `requiredOr`, `dependentExcluded`) are checked too.
@@ -21,6 +21,7 @@ from jsonschema import Draft7Validator, ValidationError, validators
 from jsonschema.exceptions import best_match
 
 from ..design.expressions import function_of
+from .references import is_reference
 
 MAX_ERRORS = 10
 
@@ -45,14 +46,11 @@ class _Reference:
         return "<reference>"
 
 
-REFERENCE = _Reference()
-
-
 def placeholders(value):
     """`value` with each design reference and each expression (`{"param": ...}`, `{"if": ...}` ...)
     as a placeholder: what they give is known at deploy time, and cfn-lint checks it on the output."""
     if type(value) is dict:
-        if ("ref" in value and value.keys() <= {"ref", "attribute"}) or function_of(value):
+        if is_reference(value) or function_of(value):
             return _Reference(json.dumps(value, sort_keys=True))
         return {key: placeholders(item) for key, item in value.items()}
     if type(value) is list:
@@ -127,8 +125,8 @@ def _dependent_excluded(validator, exclusions, instance, schema):
 
 
 def _unique_items(validator, unique, instance, schema):
-    """Draft-07's uniqueItems, with references left out of the comparison: every reference is the one
-    REFERENCE while checking, yet `[{"ref": "A"}, {"ref": "B"}]` names two things (two subnets)."""
+    """Draft-07's uniqueItems, with references standing as items themselves left out of the comparison
+    (references inside items compare by what they name: two subnet mappings are two)."""
     if unique and validator.is_type(instance, "array"):
         plain = [item for item in instance if not isinstance(item, _Reference)]
         yield from Draft7Validator.VALIDATORS["uniqueItems"](validator, unique, plain, schema)
@@ -163,7 +161,7 @@ _VALIDATORS: dict = {}  # key (region, type) -> validator: a registry schema is 
 
 def problems(key, schema: dict, properties) -> list[tuple[tuple, str]]:
     """(path inside the properties, message) for each way `properties` breaks `schema`
-    (references already replaced by REFERENCE), at most MAX_ERRORS.  `key` names the
+    (references already replaced by placeholders), at most MAX_ERRORS.  `key` names the
     schema (it is the same schema whenever the key is)."""
     validator = _VALIDATORS.get(key)
     if validator is None:
@@ -180,4 +178,4 @@ def problems(key, schema: dict, properties) -> list[tuple[tuple, str]]:
     return out
 
 
-__all__ = ["MAX_ERRORS", "REFERENCE", "RegistryValidator", "problems"]
+__all__ = ["MAX_ERRORS", "RegistryValidator", "placeholders", "problems"]
