@@ -9,6 +9,7 @@ import textwrap
 
 import pytest
 import yaml
+from cfnlint.decode import decode_str
 
 from gaps import assert_lints_clean, assert_terraform_validates
 from isshoni import Design, DesignError, generate
@@ -226,7 +227,7 @@ def test_import_keeps_parameters_mappings_conditions_and_functions(imported):
 
 
 def test_imported_expressions_regenerate_the_same_template_and_lint_clean(imported):
-    source = yaml.load(TEMPLATE, Loader=_loader())
+    source = decode_str(TEMPLATE)[0]  # cfn-lint's decoder: short-form intrinsics in their long form
     generated = yaml.safe_load(generate(imported.design)["template.yaml"])
     assert differences(source, generated, {"Logs", "Alarm", "Secret", "Where", "ProdOnly"}) == []
     assert generated["Resources"]["ProdOnly"]["Condition"] == "IsProd"
@@ -234,22 +235,6 @@ def test_imported_expressions_regenerate_the_same_template_and_lint_clean(import
     assert generated["Parameters"]["Subnets"]["Type"] == "List<AWS::EC2::Subnet::Id>"
     assert_lints_clean(imported.design)
     assert_terraform_validates(imported.design)
-
-
-def _loader():
-    """A YAML loader that reads the short-form intrinsics as their long form (what cfn-lint's decoder gives)."""
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def construct(loader, suffix, node):
-        name = "Ref" if suffix == "Ref" else "Condition" if suffix == "Condition" else f"Fn::{suffix}"
-        if isinstance(node, yaml.ScalarNode):
-            value = loader.construct_scalar(node)
-            return {name: value.split(".", 1) if suffix == "GetAtt" else value}
-        return {name: loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node, deep=True)}
-
-    Loader.add_multi_constructor("!", construct)
-    return Loader
 
 
 def test_distinct_references_in_unique_lists_are_not_duplicates():
@@ -309,4 +294,4 @@ def test_a_template_with_hundreds_of_parameters_imports():
     d = Design(name="too-many")
     d.data["meta"]["parameters"] = {f"P{i}": {"type": "String"} for i in range(1001)}
     (problem,) = [p for p in d.problems() if p.path == "$.meta.parameters"]
-    assert problem.message.endswith("has too many properties") is False and len(problem.message) < 500
+    assert problem.message.endswith(" ... (cut)") and len(problem.message) < 500

@@ -48,11 +48,10 @@ def test_every_catalog_type_comes_in_from_cloudformation(forward):
     assert imported.design.name == "every-type"
 
 
-def test_a_node_takes_its_own_parts_before_another_nodes():
+def test_a_node_takes_its_own_parts_before_another_nodes(forward):
     """The VPC's flow log and the flow log node both refer to the VPC: each is folded into its own node, so
     nothing is made twice (the duplicate log group cfn-lint refused, E3019)."""
-    imported = import_text(generate(every_type(), "cloudformation")["template.yaml"], source="every-type.yaml")
-    folded = {e.source_id: e.design_id for e in imported.report.folded}
+    folded = {e.source_id: e.design_id for e in forward[1].report.folded}
     assert folded["VpcFlowLog"] == "Vpc" and folded["VpcFlowLogLogs"] == "Vpc"
     assert folded["SampleVpcFlowLogLogs"] == "SampleVpcFlowLog" and folded["SampleVpcFlowLogRolePolicy"] == "SampleVpcFlowLog"
 

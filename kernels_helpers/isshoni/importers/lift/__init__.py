@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ...compiler.resolve import resolve
 from ...design import Design
 from ...design.errors import DesignError
+from ...generic import CFN_TYPE
 from .. import Imported, NotImportable
 from ..report import Entry, ImportReport
 from . import connected, expressions, groups, implied, scalars, tf_pairs, tiers, verify
@@ -27,7 +28,6 @@ from . import match as matching
 from .values import Template, Unrepresentable, convert, first_opaque, references
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-_CFN_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 _TF_TYPE = re.compile(r"^aws_[a-z0-9_]+$")
 MAX_ROUNDS = 16  # validation rounds: each demotes what the previous refused
 _CLOUD_CONTROL = "aws_cloudcontrolapi_resource"
@@ -104,12 +104,15 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
     tiers.set_tiers(nodes, by_id, converted)
     _check_subnets(nodes)
 
+    declared_notes: list[str] = []
+
     def declare(nodes: dict) -> dict:
         generic = {rid: n.design for rid, n in nodes.items() if n.kind == "generic"}
-        return expressions.template_meta(generic, template_raw or {}, expressed)[0]
+        meta, declared_notes[:] = expressions.template_meta(generic, template_raw or {}, expressed)
+        return meta
 
     design = _settle(nodes, report, name, region, source, declare)
-    report.notes.extend(expressions.template_meta({r: design.resources[r] for r in design.resources}, template_raw or {}, expressed)[1])
+    report.notes.extend(declared_notes)  # of the round that settled
     for what, owners in sorted(template.used.items()):
         kept = sorted(owners & {rid for rid, n in nodes.items() if n.kind == "typed"})
         if kept:  # a generic resource keeps the expression itself (lift.expressions)
@@ -161,7 +164,7 @@ def _refused(res: SourceResource) -> str:
         if not _TF_TYPE.match(str(res.type)):
             return f"{res.type!r} is not a resource of the AWS provider (the design holds AWS resources only)"
         return "" if isinstance(res.properties, dict) else "its attributes are not a mapping"
-    if not isinstance(res.type, str) or not _CFN_TYPE.match(res.type):
+    if not isinstance(res.type, str) or not CFN_TYPE.match(res.type):
         return f"{res.type!r} is not a registry resource type (custom resources run code the design does not hold)"
     if not isinstance(res.properties, dict):
         return "Properties is not a mapping"
@@ -260,28 +263,38 @@ def _parent(entry, binding: matching.Binding, nodes: dict) -> str | None:
 def _generic(res: SourceResource, props: dict, why_not: str) -> _Node | str:
     """A generic resource of the CloudFormation type; a Terraform resource only where the catalog's own
     pairs of attributes write it as CloudFormation (tf_pairs), else the reason it is not understood."""
+    why_not = why_not or "no catalog entry emits this type"
+    design, said = _generic_design(res, props, why_not)
+    if design is None:
+        return said
+    return _Node(res, "generic", design, f"{why_not}{said}", design["properties"])
+
+
+def _generic_design(res: SourceResource, props: dict, why: str) -> tuple[dict | None, str]:
+    """(the generic resource's design, what to add to the reason) or (None, why it cannot be one): a
+    CloudFormation resource keeps its expressions (lift.expressions); a Terraform resource becomes its
+    CloudFormation type where the catalog's pairs say how, its names from var.name_prefix expressions."""
     from ...generic import design_type
 
-    why_not = why_not or "no catalog entry emits this type"
     if isinstance(res.design_properties, Unrepresentable):
-        return _where(res, res.design_properties)
+        return None, _where(res, res.design_properties)
     if res.design_properties is not None:
         props = res.design_properties
-    cfn_type = res.type
+    cfn_type, said = res.type, ""
     if res.side == "tf":
         try:
             cfn_type, props = tf_pairs.to_cfn(res.type, props)
         except tf_pairs.NoCounterpart as exc:
-            return f"{why_not}; not kept as a generic resource: {exc}"
+            return None, f"{why}; not kept as a generic resource: {exc}"
         props = expressions.opened(props)
-        why_not = f"{why_not}; kept as {cfn_type} (regenerated as {_CLOUD_CONTROL} in Terraform)"
+        said = f"; kept as {cfn_type} (regenerated as {_CLOUD_CONTROL} in Terraform)"
     kept = first_opaque(props)
     if kept is not None:
-        return _where(res, Unrepresentable(kept.error.reason, kept.error.path, kept.error.line))
+        return None, _where(res, Unrepresentable(kept.error.reason, kept.error.path, kept.error.line))
     design = {"type": design_type(cfn_type), "properties": props}
     if res.condition:
         design["condition"] = res.condition
-    return _Node(res, "generic", design, why_not, props)
+    return design, said
 
 
 def _check_subnets(nodes: dict) -> None:
@@ -318,31 +331,11 @@ def _release(nodes: dict, rid: str, key: str) -> None:
 
 
 def _demote(node: _Node, why: str) -> None:
-    from ...generic import design_type
-
-    res = node.source
-    if isinstance(res.design_properties, Unrepresentable):
-        node.kind, node.why = "refused", _where(res, res.design_properties)
+    design, said = _generic_design(node.source, node.generic_properties, why)
+    if design is None:
+        node.kind, node.why = "refused", said
         return
-    if res.side == "cfn" and res.design_properties is None and first_opaque(node.generic_properties) is not None:
-        kept = first_opaque(node.generic_properties).error
-        node.kind, node.why = "refused", _where(res, kept)
-        return
-    cfn_type, props = res.type, res.design_properties if res.design_properties is not None else node.generic_properties
-    if res.side == "tf":
-        try:
-            cfn_type, props = tf_pairs.to_cfn(res.type, props)
-        except tf_pairs.NoCounterpart as exc:
-            node.kind, node.why = "refused", f"{why}; not kept as a generic resource: {exc}"
-            return
-        props = expressions.opened(props)
-        if first_opaque(props) is not None:
-            node.kind, node.why = "refused", _where(res, first_opaque(props).error)
-            return
-    node.kind, node.why = "generic", why
-    node.design = {"type": design_type(cfn_type), "properties": props}
-    if res.condition:
-        node.design["condition"] = res.condition
+    node.kind, node.why, node.design = "generic", why, design
 
 
 def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: groups.Source, declare=lambda nodes: {}) -> Design:

@@ -178,8 +178,34 @@ def condition(body, template: Template, name: str):
     raise Unrepresentable(f"condition {name} is not Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition", path, _line(body, None))
 
 
-PARAMETER_TYPE = re.compile(r"^(String|Number|CommaDelimitedList|List<Number>|List<String>|AWS::[A-Za-z0-9:]+|"
-                            r"List<AWS::[A-Za-z0-9:]+>|AWS::SSM::Parameter::Value<[A-Za-z0-9:<>]+>)$")
+def _parameter_type() -> re.Pattern:
+    """The CloudFormation parameter types a design parameter may have: the design schema's own pattern."""
+    from ...design.validate import schema
+
+    parameters = schema()["properties"]["meta"]["properties"]["parameters"]
+    return re.compile(parameters["additionalProperties"]["properties"]["type"]["pattern"])
+
+
+PARAMETER_TYPE = _parameter_type()
+
+
+def conditions_read(value, template: Template, raw: dict, own: set = frozenset()) -> dict:
+    """Name -> design condition of every template condition `value` reads with Fn::If, with `own`
+    (resources' own conditions), and of those each of them names; raises Unrepresentable for one
+    the template does not declare or the design cannot hold."""
+    found: dict = {}
+    stack = sorted(names_used(value, "if") | set(own))
+    while stack:
+        name = stack.pop()
+        if name in found:
+            continue
+        body = (raw.get("Conditions") or {}).get(name)
+        if body is None:
+            what = "made only when the condition" if name in own and name not in names_used(value, "if") else "Fn::If on the condition"
+            raise Unrepresentable(f"{what} {name}, which the template does not declare", ("Conditions",), None)
+        found[name] = condition(body, template, name)
+        stack.extend(names_used(found[name], "condition"))
+    return found
 
 
 def kept(res, template: Template, raw: dict):
@@ -188,25 +214,14 @@ def kept(res, template: Template, raw: dict):
     every parameter one of a type it can declare."""
     try:
         value = to_design(res.properties, template, (), res.line)
-        reads, seen, stack = [value], set(), sorted(names_used(value, "if") | ({res.condition} if res.condition else set()))
-        while stack:
-            name = stack.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            body = (raw.get("Conditions") or {}).get(name)
-            if body is None:
-                what = "made only when the condition" if name == res.condition and name not in names_used(value, "if") else "Fn::If on the condition"
-                raise Unrepresentable(f"{what} {name}, which the template does not declare", ("Conditions",), res.line)
-            reads.append(condition(body, template, name))
-            stack.extend(names_used(reads[-1], "condition"))
+        reads = [value, *conditions_read(value, template, raw, {res.condition} if res.condition else set()).values()]
         for name in sorted(set().union(*(names_used(v, "param") for v in reads))):
             kind = str(((raw.get("Parameters") or {}).get(name) or {}).get("Type", "String"))
             if not PARAMETER_TYPE.match(kind):
                 raise Unrepresentable(f"Ref to the parameter {name} of type {kind}, which a design parameter cannot be", (), res.line)
         return value
     except Unrepresentable as exc:
-        return exc
+        return exc if exc.line is not None else Unrepresentable(exc.reason, exc.path, res.line)
 
 
 _PARAMETER_FIELDS = {"Default": "default", "Description": "description", "AllowedValues": "allowed_values",
@@ -216,18 +231,11 @@ _PARAMETER_FIELDS = {"Default": "default", "Description": "description", "Allowe
 def template_meta(resources: dict, raw: dict, template: Template) -> tuple[dict, list[str]]:
     """The `meta` sections (parameters, mappings, conditions) the design's values read, declared
     from the template `raw`, and notes on what was left out of them."""
-    conditions: dict = {}
     notes: list[str] = []
     values = [r.get("properties", {}) for r in resources.values()]
     own = {r["condition"] for r in resources.values() if r.get("condition")}  # resources made on a condition
-    wanted, stack = set(), sorted(own.union(*(names_used(v, "if") for v in values)))
-    while stack:
-        name = stack.pop()
-        if name in wanted:
-            continue
-        wanted.add(name)
-        conditions[name] = condition((raw.get("Conditions") or {}).get(name), template, name)
-        stack.extend(names_used(conditions[name], "condition"))
+    found = conditions_read(values, template, raw, own)
+    conditions = {name: found[name] for name in sorted(found)}
     reads = [*values, *conditions.values()]
     parameters = {}
     for name in sorted(set().union(*(names_used(v, "param") for v in reads)) if reads else ()):
@@ -276,4 +284,4 @@ def _number(value):
         return None
 
 
-__all__ = ["PARAMETER_TYPE", "condition", "kept", "opened", "template_meta", "to_design"]
+__all__ = ["PARAMETER_TYPE", "condition", "conditions_read", "kept", "opened", "template_meta", "to_design"]

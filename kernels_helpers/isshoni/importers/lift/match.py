@@ -160,7 +160,6 @@ def _silent(entry, tvalue, b: Binding) -> bool:
 _TAKES_OPAQUE = frozenset({s.Name, s.J, s.P, s.If})
 
 
-
 def _value(entry, tvalue, svalue, b: Binding) -> None:
     kind = type(tvalue)
     if type(svalue) is Opaque and kind not in _TAKES_OPAQUE:

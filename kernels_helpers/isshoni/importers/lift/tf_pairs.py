@@ -13,13 +13,13 @@ understood, naming the attributes without one.  No per-type table is written by 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ...catalog import CATALOG
 from ...catalog import spec as s
 from ...compiler.expr import Block, JsonEncode
+from ...generic import CFN_TYPE
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,6 @@ def _placeholder(shape) -> bool:
 
 
 CLOUD_CONTROL = "aws_cloudcontrolapi_resource"
-_CFN_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9]*::[A-Za-z0-9]+::[A-Za-z0-9]+$")
 
 
 def to_cfn(tf_type: str, attributes: dict) -> tuple[str, dict]:
@@ -132,7 +131,7 @@ def _cloud_control(attributes: dict) -> tuple[str, dict]:
     """A Cloud Control resource is a registry type with its CloudFormation properties already
     (`type_name`, `desired_state = jsonencode({...})`: what generic resources compile to)."""
     name, state = attributes.get("type_name"), attributes.get("desired_state", "{}")
-    if not isinstance(name, str) or not _CFN_TYPE.match(name):
+    if not isinstance(name, str) or not CFN_TYPE.match(name):
         raise NoCounterpart(f"its type_name {name!r} is not a CloudFormation type name")
     others = sorted(set(attributes) - {"type_name", "desired_state", "schema", "role_arn"})
     if others:

@@ -9,6 +9,8 @@ an internet gateway is public; any other is private.
 
 from __future__ import annotations
 
+from ...generic.references import is_reference
+
 ASSOCIATIONS = {"AWS::EC2::SubnetRouteTableAssociation": ("SubnetId", "RouteTableId"),
                 "aws_route_table_association": ("subnet_id", "route_table_id")}
 ROUTES = {"AWS::EC2::Route": ("RouteTableId", "GatewayId"), "aws_route": ("route_table_id", "gateway_id")}
@@ -16,7 +18,7 @@ GATEWAYS = frozenset({"AWS::EC2::InternetGateway", "aws_internet_gateway"})
 
 
 def _ref(value) -> str | None:
-    return value.get("ref") if isinstance(value, dict) and isinstance(value.get("ref"), str) else None
+    return value["ref"] if is_reference(value) and isinstance(value["ref"], str) else None
 
 
 def set_tiers(nodes: dict, by_id: dict, converted: dict) -> None:
