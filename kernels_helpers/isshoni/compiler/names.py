@@ -13,9 +13,10 @@ import re
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 # the words of an identifier, CamelCase split as cfn_identifier joins them (`SampleS3Bucket` ->
-# Sample, S3, Bucket; `myDynamoDBTable` -> my, Dynamo, DB, Table): an imported logical id gives the
-# same Terraform names and physical names as the snake_case id it was compiled from
-_ID_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+# Sample, S3, Bucket; `myDynamoDBTable` -> my, Dynamo, DB, Table; `Errors5xx` -> Errors, 5xx: digits
+# end a word unless letters follow them): an imported logical id gives the same Terraform names and
+# physical names as the snake_case id it was compiled from
+_ID_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+(?:[0-9]+(?![0-9a-z]))?|[A-Z]+(?:[0-9]+(?![0-9a-z]))?|[0-9]+[a-z]*")
 _UPPER = re.compile(r"[A-Z]")
 # Every physical name starts with the name prefix (the CloudFormation stack name, Terraform's
 # var.name_prefix); names are cut so they fit their limit after a prefix this long.

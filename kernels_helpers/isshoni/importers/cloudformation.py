@@ -9,6 +9,9 @@ makes its own), DependsOn and resource attributes.
 
 from __future__ import annotations
 
+import re
+
+from ..design.model import DEFAULT_REGION
 from . import Imported, NotImportable
 from .cfn_source import decode, expand_sam, is_sam, line_of, plain
 from .lift import SourceResource, lift
@@ -17,19 +20,26 @@ from .lift.values import NO_DEFAULT
 KEPT = ("Type", "Properties", "DependsOn", "Condition")
 
 
-def read(text: str, *, source: str = "template", region: str = "us-east-1", name: str = "imported",
+def read(text: str, *, source: str = "template", region: str | None = None, name: str = "imported",
          fmt: str | None = None) -> Imported:
-    """Import a template's text; `fmt` 'sam' or 'cloudformation' (None: from its Transform)."""
+    """Import a template's text; `fmt` 'sam' or 'cloudformation' (None: from its Transform); `region`
+    None: the one a template Isshoni compiled names in its metadata, else the design's default."""
     template = decode(text, source)
     lines = {str(rid): line_of(rid) or line_of(body) for rid, body in template["Resources"].items()}  # the logical id's line
     sam = is_sam(template)
     if fmt == "sam" and not sam:
         raise NotImportable("not a SAM template: it has no `Transform: AWS::Serverless-2016-10-31`", source)
     notes = _section_notes(template)
-    compiled_from = ((template.get("Metadata") or {}).get("Isshoni") or {}).get("Design") if isinstance(template.get("Metadata"), dict) else None
+    own = (template.get("Metadata") or {}).get("Isshoni") if isinstance(template.get("Metadata"), dict) else None
+    own = own if isinstance(own, dict) else {}
+    compiled_from, compiled_in = own.get("Design"), own.get("Region")
     if isinstance(compiled_from, str) and compiled_from.strip():
         name = str(compiled_from)[:128]  # Isshoni compiled it: the design's own name (its tags and names carry it)
         notes.append(f"compiled by Isshoni from the design {name!r}: the design keeps that name")
+    if region is None and isinstance(compiled_in, str) and _is_region(compiled_in):
+        region = str(compiled_in)  # the region its values were compiled for (the load balancer log account, ARNs)
+        notes.append(f"compiled by Isshoni for {region}: the design keeps that region")
+    region = region or DEFAULT_REGION
     if sam:
         template = expand_sam(template, source, region)
         notes.append("SAM template: expanded by the SAM translator; generated resources carry their SAM resource's line")
@@ -38,6 +48,13 @@ def read(text: str, *, source: str = "template", region: str = "us-east-1", name
     return lift(resources, name=name, region=region, fmt="sam" if sam else "cloudformation", source=source,
                 parameters=parameter_defaults(template), mappings=mappings, notes=notes,
                 template_raw={"Parameters": template.get("Parameters") or {}, "Conditions": template.get("Conditions") or {}})
+
+
+def _is_region(text: str) -> bool:
+    """Whether a design may have `text` as its region (the design schema's own pattern)."""
+    from ..design.validate import schema
+
+    return re.search(schema()["properties"]["meta"]["properties"]["region"]["pattern"], text) is not None
 
 
 def parameter_defaults(template: dict) -> dict:

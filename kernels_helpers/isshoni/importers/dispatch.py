@@ -54,8 +54,9 @@ def import_text(text: str, fmt: str | None = None, *, source: str = "source", re
     extra = {"assistant": _assistant()} if fmt == "mermaid" else {}  # types what no alias names, when a model is set
     if fmt == "terraform":
         extra = {"variables": variables}
-    return reader.read(text, source=source, region=region or DEFAULT_REGION, name=name or design_name(source), fmt=fmt,
-                       **extra)
+    if fmt not in ("cloudformation", "sam"):  # a template Isshoni compiled says its design's region itself
+        region = region or DEFAULT_REGION
+    return reader.read(text, source=source, region=region, name=name or design_name(source), fmt=fmt, **extra)
 
 
 def _assistant():

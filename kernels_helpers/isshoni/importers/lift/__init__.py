@@ -188,7 +188,7 @@ def _nodes(by_id: dict, converted: dict, order: list, report: ImportReport, sour
     nodes: dict[str, _Node] = {}
     while True:  # a group whose container is not typed gives its parts back to the others' choice
         chosen, nodes, failed = groups.choose(found, order), {}, None
-        for rid, (entry, binding) in ((r, chosen[r]) for r in order if r in chosen):
+        for rid, (entry, binding) in ((r, chosen[r]) for r in _containers_first(chosen, order)):
             try:
                 conditional = sorted(m for m in binding.parts.values() if m in by_id and by_id[m].condition)
                 if conditional:
@@ -216,6 +216,24 @@ def _nodes(by_id: dict, converted: dict, order: list, report: ImportReport, sour
         else:
             nodes[rid] = node
     return nodes
+
+
+def _containers_first(chosen: dict, order: list) -> list:
+    """The chosen ids in source order, each after the containers its binding names (an internet
+    gateway names its VPC only through its attachment, so the source's order may put it first)."""
+    graph = {rid: {t for _types, t in chosen[rid][1].containers} | set(chosen[rid][1].subnets) for rid in order if rid in chosen}
+    ranked = {rid: i for i, rid in enumerate(order)}
+    sorter = graphlib.TopologicalSorter({rid: deps & graph.keys() - {rid} for rid, deps in graph.items()})
+    try:
+        sorter.prepare()
+    except graphlib.CycleError:
+        return [r for r in order if r in chosen]  # two resources naming each other as container: _parent refuses one
+    out = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=ranked.__getitem__)
+        out.extend(ready)
+        sorter.done(*ready)
+    return out
 
 
 def _candidates(res: SourceResource, props: dict, source: groups.Source) -> tuple[list, str]:
@@ -315,8 +333,7 @@ def _dissolve(nodes: dict, rid: str, why: str) -> None:
     """A typed node made generic again, and each of its other parts a generic resource of its own."""
     node = nodes[rid]
     for _key, res, props in node.companions:
-        part = _generic(res, props, f"{why} (it was a part of the {node.design['type']} {rid})")
-        nodes[res.id] = part if isinstance(part, _Node) else _Node(res, "refused", {}, part)
+        nodes[res.id] = _generic_or_refused(res, props, f"{why} (it was a part of the {node.design['type']} {rid})")
     node.companions = ()
     _demote(node, why)
 
@@ -325,9 +342,14 @@ def _release(nodes: dict, rid: str, key: str) -> None:
     """The parts folded into a node under `key` become nodes of their own again (generic)."""
     node = nodes[rid]
     for _k, res, props in [c for c in node.companions if c[0] == key]:
-        part = _generic(res, props, f"not what the compiler makes for {rid}")
-        nodes[res.id] = part if isinstance(part, _Node) else _Node(res, "refused", {}, part)
+        nodes[res.id] = _generic_or_refused(res, props, f"not what the compiler makes for {rid}")
     node.companions = tuple(c for c in node.companions if c[0] != key)
+
+
+def _generic_or_refused(res: SourceResource, props: dict, why: str) -> _Node:
+    """A generic node, or one the next sweep reports as not understood with the reason."""
+    part = _generic(res, props, why)
+    return part if isinstance(part, _Node) else _Node(res, "refused", {}, part)
 
 
 def _demote(node: _Node, why: str) -> None:
@@ -345,6 +367,7 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
     held: list = []
     links = connected.Links(nodes, report, source, region, _generic, _dissolve)
     for _ in range(MAX_ROUNDS):
+        implied.release(nodes, held, source, _generic_or_refused)
         _sweep(nodes, report)
         links.drop_loose()
         meta = {"name": name, "region": region, "description": f"imported from {report.source}", **declare(nodes)}
@@ -358,10 +381,16 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
             continue
         typed = {rid: [n.source.type, *(part.type for _k, part, _p in n.companions)] for rid, n in nodes.items() if n.kind == "typed"}
         typed[verify.DESIGN] = implied.expected(held)
-        resolved = resolve(design) if len(typed) > 1 or links.conns else None  # one compile for both checks
+        try:
+            resolved = resolve(design) if len(typed) > 1 or links.conns else None  # one compile for both checks
+        except DesignError as exc:  # a generic resource names a node that makes nothing until a connection is found
+            _refused_by_compile(exc, nodes, report, source)
+            continue
         diffs = verify.differences(design, typed, source.side, resolved) if len(typed) > 1 else {}
-        design_names = {p.cfn_name for p in resolved.parts if p.source == "@design"} if resolved is not None else set()
-        if implied.absorb(nodes, diffs, source, held, links.taken, design_names):
+        compiled_names: dict = {}
+        for part in resolved.parts if resolved is not None else ():
+            compiled_names.setdefault(verify.DESIGN if part.source == "@design" else part.source, set()).add(part.cfn_name)
+        if implied.absorb(nodes, diffs, source, held, links.ends(), compiled_names):
             continue
         if links.settle(data, resolved):  # once what the compiler implies is recognised: connections, then their check
             continue
@@ -410,6 +439,18 @@ def _refused_by_design(exc: DesignError, nodes: dict, report: ImportReport) -> N
         changed = True
     if not changed:
         raise NotImportable(f"the imported design does not validate: {exc.problems[0]}", report.source)
+
+
+def _refused_by_compile(exc: DesignError, nodes: dict, report: ImportReport, source: groups.Source) -> None:
+    """The compile refused a generic resource's reference to a typed node that emits nothing yet (a
+    certificate before its zone connection is found): that node is made generic, so the reference
+    names a resource again; any other refusal is the design's (the referring resource goes)."""
+    waiting = {t for p in exc.problems for t in source.refers.get(p.resource or "", ())
+               if t in nodes and nodes[t].kind == "typed" and repr(t) in p.message}
+    for rid in sorted(waiting):
+        _dissolve(nodes, rid, "a generic resource refers to it, and the catalog type makes nothing until a connection is found")
+    if not waiting:
+        _refused_by_design(exc, nodes, report)
 
 
 def _owner(path: str) -> str | None:

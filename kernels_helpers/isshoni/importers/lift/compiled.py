@@ -14,7 +14,7 @@ import re
 
 from ...compiler import cloudformation
 from ...compiler.names import tf_identifier
-from .match import ABSENT, Mismatch, same_scalar
+from .binding import ABSENT, Mismatch, same_scalar
 from .values import Opaque, Template, convert
 
 _SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]+)((?:\.[A-Za-z0-9.]+)?)\}")

@@ -50,6 +50,10 @@ class Links:
         self.drop_loose()
         return changed
 
+    def ends(self) -> dict:
+        """Source id of each resource a connection makes -> that connection's two ends."""
+        return {sid: {c.source, c.target} for c in self.conns for sid in c.parts.values()}
+
     def drop_loose(self) -> None:
         """Connections whose ends are no longer typed nodes go, their parts back to the design."""
         typed = {rid for rid, n in self.nodes.items() if n.kind == "typed"}

@@ -22,9 +22,9 @@ from ...catalog import CATALOG
 from ...compiler.resolve import resolve
 from ...design import Design
 from ...design.errors import DesignError
+from .binding import Mismatch
 from .compiled import Compiled, Probes, at, unify
 from .groups import referred
-from .match import Mismatch
 
 MAX_ROUNDS = 24  # compiles of the design while candidates are tried
 MAX_COMBOS = 27  # enum value combinations tried for the connections leaving one node
@@ -200,6 +200,16 @@ def _reached(mine: set, members: dict, free: set, source) -> set:
     return reached
 
 
+def _near(mine: set, free: set, source) -> set:
+    """The free resources a connection between two nodes may make: those next to either end, or next to
+    one that is (a listener rule names the load balancer's listener, itself not claimed yet)."""
+    near, frontier = set(), set(mine)
+    for _ in range(2):
+        frontier = {o for sid in frontier for o in source.refers.get(sid, set()) | source.referrers.get(sid, set())} & free - near
+        near |= frontier
+    return near
+
+
 def _names_member(value, members: dict, owners: set) -> bool:
     return any(members.get(sid) in owners for sid in referred(value))
 
@@ -263,8 +273,7 @@ def _evaluate(cl: _Cluster, view, names, source, groups, free, claimed, probes, 
     for cid, (owner, i, cand) in trying.items():
         if owner is not cl:
             continue
-        near = {other for rid in (cand.source, cand.target) for sid in groups[rid]
-                for other in source.refers.get(sid, set()) | source.referrers.get(sid, set())} & free - claimed
+        near = _near(groups[cand.source] | groups[cand.target], free - claimed, source)
         inferred: dict = {}
         parts = _match_parts(view, view.parts_of(cid), near, source, dict(names), probes if cl.probing else None, inferred)
         results.append((i, cand, cid, parts, inferred))

@@ -10,42 +10,60 @@ folded into the node, not kept as a generic resource that would regenerate a sec
 
 from __future__ import annotations
 
+from .groups import referred
 from .verify import DESIGN
 
 
-def absorb(nodes: dict, diffs: dict, source, held: list, kept=(), design_names=frozenset()) -> bool:
+def absorb(nodes: dict, diffs: dict, source, held: list, kept: dict | None = None, compiled_names: dict | None = None) -> bool:
     """Fold source resources into the nodes whose compile makes them; True when any was.
     `held` collects (SourceResource, props) of what the compiler makes for the design as a whole;
-    `kept` names other source resources that stay (the parts of connections); `design_names` are
-    the logical ids the compile gives its parts for the whole design (a source resource of that
-    name is taken first: the flow logs' role, not a service's)."""
+    `kept` maps other source resources that stay (the parts of connections) to the ends of the
+    connection that makes each (their compile names what those ends fold); `compiled_names` maps
+    each node (and DESIGN) to the logical ids the compile gives its parts (a source resource of
+    such a name is taken first: the flow logs' role, not a service's; the VPC's own route tables,
+    not a route table node next to it)."""
+    kept = kept or {}
     before = dict(nodes)
     held_before, companions_before = list(held), {rid: n.companions for rid, n in nodes.items()}
-    changed = False
-    while _absorb_once(nodes, diffs, source, held, design_names):  # a route folds once its route table has
-        changed = True
-    taken = before.keys() - nodes.keys()
+    taken_by: dict[str, str] = {}  # source id -> the node (or DESIGN) it was folded into
+    while _absorb_once(nodes, diffs, source, held, compiled_names or {}, taken_by):  # a route folds once its route table has
+        pass
     # a typed node may refer to what the compiler makes for the design as a whole (an alarm notifies the
     # design's alerts topic): it is filled in again on compile; anything else referring to what was folded
-    # would lose it (a gateway endpoint naming a route table the VPC's routing took)
+    # would lose it (a listener rule naming a listener the load balancer's compile took)
     design_made = {r.id for r, _p in held} - {r.id for r, _p in held_before}
 
     def refers_to_taken(rid: str) -> set:
-        found = source.refers.get(rid, set()) & taken
-        return found - design_made if rid in nodes and nodes[rid].kind == "typed" else found
+        found = source.refers.get(rid, set()) & taken_by.keys()
+        node = nodes.get(rid)
+        if node is None or node.kind != "typed":
+            return found
+        # a typed node's values the compiler fills (a gateway endpoint's route tables: the VPC's implied
+        # ones) are made again on compile; if the node is made generic later, release() gives them back
+        return found - design_made - given_references(node)
 
-    if any(refers_to_taken(rid) for rid in [*nodes, *kept] if rid not in taken):
-        # something kept would refer to a folded resource: the source's wiring is not the compiler's, fold nothing
+    def kept_refers_to_taken(rid: str) -> set:  # what a connection makes may name what its own ends fold
+        return {t for t in source.refers.get(rid, set()) & taken_by.keys() if taken_by[t] not in kept[rid]}
+
+    while True:  # the folds something kept refers to are undone, owner by owner (the source's wiring is not the compiler's)
+        wrong = {taken_by[t] for rid in before if rid not in taken_by for t in refers_to_taken(rid)}
+        wrong |= {taken_by[t] for rid in kept for t in kept_refers_to_taken(rid)}
+        if not wrong:
+            break
+        back = {rid for rid, owner in taken_by.items() if owner in wrong}
+        for rid in back:
+            del taken_by[rid]
+        for owner in wrong - {DESIGN}:
+            nodes[owner].companions = companions_before[owner]
+        if DESIGN in wrong:
+            held[:] = held_before
+        restored = {rid: nodes[rid] if rid in nodes else before[rid] for rid in before if rid in nodes or rid in back}
         nodes.clear()
-        nodes.update(before)
-        held[:] = held_before
-        for rid, node in nodes.items():
-            node.companions = companions_before[rid]
-        return False
-    return changed
+        nodes.update(restored)
+    return bool(taken_by)
 
 
-def _absorb_once(nodes: dict, diffs: dict, source, held: list, design_names=frozenset()) -> bool:
+def _absorb_once(nodes: dict, diffs: dict, source, held: list, compiled_names: dict, taken_by: dict) -> bool:
     changed = False
     wanted = {kind for extra, _missing in diffs.values() for kind, n in extra.items() if n > 0}
     by_type: dict[str, list] = {}
@@ -59,14 +77,15 @@ def _absorb_once(nodes: dict, diffs: dict, source, held: list, design_names=froz
         for kind, count in list(extra.items()):
             for _ in range(max(count, 0)):
                 members = _members(nodes, held) if rid == DESIGN else {owner.source.id, *(r.id for _k, r, _p in owner.companions)}
-                candidates = by_type.get(kind, ())
-                if rid == DESIGN:  # a resource of the name the compile gives, if the source has one (the flow
-                    # logs' policy, taken once its role is: not a service role's policy meanwhile)
-                    candidates = [c for c in candidates if _named(c, design_names)] or candidates
+                # a resource of the name the compile gives, if the source has one (the flow logs' policy,
+                # taken once its role is: not a service role's policy meanwhile)
+                names = compiled_names.get(rid, ())
+                candidates = [c for c in by_type.get(kind, ()) if _named(c, names)] or by_type.get(kind, ())
                 found = _next_to(nodes, members, candidates, source)
                 if found is None:
                     break
                 node = nodes.pop(found)
+                taken_by[found] = rid
                 parts = [(node.source, node.generic_properties), *((r, p) for _k, r, p in node.companions)]
                 if rid == DESIGN:
                     held.extend(parts)
@@ -99,8 +118,37 @@ def _next_to(nodes: dict, members: set, candidates, source) -> str | None:
     return None
 
 
+def given_references(node) -> set:
+    """The source resources a typed node's compiler-filled values name (lift.match's `given`)."""
+    return {r for _key, _path, value in node.given for r in referred(value)} if node.given else set()
+
+
+def release(nodes: dict, held: list, source, make_generic) -> bool:
+    """Parts folded as implied (or as the design's own) that a node now generic refers to become
+    nodes of their own again (and what those refer to), so no generic node names a resource the
+    design lacks; True when any did.  (A typed node's compiler-filled references let a fold
+    through; when that node is made generic later, its references are the source's again.)"""
+    changed = False
+    while True:
+        wanted = {r for rid, node in nodes.items() if node.kind == "generic" for r in source.refers.get(rid, set())} - nodes.keys()
+        owners = [rid for rid, node in nodes.items()
+                  if node.kind == "typed" and any(k == "implied" and r.id in wanted for k, r, _p in node.companions)]
+        back = [(r, p) for r, p in held if r.id in wanted]
+        if not owners and not back:
+            return changed
+        for rid in owners:
+            node = nodes[rid]
+            for _k, res, props in [c for c in node.companions if c[0] == "implied"]:
+                nodes[res.id] = make_generic(res, props, f"not folded into {rid}: a generic resource refers to it")
+            node.companions = tuple(c for c in node.companions if c[0] != "implied")
+        held[:] = [(r, p) for r, p in held if r.id not in wanted]
+        for res, props in back:
+            nodes[res.id] = make_generic(res, props, "not folded into the design's own parts: a generic resource refers to it")
+        changed = True
+
+
 def expected(held: list) -> list[str]:
     return [r.type for r, _p in held]
 
 
-__all__ = ["absorb", "expected"]
+__all__ = ["absorb", "expected", "given_references", "release"]

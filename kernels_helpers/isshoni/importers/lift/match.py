@@ -17,67 +17,13 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...catalog import CATALOG
 from ...catalog import spec as s
 from ...compiler.expr import Block, JsonEncode
+from .binding import ABSENT, Binding, Mismatch, is_ref, same_scalar
 from .values import Opaque
-
-_NO = object()  # a branch that emits nothing
-ABSENT = object()  # a key the source does not set where a connection would fill it
-
-
-class Mismatch(Exception):
-    """The template cannot give back this value."""
-
-
-@dataclass
-class Binding:
-    """What a match recovered: property values, their forbidden values, the container, the label."""
-
-    values: dict = field(default_factory=dict)
-    forbidden: dict = field(default_factory=dict)  # prop -> values it must not take
-    containers: list = field(default_factory=list)  # (types, referenced logical id)
-    subnets: list = field(default_factory=list)  # logical ids of a Subnets placeholder
-    label: str | None = None
-    added: list = field(default_factory=list)  # top-level keys the template adds
-    side: str = "cfn"  # which of the entry's templates is matched: "cfn" (Emit.cfn) or "tf" (Emit.tf)
-    parts: dict = field(default_factory=dict)  # emit key -> source id of the part (Self placeholders name them)
-    variables: dict = field(default_factory=dict)  # property -> the template parameter its value came from
-    given: list = field(default_factory=list)  # (part key, path, source value or ABSENT) of what connections fill
-    at: list = field(default_factory=list)  # the part key and path being matched (shared by trial copies)
-
-    def bind(self, name: str, value) -> None:
-        if name in self.values and self.values[name] != value:
-            raise Mismatch(f"{name} would need two values")
-        if value in self.forbidden.get(name, ()):
-            raise Mismatch(f"{name} cannot be {value!r} here")
-        self.values[name] = value
-
-    def forbid(self, name: str, value) -> None:
-        if self.values.get(name, _NO) == value:
-            raise Mismatch(f"{name} cannot be {value!r} here")
-        self.forbidden.setdefault(name, []).append(value)
-
-    def bind_part(self, key: str, source_id: str) -> None:
-        if self.parts.get(key, source_id) != source_id:
-            raise Mismatch(f"its {key or 'primary'} part would be both {self.parts[key]} and {source_id}")
-        if key not in self.parts and source_id in self.parts.values():
-            raise Mismatch(f"{source_id} would be two of its parts")
-        self.parts[key] = source_id
-
-    def copy(self) -> Binding:
-        return Binding(dict(self.values), {k: list(v) for k, v in self.forbidden.items()}, list(self.containers),
-                       list(self.subnets), self.label, list(self.added), self.side, dict(self.parts), dict(self.variables),
-                       list(self.given), self.at)
-
-    def give(self, value) -> None:
-        """A value a connection fills: kept with where it is, for the connection check (lift.connections)."""
-        if self.side != "cfn":  # Terraform sources: connections are not folded, the value would be lost
-            raise Mismatch("its value is what a connection gives, and connections are folded from CloudFormation only")
-        self.given.append((self.at[0], tuple(self.at[1:]), value))
 
 
 @lru_cache(maxsize=2)
@@ -147,7 +93,8 @@ def _silent(entry, tvalue, b: Binding) -> bool:
             return True  # containers, slots: nothing is connected or contained on import unless the source says so
         if tvalue.otherwise is None:
             try:
-                b.forbid(tvalue.prop, tvalue.equals[0] if isinstance(tvalue.equals, tuple) else tvalue.equals)
+                for value in _equals(tvalue):
+                    b.forbid(tvalue.prop, value)
                 return True
             except Mismatch:
                 return False
@@ -184,13 +131,16 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
             svalue = svalue[0]
         _mapping(entry, tvalue.body, svalue, b)
     elif kind is s.Up:
-        if not _is_ref(svalue):
+        if not is_ref(svalue):
             raise Mismatch("a container reference that is not a reference")
-        b.containers.append((tvalue.types, svalue["ref"]))
+        b.containers.append((tvalue.types, str(svalue["ref"])))  # plain text: a YAML loader's string type would reach the design
     elif kind is s.Subnets:
-        if not isinstance(svalue, list) or not svalue or not all(_is_ref(v) for v in svalue):
+        if not isinstance(svalue, list) or not svalue or not all(is_ref(v) for v in svalue):
             raise Mismatch("subnets that are not references")
-        b.subnets = [v["ref"] for v in svalue]
+        b.subnets = [str(v["ref"]) for v in svalue]
+    elif kind is s.Region:  # the source's `Ref AWS::Region` reads as the region imported into, as in a join
+        if not isinstance(svalue, str) or not re.fullmatch(_REGION, svalue):
+            raise Mismatch(f"the catalog type writes the deployment region here, the source {svalue!r}")
     elif kind is s.Zone:
         if not isinstance(svalue, str) or not re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-[0-9][a-z]", svalue):
             raise Mismatch("an availability zone that is not a zone name")
@@ -200,11 +150,30 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
     elif kind is s.Self or kind is s.SelfAttr:
         _self(tvalue, svalue, b)
     elif kind is s.Slot or kind is s.Env:  # what a connection fills: checked once connections are folded
-        b.give(svalue)
+        _slot(entry, tvalue, svalue, b)
     elif kind is s.Name and _stack_named(svalue):
         _own_name(entry, tvalue, svalue, b)
     else:  # Name, Label, Slot, Env, Self ...: the compiler makes these; the source's own value would be lost
         raise Mismatch(f"the catalog type makes this value itself ({kind.__name__})")
+
+
+def _slot(entry, t, svalue, b: Binding) -> None:
+    """A value connections fill.  When the slot's default (what the compiler writes with no connection)
+    reads the source's value, its properties are bound from it (an alarm's own metric name): the node
+    says what it is even where a connection could fill it.  CloudFormation sources still give the
+    value to the connection check; a Terraform source, whose connections are not folded, is done."""
+    default = getattr(t, "default", None)
+    if default is not None:
+        trial = b.copy()
+        try:
+            _value(entry, default, svalue, trial)
+        except Mismatch:
+            pass
+        else:
+            b.__dict__.update(trial.__dict__)
+            if b.side != "cfn":
+                return
+    b.give(svalue)
 
 
 def _if(entry, t: s.If, svalue, b: Binding) -> None:
@@ -218,20 +187,30 @@ def _if(entry, t: s.If, svalue, b: Binding) -> None:
             b.__dict__.update(trial.__dict__)
             return
         raise Mismatch(f"a value that depends on {t.prop}")
-    equals = t.equals[0] if isinstance(t.equals, tuple) else t.equals
+    options = _equals(t)
     for then in (True, False):
         branch = t.then if then else t.otherwise
         if branch is None:
             continue
-        trial = b.copy()
-        try:
-            (trial.bind if then else trial.forbid)(t.prop, equals)
-            _value(entry, branch, svalue, trial)
-        except Mismatch:
-            continue
-        b.__dict__.update(trial.__dict__)
-        return
+        for value in options if then else (None,):  # a percentile statistic: p50, p90 ... each in turn
+            trial = b.copy()
+            try:
+                if then:
+                    trial.bind(t.prop, value)
+                else:
+                    for other in options:
+                        trial.forbid(t.prop, other)
+                _value(entry, branch, svalue, trial)
+            except Mismatch:
+                continue
+            b.__dict__.update(trial.__dict__)
+            return
     raise Mismatch(f"no value of {t.prop} gives this")
+
+
+def _equals(t: s.If) -> tuple:
+    """The values of the property that take an If's `then` branch."""
+    return t.equals if isinstance(t.equals, tuple) else (t.equals,)
 
 
 def _decoded(svalue):
@@ -288,11 +267,12 @@ def _join(entry, t: s.J, svalue, b: Binding) -> None:
 
 
 _ID_SUB = r"\$\{(?P<g>[A-Za-z0-9]+)"
+_REGION = "(?:[a-z]{2}(?:-gov)?-[a-z]+-[0-9])"
 _JOIN_PIECES = {
     False: {str: "literal", s.P: "(?P<g>.+?)", s.Partition: "(?:aws|aws-cn|aws-us-gov)",
-            s.Region: "(?:[a-z]{2}(?:-gov)?-[a-z]+-[0-9])"},
+            s.Region: _REGION},
     True: {str: "literal", s.P: "(?P<g>[^$]+?)", s.Partition: r"(?:\$\{AWS::Partition\}|aws|aws-cn|aws-us-gov)",
-           s.Region: r"(?:\$\{AWS::Region\}|[a-z]{2}(?:-gov)?-[a-z]+-[0-9])", s.Account: r"\$\{AWS::AccountId\}",
+           s.Region: r"(?:\$\{AWS::Region\}|" + _REGION[3:], s.Account: r"\$\{AWS::AccountId\}",
            s.Name: r"\$\{AWS::StackName\}[A-Za-z0-9._-]*", s.Slot: ".+?", s.Self: _ID_SUB + r"\}",
            s.SelfAttr: _ID_SUB + r"\.[A-Za-z0-9.]+\}"},
 }
@@ -325,7 +305,7 @@ def _own_name(entry, t: s.Name, svalue: Opaque, b: Binding) -> None:
 
 def _self(t, svalue, b: Binding) -> None:
     """A reference to one of the entry's own parts: names which source resource that part is."""
-    if not _is_ref(svalue):
+    if not is_ref(svalue):
         raise Mismatch(f"its {t.key or 'primary'} part is not referred to")
     attribute = svalue.get("attribute")
     if b.side == "cfn" and attribute != (t.cfn if type(t) is s.SelfAttr else None):
@@ -388,7 +368,7 @@ def _placeholder(entry, name: str, svalue, b: Binding) -> None:
 def _typed(entry, name: str, value):
     """A source value as the property's schema type (CloudFormation takes "30" for 30)."""
     schema = entry.properties.get(name)
-    if schema is None or _is_ref(value):
+    if schema is None or is_ref(value):
         raise Mismatch(f"{name} cannot hold a reference")
     kind = schema.get("type")
     try:
@@ -459,23 +439,6 @@ def _no_companions(entry, b: Binding) -> None:
             b.values[when[0]] = not when[1]  # a part behind a switch: switched off, as the source has none
             continue
         raise Mismatch(f"{when[0]} makes a {emit.cfn_type or emit.tf_type} ({emit.key}) the source does not have")
-
-
-def same_scalar(a, b) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return str(a).lower() == str(b).lower()
-    if isinstance(b, (int, float)) and isinstance(a, str):
-        a, b = b, a
-    if isinstance(a, (int, float)) and isinstance(b, (int, float, str)):
-        try:
-            return float(a) == float(b)
-        except ValueError:
-            return False
-    return a == b
-
-
-def _is_ref(value) -> bool:
-    return isinstance(value, dict) and "ref" in value and set(value) <= {"ref", "attribute"}
 
 
 __all__ = ["ABSENT", "Binding", "Mismatch", "candidates", "match", "same_scalar"]
