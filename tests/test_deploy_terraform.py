@@ -57,6 +57,17 @@ def _events(path: Path, job_id: str) -> list[dict]:
     return [json.loads(line) for line in events.read_text().splitlines()] if events.exists() else []
 
 
+def _diagnosis(job, workdir: Path) -> str:
+    """What to read when the deploy after the killed one fails (it did once in ~6 runs with a duplicate security
+    group rule): the job's error and errors, and what the first terraform wrote to its output file after its CLI
+    was killed (the file stays: nobody is left to remove it)."""
+    errors = [e["message"] for e in job.events if e.get("type") == "error"][:5]
+    leftover = sorted(workdir.glob(".isshoni-run-*.out"))
+    tails = {f.name: [line[:300] for line in f.read_text(errors="replace").splitlines()
+                      if '"apply_errored"' in line or '"diagnostic"' in line or '"apply_complete"' in line][-12:] for f in leftover}
+    return f"{job.error}\nerrors: {errors}\nthe killed deploy's terraform: {json.dumps(tails, indent=1)}"
+
+
 def test_terraform_killed_then_deployed_canary_rollback_destroy(sb, before, tmp_path):
     path = design_copy(tmp_path, "cc_tf")
     workdir = DeploymentState("sandbox", REGION, "cc_tf").workdir / "terraform"
@@ -77,7 +88,7 @@ def test_terraform_killed_then_deployed_canary_rollback_destroy(sb, before, tmp_
 
     # ---- the same design deploys again (terraform stopped gracefully and kept its state)
     job = runner.deploy(path, engine="terraform")
-    assert job.state == "succeeded", job.error
+    assert job.state == "succeeded", _diagnosis(job, workdir)
     emulated = [p for p in resolve(Design.load(path), ephemeral=True).parts if p.tf_type and p.tf_type not in adapt.TF_NOT_EMULATED]
     assert job.result["resources"] == len(emulated)  # all but the ones the sandbox cannot emulate (ElastiCache, autoscaling ...)
     assert (workdir / "isshoni_sandbox_override.tf").exists() and "endpoints" in (workdir / "isshoni_sandbox_override.tf").read_text()
