@@ -163,3 +163,13 @@ def test_cli_reads_a_folder_with_variables(tmp_path):
     answer = json.loads(done.stdout)
     assert answer["report"]["counts"]["not_understood"] == 0 and answer["report"]["total"] == 8
     assert json.loads((tmp_path / "shop.infra.json").read_text())["resources"]["work_1"]["type"] == "sqs_queue"
+
+
+def test_an_arn_that_is_also_the_id_reads_as_the_resources_ref():
+    """The compiler writes `.arn` where CloudFormation writes `Ref` for resources whose provider id is their ARN
+    (a listener's load balancer, an alarm's topic); read back, it is that Ref, not an unknown attribute."""
+    from isshoni.importers.terraform.addresses import reference
+
+    assert reference("alerts", "aws_sns_topic", "arn") == {"Ref": "alerts"}
+    assert reference("alb", "aws_lb", "arn") == {"Ref": "alb"} == reference("alb", "aws_lb", "id")
+    assert reference("logs", "aws_cloudwatch_log_group", "arn") == {"Fn::GetAtt": ["logs", "Arn"]}  # its id is its name

@@ -32,6 +32,19 @@ REF_TF = {
     "aws_eip": "public_ip",
     "aws_cloudwatch_event_rule": "name",
 }
+# Terraform attributes that hold what Ref returns too: the provider's id of these is their ARN, and
+# the compiler writes `.arn` where CloudFormation has `Ref` (a listener's load balancer, an alarm's topic).
+REF_ALSO = {
+    "aws_lb": "arn",
+    "aws_lb_target_group": "arn",
+    "aws_lb_listener": "arn",
+    "aws_lb_listener_rule": "arn",
+    "aws_sns_topic": "arn",
+    "aws_iam_policy": "arn",
+    "aws_sfn_state_machine": "arn",
+    "aws_acm_certificate": "arn",
+    "aws_ecs_service": "arn",
+}
 # Ref returns a composite CloudFormation string no Terraform attribute holds.
 REF_NONE = {"aws_wafv2_web_acl": "Ref of a WAF web ACL is 'name|id|scope'"}
 

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from ...compiler.names import tf_identifier
-from ...generic.catalog_targets import REF_TF
+from ...generic.catalog_targets import REF_ALSO, REF_TF
 
 ADDRESS = re.compile(r"^(?P<modules>(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(?P<data>data\.)?"
                      r"(?P<type>[a-z][a-z0-9_]*)\.(?P<name>[A-Za-z_][A-Za-z0-9_-]*)(?P<index>\[[^\]]*\])?$")
@@ -62,7 +62,7 @@ def design_ids(addresses: dict[str, str]) -> dict[str, str]:
 
 def reference(target_id: str, tf_type: str, attribute: str, path: tuple = ()) -> dict:
     """`Ref`/`Fn::GetAtt` of the design resource an address became, for `<address>.<attribute>`."""
-    if attribute == REF_TF.get(tf_type, "id"):
+    if attribute == REF_TF.get(tf_type, "id") or attribute == REF_ALSO.get(tf_type):
         return {"Ref": target_id}
     name = cfn_attribute(tf_type, attribute)
     if name is None:
