@@ -254,8 +254,15 @@ class Connection:
                         else:
                             self.last_error = f"connection to {self.server.url} lost ({channel.reason})"
                             self._set_status("reconnecting")
+            except (FileNotFoundError, ConnectionFailed, Dropped):
+                raise
             except Exception:
                 if not synced:
+                    # the room may close a refused design's socket while the first sync is being sent
+                    # (the send fails before the close is read): say why it refused, when it did
+                    refused = await self._refusal(client, quoted)
+                    if refused:
+                        raise ConnectionFailed(refused) from None
                     raise
                 # the socket died under the provider (pending sends fail): the reconnect loop takes over
             finally:
