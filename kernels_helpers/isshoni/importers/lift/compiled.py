@@ -122,6 +122,8 @@ def unify(compiled, source, names: dict, probes: Probes | None = None, inferred:
             unify(c, s, names, probes, inferred, misses)
         return
     if type(compiled) is Opaque:
+        if probes is not None and type(source) is Opaque and _probed_sub(compiled.raw, source.raw, probes, inferred):
+            return
         if type(source) is not Opaque or _renamed(compiled.raw, names) != source.raw:
             if misses is None:
                 raise Mismatch("a value of the template that differs")
@@ -131,6 +133,13 @@ def unify(compiled, source, names: dict, probes: Probes | None = None, inferred:
         if misses is None or isinstance(source, (dict, list)):
             raise Mismatch(f"the compiler writes {compiled!r}, the source {source!r}")
         misses.append(compiled)
+
+
+def _probed_sub(compiled, source, probes: Probes, inferred: dict) -> bool:
+    """A probe inside an Fn::Sub text (a name the stack prefixes: `${AWS::StackName}-<connection id>`),
+    read from the source's text the same way as from a plain one."""
+    text, theirs = (v.get("Fn::Sub") if isinstance(v, dict) and len(v) == 1 else None for v in (compiled, source))
+    return isinstance(text, str) and isinstance(theirs, str) and probes.found(text, theirs, inferred)
 
 
 def at(value, path: tuple):

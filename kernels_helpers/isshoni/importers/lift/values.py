@@ -138,7 +138,7 @@ def _function(key, arg, template: Template, path, line):
         raise Unrepresentable(f"{key} is not a CloudFormation intrinsic function", path, line)
     if key == "Ref":
         if isinstance(arg, str) and arg in template.resources:
-            return {"ref": arg}
+            return {"ref": str(arg)}  # plain text: a YAML loader's string type must not reach the design
         return template.read(str(arg), path, line)
     if key == "Fn::GetAtt":
         target, attribute = _getatt(arg)
@@ -146,13 +146,13 @@ def _function(key, arg, template: Template, path, line):
             raise Unrepresentable(f"Fn::GetAtt needs [resource, attribute], not {arg!r}", path, line)
         if target not in template.resources:
             raise Unrepresentable(f"Fn::GetAtt of {target!r}, which is not a resource of the template", path, line)
-        return {"ref": target, "attribute": attribute}
+        return {"ref": str(target), "attribute": str(attribute)}
     if key == "Fn::Sub":
         return _sub(arg, template, path, line)
     if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
         parts = convert(arg[1], template, path, line)
         if isinstance(parts, list) and all(isinstance(p, str) for p in parts):
-            return str(arg[0]).join(parts)
+            return str(arg[0]).join(map(str, parts))
     if key == "Fn::Select" and isinstance(arg, list) and len(arg) == 2:
         index, items = convert(arg[0], template, path, line), convert(arg[1], template, path, line)
         if isinstance(items, list) and str(index).isdigit() and int(index) < len(items):
@@ -160,7 +160,7 @@ def _function(key, arg, template: Template, path, line):
     if key == "Fn::Split" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
         text = convert(arg[1], template, path, line)
         if isinstance(text, str):
-            return text.split(arg[0])
+            return text.split(str(arg[0]))
     if key == "Fn::FindInMap" and isinstance(arg, list) and len(arg) == 3:
         keys = [convert(a, template, path, line) for a in arg]
         if all(isinstance(k, str) for k in keys):
