@@ -12,12 +12,12 @@ Every request body is kept for assertions.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback_api import Handler, ScriptedAPI
 
 
 @dataclass
@@ -104,90 +104,39 @@ def events(step: Reply, model: str) -> list[tuple[str, dict]]:
     return out
 
 
-class FakeAnthropic:
+class FakeAnthropic(ScriptedAPI):
     """`with FakeAnthropic(steps) as api:` -> api.base_url, api.requests (bodies, in order)."""
 
-    def __init__(self, steps=()):
-        self.steps = list(steps)
-        self.requests: list[dict] = []
-        self.headers: list[dict] = []
-        self._lock = threading.Lock()
+    name = "fake-anthropic"
+
+    def handler(self) -> type:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # quiet
-                pass
-
+        class Messages(Handler):
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+                body = self.body()
                 if self.path.split("?")[0] != "/v1/messages":
-                    return self._json(404, {"type": "error", "error": {"type": "not_found_error", "message": self.path}})
-                with fake._lock:
-                    fake.requests.append(body)
-                    fake.headers.append(dict(self.headers))
-                    step = fake.steps.pop(0) if fake.steps else Status(500, "api_error", "the fake's script is exhausted")
+                    return self.send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": self.path}})
+                step = fake.take(body, dict(self.headers), Status(500, "api_error", "the fake's script is exhausted"))
                 if isinstance(step, Stall):
                     time.sleep(step.seconds)
-                    return self._json(500, {"type": "error", "error": {"type": "api_error", "message": "stalled"}})
+                    return self.send_json(500, {"type": "error", "error": {"type": "api_error", "message": "stalled"}})
                 if isinstance(step, Status):
-                    return self._json(step.status, {"type": "error", "error": {"type": step.type, "message": step.message}},
-                                      {"retry-after-ms": "20"})
+                    return self.send_json(step.status, {"type": "error", "error": {"type": step.type, "message": step.message}},
+                                          {"retry-after-ms": "20"})
                 if isinstance(step, StreamError):
                     start = events(Reply([Text(step.text)]), body.get("model", ""))[:4]  # message_start .. first delta
                     error = ("error", {"type": "error", "error": {"type": step.type, "message": step.message}})
                     return self._stream([*start, error], 0)
                 if not body.get("stream"):
-                    return self._json(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "expected stream"}})
+                    return self.send_json(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "expected stream"}})
                 self._stream(events(step, body.get("model", "")), step.delay)
 
             def _stream(self, items: list[tuple[str, dict]], delay: float):
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Cache-Control", "no-cache")
-                self.send_header("Connection", "close")
-                self.send_header("request-id", "req_fake")
-                self.end_headers()
-                try:
-                    for name, data in items:
-                        self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
-                        self.wfile.flush()
-                        if delay:
-                            time.sleep(delay)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-                self.close_connection = True
+                frames = (f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in items)
+                self.send_events(frames, delay, {"request-id": "req_fake"})
 
-            def _json(self, status: int, data: dict, headers: dict | None = None):
-                raw = json.dumps(data).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(raw)))
-                    for k, v in (headers or {}).items():
-                        self.send_header(k, v)
-                    self.end_headers()
-                    self.wfile.write(raw)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="fake-anthropic")
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def add(self, *steps) -> None:
-        with self._lock:
-            self.steps.extend(steps)
+        return Messages
 
     def tool_results(self, index: int) -> list[dict]:
         """The tool_result blocks the client sent in request `index`."""

@@ -72,29 +72,47 @@ def make_client(config: Assistant) -> anthropic.AsyncAnthropic:
     return anthropic.AsyncAnthropic(timeout=config.timeout, max_retries=config.max_retries)
 
 
+def too_many_turns(config: Assistant) -> ModelFailure:
+    return ModelFailure(f"Stopped after {config.max_turns} model turns without a final answer; what was done so far is kept.")
+
+
+def said(kind: str, config: Assistant, detail: str = "", where: str = "ANTHROPIC_BASE_URL", key: str = "ANTHROPIC_API_KEY") -> str:
+    """The sentence the chat shows for one kind of failure, whichever provider's SDK raised it."""
+    tries = f"{config.max_retries + 1} attempt(s)"
+    return {
+        "timeout": f"The model did not answer within {config.timeout:g} s ({tries}). Try again, or ask for a smaller change.",
+        "unreachable": f"Could not reach the model's API ({tries}): {detail}. Check the network or {where}.",
+        "key": f"The API key was refused (401). Check {key}.",
+        "forbidden": "The API key may not use this model (403).",
+        "no_model": f"The model {config.model!r} was not found (404). Set another with Assistant.model.",
+        "rate": f"Rate limited by the API (429) after {tries}. Wait a minute and ask again.",
+        "overloaded": f"The model's API is overloaded ({detail}) and still was after {tries}. Please try again in a minute.",
+        "status": f"The model's API answered {detail}",
+        "stopped": f"The model's API stopped the answer: {detail}",
+    }.get(kind, f"The model's reply could not be used: {detail}")
+
+
 def explain(exc: Exception, config: Assistant) -> str:
     import anthropic
 
-    tries = f"{config.max_retries + 1} attempt(s)"
     if isinstance(exc, anthropic.APITimeoutError):
-        return f"The model did not answer within {config.timeout:g} s ({tries}). Try again, or ask for a smaller change."
+        return said("timeout", config)
     if isinstance(exc, anthropic.APIConnectionError):
-        return f"Could not reach the model's API ({tries}): {exc}. Check the network or ANTHROPIC_BASE_URL."
+        return said("unreachable", config, str(exc))
     if isinstance(exc, anthropic.AuthenticationError):
-        return "The API key was refused (401). Check ANTHROPIC_API_KEY."
+        return said("key", config)
     if isinstance(exc, anthropic.PermissionDeniedError):
-        return "The API key may not use this model (403)."
+        return said("forbidden", config)
     if isinstance(exc, anthropic.NotFoundError):
-        return f"The model {config.model!r} was not found (404). Set another with Assistant.model."
+        return said("no_model", config)
     if isinstance(exc, anthropic.RateLimitError):
-        return f"Rate limited by the API (429) after {tries}. Wait a minute and ask again."
+        return said("rate", config)
     if isinstance(exc, anthropic.APIStatusError) and (exc.status_code == 529 or _error_type(exc) == "overloaded_error"):
         # 529, or an `overloaded_error` event in the middle of a stream (HTTP status 200)
-        return f"The model's API is overloaded (529) and still was after {tries}. Please try again in a minute."
+        return said("overloaded", config, "529")
     if isinstance(exc, anthropic.APIStatusError):
-        detail = _error_message(exc)
-        return f"The model's API answered {exc.status_code}: {detail}"
-    return f"The model's reply could not be used: {exc}"
+        return said("status", config, f"{exc.status_code}: {_error_message(exc)}")
+    return said("other", config, str(exc))
 
 
 def _error(exc: anthropic.APIStatusError) -> dict:
@@ -159,4 +177,4 @@ async def converse(
                 result["is_error"] = True
             results.append(result)
         messages.append({"role": "user", "content": results})
-    raise ModelFailure(f"Stopped after {config.max_turns} model turns without a final answer; what was done so far is kept.")
+    raise too_many_turns(config)

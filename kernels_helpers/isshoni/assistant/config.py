@@ -1,10 +1,12 @@
 """What the assistant runs with: model, limits, mode, prices.
 
 A traitlets `Configurable`, so a Jupyter server sets it like any other
-option (`c.Assistant.model = "..."`, `--Assistant.mode=suggest`); the key
-and the base URL come from the environment (`ANTHROPIC_API_KEY`,
-`ANTHROPIC_BASE_URL`), read by the anthropic SDK itself, never stored.
-The model gets design tools only: no deploy tool and no credentials.
+option (`c.Assistant.model = "..."`, `--Assistant.mode=suggest`).  The
+provider is Anthropic's API (key and base URL from `ANTHROPIC_API_KEY`,
+`ANTHROPIC_BASE_URL`) or any OpenAI-compatible endpoint (`OPENAI_API_KEY`,
+`OPENAI_BASE_URL` or `c.Assistant.base_url`): each SDK reads its own
+variables, nothing is stored.  The model gets design tools only: no deploy
+tool and no credentials.
 """
 
 from __future__ import annotations
@@ -28,10 +30,19 @@ PRICES = {
 }
 
 
+PROVIDERS = ("anthropic", "openai")
+
+
 class Assistant(Configurable):
     """Settings of the design assistant (the model behind `@isshoni`)."""
 
-    model = Unicode(DEFAULT_MODEL, config=True, help="Claude model id the assistant asks.")
+    provider = CaselessStrEnum(
+        list(PROVIDERS), "anthropic", config=True,
+        help="anthropic: Claude through Anthropic's API; openai: any OpenAI-compatible endpoint (OpenAI, Azure OpenAI, "
+        "vLLM, Ollama, LiteLLM), with Assistant.model set to a model it serves.",
+    )
+    base_url = Unicode("", config=True, help="The OpenAI-compatible endpoint (default: OPENAI_BASE_URL, else OpenAI's).")
+    model = Unicode(DEFAULT_MODEL, config=True, help="The model id the assistant asks (a Claude id for anthropic).")
     max_tokens = Int(4096, config=True, help="Most tokens one model reply may have.")
     max_turns = Int(12, config=True, help="Most model round trips (tool calls and replies) per answer.")
     timeout = Float(60.0, config=True, help="Seconds to wait for the model before a request counts as timed out.")
@@ -47,8 +58,17 @@ class Assistant(Configurable):
     prices = Dict(PRICES, config=True, help="USD per million tokens [input, output, cache write, cache read] by model prefix.")
 
     def has_key(self) -> bool:
-        """Whether the SDK will find credentials (else the offline planner answers)."""
+        """Whether the provider's SDK will find credentials (else the offline planner answers)."""
+        if self.provider == "openai":
+            return bool(os.environ.get("OPENAI_API_KEY"))
         return bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN"))
+
+    def model_problem(self) -> str | None:
+        """Why the configured model cannot be asked (None when it can)."""
+        if self.provider == "openai" and self.model.startswith("claude-"):
+            return ("The assistant is set to an OpenAI-compatible endpoint but its model is a Claude id "
+                    f"({self.model!r}): set c.Assistant.model to a model that endpoint serves.")
+        return None
 
     def price(self, model: str) -> list[float] | None:
         best = max((p for p in self.prices if model.startswith(p)), key=len, default=None)

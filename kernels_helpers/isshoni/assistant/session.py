@@ -86,7 +86,8 @@ async def answer(
     offline = client is None and (config.offline or not config.has_key())
     message = new_message(
         "", status="thinking", mode=mode, reply_to=reply_to,
-        engine="offline-planner" if offline else "model", **({} if offline else {"model": config.model}),
+        engine="offline-planner" if offline else "model",
+        **({} if offline else {"model": config.model, "provider": config.provider}),
     )
     target.post(message)
     toolbox = Toolbox(target, mode, runner)
@@ -132,7 +133,15 @@ async def _plan(toolbox: Toolbox, request: str, stream: _Stream, notice: str) ->
 
 
 async def _ask_model(toolbox, request, author, reply_to, message_id, config, client, stream) -> dict:
-    client = client or make_client(config)
+    problem = config.model_problem()
+    if problem:
+        raise ModelFailure(problem)
+    if config.provider == "openai":
+        from . import openai_client
+
+        client, converse_with = client or openai_client.make_client(config), openai_client.converse
+    else:
+        client, converse_with = client or make_client(config), converse
     skip = {message_id} | ({reply_to} if reply_to else set())
     text = prompt.request(toolbox.current(), toolbox.target.messages(), request, author, config.history, skip)
     usage = Usage()
@@ -142,7 +151,7 @@ async def _ask_model(toolbox, request, author, reply_to, message_id, config, cli
         return await toolbox.call(name, data)
 
     try:
-        await converse(
+        await converse_with(
             client, config, system=prompt.system_blocks(), tools=definitions(),
             messages=[{"role": "user", "content": text}], on_text=stream, on_tool=on_tool, usage=usage,
         )
