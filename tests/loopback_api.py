@@ -76,9 +76,13 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def send_events(self, frames, delay: float, headers: dict | None = None) -> None:
-        """A server-sent event stream of already formatted frames (`data: ...\\n\\n`), then the close."""
+        """A server-sent event stream of already formatted frames (`data: ...` and a blank line), then the close."""
+        self.send_stream((frame.encode() for frame in frames), "text/event-stream", delay, headers)
+
+    def send_stream(self, frames, content_type: str, delay: float, headers: dict | None = None) -> None:
+        """A streamed answer of byte frames, one write each, `delay` seconds apart; then the close."""
         self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Connection", "close")
         for k, v in (headers or {}).items():
@@ -86,7 +90,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         try:
             for frame in frames:
-                self.wfile.write(frame.encode())
+                self.wfile.write(frame)
                 self.wfile.flush()
                 if delay:
                     time.sleep(delay)

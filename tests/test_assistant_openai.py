@@ -5,13 +5,12 @@ error inside a stream are readable chat messages; a Claude model id on this prov
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
+from asking import ask_with, short_config
 from fake_anthropic import Stall, Status, StreamError, ToolUse, reply
 from fake_openai import serving
-from isshoni.assistant import Assistant, aask, undo
+from isshoni.assistant import Assistant, undo
 from isshoni.yinfra import YInfra
 
 
@@ -23,18 +22,11 @@ def api(monkeypatch):
 
 
 def config(**kw) -> Assistant:
-    kw.setdefault("provider", "openai")
-    kw.setdefault("model", "local-model-7b")
-    kw.setdefault("timeout", 5.0)
-    kw.setdefault("max_retries", 1)
-    kw.setdefault("check_after", False)
-    return Assistant(**kw)
+    return short_config(**{"provider": "openai", "model": "local-model-7b", **kw})
 
 
 def ask(doc, prompt, **kw):
-    kw.setdefault("config", config())
-    kw.setdefault("author", "alice")
-    return asyncio.run(aask(doc, prompt, **kw))
+    return ask_with(config(), doc, prompt, **kw)
 
 
 def test_a_prompt_builds_a_design_through_tool_calls_and_streams_into_the_chat(api):

@@ -65,10 +65,14 @@ class ModelFailure(Exception):
         self.fields = fields or {}
 
 
-def make_client(config: Assistant) -> anthropic.AsyncAnthropic:
-    """Key and base URL from the environment (the SDK reads them); limits from the config."""
+def make_client(config: Assistant) -> anthropic.AsyncAnthropic | anthropic.AsyncAnthropicBedrock:
+    """Key and base URL from the environment (the SDK reads them); limits from the config.  Bedrock: the
+    SDK's Bedrock client (AWS credentials from botocore's default chain, requests signed with SigV4)."""
     import anthropic
 
+    if config.provider == "bedrock":
+        return anthropic.AsyncAnthropicBedrock(aws_region=config.aws_region or None, timeout=config.timeout,
+                                               max_retries=config.max_retries)
     return anthropic.AsyncAnthropic(timeout=config.timeout, max_retries=config.max_retries)
 
 
@@ -95,12 +99,14 @@ def said(kind: str, config: Assistant, detail: str = "", where: str = "ANTHROPIC
 def explain(exc: Exception, config: Assistant) -> str:
     import anthropic
 
+    where, key = (("the AWS region (Assistant.aws_region, AWS_REGION)", "the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID ...)")
+                  if config.provider == "bedrock" else ("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"))
     if isinstance(exc, anthropic.APITimeoutError):
         return said("timeout", config)
     if isinstance(exc, anthropic.APIConnectionError):
-        return said("unreachable", config, str(exc))
+        return said("unreachable", config, str(exc), where=where)
     if isinstance(exc, anthropic.AuthenticationError):
-        return said("key", config)
+        return said("key", config, key=key)
     if isinstance(exc, anthropic.PermissionDeniedError):
         return said("forbidden", config)
     if isinstance(exc, anthropic.NotFoundError):
@@ -110,9 +116,15 @@ def explain(exc: Exception, config: Assistant) -> str:
     if isinstance(exc, anthropic.APIStatusError) and (exc.status_code == 529 or _error_type(exc) == "overloaded_error"):
         # 529, or an `overloaded_error` event in the middle of a stream (HTTP status 200)
         return said("overloaded", config, "529")
+    if isinstance(exc, anthropic.APIStatusError) and (exc.status_code == 503 or _error_type(exc) in BEDROCK_BUSY):
+        # Bedrock: ServiceUnavailable (503), or a throttling / unavailable exception frame inside the stream
+        return said("overloaded", config, str(exc.status_code) if exc.status_code != 200 else _error_type(exc))
     if isinstance(exc, anthropic.APIStatusError):
         return said("status", config, f"{exc.status_code}: {_error_message(exc)}")
     return said("other", config, str(exc))
+
+
+BEDROCK_BUSY = ("throttlingException", "serviceUnavailableException", "modelNotReadyException")
 
 
 def _error(exc: anthropic.APIStatusError) -> dict:

@@ -30,7 +30,7 @@ PRICES = {
 }
 
 
-PROVIDERS = ("anthropic", "openai")
+PROVIDERS = ("anthropic", "bedrock", "openai")
 
 
 class Assistant(Configurable):
@@ -38,9 +38,11 @@ class Assistant(Configurable):
 
     provider = CaselessStrEnum(
         list(PROVIDERS), "anthropic", config=True,
-        help="anthropic: Claude through Anthropic's API; openai: any OpenAI-compatible endpoint (OpenAI, Azure OpenAI, "
-        "vLLM, Ollama, LiteLLM), with Assistant.model set to a model it serves.",
+        help="anthropic: Claude through Anthropic's API; bedrock: Claude through Amazon Bedrock (AWS credentials from the "
+        "default chain, Assistant.model a Bedrock model or inference profile id); openai: any OpenAI-compatible endpoint "
+        "(OpenAI, Azure OpenAI, vLLM, Ollama, LiteLLM), with Assistant.model set to a model it serves.",
     )
+    aws_region = Unicode("", config=True, help="Bedrock's region (default: AWS_REGION, else the AWS profile's).")
     base_url = Unicode("", config=True, help="The OpenAI-compatible endpoint (default: OPENAI_BASE_URL, else OpenAI's).")
     model = Unicode(DEFAULT_MODEL, config=True, help="The model id the assistant asks (a Claude id for anthropic).")
     max_tokens = Int(4096, config=True, help="Most tokens one model reply may have.")
@@ -61,6 +63,8 @@ class Assistant(Configurable):
         """Whether the provider's SDK will find credentials (else the offline planner answers)."""
         if self.provider == "openai":
             return bool(os.environ.get("OPENAI_API_KEY"))
+        if self.provider == "bedrock":
+            return bool(os.environ.get("AWS_BEARER_TOKEN_BEDROCK")) or _aws_credentials()
         return bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN"))
 
     def model_problem(self) -> str | None:
@@ -68,8 +72,19 @@ class Assistant(Configurable):
         if self.provider == "openai" and self.model.startswith("claude-"):
             return ("The assistant is set to an OpenAI-compatible endpoint but its model is a Claude id "
                     f"({self.model!r}): set c.Assistant.model to a model that endpoint serves.")
+        if self.provider == "bedrock" and "anthropic." not in self.model and not self.model.startswith("arn:"):
+            return (f"The assistant is set to Amazon Bedrock but its model ({self.model!r}) is not a Bedrock model id: set "
+                    "c.Assistant.model to one (anthropic.claude-..., an inference profile us.anthropic.claude-..., or its ARN).")
         return None
 
     def price(self, model: str) -> list[float] | None:
+        model = model.rpartition("anthropic.")[2]  # a Bedrock id (us.anthropic.claude-...) is priced as its Claude model
         best = max((p for p in self.prices if model.startswith(p)), key=len, default=None)
         return list(self.prices[best]) if best else None
+
+
+def _aws_credentials() -> bool:
+    """Whether botocore's default chain finds AWS credentials (environment, profile, instance role)."""
+    import botocore.session
+
+    return botocore.session.get_session().get_credentials() is not None
