@@ -24,6 +24,7 @@ sys.path[:0] = [str(ROOT / "kernels_helpers"), str(ROOT / "tests")]
 from fake_anthropic import FakeAnthropic, ToolUse, reply  # noqa: E402
 from isshoni import Design  # noqa: E402
 from isshoni.assistant import Assistant, aask  # noqa: E402
+from isshoni.assistant.session import thread_runner  # noqa: E402
 from isshoni.assistant.targets import LiveTarget  # noqa: E402
 from isshoni.assistant.tools import Toolbox  # noqa: E402
 from isshoni.yinfra import YInfra  # noqa: E402
@@ -41,7 +42,7 @@ def synthetic(size: int) -> Design:
 async def edit_times(size: int, edits: int) -> list[float]:
     doc = YInfra()
     doc.set(synthetic(size).dumps())
-    toolbox = Toolbox(LiveTarget(doc), "apply", runner=None)
+    toolbox = Toolbox(LiveTarget(doc), "apply", runner=thread_runner)  # the op checked off the loop, as without a server
     times = []
     for i in range(edits):
         start = time.perf_counter()
