@@ -74,6 +74,49 @@ def test_add_a_redis_cache_for_the_api_offline():
     assert lint_errors(design) == []
 
 
+def _overlapping(design: Design) -> set:
+    """Pairs of container boxes (as the canvas draws them) that overlap without one holding the other."""
+    from isshoni.design.boxes import boxes, is_container
+    from isshoni.design.containers import ancestors
+    from isshoni.design.placement import CANVAS
+
+    box, res = boxes(design.resources, CANVAS), design.resources
+    inner = lambda a, b: b in ancestors(res, a)  # noqa: E731
+    cont = sorted(r for r in res if is_container(res[r]))
+    return {(a, b) for i, a in enumerate(cont) for b in cont[i + 1:] if not inner(a, b) and not inner(b, a)
+            and box[a][0] < box[b][2] and box[b][0] < box[a][2] and box[a][1] < box[b][3] and box[b][1] < box[a][3]}
+
+
+def test_add_a_redis_cache_for_the_api_on_chat_canary_reuses_the_one_there():
+    """The issue's case: a second `redis2` connected to nothing was added, and placed so a subnet box swallowed
+    another.  Now the existing Redis is reused; a service that does not use it yet is connected to it."""
+    design = templates.load("chat_canary")
+    before = design.dumps()
+    message = design.ask("add a Redis cache for the API", config=OFFLINE)
+    assert message["ops"] == [] and "already has ElastiCache Redis `redis`" in message["text"]
+    assert "blue, green already use it" in message["text"]
+    design.chat.clear()
+    assert design.dumps() == before
+    design.remove(next(cid for cid, c in design.connections.items() if (c["source"], c["target"]) == ("green", "redis")))
+    message = design.ask("we need a cache for the chat service", config=OFFLINE)
+    assert [(op["op"], op["source"], op["target"]) for op in message["ops"]] == [("connect", "green", "redis")]
+    assert sum(r["type"] == "elasticache_redis" for r in design.resources.values()) == 1
+
+
+def test_another_redis_goes_in_its_users_private_subnet_without_moving_any_container():
+    design = templates.load("chat_canary")
+    positions = {rid: r.get("position") for rid, r in design.resources.items()}
+    overlaps = _overlapping(design)
+    message = design.ask("add another Redis cache for the API", config=OFFLINE)
+    (new,) = [rid for rid, r in design.resources.items() if r["type"] == "elasticache_redis" and rid != "redis"]
+    assert design.resources[new]["parent"] == "private_a"  # where the services that use it sit
+    assert {(c["source"], c["target"]) for c in design.connections.values() if c["target"] == new} == {("blue", new), ("green", new)}
+    assert {rid: design.resources[rid].get("position") for rid in positions} == positions  # nothing else moved
+    assert _overlapping(design) <= overlaps  # no container box now covers another it did not
+    assert "in private_a" in message["text"]
+    design.validate()
+
+
 def test_a_whole_architecture_joins_an_existing_design_without_clashes():
     design = templates.load("static_site")
     before = set(design.resources)

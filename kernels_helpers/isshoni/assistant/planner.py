@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from .. import templates
 from ..catalog import CATALOG
 from ..design import Design
+from ..design.ops import apply_ops
+from ..design.placement import free_spot
 
 NOTICE = "Offline planner (no ANTHROPIC_API_KEY is set, so no model was asked)."
 CHOSEN = "Offline planner (chosen in the settings, so no model was asked)."
@@ -192,9 +194,14 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
 
 
+SERVING = {"api", "app", "application", "backend", "service", "server", "web", "website"}  # words for "what serves the requests"
+ANOTHER = re.compile(r"\b(another|second|new|extra|one more|separate|dedicated)\b", re.I)
+
+
 def _users(design: Design, rtype: str, text: str) -> list[str]:
     """The compute resources that should use the new resource: those the request names (directly, or
-    through what it names, e.g. "the API" -> the function behind the API gateway), else the only one."""
+    through what it names, e.g. "the API" -> the function behind the API gateway; a word for what
+    serves requests -> the compute behind the load balancer or API), else the only one."""
     can = [rid for rid, r in sorted(design.resources.items()) if r["type"] in COMPUTE and CATALOG[r["type"]].link_to(rtype)]
     after = text.lower().split(" for ", 1)[1] if " for " in text.lower() else ""
     named = _words(after)
@@ -209,9 +216,28 @@ def _users(design: Design, rtype: str, text: str) -> list[str]:
                 for c in design.connections.values():
                     if c["source"] == rid and c["target"] in can:
                         hit.append(c["target"])
+        if not hit and named & SERVING:  # "the API", "the app": the compute that the entry points send requests to
+            fronts = {rid for rid, r in design.resources.items() if r["type"] in FRONTS}
+            hit = [c["target"] for c in design.connections.values() if c["source"] in fronts and c["target"] in can]
         if hit:
             return sorted(set(hit))
     return can if len(can) == 1 else []
+
+
+FRONTS = ("alb", "nlb", "api_gateway_http", "api_gateway_rest", "cloudfront_distribution", "app_runner_service")
+
+
+def _home(design: Design, entry, users: list[str]) -> str | None:
+    """The container a new resource of `entry` goes in: the private subnet its users sit in (their data
+    tier), else the first private subnet, else the VPC, when the catalog places it in one."""
+    if not entry.needs_container:
+        return None
+    if "subnet" not in entry.containers:
+        return next((rid for rid, r in sorted(design.resources.items()) if r["type"] == "vpc"), None)
+    tier = lambda rid: design.resources[rid]["properties"].get("tier", "private")  # noqa: E731
+    theirs = [design.resources[u].get("parent") for u in users]
+    own = [s for s in theirs if s in design.resources and design.resources[s]["type"] == "subnet" and tier(s) == "private"]
+    return own[0] if own else _private_subnet(design)
 
 
 def _private_subnet(design: Design) -> str | None:
@@ -220,26 +246,46 @@ def _private_subnet(design: Design) -> str | None:
     return (private or subnets or [None])[0]
 
 
+def _reuse(design: Design, rtype: str, existing: list[str], users: list[str], notice: str) -> Plan:
+    """One of the kind is there already: connect who should use it, or ask (nothing is added twice)."""
+    label = CATALOG[rtype].label
+    if len(existing) > 1:
+        named = ", ".join(f"`{rid}`" for rid in existing)
+        return Plan(f"{notice} The design already has {len(existing)} of {label} ({named}). Which one should it be? "
+                    f"Say \"connect <service> to <one of them>\", or \"add another {label}\".", [], f"ask:{rtype}")
+    (rid,) = existing
+    linked = {(c["source"], c["target"]) for c in design.connections.values()}
+    new = [u for u in users if (u, rid) not in linked]
+    ops = [{"op": "connect", "source": u, "target": rid, "id": design._new_id(f"{u}_{rid}")} for u in new]
+    where = f" in {design.resources[rid]['parent']}" if design.resources[rid].get("parent") else ""
+    if ops:
+        said = f"I connected {', '.join(new)} to it"
+    elif users:
+        said = f"{', '.join(users)} already use{'s' if len(users) == 1 else ''} it: nothing to change"
+    else:
+        said = "say which service should use it (\"for the <service>\"), or ask for another one"
+    return Plan(f"{notice} The design already has {label} `{rid}`{where}, so I reused it instead of adding a second one; "
+                f"{said}. (Say \"add another {label}\" for a separate one.)", ops, f"reuse:{rtype}")
+
+
 def _add_one(text: str, design: Design, rtype: str, notice: str) -> Plan:
     entry = CATALOG[rtype]
+    users = _users(design, rtype, text)
+    existing = sorted(rid for rid, r in design.resources.items() if r["type"] == rtype)
+    if existing and not ANOTHER.search(text):
+        return _reuse(design, rtype, existing, users, notice)
     work, ops, notes = design.copy(), [], []
-    parent = None
-    if entry.needs_container:
-        parent = _private_subnet(work) if "subnet" in entry.containers else next(
-            (rid for rid, r in sorted(work.resources.items()) if r["type"] == "vpc"), None)
-        if parent is None:
-            net = Design(name="network")
-            _network(net)
-            ops += _ops_from(net, work)
-            notes.append("there was no network, so I added a VPC with public and private subnets in two AZs")
-            parent = "private_a" if "subnet" in entry.containers else "vpc"
+    parent = _home(work, entry, users)
+    if entry.needs_container and parent is None:
+        net = Design(name="network")
+        _network(net)
+        ops += _ops_from(net, work)
+        notes.append("there was no network, so I added a VPC with public and private subnets in two AZs")
+        parent = "private_a" if "subnet" in entry.containers else "vpc"
     rid = work._new_id(re.sub(r"^(elasticache|cloudwatch|cloudfront)_", "", rtype))
-    users = _users(work, rtype, text)
-    position = {"x": 0, "y": 0}
-    if users:
-        pos = work.resources[users[0]].get("position") or {}
-        position = {"x": pos.get("x", 0) + 250, "y": pos.get("y", 0) + 150}
-    ops.append({"op": "add", "type": rtype, "id": rid, "label": entry.label, "parent": parent, "position": position})
+    placed = apply_ops(work, ops) if ops else work  # the network just added, to place inside it
+    ops.append({"op": "add", "type": rtype, "id": rid, "label": entry.label, "parent": parent,
+                "position": free_spot(placed.resources, parent)})  # in free space in its container: nothing else moves
     for user in users:
         if work.resources[user]["type"] == "lambda_function" and entry.needs_container and not work.resources[user].get("parent"):
             ops.append({"op": "move_into", "id": user, "parent": parent})  # a function reaches a VPC resource from inside the VPC
