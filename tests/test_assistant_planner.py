@@ -162,3 +162,43 @@ def test_the_planner_can_be_chosen_even_with_a_key(monkeypatch):
     design = Design(name="chosen")
     message = ask(design, "a static website", config=Assistant(offline=True, check_after=False))
     assert message["text"].startswith("Offline planner (chosen in the settings") and "cdn" in design.resources
+
+
+@pytest.mark.parametrize("request_, changed", [
+    ("make it highly available", {"blue": {"desired_count": 2, "min_count": 2}, "green": {"desired_count": 2, "min_count": 2}}),
+    ("Please make the chat services highly available.", {"blue": {"desired_count": 2, "min_count": 2},
+                                                         "green": {"desired_count": 2, "min_count": 2}}),
+    ("make everything cheaper", {"redis": {"automatic_failover": False}}),
+    ("reduce the cost", {"redis": {"automatic_failover": False}}),
+])
+def test_highly_available_and_cheaper_set_the_catalogs_properties(request_, changed):
+    design = templates.load("chat_canary")
+    message = design.ask(request_, config=OFFLINE)
+    assert {op["id"]: op["properties"] for op in message["ops"]} == changed
+    for rid, properties in changed.items():
+        assert {k: design.resources[rid]["properties"].get(k) for k in properties} == properties
+    design.validate()
+
+
+def test_edits_that_name_what_they_change_or_ask():
+    design = templates.load("chat_canary")
+    message = design.ask("remove the alb logs bucket", config=OFFLINE)  # most words: alb_logs, not alb
+    assert [op["id"] for op in message["ops"]] == ["alb_logs"] and "alb_logs" not in design.resources and "alb" in design.resources
+    message = design.ask("remove the table", config=OFFLINE)  # three tables: asked, nothing removed
+    assert message["ops"] == [] and "`connections`, `messages`, `user_counter`" in message["text"]
+    message = design.ask("remove the vpc", config=OFFLINE)  # a container with things inside it
+    assert message["ops"] == [] and "remove or move those first" in message["text"]
+    message = design.ask('rename the redis to "Session cache"', config=OFFLINE)
+    assert design.resources["redis"]["label"] == "Session cache" and "its id stays `redis`" in message["text"]
+    message = design.ask("make the database highly available", config=OFFLINE)  # there is none
+    assert message["ops"] == [] and "found nothing called 'the database'" in message["text"]
+    message = design.ask("put it in eu-west-1", config=OFFLINE)
+    assert design.region == "eu-west-1" and "set the region to eu-west-1" in message["text"]
+    design.validate()
+
+
+def test_a_request_for_something_new_is_not_taken_for_an_edit():
+    design = templates.load("chat_canary")
+    region = design.region
+    message = design.ask("deploy a static website in eu-west-1", config=OFFLINE)
+    assert design.region == region and "static website" in message["text"] and len(message["ops"]) > 1

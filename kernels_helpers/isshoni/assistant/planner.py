@@ -19,6 +19,7 @@ from ..catalog import CATALOG
 from ..design import Design
 from ..design.ops import apply_ops
 from ..design.placement import free_spot
+from . import planner_edits
 
 NOTICE = "Offline planner (no ANTHROPIC_API_KEY is set, so no model was asked)."
 CHOSEN = "Offline planner (chosen in the settings, so no model was asked)."
@@ -300,8 +301,17 @@ def _add_one(text: str, design: Design, rtype: str, notice: str) -> Plan:
 # ---------------------------------------------------------------- the planner
 
 
+def _kinds(text: str) -> tuple[str, ...]:
+    """The catalog types the words of `text` name ("the database", "the Redis")."""
+    low = text.lower()
+    return tuple(rtype for pattern, rtype in ADDABLE if re.search(pattern, low))
+
+
 def plan(text: str, design: Design, notice: str = NOTICE) -> Plan:
     """The planner's answer to `text` for `design` (not applied: ops and a sentence)."""
+    edited = planner_edits.edit(text, design, notice, _kinds)
+    if edited is not None:
+        return Plan(*edited)
     rtype = _addable(text)
     if rtype and ADD_VERB.search(text) and design.resources:
         return _add_one(text, design, rtype, notice)

@@ -142,7 +142,8 @@ def summarize(op: dict) -> str:
     if name == "remove":
         return f"removed {op['id']}"
     if name == "set_meta":
-        return "described the design"
+        said = [f"set the region to {op['region']}" if k == "region" else f"set the {k}" for k in op if k in ("region", "name")]
+        return "; ".join(said) if said else "described the design"
     return f"{name.replace('_', ' ')} {op.get('id', '')}".strip()
 
 
