@@ -300,12 +300,14 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_validate)
 
     from . import launch
+    from .assistant import cli as assistant_cli
     from .dashboard import serve as dashboard_serve
     from .deploy import cli as deploy_cli
     from .importers import cli as import_cli
 
     launch.add_commands(sub)
     import_cli.add_commands(sub)
+    assistant_cli.add_commands(sub)
     deploy_cli.add_commands(sub)
     dashboard_serve.add_commands(sub)
     return p
