@@ -23,7 +23,7 @@ PHRASINGS = {
     "chat_canary": ("a chat service with a canary deploy", "real-time chat app with blue/green deployments",
                     "a messaging app for our users, released as a canary"),
     "queue_worker": ("a queue worker", "process background jobs asynchronously",
-                     "an SQS queue feeding workers that resize uploads"),
+                     "an SQS queue feeding workers"),  # (workers that resize uploads need the uploads' bucket: composed)
     "alerting": ("I want a disaster-notification system", "send alerts to people when an earthquake is reported",
                  "an emergency notification service"),
     "data_lake": ("a data lake", "analytics on our clickstream with Athena", "an ETL pipeline so analysts can query events"),

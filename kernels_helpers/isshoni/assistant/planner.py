@@ -19,7 +19,7 @@ from ..catalog import CATALOG
 from ..design import Design
 from ..design.ops import apply_ops
 from ..design.placement import free_spot
-from . import planner_edits
+from . import composer, planner_edits
 
 NOTICE = "Offline planner (no ANTHROPIC_API_KEY is set, so no model was asked)."
 CHOSEN = "Offline planner (chosen in the settings, so no model was asked)."
@@ -316,7 +316,18 @@ def plan(text: str, design: Design, notice: str = NOTICE) -> Plan:
     if rtype and ADD_VERB.search(text) and design.resources:
         return _add_one(text, design, rtype, notice)
     intent = recognise(text)
+    if intent is not None and composer.lacking(text, _built(intent)):
+        intent = None  # the template lacks what was asked for: compose instead
     if intent is None:
+        composed = composer.compose(text, "composed")
+        if composed is not None and (not rtype or len(composed[0].resources) > 1):
+            built, notes = composed
+            read = ", ".join(sorted({CATALOG[r["type"]].label for r in built.resources.values()
+                                     if r["type"] not in ("vpc", "subnet", "internet_gateway", "nat_gateway")}))
+            assumed = f" I assumed: {'; '.join(notes)}." if notes else ""
+            return Plan(f"{notice} I composed it from the catalog: {read}, each connected to what it uses and placed in its "
+                        f"tier ({len(built.resources)} resources, {len(built.connections)} connections).{assumed}",
+                        _ops_from(built, design), "composed")
         if rtype:
             return _add_one(text, design, rtype, notice)
         known = "; ".join(i.label for i in INTENTS)
