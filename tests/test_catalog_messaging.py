@@ -322,3 +322,27 @@ def test_catalog_entries_are_complete():
     for name in ("sqs_queue", "sns_topic", "eventbridge_bus", "kinesis_stream", "firehose_stream", "step_function"):
         entry = CATALOG[name]
         assert entry.env and entry.iam_resources and set(entry.iam) == {"read", "write", "readwrite"}, name
+
+
+def test_new_objects_in_a_bucket_run_a_function_through_eventbridge():
+    """The upload case (issue 17): bucket -> function.  The bucket sends its events to EventBridge (once, however
+    many functions) and a rule for this bucket's Object Created events, under the prefix, invokes each function;
+    no bucket notification to Lambda (its permission would wait on the bucket that waits on it)."""
+    d = Design(name="uploads")
+    d.add("s3_bucket", "uploads")
+    d.add("lambda_function", "resize")
+    d.add("lambda_function", "index")
+    d.connect("uploads", "resize", properties={"prefix": "incoming/"})
+    d.connect("uploads", "index")
+    cfn, main = outputs(d)
+    assert cfn["Uploads"]["Properties"]["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+    rules = {lid: r["Properties"] for lid, r in cfn.items() if r["Type"] == "AWS::Events::Rule"}
+    assert len(rules) == 2
+    patterns = {r["Targets"][0]["Arn"]["Fn::GetAtt"][0]: r["EventPattern"] for r in rules.values()}
+    assert patterns["Resize"]["detail"] == {"bucket": {"name": [{"Ref": "Uploads"}]}, "object": {"key": [{"prefix": "incoming/"}]}}
+    assert "object" not in patterns["Index"]["detail"] and patterns["Index"]["detail-type"] == ["Object Created"]
+    permissions = [r["Properties"] for r in cfn.values() if r["Type"] == "AWS::Lambda::Permission"]
+    assert len(permissions) == 2 and all(p["Principal"] == "events.amazonaws.com" and "Fn::GetAtt" in p["SourceArn"] for p in permissions)
+    assert main.count('resource "aws_s3_bucket_notification"') == 1 and "eventbridge = true" in main
+    assert main.count('resource "aws_cloudwatch_event_target"') == 2
+    assert lint_errors(d) == [] and terraform_errors(d) == []

@@ -80,11 +80,13 @@ def test_event_driven_flowchart_lints_clean_and_reports_what_the_catalog_cannot_
     mystery = next(e for e in report.external if e.source_id == "mystery")
     assert "not guessed" in mystery.reason and mystery.line == 24 and got["mystery"] == "external"
     assert any("no model is configured" in n for n in report.notes)
-    # S3 -> Lambda is not a catalog connection: named with both boxes, the line and why
+    # DynamoDB -> Lambda is not a catalog connection: named with both boxes, the line and why
     [edge] = report.not_understood
-    assert (edge.source_id, edge.source_type, edge.line) == ("lake --> report_fn", "edge", 22)
-    assert "'lake'" in edge.reason and "'report_fn'" in edge.reason and "other direction" in edge.reason
-    assert "lake --> report_fn [edge] (line 22)" in report.text()
+    assert (edge.source_id, edge.source_type, edge.line) == ("ledger --> report_fn", "edge", 22)
+    assert "'ledger'" in edge.reason and "'report_fn'" in edge.reason and "other direction" in edge.reason
+    assert "ledger --> report_fn [edge] (line 22)" in report.text()
+    # S3 -> Lambda is: new objects in the lake run the report function
+    assert any((c["source"], c["target"]) == ("lake", "report_fn") for c in d.connections.values())
 
 
 def test_every_box_is_counted_once():

@@ -209,6 +209,9 @@ def _connect(design: Design, ids: dict[str, list[str]]) -> None:
                 continue
             design.connect(a, b)
             done.add((a, b))
+    for a, b in sorted(done):  # a function new objects run also reads them
+        if design.resources[a]["type"] == "s3_bucket" and design.resources[b]["type"] in COMPUTE and CATALOG[design.resources[b]["type"]].link_to("s3_bucket"):
+            design.connect(b, a, properties={"access": "read"})
 
 
 __all__ = ["Need", "compose", "lacking", "needs"]

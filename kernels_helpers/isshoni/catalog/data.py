@@ -16,6 +16,7 @@ from .spec import (
     Emit,
     If,
     J,
+    Link,
     Name,
     Output,
     P,
@@ -150,6 +151,12 @@ S3_BUCKET = ResourceType(
         "readwrite": ("s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject"),
     },
     iam_resources=(SelfAttr("", "Arn", "arn"), J(SelfAttr("", "Arn", "arn"), "/*")),
+    links=(
+        Link(("lambda_function",), "bucket_events",
+             "runs it for every new object: the bucket's events go to EventBridge, a rule for its Object Created events invokes it",
+             {"prefix": prop("string", "", "Only keys that start with this (uploads/); empty: every new object",
+                             pattern=r"^[A-Za-z0-9!_.*'()/-]{0,256}$")}),
+    ),
     emits=(
         Emit(
             "",
@@ -165,6 +172,7 @@ S3_BUCKET = ResourceType(
                 "VersioningConfiguration": {"Status": If("versioning", True, "Enabled", "Suspended")},
                 "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
                 "LifecycleConfiguration": {"Rules": [_LIFECYCLE_CFN]},
+                "NotificationConfiguration": Slot("notification", single=True),
                 "Tags": Tags(),
             },
             "aws_s3_bucket",
@@ -216,7 +224,7 @@ S3_BUCKET = ResourceType(
         "CKV_AWS_18": "no server access logs: they need a second bucket; CloudTrail data events log requests when an audit needs them",
         "CKV_AWS_144": "kept in one region (versioned); cross-region replication doubles storage for a regional design",
         "CKV_AWS_145": "SSE-S3 encryption: load balancer logs and CloudFront (OAC) read and write without a key policy",
-        "CKV2_AWS_62": "no event notifications: nothing in the design reacts to new objects",
+        "CKV2_AWS_62": "event notifications only where a function is connected to run on new objects (they go to EventBridge then)",
     },
     cost={"monthly": 0.5, "note": "per GB stored and per request"},
 )

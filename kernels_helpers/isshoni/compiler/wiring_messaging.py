@@ -226,6 +226,37 @@ def event_target(ctx: Context, cid, rule, target, props):
     ctx.add_part(cid, "target", None, {}, "aws_cloudwatch_event_target", tf, depends)
 
 
+# ------------------------------------------------------------------ S3 object events
+
+
+@unit("bucket_events")
+def bucket_events(ctx: Context, cid, bucket, function, props):
+    """New objects in the bucket run the function: the bucket sends its events to EventBridge and a rule for
+    this bucket's Object Created events invokes the function.  (Not the bucket's own Lambda notification:
+    its permission would name the bucket's ARN while the bucket waits for the permission, a cycle.)"""
+    if not ctx.slots.get((bucket, "notification")):  # one switch per bucket, however many functions
+        ctx.contribute(bucket, "notification", {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}, None)
+        ctx.add_part(bucket, "notification", None, {}, "aws_s3_bucket_notification",
+                     {"bucket": ctx.ref(bucket), "eventbridge": True})
+    pattern = {"source": ["aws.s3"], "detail-type": ["Object Created"], "detail": {"bucket": {"name": [ctx.ref(bucket)]}}}
+    prefix = props.get("prefix") or ""
+    if prefix:
+        pattern["detail"]["object"] = {"key": [{"prefix": prefix}]}
+    target_id = tf_identifier(cid)[:64]
+    rule = ctx.add_part(
+        cid, "rule", "AWS::Events::Rule",
+        {"Description": f"New objects in {bucket} run {function}", "State": "ENABLED", "EventPattern": pattern,
+         "Targets": [{"Id": target_id, "Arn": ctx.attr(function, "Arn", "arn")}]},
+        "aws_cloudwatch_event_rule",
+        {"description": f"New objects in {bucket} run {function}", "event_pattern": e.JsonEncode(pattern),
+         "tags": ctx.tags(None, "tf", f"{cid} rule")},
+    )
+    rule_arn = e.Attr(rule, "Arn", "arn")
+    permission = _lambda_permission(ctx, cid, function, "events.amazonaws.com", rule_arn)
+    ctx.add_part(cid, "target", None, {}, "aws_cloudwatch_event_target",
+                 {"rule": e.Ref(rule, "name"), "target_id": target_id, "arn": ctx.attr(function, "Arn", "arn")}, [permission])
+
+
 # ------------------------------------------------------------------ EventBridge Scheduler
 
 
