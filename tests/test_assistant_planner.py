@@ -202,3 +202,43 @@ def test_a_request_for_something_new_is_not_taken_for_an_edit():
     region = design.region
     message = design.ask("deploy a static website in eu-west-1", config=OFFLINE)
     assert design.region == region and "static website" in message["text"] and len(message["ops"]) > 1
+
+
+def _with_chat(*lines, start: str | None = None) -> Design:
+    design = templates.load(start) if start else Design(name="room")
+    for i, (author, text) in enumerate(lines):
+        design.chat.append({"id": f"m{i}", "author": author, "text": text, "time": i})
+    return design
+
+
+def _stores(design: Design) -> set:
+    return {(r["type"], (r.get("properties") or {}).get("engine")) for r in design.resources.values()
+            if r["type"] in ("rds_instance", "aurora_cluster", "dynamodb_table")}
+
+
+def test_a_decision_in_the_chat_changes_what_is_built_and_is_cited():
+    """Issue 17, item 4: the same request builds another store when the team decided on one, and says whose words it followed."""
+    request = "containers behind a load balancer with a relational database"
+    plain = Design(name="room")
+    plain.ask(request, config=OFFLINE)
+    decided = _with_chat(("alice", "Morning all."), ("alice", "We decided on MySQL for the app database, not Postgres."))
+    message = decided.ask(request, config=OFFLINE)
+    assert _stores(plain) == {("rds_instance", None)} and _stores(decided) == {("rds_instance", "mysql")}
+    assert "alice: \u201cWe decided on MySQL for the app database, not Postgres.\u201d" in message["text"]
+    decided.validate()
+
+    request = "a Lambda API that stores orders in a database"
+    chose = _with_chat(("bob", "let's use DynamoDB, not RDS."))
+    chose.ask(request, config=OFFLINE)
+    assert _stores(chose) == {("dynamodb_table", None)}
+
+
+def test_a_note_on_a_node_is_a_decision_too_and_the_newer_request_wins_over_the_chat():
+    design = _with_chat(start="chat_canary")
+    design.set_notes("blue", "We use Aurora for anything relational here.")
+    message = design.ask("add a database for the chat service", config=OFFLINE)
+    assert ("aurora_cluster", None) in _stores(design) and "the note on blue" in message["text"]
+    # a request that names what the chat ruled out asks for it anew: the chat's words are not applied
+    named = _with_chat(("carol", "we said MySQL, not Postgres"))
+    message = named.ask("a web app with a postgres database", config=OFFLINE)
+    assert ("rds_instance", "mysql") not in _stores(named) and "Following what the team decided" not in message["text"]

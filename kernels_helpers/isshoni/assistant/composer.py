@@ -131,11 +131,14 @@ def lacking(text: str, design: Design) -> set[str]:
     return {n.rtype for n in needs(text) if n.rtype != "vpc" and counts[n.rtype] < n.count}  # none, or fewer than asked ("two queues")
 
 
-def compose(text: str, name: str = "composed") -> tuple[Design, list[str]] | None:
-    """A design for the request and what was assumed, or None when the request names nothing to build."""
+def compose(text: str, name: str = "composed", adjust=None) -> tuple[Design, list[str]] | None:
+    """A design for the request and what was assumed, or None when the request names nothing to build;
+    `adjust(needs) -> needs` applies what the team decided (assistant.room)."""
     from .planner import _network
 
     wanted = needs(text)
+    if adjust is not None:
+        wanted = adjust(wanted)
     for n in list(wanted):
         required = REQUIRES.get(n.rtype)
         if required and not any(w.rtype == required for w in wanted):

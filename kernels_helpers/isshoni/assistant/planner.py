@@ -19,7 +19,7 @@ from ..catalog import CATALOG
 from ..design import Design
 from ..design.ops import apply_ops
 from ..design.placement import free_spot
-from . import composer, planner_edits
+from . import composer, planner_edits, room
 
 NOTICE = "Offline planner (no ANTHROPIC_API_KEY is set, so no model was asked)."
 CHOSEN = "Offline planner (chosen in the settings, so no model was asked)."
@@ -269,7 +269,17 @@ def _reuse(design: Design, rtype: str, existing: list[str], users: list[str], no
                 f"{said}. (Say \"add another {label}\" for a separate one.)", ops, f"reuse:{rtype}")
 
 
-def _add_one(text: str, design: Design, rtype: str, notice: str) -> Plan:
+def _said(text: str, rtype: str) -> str:
+    """The words of `text` that named `rtype` (a generic "database" may become the store the team chose)."""
+    low = text.lower()
+    for pattern, kind in ADDABLE:
+        found = re.search(pattern, low)
+        if kind == rtype and found:
+            return found.group(0)
+    return ""
+
+
+def _add_one(text: str, design: Design, rtype: str, notice: str, properties: dict | None = None) -> Plan:
     entry = CATALOG[rtype]
     users = _users(design, rtype, text)
     existing = sorted(rid for rid, r in design.resources.items() if r["type"] == rtype)
@@ -286,7 +296,8 @@ def _add_one(text: str, design: Design, rtype: str, notice: str) -> Plan:
     rid = work._new_id(re.sub(r"^(elasticache|cloudwatch|cloudfront)_", "", rtype))
     placed = apply_ops(work, ops) if ops else work  # the network just added, to place inside it
     ops.append({"op": "add", "type": rtype, "id": rid, "label": entry.label, "parent": parent,
-                "position": free_spot(placed.resources, parent)})  # in free space in its container: nothing else moves
+                "position": free_spot(placed.resources, parent), **({"properties": dict(properties)} if properties else {})})
+    # (in free space in its container: nothing else moves)
     for user in users:
         if work.resources[user]["type"] == "lambda_function" and entry.needs_container and not work.resources[user].get("parent"):
             ops.append({"op": "move_into", "id": user, "parent": parent})  # a function reaches a VPC resource from inside the VPC
@@ -307,26 +318,38 @@ def _kinds(text: str) -> tuple[str, ...]:
     return tuple(rtype for pattern, rtype in ADDABLE if re.search(pattern, low))
 
 
-def plan(text: str, design: Design, notice: str = NOTICE) -> Plan:
-    """The planner's answer to `text` for `design` (not applied: ops and a sentence)."""
+def plan(text: str, design: Design, notice: str = NOTICE, chat: list[dict] | None = None) -> Plan:
+    """The planner's answer to `text` for `design` (not applied: ops and a sentence), following what the
+    team decided in the recent `chat` and the nodes' notes (assistant.room) where the request leaves room."""
     edited = planner_edits.edit(text, design, notice, _kinds)
     if edited is not None:
         return Plan(*edited)
+    found = room.decisions(chat or [], {rid: r.get("notes", "") for rid, r in design.resources.items()})
+    used: list = []
+
+    def adjust(wanted: list) -> list:
+        out, changed = room.apply(wanted, found, text)
+        used[:] = changed
+        return out
+
     rtype = _addable(text)
     if rtype and ADD_VERB.search(text) and design.resources:
-        return _add_one(text, design, rtype, notice)
+        (need,) = adjust([composer.Need(rtype, said=_said(text, rtype))])
+        answer = _add_one(text, design, need.rtype, notice, need.properties)
+        answer.text += room.cited(used)
+        return answer
     intent = recognise(text)
-    if intent is not None and composer.lacking(text, _built(intent)):
-        intent = None  # the template lacks what was asked for: compose instead
+    if intent is not None and (composer.lacking(text, _built(intent)) or room.apply(composer.needs(text), found, text)[1]):
+        intent = None  # the template lacks what was asked for, or the team decided otherwise: compose instead
     if intent is None:
-        composed = composer.compose(text, "composed")
+        composed = composer.compose(text, "composed", adjust)
         if composed is not None and (not rtype or len(composed[0].resources) > 1):
             built, notes = composed
             read = ", ".join(sorted({CATALOG[r["type"]].label for r in built.resources.values()
                                      if r["type"] not in ("vpc", "subnet", "internet_gateway", "nat_gateway")}))
             assumed = f" I assumed: {'; '.join(notes)}." if notes else ""
             return Plan(f"{notice} I composed it from the catalog: {read}, each connected to what it uses and placed in its "
-                        f"tier ({len(built.resources)} resources, {len(built.connections)} connections).{assumed}",
+                        f"tier ({len(built.resources)} resources, {len(built.connections)} connections).{assumed}{room.cited(used)}",
                         _ops_from(built, design), "composed")
         if rtype:
             return _add_one(text, design, rtype, notice)

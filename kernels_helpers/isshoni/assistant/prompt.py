@@ -29,7 +29,8 @@ subnets; compute, databases and caches in private subnets. When the design needs
 none, add a vpc with public and private subnets in two AZs, an internet_gateway and a nat_gateway.
 - Connect a compute resource to what it uses (source -> target): the catalog turns each connection \
 into security-group rules, IAM policies and environment variables.
-- Read the chat for the team's decisions and constraints, and follow them.
+- Read the chat and the resources' notes for the team's decisions and constraints, follow them, and say which ones you \
+followed in your answer (who said it, in a few words).
 - Reply briefly: what you changed and why, in a few sentences. Do not repeat the design back.
 - You cannot deploy, read credentials, run commands or write files, and must not claim to."""
 

@@ -124,7 +124,7 @@ async def answer(
 
 
 async def _plan(toolbox: Toolbox, request: str, stream: _Stream, notice: str) -> None:
-    plan = planner.plan(request, toolbox.current(), notice)
+    plan = planner.plan(request, toolbox.current(), notice, chat=toolbox.target.messages())
     await stream(plan.text)
     for op in plan.ops:
         ok, text = await toolbox.call_op(op)
