@@ -242,3 +242,12 @@ def test_a_note_on_a_node_is_a_decision_too_and_the_newer_request_wins_over_the_
     named = _with_chat(("carol", "we said MySQL, not Postgres"))
     message = named.ask("a web app with a postgres database", config=OFFLINE)
     assert ("rds_instance", "mysql") not in _stores(named) and "Following what the team decided" not in message["text"]
+
+
+def test_a_pasted_or_hostile_chat_is_read_within_bounds():
+    from isshoni.assistant import room
+
+    flood = [{"id": str(i), "author": "mallory", "text": "We decided on MySQL, not Postgres. " * 600 + "we said " + "not mysql, " * 2000}
+             for i in range(20)]
+    found = room.decisions(flood)
+    assert 0 < len(found) <= room.MAX_SENTENCES and all(len(d.rejected_words) <= room.MAX_REJECTED for d in found)

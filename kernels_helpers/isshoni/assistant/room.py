@@ -20,6 +20,8 @@ DECIDED = re.compile(r"\b(we|let'?s|let us|the team|everyone)\b.{0,40}?\b(said|d
 REJECTED = re.compile(r"\b(not|no|instead of|rather than|never|avoid|without)\s+(an?\s+|the\s+)?(?P<what>[A-Za-z0-9 /-]{2,30}?)"
                       r"(?=[,.;!?]|$| for\b| but\b| and\b)", re.I)
 DATA = {"rds_instance", "aurora_cluster", "dynamodb_table"}  # a store a generic "database" may be
+# bounds on what is read (a hostile or pasted message must not hold the planner): a decision is one sentence
+MAX_SENTENCE, MAX_SENTENCES, MAX_REJECTED = 400, 200, 5
 GENERIC = {"database", "db", "data store", "storage"}
 
 
@@ -38,19 +40,19 @@ def decisions(chat: list[dict], notes: dict[str, str] | None = None, limit: int 
     said = [(m.get("author") or "someone", m.get("text") or "") for m in chat[-limit:]
             if isinstance(m, dict) and m.get("author") != AUTHOR and isinstance(m.get("text"), str)]
     said += [(f"the note on {rid}", text) for rid, text in sorted((notes or {}).items()) if isinstance(text, str)]
-    for who, text in said:
-        for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
-            if not DECIDED.search(sentence):
-                continue
-            rejected_words = [m.group("what") for m in REJECTED.finditer(sentence)]
-            rejected = {n.rtype for w in rejected_words for n in needs(w)} | {v for w in rejected_words for n in needs(w)
-                                                                                 for v in n.properties.values()}
-            kept = sentence
-            for w in rejected_words:
-                kept = kept.replace(w, " ")
-            chosen = [n for n in needs(kept) if n.rtype not in rejected or n.properties]
-            if chosen or rejected:
-                found.append(Decision(who, sentence.strip()[:200], chosen, rejected, tuple(w.strip() for w in rejected_words)))
+    sentences = [(who, sentence) for who, text in said for sentence in re.split(r"(?<=[.!?;])\s+|\n", text[:20_000])]
+    for who, sentence in sentences[-MAX_SENTENCES:]:
+        if len(sentence) > MAX_SENTENCE or not DECIDED.search(sentence):
+            continue
+        rejected_words = [m.group("what") for m in REJECTED.finditer(sentence)][:MAX_REJECTED]
+        ruled_out = [n for w in rejected_words for n in needs(w)]
+        rejected = {n.rtype for n in ruled_out} | {v for n in ruled_out for v in n.properties.values()}
+        kept = sentence
+        for w in rejected_words:
+            kept = kept.replace(w, " ")
+        chosen = [n for n in needs(kept) if n.rtype not in rejected or n.properties]
+        if chosen or rejected:
+            found.append(Decision(who, sentence.strip()[:200], chosen, rejected, tuple(w.strip() for w in rejected_words)))
     return found
 
 

@@ -124,7 +124,8 @@ async def answer(
 
 
 async def _plan(toolbox: Toolbox, request: str, stream: _Stream, notice: str) -> None:
-    plan = planner.plan(request, toolbox.current(), notice, chat=toolbox.target.messages())
+    # off the event loop: reading a long chat for decisions and composing are bounded, but not free
+    plan = await asyncio.to_thread(planner.plan, request, toolbox.current(), notice, toolbox.target.messages())
     await stream(plan.text)
     for op in plan.ops:
         ok, text = await toolbox.call_op(op)
