@@ -96,23 +96,27 @@ def said(kind: str, config: Assistant, detail: str = "", where: str = "ANTHROPIC
     }.get(kind, f"The model's reply could not be used: {detail}")
 
 
+# the failures both SDKs (anthropic, openai) raise by the same class names, and how each is said
+_COMMON = (("APITimeoutError", "timeout"), ("APIConnectionError", "unreachable"), ("AuthenticationError", "key"),
+           ("PermissionDeniedError", "forbidden"), ("NotFoundError", "no_model"), ("RateLimitError", "rate"))
+
+
+def common_failure(exc: Exception, sdk, config: Assistant, where: str, key: str) -> str | None:
+    """The sentence for a failure every provider's SDK has (`sdk`: the module that raised it), else None."""
+    for name, kind in _COMMON:  # a timeout is a connection error too: the order matters
+        if isinstance(exc, getattr(sdk, name)):
+            return said(kind, config, str(exc) if kind == "unreachable" else "", where=where, key=key)
+    return None
+
+
 def explain(exc: Exception, config: Assistant) -> str:
     import anthropic
 
     where, key = (("the AWS region (Assistant.aws_region, AWS_REGION)", "the AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID ...)")
                   if config.provider == "bedrock" else ("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"))
-    if isinstance(exc, anthropic.APITimeoutError):
-        return said("timeout", config)
-    if isinstance(exc, anthropic.APIConnectionError):
-        return said("unreachable", config, str(exc), where=where)
-    if isinstance(exc, anthropic.AuthenticationError):
-        return said("key", config, key=key)
-    if isinstance(exc, anthropic.PermissionDeniedError):
-        return said("forbidden", config)
-    if isinstance(exc, anthropic.NotFoundError):
-        return said("no_model", config)
-    if isinstance(exc, anthropic.RateLimitError):
-        return said("rate", config)
+    common = common_failure(exc, anthropic, config, where, key)
+    if common:
+        return common
     if isinstance(exc, anthropic.APIStatusError) and (exc.status_code == 529 or _error_type(exc) == "overloaded_error"):
         # 529, or an `overloaded_error` event in the middle of a stream (HTTP status 200)
         return said("overloaded", config, "529")

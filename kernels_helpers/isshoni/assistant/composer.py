@@ -71,7 +71,7 @@ ENTRY = ("alb", "nlb", "api_gateway_http", "api_gateway_rest", "api_gateway_webs
 TRIGGERS = ("sqs_queue", "kinesis_stream", "eventbridge_schedule", "eventbridge_rule", "step_function", "s3_bucket")
 PUBLIC = ("alb", "nlb")
 NUMBERS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4}
-SKIP_WIRING = {"external", "service_call", "api_call", "run_task", "iam_access_role"}
+SKIP_WIRING = {"external", "service_call", "api_call", "run_task"}
 
 
 @dataclass

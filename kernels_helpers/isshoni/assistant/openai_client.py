@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from .client import ModelFailure, Usage, said, too_many_turns
+from .client import ModelFailure, Usage, common_failure, said, too_many_turns
 from .config import Assistant
 
 if TYPE_CHECKING:
@@ -34,18 +34,9 @@ def explain(exc: Exception, config: Assistant) -> str:
     import openai
 
     where, key = "OPENAI_BASE_URL or Assistant.base_url", "OPENAI_API_KEY"
-    if isinstance(exc, openai.APITimeoutError):
-        return said("timeout", config)
-    if isinstance(exc, openai.APIConnectionError):
-        return said("unreachable", config, str(exc), where=where)
-    if isinstance(exc, openai.AuthenticationError):
-        return said("key", config, key=key)
-    if isinstance(exc, openai.PermissionDeniedError):
-        return said("forbidden", config)
-    if isinstance(exc, openai.NotFoundError):
-        return said("no_model", config)
-    if isinstance(exc, openai.RateLimitError):
-        return said("rate", config)
+    common = common_failure(exc, openai, config, where, key)
+    if common:
+        return common
     if isinstance(exc, openai.APIStatusError) and exc.status_code in (503, 529):
         return said("overloaded", config, str(exc.status_code))
     if isinstance(exc, openai.APIStatusError):
