@@ -340,10 +340,7 @@ def _dissolve(nodes: dict, rid: str, why: str) -> None:
 
 def _release(nodes: dict, rid: str, key: str) -> None:
     """The parts folded into a node under `key` become nodes of their own again (generic)."""
-    node = nodes[rid]
-    for _k, res, props in [c for c in node.companions if c[0] == key]:
-        nodes[res.id] = _generic_or_refused(res, props, f"not what the compiler makes for {rid}")
-    node.companions = tuple(c for c in node.companions if c[0] != key)
+    implied.give_back(nodes, rid, key, _generic_or_refused, f"not what the compiler makes for {rid}")
 
 
 def _generic_or_refused(res: SourceResource, props: dict, why: str) -> _Node:

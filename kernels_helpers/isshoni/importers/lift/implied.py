@@ -137,18 +137,23 @@ def release(nodes: dict, held: list, source, make_generic) -> bool:
         if not owners and not back:
             return changed
         for rid in owners:
-            node = nodes[rid]
-            for _k, res, props in [c for c in node.companions if c[0] == "implied"]:
-                nodes[res.id] = make_generic(res, props, f"not folded into {rid}: a generic resource refers to it")
-            node.companions = tuple(c for c in node.companions if c[0] != "implied")
+            give_back(nodes, rid, "implied", make_generic, f"not folded into {rid}: a generic resource refers to it")
         held[:] = [(r, p) for r, p in held if r.id not in wanted]
         for res, props in back:
             nodes[res.id] = make_generic(res, props, "not folded into the design's own parts: a generic resource refers to it")
         changed = True
 
 
+def give_back(nodes: dict, rid: str, key: str, make_generic, why: str) -> None:
+    """The parts folded into node `rid` under `key` become nodes of their own again (`make_generic`, with `why`)."""
+    node = nodes[rid]
+    for _k, res, props in [c for c in node.companions if c[0] == key]:
+        nodes[res.id] = make_generic(res, props, why)
+    node.companions = tuple(c for c in node.companions if c[0] != key)
+
+
 def expected(held: list) -> list[str]:
     return [r.type for r, _p in held]
 
 
-__all__ = ["absorb", "expected", "given_references", "release"]
+__all__ = ["absorb", "expected", "give_back", "given_references", "release"]
