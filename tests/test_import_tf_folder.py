@@ -134,7 +134,14 @@ resource "aws_sns_topic" "t" {
 }
 data "aws_caller_identity" "me" {}
 resource "aws_sns_topic" "u" {
-  display_name = data.aws_caller_identity.me.account_id
+  display_name = data.aws_ssm_parameter.p.value
+}
+data "aws_ssm_parameter" "p" {
+  name = "/x"
+}
+resource "aws_sqs_queue" "v" {
+  name = "${data.aws_caller_identity.me.account_id}-${aws_sqs_queue.dlq.arn}-${data.aws_partition.p.partition}"
+  delay_seconds = data.aws_caller_identity.me.account_id
 }
 resource "random_id" "r" {
   byte_length = 4
@@ -145,12 +152,19 @@ resource "random_id" "r" {
     assert resources["main"]["properties"]["RedrivePolicy"] == {"deadLetterTargetArn": {"ref": "dlq", "attribute": "Arn"},
                                                                 "maxReceiveCount": 3}
     reasons = {e.source_id: e.reason for e in report.not_understood}
-    assert "names aws_sqs_queue.dlq inside a longer text" in reasons["aws_sns_topic.t"]
-    assert "reads the data source data.aws_caller_identity.me.account_id" in reasons["aws_sns_topic.u"]
+    assert "reads the data source data.aws_ssm_parameter.p.value" in reasons["aws_sns_topic.u"]
     assert "not a resource of the AWS provider" in reasons["random_id.r"]
     assert "the catalog pairs no CloudFormation property with queue_url" in reasons["aws_sqs_queue_policy.p"]
-    assert any("1 data source(s) not imported" in n for n in report.notes)
-    assert report.total == 6
+    assert any("2 data source(s) not imported" in n for n in report.notes)
+    assert report.total == 7
+    # a reference inside a longer text, and the account's own values (the data sources the compiler reads them
+    # from), are the Fn::Sub and pseudo parameters CloudFormation writes for the same values: read as the lifter
+    # reads a template's (the text keeps the queue's name; a generic resource cannot hold an expression)
+    read = {r.address: r.properties for r in convert(tf_source.evaluate(tmp_path), tf_source.raw_blocks(tmp_path, tf_source.tf_files(tmp_path)))[0]}
+    assert read["aws_sns_topic.t"]["display_name"] == {"Fn::Sub": "x-${dlq}"}
+    assert read["aws_sqs_queue.v"] == {"name": {"Fn::Sub": "${AWS::AccountId}-${dlq.Arn}-${AWS::Partition}"},
+                                       "delay_seconds": {"Ref": "AWS::AccountId"}}
+    assert "aws_sqs_queue.v" in reasons  # a value known only at deploy time is never written in as text
 
 
 def test_cli_reads_a_folder_with_variables(tmp_path):

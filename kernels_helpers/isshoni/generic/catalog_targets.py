@@ -44,6 +44,16 @@ REF_ALSO = {
     "aws_sfn_state_machine": "arn",
     "aws_acm_certificate": "arn",
     "aws_ecs_service": "arn",
+    "aws_iam_role": "name",  # the provider's id of a role or an instance profile is its name, what Ref returns
+    "aws_iam_instance_profile": "name",
+}
+# What the provider's `id` holds where Ref returns another attribute (REF_TF): the compiler writes `.id` for
+# a service's cluster (its ARN) and a NAT gateway's allocation (the EIP's allocation id).
+ID_TF = {
+    "aws_ecs_cluster": "arn",
+    "aws_eip": "allocation_id",
+    "aws_kinesis_stream": "arn",
+    "aws_kinesis_firehose_delivery_stream": "arn",
 }
 # Ref returns a composite CloudFormation string no Terraform attribute holds.
 REF_NONE = {"aws_wafv2_web_acl": "Ref of a WAF web ACL is 'name|id|scope'"}
@@ -106,4 +116,4 @@ def _catalog_pairs(type_name: str) -> dict[str, str]:
     return pairs
 
 
-__all__ = ["REF_NONE", "REF_TF", "attr_tf", "primary", "ref_problem", "ref_tf"]
+__all__ = ["ID_TF", "REF_ALSO", "REF_NONE", "REF_TF", "attr_tf", "primary", "ref_problem", "ref_tf"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import Entry, Imported, NotImportable
 from ..lift import lift
+from ..lift.values import NO_DEFAULT
 from . import source as tf_source
 from .resources import convert
 
@@ -46,7 +47,8 @@ def read_folder(folder, *, region: str = "us-east-1", name: str = "imported", va
     resources, _ = convert(parsed, raw)
     skipped = _modules_not_read(parsed, folder)
     notes = _notes(parsed, variables)
-    imported = lift(resources, name=name, region=region, fmt="terraform", source=label, notes=notes)
+    imported = lift(resources, name=name, region=region, fmt="terraform", source=label, notes=notes,
+                    parameters=_asked(parsed, variables))
     imported.report.not_understood.extend(skipped)
     return imported
 
@@ -97,6 +99,14 @@ def _modules_not_read(parsed: dict, folder: Path) -> list[Entry]:
                       "to see them)")
         out.append(Entry(meta.get("path", "module"), f"module ({kind})", line, None, reason, where))
     return out
+
+
+def _asked(parsed: dict, variables: dict | None) -> dict:
+    """The root module's variables without a value: what a template asks at deploy time (a parameter
+    without a default), so a catalog property that is asked then (`x-ask`) reads them as asked."""
+    return {v["__tfmeta"]["label"]: NO_DEFAULT for v in parsed.get("variable") or []
+            if "default" not in v and v["__tfmeta"]["label"] not in (variables or {})
+            and "/" not in (v["__tfmeta"].get("filename") or "")}
 
 
 def _notes(parsed: dict, variables: dict | None) -> list[str]:

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from ...compiler.names import tf_identifier
-from ...generic.catalog_targets import REF_ALSO, REF_TF
+from ...generic.catalog_targets import ID_TF, REF_ALSO, REF_TF
 
 ADDRESS = re.compile(r"^(?P<modules>(?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(?P<data>data\.)?"
                      r"(?P<type>[a-z][a-z0-9_]*)\.(?P<name>[A-Za-z_][A-Za-z0-9_-]*)(?P<index>\[[^\]]*\])?$")
@@ -64,6 +64,8 @@ def reference(target_id: str, tf_type: str, attribute: str, path: tuple = ()) ->
     """`Ref`/`Fn::GetAtt` of the design resource an address became, for `<address>.<attribute>`."""
     if attribute == REF_TF.get(tf_type, "id") or attribute == REF_ALSO.get(tf_type):
         return {"Ref": target_id}
+    if attribute == "id" and tf_type in ID_TF:
+        attribute = ID_TF[tf_type]
     name = cfn_attribute(tf_type, attribute)
     if name is None:
         raise Unreadable(f"refers to {attribute} of {target_id} ({tf_type}), which the catalog pairs with no "

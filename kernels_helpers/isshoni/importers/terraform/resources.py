@@ -16,6 +16,8 @@ import json
 import posixpath
 import re
 
+from ...compiler.cloudformation import PSEUDO as CFN_PSEUDO
+from ...compiler.tf_write import PSEUDO as TF_PSEUDO
 from ..lift import SourceResource
 from ..lift.values import Opaque, Unrepresentable
 from .addresses import Unreadable, design_ids, reference
@@ -24,8 +26,23 @@ META = frozenset({"count", "for_each", "depends_on", "lifecycle", "provider", "p
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _TRAVERSAL = re.compile(r"(?<![\w.])(?P<kind>module|local|var|data|[a-z][a-z0-9_]*)\.(?P<name>[A-Za-z_][\w-]*)"
                         r"(?:\[[^\]]*\])?(?:\.(?P<attr>[A-Za-z_]\w*))?")
+# the data sources the compiler reads the account's own values from (compiler.tf_write.PSEUDO), and the
+# provider's other names for the region: what CloudFormation's pseudo parameters say
+DATA_PSEUDO = {**{pair: CFN_PSEUDO[key] for key, pair in TF_PSEUDO.items()},
+               ("aws_region", "id"): "AWS::Region", ("aws_region", "region"): "AWS::Region"}
+_DATA = re.compile(r"\$\{data\.(?P<type>" + "|".join(sorted({t for t, _ in DATA_PSEUDO})) + r")\.[A-Za-z_][\w-]*\."
+                   r"(?P<attr>\w+)\}")
+_WRITTEN = re.compile(r"\$\{(?P<address>(?!data\.|var\.|local\.|module\.)[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*(?:\[\d+\])?)"
+                      r"\.(?P<attr>\w+)\}")
+_READ = re.compile(r"\x00[^\x00\x01]*\x01")
 _PREFIXED = re.compile(r"^(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._-]*)$")
 MAX_TRACE = 8  # locals, outputs and module arguments followed to find an attribute
+
+
+def _pseudo(found) -> str:
+    """A pseudo data source's value as CloudFormation's `${AWS::...}` (marked until the text is checked)."""
+    known = DATA_PSEUDO.get((found["type"], found["attr"]))
+    return "\0" + known + "\1" if known else found.group(0)
 
 
 class Scopes:
@@ -139,13 +156,39 @@ class _Reader:
                 decoded = None
             if isinstance(decoded, (dict, list)):
                 return self.value(decoded, path)  # jsonencode({... = aws_x.y.arn}): kept as its structure
-            target = self.by_uuid.get(_UUID.search(text).group(0))
-            named = target["__tfmeta"]["path"] if target else "a resource"
-            raise Unreadable(f"names {named} inside a longer text; the design can hold a whole reference only", path)
-        if "${" in text:
+        if _UUID.search(text) or "${" in text:
+            return self._interpolated(text, path)
+        return text
+
+    def _interpolated(self, text: str, path: tuple) -> dict:
+        """Text with references and the account's own values in it: the `Fn::Sub` CloudFormation
+        writes for the same text (`${Logs.Arn}:*`, `arn:${AWS::Partition}:...`), which the lifter
+        reads as it reads a template's (the region's values filled in, a reference kept as an
+        expression).  Anything else interpolated is not evaluated statically: refused, named."""
+        if "\0" in text or "\1" in text:
+            raise Unreadable("a text with control characters in it", path)
+        text = _DATA.sub(_pseudo, _WRITTEN.sub(lambda found: self._written_reference(found, path), text))  # what is read is marked \0...\1
+        if "${" in _UUID.sub("", _READ.sub("", text)):
             raise Unreadable(f"an expression the static reader cannot evaluate ({text[:120]}): give the variables it "
                              "needs (--var) or import a plan JSON", path)
-        return text
+
+        def reference_text(found) -> str:
+            target = self.by_uuid.get(found.group(0))
+            if target is None:
+                raise Unreadable(f"a value the static reader cannot evaluate inside a longer text ({text[:120]})", path)
+            ref = self._reference(target, path)
+            return "${" + (ref["Ref"] if "Ref" in ref else ".".join(ref["Fn::GetAtt"])) + "}"
+
+        return {"Fn::Sub": _UUID.sub(reference_text, text).replace("\0", "${").replace("\1", "}")}
+
+    def _written_reference(self, found, path: tuple) -> str:
+        """`${aws_x.y.attr}` the evaluator left as written (beside a data source): its `Fn::Sub` name,
+        or the text unchanged when it names no resource of the folder."""
+        address = f"{self.prefix}{found['address']}"
+        if address not in self.ids:
+            return found.group(0)
+        ref = reference(self.ids[address], found["address"].split(".")[0], found["attr"], path)
+        return "\0" + (ref["Ref"] if "Ref" in ref else ".".join(ref["Fn::GetAtt"])) + "\1"
 
     def _reference(self, target: dict, path: tuple):
         meta = target["__tfmeta"]
@@ -164,9 +207,14 @@ class _Reader:
         found = re.match(r"^(?:module\.[^.]+\.)*(?P<type>[a-z][a-z0-9_]*)\.(?P<name>[\w-]+)(?P<index>\[[^\]]*\])?"
                          r"(?:\.(?P<attr>\w+))?", traversal)
         kind = found.group("type") if found else ""
+        if kind == "var" and not self.module and found.group("name") not in self.ids.values() and not found.group("attr"):
+            return {"Ref": found.group("name")}  # a root variable without a value: a template parameter (asked at deploy)
         if kind == "var":
             raise Unreadable(f"the variable {found.group('name')} has no value (give it with --var, a .tfvars file "
                              "or a default)", path)
+        data = _DATA.fullmatch("${" + traversal + "}") if kind == "data" else None
+        if data and (data["type"], data["attr"]) in DATA_PSEUDO:
+            return {"Ref": DATA_PSEUDO[(data["type"], data["attr"])]}  # the account's own value: CloudFormation's pseudo parameter
         if kind == "data":
             raise Unreadable(f"reads the data source {traversal}, known only when Terraform runs", path)
         if found and kind not in ("local", "module", "each", "count", "path", "terraform", "self") and found.group("attr"):
