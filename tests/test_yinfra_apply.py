@@ -180,3 +180,34 @@ def test_replace_if_writes_an_edit_computed_away_only_onto_what_it_was_computed_
     doc.apply(moved)
     assert not doc.replace_if(stale, edit)  # computed from what is gone: nothing written
     assert doc.to_dict()["resources"]["vpc"].get("label") != "mine" and doc.to_dict()["connections"] == {}
+
+
+def test_replace_if_reads_again_only_the_items_the_edit_changed(monkeypatch):
+    """What the document holds was just read and compared (`current`): an edit of one node of a design
+    reads and patches that node only (not every item of the design again), and a removal still deletes."""
+    import isshoni.yinfra as yinfra
+
+    doc = loaded()
+    before = doc.to_dict(without=("chat", "deployments"))
+    after = copy.deepcopy(before)
+    after["resources"]["vpc"]["notes"] = "one node"
+    gone = next(iter(after["connections"]))
+    del after["connections"][gone]
+    patched: list = []
+    original = yinfra._apply_map
+    monkeypatch.setattr(yinfra, "_apply_map", lambda ymap, new, skip=(): (patched.append(new), original(ymap, new, skip)))
+    assert doc.replace_if(before, after)
+    assert patched == [after["resources"]["vpc"], after["resources"]["vpc"]["properties"]]  # the item and its properties
+    assert doc.to_dict(without=("chat", "deployments")) == after
+
+
+def test_numbers_read_from_the_document_as_the_design_wrote_them():
+    """Yjs numbers are doubles: whole ones read as ints (a port stays 80, not 80.0), others stay
+    floats, and a whole double beyond 2**53 stays a float (no exact integer)."""
+    doc = YInfra()
+    values = {"port": 80, "weight": 0.25, "edge": 2**53 - 1, "huge": 1e300, "neg": -3.0, "nested": [{"x": 2.0}]}
+    doc.apply({"meta": {"name": "d", "values": values}})
+    read = doc.to_dict()["meta"]["values"]
+    assert read == {"port": 80, "weight": 0.25, "edge": 2**53 - 1, "huge": 1e300, "neg": -3, "nested": [{"x": 2}]}
+    assert type(read["port"]) is int and type(read["neg"]) is int and type(read["nested"][0]["x"]) is int
+    assert type(read["weight"]) is float and type(read["huge"]) is float

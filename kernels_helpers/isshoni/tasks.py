@@ -103,7 +103,7 @@ def edit(data: dict, request: dict) -> dict:
     from .design.ops import apply_ops
 
     if "ops" in request:
-        return apply_ops(Design(data), request["ops"]).data
+        return apply_ops(Design.adopt(data), request["ops"]).data  # apply_ops edits a copy of its own
     return Design.loads(json.dumps(request["design"]), source="design").data
 
 

@@ -222,7 +222,7 @@ class Toolbox:
             if op["op"] == "add" and "position" not in op:
                 op["position"] = free_spot(design.resources, op.get("parent"))  # placed apart even in a new design: it is also drawn outside the canvas
             content = {k: v for k, v in design.data.items() if k not in ("chat", "deployments")}  # not needed: not sent
-            new = Design(await self.runner("edit", content, {"ops": [op]}))
+            new = Design.adopt(await self.runner("edit", content, {"ops": [op]}))  # the edit's own result
             if self.work is not None:
                 new.data["chat"], new.data["deployments"] = design.chat, design.deployments
                 self.work = new

@@ -83,6 +83,22 @@ def _describe(schema: dict) -> str:
     return " or ".join({"string": "a string", "object": "an object", "null": "null", "number": "a number"}[k] for k in kinds)
 
 
+# ops whose effect on other items' problems is not bounded by the items they name: a removal (what referred
+# to the removed item) and the meta (a region, a condition every generic resource may read)
+_WIDE = frozenset({"remove", "set_meta"})
+
+
+def _touched(old: Design, new: Design, ops: list, names: list) -> set | None:
+    """The ids whose problems the ops can change (the items they name, add or drop), or None when
+    they can change anyone's: then the whole design is compared."""
+    if _WIDE & set(names):
+        return None
+    touched = {op[k] for op in ops for k in ("id",) if isinstance(op.get(k), str)}
+    for section in ("resources", "connections"):
+        touched |= set(old.data[section]).symmetric_difference(new.data[section])
+    return touched
+
+
 def _apply(design: Design, name: str, args: dict) -> None:
     known = {**design.resources, **design.connections}
     if "id" in args and name not in ("add", "connect") and args["id"] not in known:
@@ -115,18 +131,21 @@ def apply_ops(design: Design, ops) -> Design:
     state, which the ops neither fix nor are blamed for)."""
     if not isinstance(ops, list) or not ops:
         raise OpError("'ops' must be a non-empty list of operations")
-    before = set(design.problems())
     work = design.copy()
+    names = []
     for index, op in enumerate(ops):
         where = f"ops[{index}]"
         try:
             name, args = _fields(op)
+            names.append(name)
             _apply(work, name, dict(args))
         except DesignError as exc:
             raise DesignError(exc.problems, where) from None
         except (KeyError, ValueError, TypeError) as exc:
             raise OpError(f"{where}: {describe(exc)}") from None
-    new = [p for p in work.problems() if p not in before]
+    touched = _touched(design, work, ops, names)
+    before = set(design.problems(touched))
+    new = [p for p in work.problems(touched) if p not in before]
     if new:
         raise DesignError(new, "the ops would leave the design with new problems")
     return work
