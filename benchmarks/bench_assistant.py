@@ -1,7 +1,9 @@
 """What the assistant itself costs, apart from the model's thinking time.
 
 1. One tool edit (validate input, apply the op with the design's checks, write the
-   live Yjs document as the assistant) on live designs of growing size.
+   live Yjs document as the assistant) on live designs of growing size, the op checked
+   in a thread (a kernel) and in the server's worker processes (the content pickled
+   to one and the result back).
 2. Time to the first streamed words in the chat and to the finished answer, for a
    three-turn answer played by the fake Messages API on 127.0.0.1 through the real
    anthropic SDK (the fake answers at once: this is the client-side overhead).
@@ -39,10 +41,11 @@ def synthetic(size: int) -> Design:
     return design
 
 
-async def edit_times(size: int, edits: int) -> list[float]:
+async def edit_times(size: int, edits: int, runner=thread_runner) -> list[float]:
+    """The op checked off the loop: in a thread (a kernel, no server) or the server's worker processes."""
     doc = YInfra()
     doc.set(synthetic(size).dumps())
-    toolbox = Toolbox(LiveTarget(doc), "apply", runner=thread_runner)  # the op checked off the loop, as without a server
+    toolbox = Toolbox(LiveTarget(doc), "apply", runner=runner)
     times = []
     for i in range(edits):
         start = time.perf_counter()
@@ -75,11 +78,20 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--answers", type=int, default=5)
     args = parser.parse_args()
-    print("| design resources | tool edit p50 | tool edit max |")
-    print("|---:|---:|---:|")
-    for size in (int(s) for s in args.sizes.split(",")):
-        times = asyncio.run(edit_times(size, args.edits))
-        print(f"| {size:,} | {statistics.median(times) * 1000:.1f} ms | {max(times) * 1000:.1f} ms |")
+    from isshoni.server import workers
+    from isshoni.server.assistant import run_in_workers
+
+    print("| design resources | tool edit p50, checked in a thread | max | p50, in the server's worker processes | max |")
+    print("|---:|---:|---:|---:|---:|")
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            times = asyncio.run(edit_times(size, args.edits))
+            asyncio.run(edit_times(20, 2, run_in_workers))  # the pool started and warm before timing
+            served = asyncio.run(edit_times(size, args.edits, run_in_workers))
+            print(f"| {size:,} | {statistics.median(times) * 1000:.1f} ms | {max(times) * 1000:.1f} ms "
+                  f"| {statistics.median(served) * 1000:.1f} ms | {max(served) * 1000:.1f} ms |")
+    finally:
+        workers.shutdown()
     import os
 
     with FakeAnthropic() as api:
