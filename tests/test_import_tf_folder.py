@@ -187,3 +187,50 @@ def test_an_arn_that_is_also_the_id_reads_as_the_resources_ref():
     assert reference("alerts", "aws_sns_topic", "arn") == {"Ref": "alerts"}
     assert reference("alb", "aws_lb", "arn") == {"Ref": "alb"} == reference("alb", "aws_lb", "id")
     assert reference("logs", "aws_cloudwatch_log_group", "arn") == {"Fn::GetAtt": ["logs", "Arn"]}  # its id is its name
+
+
+def test_the_evaluators_stand_ins_for_the_accounts_values_are_never_read_as_values(tmp_path):
+    """tfparse writes "current-region" for the region's name and null for a partition read alone: an
+    attribute reading them is the pseudo parameter (or its text with the region read again); a function
+    of them is refused with the data source named, never imported with a made-up value or a null."""
+    (tmp_path / "main.tf").write_text("""
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+resource "aws_sqs_queue" "q" {
+  name              = "a-${data.aws_region.current.name}-b"
+  delay_seconds     = data.aws_region.current.name
+  redrive_policy    = "${data.aws_partition.current.partition}"
+}
+resource "aws_sqs_queue" "p" {
+  policy = jsonencode({ Resource = "arn:${data.aws_partition.current.partition}:sqs:*:*:x" })
+}
+""")
+    read = {r.address: r for r in convert(tf_source.evaluate(tmp_path), tf_source.raw_blocks(tmp_path, tf_source.tf_files(tmp_path)))[0]}
+    assert read["aws_sqs_queue.q"].properties == {"name": {"Fn::Sub": "a-${AWS::Region}-b"}, "delay_seconds": {"Ref": "AWS::Region"},
+                                                  "redrive_policy": {"Ref": "AWS::Partition"}}
+    assert "current-region" not in json.dumps([r.properties for r in read.values()])
+    assert read["aws_sqs_queue.p"].problem.startswith("attribute policy: reads data.aws_partition inside a value")
+
+
+def test_a_network_read_back_from_its_terraform_is_typed_with_its_routing_folded(tmp_path):
+    """The routing the compiler implies (route tables, default routes, subnet associations: Terraform types no
+    catalog part writes as CloudFormation, so never generic resources) is recognised as the VPC's and the
+    subnets' own parts, so the network comes back as catalog nodes (it came back as 9 generic resources)."""
+    from isshoni import Design, generate
+
+    design = Design(name="net")
+    design.add("vpc", "net")
+    design.add("subnet", "pub", parent="net", properties={"tier": "public", "cidr": "10.0.1.0/24"})
+    design.add("subnet", "priv", parent="net", properties={"cidr": "10.0.2.0/24"})
+    design.add("internet_gateway", "igw", parent="net")
+    design.add("nat_gateway", "nat", parent="pub")
+    for name, text in generate(design, "terraform").items():
+        (tmp_path / name).write_text(text)
+    imported = import_path(tmp_path)
+    kinds = {rid: r["type"] for rid, r in imported.design.resources.items()}
+    assert {rid: kinds[rid] for rid in design.resources} == {rid: r["type"] for rid, r in design.resources.items()}
+    folded = {e.source_id: e.design_id for e in imported.report.folded}
+    assert folded["aws_route_table.net_public_routes"] == "net" and folded["aws_route.net_public_default_route"] == "net"
+    assert folded["aws_route_table_association.pub_route_association"] == "pub"
+    assert imported.design.resources["pub"]["properties"].get("tier") == "public"
+    assert all(e.reason for e in imported.report.not_understood)

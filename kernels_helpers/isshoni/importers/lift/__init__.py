@@ -60,7 +60,7 @@ class SourceResource:
 @dataclass
 class _Node:
     source: SourceResource
-    kind: str  # typed | generic
+    kind: str  # typed | generic | unheld (the design cannot hold it: a node's implied part, or not understood) | refused
     design: dict
     why: str = ""  # why generic, or what the catalog adds when typed
     generic_properties: dict | None = None  # the converted properties, for a typed node demoted to generic
@@ -68,6 +68,7 @@ class _Node:
     parts: dict | None = None  # emit key -> source id of each part of a typed node (its primary under "")
     companions: tuple = ()  # (key, SourceResource, converted properties) of its other parts
     given: tuple = ()  # (part key, path, source value) of what connections fill (lift.connections checks them)
+    line: int | None = None  # where an unheld node's reason points
 
 
 def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, source: str,
@@ -211,10 +212,9 @@ def _nodes(by_id: dict, converted: dict, order: list, report: ImportReport, sour
             continue
         kept = first_opaque(converted[rid])
         node = _generic(by_id[rid], converted[rid], why_not.get(rid, ""))
-        if isinstance(node, str):
-            report.not_understood.append(_entry(by_id[rid], None, node, kept.error.line if kept else None))
-        else:
-            nodes[rid] = node
+        if isinstance(node, str):  # not in the design; a part the compiler implies for a node may still be it (lift.implied)
+            node = _Node(by_id[rid], "unheld", {}, node, converted[rid], line=kept.error.line if kept else None)
+        nodes[rid] = node
     return nodes
 
 
@@ -369,7 +369,7 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
         links.drop_loose()
         meta = {"name": name, "region": region, "description": f"imported from {report.source}", **declare(nodes)}
         data = {"version": 1, "meta": meta,
-                "resources": {rid: dict(n.design) for rid, n in nodes.items()}, "connections": {}}
+                "resources": {rid: dict(n.design) for rid, n in nodes.items() if n.kind != "unheld"}, "connections": {}}
         design = Design({**data, "connections": links.data()})
         try:
             design.validate(report.source)
@@ -386,13 +386,17 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
         diffs = verify.differences(design, typed, source.side, resolved) if len(typed) > 1 else {}
         compiled_names: dict = {}
         for part in resolved.parts if resolved is not None else ():
-            compiled_names.setdefault(verify.DESIGN if part.source == "@design" else part.source, set()).add(part.cfn_name)
+            compiled_names.setdefault(verify.DESIGN if part.source == "@design" else part.source, set()).add(
+                part.cfn_name if source.side == "cfn" else part.tf_name)  # the source's own naming
         if implied.absorb(nodes, diffs, source, held, links.ends(), compiled_names):
             continue
         if links.settle(data, resolved):  # once what the compiler implies is recognised: connections, then their check
             continue
         diffs.pop(verify.DESIGN, None)
         if not diffs:
+            for rid in [r for r, n in nodes.items() if n.kind == "unheld"]:  # no node's compile makes it
+                node = nodes.pop(rid)
+                report.not_understood.append(_entry(node.source, None, node.why, node.line))
             for part, _props in held:
                 report.folded.append(_entry(part, None, "made by the compiler for the design as a whole"))
             links.write_report(_entry)

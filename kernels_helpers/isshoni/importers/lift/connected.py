@@ -29,7 +29,7 @@ class Links:
         when given); True when the nodes changed."""
         if not self.found:
             self.found = True
-            free = {rid for rid, n in self.nodes.items() if n.kind == "generic"}
+            free = {rid for rid, n in self.nodes.items() if n.kind in ("generic", "unheld")}
             free |= {e.source_id for e in self.report.not_understood if e.source_id in self.source.props}
             self.conns = connections.fold(self.nodes, self.source, data, self.region, free)
             for conn in self.conns:

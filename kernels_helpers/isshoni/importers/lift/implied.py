@@ -80,8 +80,12 @@ def _absorb_once(nodes: dict, diffs: dict, source, held: list, compiled_names: d
                 # a resource of the name the compile gives, if the source has one (the flow logs' policy,
                 # taken once its role is: not a service role's policy meanwhile)
                 names = compiled_names.get(rid, ())
-                candidates = [c for c in by_type.get(kind, ()) if _named(c, names)] or by_type.get(kind, ())
-                found = _next_to(nodes, members, candidates, source)
+                named = [c for c in by_type.get(kind, ()) if _named(c, names)]
+                # a typed node of exactly the name the compile gives this owner's part is that part (a VPC's
+                # route table read back from Terraform also matches the route table node)
+                found = _next_to(nodes, members, named, source, _alone(nodes, named, names)) if named else None
+                if found is None:
+                    found = _next_to(nodes, members, named or by_type.get(kind, ()), source)
                 if found is None:
                     break
                 node = nodes.pop(found)
@@ -97,9 +101,9 @@ def _absorb_once(nodes: dict, diffs: dict, source, held: list, compiled_names: d
 
 
 def _named(rid: str, names) -> bool:
-    """Whether the compile names a part `rid` (or `rid2`, `rid3` ...: the source's own resource of that
-    name, still in the design, made it number its part)."""
-    return rid in names or any(n.startswith(rid) and n[len(rid):].isdigit() for n in names)
+    """Whether the compile names a part `rid` (or `rid2`, `rid3` ..., `rid_2` in Terraform: the source's own
+    resource of that name, still in the design, made it number its part)."""
+    return rid in names or any(n.startswith(rid) and n[len(rid):].lstrip("_").isdigit() for n in names)
 
 
 def _members(nodes: dict, held: list) -> set:
@@ -107,11 +111,22 @@ def _members(nodes: dict, held: list) -> set:
     return typed | {r.id for n in nodes.values() if n.kind == "typed" for _k, r, _p in n.companions} | {r.id for r, _p in held}
 
 
-def _next_to(nodes: dict, members: set, candidates, source) -> str | None:
-    """One of `candidates` (resources of the wanted type, in id order) that refers to a member, or is referred to by one."""
+def _alone(nodes: dict, named: list, names) -> set:
+    """The typed nodes among `named` that are one resource and carry the very name the compile gives."""
+    return {r for r in named if r in nodes and nodes[r].kind == "typed" and not nodes[r].companions}
+
+
+def _next_to(nodes: dict, members: set, candidates, source, takeable: set = frozenset()) -> str | None:
+    """One of `candidates` (resources of the wanted type, in id order) that refers to a member, or is referred
+    to by one; a member itself only when `takeable` names it."""
     for rid in candidates:
         node = nodes.get(rid)
-        if node is None or rid in members or node.generic_properties is None:
+        if node is None or rid in members and rid not in takeable or node.generic_properties is None:
+            continue
+        if rid in takeable:
+            others = members - {rid}
+            if (source.refers.get(rid, set()) | source.referrers.get(rid, set())) & others:
+                return rid
             continue
         if (source.refers.get(rid, set()) | source.referrers.get(rid, set())) & members:
             return rid

@@ -34,6 +34,8 @@ _DATA = re.compile(r"\$\{data\.(?P<type>" + "|".join(sorted({t for t, _ in DATA_
                    r"(?P<attr>\w+)\}")
 _WRITTEN = re.compile(r"\$\{(?P<address>(?!data\.|var\.|local\.|module\.)[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*(?:\[\d+\])?)"
                       r"\.(?P<attr>\w+)\}")
+_READS_PSEUDO = re.compile(r"data\.(" + "|".join(sorted({t for t, _ in DATA_PSEUDO})) + r")\.[A-Za-z_][\w-]*\.(\w+)")
+_REGION_STAND_IN = "current-region"  # what tfparse writes for data.aws_region.<name>.name
 _READ = re.compile(r"\x00[^\x00\x01]*\x01")
 _PREFIXED = re.compile(r"^(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._-]*)$")
 MAX_TRACE = 8  # locals, outputs and module arguments followed to find an attribute
@@ -93,9 +95,12 @@ def convert(parsed: dict, raw: dict[str, dict]) -> tuple[list[SourceResource], d
         reader = _Reader(item, by_uuid, ids, scopes)
         attributes, problem = {}, ""
         for key, value in item.items():
-            if key in META or value is None:  # null is unset in Terraform
+            if key in META:
                 continue
             try:
+                value = reader.account_value(key, value)
+                if value is None:  # null is unset in Terraform
+                    continue
                 attributes[key] = reader.value(value, (key,))
             except Unreadable as exc:  # the first one is the reason; the rest are still read (round-trip checks)
                 where = ".".join(map(str, exc.path))
@@ -133,6 +138,28 @@ class _Reader:
         if value is None and len(path) > 1 and "null" not in json.dumps(self.raw.get(path[0])):
             raise Unreadable("a value the static reader cannot evaluate (it depends on values known only when "
                              "Terraform runs, or on a variable without a value)", path)
+        return value
+
+    def account_value(self, key: str, value):
+        """The evaluator's stand-ins for the data sources CloudFormation has pseudo parameters for
+        ("current-region" for the region's name, null for a partition read alone) are never taken
+        as values: an attribute that reads one is the pseudo parameter itself when that is all it
+        reads, its text with the region read again where the stand-in stands; anything else that
+        reads them (a function of them, a structure) is refused, named."""
+        raw = self.raw.get(key)
+        reads = set(_READS_PSEUDO.findall(json.dumps(raw)))
+        if not reads:
+            return value
+        whole = _READS_PSEUDO.fullmatch(raw) if isinstance(raw, str) else None
+        if whole and (whole[1], whole[2]) in DATA_PSEUDO:
+            return {"Ref": DATA_PSEUDO[(whole[1], whole[2])]}
+        unknown = sorted(f"data.{t}.*.{a}" for t, a in reads if (t, a) not in DATA_PSEUDO)
+        if unknown or not isinstance(raw, str) or not isinstance(value, str) or "(" in raw:
+            named = unknown[0] if unknown else f"data.{min(reads)[0]}"
+            raise Unreadable(f"reads {named} inside a value the static reader cannot evaluate (known only when "
+                             "Terraform runs): import a plan JSON", (key,))
+        if any(t == "aws_region" for t, _a in reads):
+            value = value.replace(_REGION_STAND_IN, "${data.aws_region.current.name}")
         return value
 
     def _prefixed(self, text: str, path: tuple):
