@@ -191,10 +191,6 @@ def _addable(text: str) -> str | None:
     return None
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
-
-
 SERVING = {"api", "app", "application", "backend", "service", "server", "web", "website"}  # words for "what serves the requests"
 ANOTHER = re.compile(r"\b(another|second|new|extra|one more|separate|dedicated)\b", re.I)
 
@@ -205,12 +201,10 @@ def _users(design: Design, rtype: str, text: str) -> list[str]:
     serves requests -> the compute behind the load balancer or API), else the only one."""
     can = [rid for rid, r in sorted(design.resources.items()) if r["type"] in COMPUTE and CATALOG[r["type"]].link_to(rtype)]
     after = text.lower().split(" for ", 1)[1] if " for " in text.lower() else ""
-    named = _words(after)
+    named = planner_edits.words(after)
     if named:
-        def mentions(rid: str) -> bool:
-            r = design.resources[rid]
-            return bool(named & (_words(rid.replace("_", " ")) | _words(r.get("label", "")) | _words(r["type"].replace("_", " "))
-                                 | ({"api"} if r["type"].startswith("api_gateway") else set())))
+        def mentions(rid: str) -> bool:  # the words planner_edits.mentioned reads a resource by
+            return bool(named & planner_edits.called(rid, design.resources[rid]))
         hit = [rid for rid in can if mentions(rid)]
         if not hit:  # the request names something that is not compute: follow its connections
             for rid in [r for r in design.resources if mentions(r)]:

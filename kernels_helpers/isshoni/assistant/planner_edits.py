@@ -53,19 +53,24 @@ STOP = {"the", "and", "for", "from", "design", "please", "make", "highly", "avai
         "rename", "relabel", "call", "all", "our", "this", "that", "with", "into", "its", "his", "her", "their", "everything"}
 
 
-def _words(text: str) -> set[str]:
+def words(text: str) -> set[str]:
+    """The words of a request (or a name) that can tell resources apart: three letters or more, no filler."""
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2} - STOP
+
+
+def called(rid: str, resource: dict) -> set[str]:
+    """The words a resource goes by: its id, its label and its type's name (`api_gateway_http` is an "api")."""
+    return words(rid.replace("_", " ")) | words(resource.get("label", "")) | words(resource["type"].replace("_", " "))
 
 
 def mentioned(design: Design, text: str, types=()) -> list[str]:
     """The resources `text` names best: most of its words in an id, label or type name (an id written as is
     counts a little more), else a kind of service (`types`: the catalog types its words name, e.g. "the
     database" -> rds_instance).  Several equally good are all returned: the caller asks which."""
-    tokens, asked = set(re.findall(r"[A-Za-z0-9_-]+", text)), _words(text)
+    tokens, asked = set(re.findall(r"[A-Za-z0-9_-]+", text)), words(text)
     scores = {}
     for rid, r in design.resources.items():
-        known = _words(rid.replace("_", " ")) | _words(r.get("label", "")) | _words(r["type"].replace("_", " "))
-        score = len(asked & known) + (0.5 if rid in tokens else 0) + (0.25 if r["type"] in types else 0)
+        score = len(asked & called(rid, r)) + (0.5 if rid in tokens else 0) + (0.25 if r["type"] in types else 0)
         if score >= 1:
             scores[rid] = score
     if scores:

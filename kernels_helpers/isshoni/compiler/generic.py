@@ -22,14 +22,26 @@ if TYPE_CHECKING:
     from .resolve import Context
 
 
+class NothingToReferYet(DesignError):
+    """A generic resource refers to a catalog node that emits nothing until a connection is found (a
+    certificate before its zone): `target` names that node, for whoever can make it emit (the importer)."""
+
+    def __init__(self, problems: list[Problem], target: str, source: str = "design"):
+        super().__init__(problems, source)
+        self.target = target
+
+    def __reduce__(self):
+        return (NothingToReferYet, (self.problems, self.target, self.source))
+
+
 def properties(ctx: Context, rid: str) -> dict:
     """The resource's properties with every design reference and expression as a neutral expression."""
 
     def resolve_reference(ref: references.Reference):
         if not ctx.has_part(ref.target):
             where = json_path(["resources", rid, "properties", *ref.path])
-            raise DesignError([Problem(where, f"{ref.target!r} emits nothing yet (it waits for a connection), "
-                                      "so it cannot be referred to", rid)])
+            raise NothingToReferYet([Problem(where, f"{ref.target!r} emits nothing yet (it waits for a connection), "
+                                            "so it cannot be referred to", rid)], ref.target)
         lid = ctx.lid(ref.target)
         if is_generic(ctx.type_of(ref.target)):
             return e.Ref(lid, "id") if ref.attribute is None else e.StateAttr(lid, ref.attribute, "properties")

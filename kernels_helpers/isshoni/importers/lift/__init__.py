@@ -381,7 +381,7 @@ def _settle(nodes: dict, report: ImportReport, name: str, region: str, source: g
         try:
             resolved = resolve(design) if len(typed) > 1 or links.conns else None  # one compile for both checks
         except DesignError as exc:  # a generic resource names a node that makes nothing until a connection is found
-            _refused_by_compile(exc, nodes, report, source)
+            _refused_by_compile(exc, nodes, report)
             continue
         diffs = verify.differences(design, typed, source.side, resolved) if len(typed) > 1 else {}
         compiled_names: dict = {}
@@ -442,15 +442,14 @@ def _refused_by_design(exc: DesignError, nodes: dict, report: ImportReport) -> N
         raise NotImportable(f"the imported design does not validate: {exc.problems[0]}", report.source)
 
 
-def _refused_by_compile(exc: DesignError, nodes: dict, report: ImportReport, source: groups.Source) -> None:
+def _refused_by_compile(exc: DesignError, nodes: dict, report: ImportReport) -> None:
     """The compile refused a generic resource's reference to a typed node that emits nothing yet (a
     certificate before its zone connection is found): that node is made generic, so the reference
     names a resource again; any other refusal is the design's (the referring resource goes)."""
-    waiting = {t for p in exc.problems for t in source.refers.get(p.resource or "", ())
-               if t in nodes and nodes[t].kind == "typed" and repr(t) in p.message}
-    for rid in sorted(waiting):
-        _dissolve(nodes, rid, "a generic resource refers to it, and the catalog type makes nothing until a connection is found")
-    if not waiting:
+    target = getattr(exc, "target", None)  # compiler.generic.NothingToReferYet
+    if target in nodes and nodes[target].kind == "typed":
+        _dissolve(nodes, target, "a generic resource refers to it, and the catalog type makes nothing until a connection is found")
+    else:
         _refused_by_design(exc, nodes, report)
 
 
