@@ -385,6 +385,7 @@ def test_the_other_services_are_read_and_linked(account):
 @pytest.mark.parametrize("name, generated", [
     ("isshoni-chat-canary-AlbSg-YLAFYGLHCJBJ", True),   # a random suffix of letters only (1 in 50 of them)
     ("isshoni-chat-canary-AlbSg-1X2Y3Z4W5V6U", True),
+    ("isshoni-chat-canary-SCFHNRVEKPNS", True),         # a load balancer's 32 characters: the logical id cut out
     ("isshoni-chat-canary-ONLYLETTERSHERE", False),     # not the logical id, no digit: a name someone chose
     ("web-AlbSg-YLAFYGLHCJBJ", False),                  # another stack's prefix
 ])

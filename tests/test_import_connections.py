@@ -58,3 +58,15 @@ def test_a_policy_the_connection_would_not_make_is_kept_not_folded():
     kinds = {e.source_id: b for b in ("typed", "generic", "not_understood", "folded") for e in getattr(report, b)}
     assert kinds["ReadsJobsPolicy"] != "folded"
     assert report.connections <= 1
+
+
+def test_a_property_with_a_narrow_range_is_read_back():
+    """A queue's batch size (1 to 10, default 10) leaves no room for the usual probe values: one inside its
+    range is compiled instead, and the value read is checked by compiling it again."""
+    design = Design(name="app")
+    design.add("sqs_queue", "jobs")
+    design.add("lambda_function", "worker")
+    design.connect("jobs", "worker", properties={"batch_size": 5})
+    imported = import_text(generate(design)["template.yaml"], source="app.yaml")
+    assert [c["properties"] for c in imported.design.connections.values()] == [{"batch_size": 5}]
+    assert imported.report.not_understood == []

@@ -234,3 +234,29 @@ def test_a_network_read_back_from_its_terraform_is_typed_with_its_routing_folded
     assert folded["aws_route_table_association.pub_route_association"] == "pub"
     assert imported.design.resources["pub"]["properties"].get("tier") == "public"
     assert all(e.reason for e in imported.report.not_understood)
+
+
+def test_an_app_read_back_from_its_terraform_has_its_connections(tmp_path):
+    """Connections are folded from Terraform as from CloudFormation (lift.compiled_tf: the compile read as the
+    folder reader reads the source): the queue that triggers the function, its access to the table and the
+    topic come back as connections with their properties, the policies and the mapping as their parts."""
+    from isshoni import Design, generate
+
+    design = Design(name="app")
+    design.add("sqs_queue", "jobs")
+    design.add("dynamodb_table", "orders")  # its one key attribute: a repeated block written once
+    design.add("sns_topic", "events")
+    design.add("lambda_function", "worker")  # its log group named by reference (the evaluator gives the name)
+    design.connect("jobs", "worker", properties={"batch_size": 5})
+    design.connect("worker", "orders", properties={"access": "read"})
+    design.connect("worker", "events")
+    for name, text in generate(design, "terraform").items():
+        (tmp_path / name).write_text(text)
+    imported = import_path(tmp_path)
+    assert {rid: r["type"] for rid, r in imported.design.resources.items()} == {rid: r["type"] for rid, r in design.resources.items()}
+    got = {(c["source"], c["target"]): c["properties"] for c in imported.design.connections.values()}
+    assert got == {("jobs", "worker"): {"batch_size": 5}, ("worker", "orders"): {"access": "read"},
+                   ("worker", "events"): {"access": "readwrite"}}
+    assert imported.report.not_understood == [] and imported.report.connections == 3
+    folded = {e.source_id: e.design_id for e in imported.report.folded}
+    assert folded["aws_lambda_event_source_mapping.jobs_to_worker_mapping"] == "jobs_to_worker"

@@ -56,7 +56,10 @@ def _forget_generated_name(f: Found, stack: str, logical: str) -> None:
     suffix = value.rsplit("-", 1)[-1]
     # the logical id (cut) in the middle, or a digit in the suffix: a random suffix of 12 letters is no
     # rarer than one with digits (a test failed on `isshoni-chat-canary-AlbSg-YLAFYGLHCJBJ` now and then)
-    if logical.lower()[:8] in value.lower()[:-len(suffix)] or any(c.isdigit() for c in suffix):
+    # ... or nothing between the stack's name and the suffix: a name of limited length (a load balancer's 32
+    # characters) where CloudFormation cut the logical id out
+    head = value[:-len(suffix)].rstrip("-").lower()
+    if logical.lower()[:8] in value.lower()[:-len(suffix)] or any(c.isdigit() for c in suffix) or stack.lower().startswith(head):
         del f.properties[key]
 
 

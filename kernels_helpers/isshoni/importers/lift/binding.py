@@ -59,8 +59,6 @@ class Binding:
 
     def give(self, value) -> None:
         """A value a connection fills: kept with where it is, for the connection check (lift.connections)."""
-        if self.side != "cfn":  # Terraform sources: connections are not folded, the value would be lost
-            raise Mismatch("its value is what a connection gives, and connections are folded from CloudFormation only")
         self.given.append((self.at[0], tuple(self.at[1:]), value))
 
 

@@ -22,40 +22,57 @@ _UNREADABLE = ("unreadable",)  # a probe whose source value is no scalar: no pro
 _DESIGN_TAG = "isshoni:design"  # the design's name: the imported design has its own
 
 
-class Compiled:
-    """One resolve of a design: each part's converted properties by name, and which part is which."""
+class View:
+    """One resolve of a design as a source's reader sees it: each part's converted properties by the
+    name the source would give it, and which part is which.  `side` says which language's parts
+    and names (`cfn_type`/`cfn_name`, `tf_type`/`tf_name`); `raw(name)` gives a part's values in
+    the reader's shape before they are converted as the source's were."""
+
+    side = "cfn"
+
+    def __init__(self, resolved, region: str, names, parameters: dict | None = None):
+        self._values = Template(names, parameters, None, region)
+        self._values.lenient = True
+        self._converted: dict[str, dict] = {}
+        self.by_owner: dict[str, list] = {}
+        for part in resolved.parts:
+            if getattr(part, f"{self.side}_type"):
+                self.by_owner.setdefault(part.source, []).append(part)
+
+    def raw(self, name: str) -> dict:
+        raise NotImplementedError
+
+    def props(self, name: str) -> dict:
+        found = self._converted.get(name)
+        if found is None:
+            found = self._converted[name] = convert(self.raw(name), self._values)
+        return found
+
+    def name_of(self, owner: str, key: str) -> str | None:
+        """The source-side name of one of a design resource's parts (`key` as its catalog emit says)."""
+        lid = tf_identifier(owner) + (f"_{tf_identifier(key)}" if key else "")
+        for part in self.by_owner.get(owner, ()):
+            if part.lid == lid:
+                return getattr(part, f"{self.side}_name")
+        return None
+
+    def parts_of(self, cid: str) -> list[str]:
+        """The names of the parts a connection makes."""
+        return [getattr(p, f"{self.side}_name") for p in self.by_owner.get(cid, ())]
+
+
+class Compiled(View):
+    """The design compiled to a CloudFormation template, its parts' properties converted."""
 
     def __init__(self, resolved, region: str):
         self.template = cloudformation.template(resolved)
         resources = self.template["Resources"]
         params = {k: p.get("Default") for k, p in self.template.get("Parameters", {}).items()}
-        self._values = Template(resources.keys(), {k: v for k, v in params.items() if v is not None}, None, region)
-        self._values.lenient = True
-        self._converted: dict[str, dict] = {}
+        super().__init__(resolved, region, resources.keys(), {k: v for k, v in params.items() if v is not None})
         self.types = {name: body["Type"] for name, body in resources.items()}
-        self.by_owner: dict[str, list] = {}
-        for part in resolved.parts:
-            if part.cfn_type:
-                self.by_owner.setdefault(part.source, []).append(part)
 
-    def props(self, name: str) -> dict:
-        found = self._converted.get(name)
-        if found is None:
-            raw = self.template["Resources"][name].get("Properties", {})
-            found = self._converted[name] = convert(raw, self._values)
-        return found
-
-    def name_of(self, owner: str, key: str) -> str | None:
-        """The CloudFormation name of one of a design resource's parts (`key` as its catalog emit says)."""
-        lid = tf_identifier(owner) + (f"_{tf_identifier(key)}" if key else "")
-        for part in self.by_owner.get(owner, ()):
-            if part.lid == lid:
-                return part.cfn_name
-        return None
-
-    def parts_of(self, cid: str) -> list[str]:
-        """The names of the parts a connection makes."""
-        return [p.cfn_name for p in self.by_owner.get(cid, ())]
+    def raw(self, name: str) -> dict:
+        return self.template["Resources"][name].get("Properties", {})
 
 
 class Probes:
@@ -192,4 +209,4 @@ def _is_ref(value) -> bool:
     return isinstance(value, dict) and "ref" in value and set(value) <= {"ref", "attribute"}
 
 
-__all__ = ["Compiled", "Probes", "at", "unify"]
+__all__ = ["Compiled", "Probes", "View", "at", "unify"]

@@ -24,6 +24,7 @@ from ...design import Design
 from ...design.errors import DesignError
 from .binding import Mismatch
 from .compiled import Compiled, Probes, at, unify
+from .compiled_tf import CompiledTf
 from .groups import referred
 
 MAX_ROUNDS = 24  # compiles of the design while candidates are tried
@@ -111,7 +112,8 @@ def fold(nodes: dict, source, data: dict, region: str, free: set) -> list[Folded
             for i, cand in enumerate(cl.cands):
                 cid = cand.key if cl.probing else cand.cid or f"{cand.source}_to_{cand.target}"
                 trying[cid] = (cl, i, cand)
-        view = _compile(data, accepted, {cid: (c.source, c.target, cl.props(i)) for cid, (cl, i, c) in trying.items()}, region)
+        view = _compile(data, accepted, {cid: (c.source, c.target, cl.props(i)) for cid, (cl, i, c) in trying.items()},
+                        region, source.side)
         if isinstance(view, DesignError):
             bad = {cl for cid, (cl, _i, _c) in trying.items() if any(cid in str(p.path) for p in view.problems)}
             for cl in bad or set(open_):
@@ -132,7 +134,7 @@ def check(nodes: dict, source, data: dict, region: str, accepted: list[Folded], 
     """Compile with the accepted connections (or take `resolved`, that compile): those whose parts are still
     the source's are kept, and each typed node whose connection-filled values differ from the source's is
     named with the reason."""
-    view = Compiled(resolved, region) if resolved is not None else _compile(data, accepted, {}, region)
+    view = view_of(resolved, region, source.side) if resolved is not None else _compile(data, accepted, {}, region, source.side)
     if isinstance(view, DesignError):
         return [], {}
     names = _names(nodes, view)
@@ -225,6 +227,9 @@ def _probe(cand: Candidate, n: int, probes: Probes) -> None:
         check = Draft202012Validator(schema).is_valid
         if schema.get("type") == "integer":
             options = [v for v in _INTS if v not in probes.values]
+            if not any(check(v) for v in _INTS):  # a narrow range (a batch of 1 to 10): a value inside it, the
+                top = int(schema.get("maximum", 0))  # compile with what it reads checks it again after
+                options = [v for v in range(top, max(int(schema.get("minimum", 0)), top - 64) - 1, -1) if v not in probes.values]
         else:
             options = [t.format(f"{n}x{name.replace('_', '')}") for t in _TEXTS]
         value = next((v for v in options if check(v) and v != schema.get("default")), None)
@@ -246,11 +251,16 @@ def _without(data: dict, free: set) -> dict:
         resources = {rid: r for rid, r in resources.items() if rid not in gone}
 
 
-def _compile(data: dict, accepted: list, trying: dict, region: str):
+def view_of(resolved, region: str, side: str):
+    """The compiled design as the source's reader would read it (CloudFormation or Terraform)."""
+    return Compiled(resolved, region) if side == "cfn" else CompiledTf(resolved, region)
+
+
+def _compile(data: dict, accepted: list, trying: dict, region: str, side: str):
     conns = {c.cid: {"source": c.source, "target": c.target, "properties": c.properties} for c in accepted}
     conns.update({cid: {"source": s, "target": t, "properties": p} for cid, (s, t, p) in trying.items()})
     try:
-        return Compiled(resolve(Design({**data, "connections": conns})), region)
+        return view_of(resolve(Design({**data, "connections": conns})), region, side)
     except DesignError as exc:
         return exc
 

@@ -121,6 +121,8 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
     elif kind is dict:
         _mapping(entry, tvalue, svalue, b)
     elif kind in (list, tuple):
+        if b.side == "tf" and isinstance(svalue, dict) and any(type(t) is Block or type(t) is s.If for t in tvalue):
+            svalue = [svalue]  # a repeated nested block the source writes once: the evaluator reads it as that block
         _list(entry, tvalue, svalue, b)
     elif kind is s.Tags:
         _tags(tvalue, svalue, b)
@@ -160,8 +162,8 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
 def _slot(entry, t, svalue, b: Binding) -> None:
     """A value connections fill.  When the slot's default (what the compiler writes with no connection)
     reads the source's value, its properties are bound from it (an alarm's own metric name): the node
-    says what it is even where a connection could fill it.  CloudFormation sources still give the
-    value to the connection check; a Terraform source, whose connections are not folded, is done."""
+    says what it is even where a connection could fill it.  The value still goes to the connection
+    check (lift.connections: the compile, read as the source was, must give it back)."""
     default = getattr(t, "default", None)
     if default is not None:
         trial = b.copy()
@@ -171,8 +173,6 @@ def _slot(entry, t, svalue, b: Binding) -> None:
             pass
         else:
             b.__dict__.update(trial.__dict__)
-            if b.side != "cfn":
-                return
     b.give(svalue)
 
 

@@ -19,6 +19,7 @@ import re
 from ...compiler.cloudformation import PSEUDO as CFN_PSEUDO
 from ...compiler.tf_write import PSEUDO as TF_PSEUDO
 from ..lift import SourceResource
+from ..lift.compiled import at
 from ..lift.values import Opaque, Unrepresentable
 from .addresses import Unreadable, design_ids, reference
 
@@ -36,8 +37,10 @@ _WRITTEN = re.compile(r"\$\{(?P<address>(?!data\.|var\.|local\.|module\.)[a-z][a
                       r"\.(?P<attr>\w+)\}")
 _READS_PSEUDO = re.compile(r"data\.(" + "|".join(sorted({t for t, _ in DATA_PSEUDO})) + r")\.[A-Za-z_][\w-]*\.(\w+)")
 _REGION_STAND_IN = "current-region"  # what tfparse writes for data.aws_region.<name>.name
+_WHOLE_REFERENCE = re.compile(r"(?:\$\{)?(?!(?:data|var|local|module|each|count|path|self|terraform)\.)(?P<type>[a-z][a-z0-9_]*)\."
+                              r"(?P<name>[A-Za-z_][\w-]*)(?P<index>\[\d+\])?\.(?P<attr>\w+)\}?")
 _READ = re.compile(r"\x00[^\x00\x01]*\x01")
-_PREFIXED = re.compile(r"^(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._-]*)$")
+_PREFIXED = re.compile(r"^(?P<head>[A-Za-z0-9/._-]*?)(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._-]*)$")
 MAX_TRACE = 8  # locals, outputs and module arguments followed to find an attribute
 
 
@@ -133,12 +136,30 @@ class _Reader:
         if isinstance(value, list):
             return [self.value(v, (*path, i)) for i, v in enumerate(value)]
         if isinstance(value, str):
+            written = self._written_whole(path)
+            if written is not None:
+                return written
             named = self._prefixed(value, path)
             return named if named is not None else self._text(value, path)
         if value is None and len(path) > 1 and "null" not in json.dumps(self.raw.get(path[0])):
             raise Unreadable("a value the static reader cannot evaluate (it depends on values known only when "
                              "Terraform runs, or on a variable without a value)", path)
         return value
+
+    def _written_whole(self, path: tuple):
+        """An attribute written as one reference (`aws_cloudwatch_log_group.logs.name`) is that reference,
+        even where the evaluator gave the target's value itself (a name it could work out): the design
+        keeps who refers to whom, not a copy of the text."""
+        raw = self.raw.get(path[0])
+        for step in path[1:]:
+            if isinstance(raw, list) and len(raw) == 1 and isinstance(step, str):
+                raw = raw[0]  # a nested block, as the parser lists it
+            raw = at(raw, (step,))
+        found = _WHOLE_REFERENCE.fullmatch(raw) if isinstance(raw, str) else None
+        if not found:
+            return None
+        address = f"{self.prefix}{found['type']}.{found['name']}{found['index'] or ''}"
+        return reference(self.ids[address], found["type"], found["attr"], path) if address in self.ids else None
 
     def account_value(self, key: str, value):
         """The evaluator's stand-ins for the data sources CloudFormation has pseudo parameters for
@@ -163,15 +184,16 @@ class _Reader:
         return value
 
     def _prefixed(self, text: str, path: tuple):
-        """A physical name written `"${var.name_prefix}-rest"` (the compiler's own naming, evaluated with
+        """A physical name written `"[head]${var.name_prefix}-rest"` (the compiler's own naming, evaluated with
         the prefix's value): kept as the name the stack's name makes in CloudFormation (a catalog node
         makes it again; a generic resource keeps the expression: lift.expressions)."""
         raw = self.raw.get(path[0]) if len(path) == 1 else None
         found = _PREFIXED.match(raw) if isinstance(raw, str) else None
-        if not found or not text.endswith(found["rest"]):
+        if not found or not text.startswith(found["head"]) or not text.endswith(found["rest"]) or len(text) <= len(
+                found["head"]) + len(found["rest"]):
             return None
         why = Unrepresentable("a name made from var.name_prefix (the stack's name in CloudFormation)", path, None)
-        return Opaque({"Fn::Sub": "${AWS::StackName}" + found["rest"]}, why)
+        return Opaque({"Fn::Sub": found["head"] + "${AWS::StackName}" + found["rest"]}, why)
 
     def _text(self, text: str, path: tuple):
         if text in self.by_uuid:

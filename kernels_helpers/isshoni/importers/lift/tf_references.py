@@ -1,0 +1,96 @@
+"""Terraform references -> the CloudFormation-shaped ones the lifter reads (`Ref` / `Fn::GetAtt`).
+
+Shared by the Terraform readers (a folder, a plan) and the compiled Terraform view the lifter
+compares them with (lift.compiled_tf): `Ref` where the attribute holds what CloudFormation's
+`Ref` returns (`id`, or the catalog's exceptions in generic.catalog_targets), `Fn::GetAtt`
+otherwise, named as the catalog itself pairs it (`arn` -> `Arn`); an attribute with no
+CloudFormation name is refused.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ...generic.catalog_targets import ID_TF, REF_ALSO, REF_TF
+
+
+class Unreadable(ValueError):
+    """A value the importer cannot write as the design's: `reason`, at attribute `path`."""
+
+    def __init__(self, reason: str, path: tuple = ()):
+        self.reason, self.path = reason, path
+        super().__init__(reason)
+
+
+def reference(target_id: str, tf_type: str, attribute: str, path: tuple = ()) -> dict:
+    """`Ref`/`Fn::GetAtt` of the design resource an address became, for `<address>.<attribute>`."""
+    if attribute == REF_TF.get(tf_type, "id") or attribute == REF_ALSO.get(tf_type) or attribute in ref_pairs().get(tf_type, ()):
+        return {"Ref": target_id}
+    if attribute == "id" and tf_type in ID_TF:
+        attribute = ID_TF[tf_type]
+    name = cfn_attribute(tf_type, attribute)
+    if name is None:
+        raise Unreadable(f"refers to {attribute} of {target_id} ({tf_type}), which the catalog pairs with no "
+                         "CloudFormation attribute", path)
+    return {"Fn::GetAtt": [target_id, name]}
+
+
+@lru_cache(maxsize=1)
+def ref_pairs() -> dict[str, frozenset]:
+    """Terraform type -> the attributes the catalog writes where CloudFormation writes `Ref` of that part
+    (`Self("logs", tf="name")`: a log group's Ref is its name), read from the catalog's own parts; a type
+    read by several attributes that way has no one Ref-like attribute and is left out."""
+    from ...catalog import CATALOG
+    from ...catalog import spec as s
+
+    found: dict[str, set] = {}
+
+    def walk(value, parts: dict) -> None:
+        if isinstance(value, s.Self):
+            if value.tf != "id" and parts.get(value.key):
+                found.setdefault(parts[value.key], set()).add(value.tf)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, parts)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, parts)
+        elif hasattr(value, "__dataclass_fields__") and not isinstance(value, s.Emit):
+            for name in value.__dataclass_fields__:
+                walk(getattr(value, name), parts)
+
+    for entry in CATALOG.values():
+        parts = {emit.key: emit.tf_type for emit in entry.emits}
+        for emit in entry.emits:
+            walk(emit.tf, parts)
+    return {k: frozenset(v) for k, v in found.items() if len(v) == 1}  # several: not one Ref (a scaling target's three)
+
+
+@lru_cache(maxsize=1024)
+def cfn_attribute(tf_type: str, attribute: str) -> str | None:
+    """The CloudFormation attribute a Terraform attribute is: the catalog's own pairs, then the
+    registry's attributes of the paired type (`arn` -> `Arn`), else None."""
+    from ...catalog import CATALOG
+    from ...generic import registry
+    from ...generic.catalog_targets import _catalog_pairs, primary
+    from .tf_pairs import cfn_types
+
+    for entry in CATALOG.values():
+        part = primary(entry)
+        if part is not None and part.tf_type == tf_type:
+            for cfn, tf in _catalog_pairs(entry.type).items():
+                if tf == attribute:
+                    return cfn
+    camel = "".join(w.capitalize() for w in attribute.split("_"))
+    for cfn_type in cfn_types().get(tf_type, ()):
+        try:
+            known = registry.profile(registry.BASE_REGION, cfn_type).attributes
+        except Exception:  # noqa: BLE001 - a registry the machine cannot read: no name is known
+            continue
+        for name in known:
+            if name.replace(".", "").lower() == camel.lower():
+                return name
+    return None
+
+
+__all__ = ["Unreadable", "cfn_attribute", "ref_pairs", "reference"]
