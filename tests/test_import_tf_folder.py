@@ -260,3 +260,23 @@ def test_an_app_read_back_from_its_terraform_has_its_connections(tmp_path):
     assert imported.report.not_understood == [] and imported.report.connections == 3
     folded = {e.source_id: e.design_id for e in imported.report.folded}
     assert folded["aws_lambda_event_source_mapping.jobs_to_worker_mapping"] == "jobs_to_worker"
+
+
+def test_text_made_from_the_name_prefix_is_the_stack_made_text(tmp_path):
+    """The compiler writes names and descriptions from var.name_prefix anywhere in the text ("Database subnets of
+    ${var.name_prefix}-db"); read with the prefix's value, such text is what the stack's name makes in
+    CloudFormation, so a catalog node that makes it again matches."""
+    (tmp_path / "main.tf").write_text("""
+variable "name_prefix" {
+  default = "shop"
+}
+resource "aws_db_subnet_group" "g" {
+  name        = "${var.name_prefix}-db-subnets"
+  description = "Database subnets of ${var.name_prefix}-db"
+  subnet_ids  = ["subnet-1"]
+}
+""")
+    read = {r.address: r for r in convert(tf_source.evaluate(tmp_path), tf_source.raw_blocks(tmp_path, tf_source.tf_files(tmp_path)))[0]}
+    props = read["aws_db_subnet_group.g"].properties
+    assert props["name"].raw == {"Fn::Sub": "${AWS::StackName}-db-subnets"}
+    assert props["description"].raw == {"Fn::Sub": "Database subnets of ${AWS::StackName}-db"}

@@ -40,7 +40,7 @@ _REGION_STAND_IN = "current-region"  # what tfparse writes for data.aws_region.<
 _WHOLE_REFERENCE = re.compile(r"(?:\$\{)?(?!(?:data|var|local|module|each|count|path|self|terraform)\.)(?P<type>[a-z][a-z0-9_]*)\."
                               r"(?P<name>[A-Za-z_][\w-]*)(?P<index>\[\d+\])?\.(?P<attr>\w+)\}?")
 _READ = re.compile(r"\x00[^\x00\x01]*\x01")
-_PREFIXED = re.compile(r"^(?P<head>[A-Za-z0-9/._-]*?)(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._-]*)$")
+_PREFIXED = re.compile(r"^(?P<head>[A-Za-z0-9/._ :-]*?)(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._ -]*)$")
 MAX_TRACE = 8  # locals, outputs and module arguments followed to find an attribute
 
 
@@ -184,7 +184,7 @@ class _Reader:
         return value
 
     def _prefixed(self, text: str, path: tuple):
-        """A physical name written `"[head]${var.name_prefix}-rest"` (the compiler's own naming, evaluated with
+        """A name written `"[head]${var.name_prefix}-rest"` (the compiler's own naming, evaluated with
         the prefix's value): kept as the name the stack's name makes in CloudFormation (a catalog node
         makes it again; a generic resource keeps the expression: lift.expressions)."""
         raw = self.raw.get(path[0]) if len(path) == 1 else None
