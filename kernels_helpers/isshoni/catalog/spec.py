@@ -277,6 +277,22 @@ class Link:
         return json.dumps(schema, sort_keys=True)
 
 
+def walk(value):
+    """Every value in a catalog template, depth first, each before what it holds: dicts, lists and
+    tuples, and the fields of placeholders (a `J`'s parts, an `If`'s branches)."""
+    yield value
+    if isinstance(value, dict):
+        items = value.values()
+    elif isinstance(value, (list, tuple)):
+        items = value
+    elif hasattr(value, "__dataclass_fields__"):
+        items = [getattr(value, name) for name in value.__dataclass_fields__]
+    else:
+        return
+    for item in items:
+        yield from walk(item)
+
+
 @dataclass(frozen=True)
 class ResourceType:
     """One catalog entry.
@@ -343,18 +359,7 @@ class ResourceType:
     def spans_subnets(self) -> bool:
         """Whether it spreads over its subnet's siblings of the same tier (a `Subnets` placeholder in
         what it emits): the canvas draws it in one subnet and says it spans the others."""
-        def has(value) -> bool:
-            if isinstance(value, Subnets):
-                return True
-            if isinstance(value, dict):
-                return any(has(v) for v in value.values())
-            if isinstance(value, (list, tuple)):
-                return any(has(v) for v in value)
-            if hasattr(value, "__dataclass_fields__"):
-                return any(has(getattr(value, name)) for name in value.__dataclass_fields__)
-            return False
-
-        return any(has(emit.cfn) or has(emit.tf) for emit in self.emits)
+        return any(isinstance(v, Subnets) for emit in self.emits for v in walk((emit.cfn, emit.tf)))
 
     @cached_property
     def _ephemeral_defaults(self) -> dict:

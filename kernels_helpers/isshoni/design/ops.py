@@ -88,12 +88,12 @@ def _describe(schema: dict) -> str:
 _WIDE = frozenset({"remove", "set_meta"})
 
 
-def _touched(old: Design, new: Design, ops: list, names: list) -> set | None:
-    """The ids whose problems the ops can change (the items they name, add or drop), or None when
-    they can change anyone's: then the whole design is compared."""
-    if _WIDE & set(names):
+def _touched(old: Design, new: Design, ops: list) -> set | None:
+    """The ids whose problems the ops (checked by `_fields` already) can change: the items they name,
+    add or drop; None when they can change anyone's: then the whole design is compared."""
+    if _WIDE & {op["op"] for op in ops}:
         return None
-    touched = {op[k] for op in ops for k in ("id",) if isinstance(op.get(k), str)}
+    touched = {op["id"] for op in ops if isinstance(op.get("id"), str)}
     for section in ("resources", "connections"):
         touched |= set(old.data[section]).symmetric_difference(new.data[section])
     return touched
@@ -132,18 +132,16 @@ def apply_ops(design: Design, ops) -> Design:
     if not isinstance(ops, list) or not ops:
         raise OpError("'ops' must be a non-empty list of operations")
     work = design.copy()
-    names = []
     for index, op in enumerate(ops):
         where = f"ops[{index}]"
         try:
             name, args = _fields(op)
-            names.append(name)
             _apply(work, name, dict(args))
         except DesignError as exc:
             raise DesignError(exc.problems, where) from None
         except (KeyError, ValueError, TypeError) as exc:
             raise OpError(f"{where}: {describe(exc)}") from None
-    touched = _touched(design, work, ops, names)
+    touched = _touched(design, work, ops)
     before = set(design.problems(touched))
     new = [p for p in work.problems(touched) if p not in before]
     if new:

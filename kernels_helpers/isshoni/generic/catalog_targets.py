@@ -97,22 +97,9 @@ def _catalog_pairs(type_name: str) -> dict[str, str]:
 
     entry = CATALOG[type_name]
     pairs: dict[str, str] = {}
-
-    def walk(value) -> None:
-        if isinstance(value, s.SelfAttr):
-            if value.key == "":
-                pairs.setdefault(value.cfn, value.tf)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-        elif hasattr(value, "__dataclass_fields__"):
-            for name in value.__dataclass_fields__:
-                walk(getattr(value, name))
-
-    walk([entry.emits, entry.outputs, list(entry.env.values()), entry.iam_resources])
+    for value in s.walk([entry.emits, entry.outputs, list(entry.env.values()), entry.iam_resources]):
+        if isinstance(value, s.SelfAttr) and value.key == "":
+            pairs.setdefault(value.cfn, value.tf)
     return pairs
 
 

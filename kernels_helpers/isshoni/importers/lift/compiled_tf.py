@@ -20,7 +20,7 @@ import json
 from ...compiler import expr as e
 from ...compiler.cloudformation import PSEUDO
 from .compiled import View
-from .tf_references import Unreadable, reference
+from .tf_references import Unreadable, reference, sub_name
 
 _UNKNOWN = {"Fn::ImportValue": "known only when Terraform runs"}  # refused by convert: an Opaque nothing equals
 _SCALARS = (str, int, float, bool, type(None))
@@ -68,11 +68,10 @@ class CompiledTf(View):
 
     def _reference(self, ref) -> dict:
         target = self.parts.get(ref.lid)
-        attribute = ref.tf
         if target is None:
             return _UNKNOWN
         try:
-            return reference(target.tf_name, target.tf_type, attribute)
+            return reference(target.tf_name, target.tf_type, ref.tf)
         except Unreadable:
             return _UNKNOWN
 
@@ -92,10 +91,8 @@ class CompiledTf(View):
             read = self._read(part)
             if isinstance(read, str):
                 out.append(read)
-            elif isinstance(read, dict) and set(read) == {"Ref"}:
-                out.append("${" + read["Ref"] + "}")
-            elif isinstance(read, dict) and set(read) == {"Fn::GetAtt"}:
-                out.append("${" + ".".join(read["Fn::GetAtt"]) + "}")
+            elif isinstance(read, dict) and (set(read) == {"Ref"} or set(read) == {"Fn::GetAtt"}):
+                out.append("${" + sub_name(read) + "}")
             elif isinstance(read, dict) and set(read) == {"Fn::Sub"} and isinstance(read["Fn::Sub"], str):
                 out.append(read["Fn::Sub"])
             else:

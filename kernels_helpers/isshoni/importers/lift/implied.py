@@ -83,7 +83,7 @@ def _absorb_once(nodes: dict, diffs: dict, source, held: list, compiled_names: d
                 named = [c for c in by_type.get(kind, ()) if _named(c, names)]
                 # a typed node of exactly the name the compile gives this owner's part is that part (a VPC's
                 # route table read back from Terraform also matches the route table node)
-                found = _next_to(nodes, members, named, source, _alone(nodes, named, names)) if named else None
+                found = _next_to(nodes, members, named, source, _alone(nodes, named)) if named else None
                 if found is None:
                     found = _next_to(nodes, members, named or by_type.get(kind, ()), source)
                 if found is None:
@@ -111,8 +111,8 @@ def _members(nodes: dict, held: list) -> set:
     return typed | {r.id for n in nodes.values() if n.kind == "typed" for _k, r, _p in n.companions} | {r.id for r, _p in held}
 
 
-def _alone(nodes: dict, named: list, names) -> set:
-    """The typed nodes among `named` that are one resource and carry the very name the compile gives."""
+def _alone(nodes: dict, named: list) -> set:
+    """The typed nodes among `named` (the names the compile gives) that are one resource."""
     return {r for r in named if r in nodes and nodes[r].kind == "typed" and not nodes[r].companions}
 
 
@@ -123,12 +123,7 @@ def _next_to(nodes: dict, members: set, candidates, source, takeable: set = froz
         node = nodes.get(rid)
         if node is None or rid in members and rid not in takeable or node.generic_properties is None:
             continue
-        if rid in takeable:
-            others = members - {rid}
-            if (source.refers.get(rid, set()) | source.referrers.get(rid, set())) & others:
-                return rid
-            continue
-        if (source.refers.get(rid, set()) | source.referrers.get(rid, set())) & members:
+        if (source.refers.get(rid, set()) | source.referrers.get(rid, set())) & (members - {rid}):
             return rid
     return None
 

@@ -35,6 +35,11 @@ def reference(target_id: str, tf_type: str, attribute: str, path: tuple = ()) ->
     return {"Fn::GetAtt": [target_id, name]}
 
 
+def sub_name(ref: dict) -> str:
+    """How `Fn::Sub` text names a reference `reference` gave: `Id` for a `Ref`, `Id.Attr` for a `Fn::GetAtt`."""
+    return ref["Ref"] if "Ref" in ref else ".".join(ref["Fn::GetAtt"])
+
+
 @lru_cache(maxsize=1)
 def ref_pairs() -> dict[str, frozenset]:
     """Terraform type -> the attributes the catalog writes where CloudFormation writes `Ref` of that part
@@ -44,25 +49,11 @@ def ref_pairs() -> dict[str, frozenset]:
     from ...catalog import spec as s
 
     found: dict[str, set] = {}
-
-    def walk(value, parts: dict) -> None:
-        if isinstance(value, s.Self):
-            if value.tf != "id" and parts.get(value.key):
-                found.setdefault(parts[value.key], set()).add(value.tf)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item, parts)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item, parts)
-        elif hasattr(value, "__dataclass_fields__") and not isinstance(value, s.Emit):
-            for name in value.__dataclass_fields__:
-                walk(getattr(value, name), parts)
-
     for entry in CATALOG.values():
         parts = {emit.key: emit.tf_type for emit in entry.emits}
-        for emit in entry.emits:
-            walk(emit.tf, parts)
+        for value in s.walk([emit.tf for emit in entry.emits]):
+            if isinstance(value, s.Self) and value.tf != "id" and parts.get(value.key):
+                found.setdefault(parts[value.key], set()).add(value.tf)
     return {k: frozenset(v) for k, v in found.items() if len(v) == 1}  # several: not one Ref (a scaling target's three)
 
 
@@ -93,4 +84,4 @@ def cfn_attribute(tf_type: str, attribute: str) -> str | None:
     return None
 
 
-__all__ = ["Unreadable", "cfn_attribute", "ref_pairs", "reference"]
+__all__ = ["Unreadable", "cfn_attribute", "ref_pairs", "reference", "sub_name"]

@@ -20,6 +20,7 @@ from ...compiler.cloudformation import PSEUDO as CFN_PSEUDO
 from ...compiler.tf_write import PSEUDO as TF_PSEUDO
 from ..lift import SourceResource
 from ..lift.compiled import at
+from ..lift.tf_references import sub_name
 from ..lift.values import Opaque, Unrepresentable
 from .addresses import Unreadable, design_ids, reference
 
@@ -31,14 +32,15 @@ _TRAVERSAL = re.compile(r"(?<![\w.])(?P<kind>module|local|var|data|[a-z][a-z0-9_
 # provider's other names for the region: what CloudFormation's pseudo parameters say
 DATA_PSEUDO = {**{pair: CFN_PSEUDO[key] for key, pair in TF_PSEUDO.items()},
                ("aws_region", "id"): "AWS::Region", ("aws_region", "region"): "AWS::Region"}
-_DATA = re.compile(r"\$\{data\.(?P<type>" + "|".join(sorted({t for t, _ in DATA_PSEUDO})) + r")\.[A-Za-z_][\w-]*\."
-                   r"(?P<attr>\w+)\}")
-_WRITTEN = re.compile(r"\$\{(?P<address>(?!data\.|var\.|local\.|module\.)[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*(?:\[\d+\])?)"
-                      r"\.(?P<attr>\w+)\}")
-_READS_PSEUDO = re.compile(r"data\.(" + "|".join(sorted({t for t, _ in DATA_PSEUDO})) + r")\.[A-Za-z_][\w-]*\.(\w+)")
+_PSEUDO_READ = r"data\.(?P<type>" + "|".join(sorted({t for t, _ in DATA_PSEUDO})) + r")\.[A-Za-z_][\w-]*\.(?P<attr>\w+)"
+_READS_PSEUDO = re.compile(_PSEUDO_READ)  # as the parser gives an expression: data.aws_region.current.name
+_DATA = re.compile(r"\$\{" + _PSEUDO_READ + r"\}")  # as the evaluator leaves it in text
 _REGION_STAND_IN = "current-region"  # what tfparse writes for data.aws_region.<name>.name
-_WHOLE_REFERENCE = re.compile(r"(?:\$\{)?(?!(?:data|var|local|module|each|count|path|self|terraform)\.)(?P<type>[a-z][a-z0-9_]*)\."
-                              r"(?P<name>[A-Za-z_][\w-]*)(?P<index>\[\d+\])?\.(?P<attr>\w+)\}?")
+# `<type>.<name>[index].<attr>` of a resource (not a variable, local, data source ...)
+_ADDRESS_READ = (r"(?!(?:data|var|local|module|each|count|path|self|terraform)\.)(?P<type>[a-z][a-z0-9_]*)\."
+                 r"(?P<name>[A-Za-z_][\w-]*)(?P<index>\[\d+\])?\.(?P<attr>\w+)")
+_WRITTEN = re.compile(r"\$\{" + _ADDRESS_READ + r"\}")  # left as written in text beside a data source
+_WHOLE_REFERENCE = re.compile(r"(?:\$\{)?" + _ADDRESS_READ + r"\}?")  # an attribute written as one reference
 _READ = re.compile(r"\x00[^\x00\x01]*\x01")
 _PREFIXED = re.compile(r"^(?P<head>[A-Za-z0-9/._ :-]*?)(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._ -]*)$")
 MAX_TRACE = 8  # locals, outputs and module arguments followed to find an attribute
@@ -156,8 +158,10 @@ class _Reader:
                 raw = raw[0]  # a nested block, as the parser lists it
             raw = at(raw, (step,))
         found = _WHOLE_REFERENCE.fullmatch(raw) if isinstance(raw, str) else None
-        if not found:
-            return None
+        return self._address_reference(found, path) if found else None
+
+    def _address_reference(self, found, path: tuple) -> dict | None:
+        """The reference an `_ADDRESS_READ` match makes, None when it names no resource of the folder."""
         address = f"{self.prefix}{found['type']}.{found['name']}{found['index'] or ''}"
         return reference(self.ids[address], found["type"], found["attr"], path) if address in self.ids else None
 
@@ -172,8 +176,8 @@ class _Reader:
         if not reads:
             return value
         whole = _READS_PSEUDO.fullmatch(raw) if isinstance(raw, str) else None
-        if whole and (whole[1], whole[2]) in DATA_PSEUDO:
-            return {"Ref": DATA_PSEUDO[(whole[1], whole[2])]}
+        if whole and (whole["type"], whole["attr"]) in DATA_PSEUDO:
+            return {"Ref": DATA_PSEUDO[(whole["type"], whole["attr"])]}
         unknown = sorted(f"data.{t}.*.{a}" for t, a in reads if (t, a) not in DATA_PSEUDO)
         if unknown or not isinstance(raw, str) or not isinstance(value, str) or "(" in raw:
             named = unknown[0] if unknown else f"data.{min(reads)[0]}"
@@ -225,19 +229,15 @@ class _Reader:
             target = self.by_uuid.get(found.group(0))
             if target is None:
                 raise Unreadable(f"a value the static reader cannot evaluate inside a longer text ({text[:120]})", path)
-            ref = self._reference(target, path)
-            return "${" + (ref["Ref"] if "Ref" in ref else ".".join(ref["Fn::GetAtt"])) + "}"
+            return "${" + sub_name(self._reference(target, path)) + "}"
 
         return {"Fn::Sub": _UUID.sub(reference_text, text).replace("\0", "${").replace("\1", "}")}
 
     def _written_reference(self, found, path: tuple) -> str:
         """`${aws_x.y.attr}` the evaluator left as written (beside a data source): its `Fn::Sub` name,
         or the text unchanged when it names no resource of the folder."""
-        address = f"{self.prefix}{found['address']}"
-        if address not in self.ids:
-            return found.group(0)
-        ref = reference(self.ids[address], found["address"].split(".")[0], found["attr"], path)
-        return "\0" + (ref["Ref"] if "Ref" in ref else ".".join(ref["Fn::GetAtt"])) + "\1"
+        ref = self._address_reference(found, path)
+        return found.group(0) if ref is None else "\0" + sub_name(ref) + "\1"
 
     def _reference(self, target: dict, path: tuple):
         meta = target["__tfmeta"]
@@ -261,7 +261,7 @@ class _Reader:
         if kind == "var":
             raise Unreadable(f"the variable {found.group('name')} has no value (give it with --var, a .tfvars file "
                              "or a default)", path)
-        data = _DATA.fullmatch("${" + traversal + "}") if kind == "data" else None
+        data = _READS_PSEUDO.fullmatch(traversal) if kind == "data" else None
         if data and (data["type"], data["attr"]) in DATA_PSEUDO:
             return {"Ref": DATA_PSEUDO[(data["type"], data["attr"])]}  # the account's own value: CloudFormation's pseudo parameter
         if kind == "data":
