@@ -100,6 +100,8 @@ def lift(resources: list[SourceResource], *, name: str, region: str, fmt: str, s
     for rid in converted:
         if by_id[rid].side == "cfn":
             by_id[rid].design_properties = expressions.kept(by_id[rid], expressed, template_raw or {})
+        elif parameters:  # a Terraform variable asked at deploy time is a design parameter a generic resource reads
+            by_id[rid].design_properties = expressions.opened(converted[rid], expressed)
     source = groups.Source(by_id, converted, next(iter(by_id.values())).side if by_id else "cfn")
     nodes = _nodes(by_id, converted, order, report, source)
     tiers.set_tiers(nodes, by_id, converted)

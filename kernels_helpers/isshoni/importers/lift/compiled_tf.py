@@ -20,7 +20,7 @@ import json
 from ...compiler import expr as e
 from ...compiler.cloudformation import PSEUDO
 from .compiled import View
-from .tf_references import Unreadable, reference, sub_name
+from .tf_references import Unreadable, data_value, reference, sub_name
 
 _UNKNOWN = {"Fn::ImportValue": "known only when Terraform runs"}  # refused by convert: an Opaque nothing equals
 _SCALARS = (str, int, float, bool, type(None))
@@ -64,6 +64,10 @@ class CompiledTf(View):
             return {"Ref": PSEUDO[value.name]} if value.name in PSEUDO else _UNKNOWN
         if kind is e.Join:
             return self._text(value.parts)
+        if kind is e.Data and value.type == "aws_ssm_parameter" and value.attr in ("value", "insecure_value"):
+            return self._read(dict(value.args).get("name"))  # the folder reader's SSM-typed parameter, at its default
+        if kind is e.Data:
+            return data_value(value.type, value.attr, {k: self._read(v) for k, v in value.args})
         return _UNKNOWN  # data sources, functions, Terraform-only text: the reader refuses them too
 
     def _reference(self, ref) -> dict:

@@ -139,18 +139,19 @@ def _joined(parts: list):
     return folded[0] if len(folded) == 1 and not isinstance(folded[0], str) else {"join": ["", folded]}
 
 
-def opened(value):
-    """`value` with each Opaque a Terraform source gave (a name from var.name_prefix) as its design
-    expression where it has one; the rest stay Opaque (and refuse the resource, with the reason)."""
+def opened(value, template: Template | None = None):
+    """`value` with each Opaque a Terraform source gave (a name from var.name_prefix, a variable asked
+    at deploy time when `template` declares it) as its design expression where it has one; the rest
+    stay Opaque (and refuse the resource, with the reason)."""
     if type(value) is Opaque:
         try:
-            return to_design(value.raw, Template())
+            return to_design(value.raw, template or Template())
         except Unrepresentable:
             return value
     if isinstance(value, dict):
-        return {k: opened(v) for k, v in value.items()}
+        return {k: opened(v, template) for k, v in value.items()}
     if isinstance(value, list):
-        return [opened(v) for v in value]
+        return [opened(v, template) for v in value]
     return value
 
 

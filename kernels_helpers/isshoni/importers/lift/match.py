@@ -48,7 +48,7 @@ def match(entry: s.ResourceType, properties: dict, side: str = "cfn", source_id:
     if source_id:
         binding.parts[""] = source_id
     binding.at[:] = [""]
-    _mapping(entry, template_of(primary, side), properties, binding, top=True)
+    _mapping(entry, template_of(primary, side), properties, binding, top=True, body=True)
     if companions is not None:
         companions(entry, binding)
     _choose_defaults(entry, binding)
@@ -63,16 +63,19 @@ def template_of(emit: s.Emit, side: str) -> dict:
 def match_part(entry, emit: s.Emit, properties: dict, b: Binding) -> None:
     """Match one of the entry's other parts (a role, a log group ...) into the binding."""
     b.at[:] = [emit.key]
-    _mapping(entry, template_of(emit, b.side), properties, b)
+    _mapping(entry, template_of(emit, b.side), properties, b, body=True)
 
 
-def _mapping(entry, template: dict, source: dict, b: Binding, top: bool = False) -> None:
+def _mapping(entry, template: dict, source: dict, b: Binding, top: bool = False, body: bool = False) -> None:
+    """`body`: a part's whole template (where Terraform's meta-arguments are); `top`: the primary's."""
     if not isinstance(source, dict) or "ref" in source:
         raise Mismatch("expected an object")
     extra = sorted(set(source) - set(template))
     if extra:
         raise Mismatch(f"the catalog type has no setting for {extra[0]}")
     for key, tvalue in template.items():
+        if body and b.side == "tf" and key in _META:
+            continue  # the reader keeps no meta-argument (terraform/resources.py META): the compiler writes its own
         b.at.append(key)
         try:
             if key in source:
@@ -104,7 +107,8 @@ def _silent(entry, tvalue, b: Binding) -> bool:
     return kind in (s.Slot, s.Env, s.Up, s.Subnets, s.Self, s.SelfAttr)
 
 
-_TAKES_OPAQUE = frozenset({s.Name, s.J, s.P, s.If})
+_META = frozenset({"lifecycle", "depends_on", "count", "for_each", "provider"})
+_TAKES_OPAQUE = frozenset({s.Name, s.J, s.P, s.If, s.DataSource})
 
 
 def _value(entry, tvalue, svalue, b: Binding) -> None:
@@ -153,10 +157,32 @@ def _value(entry, tvalue, svalue, b: Binding) -> None:
         _self(tvalue, svalue, b)
     elif kind is s.Slot or kind is s.Env:  # what a connection fills: checked once connections are folded
         _slot(entry, tvalue, svalue, b)
+    elif kind is s.DataSource and tvalue.type == "aws_ssm_parameter" and tvalue.attr in ("value", "insecure_value"):
+        _value(entry, dict(tvalue.args).get("name"), svalue, b)  # the folder reader's SSM-typed parameter, at its default
+    elif kind is s.DataSource:
+        _data(entry, tvalue, svalue, b)
     elif kind is s.Name and _stack_named(svalue):
         _own_name(entry, tvalue, svalue, b)
     else:  # Name, Label, Slot, Env, Self ...: the compiler makes these; the source's own value would be lost
         raise Mismatch(f"the catalog type makes this value itself ({kind.__name__})")
+
+
+def _data(entry, t: s.DataSource, svalue, b: Binding) -> None:
+    """What a data source makes when Terraform runs (lift.tf_references.data_value): the same data
+    source, attribute and arguments as the catalog's."""
+    raw = svalue.raw if type(svalue) is Opaque else None
+    read = raw.get("Terraform::Data") if isinstance(raw, dict) and len(raw) == 1 else None
+    if not read or read[:2] != [t.type, t.attr]:
+        raise Mismatch(f"the catalog type reads data.{t.type}.{t.attr} here")
+    args = dict(t.args)
+    if set(read[2]) != set(args):
+        raise Mismatch(f"data.{t.type} with other arguments than the catalog's")
+    for key, targ in args.items():
+        b.at.append(key)
+        try:
+            _value(entry, targ, read[2][key], b)
+        finally:
+            b.at.pop()
 
 
 def _slot(entry, t, svalue, b: Binding) -> None:
@@ -224,13 +250,20 @@ def _decoded(svalue):
 
 def _tags(t: s.Tags, svalue, b: Binding) -> None:
     """Source tags are kept when the standard ones say the same: at most a Name (the label)."""
-    if t.style == "map" or b.side == "tf":  # Terraform's tags are always a map
+    if t.style == "blocks" and b.side == "tf":  # an Auto Scaling group's `tag` blocks, passed on at launch
+        blocks = svalue if isinstance(svalue, list) else [svalue]
+        pairs = {x.get("key"): x.get("value") for x in blocks if isinstance(x, dict)} if all(
+            isinstance(x, dict) and set(x) <= {"key", "value", "propagate_at_launch"} and x.get("propagate_at_launch") is not False
+            for x in blocks) else None
+    elif t.style == "map" or b.side == "tf":  # Terraform's tags are always a map
         pairs = svalue if isinstance(svalue, dict) else None
     else:
         pairs = {x.get("Key"): x.get("Value") for x in svalue if isinstance(x, dict)} if isinstance(svalue, list) else None
         if pairs is not None and any(set(x) - {"Key", "Value", "PropagateAtLaunch"} for x in svalue):
             pairs = None
     pairs = {k: v for k, v in pairs.items() if k != "isshoni:design"} if isinstance(pairs, dict) else pairs
+    if t.style in ("full", "blocks") and b.side == "tf" and isinstance(pairs, dict) and isinstance(pairs.get("environment"), str):
+        pairs = {k: v for k, v in pairs.items() if k != "environment"}  # var.environment's, where default_tags do not reach
     if pairs is None or set(pairs) - {"Name"} or not all(isinstance(v, str) for v in pairs.values()):
         raise Mismatch("tags other than Name (the catalog writes its own)")
     if "Name" in pairs:
@@ -266,7 +299,7 @@ def _join(entry, t: s.J, svalue, b: Binding) -> None:
             b.bind_part(part.key, found.group(f"g{i}"))
 
 
-_ID_SUB = r"\$\{(?P<g>[A-Za-z0-9]+)"
+_ID_SUB = r"\$\{(?P<g>[A-Za-z0-9_]+)"  # a logical id, or a Terraform source's design id
 _REGION = "(?:[a-z]{2}(?:-gov)?-[a-z]+-[0-9])"
 _JOIN_PIECES = {
     False: {str: "literal", s.P: "(?P<g>.+?)", s.Partition: "(?:aws|aws-cn|aws-us-gov)",

@@ -29,10 +29,22 @@ def reference(target_id: str, tf_type: str, attribute: str, path: tuple = ()) ->
     if attribute == "id" and tf_type in ID_TF:
         attribute = ID_TF[tf_type]
     name = cfn_attribute(tf_type, attribute)
+    if name is None and attribute in terraform_only().get(tf_type, ()):
+        return {"Fn::GetAtt": [target_id, attribute]}  # a part only Terraform has, read as the catalog reads it
     if name is None:
         raise Unreadable(f"refers to {attribute} of {target_id} ({tf_type}), which the catalog pairs with no "
                          "CloudFormation attribute", path)
     return {"Fn::GetAtt": [target_id, name]}
+
+
+def data_value(tf_type: str, attribute: str, args: dict):
+    """What a Terraform data source generates when Terraform runs (a random password): no value the
+    design can hold, kept as what it is so the matcher compares it with the catalog's own
+    `DataSource` (same type, attribute and arguments); anything else refuses it, with the reason."""
+    from .values import Opaque, Unrepresentable
+
+    why = Unrepresentable(f"data.{tf_type}.{attribute} is made by Terraform when it runs", (), None)
+    return Opaque({"Terraform::Data": [tf_type, attribute, dict(sorted(args.items()))]}, why)
 
 
 def sub_name(ref: dict) -> str:
@@ -43,8 +55,9 @@ def sub_name(ref: dict) -> str:
 @lru_cache(maxsize=1)
 def ref_pairs() -> dict[str, frozenset]:
     """Terraform type -> the attributes the catalog writes where CloudFormation writes `Ref` of that part
-    (`Self("logs", tf="name")`: a log group's Ref is its name), read from the catalog's own parts; a type
-    read by several attributes that way has no one Ref-like attribute and is left out."""
+    (`Self("logs", tf="name")`: a log group's Ref is its name), read from the catalog's own parts.  A
+    type read by several attributes that way keeps those with no CloudFormation attribute of their own
+    (a scaling target's resource id, dimension and namespace: together what its Ref returns)."""
     from ...catalog import CATALOG
     from ...catalog import spec as s
 
@@ -54,7 +67,25 @@ def ref_pairs() -> dict[str, frozenset]:
         for value in s.walk([emit.tf for emit in entry.emits]):
             if isinstance(value, s.Self) and value.tf != "id" and parts.get(value.key):
                 found.setdefault(parts[value.key], set()).add(value.tf)
-    return {k: frozenset(v) for k, v in found.items() if len(v) == 1}  # several: not one Ref (a scaling target's three)
+    return {k: frozenset(a for a in v if len(v) == 1 or cfn_attribute(k, a) is None) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def terraform_only() -> dict[str, frozenset]:
+    """Terraform type -> attributes the catalog reads of a part that has no CloudFormation form (a Redis
+    AUTH token's secret version: `SelfAttr("auth_value", "", "secret_string")`): a reference to one is
+    matched against the catalog as written; it has no CloudFormation name to be written with."""
+    from ...catalog import CATALOG
+    from ...catalog import spec as s
+
+    found: dict[str, set] = {}
+    for entry in CATALOG.values():
+        parts = {emit.key: emit for emit in entry.emits}
+        for value in s.walk([emit.tf for emit in entry.emits]):
+            part = parts.get(value.key) if isinstance(value, s.SelfAttr) else None
+            if part is not None and part.tf_type and not part.cfn_type and value.tf:
+                found.setdefault(part.tf_type, set()).add(value.tf)
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 @lru_cache(maxsize=1024)
@@ -84,4 +115,4 @@ def cfn_attribute(tf_type: str, attribute: str) -> str | None:
     return None
 
 
-__all__ = ["Unreadable", "cfn_attribute", "ref_pairs", "reference", "sub_name"]
+__all__ = ["Unreadable", "cfn_attribute", "data_value", "ref_pairs", "reference", "sub_name", "terraform_only"]

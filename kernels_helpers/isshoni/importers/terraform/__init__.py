@@ -42,13 +42,16 @@ def read_folder(folder, *, region: str = "us-east-1", name: str = "imported", va
     folder = Path(folder)
     label = source or str(folder)
     files = tf_source.tf_files(folder)
-    parsed = tf_source.evaluate(folder, _checked(variables, label))
+    variables = _checked(variables, label)
+    parsed = tf_source.evaluate(folder, variables)
     raw = tf_source.raw_blocks(folder, files)
-    resources, _ = convert(parsed, raw)
+    resources, read = convert(parsed, raw, tf_source.evaluate_as_text(folder, variables, raw, parsed))
     skipped = _modules_not_read(parsed, folder)
     notes = _notes(parsed, variables)
+    asked = _asked(parsed, variables)
     imported = lift(resources, name=name, region=region, fmt="terraform", source=label, notes=notes,
-                    parameters=_asked(parsed, variables))
+                    parameters={**asked, **{k: v["Default"] for k, v in read.items()}},
+                    template_raw={"Parameters": {**_declared(parsed, asked), **read}})
     imported.report.not_understood.extend(skipped)
     return imported
 
@@ -107,6 +110,22 @@ def _asked(parsed: dict, variables: dict | None) -> dict:
     return {v["__tfmeta"]["label"]: NO_DEFAULT for v in parsed.get("variable") or []
             if "default" not in v and v["__tfmeta"]["label"] not in (variables or {})
             and "/" not in (v["__tfmeta"].get("filename") or "")}
+
+
+_TYPES = {"string": "String", "number": "Number", "list(string)": "CommaDelimitedList"}
+
+
+def _declared(parsed: dict, asked: dict) -> dict:
+    """The asked variables as the template parameters a generic resource reading one declares (its
+    type and description; Terraform's validation is not a CloudFormation pattern)."""
+    out = {}
+    for v in parsed.get("variable") or []:
+        name = v["__tfmeta"]["label"]
+        if name in asked:
+            out[name] = {"Type": _TYPES.get(str(v.get("type", "string")).replace(" ", ""), "String")}
+            if isinstance(v.get("description"), str):
+                out[name]["Description"] = v["description"]
+    return out
 
 
 def _notes(parsed: dict, variables: dict | None) -> list[str]:

@@ -20,7 +20,7 @@ from ...compiler.cloudformation import PSEUDO as CFN_PSEUDO
 from ...compiler.tf_write import PSEUDO as TF_PSEUDO
 from ..lift import SourceResource
 from ..lift.compiled import at
-from ..lift.tf_references import sub_name
+from ..lift.tf_references import data_value, sub_name
 from ..lift.values import Opaque, Unrepresentable
 from .addresses import Unreadable, design_ids, reference
 
@@ -35,12 +35,17 @@ DATA_PSEUDO = {**{pair: CFN_PSEUDO[key] for key, pair in TF_PSEUDO.items()},
 _PSEUDO_READ = r"data\.(?P<type>" + "|".join(sorted({t for t, _ in DATA_PSEUDO})) + r")\.[A-Za-z_][\w-]*\.(?P<attr>\w+)"
 _READS_PSEUDO = re.compile(_PSEUDO_READ)  # as the parser gives an expression: data.aws_region.current.name
 _DATA = re.compile(r"\$\{" + _PSEUDO_READ + r"\}")  # as the evaluator leaves it in text
-_REGION_STAND_IN = "current-region"  # what tfparse writes for data.aws_region.<name>.name
+_CONDITION = re.compile(r"\s\?\s")  # cond ? a : b
+_CALL = re.compile(r"(?<![\w.])([a-z][a-z0-9_]*)\(")  # a function called in an expression as written
 # `<type>.<name>[index].<attr>` of a resource (not a variable, local, data source ...)
 _ADDRESS_READ = (r"(?!(?:data|var|local|module|each|count|path|self|terraform)\.)(?P<type>[a-z][a-z0-9_]*)\."
                  r"(?P<name>[A-Za-z_][\w-]*)(?P<index>\[\d+\])?\.(?P<attr>\w+)")
+_ADDRESS_FIND = re.compile(r"(?<![\w.])" + _ADDRESS_READ)  # a resource read anywhere in an expression as written
 _WRITTEN = re.compile(r"\$\{" + _ADDRESS_READ + r"\}")  # left as written in text beside a data source
 _WHOLE_REFERENCE = re.compile(r"(?:\$\{)?" + _ADDRESS_READ + r"\}?")  # an attribute written as one reference
+_ASKED = re.compile(r"\$\{var\.(?P<name>[A-Za-z_][\w-]*)\}")  # a root variable without a value, as mirror.py reads it
+GENERATED = {("aws_secretsmanager_random_password", "random_password")}  # data sources that make a value (lift.tf_references.data_value)
+_SSM_NAME = re.compile(r"/?[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")  # a parameter's name (a path)
 _READ = re.compile(r"\x00[^\x00\x01]*\x01")
 _PREFIXED = re.compile(r"^(?P<head>[A-Za-z0-9/._ :-]*?)(?:\$\{)?var\.name_prefix\}?(?P<rest>[A-Za-z0-9._ -]*)$")
 MAX_TRACE = 8  # locals, outputs and module arguments followed to find an attribute
@@ -55,8 +60,17 @@ def _pseudo(found) -> str:
 class Scopes:
     """Where each module's files are (module path -> folder relative to the root) and their raw bodies."""
 
-    def __init__(self, raw: dict[str, dict]):
+    def __init__(self, raw: dict[str, dict], data: dict | None = None):
         self.raw = raw
+        self.declared: dict[str, set] = {}  # folder -> the (type, name) of the resources its files declare
+        for file, body in raw.items():
+            blocks = body.get("resource") or {}
+            for chunk in blocks if isinstance(blocks, list) else [blocks]:
+                for tf_type, named in (chunk.items() if isinstance(chunk, dict) else ()):
+                    self.declared.setdefault(posixpath.dirname(file) or ".", set()).update((tf_type, n) for n in named or {})
+        self.data = data or {}  # address of a data source instance -> its evaluated arguments
+        self.data_ids = {item["id"]: address for address, item in self.data.items() if isinstance(item.get("id"), str)}
+        self.parameters: dict[str, dict] = {}  # what public SSM parameters reads are, as template parameters
         self.folders: dict[tuple, str] = {(): "."}
         self.calls: dict[tuple, dict] = {}  # module path -> its module block as written
         self._walk((), ".")
@@ -86,22 +100,56 @@ def module_path(address: str) -> tuple:
     return tuple(re.findall(r"module\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.", address))
 
 
-def convert(parsed: dict, raw: dict[str, dict]) -> tuple[list[SourceResource], dict[str, str]]:
-    """(resources, address -> design id) of the evaluated folder."""
-    instances = [item for items in parsed.values() if isinstance(items, list) for item in items
-                 if isinstance(item, dict) and (item.get("__tfmeta") or {}).get("type") == "resource"]
-    addresses = {item["__tfmeta"]["path"]: item["__tfmeta"]["label"] for item in instances}
+def written_body(item: dict, raw: dict[str, dict]) -> dict:
+    """The attributes of a resource instance as its file writes them (pygohcl's shape)."""
+    meta = item["__tfmeta"]
+    name = re.match(r"^(?:module\.[^.]+\.)*[a-z0-9_]+\.([\w-]+)", meta["path"]).group(1)
+    body = ((raw.get(meta.get("filename")) or {}).get("resource") or {}).get(meta["label"], {})
+    written = body.get(name, {}) if isinstance(body, dict) else {}
+    return written if isinstance(written, dict) else {}
+
+
+def instances(parsed: dict) -> list[dict]:
+    return [item for items in parsed.values() if isinstance(items, list) for item in items
+            if isinstance(item, dict) and (item.get("__tfmeta") or {}).get("type") == "resource"]
+
+
+def read_as_text(value, written, declared) -> bool:
+    """Is the second evaluation's value (source.evaluate_as_text: resources and asked variables read
+    as their own text) the one to keep?  Where the evaluator left a `jsonencode(...)` unknown (null,
+    or null inside where the text writes none: a read in it known only when Terraform applies), and
+    where text or a structure names a resource of the folder (`declared`) inside it, which the first
+    evaluation wrote as that resource's value: the design keeps who refers to whom."""
+    if not isinstance(written, str):
+        return False
+    if written.startswith("jsonencode(") and (value is None or (isinstance(value, str) and "null" in value and "null" not in written)):
+        return True
+    if not isinstance(value, str) or _WHOLE_REFERENCE.fullmatch(written):
+        return False
+    return any((m["type"], m["name"]) in declared for m in _ADDRESS_FIND.finditer(written))
+
+
+def convert(parsed: dict, raw: dict[str, dict], as_text: dict | None = None) -> tuple[list[SourceResource], dict[str, dict]]:
+    """(resources, the template parameters they read: public SSM parameters) of the evaluated folder;
+    a `jsonencode` attribute the evaluator left null is taken from `as_text`, the evaluation that
+    read unknowns as their text (source.evaluate_as_text)."""
+    found = instances(parsed)
+    again = {item["__tfmeta"]["path"]: item for item in instances(as_text or {})}
+    addresses = {item["__tfmeta"]["path"]: item["__tfmeta"]["label"] for item in found}
     ids = design_ids(addresses)
-    by_uuid = {item.get("id"): item for item in instances if isinstance(item.get("id"), str)}
-    scopes = Scopes(raw)
+    by_uuid = {item.get("id"): item for item in found if isinstance(item.get("id"), str)}
+    scopes = Scopes(raw, {item["__tfmeta"]["path"]: item for items in parsed.values() if isinstance(items, list)
+                          for item in items if isinstance(item, dict) and (item.get("__tfmeta") or {}).get("type") == "data"})
     out = []
-    for item in instances:
+    for item in found:
         meta = item["__tfmeta"]
         reader = _Reader(item, by_uuid, ids, scopes)
         attributes, problem = {}, ""
         for key, value in item.items():
             if key in META:
                 continue
+            if again and read_as_text(value, reader.raw.get(key), scopes.declared.get(reader.folder, ())):
+                value = again.get(meta["path"], {}).get(key, value)
             try:
                 value = reader.account_value(key, value)
                 if value is None:  # null is unset in Terraform
@@ -116,7 +164,7 @@ def convert(parsed: dict, raw: dict[str, dict]) -> tuple[list[SourceResource], d
             file=meta.get("filename"), problem=problem,
             dropped=tuple(sorted(k for k in ("lifecycle", "provider", "provisioner", "connection") if k in item)),
         ))
-    return out, ids
+    return out, scopes.parameters
 
 
 class _Reader:
@@ -126,6 +174,7 @@ class _Reader:
         self.module = module_path(meta["path"])
         self.prefix = re.match(r"^((?:module\.[^.]+\.)*)", meta["path"]).group(1)
         name = meta["path"].removeprefix(self.prefix).split(".")[1].split("[")[0]
+        self.folder = posixpath.dirname(meta.get("filename") or "") or "."
         body = scopes.raw.get(meta.get("filename"), {}).get("resource", {}).get(meta["label"], {})
         self.raw = body.get(name, {}) if isinstance(body, dict) else {}
 
@@ -152,13 +201,18 @@ class _Reader:
         """An attribute written as one reference (`aws_cloudwatch_log_group.logs.name`) is that reference,
         even where the evaluator gave the target's value itself (a name it could work out): the design
         keeps who refers to whom, not a copy of the text."""
+        raw = self._written(path)
+        found = _WHOLE_REFERENCE.fullmatch(raw) if isinstance(raw, str) else None
+        return self._address_reference(found, path) if found else None
+
+    def _written(self, path: tuple):
+        """The expression as written at `path` (inside nested blocks too), None where there is none."""
         raw = self.raw.get(path[0])
         for step in path[1:]:
             if isinstance(raw, list) and len(raw) == 1 and isinstance(step, str):
                 raw = raw[0]  # a nested block, as the parser lists it
             raw = at(raw, (step,))
-        found = _WHOLE_REFERENCE.fullmatch(raw) if isinstance(raw, str) else None
-        return self._address_reference(found, path) if found else None
+        return raw
 
     def _address_reference(self, found, path: tuple) -> dict | None:
         """The reference an `_ADDRESS_READ` match makes, None when it names no resource of the folder."""
@@ -166,11 +220,12 @@ class _Reader:
         return reference(self.ids[address], found["type"], found["attr"], path) if address in self.ids else None
 
     def account_value(self, key: str, value):
-        """The evaluator's stand-ins for the data sources CloudFormation has pseudo parameters for
-        ("current-region" for the region's name, null for a partition read alone) are never taken
-        as values: an attribute that reads one is the pseudo parameter itself when that is all it
-        reads, its text with the region read again where the stand-in stands; anything else that
-        reads them (a function of them, a structure) is refused, named."""
+        """The account's own values (`data.aws_region.<name>.name` ...) as CloudFormation's pseudo
+        parameters: an attribute that is one such read is the pseudo parameter; text or a
+        `jsonencode` structure with them inside keeps them as `${data...}` text (source.py reads
+        them so), which `_interpolated` writes as `${AWS::Region}`.  Any other function of them (a
+        condition, `replace(...)`) or the evaluator's stand-ins where a read was not mirrored
+        (a module outside the folder) are refused, named: a value is never guessed."""
         raw = self.raw.get(key)
         reads = set(_READS_PSEUDO.findall(json.dumps(raw)))
         if not reads:
@@ -179,19 +234,19 @@ class _Reader:
         if whole and (whole["type"], whole["attr"]) in DATA_PSEUDO:
             return {"Ref": DATA_PSEUDO[(whole["type"], whole["attr"])]}
         unknown = sorted(f"data.{t}.*.{a}" for t, a in reads if (t, a) not in DATA_PSEUDO)
-        if unknown or not isinstance(raw, str) or not isinstance(value, str) or "(" in raw:
+        calls = set(_CALL.findall(json.dumps(raw))) - {"jsonencode"}
+        if unknown or calls or _CONDITION.search(json.dumps(raw)) or not _DATA.search(json.dumps(value)):
             named = unknown[0] if unknown else f"data.{min(reads)[0]}"
-            raise Unreadable(f"reads {named} inside a value the static reader cannot evaluate (known only when "
+            how = f"through {min(calls)}()" if calls and not unknown else "inside a value"
+            raise Unreadable(f"reads {named} {how} the static reader cannot evaluate (known only when "
                              "Terraform runs): import a plan JSON", (key,))
-        if any(t == "aws_region" for t, _a in reads):
-            value = value.replace(_REGION_STAND_IN, "${data.aws_region.current.name}")
         return value
 
     def _prefixed(self, text: str, path: tuple):
         """A name written `"[head]${var.name_prefix}-rest"` (the compiler's own naming, evaluated with
         the prefix's value): kept as the name the stack's name makes in CloudFormation (a catalog node
         makes it again; a generic resource keeps the expression: lift.expressions)."""
-        raw = self.raw.get(path[0]) if len(path) == 1 else None
+        raw = self._written(path)
         found = _PREFIXED.match(raw) if isinstance(raw, str) else None
         if not found or not text.startswith(found["head"]) or not text.endswith(found["rest"]) or len(text) <= len(
                 found["head"]) + len(found["rest"]):
@@ -202,7 +257,7 @@ class _Reader:
     def _text(self, text: str, path: tuple):
         if text in self.by_uuid:
             return self._reference(self.by_uuid[text], path)
-        if _UUID.search(text):
+        if _UUID.search(text) or "${" in text:
             try:
                 decoded = json.loads(text)
             except ValueError:
@@ -221,17 +276,34 @@ class _Reader:
         if "\0" in text or "\1" in text:
             raise Unreadable("a text with control characters in it", path)
         text = _DATA.sub(_pseudo, _WRITTEN.sub(lambda found: self._written_reference(found, path), text))  # what is read is marked \0...\1
+        text = _ASKED.sub(self._asked, text)
         if "${" in _UUID.sub("", _READ.sub("", text)):
             raise Unreadable(f"an expression the static reader cannot evaluate ({text[:120]}): give the variables it "
                              "needs (--var) or import a plan JSON", path)
 
         def reference_text(found) -> str:
             target = self.by_uuid.get(found.group(0))
+            data = self.scopes.data_ids.get(found.group(0))
+            if data:
+                raise Unreadable(f"reads the data source {data}, known only when Terraform runs", path)
             if target is None:
                 raise Unreadable(f"a value the static reader cannot evaluate inside a longer text ({text[:120]})", path)
             return "${" + sub_name(self._reference(target, path)) + "}"
 
-        return {"Fn::Sub": _UUID.sub(reference_text, text).replace("\0", "${").replace("\1", "}")}
+        text = _UUID.sub(reference_text, text).replace("\0", "${").replace("\1", "}")
+        alone = re.fullmatch(r"\$\{([^${}]+)\}", text)
+        if alone:  # one value alone is the value, as the compiled view reads it: `${AWS::Region}` is Ref AWS::Region
+            name = alone.group(1)
+            return {"Ref": name} if "::" in name or "." not in name else {"Fn::GetAtt": name.split(".", 1)}
+        return {"Fn::Sub": text}
+
+    def _asked(self, found) -> str:
+        """`${var.x}` (mirror.py's text for a root variable without a value): the template parameter
+        asked at deploy time, as `_unevaluated` reads it alone."""
+        block = self.scopes.blocks(".", "variable").get(found["name"])
+        if self.module or not isinstance(block, dict) or "default" in block or found["name"] in self.ids.values():
+            return found.group(0)
+        return "\0" + found["name"] + "\1"
 
     def _written_reference(self, found, path: tuple) -> str:
         """`${aws_x.y.attr}` the evaluator left as written (beside a data source): its `Fn::Sub` name,
@@ -265,16 +337,37 @@ class _Reader:
         if data and (data["type"], data["attr"]) in DATA_PSEUDO:
             return {"Ref": DATA_PSEUDO[(data["type"], data["attr"])]}  # the account's own value: CloudFormation's pseudo parameter
         if kind == "data":
-            raise Unreadable(f"reads the data source {traversal}, known only when Terraform runs", path)
+            return self._data_source(traversal, path)
         if found and kind not in ("local", "module", "each", "count", "path", "terraform", "self") and found.group("attr"):
             address = f"{self.prefix}{kind}.{found.group('name')}{found.group('index') or ''}"
             if address in self.ids:
                 return reference(self.ids[address], kind, found.group("attr"), path)
         raise Unreadable(f"{traversal} could not be evaluated by a static reader", path)
 
+    def _data_source(self, traversal: str, path: tuple):
+        """A data source read.  `data.aws_ssm_parameter.<name>.value` of a parameter named by a known
+        text is what CloudFormation reads as a parameter of type `AWS::SSM::Parameter::Value<String>`
+        whose default is that name (the AMI behind a public parameter), so it is that parameter; a
+        value a data source generates (GENERATED: a random password) is kept as what it is for the
+        matcher; any other is known only when Terraform runs."""
+        generated = re.fullmatch(r"(?:module\.[^.]+\.)*data\.(?P<type>aws_[a-z_]+)\.(?P<name>[\w-]+)\.(?P<attr>\w+)", traversal)
+        if generated and (generated["type"], generated["attr"]) in GENERATED:
+            item = self.scopes.data.get(f"{self.prefix}data.{generated['type']}.{generated['name']}") or {}
+            return data_value(generated["type"], generated["attr"], {k: v for k, v in item.items() if k not in META and v is not None})
+        found = re.fullmatch(r"(?:module\.[^.]+\.)*data\.aws_ssm_parameter\.(?P<name>[\w-]+)\.(?:insecure_value|value)", traversal)
+        item = self.scopes.data.get(f"{self.prefix}data.aws_ssm_parameter.{found['name']}") if found else None
+        name = item.get("name") if item else None
+        if not isinstance(name, str) or not _SSM_NAME.fullmatch(name) or item.get("with_decryption") is True:
+            raise Unreadable(f"reads the data source {traversal}, known only when Terraform runs", path)
+        parameter = "Ssm" + "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", found["name"]) if w)
+        self.scopes.parameters[parameter] = {"Type": "AWS::SSM::Parameter::Value<String>", "Default": name,
+                                             "Description": f"the value of the SSM parameter data.aws_ssm_parameter.{found['name']} reads"}
+        return {"Ref": parameter}
+
     def depends_on(self, value) -> tuple:
         items = value if isinstance(value, list) else [value] if value else []
-        return tuple(self.ids[self.by_uuid[v]["__tfmeta"]["path"]] for v in items if isinstance(v, str) and v in self.by_uuid)
+        uuids = [v.get("id") if isinstance(v, dict) else v for v in items]  # the evaluator gives the target itself
+        return tuple(self.ids[self.by_uuid[v]["__tfmeta"]["path"]] for v in uuids if isinstance(v, str) and v in self.by_uuid)
 
 
 def _trace(text: str, tf_type: str, name: str, module: tuple, scopes: Scopes, depth: int) -> set:
@@ -302,4 +395,4 @@ def _trace(text: str, tf_type: str, name: str, module: tuple, scopes: Scopes, de
     return found
 
 
-__all__ = ["Scopes", "convert", "module_path"]
+__all__ = ["Scopes", "convert", "instances", "module_path", "read_as_text", "written_body"]

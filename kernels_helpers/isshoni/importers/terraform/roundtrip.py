@@ -28,8 +28,9 @@ def read_back(files: dict[str, str]) -> dict:
         for name, text in files.items():
             Path(folder, name).write_text(text, encoding="utf-8")
         root = Path(folder)
+        raw = tf_source.raw_blocks(root, tf_source.tf_files(root))
         parsed = tf_source.evaluate(root)
-        resources, _ = convert(parsed, tf_source.raw_blocks(root, tf_source.tf_files(root)))
+        resources, _ = convert(parsed, raw, tf_source.evaluate_as_text(root, {}, raw, parsed))
     return {r.address.split(".", 1)[1]: r for r in resources if r.address.count(".") == 1}
 
 

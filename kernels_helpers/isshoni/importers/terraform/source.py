@@ -6,12 +6,17 @@ locals, `count`/`for_each`, `dynamic` blocks, local modules, Terraform's functio
 ever downloaded) gives the values; pygohcl (checks.hcl_parser) gives each attribute's
 expression as written, which is how a reference's attribute (`.id` or `.arn`) is known where
 the evaluator wrote only the target.
+
+The evaluator knows no data source, so a policy built with `jsonencode` around
+`data.aws_partition.current.partition` would come back null: the folder is evaluated from a
+mirror where such reads are their own text (mirror.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -20,6 +25,8 @@ from pathlib import Path
 
 from ...checks import deadline, hcl_parser
 from .. import NotImportable
+from .mirror import AsText, mirrored
+from .resources import Scopes, instances, read_as_text, written_body
 
 TIMEOUT = 60.0  # seconds for the evaluator; a folder takes well under a second
 MAX_FILES = 2000
@@ -45,15 +52,17 @@ def tf_files(folder: Path) -> list[Path]:
     return files
 
 
-def evaluate(folder: Path, variables: dict | None = None, timeout: float = TIMEOUT) -> dict:
-    """tfparse's view of the folder: {block type: [instances]}; NotImportable naming file:line:column."""
+def evaluate(folder: Path, variables: dict | None = None, timeout: float = TIMEOUT, as_text: AsText | None = None) -> dict:
+    """tfparse's view of the folder: {block type: [instances]}; NotImportable naming file:line:column.
+    The account's own values, and what `as_text` names, are read as their own text (mirror.py)."""
     with tempfile.TemporaryDirectory(prefix="isshoni-tfvars-") as scratch:
         vars_paths = [p.name for p in _var_files(folder)]  # tfparse reads them relative to the folder
+        read_from = mirrored(folder, tf_files(folder), Path(scratch) / "root", as_text or AsText()) or folder.resolve()
         if variables:
             given = Path(scratch) / "given.tfvars.json"
             given.write_text(json.dumps(variables), encoding="utf-8")
-            vars_paths.append(os.path.relpath(given, folder.resolve()))
-        request = json.dumps({"folder": str(folder.resolve()), "vars_paths": vars_paths})
+            vars_paths.append(os.path.relpath(given, read_from))
+        request = json.dumps({"folder": str(read_from), "vars_paths": vars_paths})
         try:
             done = deadline.run([sys.executable, "-I", str(_WORKER)], input=request, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -68,8 +77,26 @@ def evaluate(folder: Path, variables: dict | None = None, timeout: float = TIMEO
     except (RecursionError, ValueError):
         raise NotImportable("the Terraform evaluator's answer could not be read (nested too deeply)", str(folder)) from None
     if "error" in result:
-        raise _refusal(result["error"], folder)
+        raise _refusal(result["error"].replace(f"{read_from}{os.sep}", ""), folder)  # named as the user's files
     return result.get("parsed") or {}
+
+
+def evaluate_as_text(folder: Path, variables: dict, raw: dict[str, dict], parsed: dict) -> dict | None:
+    """A second evaluation, only where some attribute needs it (resources.read_as_text: a
+    `jsonencode` left unknown, text naming a resource written as its value): every resource of the
+    folder and every asked variable read as its own text (mirror.py), so the structure around them
+    is known and references stay references.  Only those attributes are taken from it
+    (resources.convert); None when nothing needs it or the folder cannot be evaluated so."""
+    scopes = Scopes(raw)
+    if not any(read_as_text(item.get(k), v, scopes.declared.get(posixpath.dirname(item["__tfmeta"].get("filename") or "") or ".", ()))
+               for item in instances(parsed) for k, v in written_body(item, raw).items()):
+        return None
+    asked = {v["__tfmeta"]["label"] for v in parsed.get("variable") or [] if "default" not in v
+             and v["__tfmeta"]["label"] not in variables and "/" not in (v["__tfmeta"].get("filename") or "")}
+    try:
+        return evaluate(folder, variables, as_text=AsText(scopes.declared, asked))
+    except NotImportable:
+        return None
 
 
 def _var_files(folder: Path) -> list[Path]:
