@@ -319,9 +319,12 @@ class Context:
         if value is None:
             return e.OMIT
         if schema.get("x-variable"):
+            name = f"{tf_identifier(rid)}_{ph.name}"
+            if name in self.variables:  # declared by the other side's template (or another use)
+                return e.Var(name)
             asked = "x-ask" in schema and value == ""
             return self.variable(
-                f"{tf_identifier(rid)}_{ph.name}",
+                name,
                 schema["type"],
                 None if asked else value,
                 f"{schema.get('description') or ph.name} ({self.resources[rid].get('label') or rid})",

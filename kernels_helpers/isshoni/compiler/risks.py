@@ -152,11 +152,19 @@ def apply(ctx, parts: list[Part]) -> None:
             owner = connections[owner]["source"]
         owners[owner].append(part)
     keys = {lid: key for (_owner, key), lid in ctx._lids.items()}
+    # rules() gives resources with the same settings one and the same tuple: its choices are kept
+    # by identity (hashing the whole tuple for every part was a tenth of a resolve)
+    chosen_for: dict[int, dict] = {}
     for rid in sorted(ctx.resources):
         applicable = rules(ctx, rid)
         if not applicable:
             continue
+        memo = chosen_for.setdefault(id(applicable), {})
         for part in owners.get(rid, ()):
             key, via_link = keys.get(part.lid), part.source != rid
-            part.cfn_skips = _chosen(applicable, "cfn", part.cfn_type, key, via_link)
-            part.tf_skips = _chosen(applicable, "tf", part.tf_type, key, via_link)
+            which = (part.cfn_type, part.tf_type, key, via_link)
+            found = memo.get(which)
+            if found is None:
+                found = memo[which] = (_chosen(applicable, "cfn", part.cfn_type, key, via_link),
+                                       _chosen(applicable, "tf", part.tf_type, key, via_link))
+            part.cfn_skips, part.tf_skips = found
