@@ -14,9 +14,13 @@ import re
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import containers, jsonvalues
 from .errors import DesignError, Problem, json_path
+
+if TYPE_CHECKING:
+    from .diff import DesignDiff
 
 SUFFIX = ".infra.json"
 DEFAULT_REGION = "us-east-1"
@@ -342,6 +346,23 @@ class Design:
         from .validate import problems
 
         return [p for p in problems(self.data, only=(item_id,)) if p.resource == item_id]
+
+    def diff(self, since) -> DesignDiff:
+        """What changed from `since` to this design: `since` is a Design, a design's JSON, a design
+        file or `FILE@REVISION` (`"shop.infra.json@HEAD"`: as committed in git).  A notebook shows
+        the result as a review table; `str()` is the text `isshoni diff` prints."""
+        from .diff import diff
+        from .diff_sources import read
+
+        if isinstance(since, Design):
+            base, label = since.data, since.name
+        elif isinstance(since, dict):
+            base, label = since, str((since.get("meta") or {}).get("name", "before"))
+        else:
+            base, label = read(str(since))
+        found = diff(base, self.data)
+        found.old_name, found.new_name = label, self.name
+        return found
 
     def copy(self) -> Design:
         twin = Design(self.data)

@@ -132,6 +132,11 @@ class DesignHandle:
         """Run the checks (isshoni's graph rules, cfn-lint, terraform validate, checkov) on the current design."""
         return Findings(run_checks(self.snapshot(), tuple(tools), progress=progress))
 
+    def diff(self, since):
+        """What changed from `since` (a design file, `"FILE@HEAD"` for the file as committed in git, a
+        Design or another handle) to the design as it is now: shown as a review table."""
+        return self.snapshot().diff(since.snapshot() if isinstance(since, DesignHandle) else since)
+
     def cost(self):
         """A monthly cost estimate, when Isshoni has a cost model (it does not yet)."""
         if importlib.util.find_spec("isshoni.cost") is None:
