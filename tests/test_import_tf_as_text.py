@@ -181,6 +181,7 @@ resource "aws_sqs_queue" "q" {
     assert read["aws_sqs_queue.q"].properties == {"policy": '{"Statement": []}', "name": {"Fn::Sub": "q-${AWS::Partition}"}}
     assert read["module.q.aws_sqs_queue.inner"].properties == {"name": {"Fn::Sub": "inner-${AWS::Region}"}}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["main.tf", "modules", "policies"]  # nothing written into it
+    assert (tmp_path / "policies" / "queue.json").read_text() == '{"Statement": []}'  # the mirror's links removed, not followed
     (tmp_path / "main.tf").write_text((tmp_path / "main.tf").read_text() + '\nresource "aws_sqs_queue" "broken" {\n  name = \n}\n')
     with pytest.raises(NotImportable) as refused:
         tf_source.evaluate(tmp_path)
