@@ -117,6 +117,19 @@ def test_cli_code_diff_shows_the_generated_change(tmp_path):
     assert "--- a.infra.json/main.tf" in done.stdout and "+++ b.infra.json/main.tf" in done.stdout
     assert any(line.startswith("+") and "visibility_timeout_seconds" in line and "60" in line for line in done.stdout.splitlines())
     assert any(line.startswith("-") and 'resource "aws_s3_bucket" "archive"' in line for line in done.stdout.splitlines())
+    # for a pull request: a fenced diff block that no line of the code can close
+    new.set_meta(description="``` not the end ````")
+    new.save(tmp_path / "b.infra.json")
+    md = _cli("a.infra.json", "b.infra.json", "--code", "cloudformation", "--format", "markdown", cwd=tmp_path).stdout
+    lines = md.splitlines()
+    assert lines[0] == "`````diff" and lines[-1] == "`````" and "+Description: '``` not the end ````'" in lines
+
+
+def test_a_fence_is_longer_than_any_backtick_run():
+    from isshoni.design.diff_cli import fenced
+
+    assert fenced("a\n", "diff") == "```diff\na\n```\n"
+    assert fenced("x ```` y", "") == "`````\nx ```` y\n`````\n"
 
 
 @pytest.mark.parametrize(("spec", "said"), [

@@ -3,13 +3,14 @@
 Each side is a design file or `FILE@REVISION` (the file as git has it: `@HEAD`, `@HEAD~1`, a
 tag).  `--format markdown` writes the review table a pull request shows; `--format json` the
 whole diff; `--code cloudformation|terraform` the unified diff of the code each side generates
-(both must be valid designs).  `--exit-code` exits 1 when they differ, as `git diff` does.
+(both must be valid designs; with `--format markdown` in a fenced `diff` block no line can close).  `--exit-code` exits 1 when they differ, as `git diff` does.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 
 from .diff import diff
@@ -26,6 +27,10 @@ def cmd_diff(args) -> int:
     new, new_label = read(args.new)
     if args.code:
         output, differs = code_diff(old, old_label, new, new_label, args.code)
+        if args.format == "markdown":
+            output = fenced(output or "no changes\n", "diff")
+        elif args.format == "json":
+            output = json.dumps({"old": old_label, "new": new_label, "code": args.code, "diff": output}, ensure_ascii=False) + "\n"
     else:
         found = diff(old, new)
         found.old_name, found.new_name = old_label, new_label
@@ -55,6 +60,14 @@ def code_diff(old: dict, old_label: str, new: dict, new_label: str, fmt: str) ->
     return text_out, bool(out)
 
 
+def fenced(text: str, language: str) -> str:
+    """`text` in a Markdown code block whose fence no line of it can close (longer than any run of
+    backticks in it)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}{'' if text.endswith(chr(10)) else chr(10)}{fence}\n"
+
+
 def add_commands(sub) -> None:
     s = sub.add_parser("diff", help="what changed between two designs (files, or FILE@HEAD for the file in git)")
     s.add_argument("old", help="a design file, or FILE@REVISION (FILE@HEAD: as committed)")
@@ -66,4 +79,4 @@ def add_commands(sub) -> None:
     s.set_defaults(fn=cmd_diff)
 
 
-__all__ = ["add_commands", "cmd_diff", "code_diff"]
+__all__ = ["add_commands", "cmd_diff", "code_diff", "fenced"]
