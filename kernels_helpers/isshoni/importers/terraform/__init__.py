@@ -105,11 +105,9 @@ def _modules_not_read(parsed: dict, folder: Path) -> list[Entry]:
 
 
 def _asked(parsed: dict, variables: dict | None) -> dict:
-    """The root module's variables without a value: what a template asks at deploy time (a parameter
-    without a default), so a catalog property that is asked then (`x-ask`) reads them as asked."""
-    return {v["__tfmeta"]["label"]: NO_DEFAULT for v in parsed.get("variable") or []
-            if "default" not in v and v["__tfmeta"]["label"] not in (variables or {})
-            and "/" not in (v["__tfmeta"].get("filename") or "")}
+    """The asked variables as template parameters without a default, so a catalog property that is
+    asked at deploy time (`x-ask`) reads them as asked."""
+    return {name: NO_DEFAULT for name in tf_source.asked(parsed, variables)}
 
 
 _TYPES = {"string": "String", "number": "Number", "list(string)": "CommaDelimitedList"}

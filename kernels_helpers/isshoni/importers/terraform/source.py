@@ -91,12 +91,17 @@ def evaluate_as_text(folder: Path, variables: dict, raw: dict[str, dict], parsed
     if not any(read_as_text(item.get(k), v, scopes.declared.get(posixpath.dirname(item["__tfmeta"].get("filename") or "") or ".", ()))
                for item in instances(parsed) for k, v in written_body(item, raw).items()):
         return None
-    asked = {v["__tfmeta"]["label"] for v in parsed.get("variable") or [] if "default" not in v
-             and v["__tfmeta"]["label"] not in variables and "/" not in (v["__tfmeta"].get("filename") or "")}
     try:
-        return evaluate(folder, variables, as_text=AsText(scopes.declared, asked))
+        return evaluate(folder, variables, as_text=AsText(scopes.declared, set(asked(parsed, variables))))
     except NotImportable:
         return None
+
+
+def asked(parsed: dict, variables: dict | None) -> list[str]:
+    """The root module's variables without a value (no default, not given): what a template asks
+    at deploy time."""
+    return [v["__tfmeta"]["label"] for v in parsed.get("variable") or [] if "default" not in v
+            and v["__tfmeta"]["label"] not in (variables or {}) and "/" not in (v["__tfmeta"].get("filename") or "")]
 
 
 def _var_files(folder: Path) -> list[Path]:
@@ -125,4 +130,4 @@ def raw_blocks(folder: Path, files: list[Path]) -> dict[str, dict]:
     return parsed
 
 
-__all__ = ["MAX_BYTES", "evaluate", "raw_blocks", "tf_files"]
+__all__ = ["MAX_BYTES", "asked", "evaluate", "evaluate_as_text", "raw_blocks", "tf_files"]
