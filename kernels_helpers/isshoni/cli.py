@@ -303,11 +303,12 @@ def parser() -> argparse.ArgumentParser:
     from .assistant import cli as assistant_cli
     from .dashboard import serve as dashboard_serve
     from .deploy import cli as deploy_cli
-    from .design import diff_cli
+    from .design import diff_cli, versions_cli
     from .importers import cli as import_cli
 
     launch.add_commands(sub)
     diff_cli.add_commands(sub)
+    versions_cli.add_commands(sub)
     import_cli.add_commands(sub)
     assistant_cli.add_commands(sub)
     deploy_cli.add_commands(sub)

@@ -3,7 +3,8 @@
 Roots mirror the design: `meta` (Map), `resources` (Map of Maps, each with a
 nested `properties` Map, so two people editing two properties of one node
 both win), `connections` (Map of Maps), `chat` (Array of pages of messages:
-ychat.py), `deployments` (Map).
+ychat.py), `deployments` (Map), `versions` (Map: design/versions.py; `dumps` writes it to the
+file only when it holds one, so a design without versions keeps its text).
 `get()` gives the canonical `.infra.json` text (sorted, stable: opening a file
 never shows as a change in git); `set()` replaces the content in one
 transaction.  `apply()` brings the document to new content by writing only
@@ -28,8 +29,9 @@ from .design.model import Design, dumps, empty
 from .design.source import read_design_text
 from .yvalues import plain as _plain
 
-ROOTS = ("meta", "resources", "connections", "chat", "deployments")
+ROOTS = ("meta", "resources", "connections", "chat", "deployments", "versions")
 DESIGN_ROOTS = ("meta", "resources", "connections")  # what edits change, validated together; chat and deployments are history
+OPTIONAL = ("versions",)  # a root `to_dict` leaves out while empty: present in `after` only, it is still written
 NESTED = {"resources": ("properties",), "connections": ("properties",)}
 
 
@@ -128,12 +130,14 @@ class YInfra(YBaseDoc):
         self._yconnections = self._ydoc.get("connections", type=Map)
         self._ychat = self._ydoc.get("chat", type=Array)
         self._ydeployments = self._ydoc.get("deployments", type=Map)
+        self._yversions = self._ydoc.get("versions", type=Map)
         self._roots = {
             "meta": self._ymeta,
             "resources": self._yresources,
             "connections": self._yconnections,
             "chat": self._ychat,
             "deployments": self._ydeployments,
+            "versions": self._yversions,
         }
         for root in self._roots.values():
             self.undo_manager.expand_scope(root)
@@ -151,6 +155,8 @@ class YInfra(YBaseDoc):
                      for name, root in self._roots.items() if name not in without})
         if "meta" in data and not data["meta"]:
             data["meta"] = empty("design")["meta"]
+        if "versions" in data and not data["versions"]:
+            del data["versions"]  # as in the file: a design that never named a version has no `versions`
         return data
 
     def get(self) -> str:
@@ -173,6 +179,8 @@ class YInfra(YBaseDoc):
             ychat.write(self._ychat, list(data.get("chat") or []))
             self._ydeployments.clear()
             self._ydeployments.update(dict(data.get("deployments") or {}))
+            self._yversions.clear()
+            self._yversions.update(dict(data.get("versions") or {}))
 
     def apply(self, data: dict, sections: tuple[str, ...] = ROOTS, current: dict | None = None) -> None:
         """Bring the document to `data` (a design's content) in one transaction, writing only
@@ -197,6 +205,8 @@ class YInfra(YBaseDoc):
                 _apply_chat(self._ychat, old, chat, keep)
             if "deployments" in sections:
                 _apply_map(self._ydeployments, dict(data.get("deployments") or {}))
+            if "versions" in sections:
+                _apply_map(self._yversions, dict(data.get("versions") or {}))
 
     def replace_if(self, before: dict, after: dict, origin: str | None = None) -> bool:
         """Write `after`, computed from `before` (a `to_dict()` of this document, some roots left
@@ -204,15 +214,16 @@ class YInfra(YBaseDoc):
         (compute again from the new content).  Work done away from the document (validation in
         a worker, a kernel's edit) thereby never reverts what others changed meanwhile.  The
         design roots are compared together (validating one reads the others); the chat and the
-        deployments each on their own.  Roots left out of `before` are neither compared nor written."""
-        changed = [r for r in ROOTS if r in before and not _same(before[r], after.get(r))]
+        deployments each on their own.  Roots left out of `before` are neither compared nor written,
+        except `versions` when `after` has it (to_dict leaves it out while there is none)."""
+        changed = [r for r in ROOTS if (r in before or r in OPTIONAL and r in after) and not _same(before.get(r), after.get(r))]
         if not changed:
             return True
         watched = set(changed)
         if watched & set(DESIGN_ROOTS):
             watched |= set(DESIGN_ROOTS) & before.keys()
         current = self.to_dict(without=tuple(r for r in ROOTS if r not in watched))
-        if any(current[r] != before[r] for r in watched):
+        if any(current.get(r) != before.get(r) for r in watched):
             return False
         with self._ydoc.transaction(origin=origin):
             self.apply(after, sections=tuple(changed), current=current)

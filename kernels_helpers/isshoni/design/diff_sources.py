@@ -1,8 +1,9 @@
 """Where each side of `isshoni diff` comes from: a design file, or the file as git has it.
 
-`shop.infra.json` is the file on disk; `shop.infra.json@HEAD` (or any revision git names:
-`@HEAD~1`, `@v1.2`, `@main`) is the same file at that revision, read with `git show` (the design
-is stable JSON, so a repository holds its history).  The revision is checked before git sees it
+`shop.infra.json` is the file on disk; `shop.infra.json@v1.2` a version named in the design
+(design/versions.py); otherwise `@HEAD` (or any revision git names: `@HEAD~1`, a tag, `@main`)
+is the same file at that revision, read with `git show` (the design is stable JSON, so a
+repository holds its history).  The revision is checked before git sees it
 (letters, digits and `._/~^-`, never a leading `-`, so it cannot be read as an option); git runs
 with a deadline, no prompt and no pager.
 """
@@ -15,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 from ..checks import deadline
+from . import versions
 from .errors import DesignError, Problem
 from .model import Design
 
@@ -35,6 +37,9 @@ def read(spec: str) -> tuple[dict, str]:
         if path.stat().st_size > MAX_BYTES:
             raise DesignError([Problem("$", f"larger than {MAX_BYTES // 1024 // 1024} MB: not a design file")], str(path))
         return Design.load(path, validate=False).data, str(path)
+    current = Design.load(path, validate=False).data
+    if revision in (current.get("versions") or {}):  # a version named in the design comes before git
+        return versions.content(current, revision), f"{path}@{revision}"
     text = _from_git(path, revision)
     return Design.loads(text, f"{path}@{revision}", validate=False).data, f"{path}@{revision}"
 

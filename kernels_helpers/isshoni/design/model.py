@@ -31,7 +31,10 @@ def dumps(data: dict) -> str:
     """The canonical text of a design: sorted keys, two-space indent, newline at end.
 
     Never text that is not JSON or not UTF-8: a design holding NaN, infinities or lone
-    surrogates raises DesignError naming where (nothing is written)."""
+    surrogates raises DesignError naming where (nothing is written).  No versions, no `versions`
+    key: a design that never named one keeps the text it always had."""
+    if "versions" in data and not data["versions"]:
+        data = {k: v for k, v in data.items() if k != "versions"}
     try:
         text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
         text.encode("utf-8")
@@ -346,6 +349,29 @@ class Design:
         from .validate import problems
 
         return [p for p in problems(self.data, only=(item_id,)) if p.resource == item_id]
+
+    # ------------------------------------------------------------ versions (design/versions.py)
+    @property
+    def versions(self) -> dict:
+        """Named versions: name -> {created, author, note, design}."""
+        return self.data.get("versions") or {}
+
+    def name_version(self, name: str, note: str = "", author: str = "") -> dict:
+        """Keep the design as it is now as version `name`; returns the version's summary."""
+        from .versions import listing, named
+
+        self.data["versions"] = named(self.data, name, note=note, author=author)["versions"]
+        return next(v for v in listing(self.data) if v["name"] == name)
+
+    def restore_version(self, name: str) -> None:
+        """Bring the design back to version `name` (one edit: chat, deploy records and versions
+        kept); refused, changing nothing, when that content is no valid design today."""
+        from .versions import CONTENT, restored
+
+        again = restored(self.data, name)
+        Design(dict(again)).validate(f"version {name!r}")
+        for key in CONTENT:
+            self.data[key] = again[key]
 
     def diff(self, since) -> DesignDiff:
         """What changed from `since` to this design: `since` is a Design, a design's JSON, a design

@@ -48,7 +48,7 @@ def read_design_text(text: str) -> dict | None:
     return data
 
 
-SECTIONS = {"meta": dict, "resources": dict, "connections": dict, "chat": list, "deployments": dict}
+SECTIONS = {"meta": dict, "resources": dict, "connections": dict, "chat": list, "deployments": dict, "versions": dict}
 
 
 def _kind(value) -> str:

@@ -177,7 +177,7 @@ def _view(data, only) -> dict | None:
     if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("resources", "connections")):
         return None
     ids = set(only)
-    view = {k: v for k, v in data.items() if k not in ("resources", "connections", "chat", "deployments")}
+    view = {k: v for k, v in data.items() if k not in ("resources", "connections", "chat", "deployments", "versions")}
     for section in ("resources", "connections"):
         items = data[section]
         view[section] = {k: items[k] for k in ids if k in items}

@@ -50,7 +50,8 @@ def _reply_to(doc, message_id: str) -> dict | None:
 
 
 # the model's editing operations, mirrored name for name
-EDITS = ("add", "connect", "set", "set_label", "set_notes", "set_meta", "move", "move_into", "remove", "add_message")
+EDITS = ("add", "connect", "set", "set_label", "set_notes", "set_meta", "move", "move_into", "remove", "add_message",
+         "name_version", "restore_version")
 
 
 def _mirror(name: str):
@@ -119,6 +120,10 @@ class DesignHandle:
 
     def connections_of(self, rid: str) -> list[str]:
         return self.snapshot().connections_of(rid)
+
+    @property
+    def versions(self) -> dict:
+        return self.snapshot().versions
 
     def problems(self) -> list:
         return self.snapshot().problems()

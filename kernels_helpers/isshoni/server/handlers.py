@@ -30,7 +30,7 @@ from .importing import ROUTES as IMPORT_ROUTES
 API = "/isshoni/api"
 MAX_CHAT = MAX_TEXT
 EDIT_ATTEMPTS = 5  # a canvas edit validated again on newer content at most this often
-HISTORY = ("chat", "deployments")  # kept as the server has them: a canvas edit never writes them
+HISTORY = ("chat", "deployments", "versions")  # kept as the server has them: a canvas edit never writes them
 
 
 class CatalogHandler(IsshoniHandler):
@@ -127,7 +127,7 @@ class CanvasHandler(DesignHandler):
     async def post(self, path):
         """`{"ops": [...]}` all-or-nothing, or `{"design": {...}}` to replace the content.  Either way
         only the design (meta, resources, connections) changes: the chat and the job records are
-        history, kept as the server has them (a body's `chat` and `deployments` are ignored).
+        history, kept as the server has them (a body's `chat`, `deployments` and `versions` are ignored).
 
         The edit is validated in a worker process, with a deadline, from a snapshot; it is
         written only if the parts it read are still as they were (else it runs again on the
@@ -143,6 +143,8 @@ class CanvasHandler(DesignHandler):
             before = doc.to_dict(without=HISTORY)
             with bad_input():
                 after = await workers.run("edit", workers.edit, before, body)
+            for root in HISTORY:  # whatever the body said of them
+                after.pop(root, None)
             if doc.replace_if(before, after):
                 self.reply({"design": doc.to_dict()})
                 return

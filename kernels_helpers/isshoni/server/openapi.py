@@ -98,6 +98,7 @@ SCHEMAS = {
             "connections": {"type": "object"},
             "chat": {"type": "array", "items": _ref("Message")},
             "deployments": {"type": "object"},
+            "versions": {"type": "object", "description": "named versions (isshoni versions): name -> {created, author, note, design}"},
         },
     },
     "Message": {
