@@ -100,6 +100,11 @@ def module_path(address: str) -> tuple:
     return tuple(re.findall(r"module\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.", address))
 
 
+def folder_of(item: dict) -> str:
+    """The folder (relative, "." for the root) of the file an instance is declared in."""
+    return posixpath.dirname(item["__tfmeta"].get("filename") or "") or "."
+
+
 def written_body(item: dict, raw: dict[str, dict]) -> dict:
     """The attributes of a resource instance as its file writes them (pygohcl's shape)."""
     meta = item["__tfmeta"]
@@ -109,9 +114,10 @@ def written_body(item: dict, raw: dict[str, dict]) -> dict:
     return written if isinstance(written, dict) else {}
 
 
-def instances(parsed: dict) -> list[dict]:
+def instances(parsed: dict, kind: str = "resource") -> list[dict]:
+    """The evaluated instances of one kind of block (`resource`, `data`)."""
     return [item for items in parsed.values() if isinstance(items, list) for item in items
-            if isinstance(item, dict) and (item.get("__tfmeta") or {}).get("type") == "resource"]
+            if isinstance(item, dict) and (item.get("__tfmeta") or {}).get("type") == kind]
 
 
 def read_as_text(value, written, declared) -> bool:
@@ -138,8 +144,7 @@ def convert(parsed: dict, raw: dict[str, dict], as_text: dict | None = None) -> 
     addresses = {item["__tfmeta"]["path"]: item["__tfmeta"]["label"] for item in found}
     ids = design_ids(addresses)
     by_uuid = {item.get("id"): item for item in found if isinstance(item.get("id"), str)}
-    scopes = Scopes(raw, {item["__tfmeta"]["path"]: item for items in parsed.values() if isinstance(items, list)
-                          for item in items if isinstance(item, dict) and (item.get("__tfmeta") or {}).get("type") == "data"})
+    scopes = Scopes(raw, {item["__tfmeta"]["path"]: item for item in instances(parsed, "data")})
     out = []
     for item in found:
         meta = item["__tfmeta"]
@@ -173,10 +178,8 @@ class _Reader:
         meta = item["__tfmeta"]
         self.module = module_path(meta["path"])
         self.prefix = re.match(r"^((?:module\.[^.]+\.)*)", meta["path"]).group(1)
-        name = meta["path"].removeprefix(self.prefix).split(".")[1].split("[")[0]
-        self.folder = posixpath.dirname(meta.get("filename") or "") or "."
-        body = scopes.raw.get(meta.get("filename"), {}).get("resource", {}).get(meta["label"], {})
-        self.raw = body.get(name, {}) if isinstance(body, dict) else {}
+        self.folder = folder_of(item)
+        self.raw = written_body(item, scopes.raw)
 
     def value(self, value, path: tuple):
         if isinstance(value, dict):
@@ -227,15 +230,16 @@ class _Reader:
         condition, `replace(...)`) or the evaluator's stand-ins where a read was not mirrored
         (a module outside the folder) are refused, named: a value is never guessed."""
         raw = self.raw.get(key)
-        reads = set(_READS_PSEUDO.findall(json.dumps(raw)))
+        text = json.dumps(raw)
+        reads = set(_READS_PSEUDO.findall(text))
         if not reads:
             return value
         whole = _READS_PSEUDO.fullmatch(raw) if isinstance(raw, str) else None
         if whole and (whole["type"], whole["attr"]) in DATA_PSEUDO:
             return {"Ref": DATA_PSEUDO[(whole["type"], whole["attr"])]}
         unknown = sorted(f"data.{t}.*.{a}" for t, a in reads if (t, a) not in DATA_PSEUDO)
-        calls = set(_CALL.findall(json.dumps(raw))) - {"jsonencode"}
-        if unknown or calls or _CONDITION.search(json.dumps(raw)) or not _DATA.search(json.dumps(value)):
+        calls = set(_CALL.findall(text)) - {"jsonencode"}
+        if unknown or calls or _CONDITION.search(text) or not _DATA.search(json.dumps(value)):
             named = unknown[0] if unknown else f"data.{min(reads)[0]}"
             how = f"through {min(calls)}()" if calls and not unknown else "inside a value"
             raise Unreadable(f"reads {named} {how} the static reader cannot evaluate (known only when "
@@ -395,4 +399,4 @@ def _trace(text: str, tf_type: str, name: str, module: tuple, scopes: Scopes, de
     return found
 
 
-__all__ = ["Scopes", "convert", "instances", "module_path", "read_as_text", "written_body"]
+__all__ = ["Scopes", "convert", "folder_of", "instances", "module_path", "read_as_text", "written_body"]

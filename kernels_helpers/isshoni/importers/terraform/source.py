@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import re
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 from ...checks import deadline, hcl_parser
 from .. import NotImportable
 from .mirror import AsText, mirrored
-from .resources import Scopes, instances, read_as_text, written_body
+from .resources import Scopes, folder_of, instances, read_as_text, written_body
 
 TIMEOUT = 60.0  # seconds for the evaluator; a folder takes well under a second
 MAX_FILES = 2000
@@ -88,7 +87,7 @@ def evaluate_as_text(folder: Path, variables: dict, raw: dict[str, dict], parsed
     is known and references stay references.  Only those attributes are taken from it
     (resources.convert); None when nothing needs it or the folder cannot be evaluated so."""
     scopes = Scopes(raw)
-    if not any(read_as_text(item.get(k), v, scopes.declared.get(posixpath.dirname(item["__tfmeta"].get("filename") or "") or ".", ()))
+    if not any(read_as_text(item.get(k), v, scopes.declared.get(folder_of(item), ()))
                for item in instances(parsed) for k, v in written_body(item, raw).items()):
         return None
     try:
