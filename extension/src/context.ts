@@ -57,6 +57,24 @@ export class DesignContext {
     return this._focusRequested;
   }
 
+  // ------------------------------------------------------------ access
+  /** Why this user may only read the design (their role on the server), or null when they edit. */
+  get readOnly(): string | null {
+    return this.doc.readOnly;
+  }
+
+  get accessChanged(): ISignal<this, string | null> {
+    return this._accessChanged;
+  }
+
+  /** What the server says this user may do (`GET /isshoni/api/me`): parts follow `accessChanged`. */
+  setReadOnly(why: string | null): void {
+    if (why !== this.doc.readOnly) {
+      this.doc.readOnly = why;
+      this._accessChanged.emit(why);
+    }
+  }
+
   // ------------------------------------------------------------ findings
   get findings(): IFinding[] {
     return this._findings;
@@ -85,6 +103,7 @@ export class DesignContext {
   private _selection: string[] = [];
   private _selectionChanged = new Signal<this, string[]>(this);
   private _focusRequested = new Signal<this, string>(this);
+  private _accessChanged = new Signal<this, string | null>(this);
   private _findings: IFinding[] = [];
   private _findingsChanged = new Signal<this, IFinding[]>(this);
 }

@@ -11,6 +11,7 @@ import { BoxPanel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
 import { catalog } from './api';
 import { ChatPanel } from './components/chat';
+import { loadAccess, ReadOnlyBanner } from './components/access';
 import { CanvasView, START_EVENT } from './components/canvas/view';
 import { askStart } from './components/start/start-dialog';
 import { startInDesign } from './components/start/start';
@@ -131,6 +132,7 @@ export class InfraPanel extends SplitPanel {
     });
     this.designContext = ctx;
     this._status.dispose();
+    void loadAccess(ctx); // a viewer's parts turn read-only when the server answers
 
     this.canvas = new CanvasView(ctx);
     this.canvas.addLayer(new PresenceLayer(ctx, this.canvas.cy, this.canvas.overlay));
@@ -145,9 +147,12 @@ export class InfraPanel extends SplitPanel {
 
     const center = new BoxPanel({ direction: 'top-to-bottom', spacing: 0 });
     center.addClass('isshoni-Center');
+    const banner = new ReadOnlyBanner(ctx);
     BoxPanel.setStretch(this.presence, 0);
+    BoxPanel.setStretch(banner, 0);
     BoxPanel.setStretch(this.canvas, 1);
     center.addWidget(this.presence);
+    center.addWidget(banner);
     center.addWidget(this.canvas);
 
     this.addWidget(left);

@@ -85,6 +85,18 @@ function itemMap(item: Record<string, any>): Y.Map<any> {
 }
 
 export class YInfra extends YDocument<IInfraChanges> {
+  /** Why this user may not edit (a viewer on this server), or null.  Every local edit is a
+   * transaction, so it is refused here, before it could change this copy: the server drops a
+   * viewer's updates anyway, and a change only this copy had would mislead its reader. */
+  readOnly: string | null = null;
+
+  transact(f: () => void, undoable = true, origin: any = null): void {
+    if (this.readOnly !== null) {
+      throw new Error(`read-only: ${this.readOnly}`);
+    }
+    super.transact(f, undoable, origin);
+  }
+
   constructor(options?: YDocument.IOptions) {
     super(options);
     this._meta = this.ydoc.getMap('meta');

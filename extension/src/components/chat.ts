@@ -53,6 +53,7 @@ export function usageLine(m: IChatMessage): string {
 }
 
 const GROUP_SECONDS = 5 * 60;
+const PLACEHOLDER = 'Write a message… (@isshoni asks the assistant)';
 /** Messages shown at first, and added by each "earlier messages" click: a long chat renders its end. */
 export const SHOWN = 200;
 
@@ -129,7 +130,7 @@ export class ChatPanel extends Widget {
     const input = document.createElement('textarea');
     input.className = 'isshoni-ChatInput';
     input.rows = 1;
-    input.placeholder = 'Write a message… (@isshoni asks the assistant)';
+    input.placeholder = PLACEHOLDER;
     input.title = 'Enter sends, Shift+Enter starts a new line';
     input.setAttribute('aria-label', 'Chat message');
     input.addEventListener('keydown', this._onKey);
@@ -146,7 +147,17 @@ export class ChatPanel extends Widget {
 
     this.node.append(header, list, form);
     ctx.doc.changed.connect(this._onChanged, this);
+    ctx.accessChanged.connect(this._onAccess, this);
+    this._onAccess();
     this._render();
+    this._sync();
+  }
+
+  /** A viewer reads the chat but writes nothing in it. */
+  private _onAccess(): void {
+    const why = this.ctx.readOnly;
+    this._input.disabled = why !== null;
+    this._input.placeholder = why === null ? PLACEHOLDER : `Read-only: ${why}`;
     this._sync();
   }
 
@@ -155,6 +166,7 @@ export class ChatPanel extends Widget {
       return;
     }
     this.ctx.doc.changed.disconnect(this._onChanged, this);
+    this.ctx.accessChanged.disconnect(this._onAccess, this);
     super.dispose();
   }
 
@@ -390,7 +402,7 @@ export class ChatPanel extends Widget {
 
   /** Button state and the input's height (grows up to ~6 lines). */
   private _sync(): void {
-    this._send.disabled = !this._input.value.trim();
+    this._send.disabled = this._input.disabled || !this._input.value.trim();
     const input = this._input;
     input.style.height = 'auto';
     if (input.scrollHeight > 0) {

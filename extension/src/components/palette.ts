@@ -90,6 +90,18 @@ export class Palette extends Widget {
     list.addEventListener('dblclick', this._onDblClick);
     list.addEventListener('keydown', this._onListKey);
     list.addEventListener('click', this._onClick);
+    ctx.accessChanged.connect(this._onAccess, this);
+    this._onAccess();
+  }
+
+  /** A viewer browses the services but adds none (nothing is draggable; the hint says why). */
+  private _onAccess(): void {
+    const why = this.ctx.readOnly;
+    this.toggleClass('isshoni-mod-readonly', why !== null);
+    for (const item of this._items) {
+      item.draggable = why === null;
+    }
+    this._say(why === null ? '' : `Read-only: ${why}.`);
   }
 
   /** The search text (browser tests and the lead may set it). */
@@ -105,6 +117,10 @@ export class Palette extends Widget {
   /** Add a catalog type to the design "at the view centre" (see the module note). */
   addType(type: string): void {
     const entry = this.ctx.catalog.get(type);
+    if (this.ctx.readOnly !== null) {
+      this._say(`Read-only: ${this.ctx.readOnly}.`);
+      return;
+    }
     if (!entry) {
       return;
     }

@@ -49,6 +49,25 @@ class IsshoniExtension(ExtensionApp):
         "(target 'aws' in the canvas and the REST API). Off: only the sandbox.",
     )
 
+    roles = Bool(
+        True,
+        config=True,
+        help="Decide every request with Isshoni's roles (viewer, editor, deployer: c.IsshoniAuthorizer, "
+        "docs/jupyterhub.md) unless the server is configured with another ServerApp.authorizer_class.",
+    )
+
+    def _link_jupyter_server_extension(self, serverapp) -> None:
+        """Linking comes before the server makes its authorizer: Isshoni's takes the default's place."""
+        super()._link_jupyter_server_extension(serverapp)
+        from jupyter_server.auth.authorizer import AllowAllAuthorizer
+
+        from .authorizer import IsshoniAuthorizer
+
+        if self.roles and serverapp.authorizer_class is AllowAllAuthorizer:
+            serverapp.authorizer_class = IsshoniAuthorizer
+        elif serverapp.authorizer_class is not IsshoniAuthorizer:
+            self.log.info("isshoni: the server's authorizer is %s: Isshoni's roles are not used", serverapp.authorizer_class.__name__)
+
     def initialize_handlers(self) -> None:
         from ..stores import rooms
 

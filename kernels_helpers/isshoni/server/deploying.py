@@ -20,7 +20,7 @@ from .base import DesignHandler, IsshoniHandler
 from .deploy_jobs import DeployJobs
 from .documents import check_path
 from .errors import ApiError
-from .permissions import may_deploy, require_deploy
+from .permissions import may_deploy, require_deploy, role_of
 
 API = "/isshoni/api"
 STEPS = tuple(AUTO_STEPS)  # the canary steps a canvas offers: 10, 50, 90, 100 % green
@@ -45,8 +45,8 @@ class MeHandler(IsshoniHandler):
     @web.authenticated
     @authorized("read")
     async def get(self):
-        """Who the request's user is and what the canvas may offer them."""
-        self.reply({"name": author_of(self.current_user), "can_deploy": await may_deploy(self),
+        """Who the request's user is, their role, and what the canvas may offer them."""
+        self.reply({"name": author_of(self.current_user), **await role_of(self), "can_deploy": await may_deploy(self),
                     "targets": targets_for(self), "engines": list(ENGINES), "canary_steps": list(STEPS)})
 
 

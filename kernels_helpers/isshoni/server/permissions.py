@@ -3,7 +3,7 @@
 Deploy, preview, destroy, canary and rollback (REST), and writing a job record, all ask
 `may_deploy`, which asks jupyter_server's own authorizer for `execute` on `isshoni:deploy`.
 The default authorizer allows every signed-in user (everyone may deploy, as before roles);
-a server configured with another `Authorizer` (roles, JupyterHub scopes) decides here.
+a server configured with another `Authorizer` (Isshoni's roles: authorizer.py) decides here.
 """
 
 from __future__ import annotations
@@ -25,8 +25,20 @@ async def may_deploy(handler) -> bool:
     return bool(await ensure_async(handler.authorizer.is_authorized(handler, user, DEPLOY_ACTION, DEPLOY_RESOURCE)))
 
 
+async def role_of(handler) -> dict:
+    """`role` (viewer, editor, deployer; None under an authorizer without roles), where it came
+    from, and `can_edit` (write on contents: what the room asks before taking an update)."""
+    user = handler.current_user
+    named = getattr(handler.authorizer, "role_of", None)
+    role, why = named(user) if named is not None and user else (None, "this server's authorizer has no roles")
+    can_edit = bool(user) and bool(await ensure_async(handler.authorizer.is_authorized(handler, user, "write", "contents")))
+    return {"role": role, "role_from": why, "can_edit": can_edit}
+
+
 async def require_deploy(handler) -> None:
     """403, saying who and why, unless `may_deploy`."""
     if not await may_deploy(handler):
-        raise ApiError(403, f"{author_of(handler.current_user)} may not deploy on this server: its authorizer refuses "
-                       f"'{DEPLOY_ACTION}' on '{DEPLOY_RESOURCE}' (ask whoever runs the server for the deployer role)")
+        role = (await role_of(handler))["role"]
+        held = f"holds the {role} role" if role else "has no deployer rights"
+        raise ApiError(403, f"{author_of(handler.current_user)} may not deploy on this server: {held} "
+                       f"('{DEPLOY_ACTION}' on '{DEPLOY_RESOURCE}' is refused; ask whoever runs the server for the deployer role)")

@@ -53,6 +53,7 @@ from .mirror import DesignMirror
 from .pacing import FrameBucket, frame_budget
 from .relay import AWARENESS, UPDATE
 from .state_vectors import dominates, parse_state
+from .writers import may_write
 
 NEWER_WINS = {"infra"}
 _SERVING: ContextVar = ContextVar("isshoni_serving", default=None)  # the client whose messages are being handled
@@ -76,8 +77,7 @@ class NewerWinsRoom(DocumentRoom):
         if self._tracks_saves() and hasattr(self.ystore, "relay"):
             self._relay = self.ystore.relay(log=self.log)
         self._guard = HistoryGuard(self.ydoc) if self._file_type in NEWER_WINS else None
-        if self._guard is not None or self._relay is not None:
-            self.on_message = self._on_client_message
+        self.on_message = self._on_client_message  # roles (a viewer's updates dropped), guard, peers
         self._mirror = DesignMirror.for_room(self)
 
     def _tracks_saves(self) -> bool:
@@ -385,11 +385,19 @@ class NewerWinsRoom(DocumentRoom):
         self._apply_from_peer(missing)
 
     async def _on_client_message(self, message: bytes) -> bool:
-        """Presence also goes to peers; a document update goes through the history guard, which
-        applies it (True: the stock handler skips it)."""
+        """Presence also goes to peers; a document update from a client that may not write (a
+        viewer) is dropped; others go through the history guard, which applies them (True: the
+        stock handler skips the message)."""
+        is_update = len(message) > 2 and message[0] == YMessageType.SYNC and message[1] in _UPDATES
+        if is_update and not await may_write(_SERVING.get()):
+            update = read_message(message[2:])
+            if update != b"\x00\x00":
+                self.log.warning("isshoni: %s: dropped an update from %s, who may not edit (viewer)", self._file.path,
+                                 author_of(getattr(_SERVING.get(), "current_user", None)))
+            return True
         if message and message[0] == YMessageType.AWARENESS and self._relay is not None:
             await self._relay.publish(AWARENESS, message)
-        elif self._guard is not None and len(message) > 2 and message[0] == YMessageType.SYNC and message[1] in _UPDATES:
+        elif self._guard is not None and is_update:
             update = read_message(message[2:])
             if update != b"\x00\x00":
                 author = author_of(getattr(_SERVING.get(), "current_user", None))

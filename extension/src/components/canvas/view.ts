@@ -129,6 +129,11 @@ export class CanvasView extends Widget {
       pointerMoved: p => this._pointerMoved(p)
     });
 
+    // a viewer pans, zooms and selects, but moves nothing (edits are refused in YInfra.transact)
+    const access = () => void cy.autoungrabify(ctx.readOnly !== null);
+    ctx.accessChanged.connect(access);
+    access();
+
     this._spans = new SubnetSpans(ctx, cy);
     this._lod = new LevelOfDetail(cy, detailed => this._spans.refresh(detailed));
     // one style pass over the new elements: their references and the subnets they span are set

@@ -6,6 +6,10 @@ import { IJobRecord } from './records';
 export interface IMe {
   name: string;
   can_deploy: boolean;
+  /** viewer, editor or deployer (null under an authorizer without roles) */
+  role?: string | null;
+  role_from?: string;
+  can_edit?: boolean;
   targets: string[];
   engines: string[];
   canary_steps: number[];

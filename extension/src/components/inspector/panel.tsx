@@ -49,6 +49,7 @@ function InspectorView(props: { ctx: DesignContext }): JSX.Element {
       )
   );
   useSignal(ctx.findingsChanged);
+  useSignal(ctx.accessChanged);
   const [prefix] = React.useState(() => `isshoni-inspector${++counter}`);
 
   const selection = ctx.selection.filter(
@@ -74,5 +75,13 @@ function InspectorView(props: { ctx: DesignContext }): JSX.Element {
   } else {
     body = <MetaView ctx={ctx} prefix={prefix} />;
   }
-  return <div className="isshoni-Inspector-body">{body}</div>;
+  // a viewer reads every field; a disabled fieldset disables every control inside it
+  return (
+    <div className="isshoni-Inspector-body">
+      {ctx.readOnly !== null && <p className="isshoni-Inspector-readonly">Read-only: {ctx.readOnly}.</p>}
+      <fieldset className="isshoni-Inspector-fields" disabled={ctx.readOnly !== null}>
+        {body}
+      </fieldset>
+    </div>
+  );
 }
