@@ -10,7 +10,8 @@
 # Terraform validation runs whenever a `terraform` binary and an AWS provider
 # mirror are on the machine (the project's machine image has both).
 # Installing builds the JupyterLab extension (Node 20 + npm) on a fresh clone;
-# browser tests use Debian's chromium, installed here when missing.
+# browser tests use Debian's chromium, installed here when missing; team tests use
+# JupyterHub's configurable-http-proxy (npm), installed into ~/.cache/isshoni when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1 CHECKPOINT_DISABLE=1
@@ -19,6 +20,8 @@ venv=$("$python" scripts/test_env.py)
 # shellcheck disable=SC1091
 source "$venv/bin/activate"
 bash scripts/ensure_chromium.sh
+ISSHONI_CHP=$(bash scripts/ensure_proxy.sh)  # JupyterHub's proxy, for the team tests
+export ISSHONI_CHP
 python -m ruff check kernels_helpers tests benchmarks scripts
 workers=${ISSHONI_TEST_WORKERS:-2}
 if [ "$workers" != 0 ]; then
