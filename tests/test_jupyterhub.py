@@ -17,7 +17,7 @@ import pytest
 from browser import LAB_ARGS, chromium, screenshot, this_checkout
 from hub import jupyterhub
 from isshoni import templates
-from rooms import joined, until
+from rooms import joined
 
 pytestmark = pytest.mark.browser
 
