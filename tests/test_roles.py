@@ -202,3 +202,21 @@ def test_viewers_run_no_code(team):
     kernels = team["clients"]["bob"].post("/api/kernels", json={})
     assert kernels.status_code == 403
     assert os.environ.get("JUPYTERHUB_USER") is None  # no owner role without JupyterHub
+
+
+def test_users_and_roles_from_the_command_line(tmp_path, capsys):
+    from isshoni.cli import main
+
+    users = tmp_path / "users.json"
+    assert main(["users", str(users), "add", "dana", "--display-name", "Dana"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert token not in users.read_text() and read_users(users)["dana"]["token_sha256"] == token_hash(token)
+    assert main(["users", str(users)]) == 0 and "dana  (Dana)" in capsys.readouterr().out
+    assert main(["users", str(users), "remove", "zed"]) == 2 and "has no user 'zed'" in capsys.readouterr().err
+    assert main(["users", str(users), "remove", "dana"]) == 0 and read_users(users) == {}
+    capsys.readouterr()
+    (tmp_path / "roles.yaml").write_text("users:\n  bob: viewer\ngroups:\n  ops: deployer\n")
+    assert main(["roles", str(tmp_path / "roles.yaml")]) == 0
+    assert capsys.readouterr().out.splitlines() == ["user bob: viewer", "group ops: deployer", "anyone else: no access"]
+    (tmp_path / "bad.yaml").write_text("users:\n  bob: boss\n")
+    assert main(["roles", str(tmp_path / "bad.yaml")]) == 2 and "unknown role 'boss'" in capsys.readouterr().err

@@ -305,6 +305,7 @@ def parser() -> argparse.ArgumentParser:
     from .deploy import cli as deploy_cli
     from .design import diff_cli, versions_cli
     from .importers import cli as import_cli
+    from .server import team_cli
 
     launch.add_commands(sub)
     diff_cli.add_commands(sub)
@@ -313,6 +314,7 @@ def parser() -> argparse.ArgumentParser:
     assistant_cli.add_commands(sub)
     deploy_cli.add_commands(sub)
     dashboard_serve.add_commands(sub)
+    team_cli.add_commands(sub)
     return p
 
 

@@ -14,52 +14,13 @@ this class is not used there.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import secrets
 from pathlib import Path
 
 from jupyter_server.auth.identity import IdentityProvider, User
 from traitlets import Unicode, default
 
-FIELDS = ("token_sha256", "display_name", "initials", "color")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def read_users(path: Path) -> dict[str, dict]:
-    """name -> entry, checked (raises ValueError saying what is wrong)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected an object of user name -> {{token_sha256, display_name?, color?}}")
-    for name, entry in data.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("token_sha256"), str) or len(entry["token_sha256"]) != 64:
-            raise ValueError(f"{path}: user {name!r} needs a token_sha256 of 64 hex digits")
-        unknown = sorted(set(entry) - set(FIELDS))
-        if unknown:
-            raise ValueError(f"{path}: user {name!r} has unknown field(s) {', '.join(unknown)}")
-    return data
-
-
-def add_user(path: Path, name: str, display_name: str | None = None, color: str | None = None) -> str:
-    """Add (or give a new token to) `name`; returns the token, which is stored nowhere."""
-    path = Path(path)
-    users = read_users(path) if path.exists() else {}
-    token = secrets.token_urlsafe(32)
-    entry = {"token_sha256": token_hash(token)}
-    if display_name:
-        entry["display_name"] = display_name
-    if color:
-        entry["color"] = color
-    users[name] = entry
-    temp = path.with_name(path.name + ".tmp")
-    temp.write_text(json.dumps(users, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.chmod(temp, 0o600)
-    temp.replace(path)
-    return token
+from .users_file import add_user, read_users, token_hash
 
 
 class NamedTokens(IdentityProvider):
@@ -118,4 +79,4 @@ class NamedTokens(IdentityProvider):
         return self.user_for(handler.get_argument("password", default=""))
 
 
-__all__ = ["NamedTokens", "add_user", "token_hash"]
+__all__ = ["NamedTokens", "add_user", "read_users", "token_hash"]

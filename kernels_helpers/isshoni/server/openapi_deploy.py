@@ -48,13 +48,17 @@ def paths(json_body, ref, design_path: dict, design_errors: dict) -> dict:
         "required": ["supported", "target", "engine"]}, "the plan; nothing was changed")
     return {
         "/isshoni/api/me": {"get": {
-            "operationId": "getMe", "summary": "the signed-in user and what the canvas may offer them",
+            "operationId": "getMe", "summary": "the signed-in user, their role and what the canvas may offer them",
             "responses": {"200": json_body({"type": "object", "properties": {
                 "name": {"type": "string"}, "can_deploy": {"type": "boolean"},
+                "role": {"type": ["string", "null"], "enum": ["viewer", "editor", "deployer", None],
+                         "description": "null under an authorizer without Isshoni's roles (docs/jupyterhub.md)"},
+                "role_from": {"type": "string", "description": "where the role came from: a user entry, a group, the owner, the default"},
+                "can_edit": {"type": "boolean", "description": "false for a viewer: the room drops their document updates"},
                 "targets": {"type": "array", "items": {"type": "string"}},
                 "engines": {"type": "array", "items": {"type": "string"}},
                 "canary_steps": {"type": "array", "items": {"type": "integer"}}},
-                "required": ["name", "can_deploy"]}, "the user's permissions"),
+                "required": ["name", "can_deploy", "role", "can_edit"]}, "the user's permissions"),
                 "403": design_errors["403"]}}},
         "/isshoni/api/designs/{path}/deploy": action(
             "deploy", "deploy (or update) the live design", {"target": TARGET, "engine": ENGINE},
