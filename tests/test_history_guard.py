@@ -310,3 +310,41 @@ def test_a_stale_clients_page_is_emptied_not_deleted_so_its_next_message_survive
     assert pages(room.doc) == [10, 10, 10, 0, 3]  # B's page, emptied, ahead of A's, which took all three
     b.ydoc.apply_update(room.doc.ydoc.get_update(b.ydoc.get_state()))
     assert b.to_dict()["chat"] == room.chat
+
+
+def _version(author: str = ME, **design) -> dict:
+    return {"created": time.time(), "author": author,
+            "design": {"meta": {"name": "d", "region": "us-east-1"}, "resources": {}, "connections": {}, **design}}
+
+
+def test_named_versions_are_only_added_and_signed_by_their_client():
+    room = Room()
+    client = room.client()
+    assert room.send(client, lambda c: c._yversions.__setitem__("v1", _version())) is None
+    assert room.doc.to_dict()["versions"]["v1"]["author"] == ME
+    # a version in someone else's name is signed again with the client's identity
+    assert room.send(client, lambda c: c._yversions.__setitem__("v2", _version(author="ana"))) == \
+        "1 new version(s) signed with the client's identity"
+    assert room.doc.to_dict()["versions"]["v2"]["author"] == ME == client.to_dict()["versions"]["v2"]["author"]
+    kept = room.doc.to_dict()["versions"]
+    # rewriting or deleting one is taken back whole, with what else the update did to versions
+    for forge in (lambda c: c._yversions.__setitem__("v1", _version(resources={"x": {"type": "vpc"}})),
+                  lambda c: c._yversions.pop("v1"),
+                  lambda c: (c._yversions.pop("v2"), c._yversions.__setitem__("v3", _version()))):
+        taken = room.send(client, forge)
+        assert taken.startswith("a change to the named versions") and "only new, well-formed versions may be added" in taken
+        assert room.doc.to_dict()["versions"] == kept == client.to_dict()["versions"]
+
+
+@pytest.mark.parametrize("name, value", [
+    ("-bad name", _version()),
+    ("v9", {"created": 1.0, "design": {"meta": {}}}),
+    ("v9", {"created": time.time() + 86400, "design": _version()["design"]}),
+    ("v9", {**_version(), "extra": 1}),
+    ("v9", "not a version"),
+])
+def test_a_malformed_version_is_taken_back(name, value):
+    room = Room()
+    client = room.client()
+    assert room.send(client, lambda c: c._yversions.__setitem__(name, value)).startswith("a change to the named versions")
+    assert "versions" not in room.doc.to_dict()

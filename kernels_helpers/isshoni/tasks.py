@@ -107,6 +107,18 @@ def edit(data: dict, request: dict) -> dict:
     return Design.loads(json.dumps(request["design"]), source="design").data
 
 
+def compare(old: dict, old_label: str, new: dict, fmt: str | None) -> dict:
+    """What changed from `old` to `new` (the live design): the design diff as JSON, and with `fmt`
+    ("terraform" or "cloudformation") the unified diff of the code each generates."""
+    from .design.diff import diff
+    from .design.diff_cli import code_diff
+
+    out = {"diff": diff(old, new).to_json()}
+    if fmt:
+        out["code"] = code_diff(old, old_label, new, "live", fmt)[0]
+    return out
+
+
 def import_source(text: str | None, path: str | None, fmt: str | None, region: str | None, name: str | None,
                   target: str | None = None) -> dict:
     """A design from a template's text or file, or a scan of the sandbox's or the account's region (`fmt`

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..compiler import resolve
 from ..compiler.names import PREFIX_MAX, physical
 from ..design.model import Design
+from ..design.versions import CONTENT
 from . import canary as canary_mod
 from . import engines, outcome, paths, progress, targets
 from .adapt import Adapted, for_sandbox
@@ -219,7 +220,10 @@ def _record_success(setup: _Setup, apply_s: float, verify_resources: bool) -> No
                          resource=part.lid, status=part.status, record=False)
     job.result = result
     job.warnings = outcome.warnings(report, dropped_outputs=result.get("outputs_not_emulated", []))
-    setup.state.update(status="deployed", inventory=inv, outputs=outputs, params=params, canary=canary_state, last_job=job.id)
+    # what was deployed, for "compare with the last deploy" (the design's content: no chat, records or versions)
+    deployed = {key: setup.design.data.get(key) for key in CONTENT}
+    setup.state.update(status="deployed", inventory=inv, outputs=outputs, params=params, canary=canary_state, last_job=job.id,
+                       deployed_design=deployed)
     job.summary = f"{'updated' if job.kind == 'update' else 'deployed'} with {engine.name}"
     job.details = outcome.text(result["counts"]) if report else f"{len(inventory)} AWS resources reported by the engine, not verified"
 

@@ -40,11 +40,11 @@ def read(spec: str) -> tuple[dict, str]:
     current = Design.load(path, validate=False).data
     if revision in (current.get("versions") or {}):  # a version named in the design comes before git
         return versions.content(current, revision), f"{path}@{revision}"
-    text = _from_git(path, revision)
+    text = from_git(path, revision)
     return Design.loads(text, f"{path}@{revision}", validate=False).data, f"{path}@{revision}"
 
 
-def _from_git(path: Path, revision: str) -> str:
+def from_git(path: Path, revision: str) -> str:
     where = f"{path}@{revision}"
     if not _REVISION.match(revision) or ".." in revision:
         raise DesignError([Problem("$", "not a git revision this command reads (HEAD, HEAD~1, a tag, a branch or a commit)")], where)

@@ -55,6 +55,23 @@ def named(data: dict, name: str, *, note: str = "", author: str = "", now: float
     return {**data, "versions": versions}
 
 
+def problem_with(name, version, now: float | None = None) -> str | None:
+    """What is wrong with a version a client added to a live document (None: it is one `named`
+    could have made, up to its author, which the room signs): for the room's history guard."""
+    if not isinstance(name, str) or not NAME.match(name):
+        return "a version name is 1-64 letters, digits, spaces and ._:+-"
+    if not isinstance(version, dict) or not {"created", "design"} <= version.keys() <= {"created", "design", "author", "note"}:
+        return f"version {name!r} is not {{created, design, author?, note?}}"
+    created, design = version["created"], version["design"]
+    if isinstance(created, bool) or not isinstance(created, (int, float)) or created > (time.time() if now is None else now) + 300:
+        return f"version {name!r} has no plausible creation time"
+    if not isinstance(design, dict) or set(design) != set(CONTENT) or not all(isinstance(design[k], dict) for k in CONTENT):
+        return f"version {name!r} does not hold a design's meta, resources and connections"
+    if not isinstance(version.get("note", ""), str) or len(version.get("note", "")) > MAX_NOTE:
+        return f"version {name!r} has a note that is not text of at most {MAX_NOTE} characters"
+    return None
+
+
 def restored(data: dict, name: str) -> dict:
     """`data` with the content of version `name` (its chat, deploy records and versions kept)."""
     version = (data.get("versions") or {}).get(name)
@@ -70,4 +87,4 @@ def content(data: dict, name: str) -> dict:
     return {"version": data.get("version", 1), **restored({"versions": data.get("versions")}, name)}
 
 
-__all__ = ["MAX_VERSIONS", "NAME", "content", "listing", "named", "restored"]
+__all__ = ["MAX_VERSIONS", "NAME", "content", "listing", "named", "problem_with", "restored"]

@@ -26,6 +26,7 @@ from .documents import LiveDesigns, check_path, existing
 from .errors import ApiError, bad_input
 from .gallery import ROUTES as GALLERY_ROUTES
 from .importing import ROUTES as IMPORT_ROUTES
+from .versioning import ROUTES as VERSION_ROUTES
 
 API = "/isshoni/api"
 MAX_CHAT = MAX_TEXT
@@ -408,6 +409,7 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     *IMPORT_ROUTES,
     *GALLERY_ROUTES,
     *DEPLOY_ROUTES,
+    *VERSION_ROUTES,
 ]
 
 

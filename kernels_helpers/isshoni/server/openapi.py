@@ -13,6 +13,7 @@ from .. import __version__
 from ..design.ops import OPS
 from ..importers import FORMATS
 from .openapi_deploy import paths as deploy_paths
+from .openapi_versions import paths as version_paths
 
 DESIGN_PATH = {
     "name": "path",
@@ -340,6 +341,7 @@ PATHS = {
 }
 
 PATHS.update(deploy_paths(_json, _ref, DESIGN_PATH, DESIGN_ERRORS))
+PATHS.update(version_paths(_json, _ref, DESIGN_PATH, DESIGN_ERRORS))
 
 
 def spec(base_url: str = "/") -> dict:

@@ -39,9 +39,19 @@ from concurrent.futures import Future
 from pebble import ProcessExpired, ProcessPool
 
 from ..design.jsonvalues import MAX_DEPTH, nested_deeper_than
-from ..tasks import check, edit, generate, generate_mapped, import_source, ready, save_design, start_worker
+from ..tasks import (
+    check,
+    compare,
+    edit,
+    generate,
+    generate_mapped,
+    import_source,
+    ready,
+    save_design,
+    start_worker,
+)
 
-__all__ = ["Overdue", "WorkerDied", "check", "edit", "generate", "generate_mapped", "import_source", "pool", "reap_idle", "retire_idle",
+__all__ = ["Overdue", "WorkerDied", "check", "compare", "edit", "generate", "generate_mapped", "import_source", "pool", "reap_idle", "retire_idle",
            "run", "running", "save_design", "shutdown", "warm"]
 
 SIZES = {"generate": 1, "check": 1, "edit": 2, "import": 1}

@@ -8,6 +8,9 @@ one over `deployments`), so what the update did to the history can be seen and t
   `deployments` is undone;
 - chat messages are only ever added: an update that deleted or rewrote one (a rewrite is a
   delete and an insert) is undone whole, and its new messages go with it;
+- named versions are only ever added, each well-formed and signed: an update that changed or
+  deleted one has its version change undone whole; a new version's author is the client's
+  identity (design/versions.py);
 - new messages must be the client's own: written under the name the server knows the client
   by, with a message's fields only (design/history.py).  Otherwise the update's chat change is
   undone and the messages appended again, signed with the client's identity.
@@ -47,6 +50,7 @@ import time
 from pycrdt import Array, Doc, Map, UndoManager
 
 from .. import ychat
+from ..design import versions as named_versions
 from ..design.history import new_message
 from ..yinfra import _plain, _same
 
@@ -136,12 +140,21 @@ class HistoryGuard:
         self.ydoc = ydoc
         self.chat = ydoc.get("chat", type=Array)
         self.deployments = ydoc.get("deployments", type=Map)
+        self.versions = ydoc.get("versions", type=Map)
         self._chat_changes = UndoManager(scopes=[self.chat], capture_timeout_millis=0)
         self._job_changes = UndoManager(scopes=[self.deployments], capture_timeout_millis=0)
-        for manager in (self._chat_changes, self._job_changes):
+        self._version_changes = UndoManager(scopes=[self.versions], capture_timeout_millis=0)
+        for manager in (self._chat_changes, self._job_changes, self._version_changes):
             manager.include_origin(CLIENT_ORIGIN)
         self._change: _Change | None = None  # set while a client's update is applied
+        self._version_keys: dict[str, str] = {}  # version name -> "add" | "update" | "delete", for one update
         self._subscription = self.chat.observe_deep(self._note)
+        self._version_subscription = self.versions.observe(self._note_versions)
+
+    def _note_versions(self, event) -> None:
+        if self._change is not None:
+            for key, what in event.keys.items():
+                self._version_keys[key] = what["action"]
 
     def _note(self, events) -> None:
         if self._change is not None:
@@ -162,12 +175,35 @@ class HistoryGuard:
             if self._job_changes.undo_stack:
                 self._job_changes.undo()
                 taken.append("a change to the job records")
+            if self._version_changes.undo_stack:
+                taken += self._check_versions(author)
             if self._chat_changes.undo_stack:
                 taken += self._check_chat(change, author)
             return ", ".join(taken) or None
         finally:
             self._chat_changes.clear()
             self._job_changes.clear()
+            self._version_changes.clear()
+            self._version_keys = {}
+
+    def _check_versions(self, author: str) -> list[str]:
+        """New versions only, each well-formed, at most MAX_VERSIONS; signed with the client's name."""
+        keys = self._version_keys
+        added = sorted(k for k, action in keys.items() if action == "add")
+        problem = next((f"{k!r} was {a}d" for k, a in sorted(keys.items()) if a != "add"), None)
+        problem = problem or next((p for k in added if (p := named_versions.problem_with(k, _plain(self.versions.get(k))))), None)
+        if problem is None and len(self.versions) > named_versions.MAX_VERSIONS:
+            problem = f"a design keeps at most {named_versions.MAX_VERSIONS} versions"
+        if problem is not None:
+            self._version_changes.undo()
+            return [f"a change to the named versions ({problem}; only new, well-formed versions may be added)"]
+        unsigned = [k for k in added if _plain(self.versions.get(k)).get("author") != author]
+        if unsigned:
+            with self.ydoc.transaction(origin=GUARD_ORIGIN):
+                for key in unsigned:
+                    self.versions[key] = {**_plain(self.versions.get(key)), "author": author}
+            return [f"{len(unsigned)} new version(s) signed with the client's identity"]
+        return []
 
     def _check_chat(self, change: _Change, author: str) -> list[str]:
         inserted = change.inserted()
