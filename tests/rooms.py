@@ -30,7 +30,8 @@ def isshoni_server(root: Path, tmp: Path, *extra: str, port: int | None = None, 
     config = tmp / "config" / "jupyter_server_config.d"
     config.mkdir(parents=True, exist_ok=True)
     shutil.copy(SERVER_CONFIG, config / "isshoni.json")
-    with jupyter(root, tmp, "--YDocExtension.document_save_delay=0.3", *extra, port=port, lab=lab) as (base, token):
+    delay = () if any(a.startswith("--YDocExtension.document_save_delay=") for a in extra) else ("--YDocExtension.document_save_delay=0.3",)
+    with jupyter(root, tmp, *delay, *extra, port=port, lab=lab) as (base, token):
         yield base, token
 
 

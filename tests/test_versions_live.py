@@ -8,11 +8,11 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import subprocess
 
 import httpx
 import pytest
 
+from gitrepo import committed
 from isshoni import templates
 from isshoni.yinfra import YInfra
 from rooms import isshoni_server, joined, until
@@ -22,20 +22,12 @@ DESIGN = "app.infra.json"
 API = "/isshoni/api"
 
 
-def _git(root, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(root), "PATH": "/usr/bin:/bin"})
-
-
 @pytest.fixture()
 def team(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
     templates.load("vpc_basic").save(root / DESIGN)
-    _git(root, "init", "-q")
-    _git(root, "add", DESIGN)
-    _git(root, "commit", "-q", "-m", "the design as committed")
+    committed(root, DESIGN)
     tokens, options = team_options(tmp_path)
     return {"root": root, "tmp": tmp_path, "tokens": tokens, "options": options}
 

@@ -75,6 +75,28 @@ export class DesignContext {
     }
   }
 
+  // ------------------------------------------------------------ comparison
+  /** What the live design is being compared with (a version, the last deploy, git HEAD), or null. */
+  get comparison(): IComparison | null {
+    return this._comparison;
+  }
+
+  get comparisonChanged(): ISignal<this, IComparison | null> {
+    return this._comparisonChanged;
+  }
+
+  setComparison(comparison: IComparison | null): void {
+    this._comparison = comparison;
+    this._comparisonChanged.emit(comparison);
+  }
+
+  /** How a node or connection differs from the compared side: 'added', 'removed', 'changed' (with
+   * its changed values), or null. */
+  difference(id: string): IItemDiff | null {
+    const diff = this._comparison?.diff;
+    return diff ? ([...diff.resources, ...diff.connections].find(item => item.id === id) ?? null) : null;
+  }
+
   // ------------------------------------------------------------ findings
   get findings(): IFinding[] {
     return this._findings;
@@ -104,8 +126,41 @@ export class DesignContext {
   private _selectionChanged = new Signal<this, string[]>(this);
   private _focusRequested = new Signal<this, string>(this);
   private _accessChanged = new Signal<this, string | null>(this);
+  private _comparison: IComparison | null = null;
+  private _comparisonChanged = new Signal<this, IComparison | null>(this);
   private _findings: IFinding[] = [];
   private _findingsChanged = new Signal<this, IFinding[]>(this);
+}
+
+/** One changed value inside a changed item: a JSON Pointer path, the old and the new value. */
+export interface IValueChange {
+  path: string;
+  old?: any;
+  new?: any;
+}
+
+/** A node or connection that differs (design/diff.py's JSON). */
+export interface IItemDiff {
+  kind: 'added' | 'removed' | 'changed';
+  id: string;
+  summary: string;
+  changes: IValueChange[];
+}
+
+/** `POST /compare`'s answer: the other side's content, isshoni diff's JSON, the code diff. */
+export interface IComparison {
+  against: string;
+  label: string;
+  same: boolean;
+  design: { meta: any; resources: Record<string, any>; connections: Record<string, any> };
+  diff: {
+    counts: Record<string, number>;
+    resources: IItemDiff[];
+    connections: IItemDiff[];
+    settings: IValueChange[];
+    moved: string[];
+  };
+  code?: string;
 }
 
 export namespace DesignContext {

@@ -25,6 +25,7 @@ import { Inspector } from './components/inspector/panel';
 import { Palette } from './components/palette';
 import { PresenceBar } from './components/presence/bar';
 import { PresenceLayer } from './components/presence/layer';
+import { VersionsPanel } from './components/versions/panel';
 import { DesignContext } from './context';
 import { InfraModel } from './model';
 
@@ -178,6 +179,7 @@ export class InfraPanel extends SplitPanel {
     tabs.addWidget(new FindingsPanel(ctx));
     this.deploy = new DeployPanel(ctx);
     tabs.addWidget(this.deploy);
+    tabs.addWidget(new VersionsPanel(ctx));
     this._tabs = tabs;
     side.addWidget(tabs);
     side.addWidget(new ChatPanel(ctx));

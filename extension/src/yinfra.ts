@@ -13,6 +13,10 @@ import * as Y from 'yjs';
 
 import { genericLabel, idBase, isGeneric } from './generic';
 import * as ychat from './ychat';
+import { canonical, itemMap, NESTED, plain } from './yitems';
+
+export { canonical };
+import * as yversions from './yversions';
 import {
   IChatMessage,
   IConnection,
@@ -28,61 +32,13 @@ export interface IInfraChanges extends DocumentChange {
   resourcesChanged?: string[];
   connectionsChanged?: string[];
   chatChanged?: boolean;
+  versionsChanged?: boolean;
   deploymentsChanged?: boolean;
   /** Made by this client (an edit here), not received from a collaborator or the server. */
   local?: boolean;
 }
 
 const ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const NESTED = 'properties';
-
-/** Yjs numbers are doubles; whole ones are ints in JSON either way. */
-function plain(value: any): any {
-  if (value instanceof Y.Map) {
-    const out: Record<string, any> = {};
-    value.forEach((v: any, k: string) => {
-      out[k] = plain(v);
-    });
-    return out;
-  }
-  if (value instanceof Y.Array) {
-    return value.toArray().map(plain);
-  }
-  return value;
-}
-
-/** A JSON text with keys sorted at every level and two-space indent, as Python's `dumps`. */
-export function canonical(data: any): string {
-  const sort = (v: any): any => {
-    if (Array.isArray(v)) {
-      return v.map(sort);
-    }
-    if (v && typeof v === 'object') {
-      const out: Record<string, any> = {};
-      for (const key of Object.keys(v).sort()) {
-        out[key] = sort(v[key]);
-      }
-      return out;
-    }
-    return v;
-  };
-  return JSON.stringify(sort(data), null, 2) + '\n';
-}
-
-function itemMap(item: Record<string, any>): Y.Map<any> {
-  const map = new Y.Map<any>();
-  for (const [key, value] of Object.entries(item)) {
-    if (key !== NESTED && value !== undefined) {
-      map.set(key, value);
-    }
-  }
-  const props = new Y.Map<any>();
-  for (const [key, value] of Object.entries(item[NESTED] ?? {})) {
-    props.set(key, value);
-  }
-  map.set(NESTED, props);
-  return map;
-}
 
 export class YInfra extends YDocument<IInfraChanges> {
   /** Why this user may not edit (a viewer on this server), or null.  Every local edit is a
@@ -104,6 +60,8 @@ export class YInfra extends YDocument<IInfraChanges> {
     this._connections = this.ydoc.getMap('connections');
     this._chat = this.ydoc.getArray('chat');
     this._deployments = this.ydoc.getMap('deployments');
+    // not in the undo scope: versions are history, append-only (undoing a name would delete it)
+    this._versions = this.ydoc.getMap('versions');
     for (const root of [
       this._meta,
       this._resources,
@@ -118,6 +76,7 @@ export class YInfra extends YDocument<IInfraChanges> {
     this._connections.observeDeep(this._onConnections);
     this._chat.observeDeep(this._onChat);
     this._deployments.observeDeep(this._onDeployments);
+    this._versions.observe(this._onVersions);
   }
 
   readonly version: string = '1.0.0';
@@ -472,6 +431,46 @@ export class YInfra extends YDocument<IInfraChanges> {
   private _connections: Y.Map<Y.Map<any>>;
   private _chat: Y.Array<any>;
   private _deployments: Y.Map<any>;
+  private _versions: Y.Map<any>;
+
+  private _onVersions = (event: Y.YMapEvent<any>): void => {
+    this._changed.emit({ versionsChanged: true, local: event.transaction.local });
+  };
+
+  // ---------------------------------------------------------------- versions
+  /** The named versions, oldest first. */
+  get versions(): yversions.IVersionSummary[] {
+    return yversions.listing(this._versions);
+  }
+
+  /** A version's content (meta, resources, connections), or null. */
+  versionContent(name: string): yversions.IVersionContent | null {
+    return yversions.content(this._versions, name);
+  }
+
+  /** Keep the design as it is now as version `name` (signed by the room with the user's name). */
+  nameVersion(name: string, note: string, author: string): void {
+    const problem = yversions.nameProblem(this._versions, name, note);
+    if (problem) {
+      throw new Error(problem);
+    }
+    const version = yversions.snapshot({ meta: this.meta, resources: this.resources, connections: this.connections }, author, note);
+    this.transact(() => this._versions.set(name, version), false);
+  }
+
+  /** Bring the design back to version `name`: one undoable step (chat, deploy records and versions kept). */
+  restoreVersion(name: string): void {
+    const target = this.versionContent(name);
+    if (!target) {
+      throw new Error(`There is no version named “${name}”.`);
+    }
+    const before = { meta: this.meta, resources: this.resources, connections: this.connections };
+    this.undoManager.stopCapturing(); // its own step, never merged with an edit made just before or after
+    this.transact(() =>
+      yversions.restoreInto({ meta: this._meta, resources: this._resources, connections: this._connections }, before, target)
+    );
+    this.undoManager.stopCapturing();
+  }
 }
 
 function randomId(): string {

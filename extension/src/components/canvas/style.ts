@@ -368,6 +368,45 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
       selector: '.proposed-change',
       style: { 'underlay-color': theme.brand, 'underlay-opacity': 0.25, 'underlay-padding': 6 }
     },
+    // a comparison (compare.ts): added green, changed amber, removed red ghosts
+    {
+      selector: '.diff-added',
+      style: { 'underlay-color': theme.success, 'underlay-opacity': 0.45, 'underlay-padding': 7 }
+    },
+    {
+      selector: '.diff-changed',
+      style: { 'underlay-color': theme.warn, 'underlay-opacity': 0.45, 'underlay-padding': 7 }
+    },
+    // a container's underlay would tint everything inside it: its border says it instead
+    {
+      selector: 'node.diff-added:parent',
+      style: { 'underlay-opacity': 0, 'border-width': 4, 'border-color': theme.success }
+    },
+    {
+      selector: 'node.diff-changed:parent',
+      style: { 'underlay-opacity': 0, 'border-width': 4, 'border-color': theme.warn }
+    },
+    {
+      selector: 'node.diff-removed',
+      style: { opacity: 0.5, 'border-style': 'dashed', 'border-width': 2, 'border-color': theme.error,
+        'underlay-color': theme.error, 'underlay-opacity': 0.3, 'underlay-padding': 7 }
+    },
+    {
+      selector: 'node.diff-removed:parent',
+      style: { 'underlay-opacity': 0, 'background-opacity': 0.05 }
+    },
+    {
+      selector: 'edge.diff-removed',
+      style: { 'line-style': 'dashed', 'line-color': theme.error, 'target-arrow-color': theme.error, opacity: 0.7 }
+    },
+    {
+      selector: 'edge.diff-added',
+      style: { 'line-color': theme.success, 'target-arrow-color': theme.success, width: 3 }
+    },
+    {
+      selector: 'edge.diff-changed',
+      style: { 'line-color': theme.warn, 'target-arrow-color': theme.warn, width: 3 }
+    },
     {
       selector: 'node.ghost',
       style: {

@@ -44,6 +44,7 @@ import { LayoutBridge } from './layout';
 import { MoveGesture } from './move';
 import { PaletteDrop } from './palette-drop';
 import { Placement } from './placement';
+import { CompareLayer } from './compare';
 import { ProposalLayer } from './proposal';
 import { SelectionSync } from './selection';
 import { SubnetSpans } from './spans';
@@ -120,6 +121,7 @@ export class CanvasView extends Widget {
     const elements = new ElementFactory(ctx, this._badges);
     this._sync = new DocSync(ctx, cy, elements);
     this._proposal = new ProposalLayer(ctx, cy, elements);
+    this._compare = new CompareLayer(ctx, cy, elements);
     this._placement = new Placement(ctx, cy);
     this._connect = new ConnectTool(ctx, cy, this._placement, {
       node: this.node,
@@ -326,6 +328,7 @@ export class CanvasView extends Widget {
   private _buildAll(): void {
     this._sync.build();
     this._proposal.draw(true);
+    this._compare?.draw();
     this._viewport.fitPending = true;
     this._updateEmpty();
   }
@@ -366,6 +369,7 @@ export class CanvasView extends Widget {
       this._arranger.scheduleAuto(600);
     }
     this._proposal.draw();
+    this._compare.draw();
     this.lastUpdateMs = performance.now() - t0;
   }
 
@@ -389,6 +393,7 @@ export class CanvasView extends Widget {
   private _badges: FindingBadges;
   private _sync: DocSync;
   private _proposal: ProposalLayer;
+  private _compare: CompareLayer;
   private _placement: Placement;
   private _connect: ConnectTool;
   private _selection: SelectionSync;

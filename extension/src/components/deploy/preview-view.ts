@@ -1,6 +1,7 @@
 /** A deploy's preview: the engine's notes, its changes counted by action, and the diff, coloured. */
 
 import { IPreview } from './api';
+import { diffBlock } from '../dom';
 
 const MAX_LINES = 4000;
 
@@ -36,22 +37,7 @@ export class PreviewView {
     for (const note of plan.notes ?? []) {
       parts.push(Object.assign(document.createElement('p'), { className: 'isshoni-DeployPreview-note', textContent: note }));
     }
-    const pre = document.createElement('pre');
-    pre.className = 'isshoni-DeployPreview-diff';
-    const lines = (plan.diff ?? '').split('\n');
-    for (const line of lines.slice(0, MAX_LINES)) {
-      const span = document.createElement('span');
-      const mark = line.startsWith('+') || /^\s+\+ /.test(line) ? 'add' : line.startsWith('-') || /^\s+- /.test(line) ? 'remove'
-        : line.startsWith('@@') || /^\s+~ /.test(line) ? 'change' : 'same';
-      span.className = `isshoni-mod-${mark}`;
-      span.textContent = `${line}\n`;
-      pre.append(span);
-    }
-    if (!plan.diff) {
-      pre.textContent = 'The deployed template and the design are the same.';
-    } else if (lines.length > MAX_LINES) {
-      pre.append(`… ${lines.length - MAX_LINES} more lines`);
-    }
+    const pre = diffBlock(plan.diff ?? '', 'isshoni-DeployPreview-diff', 'The deployed template and the design are the same.', MAX_LINES);
     parts.push(pre);
     this.node.replaceChildren(...parts);
   }

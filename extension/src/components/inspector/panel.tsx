@@ -17,6 +17,7 @@ import { DesignContext } from '../../context';
 import { ConnectionView } from './connection-view';
 import { useSignal } from './hooks';
 import { MetaView } from './meta-view';
+import { describe } from '../versions/panel';
 import { MultiView } from './multi-view';
 import { ResourceView } from './resource-view';
 
@@ -35,6 +36,27 @@ export class Inspector extends ReactWidget {
 
 let counter = 0;
 
+/** How the selected item differs from what the design is compared with (the Versions tab). */
+function DifferenceNote(props: { ctx: DesignContext; id: string }): JSX.Element | null {
+  const { ctx, id } = props;
+  const found = ctx.difference(id);
+  if (!found || !ctx.comparison) {
+    return null;
+  }
+  return (
+    <div className={`isshoni-Inspector-diff isshoni-mod-${found.kind}`}>
+      <strong>
+        {found.kind === 'added' ? 'Added' : found.kind === 'removed' ? 'Removed' : 'Changed'} since {ctx.comparison.label}
+      </strong>
+      <ul>
+        {found.changes.map(change => (
+          <li key={change.path}>{describe(change)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** What the inspector shows for the selection: one item, several, or the design. */
 function InspectorView(props: { ctx: DesignContext }): JSX.Element {
   const { ctx } = props;
@@ -50,6 +72,7 @@ function InspectorView(props: { ctx: DesignContext }): JSX.Element {
   );
   useSignal(ctx.findingsChanged);
   useSignal(ctx.accessChanged);
+  useSignal(ctx.comparisonChanged);
   const [prefix] = React.useState(() => `isshoni-inspector${++counter}`);
 
   const selection = ctx.selection.filter(
@@ -79,6 +102,7 @@ function InspectorView(props: { ctx: DesignContext }): JSX.Element {
   return (
     <div className="isshoni-Inspector-body">
       {ctx.readOnly !== null && <p className="isshoni-Inspector-readonly">Read-only: {ctx.readOnly}.</p>}
+      {selection.length === 1 && <DifferenceNote ctx={ctx} id={selection[0]} />}
       <fieldset className="isshoni-Inspector-fields" disabled={ctx.readOnly !== null}>
         {body}
       </fieldset>
