@@ -137,6 +137,10 @@ def test_chat_canary_preview_deploy_canary_rollback_destroy(server):
             return await until(lambda: doc.to_dict()["deployments"].get(job["id"], {}).get("state") == "succeeded")
     assert asyncio.run(in_room())
 
+    # ---- compare with the last deploy (the Versions tab's "last deploy"): nothing changed since
+    since = client.post(_url("compare"), json={"against": "deploy"})
+    assert since.status_code == 200 and since.json()["same"] and since.json()["label"] == "last deploy (sandbox)", since.text
+
     # ---- an update's preview: a change set against the stack, and the template diff
     again = client.post(_url("deploy/preview"), json={}).json()
     assert again["supported"] and "UPDATE" in again["notes"][0] and again["diff"] == ""  # nothing changed
@@ -158,6 +162,7 @@ def test_chat_canary_preview_deploy_canary_rollback_destroy(server):
     assert set(gone["nodes"].values()) <= {"deleted", "skipped"}, gone["nodes"]
     after = client.post(_url("rollback"), json={})
     assert after.status_code == 409 and "not deployed" in after.json()["message"]
+    assert client.post(_url("compare"), json={"against": "deploy"}).status_code == 404  # destroyed: no deploy to compare with
 
 
 def test_a_job_past_its_deadline_is_stopped_and_its_record_says_so(tmp_path, monkeypatch):

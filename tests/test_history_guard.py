@@ -348,3 +348,30 @@ def test_a_malformed_version_is_taken_back(name, value):
     client = room.client()
     assert room.send(client, lambda c: c._yversions.__setitem__(name, value)).startswith("a change to the named versions")
     assert "versions" not in room.doc.to_dict()
+
+
+def test_the_edit_trail_gathers_a_collaborators_updates_into_one_record():
+    import logging
+
+    from isshoni.stores.edit_trail import EditTrail
+
+    room = Room()
+    room.doc.set(__import__("json").dumps({"meta": {"name": "d", "region": "us-east-1"},
+                                           "resources": {"q": {"type": "sqs_queue", "properties": {}}}}))
+    trail = EditTrail(room.doc.ydoc, "d.infra.json", logging.getLogger("test"))
+    client = room.client()
+    for n in range(5):  # a drag: several updates, one edit to a person
+        trail.applying("Ana", "ana")
+        room.send(client, lambda c, n=n: c._yresources["q"]["properties"].__setitem__("delay_seconds", n), author="Ana")
+        trail.applied()
+    trail.applying("Ana", "ana")
+    room.send(client, lambda c: ychat.append(c._ychat, [own("hi")]))  # chat only: not an edit of the design
+    trail.applied()
+    trail.applying("Bo", "bo")
+    room.send(client, lambda c: c._ymeta.__setitem__("description", "shop"), author="Bo")
+    trail.applied()
+    assert trail.flush() == [
+        {"path": "d.infra.json", "author": "Ana", "username": "ana", "updates": 6, "resources": ["q"], "connections": [], "meta": False},
+        {"path": "d.infra.json", "author": "Bo", "username": "bo", "updates": 1, "resources": [], "connections": [], "meta": True},
+    ]
+    assert trail.flush() == []

@@ -180,6 +180,12 @@ def test_a_viewers_websocket_update_changes_nothing_and_an_editors_reaches_the_o
     assert before_file != path.read_bytes()
     log = "".join(p.read_text() for p in Path(team["tmp"]).glob("jupyter-*.log"))
     assert "dropped an update from Bob, who may not edit (viewer)" in log
+    # who did what: carol's burst of edits is recorded with her identity (log and Jupyter event), bob has none
+    deadline = time.monotonic() + 20
+    while "edited by Carol (carol): resources" not in log and time.monotonic() < deadline:
+        time.sleep(0.2)
+        log = "".join(p.read_text() for p in Path(team["tmp"]).glob("jupyter-*.log"))
+    assert "edited by Carol (carol): resources" in log and "edited by Bob" not in log
 
 
 def test_only_the_deployer_may_deploy_and_viewers_may_not_edit_over_rest(team):
@@ -198,9 +204,11 @@ def test_only_the_deployer_may_deploy_and_viewers_may_not_edit_over_rest(team):
     assert answer.status_code != 403 and "may not deploy" not in answer.text, answer.text
 
 
-def test_viewers_run_no_code(team):
-    kernels = team["clients"]["bob"].post("/api/kernels", json={})
-    assert kernels.status_code == 403
+def test_only_deployers_run_code_and_the_assistant_acts_for_editors(team):
+    for name in ("bob", "carol"):  # a kernel runs with the account's credentials: the kernel helpers could deploy
+        assert team["clients"][name].post("/api/kernels", json={}).status_code == 403
+    asked = team["clients"]["bob"].post(f"{API}/designs/{DESIGN}/assistant", json={"prompt": "add a queue"})
+    assert asked.status_code == 403  # the assistant acts with the role of whoever asked it
     assert os.environ.get("JUPYTERHUB_USER") is None  # no owner role without JupyterHub
 
 

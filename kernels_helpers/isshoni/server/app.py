@@ -9,6 +9,7 @@ tried at load and again once every extension has loaded.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool
@@ -72,6 +73,8 @@ class IsshoniExtension(ExtensionApp):
         from ..stores import rooms
 
         rooms.install()  # Isshoni's rooms also keep the chat and job records honest (stores/history_guard.py)
+        # who edited what (stores/edit_trail.py), as a Jupyter event besides the log
+        self.serverapp.event_logger.register_event_schema(Path(__file__).parent / "events" / "edit.yaml")
         if self.durable_store:
             rooms.use_isshoni_store(self.serverapp, self.log)
         self.designs = LiveDesigns()

@@ -36,7 +36,6 @@ from jupyter_server_ydoc.utils import LogLevel, OutOfBandChanges
 from pycrdt import (
     Doc,
     YMessageType,
-    YSyncMessageType,
     create_awareness_message,
     create_update_message,
     merge_updates,
@@ -45,10 +44,9 @@ from pycrdt import (
 from pycrdt.store import YDocNotFound
 
 from .. import ychat
-from ..design.history import author_of
 from ..design.source import NotADesignFile
+from .client_updates import ClientUpdates, is_update
 from .file_check import DesignFileRefused, cut_short, is_json
-from .history_guard import HistoryGuard
 from .mirror import DesignMirror
 from .pacing import FrameBucket, frame_budget
 from .relay import AWARENESS, UPDATE
@@ -57,7 +55,6 @@ from .writers import may_write
 
 NEWER_WINS = {"infra"}
 _SERVING: ContextVar = ContextVar("isshoni_serving", default=None)  # the client whose messages are being handled
-_UPDATES = (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE)
 
 
 class _FromPeer(bytes):
@@ -76,7 +73,8 @@ class NewerWinsRoom(DocumentRoom):
         self._save_lock = asyncio.Lock()  # one save (record, write, record) at a time
         if self._tracks_saves() and hasattr(self.ystore, "relay"):
             self._relay = self.ystore.relay(log=self.log)
-        self._guard = HistoryGuard(self.ydoc) if self._file_type in NEWER_WINS else None
+        self._updates = ClientUpdates(self.ydoc, self._file.path, self.log, getattr(self, "_logger", None)) \
+            if self._file_type in NEWER_WINS else None
         self.on_message = self._on_client_message  # roles (a viewer's updates dropped), guard, peers
         self._mirror = DesignMirror.for_room(self)
 
@@ -385,27 +383,18 @@ class NewerWinsRoom(DocumentRoom):
         self._apply_from_peer(missing)
 
     async def _on_client_message(self, message: bytes) -> bool:
-        """Presence also goes to peers; a document update from a client that may not write (a
-        viewer) is dropped; others go through the history guard, which applies them (True: the
-        stock handler skips the message)."""
-        is_update = len(message) > 2 and message[0] == YMessageType.SYNC and message[1] in _UPDATES
-        if is_update and not await may_write(_SERVING.get()):
-            update = read_message(message[2:])
-            if update != b"\x00\x00":
-                self.log.warning("isshoni: %s: dropped an update from %s, who may not edit (viewer)", self._file.path,
-                                 author_of(getattr(_SERVING.get(), "current_user", None)))
-            return True
+        """Presence also goes to peers; a design's document updates are applied (or a viewer's
+        dropped) by ClientUpdates (True: the stock handler skips the message); another file's
+        updates from a viewer are dropped, the rest left to the stock handler."""
         if message and message[0] == YMessageType.AWARENESS and self._relay is not None:
             await self._relay.publish(AWARENESS, message)
-        elif self._guard is not None and is_update:
-            update = read_message(message[2:])
-            if update != b"\x00\x00":
-                author = author_of(getattr(_SERVING.get(), "current_user", None))
-                taken = self._guard.apply(update, author)
-                if taken:
-                    self.log.warning("isshoni: %s: took back from %s's update: %s", self._file.path, author, taken)
+            return False
+        if not is_update(message):
+            return False
+        if self._updates is not None:
+            await self._updates.take(message, _SERVING.get())
             return True
-        return False
+        return not await may_write(_SERVING.get())
 
     def _presence(self) -> bytes | None:
         """An awareness message with every user this room knows of (here and on peers), or None."""
@@ -469,6 +458,8 @@ class NewerWinsRoom(DocumentRoom):
             await self._record()
 
     async def stop(self) -> None:
+        if self._updates is not None:
+            self._updates.trail.flush()
         if self._relay is not None:
             await self._relay.release()
         await super().stop()
