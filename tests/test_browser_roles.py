@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import LAB_ARGS, chromium, open_design, screenshot, this_checkout
+from browser import LAB_ARGS, chromium, open_design, run, screenshot, this_checkout
 from isshoni import templates
 from rooms import isshoni_server
 from team import team_options
@@ -41,7 +41,7 @@ def test_a_viewer_reads_an_editor_edits(tmp_path):
         assert not carol.evaluate("() => document.querySelector('.isshoni-ChatInput').disabled")
         assert bob.evaluate("() => [...document.querySelectorAll('.isshoni-PaletteItem')].every(i => !i.draggable)")
         assert bob.evaluate(f"() => {CY}.autoungrabify()") and not carol.evaluate(f"() => {CY}.autoungrabify()")
-        bob.evaluate(f"() => {CY}.getElementById({rid!r}).select()")
+        run(bob, f"{CY}.getElementById({rid!r}).select()")
         bob.wait_for_selector(".isshoni-Inspector-fields[disabled]")
         screenshot(bob, "roles-1-viewer")
         # an edit through bob's own document (what any part of the page would do) is refused at once

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from browser import LAB_ARGS, chromium, open_design, screenshot, this_checkout
+from browser import LAB_ARGS, chromium, open_design, run, screenshot, this_checkout
 from gitrepo import committed
 from isshoni import templates
 from rooms import isshoni_server
@@ -64,7 +64,7 @@ def test_diff_against_git_head_versions_restore_and_undo(tmp_path):
         code = page.locator(f"{TAB} .isshoni-VersionsPanel-code")
         assert code.locator(".isshoni-mod-add").count() > 0 and code.locator(".isshoni-mod-remove").count() > 0
         assert "aws_nat_gateway" in code.text_content()
-        page.evaluate(f"() => {CY}.fit(undefined, 30)")
+        run(page, f"{CY}.fit(undefined, 30)")
         screenshot(page, "versions-1-diff-git-head")
         # the inspector lists the changed value of the selected node
         page.locator(".isshoni-SideTabs .lm-TabBar-tab", has_text="Properties").click()

@@ -18,6 +18,7 @@ from browser import LAB_ARGS, chromium, screenshot, this_checkout
 from hub import jupyterhub
 from isshoni import templates
 from rooms import joined
+from sandbox import running_sandbox
 
 pytestmark = pytest.mark.browser
 
@@ -35,9 +36,9 @@ def team(tmp_path_factory):
     args = ["--allow-root", *LAB_ARGS, this_checkout(tmp), "--YDocExtension.document_save_delay=0.3"]
     args = [a for a in args if not a.startswith("--YDocExtension.document_save_delay=0.5")]
     environment = {"ISSHONI_ROLES_FILE": str(roles), "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
-                   "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter-runtime")}
+                   "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter-runtime"), "ISSHONI_STATE_DIR": str(tmp / "state")}
     groups = {"isshoni-viewers": ["bob"], "isshoni-editors": ["carol"]}
-    with jupyterhub(tmp, USERS, groups, args, environment) as hub:
+    with running_sandbox(tmp / "state"), jupyterhub(tmp, USERS, groups, args, environment) as hub:
         templates.load("vpc_basic").save(tmp / "homes" / "alice" / DESIGN)
         hub.start_server("alice")
         for user in ("bob", "carol"):
@@ -84,8 +85,22 @@ def test_only_the_owner_may_deploy(team):
     for user in ("bob", "carol"):
         refused = team["clients"][user].post(f"{API}/designs/{DESIGN}/deploy", json={})
         assert refused.status_code == 403 and f"{user} may not deploy on this server" in refused.json()["message"], refused.text
-    answer = team["clients"]["alice"].post(f"{API}/designs/{DESIGN}/destroy", json={})
-    assert answer.status_code != 403 and "may not deploy" not in answer.text, answer.text  # past the role check
+    # alice deploys the design to the sandbox, from her shared server
+    started = team["clients"]["alice"].post(f"{API}/designs/{DESIGN}/deploy", json={})
+    assert started.status_code == 202, started.text
+    job = started.json()["job"]
+    assert job["by"] == "alice"
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        jobs = team["clients"]["alice"].get(f"{API}/designs/{DESIGN}/jobs").json()["jobs"]
+        record = next(j for j in jobs if j["id"] == job["id"])
+        if record["state"] not in ("queued", "running"):
+            break
+        time.sleep(1)
+    assert record["state"] == "succeeded", record.get("error")
+    # bob and carol follow it (they read the job records) but cannot destroy it
+    assert any(j["id"] == job["id"] for j in team["clients"]["bob"].get(f"{API}/designs/{DESIGN}/jobs").json()["jobs"])
+    assert team["clients"]["carol"].post(f"{API}/designs/{DESIGN}/destroy", json={"confirm": "vpc_basic"}).status_code == 403
 
 
 def _signed_in(browser, hub_url: str, user: str, path: str):

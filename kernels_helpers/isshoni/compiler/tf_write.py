@@ -14,7 +14,7 @@ import json
 import re
 
 from . import expr as e
-from .hcl import Call, Raw, escape, key, object_key, string, template_string
+from .hcl import _STRINGS, Call, Raw, escape, key, object_key, string, template_string
 
 PSEUDO = {
     "region": ("aws_region", "name"),
@@ -154,13 +154,14 @@ class Translator:
         keys: list[str] = []
         values: list[str] = []
         add_key, add_value, inline, block_type = keys.append, values.append, self.inline, e.Block
+        quoted = _STRINGS.get  # most strings were written before: their quoted form without a call
         items = body.items() if not tail else [*body.items(), *tail]
         in_body = keyf is key
         for name, value in items:
             kind = type(value)
             if kind is str:
                 add_key(keyf(name))
-                add_value(string(value))
+                add_value(quoted(value) or string(value))
                 continue
             if in_body and (kind is block_type or (kind is list and value and type(value[0]) is block_type and all(type(x) is block_type for x in value))):
                 if keys:

@@ -98,14 +98,22 @@ def _unknown(value):
 
 
 def _mapping(data: dict, pad: str, out: list, convert) -> None:
+    known = _TEXT.get  # most keys and strings were written before: their form without a call
     for key, value in data.items():
-        name = (scalar(key) or _double(key)) if type(key) is str else _value(key)  # a key is never a block
+        if type(key) is str:
+            name = known(key)
+            if not name:  # not seen yet, or multi-line (a key is never a block)
+                name = scalar(key) or _double(key)
+        else:
+            name = _value(key)
         kind = type(value)
         if kind not in _PLAIN_KINDS:  # an expression: its plain form (an intrinsic function)
             value = convert(value)
             kind = type(value)
         if kind is str:
-            form = scalar(value)
+            form = known(value)
+            if form is None:
+                form = scalar(value)
             out.append(f"{pad}{name}: {form}\n" if form else f"{pad}{name}:{_block(value, pad + INDENT)}\n")
         elif kind is dict:
             if value:
