@@ -29,6 +29,10 @@ export class CompareLayer {
   draw(): void {
     const cy = this._cy;
     const comparison = this._ctx.comparison;
+    if (!comparison && !this._drawn) {
+      return; // nothing compared, nothing to clear: no walk over a large design's elements per edit
+    }
+    this._drawn = comparison !== null;
     cy.batch(() => {
       cy.elements()
         .filter(e => e.id().startsWith(COMPARED))
@@ -39,6 +43,8 @@ export class CompareLayer {
       }
     });
   }
+
+  private _drawn = false;
 
   private _mark(comparison: IComparison): void {
     const cy = this._cy;
