@@ -61,9 +61,11 @@ def test_offline_edits_equal_the_model_and_are_saved_at_once(path):
     assert seen == [design]
 
 
-def test_cost_says_there_is_no_model(path):
-    with pytest.raises(NotImplementedError, match="no cost model"):
-        OfflineDesign(path).cost()
+def test_cost_is_the_designs_estimate(path):
+    design = OfflineDesign(path)
+    found = design.cost()
+    assert found.to_json() == design.snapshot().cost().to_json()  # the same figures as the file's model
+    assert found.region == design.snapshot().region and "/month in" in str(found)
 
 
 def test_displays_escape_labels_and_messages(path):

@@ -301,6 +301,7 @@ def parser() -> argparse.ArgumentParser:
 
     from . import launch
     from .assistant import cli as assistant_cli
+    from .cost import cli as cost_cli
     from .dashboard import serve as dashboard_serve
     from .deploy import cli as deploy_cli
     from .design import diff_cli, versions_cli
@@ -315,6 +316,7 @@ def parser() -> argparse.ArgumentParser:
     deploy_cli.add_commands(sub)
     dashboard_serve.add_commands(sub)
     team_cli.add_commands(sub)
+    cost_cli.add_commands(sub)
     return p
 
 

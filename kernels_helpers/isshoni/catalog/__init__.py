@@ -23,7 +23,7 @@ def _load() -> dict[str, ResourceType]:
                 raise RuntimeError(f"catalog type {entry.type!r} defined twice")
             if entry.category != category:
                 raise RuntimeError(f"catalog type {entry.type!r} is in {category}.py but says {entry.category!r}")
-            catalog[entry.type] = with_accepted_risks(entry)
+            catalog[entry.type] = with_usage(with_accepted_risks(entry))
     return _with_external_links(dict(sorted(catalog.items())))
 
 
@@ -40,6 +40,17 @@ def _with_external_links(catalog: dict[str, ResourceType]) -> dict[str, Resource
 def with_accepted_risks(entry: ResourceType) -> ResourceType:
     """The entry with its `accepted_risks` property (defaulting to the trade-offs it accepts)."""
     return dataclasses.replace(entry, properties={**entry.properties, "accepted_risks": accepted_risks(entry.accepted)})
+
+
+def with_usage(entry: ResourceType) -> ResourceType:
+    """The entry with its cost's usage assumptions as properties (isshoni.cost.charges: they emit nothing)."""
+    from ..cost.charges import usage_properties
+
+    usage = usage_properties(entry.type)
+    clash = sorted(set(usage) & set(entry.properties))
+    if clash:
+        raise RuntimeError(f"catalog type {entry.type!r}: usage assumption(s) {clash} clash with its properties")
+    return dataclasses.replace(entry, properties={**entry.properties, **usage}) if usage else entry
 
 
 CATALOG: dict[str, ResourceType] = _load()

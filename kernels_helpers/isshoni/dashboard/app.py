@@ -257,9 +257,11 @@ class Dashboard:
             message = f"<span style='color:#c62828'>cannot generate: {html.escape(str(exc))}</span>"
             self.cfn.value = self.terraform.value = message
         try:
-            self.cost.value = html.escape(str(design.cost()))
-        except NotImplementedError as exc:
-            self.cost.value = f"<p>{html.escape(str(exc))}</p>"
+            from ..cost.render import html_table
+
+            self.cost.value = html_table(design.cost())
+        except Exception as exc:  # a half-drawn design: say why, keep the page
+            self.cost.value = f"<p>cannot estimate: {html.escape(str(exc))}</p>"
         if not first:  # (opening runs its own check)
             self._check_async()
 

@@ -373,6 +373,13 @@ class Design:
         for key in CONTENT:
             self.data[key] = again[key]
 
+    def cost(self, region: str | None = None):
+        """The monthly cost estimate (isshoni.cost): per node with its arithmetic, by service, and the
+        nodes it does not price (never counted as zero).  A notebook shows it as a table."""
+        from ..cost import estimate
+
+        return estimate(self, region=region)
+
     def diff(self, since) -> DesignDiff:
         """What changed from `since` to this design: `since` is a Design, a design's JSON, a design
         file or `FILE@REVISION` (`"shop.infra.json@HEAD"`: as committed in git).  A notebook shows

@@ -12,7 +12,6 @@ keeps a private copy: reads come from the document or the file each time.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import threading
 import time
 import warnings
@@ -142,13 +141,11 @@ class DesignHandle:
         Design or another handle) to the design as it is now: shown as a review table."""
         return self.snapshot().diff(since.snapshot() if isinstance(since, DesignHandle) else since)
 
-    def cost(self):
-        """A monthly cost estimate, when Isshoni has a cost model (it does not yet)."""
-        if importlib.util.find_spec("isshoni.cost") is None:
-            raise NotImplementedError("Isshoni has no cost model yet: design.cost() will estimate once `isshoni.cost` exists")
-        from .. import cost  # pragma: no cover - appears with the cost model
+    def cost(self, region: str | None = None):
+        """The design's monthly cost estimate (isshoni.cost): per node, by service, and what it does not price."""
+        from .. import cost
 
-        return cost.estimate(self.snapshot())  # pragma: no cover
+        return cost.estimate(self.snapshot(), region=region)
 
     # ------------------------------------------------------------ deploys
     def _job(self, kind: str, wait: bool, progress: bool, start) -> DeployJob:
