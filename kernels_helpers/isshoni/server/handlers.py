@@ -21,6 +21,7 @@ from ..design.errors import describe
 from ..design.history import MAX_TEXT, author_of
 from . import workers
 from .base import DesignHandler, IsshoniHandler
+from .costing import ROUTES as COST_ROUTES
 from .deploying import ROUTES as DEPLOY_ROUTES
 from .documents import LiveDesigns, check_path, existing
 from .errors import ApiError, bad_input
@@ -410,6 +411,7 @@ ROUTES: list[tuple[str, type[IsshoniHandler]]] = [
     *GALLERY_ROUTES,
     *DEPLOY_ROUTES,
     *VERSION_ROUTES,
+    *COST_ROUTES,
 ]
 
 

@@ -1,4 +1,4 @@
-"""The OpenAPI entries of the version and compare routes (server/versioning.py), merged into
+"""The OpenAPI entries of the version, compare and cost routes (server/versioning.py, costing.py), merged into
 openapi.PATHS.  The helpers come in as arguments so this module does not import openapi.py."""
 
 from __future__ import annotations
@@ -36,6 +36,17 @@ def paths(json_body, ref, design_path: dict, design_errors: dict) -> dict:
                                                     "required": ["design", "restored"]}, "the design after the restore"),
                                    **design_errors,
                                    "409": json_body(ref("Error"), "the design kept changing while the restore was checked")}},
+        },
+        "/isshoni/api/designs/{path}/cost": {
+            "parameters": [design_path],
+            "get": {"operationId": "designCost", "summary": "the live design's monthly cost estimate (docs/cost.md)",
+                    "responses": {"200": json_body({"type": "object", "properties": {
+                        "region": {"type": "string"}, "currency": {"type": "string"}, "source": {"type": "string"},
+                        "as_of": {"type": "string"}, "monthly_total": {"type": "number"},
+                        "counts": {"type": "object", "description": "priced, free and not priced nodes"},
+                        "by_service": {"type": "object", "additionalProperties": {"type": "number"}},
+                        "nodes": {"type": "object", "description": "id -> status, monthly, why, lines (quantity x unit price)"}},
+                        "required": ["region", "monthly_total", "counts", "nodes"]}, "the estimate"), **design_errors}},
         },
         "/isshoni/api/designs/{path}/compare": {
             "parameters": [design_path],

@@ -51,7 +51,9 @@ export class SubnetSpans {
       this._cy.nodes('.leaf').forEach(n => {
         const others = this.spanned(n as cytoscape.NodeSingular).length;
         const label = n.data('label') as string;
-        const named = others ? `${label}\n(spans ${others + 1} subnets)` : label;
+        const spans = others ? `${label}\n(spans ${others + 1} subnets)` : label;
+        const cost = n.data('cost') as string | undefined; // cost-badges.ts
+        const named = cost ? `${spans}\n${cost}` : spans;
         const facts = n.data('facts') as string;
         const shown = detailed && facts ? `${named}\n${facts}` : named;
         if (n.data('display') !== shown) {

@@ -45,6 +45,7 @@ import { MoveGesture } from './move';
 import { PaletteDrop } from './palette-drop';
 import { Placement } from './placement';
 import { CompareLayer } from './compare';
+import { CostBadges } from './cost-badges';
 import { ProposalLayer } from './proposal';
 import { SelectionSync } from './selection';
 import { SubnetSpans } from './spans';
@@ -137,6 +138,7 @@ export class CanvasView extends Widget {
     access();
 
     this._spans = new SubnetSpans(ctx, cy);
+    this._costs = new CostBadges(ctx, cy, () => this._spans.refresh());
     this._lod = new LevelOfDetail(cy, detailed => this._spans.refresh(detailed));
     // one style pass over the new elements: their references and the subnets they span are set
     // before cytoscape styles them (set afterwards, every leaf's label was styled twice)
@@ -266,6 +268,7 @@ export class CanvasView extends Widget {
     this.ctx.doc.changed.disconnect(this._onDocChanged, this);
     this.ctx.focusRequested.disconnect(this._onFocus, this);
     this._spans.dispose();
+    this._costs.dispose();
     this._minimap.dispose();
     this._lod.dispose();
     this._selection.dispose();
@@ -370,6 +373,7 @@ export class CanvasView extends Widget {
     }
     this._proposal.draw();
     this._compare.draw();
+    this._costs.redrawn();
     this.lastUpdateMs = performance.now() - t0;
   }
 
@@ -394,6 +398,7 @@ export class CanvasView extends Widget {
   private _sync: DocSync;
   private _proposal: ProposalLayer;
   private _compare: CompareLayer;
+  private _costs: CostBadges;
   private _placement: Placement;
   private _connect: ConnectTool;
   private _selection: SelectionSync;

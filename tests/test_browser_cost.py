@@ -1,0 +1,40 @@
+"""Cost badges on the canvas, in real Chromium (issue 18): each priced node shows its monthly
+estimate under its name, and changing an instance size or a usage assumption changes it.
+Screenshot: test-artifacts/cost-badges.png."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import LAB_ARGS, chromium, open_design, run, screenshot, this_checkout
+from isshoni import templates
+from rooms import isshoni_server
+
+pytestmark = pytest.mark.browser
+
+PATH = "net.infra.json"
+CY = "document.querySelector('.isshoni-Canvas').cy"
+DOC = "document.querySelector('.isshoni-Canvas').isshoniCanvas.ctx.doc"
+
+
+def _shows(page, rid: str, text: str) -> None:
+    page.wait_for_function(f"() => ({CY}.getElementById({rid!r}).data('display') || '').includes({text!r})", timeout=30_000)
+
+
+def test_badges_follow_sizes_and_usage(tmp_path):
+    root = tmp_path / "work"
+    root.mkdir()
+    templates.load("vpc_basic").save(root / PATH)
+    with isshoni_server(root, tmp_path, *LAB_ARGS, this_checkout(tmp_path), lab=True) as (base, token), chromium() as browser:
+        page = open_design(browser, base, token, PATH)
+        _shows(page, "nat", "$37.35/mo")  # 730 h x $0.045 + 100 GB x $0.045
+        page.evaluate(f"() => {DOC}.add('ec2_instance', {{id: 'web', label: 'Web', parent: 'public_a', position: {{x: 250, y: 150}}}})")
+        _shows(page, "web", "$7.59/mo")  # t3.micro: 730 h x $0.0104
+        page.evaluate(f"() => {DOC}.set('web', {{instance_type: 't3.small'}})")
+        _shows(page, "web", "$15.18/mo")  # t3.small: 730 h x $0.0208
+        page.evaluate(f"() => {DOC}.set('nat', {{data_processed_gb: 200}})")
+        _shows(page, "nat", "$41.85/mo")  # 730 h x $0.045 + 200 GB x $0.045
+        assert "/mo" not in (page.evaluate(f"() => {CY}.getElementById('igw').data('display')") or "")  # free: no badge
+        run(page, f"{CY}.fit(undefined, 40)")
+        screenshot(page, "cost-badges")
+        assert not page.errors, page.errors
