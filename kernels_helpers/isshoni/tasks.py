@@ -113,7 +113,8 @@ def compare(old: dict, old_label: str, new: dict, fmt: str | None) -> dict:
     from .design.diff import diff
     from .design.diff_cli import code_diff
 
-    out = {"diff": diff(old, new).to_json()}
+    found = diff(old, new)
+    out = {"diff": found.to_json(), "same": found.empty}  # only moved on the canvas, or nothing
     if fmt:
         out["code"] = code_diff(old, old_label, new, "live", fmt)[0]
     return out

@@ -1,6 +1,6 @@
 """The Jupyter server's authorizer with Isshoni's roles (roles.py holds the rules).
 
-Installed by Isshoni's server configuration (`c.ServerApp.authorizer_class`), so every request
+Installed by Isshoni's extension at link time in place of the default authorizer (app.py), so every request
 of the server (files, kernels, collaboration rooms, Isshoni's REST) is decided here, through
 jupyter_server's own `@authorized` checks.  The role map comes from `roles_file` (JSON or YAML,
 re-read when it changes) and/or `users`, `groups`, `default_role`, `owner_role`:
@@ -46,12 +46,14 @@ class IsshoniAuthorizer(Authorizer):
         super().__init__(**kwargs)
         self._file_stamp = None
         self._from_file = RoleMap()
+        self._merged = RoleMap()
         self.configured = bool(self.roles_file or self.users or self.groups or self.default_role)
         self._own = RoleMap.parse({"users": self.users, "groups": self.groups, "default": self.default_role}, "c.IsshoniAuthorizer")
         if self.owner_role is not None:
             roles._check_role(self.owner_role, "c.IsshoniAuthorizer.owner_role")
         if self.roles_file:
             self._reload(strict=True)
+        self._merge()
         if self.configured:
             self.log.info("isshoni: roles from %s", self.roles_file or "c.IsshoniAuthorizer")
         else:
@@ -74,11 +76,19 @@ class IsshoniAuthorizer(Authorizer):
             return
         try:
             self._from_file = roles.load(path)
+            self._merge()
         except RoleConfigError as exc:
             if strict:
                 raise
             self.log.error("isshoni: %s (keeping the roles read before)", exc)
         self._file_stamp = stamp
+
+    def _merge(self) -> None:
+        """The map requests are decided by, made when the file is (re)read rather than per request:
+        configuration wins over the file."""
+        own, read = self._own, self._from_file
+        self._merged = RoleMap({**read.users, **own.users}, {**read.groups, **own.groups}, own.default or read.default,
+                               read.owner or self.owner_role)
 
     def role_of(self, user) -> tuple[str | None, str]:
         """The user's role and where it came from."""
@@ -90,10 +100,7 @@ class IsshoniAuthorizer(Authorizer):
         hub_user = getattr(user, "hub_user", None) or {}
         groups = tuple(hub_user.get("groups") or getattr(user, "groups", ()) or ())
         is_owner = bool(name) and name == os.environ.get("JUPYTERHUB_USER")
-        own, read = self._own, self._from_file
-        merged = RoleMap({**read.users, **own.users}, {**read.groups, **own.groups}, own.default or read.default,
-                         read.owner or self.owner_role)
-        return merged.role_of(name, groups, is_owner)
+        return self._merged.role_of(name, groups, is_owner)
 
     # ---------------------------------------------------------------- jupyter_server's question
     def is_authorized(self, handler, user, action, resource) -> bool:

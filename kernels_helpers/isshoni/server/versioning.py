@@ -95,9 +95,7 @@ class CompareHandler(DesignHandler):
         other, label = await self._other(check_path(path), live, against, body.get("target", "sandbox"))
         with bad_input():
             found = await workers.run("generate", workers.compare, other, label, {k: v for k, v in live.items() if k != "versions"}, fmt)
-        counts = found["diff"]["counts"]
-        same = not any(n for key, n in counts.items() if key != "moved")  # only moved on the canvas, or nothing
-        self.reply({"against": against, "label": label, "same": same, "design": other, **found})
+        self.reply({"against": against, "label": label, "design": other, **found})
 
     async def _other(self, path: str, live: dict, against, target: str) -> tuple[dict, str]:
         if not isinstance(against, str):
