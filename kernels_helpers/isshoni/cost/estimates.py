@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..catalog import CATALOG
 from ..design.validate import GENERIC_PREFIX
 from .charges import FREE, MODELS, Charge
-from .prices import PriceTable, shipped
+from .prices import PriceTable, current
 
 
 @dataclass
@@ -87,9 +87,9 @@ class Estimate:
 
 def estimate(design, prices: PriceTable | None = None, region: str | None = None) -> Estimate:
     """The monthly estimate of a (valid) design in its region (or `region`)."""
-    table = prices or shipped()
+    table = prices or current()
     region = region or design.region
-    out = Estimate(region, table.currency, table.source, table.as_of)
+    out = Estimate(region, table.currency, *table.provenance(region))
     for rid in sorted(design.resources):
         out.nodes[rid] = node_cost(rid, design.resources[rid], region, table)
     return out
