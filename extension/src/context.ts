@@ -8,6 +8,7 @@
 import { User } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { IDriftNode, IDriftReport, withoutNode } from './drift';
 import { Catalog } from './generic';
 import { ICatalogType, IFinding } from './types';
 import { YInfra } from './yinfra';
@@ -97,6 +98,34 @@ export class DesignContext {
     return diff ? ([...diff.resources, ...diff.connections].find(item => item.id === id) ?? null) : null;
   }
 
+  // ------------------------------------------------------------ drift
+  /** The last drift check of the deployment (what runs vs the design), or null. */
+  get drift(): IDriftReport | null {
+    return this._drift;
+  }
+
+  get driftChanged(): ISignal<this, IDriftReport | null> {
+    return this._driftChanged;
+  }
+
+  setDrift(report: IDriftReport | null): void {
+    this._drift = report;
+    this._driftChanged.emit(report);
+  }
+
+  /** A node's drift (drifted or deleted outside), or null. */
+  driftOf(id: string): IDriftNode | null {
+    const node = this._drift?.nodes[id];
+    return node && (node.status === 'drifted' || node.status === 'deleted') ? node : null;
+  }
+
+  /** A node's live values were adopted into the design: it no longer differs there. */
+  adopted(id: string): void {
+    if (this._drift) {
+      this.setDrift(withoutNode(this._drift, id));
+    }
+  }
+
   // ------------------------------------------------------------ findings
   get findings(): IFinding[] {
     return this._findings;
@@ -128,6 +157,8 @@ export class DesignContext {
   private _accessChanged = new Signal<this, string | null>(this);
   private _comparison: IComparison | null = null;
   private _comparisonChanged = new Signal<this, IComparison | null>(this);
+  private _drift: IDriftReport | null = null;
+  private _driftChanged = new Signal<this, IDriftReport | null>(this);
   private _findings: IFinding[] = [];
   private _findingsChanged = new Signal<this, IFinding[]>(this);
 }

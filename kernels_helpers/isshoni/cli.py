@@ -304,6 +304,7 @@ def parser() -> argparse.ArgumentParser:
     from .cost import cli as cost_cli
     from .dashboard import serve as dashboard_serve
     from .deploy import cli as deploy_cli
+    from .deploy import drift_cli
     from .design import diff_cli, versions_cli
     from .importers import cli as import_cli
     from .server import team_cli
@@ -314,6 +315,7 @@ def parser() -> argparse.ArgumentParser:
     import_cli.add_commands(sub)
     assistant_cli.add_commands(sub)
     deploy_cli.add_commands(sub)
+    drift_cli.add_commands(sub)
     dashboard_serve.add_commands(sub)
     team_cli.add_commands(sub)
     cost_cli.add_commands(sub)

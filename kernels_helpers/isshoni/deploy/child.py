@@ -6,14 +6,16 @@ hold its event loop, and a job past its deadline can be stopped with everything 
 design: each record goes up the pipe, and the server stores it through the same check every
 job record passes (deploy/records.py).  Messages up the pipe:
 `{"record": {...}}` as the job goes, `{"refused": text, "status": 400|409}` when the job never
-started (a precondition a person can fix), `{"preview": {...}}` for a preview.
+started (a precondition a person can fix), `{"answer": {...}}` for a preview or a drift check
+(which record no job: their result is the request's answer).
 """
 
 from __future__ import annotations
 
 import os
 
-KINDS = ("deploy", "destroy", "canary", "rollback", "preview")
+KINDS = ("deploy", "destroy", "canary", "rollback", "preview", "drift")
+ANSWERS = ("preview", "drift")  # kinds whose result is the request's answer, not a job
 
 
 class PipeSink:
@@ -50,11 +52,12 @@ def run(kind: str, data: dict, options: dict, records: dict, conn) -> None:
         try:
             design = Design(data)
             design.validate(f"{design.name} (live)")
-            if kind == "preview":
+            if kind in ANSWERS:
+                from .drift import drift
                 from .preview import PreviewBusy, preview
 
                 try:
-                    conn.send({"preview": preview(design, **options)})
+                    conn.send({"answer": (preview if kind == "preview" else drift)(design, **options)})
                 except PreviewBusy as exc:
                     conn.send({"refused": str(exc), "status": 409})
                 return

@@ -222,8 +222,9 @@ def _record_success(setup: _Setup, apply_s: float, verify_resources: bool) -> No
     job.warnings = outcome.warnings(report, dropped_outputs=result.get("outputs_not_emulated", []))
     # what was deployed, for "compare with the last deploy" (the design's content: no chat, records or versions)
     deployed = {key: setup.design.data.get(key) for key in CONTENT}
+    baseline = report.baseline_after(setup.state.load()) if report else None
     setup.state.update(status="deployed", inventory=inv, outputs=outputs, params=params, canary=canary_state, last_job=job.id,
-                       deployed_design=deployed)
+                       deployed_design=deployed, baseline=baseline)
     job.summary = f"{'updated' if job.kind == 'update' else 'deployed'} with {engine.name}"
     job.details = outcome.text(result["counts"]) if report else f"{len(inventory)} AWS resources reported by the engine, not verified"
 

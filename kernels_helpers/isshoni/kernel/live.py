@@ -186,6 +186,16 @@ class DesignHandle:
             src, green=green, rollback=rollback, auto=auto, steps=steps, bake_s=bake_s, alb=alb, target=target,
             profile=profile, listeners=listeners, sink=sink, really_aws=really_aws, accept_unchecked=accept_unchecked))
 
+    def drift(self, target: str = "sandbox", *, profile: str | None = None, really_aws: bool = False):
+        """Does what runs still match the design?  Per node: in sync, drifted (design value vs live
+        value), deleted outside, not deployed, not checked; and unmanaged resources.  Shown as a
+        table; `report.adopt(node)` writes a node's live values into the design as one edit."""
+        from ..deploy.drift import drift
+        from ..deploy.drift_report import DriftReport
+
+        self._aws_guard(target, really_aws)
+        return DriftReport(drift(self.snapshot(), target=target, profile=profile, really_aws=really_aws), self)
+
     def outputs(self, target: str = "sandbox") -> dict:
         """The deployment's outputs (live when the target answers)."""
         return runner.outputs(self.snapshot(), target=target)

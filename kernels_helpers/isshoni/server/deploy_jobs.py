@@ -1,4 +1,4 @@
-"""Deploy, destroy, canary and rollback jobs the server runs for a live design, and previews.
+"""Deploy, destroy, canary and rollback jobs the server runs for a live design, previews and drift checks.
 
 Each runs in a child process of its own (deploy/child.py) with a deadline: the event loop,
 and with it every open canvas, never waits on AWS, moto or terraform, and a job past its
@@ -30,7 +30,7 @@ from .documents import LiveDesigns
 from .errors import ApiError
 from .job_records import store
 
-DEADLINES = {"deploy": 3600.0, "destroy": 3600.0, "canary": 1800.0, "rollback": 600.0, "preview": 600.0}
+DEADLINES = {"deploy": 3600.0, "destroy": 3600.0, "canary": 1800.0, "rollback": 600.0, "preview": 600.0, "drift": 600.0}
 EXIT_S = 30.0  # how long a new job waits for the process of one that has just ended
 START_S = 120.0  # a child that has not said whether its job started by then is stopped (spawn + imports, loaded machine)
 
@@ -82,7 +82,7 @@ class DeployJobs:
                 pass
         except Busy as exc:
             raise ApiError(409, f"another job is running on this deployment ({exc}): wait for it to end") from None
-        records = design.deployments if kind != "preview" else {}
+        records = design.deployments if kind not in child.ANSWERS else {}
         reader, writer = self._context.Pipe(duplex=False)
         process = self._context.Process(target=child.run, args=(kind, design.data, options, records, writer),
                                         name=f"isshoni-{kind}", daemon=True)
@@ -138,9 +138,9 @@ class DeployJobs:
                 future.result(60)
             except Exception as exc:  # noqa: BLE001 - one record not stored: the job goes on, the next one may be
                 self.log.warning("isshoni: job record %s not stored: %s", record.get("id"), exc)
-        elif "preview" in message:
+        elif "answer" in message:
             job.over = True
-            loop.call_soon_threadsafe(_resolve, job.first, message["preview"], None)
+            loop.call_soon_threadsafe(_resolve, job.first, message["answer"], None)
         elif "refused" in message:
             job.over = True
             loop.call_soon_threadsafe(_resolve, job.first, None, ApiError(message.get("status", 400), message["refused"]))

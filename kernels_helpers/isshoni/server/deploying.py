@@ -1,4 +1,4 @@
-"""REST for deploying a live design: preview, deploy, destroy, canary, rollback, and `GET /me`.
+"""REST for deploying a live design: preview, deploy, destroy, canary, rollback, drift, and `GET /me`.
 
 Every action asks `permissions.require_deploy` first (one check, jupyter_server's own
 authorizer), then checks its input here, in the request, so a mistake answers at once with
@@ -13,6 +13,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..deploy.canary import AUTO_STEPS
+from ..deploy.child import ANSWERS
 from ..deploy.engines import ENGINES
 from ..deploy.targets import TARGETS
 from ..design.history import author_of
@@ -82,7 +83,7 @@ class DeployAction(DesignHandler):
         design = (await self.designs.open(self.settings, path)).design()
         self.confirm(body, design)
         started = await _jobs(self).start(self.settings, path, self.kind, options, author_of(self.current_user), design)
-        self.reply({"job": started} if self.kind != "preview" else started, self.status)
+        self.reply({"job": started} if self.kind not in ANSWERS else started, self.status)
 
 
 def _engine(body: dict, *, required: bool) -> dict:
@@ -144,6 +145,14 @@ class RollbackHandler(DeployAction):
     kind = "rollback"
 
 
+class DriftHandler(DeployAction):
+    """Does what runs still match the design?  Reads the deployment (describe calls; Terraform's
+    refresh-only plan), changes nothing; the answer is the drift report (deploy/drift.py)."""
+
+    kind = "drift"
+    status = 200
+
+
 ROUTES = [
     (f"{API}/me", MeHandler),
     (f"{API}/designs/{{path}}/deploy", DeployHandler),
@@ -151,6 +160,7 @@ ROUTES = [
     (f"{API}/designs/{{path}}/destroy", DestroyHandler),
     (f"{API}/designs/{{path}}/canary", CanaryHandler),
     (f"{API}/designs/{{path}}/rollback", RollbackHandler),
+    (f"{API}/designs/{{path}}/drift", DriftHandler),
 ]
 
 __all__ = ["ROUTES", "may_deploy"]

@@ -407,6 +407,15 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
       selector: 'edge.diff-changed',
       style: { 'line-color': theme.warn, 'target-arrow-color': theme.warn, width: 3 }
     },
+    // a drift check (drift-marks.ts): drifted double amber border, deleted outside dashed red and faded
+    {
+      selector: 'node.drift-drifted',
+      style: { 'border-width': 5, 'border-style': 'double', 'border-color': theme.warn }
+    },
+    {
+      selector: 'node.drift-deleted',
+      style: { opacity: 0.55, 'border-width': 3, 'border-style': 'dashed', 'border-color': theme.error }
+    },
     {
       selector: 'node.ghost',
       style: {

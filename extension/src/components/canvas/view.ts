@@ -46,6 +46,7 @@ import { PaletteDrop } from './palette-drop';
 import { Placement } from './placement';
 import { CompareLayer } from './compare';
 import { CostBadges } from './cost-badges';
+import { DriftMarks } from './drift-marks';
 import { ProposalLayer } from './proposal';
 import { SelectionSync } from './selection';
 import { SubnetSpans } from './spans';
@@ -123,6 +124,7 @@ export class CanvasView extends Widget {
     this._sync = new DocSync(ctx, cy, elements);
     this._proposal = new ProposalLayer(ctx, cy, elements);
     this._compare = new CompareLayer(ctx, cy, elements);
+    this._drift = new DriftMarks(ctx, cy);
     this._placement = new Placement(ctx, cy);
     this._connect = new ConnectTool(ctx, cy, this._placement, {
       node: this.node,
@@ -269,6 +271,7 @@ export class CanvasView extends Widget {
     this.ctx.focusRequested.disconnect(this._onFocus, this);
     this._spans.dispose();
     this._costs.dispose();
+    this._drift.dispose();
     this._minimap.dispose();
     this._lod.dispose();
     this._selection.dispose();
@@ -332,6 +335,7 @@ export class CanvasView extends Widget {
     this._sync.build();
     this._proposal.draw(true);
     this._compare?.draw();
+    this._drift?.draw();
     this._viewport.fitPending = true;
     this._updateEmpty();
   }
@@ -373,6 +377,7 @@ export class CanvasView extends Widget {
     }
     this._proposal.draw();
     this._compare.draw();
+    this._drift.draw();
     this._costs.redrawn();
     this.lastUpdateMs = performance.now() - t0;
   }
@@ -398,6 +403,7 @@ export class CanvasView extends Widget {
   private _sync: DocSync;
   private _proposal: ProposalLayer;
   private _compare: CompareLayer;
+  private _drift: DriftMarks;
   private _costs: CostBadges;
   private _placement: Placement;
   private _connect: ConnectTool;

@@ -1,6 +1,7 @@
 /** The deploy endpoints of the server extension (server/deploying.py). */
 
 import { designUrl, post, request } from '../../api';
+import { IDriftReport } from '../../drift';
 import { IJobRecord } from './records';
 
 export interface IMe {
@@ -47,6 +48,11 @@ export function me(): Promise<IMe> {
 
 export function preview(path: string, target: string, engine: string): Promise<IPreview> {
   return request(designUrl(path, 'deploy/preview'), post({ target, engine }));
+}
+
+/** Does what runs still match the design?  Reads the deployment; changes nothing. */
+export function drift(path: string, target: string): Promise<IDriftReport> {
+  return request(designUrl(path, 'drift'), post({ target }));
 }
 
 async function start(path: string, what: string, body: Record<string, unknown>): Promise<IJobRecord> {

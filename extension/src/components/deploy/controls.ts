@@ -1,4 +1,4 @@
-/** Target and engine pickers and the Preview / Deploy / Destroy buttons (only for users who may deploy). */
+/** Target and engine pickers and the Preview / Deploy / Check drift / Destroy buttons (only for users who may deploy). */
 
 import { button } from '../dom';
 
@@ -6,6 +6,7 @@ export interface IDeployActions {
   preview(target: string, engine: string): void;
   deploy(target: string, engine: string): void;
   destroy(target: string): void;
+  drift(target: string): void;
 }
 
 function picker(name: string, values: string[]): HTMLSelectElement {
@@ -44,6 +45,12 @@ export class DeployControls {
         onClick: () => actions.deploy(this._target.value, this._engine.value)
       }),
       button({
+        className: 'isshoni-DeployControls-drift jp-mod-styled',
+        label: 'Check drift',
+        title: 'Compare what runs with the design: settings changed outside Isshoni, resources deleted, unmanaged ones',
+        onClick: () => actions.drift(this._target.value)
+      }),
+      button({
         className: 'isshoni-DeployControls-destroy jp-mod-styled jp-mod-warn',
         label: 'Destroy…',
         title: 'Delete everything deployed from this design (asks you to type its name)',
@@ -53,12 +60,13 @@ export class DeployControls {
     this.node.append(label('Target ', this._target), label('Engine ', this._engine), ...this._buttons);
   }
 
-  /** While a job runs nothing starts; Destroy needs a deployment, a deployed engine stays chosen. */
+  /** While a job runs nothing starts; drift and Destroy need a deployment, a deployed engine stays chosen. */
   update(busy: boolean, deployed: boolean, engine: string | null): void {
     for (const b of this._buttons) {
       b.disabled = busy;
     }
-    this._buttons[2].disabled = busy || !deployed;
+    this._buttons[2].disabled = busy || !deployed; // drift needs a deployment
+    this._buttons[3].disabled = busy || !deployed;
     this._engine.disabled = busy || deployed;
     if (deployed && engine) {
       this._engine.value = engine;

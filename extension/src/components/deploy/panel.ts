@@ -16,6 +16,7 @@ import * as api from './api';
 import { CanaryControl } from './canary';
 import { confirmDestroy } from './confirm';
 import { DeployControls } from './controls';
+import { DriftView } from './drift-view';
 import { JobLog } from './log';
 import { OutputsView } from './outputs';
 import { PreviewView } from './preview-view';
@@ -37,8 +38,9 @@ export class DeployPanel extends Widget {
     this._controlsSlot = document.createElement('div');
     this._canarySlot = document.createElement('div');
     // what a person acts on and reads first (the canary, the outputs) above the job's log
-    this.node.append(this._note, this._controlsSlot, this._error, this._preview.node, this._canarySlot, this._outputs.node,
-      this._log.node);
+    this._drift = new DriftView(ctx, { reapply: () => this._reapply() });
+    this.node.append(this._note, this._controlsSlot, this._error, this._preview.node, this._drift.node, this._canarySlot,
+      this._outputs.node, this._log.node);
     ctx.doc.changed.connect(this._onChange, this);
     this._refresh();
     void api.me().then(
@@ -54,6 +56,7 @@ export class DeployPanel extends Widget {
 
   dispose(): void {
     this.ctx.doc.changed.disconnect(this._onChange, this);
+    this._drift.dispose();
     super.dispose();
   }
 
@@ -66,7 +69,8 @@ export class DeployPanel extends Widget {
           this._preview.hide(); // what it showed is about to be deployed or outdated
           void this._run(() => api.deploy(this.ctx.path, target, engine));
         },
-        destroy: target => void this._destroy(target)
+        destroy: target => void this._destroy(target),
+        drift: target => void this._driftRun(target)
       });
       this._controlsSlot.replaceChildren(this._controls.node);
     }
@@ -111,6 +115,25 @@ export class DeployPanel extends Widget {
     });
   }
 
+  private async _driftRun(target: string): Promise<void> {
+    this._drift.busy(`Comparing what runs on ${target} with the design…`);
+    await this._run(async () => {
+      try {
+        this.ctx.setDrift(await api.drift(this.ctx.path, target));
+      } catch (error) {
+        this._drift.hide();
+        throw error;
+      }
+    });
+  }
+
+  /** Deploy again with the deployment's target and engine: what runs is made to match the design. */
+  private _reapply(): void {
+    const state = deployment(jobList(this.ctx.doc.deployments));
+    this.ctx.setDrift(null); // what it showed is about to change
+    void this._run(() => api.deploy(this.ctx.path, state.target ?? 'sandbox', state.engine ?? 'cloudformation'));
+  }
+
   private async _destroy(target: string): Promise<void> {
     const name = this.ctx.doc.meta.name ?? '';
     const typed = await confirmDestroy(name);
@@ -152,6 +175,7 @@ export class DeployPanel extends Widget {
   private _controls: DeployControls | null = null;
   private _canary: CanaryControl | null = null;
   private _preview = new PreviewView();
+  private _drift: DriftView;
   private _log = new JobLog();
   private _outputs = new OutputsView();
 }

@@ -15,6 +15,7 @@ import * as React from 'react';
 
 import { DesignContext } from '../../context';
 import { ConnectionView } from './connection-view';
+import { DriftNote } from './drift-note';
 import { useSignal } from './hooks';
 import { MetaView } from './meta-view';
 import { describe } from '../versions/panel';
@@ -73,6 +74,7 @@ function InspectorView(props: { ctx: DesignContext }): JSX.Element {
   useSignal(ctx.findingsChanged);
   useSignal(ctx.accessChanged);
   useSignal(ctx.comparisonChanged);
+  useSignal(ctx.driftChanged);
   const [prefix] = React.useState(() => `isshoni-inspector${++counter}`);
 
   const selection = ctx.selection.filter(
@@ -103,6 +105,7 @@ function InspectorView(props: { ctx: DesignContext }): JSX.Element {
     <div className="isshoni-Inspector-body">
       {ctx.readOnly !== null && <p className="isshoni-Inspector-readonly">Read-only: {ctx.readOnly}.</p>}
       {selection.length === 1 && <DifferenceNote ctx={ctx} id={selection[0]} />}
+      {selection.length === 1 && <DriftNote ctx={ctx} id={selection[0]} />}
       <fieldset className="isshoni-Inspector-fields" disabled={ctx.readOnly !== null}>
         {body}
       </fieldset>

@@ -56,6 +56,27 @@ def _follow(reader, proc, poll: float = 0.1):
         time.sleep(poll)
 
 
+_COMPUTED = frozenset({"id", "arn", "tags_all", "last_modified", "etag", "version", "latest_restorable_time", "stream_arn",
+                       "stream_label"})
+
+
+def tf_changes(before, after, path: str = "") -> list[tuple]:
+    """(attribute path, before, after) of each leaf that differs; one-element lists (Terraform's
+    nested blocks) are looked into; computed bookkeeping attributes are skipped."""
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after) == 1:
+        return tf_changes(before[0], after[0], path)
+    if isinstance(before, dict) and isinstance(after, dict):
+        out = []
+        for key in sorted(set(before) | set(after)):
+            if not path and key in _COMPUTED:
+                continue
+            out += tf_changes(before.get(key), after.get(key), f"{path}.{key}" if path else key)
+        return out
+    if before == after or (before in (None, [], {}, "") and after in (None, [], {}, "")):
+        return []
+    return [(path, before, after)]
+
+
 def backend_config() -> dict | None:
     """S3 state + DynamoDB lock for real AWS, when configured (ISSHONI_TF_STATE_BUCKET ...)."""
     bucket = os.environ.get("ISSHONI_TF_STATE_BUCKET")
@@ -319,6 +340,17 @@ class Terraform(Engine):
         (self._dir(ctx) / plan_file).unlink(missing_ok=True)
         if code != 0:
             raise DeployFailed("terraform apply failed: " + "; ".join(errors[:3] or ["see the job log"]))
+        self._settle(ctx)
+
+    def _settle(self, ctx: Context) -> None:
+        """`terraform apply -refresh-only`: the state takes in what the resources made after each
+        other set on each other (a rule on a group, an attachment on a gateway), so a later
+        refresh-only plan shows only what changed outside Terraform (drifted())."""
+        code, errors, _ = self._run(ctx, ["apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color", "-json",
+                                          LOCK_TIMEOUT])
+        if code != 0:
+            ctx.job.emit("warning", "terraform apply -refresh-only failed after the deploy: a drift check may show "
+                         "attributes Terraform has not read since: " + "; ".join(errors[:2] or ["see the job log"]))
 
     def preview(self, ctx: Context) -> dict:
         """`terraform plan` into a plan file (nothing applied), its changes from the JSON stream and its
@@ -343,6 +375,39 @@ class Terraform(Engine):
             action, _, address = line.partition(" ")
             changes.append({"action": action, "resource": address, "type": address.split(".")[0], "replacement": None})
         return {"changes": changes, "diff": text.rstrip(), "notes": [totals.get("summary") or "terraform plan: no changes"]}
+
+    def drifted(self, ctx: Context) -> dict[str, list[dict]]:
+        """What Terraform sees changed outside it: `terraform plan -refresh-only` into a plan file
+        (the state is not written), its `resource_drift` read with `terraform show -json`, as
+        {part lid: [{"setting", "path", "design", "live", "side": "tf"}]} (a deleted resource: path "")."""
+        self._write(ctx, self._tfvars(ctx))
+        self._init(ctx)
+        plan_file = "isshoni-drift.tfplan"
+        try:
+            code, errors, _ = self._run(ctx, ["plan", "-refresh-only", "-input=false", "-no-color", "-json", LOCK_TIMEOUT,
+                                              f"-out={plan_file}"])
+            if code != 0:
+                raise DeployFailed("terraform plan -refresh-only failed: " + "; ".join(errors[:3] or ["see the job log"]))
+            code, errors, text = self._run(ctx, ["show", "-json", "-no-color", plan_file], json_lines=False)
+            if code != 0:
+                raise DeployFailed("terraform show failed: " + (text.strip()[-400:] or "; ".join(errors)))
+        finally:
+            (self._dir(ctx) / plan_file).unlink(missing_ok=True)
+        lids = {f"{p.tf_type}.{p.tf_name}": p.lid for p in ctx.resolved.parts if p.tf_type}
+        out: dict[str, list[dict]] = {}
+        for item in (json.loads(text) if text.strip() else {}).get("resource_drift", []):
+            lid = lids.get(f"{item.get('type')}.{item.get('name')}")
+            change = item.get("change") or {}
+            if not lid:
+                continue
+            if "delete" in change.get("actions", []) or change.get("after") is None:
+                out.setdefault(lid, []).append({"setting": "terraform: resource", "path": "", "design": "exists",
+                                                "live": "deleted", "side": "tf"})
+                continue
+            for path, before, after in tf_changes(change.get("before") or {}, change.get("after") or {}):
+                out.setdefault(lid, []).append({"setting": f"terraform: {path}", "path": path, "design": before,
+                                                "live": after, "side": "tf"})
+        return out
 
     def set_params(self, ctx: Context, params: dict, parts: list[str]) -> None:
         values = self._tfvars(ctx)

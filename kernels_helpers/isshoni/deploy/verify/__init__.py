@@ -53,6 +53,8 @@ class PartReport:
     dropped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    # each dropped setting as data: {"setting", "path" (the property path in the part's template), "design", "live"}
+    differences: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +99,31 @@ class Report:
     def to_dict(self) -> dict:
         return {"counts": self.counts(), "parts": [asdict(p) for p in self.parts]}
 
+    def baseline_after(self, previous: dict) -> dict:
+        """The baseline of a deploy that follows the deployment state `previous`."""
+        before = previous.get("baseline") if previous.get("status") == "deployed" else None
+        return self.baseline(before, frozenset(previous.get("inventory") or {}) if before is not None else frozenset())
+
+    def baseline(self, before: dict | None = None, existed: frozenset = frozenset()) -> dict:
+        """What was already off when the part was made (the target dropped a setting, never made
+        the part): kept with the deployment so a drift check reports only what changed since.
+        A part that existed before this deploy keeps only what its earlier baseline excused
+        (an update that leaves drift in place must not excuse it)."""
+        out = {}
+        for p in self.parts:
+            if p.status == "verified":
+                continue
+            live = {d["setting"]: d["live"] for d in p.differences}
+            if before is not None and p.lid in existed:
+                earlier = before.get(p.lid)
+                if earlier is None:
+                    continue
+                live = {k: v for k, v in live.items() if k in earlier.get("live", {}) and earlier["live"][k] == v}
+                if p.status != earlier.get("status") and not live:
+                    continue
+            out[p.lid] = {"status": p.status, "live": live}
+        return out
+
     def part(self, lid: str) -> PartReport:
         return next(p for p in self.parts if p.lid == lid)
 
@@ -140,13 +167,16 @@ class Check:
     def client(self, service: str):
         return self.run.target.client(service)
 
-    def expect(self, label: str, expected, actual) -> None:
-        """Compare one setting; unknown expectations are skipped, differences recorded as dropped."""
+    def expect(self, label: str, expected, actual, path: str | None = None) -> None:
+        """Compare one setting; unknown expectations are skipped, differences recorded as dropped.
+        `path`: where the setting is in the part's template (`A.B`), when the label is not it."""
         if _unknown(expected):
             return
         self.report.checked.append(label)
         if not same(expected, actual):
             self.report.dropped.append(f"{label}: asked {_short(expected)}, got {_short(actual)}")
+            self.report.differences.append({"setting": label, "path": path or label, "design": _plain(expected),
+                                             "live": _plain(actual)})
 
     def expect_fields(self, actual: dict, *fields: str | Mapping[str, str]) -> None:
         """`expect` each setting against the describe answer's field: a name when both call it
@@ -231,7 +261,7 @@ def verify(resolved: Resolved, inventory: dict, target, *, params: dict, engine:
             report.notes.append(f"describe cannot find it: {exc}")
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
-            if "NotFound" in code or "NoSuch" in code or code in ("ResourceNotFoundException", "ValidationError", "404"):
+            if "NotFound" in code or "NoSuch" in code or "NonExistent" in code or code in ("ResourceNotFoundException", "ValidationError", "404"):
                 report.status = "missing"
                 report.notes.append(f"describe cannot find it: {code}")
             else:
@@ -305,6 +335,11 @@ def same(expected, actual) -> bool:
     if isinstance(a, str) and isinstance(b, str) and (a.startswith("arn:") or b.startswith("arn:")):
         return _tail(a) == _tail(b)
     return False
+
+
+def _plain(value):
+    """A value as JSON holds it (describe answers carry datetimes and the like)."""
+    return json.loads(json.dumps(value, default=str))
 
 
 def _short(value) -> str:

@@ -23,7 +23,17 @@ def dynamodb_table(c: Check) -> None:
     if isinstance(pitr, dict) and "PointInTimeRecoveryEnabled" in pitr:
         backups = ddb.describe_continuous_backups(TableName=c.id)["ContinuousBackupsDescription"]
         status = (backups.get("PointInTimeRecoveryDescription") or {}).get("PointInTimeRecoveryStatus")
-        c.expect("PointInTimeRecovery", pitr["PointInTimeRecoveryEnabled"], status == "ENABLED")
+        c.expect("PointInTimeRecovery", pitr["PointInTimeRecoveryEnabled"], status == "ENABLED",
+                 "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled")
+    if "DeletionProtectionEnabled" in c.props:
+        c.expect("DeletionProtectionEnabled", c.value("DeletionProtectionEnabled"), bool(table.get("DeletionProtectionEnabled")))
+    stream = c.value("StreamSpecification", None)
+    live_stream = table.get("StreamSpecification") or {}
+    live_view = live_stream.get("StreamViewType") if live_stream.get("StreamEnabled") else None
+    if isinstance(stream, dict):
+        c.expect("StreamSpecification.StreamViewType", stream.get("StreamViewType"), live_view)
+    elif stream is None and "StreamSpecification" not in c.props:
+        c.expect("StreamSpecification.StreamViewType", None, live_view)
 
 
 def _bucket_call(c: Check, fn, bucket: str, missing_code: str):

@@ -103,6 +103,72 @@ def _group(c: Check, group_id) -> dict:
 def security_group(c: Check) -> None:
     found = _group(c, c.id)
     c.expect_fields(found, "VpcId", {"GroupDescription": "Description"})
+    for key, label in (("IpPermissions", "SecurityGroupIngress"), ("IpPermissionsEgress", "SecurityGroupEgress")):
+        extra = _unasked(c, key, found.get(key, []))
+        if extra is not None:
+            c.expect(label, [], extra, f"{label} (rules the design does not make)")  # drift_adopt.UNASKED_RULES
+
+
+def _rules_of(perms: list) -> list[dict]:
+    """A describe answer's permissions, one rule per source (as the design writes them)."""
+    out = []
+    for p in perms:
+        base = {"IpProtocol": str(p.get("IpProtocol")), **({"FromPort": p.get("FromPort"), "ToPort": p.get("ToPort")}
+                                                           if str(p.get("IpProtocol")) != "-1" else {})}
+        out += [{**base, "CidrIp": r.get("CidrIp")} for r in p.get("IpRanges", [])]
+        out += [{**base, "CidrIpv6": r.get("CidrIpv6")} for r in p.get("Ipv6Ranges", [])]
+        out += [{**base, "SourceSecurityGroupId": g.get("GroupId")} for g in p.get("UserIdGroupPairs", [])]
+        out += [{**base, "SourcePrefixListId": x.get("PrefixListId")} for x in p.get("PrefixListIds", [])]
+    return out
+
+
+def _asked_rules(c: Check, key: str) -> list[tuple] | None:
+    """(protocol, from, to, source) of every rule the design makes on this group: inline, and rule
+    parts whose group is this one; None when one of them cannot be known (then nothing is judged)."""
+    inline = "SecurityGroupIngress" if key == "IpPermissions" else "SecurityGroupEgress"
+    rule_types = ("AWS::EC2::SecurityGroupIngress", "aws_vpc_security_group_ingress_rule") if key == "IpPermissions" \
+        else ("AWS::EC2::SecurityGroupEgress", "aws_vpc_security_group_egress_rule")
+    found: list[tuple] = []
+    for rule in c.value(inline, []) or []:
+        found.append(_rule_key(rule))
+    for part in c.run.resolved.parts:
+        kind = part.cfn_type if c.run.engine == "cloudformation" else part.tf_type
+        if kind not in rule_types or part.lid not in c.run.inventory:
+            continue
+        props = part.cfn if c.run.engine == "cloudformation" else part.tf
+        group = c.run.value(props.get("GroupId", props.get("security_group_id")))
+        if group is UNKNOWN:
+            return None
+        if group == c.id:
+            found.append(_rule_key({k: c.run.value(v) for k, v in props.items()}))
+    return None if any(UNKNOWN in k for k in found) else found
+
+
+def _rule_key(rule: dict) -> tuple:
+    protocol = str(rule.get("IpProtocol", rule.get("ip_protocol", "")))
+    protocol = "-1" if protocol in ("-1", "all") else protocol
+    low, high = rule.get("FromPort", rule.get("from_port")), rule.get("ToPort", rule.get("to_port"))
+    source = next((rule.get(k) for k in ("CidrIp", "cidr_ipv4", "CidrIpv6", "cidr_ipv6", "SourceSecurityGroupId",
+                                         "DestinationSecurityGroupId", "referenced_security_group_id",
+                                         "SourcePrefixListId", "DestinationPrefixListId", "prefix_list_id") if rule.get(k)), None)
+    if protocol == "-1":
+        low = high = None
+    return (protocol, None if low is None else int(low), None if high is None else int(high), source)
+
+
+def _unasked(c: Check, key: str, perms: list) -> list[dict] | None:
+    """Live rules on the group that no part of the design makes (someone opened a port by hand)."""
+    asked = _asked_rules(c, key)
+    if asked is None:
+        return None
+    extra = []
+    for rule in _rules_of(perms):
+        k = _rule_key(rule)
+        if k in asked:
+            asked.remove(k)
+        elif not (key == "IpPermissionsEgress" and k == ("-1", None, None, "0.0.0.0/0")):
+            extra.append(rule)  # (AWS's default egress rule is not the design's doing either way)
+    return extra
 
 
 def _rule_matches(perm: dict, protocol, from_port, to_port, cidr, source) -> bool:
