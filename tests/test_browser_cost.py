@@ -1,6 +1,7 @@
-"""Cost badges on the canvas, in real Chromium (issue 18): each priced node shows its monthly
-estimate under its name, and changing an instance size or a usage assumption changes it.
-Screenshot: test-artifacts/cost-badges.png."""
+"""Cost on the canvas, in real Chromium (issue 18): each priced node shows its monthly estimate
+under its name, and changing an instance size or a usage assumption changes it; with nothing
+selected the design view shows the total and a chart by service.  Screenshots:
+test-artifacts/cost-badges.png, cost-chart.png."""
 
 from __future__ import annotations
 
@@ -37,4 +38,19 @@ def test_badges_follow_sizes_and_usage(tmp_path):
         assert "/mo" not in (page.evaluate(f"() => {CY}.getElementById('igw').data('display')") or "")  # free: no badge
         run(page, f"{CY}.fit(undefined, 40)")
         screenshot(page, "cost-badges")
+
+        # nothing selected: the design view's total and its chart by service, largest first
+        page.locator(".isshoni-SideTabs .lm-TabBar-tab", has_text="Properties").click()
+        run(page, f"{CY}.elements().unselect()")
+        total = page.locator(".isshoni-CostChart-total")
+        total.wait_for()
+        page.wait_for_function("() => document.querySelector('.isshoni-CostChart-total').textContent.includes('$57.03')")
+        assert "2 priced" in total.text_content(), total.text_content()  # 41.85 + 15.18
+        rows = page.locator(".isshoni-CostChart-services tr")
+        assert rows.count() == 2
+        assert rows.nth(0).text_content().endswith("$41.85") and rows.nth(1).text_content().endswith("$15.18")
+        widths = page.evaluate("() => [...document.querySelectorAll('.isshoni-CostChart-bar')].map(b => b.style.width)")
+        assert widths[0] == "100%" and 36 < float(widths[1].rstrip("%")) < 37, widths  # 15.18 / 41.85
+        page.locator(".isshoni-CostChart").scroll_into_view_if_needed()
+        screenshot(page, "cost-chart")
         assert not page.errors, page.errors

@@ -57,6 +57,8 @@ def test_diff_against_git_head_versions_restore_and_undo(tmp_path):
         page.wait_for_selector(f"{TAB} .isshoni-VersionsPanel-status:has-text('Since git HEAD')", timeout=60_000)
         status = page.locator(f"{TAB} .isshoni-VersionsPanel-status").text_content()
         assert "1 added" in status and "1 changed" in status and "removed" in status, status
+        # the NAT gateway ($37.35) gone, a queue (1M requests x $0.40) added
+        assert "Cost: -$36.95/month ($37.35 → $0.40" in status, status
         page.wait_for_function(f"() => {CY}.getElementById('jobs').hasClass('diff-added')")
         assert "diff-changed" in _classes(page, vpc)
         ghost = page.evaluate(f"() => {CY}.nodes('.diff-removed').map(n => n.id())")

@@ -29,6 +29,7 @@ def test_opening_a_template_copies_it_once_and_shows_code_and_findings(tmp_path,
     assert "vpc_basic.infra.json" in dash.status.value and "a file" in dash.status.value
     assert "AWSTemplateFormatVersion" in dash.cfn.value and "resource &quot;aws_vpc&quot;" in dash.terraform.value
     assert "$37.35/month in us-east-1" in dash.cost.value and "NAT gateway" in dash.cost.value  # 730 h and 100 GB at $0.045
+    assert "class='isshoni-cost-bar' style='width:100.0%" in dash.cost.value  # the chart: one service, the largest
     assert _wait(lambda: "error(s)" in dash.findings.value), dash.findings.value
     assert dash.diagram is not None and set(dash.diagram.design["resources"]) == set(dash.design.resources)
     assert dash.deploy_button.disabled is False and dash.destroy_button.disabled is True  # nothing deployed yet

@@ -141,3 +141,22 @@ def test_cli_bad_sides_say_why(tmp_path, spec, said):
     Design(name="a").save(tmp_path / "a.infra.json")
     done = _cli(spec, "a.infra.json", cwd=tmp_path)
     assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_diff_says_what_the_change_costs():
+    from isshoni import templates
+
+    old = templates.load("vpc_basic")
+    new = old.copy()
+    new.set("nat", data_processed_gb=1015.5555)  # +915.5555 GB x $0.045 = +$41.20
+    found = diff(old.data, new.data)
+    assert found.cost == {"currency": "USD", "before": 37.35, "after": 78.55, "change": 41.2, "nodes": {"nat": 41.2},
+                          "not_priced": {"before": 0, "after": 0}}
+    assert "cost: +$41.20/month ($37.35 -> $78.55, list-price estimate)" in text(found)
+    assert "cost: +$41.20/month" in markdown(found) and found.to_json()["cost"]["change"] == 41.2
+    moved = old.copy()
+    moved.move("nat", 999, 999)
+    assert diff(old.data, moved.data).cost is None  # only moved: nothing to price
+    fewer = old.copy()
+    fewer.remove("nat")
+    assert "cost: -$37.35/month ($37.35 -> $0.00" in text(diff(old.data, fewer.data))

@@ -141,11 +141,14 @@ def test_drift_reports_exactly_what_changed_outside_and_adopt_clears_it(tmp_path
             adopted = cli("drift", str(path), "--adopt", "messages", "--adopt", "notifications")
             assert adopted.returncode == 0, adopted.stderr + adopted.stdout
             assert "messages.stream: None -> True" in adopted.stdout
-        else:  # (each Terraform check runs a refresh-only plan: the API once, not the command line three times)
-            design = Design.load(path)
-            assert adopt(design, found, "messages") == ["messages.stream: None -> True"]
-            adopt(design, found, "notifications")
-            design.save(path)
+        else:  # a notebook's kernel helpers: design.drift() and report.adopt(node), written to the file at once
+            from isshoni.kernel import OfflineDesign
+
+            handle = OfflineDesign(path)
+            report = handle.drift()
+            assert sorted(report.drifted()) == ["blue", "messages", "notifications"] and "<table" in report._repr_html_()
+            assert report.adopt("messages") == ["messages.stream: None -> True"]
+            report.adopt("notifications")
         design = Design.load(path)
         assert design.resources["messages"]["properties"]["stream"] is True and "notifications" not in design.resources
         after = drift(design)

@@ -98,6 +98,21 @@ export class DesignContext {
     return diff ? ([...diff.resources, ...diff.connections].find(item => item.id === id) ?? null) : null;
   }
 
+  // ------------------------------------------------------------ cost
+  /** The live design's monthly estimate (`GET .../cost`, asked by the canvas's cost badges), or null. */
+  get cost(): ICostEstimate | null {
+    return this._cost;
+  }
+
+  get costChanged(): ISignal<this, ICostEstimate | null> {
+    return this._costChanged;
+  }
+
+  setCost(estimate: ICostEstimate | null): void {
+    this._cost = estimate;
+    this._costChanged.emit(estimate);
+  }
+
   // ------------------------------------------------------------ drift
   /** The last drift check of the deployment (what runs vs the design), or null. */
   get drift(): IDriftReport | null {
@@ -157,6 +172,8 @@ export class DesignContext {
   private _accessChanged = new Signal<this, string | null>(this);
   private _comparison: IComparison | null = null;
   private _comparisonChanged = new Signal<this, IComparison | null>(this);
+  private _cost: ICostEstimate | null = null;
+  private _costChanged = new Signal<this, ICostEstimate | null>(this);
   private _drift: IDriftReport | null = null;
   private _driftChanged = new Signal<this, IDriftReport | null>(this);
   private _findings: IFinding[] = [];
@@ -178,6 +195,36 @@ export interface IItemDiff {
   changes: IValueChange[];
 }
 
+/** One node's estimate (isshoni/cost): priced with its monthly figure, free, or not priced and why. */
+export interface ICostNode {
+  type?: string;
+  status: 'priced' | 'free' | 'not priced';
+  monthly: number;
+  why?: string;
+}
+
+/** `GET /cost`'s answer: the total, the counts, the breakdown by service, per node. */
+export interface ICostEstimate {
+  region: string;
+  currency: string;
+  source: string;
+  as_of: string;
+  monthly_total: number;
+  counts: Record<'priced' | 'free' | 'not priced', number>;
+  by_service: Record<string, number>;
+  nodes: Record<string, ICostNode>;
+}
+
+/** What a change does to the monthly estimate (cost/change.py): totals, the change, per node. */
+export interface ICostChange {
+  currency: string;
+  before: number;
+  after: number;
+  change: number;
+  nodes: Record<string, number>;
+  not_priced: { before: number; after: number };
+}
+
 /** `POST /compare`'s answer: the other side's content, isshoni diff's JSON, the code diff. */
 export interface IComparison {
   against: string;
@@ -190,6 +237,7 @@ export interface IComparison {
     connections: IItemDiff[];
     settings: IValueChange[];
     moved: string[];
+    cost?: ICostChange;
   };
   code?: string;
 }

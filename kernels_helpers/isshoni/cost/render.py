@@ -61,12 +61,20 @@ def markdown(est: Estimate) -> str:
 
 def html_table(est: Estimate) -> str:
     e = html.escape
-    services = "".join(f"<tr><td>{e(name)}</td><td style='text-align:right'>{_money(value, est.currency)}</td></tr>"
-                       for name, value in est.by_service().items())
+    by = est.by_service()
+    largest = max(by.values(), default=0.0)
+
+    def bar(value: float) -> str:  # the chart: a bar per service, scaled to the largest (the figure beside it says it)
+        width = max(2.0, 100 * value / largest) if largest > 0 else 0.0
+        return (f"<td style='width:50%'><div class='isshoni-cost-bar' style='width:{width:.1f}%;height:10px;"
+                f"background:#1976d2;border-radius:2px'></div></td>")
+
+    services = "".join(f"<tr><td>{e(name)}</td>{bar(value)}<td style='text-align:right'>{_money(value, est.currency)}</td></tr>"
+                       for name, value in by.items())
     nodes = "".join(
         f"<tr><td>{e(rid)}</td><td>{e(node.type)}</td><td style='text-align:right'>"
         f"{_money(node.monthly, est.currency) if node.status == 'priced' else e(node.status)}</td>"
         f"<td>{e(node.why) if node.why else ''}</td></tr>" for rid, node in est.nodes.items())
     return (f"<p><b>{e(headline(est))}</b></p><p>Source: {e(est.source)}</p>"
-            f"<table><tr><th>service</th><th>per month</th></tr>{services}</table>"
+            f"<table style='width:100%'><tr><th>service</th><th></th><th>per month</th></tr>{services}</table>"
             f"<table><tr><th>node</th><th>type</th><th>per month</th><th></th></tr>{nodes}</table>")

@@ -50,6 +50,7 @@ class DesignDiff:
     connections: list[ItemDiff] = field(default_factory=list)
     meta: list[Change] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
+    cost: dict | None = None  # what the change does to the monthly estimate (cost/change.py)
 
     @property
     def empty(self) -> bool:
@@ -73,7 +74,8 @@ class DesignDiff:
 
         return {"old": self.old_name, "new": self.new_name, "counts": self.counts(),
                 "resources": [item(i) for i in self.resources], "connections": [item(i) for i in self.connections],
-                "settings": [change(c) for c in self.meta], "moved": list(self.moved)}
+                "settings": [change(c) for c in self.meta], "moved": list(self.moved),
+                **({"cost": self.cost} if self.cost is not None else {})}
 
     def _repr_markdown_(self) -> str:  # a notebook shows a diff as its review table
         from .diff_render import markdown
@@ -118,6 +120,10 @@ def diff(old: dict, new: dict) -> DesignDiff:
             found = changes(before, after)
             if found:
                 out.connections.append(ItemDiff("changed", cid, summary, found))
+    if out.resources or out.connections or out.meta:
+        from ..cost.change import cost_change
+
+        out.cost = cost_change(old, new)
     return out
 
 

@@ -45,8 +45,16 @@ def summary_line(d: DesignDiff) -> str:
     return ", ".join(parts) if parts else "no changes"
 
 
+def _cost(d: DesignDiff) -> str:
+    from ..cost.change import line
+
+    return line(d.cost) if d.cost and (d.cost["change"] or d.cost["nodes"]) else ""
+
+
 def text(d: DesignDiff) -> str:
     lines = [f"{_name(d.old_name)} -> {_name(d.new_name)}: {summary_line(d)}"]
+    if _cost(d):
+        lines.append(_cost(d))
     for c in d.meta:
         lines.append(f"~ setting {_name(c.path)}: {value_text(c.old)} -> {value_text(c.new)}")
     for label, items in (("node", d.resources), ("connection", d.connections)):
@@ -65,6 +73,8 @@ def _cell(text: str) -> str:
 
 def markdown(d: DesignDiff) -> str:
     out = [f"### Design {_cell(d.old_name)} &rarr; {_cell(d.new_name)}", "", html.escape(summary_line(d)), ""]
+    if _cost(d):
+        out += [html.escape(_cost(d)), ""]
     rows: list[tuple[str, str, str, Change | None]] = []
     for c in d.meta:
         rows.append(("changed", "setting", "", c))

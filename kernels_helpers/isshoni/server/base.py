@@ -39,6 +39,16 @@ class IsshoniHandler(APIHandler):
             raise ApiError(400, f"the body is nested too deeply (more than {MAX_BODY_DEPTH} levels)")
         return data
 
+    def body_with(self, allowed, required=()) -> dict:
+        """The JSON body, refused (400, saying which) when it has a field this route does not take
+        or lacks one it needs."""
+        data = self.body()
+        unknown, missing = sorted(set(data) - set(allowed)), sorted(set(required) - set(data))
+        if unknown or missing:
+            said = "unknown field(s) " + ", ".join(unknown) if unknown else "missing " + ", ".join(missing)
+            raise ApiError(400, f"{said}; this takes {', '.join(sorted(allowed))}")
+        return data
+
     def reply(self, data, status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")

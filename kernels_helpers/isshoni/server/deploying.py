@@ -74,10 +74,7 @@ class DeployAction(DesignHandler):
     @web.authenticated
     async def post(self, path):
         await require_deploy(self)
-        body = self.body()
-        unknown = sorted(set(body) - self.fields)
-        if unknown:
-            raise ApiError(400, f"unknown field(s) {', '.join(unknown)}; this takes {', '.join(sorted(self.fields))}")
+        body = self.body_with(self.fields)
         options = self.options(body)
         path = check_path(path)
         design = (await self.designs.open(self.settings, path)).design()

@@ -77,4 +77,32 @@ def paths(json_body, ref, design_path: dict, design_errors: dict) -> dict:
             description="Send either green or auto: true."),
         "/isshoni/api/designs/{path}/rollback": action(
             "rollback", "all traffic back to blue at once", {"target": TARGET}),
+        "/isshoni/api/designs/{path}/drift": action(
+            "checkDrift", "does what runs still match the design? (reads the deployment, changes nothing)",
+            {"target": TARGET}, reply=_drift(json_body), code="200",
+            description="Describe calls per deployed part (and Terraform's refresh-only plan), compared with the live "
+            "design; what the target had dropped at the deploy is not drift. Runs in a child process with a deadline."),
     }
+
+
+def _drift(json_body) -> dict:
+    difference = {"type": "object", "properties": {
+        "setting": {"type": "string"}, "path": {"type": "string", "description": "where it is in the part's template"},
+        "design": {}, "live": {}, "part": {"type": "string"}, "type": {"type": "string"},
+        "property": {"type": "string", "description": "the design property adopting writes (absent: it cannot)"},
+        "value": {}, "why": {"type": "string", "description": "why the design cannot hold the live value"}},
+        "required": ["setting", "design", "live", "part"]}
+    node = {"type": "object", "properties": {
+        "type": {"type": "string"},
+        "status": {"enum": ["in sync", "drifted", "deleted", "not deployed", "not checked"]},
+        "differences": {"type": "array", "items": difference}, "notes": {"type": "array", "items": {"type": "string"}},
+        "adopt": {"type": "object", "description": "{set: {property: value}} or {remove: node}"},
+        "changed_since_deploy": {"type": "boolean"}}, "required": ["status", "differences"]}
+    return json_body({"type": "object", "properties": {
+        "design": {"type": "string"}, "target": {"type": "string"}, "engine": {"type": "string"}, "region": {"type": "string"},
+        "nodes": {"type": "object", "additionalProperties": node},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "add up to the design's nodes"},
+        "unmanaged": {"type": "object", "description": "resources tagged as this design's that the deployment does not hold"},
+        "known_at_deploy": {"type": "integer", "description": "differences already there when the deploy ended (not drift)"},
+        "notes": {"type": "array", "items": {"type": "string"}}, "seconds": {"type": "number"}},
+        "required": ["nodes", "counts", "unmanaged"]}, "the drift report; nothing was changed")

@@ -38,13 +38,6 @@ FORMATS = ("terraform", "cloudformation")
 HISTORY = ("chat", "deployments")  # what a version never holds
 
 
-def _fields(body: dict, allowed: set[str], required: set[str]) -> None:
-    unknown, missing = sorted(set(body) - allowed), sorted(required - set(body))
-    if unknown or missing:
-        raise ApiError(400, f"{'unknown field(s) ' + ', '.join(unknown) if unknown else 'missing ' + ', '.join(missing)}; "
-                            f"this takes {', '.join(sorted(allowed))}")
-
-
 class VersionsHandler(DesignHandler):
     @web.authenticated
     @authorized("read")
@@ -54,8 +47,7 @@ class VersionsHandler(DesignHandler):
     @web.authenticated
     @authorized
     async def post(self, path):
-        body = self.body()
-        _fields(body, {"name", "note"}, {"name"})
+        body = self.body_with({"name", "note"}, {"name"})
         doc = await self.live(path)
         before = doc.to_dict(without=HISTORY)
         with bad_input():
@@ -71,8 +63,7 @@ class RestoreHandler(DesignHandler):
         """The version's content is checked in a worker, then written as the difference between
         the design as it was read and the version: what others changed meanwhile on items the
         restore does not touch (a node added, another node's property) survives it."""
-        body = self.body()
-        _fields(body, {"name"}, {"name"})
+        body = self.body_with({"name"}, {"name"})
         doc = await self.live(path)
         before = doc.to_dict(without=HISTORY)
         with bad_input():
@@ -86,8 +77,7 @@ class CompareHandler(DesignHandler):
     @web.authenticated
     @authorized("read")
     async def post(self, path):
-        body = self.body()
-        _fields(body, {"against", "format", "target"}, {"against"})
+        body = self.body_with({"against", "format", "target"}, {"against"})
         against, fmt = body["against"], body.get("format")
         if fmt is not None and fmt not in FORMATS:
             raise ApiError(400, f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

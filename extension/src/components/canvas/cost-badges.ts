@@ -2,22 +2,17 @@
  * Each priced node's monthly estimate under its name on the canvas ("$37.35/mo"), from the
  * server's estimate of the live design (`GET .../cost`, isshoni/cost): asked again a moment after
  * the design last changed, so a new instance size or usage assumption shows at once.  Free nodes
- * show nothing; a node that is not priced says so in the line.
+ * show nothing; a node that is not priced says so in the line.  The estimate is kept in the
+ * context for the inspector's chart by service (inspector/cost-chart.tsx).
  */
 
 import cytoscape from 'cytoscape';
 
 import { designUrl, request } from '../../api';
-import { DesignContext } from '../../context';
+import { DesignContext, ICostEstimate, ICostNode } from '../../context';
 import { IInfraChanges } from '../../yinfra';
 
 const ASK_AFTER_MS = 500;
-
-interface ICostNode {
-  status: 'priced' | 'free' | 'not priced';
-  monthly: number;
-  why?: string;
-}
 
 export class CostBadges {
   constructor(
@@ -61,10 +56,11 @@ export class CostBadges {
   private async _ask(): Promise<void> {
     const asked = ++this._asked;
     try {
-      const found = await request<{ nodes: Record<string, ICostNode> }>(designUrl(this._ctx.path, 'cost'));
+      const found = await request<ICostEstimate>(designUrl(this._ctx.path, 'cost'));
       if (asked === this._asked) {
         this._nodes = found.nodes;
         this._apply();
+        this._ctx.setCost(found); // the design view's chart reads the same estimate
       }
     } catch (error) {
       console.debug('isshoni: no cost estimate', error); // a half-drawn design: the badges wait for the next change

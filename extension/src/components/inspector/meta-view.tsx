@@ -1,8 +1,9 @@
-/** Nothing selected: the design's own settings (name, region, description, notes, ephemeral). */
+/** Nothing selected: the design's own settings (name, region, description, notes, ephemeral) and its monthly estimate. */
 
 import * as React from 'react';
 
 import { DesignContext } from '../../context';
+import { CostChart } from './cost-chart';
 import { FormSpec } from './form-spec';
 import { PropertiesForm } from './properties-form';
 import { AWS_REGIONS } from './regions';
@@ -72,6 +73,7 @@ export function MetaView(props: { ctx: DesignContext; prefix: string }): JSX.Ele
         prefix={`${prefix}-meta`}
         onWrite={(key, value) => ctx.doc.setMeta({ [key]: value })}
       />
+      <CostChart ctx={ctx} />
     </div>
   );
 }

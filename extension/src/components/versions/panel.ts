@@ -7,7 +7,8 @@
 
 import { Widget } from '@lumino/widgets';
 
-import { DesignContext, IComparison, IItemDiff } from '../../context';
+import { DesignContext, IComparison, ICostChange, IItemDiff } from '../../context';
+import { money } from '../../money';
 import { IInfraChanges } from '../../yinfra';
 import { button, diffBlock } from '../dom';
 import { compare } from './api';
@@ -194,11 +195,12 @@ export class VersionsPanel extends Widget {
     this._status.textContent = found.same
       ? `The design is the same as ${found.label}.`
       : `Since ${found.label}: ${count('added')} added, ${count('removed')} removed, ${count('changed')} changed` +
-        `${c.settings_changed ? `, ${c.settings_changed} design setting(s) changed` : ''}.`;
+        `${c.settings_changed ? `, ${c.settings_changed} design setting(s) changed` : ''}.` + costLine(found.diff.cost);
     const items: IItemDiff[] = [...found.diff.resources, ...found.diff.connections];
     this._changes.replaceChildren(...items.map(item => {
       const li = Object.assign(document.createElement('li'), { className: `isshoni-VersionsPanel-item isshoni-mod-${item.kind}` });
-      li.textContent = `${item.kind} ${item.id} (${item.summary})`;
+      const delta = found.diff.cost?.nodes[item.id];
+      li.textContent = `${item.kind} ${item.id} (${item.summary})${delta ? `: ${money(delta, true)}/month` : ''}`;
       li.addEventListener('click', () => this.ctx.focus(item.id));
       for (const change of item.changes) {
         li.append(Object.assign(document.createElement('div'), { className: 'isshoni-VersionsPanel-value', textContent: describe(change) }));
@@ -227,4 +229,13 @@ export class VersionsPanel extends Widget {
 export function describe(change: { path: string; old?: any; new?: any }): string {
   const show = (value: any) => (value === undefined ? '(none)' : JSON.stringify(value));
   return `${change.path}: ${show(change.old)} → ${show(change.new)}`;
+}
+
+
+/** What the compared change does to the monthly estimate (cost/change.py), as a sentence. */
+function costLine(cost: ICostChange | undefined): string {
+  if (!cost || (!cost.change && !Object.keys(cost.nodes).length)) {
+    return '';
+  }
+  return ` Cost: ${money(cost.change, true)}/month (${money(cost.before)} → ${money(cost.after)}, list-price estimate).`;
 }
