@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from browser import LAB_ARGS, chromium, open_design, screenshot, this_checkout
+from browser import LAB_ARGS, chromium, open_design, run, screenshot, this_checkout
 from rooms import isshoni_server
 from sandbox import client, design_copy, running_sandbox
 
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 PATH = "driftcanary.infra.json"
 CY = "document.querySelector('.isshoni-Canvas').cy"
+DOC = "document.querySelector('.isshoni-Canvas').isshoniCanvas.ctx.doc"
 PANEL = ".isshoni-DeployPanel"
 DRIFT = f"{PANEL} .isshoni-DriftView"
 JOB_S = 600
@@ -37,10 +38,10 @@ def _listed(page) -> list[str]:
 
 
 def _check(page) -> None:
-    page.evaluate(f"() => {{ window.__driftSeen = document.querySelector('{DRIFT} .isshoni-DriftView-summary')?.textContent; }}")
+    """Click Check drift and wait for the server's answer (the panel says it is comparing until then)."""
     page.click(f"{PANEL} .isshoni-DeployControls-drift")
-    page.wait_for_function(f"""() => {{ const t = document.querySelector('{DRIFT} .isshoni-DriftView-summary')?.textContent;
-        return t && t !== window.__driftSeen; }}""", timeout=120_000)
+    page.wait_for_selector(f"{DRIFT} .isshoni-DriftView-busy", state="detached", timeout=120_000)
+    page.wait_for_selector(f"{DRIFT} .isshoni-DriftView-summary")
 
 
 def test_drift_drawn_on_the_canvas_and_adopted(tmp_path):
@@ -84,17 +85,20 @@ def test_drift_drawn_on_the_canvas_and_adopted(tmp_path):
         assert "live NEW_AND_OLD_IMAGES" in messages.text_content()
         assert page.locator(f"{DRIFT} li[data-node='blue'] .isshoni-DriftView-adopt").count() == 0  # nothing to adopt
         assert "revoke them" in page.locator(f"{DRIFT} li[data-node='blue']").text_content()
+        run(page, f"{CY}.fit({CY}.nodes('#blue, #messages'), 80)")
         screenshot(page, "drift-1-checked")
 
         messages.locator(".isshoni-DriftView-name").click()  # selects it and brings it into view
+        page.locator(".isshoni-SideTabs .lm-TabBar-tab", has_text="Properties").click()
         note = page.locator(".isshoni-Inspector-drift")
         note.wait_for()
         assert "Drifted" in note.text_content() and "adopt sets stream" in note.text_content()
         screenshot(page, "drift-2-inspector")
+        page.locator(".isshoni-SideTabs .lm-TabBar-tab", has_text="Deploy").click()
 
         messages.locator(".isshoni-DriftView-adopt").click()
         page.wait_for_function(f"() => !{CY}.getElementById('messages').hasClass('drift-drifted')")
-        assert page.locator(".isshoni-Inspector-drift").count() == 0
+        assert page.evaluate(f"() => {DOC}.resource('messages').properties.stream") is True  # written into the shared design
         page.locator(f"{DRIFT} li[data-node='notifications'] .isshoni-DriftView-adopt").click()
         page.wait_for_function(f"() => {CY}.getElementById('notifications').empty()")
         assert _marks(page) == {"blue": "drifted"}

@@ -109,6 +109,7 @@ DEPLOY_REFUSALS = {  # route suffix -> (body, status, what the message says)
     "/destroy": ({}, 400, "send 'confirm'"),
     "/canary": ({"green": 5}, 400, "a canary step is one of"),
     "/rollback": ({}, 409, "not deployed"),
+    "/drift": ({}, 409, "is not deployed to sandbox: deploy it first"),
 }
 
 

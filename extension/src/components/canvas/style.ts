@@ -410,11 +410,13 @@ export function buildStyle(theme: ITheme): cytoscape.StylesheetJson {
     // a drift check (drift-marks.ts): drifted double amber border, deleted outside dashed red and faded
     {
       selector: 'node.drift-drifted',
-      style: { 'border-width': 5, 'border-style': 'double', 'border-color': theme.warn }
+      style: { 'border-width': 5, 'border-style': 'double', 'border-color': theme.warn,
+        'underlay-color': theme.warn, 'underlay-opacity': 0.5, 'underlay-padding': 14 }
     },
     {
       selector: 'node.drift-deleted',
-      style: { opacity: 0.55, 'border-width': 3, 'border-style': 'dashed', 'border-color': theme.error }
+      style: { opacity: 0.55, 'border-width': 3, 'border-style': 'dashed', 'border-color': theme.error,
+        'underlay-color': theme.error, 'underlay-opacity': 0.4, 'underlay-padding': 14 }
     },
     {
       selector: 'node.ghost',
