@@ -13,13 +13,18 @@ def cmd_drift(args) -> int:
     from ..design import Design
     from .drift import adopt, drift
     from .drift_report import DriftReport
+    from .engines import DeployFailed
     from .preview import PreviewBusy
+    from .targets import TargetError
 
     design = Design.load(args.design)
     try:
         report = DriftReport(drift(design, target=args.target, profile=args.profile, really_aws=args.yes_really_aws))
-    except (ValueError, PreviewBusy) as exc:
+    except (ValueError, PreviewBusy, TargetError) as exc:
         sys.stderr.write(f"isshoni drift: {exc}\n")
+        return 1
+    except DeployFailed as exc:
+        sys.stderr.write(f"isshoni drift: could not check: {exc.reason}\n")
         return 1
     if args.json:
         sys.stdout.write(json.dumps(report, indent=2, default=str) + "\n")
