@@ -163,6 +163,31 @@ def test_terraform_failing_deploy_reports_partial_state(sb, before, tmp_path):
     assert added(before, snapshot(sb)) == {}
 
 
+def test_a_rule_an_interrupted_apply_left_out_of_the_state_is_taken_back(sb, before, tmp_path):
+    """The killed-deploy flake, made deterministic: a security group rule that exists in AWS but not in
+    Terraform's state (what a create finished after its apply was killed leaves) made the next deploy fail
+    with InvalidPermission.Duplicate; the engine now imports it by its sgr- id and applies again."""
+    design = Design(name="tf_orphan", region=REGION)
+    design.add("vpc", "vpc", properties={"cidr": "10.2.0.0/16"})
+    design.add("security_group", "web", parent="vpc", properties={"port": 443, "cidr": "10.2.0.0/16"})
+    path = design.save(tmp_path / "tf_orphan.infra.json")
+    assert runner.deploy(path, engine="terraform").state == "succeeded"
+    workdir = DeploymentState("sandbox", REGION, "tf_orphan").workdir / "terraform"
+    for address in ("aws_vpc_security_group_egress_rule.web_egress", "aws_vpc_security_group_ingress_rule.web_ingress"):
+        dropped = subprocess.run([toolchain.find().terraform, "state", "rm", address], cwd=workdir, capture_output=True,
+                                 text=True, timeout=120)
+        assert dropped.returncode == 0, dropped.stdout + dropped.stderr
+
+    job = runner.deploy(path, engine="terraform")
+    assert job.state == "succeeded", job.error
+    recovered = [e["message"] for e in job.events if e.get("type") == "recovered"]
+    assert len(recovered) == 2 and all("imported, applying again" in m for m in recovered), recovered
+    listed = subprocess.run([toolchain.find().terraform, "state", "list"], cwd=workdir, capture_output=True, text=True, timeout=120)
+    assert "aws_vpc_security_group_egress_rule.web_egress" in listed.stdout and "web_ingress" in listed.stdout
+    assert runner.destroy(path).state == "succeeded"
+    assert added(before, snapshot(sb)) == {}
+
+
 # two small templates whose services chat_canary does not cover (Lambda, API Gateway) or whose Terraform destroy
 # leaves something for the sweep (a NAT gateway's interface); every template: benchmarks/bench_deploy_terraform.py
 @pytest.mark.parametrize("name", ["vpc_basic", "serverless_api"])

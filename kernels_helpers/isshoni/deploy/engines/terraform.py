@@ -22,6 +22,7 @@ from ...compiler import terraform as tf_emit
 from ...compiler.hcl import string
 from .. import tfsafety
 from ..jobs import pid_alive
+from . import tf_orphans
 from .base import Cancelled, Context, DeployFailed, Engine, Found, NotOurs
 
 SANDBOX_OVERRIDE = "isshoni_sandbox_override.tf"
@@ -116,6 +117,10 @@ def backend_override(config: dict, key: str, region: str) -> str:
 
 class Terraform(Engine):
     name = "terraform"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: list[tuple[str, str]] = []  # (address, error) of the last run's failed resources
 
     def unavailable(self, target) -> str | None:
         tools = toolchain.find()
@@ -244,6 +249,7 @@ class Terraform(Engine):
             summary = f"{diag.get('summary', '')}{': ' + detail if detail else ''}{f' ({where})' if where else ''}"
             if diag.get("severity") == "error":
                 errors.append(summary)
+                self.failures.append((diag.get("address") or "", summary))
                 ctx.job.emit("error", summary, resource=(diag.get("address") or None))
             elif "targeting" not in summary.lower() and "incomplete" not in summary.lower():
                 ctx.job.emit("warning", summary)
@@ -316,7 +322,7 @@ class Terraform(Engine):
     def exists(self, ctx: Context) -> bool:
         return any(r.get("instances") for r in self._raw_state(ctx).get("resources", []) if r.get("mode") == "managed")
 
-    def apply(self, ctx: Context, params: dict | None = None) -> None:
+    def apply(self, ctx: Context, params: dict | None = None, retried: bool = False) -> None:
         sticky = {k: v for k, v in self._tfvars(ctx).items() if k in ctx.sticky}
         sticky.update(params or {})
         self._write(ctx, sticky)
@@ -335,12 +341,32 @@ class Terraform(Engine):
             return
         if not ctx.approve(plan_text):
             raise Cancelled("the plan was not approved")
+        self.failures = []
         code, errors, _ = self._run(ctx, ["apply", "-input=false", "-no-color", "-json", LOCK_TIMEOUT, plan_file],
                                     handler=self._progress_handler(ctx, totals))
         (self._dir(ctx) / plan_file).unlink(missing_ok=True)
+        if code != 0 and not retried and self._take_back_orphans(ctx):
+            return self.apply(ctx, params, retried=True)
         if code != 0:
             raise DeployFailed("terraform apply failed: " + "; ".join(errors[:3] or ["see the job log"]))
         self._settle(ctx)
+
+    def _take_back_orphans(self, ctx: Context) -> bool:
+        """Import the rules an interrupted apply made but never recorded (tf_orphans.py); True when
+        every rule that failed as a duplicate was taken back (the apply is then worth running again)."""
+        duplicated = tf_orphans.duplicated_rules(self.failures)
+        if not duplicated:
+            return False
+        for address in duplicated:
+            ident = tf_orphans.rule_id(ctx, self, address)
+            if ident is None:
+                return False
+            code, errors, _ = self._run(ctx, ["import", "-input=false", "-no-color", LOCK_TIMEOUT, address, ident], json_lines=False)
+            if code != 0:
+                return False
+            ctx.job.emit("recovered", f"{address}: the rule {ident} existed without being in Terraform's state (made by an "
+                         "interrupted apply): imported, applying again", resource=address)
+        return True
 
     def _settle(self, ctx: Context) -> None:
         """`terraform apply -refresh-only`: the state takes in what the resources made after each

@@ -1,0 +1,60 @@
+"""Resources an interrupted `terraform apply` made but never wrote to its state, taken back.
+
+When a deploy's process is killed while Terraform creates resources, AWS may have finished a
+create whose result never reached the state (a security group rule is the usual one: it is
+quick and has no name).  The next apply then fails with `InvalidPermission.Duplicate`.  Such a
+rule is found by what the design asks of it (its group, protocol, ports and source), imported
+into the state by its `sgr-` id, and the apply runs once more; anything else fails as before.
+"""
+
+from __future__ import annotations
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+RULE_TYPES = {"aws_vpc_security_group_ingress_rule": False, "aws_vpc_security_group_egress_rule": True}
+DUPLICATE = "InvalidPermission.Duplicate"
+
+
+def duplicated_rules(failures: list[tuple[str, str]]) -> list[str]:
+    """Addresses of rule resources whose create failed because the rule already exists."""
+    return sorted({address for address, summary in failures
+                   if DUPLICATE in summary and address.split(".")[0] in RULE_TYPES})
+
+
+def rule_id(ctx, engine, address: str) -> str | None:
+    """The `sgr-` id of the live rule that `address` describes, or None when none matches."""
+    from ..verify import UNKNOWN, Run
+
+    part = next((p for p in ctx.resolved.parts if p.tf_type and f"{p.tf_type}.{p.tf_name}" == address), None)
+    if part is None:
+        return None
+    run = Run(ctx.resolved, engine.inventory(ctx), ctx.target, engine.current_params(ctx), "terraform")
+    want = {key: run.value(value) for key, value in (part.tf or {}).items()}
+    group = want.get("security_group_id")
+    if group in (None, UNKNOWN):
+        return None
+    try:
+        rules = ctx.target.client("ec2").describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [str(group)]}])["SecurityGroupRules"]
+    except (ClientError, BotoCoreError):
+        return None
+    protocol = str(want.get("ip_protocol", ""))
+    protocol = "-1" if protocol in ("-1", "all") else protocol
+    for rule in rules:
+        if rule.get("IsEgress") != RULE_TYPES[part.tf_type] or str(rule.get("IpProtocol")) != protocol:
+            continue
+        if protocol != "-1" and (rule.get("FromPort") != _int(want.get("from_port")) or rule.get("ToPort") != _int(want.get("to_port"))):
+            continue
+        source = (rule.get("CidrIpv4"), rule.get("CidrIpv6"), (rule.get("ReferencedGroupInfo") or {}).get("GroupId"),
+                  rule.get("PrefixListId"))
+        wanted = (want.get("cidr_ipv4"), want.get("cidr_ipv6"), want.get("referenced_security_group_id"), want.get("prefix_list_id"))
+        if all(w is None or w == got for w, got in zip(wanted, source, strict=True)) and any(w is not None for w in wanted):
+            return rule["SecurityGroupRuleId"]
+    return None
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
