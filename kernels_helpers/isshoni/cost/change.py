@@ -5,14 +5,16 @@ rather than a wrong one."""
 
 from __future__ import annotations
 
+from .render import _money
+
 
 def cost_change(old: dict, new: dict) -> dict | None:
     from ..design.model import Design
     from .estimates import estimate
 
     try:
-        before = estimate(Design({**old, "meta": dict(old.get("meta") or {})}))
-        after = estimate(Design({**new, "meta": dict(new.get("meta") or {})}))
+        before = estimate(Design({**old, "meta": old.get("meta") or {}}))  # (Design copies what it is given)
+        after = estimate(Design({**new, "meta": new.get("meta") or {}}))
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     nodes = {}
@@ -28,9 +30,7 @@ def cost_change(old: dict, new: dict) -> dict | None:
 
 def signed(amount: float, currency: str = "USD") -> str:
     """+$41.20 / -$3.00 / $0.00."""
-    sign = "+" if amount > 0 else "-" if amount < 0 else ""
-    body = f"${abs(amount):,.2f}" if currency == "USD" else f"{abs(amount):,.2f} {currency}"
-    return sign + body
+    return ("+" if amount > 0 else "-" if amount < 0 else "") + _money(abs(amount), currency)
 
 
 def line(change: dict | None) -> str:
@@ -40,5 +40,5 @@ def line(change: dict | None) -> str:
     currency = change["currency"]
     unpriced = change["not_priced"]["after"]
     note = f"; {unpriced} node(s) not priced" if unpriced else ""
-    return (f"cost: {signed(change['change'], currency)}/month ({signed(change['before'], currency).lstrip('+')} -> "
-            f"{signed(change['after'], currency).lstrip('+')}, list-price estimate{note})")
+    return (f"cost: {signed(change['change'], currency)}/month ({_money(change['before'], currency)} -> "
+            f"{_money(change['after'], currency)}, list-price estimate{note})")

@@ -5,14 +5,14 @@ escaped for the form it goes into; the counts add up to the design's nodes."""
 from __future__ import annotations
 
 import html
-import json
+
+from .verify import _short
 
 ORDER = ("drifted", "deleted", "not deployed", "not checked", "in sync")
 
 
 def _value(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
-    return text if len(text) <= 160 else text[:157] + "..."
+    return _short(value, 160)
 
 
 def headline(report: dict) -> str:

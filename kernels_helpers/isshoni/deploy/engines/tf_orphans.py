@@ -24,6 +24,7 @@ def duplicated_rules(failures: list[tuple[str, str]]) -> list[str]:
 def rule_id(ctx, engine, address: str) -> str | None:
     """The `sgr-` id of the live rule that `address` describes, or None when none matches."""
     from ..verify import UNKNOWN, Run
+    from ..verify.network import rule_key
 
     part = next((p for p in ctx.resolved.parts if p.tf_type and f"{p.tf_type}.{p.tf_name}" == address), None)
     if part is None:
@@ -38,23 +39,15 @@ def rule_id(ctx, engine, address: str) -> str | None:
             Filters=[{"Name": "group-id", "Values": [str(group)]}])["SecurityGroupRules"]
     except (ClientError, BotoCoreError):
         return None
-    protocol = str(want.get("ip_protocol", ""))
-    protocol = "-1" if protocol in ("-1", "all") else protocol
+    try:
+        wanted = rule_key(want)
+    except (TypeError, ValueError):  # a port the design leaves to a value this machine cannot know
+        return None
     for rule in rules:
-        if rule.get("IsEgress") != RULE_TYPES[part.tf_type] or str(rule.get("IpProtocol")) != protocol:
-            continue
-        if protocol != "-1" and (rule.get("FromPort") != _int(want.get("from_port")) or rule.get("ToPort") != _int(want.get("to_port"))):
-            continue
-        source = (rule.get("CidrIpv4"), rule.get("CidrIpv6"), (rule.get("ReferencedGroupInfo") or {}).get("GroupId"),
-                  rule.get("PrefixListId"))
-        wanted = (want.get("cidr_ipv4"), want.get("cidr_ipv6"), want.get("referenced_security_group_id"), want.get("prefix_list_id"))
-        if all(w is None or w == got for w, got in zip(wanted, source, strict=True)) and any(w is not None for w in wanted):
+        live = rule_key({"IpProtocol": rule.get("IpProtocol"), "FromPort": rule.get("FromPort"), "ToPort": rule.get("ToPort"),
+                         "CidrIp": rule.get("CidrIpv4"), "CidrIpv6": rule.get("CidrIpv6"),
+                         "SourceSecurityGroupId": (rule.get("ReferencedGroupInfo") or {}).get("GroupId"),
+                         "SourcePrefixListId": rule.get("PrefixListId")})
+        if rule.get("IsEgress") == RULE_TYPES[part.tf_type] and live == wanted and wanted[3] is not None:
             return rule["SecurityGroupRuleId"]
     return None
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value

@@ -342,6 +342,6 @@ def _plain(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def _short(value) -> str:
+def _short(value, limit: int = 120) -> str:
     text = json.dumps(value, default=str, sort_keys=True) if not isinstance(value, str) else value
-    return text if len(text) <= 120 else text[:117] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."

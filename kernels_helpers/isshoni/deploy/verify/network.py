@@ -130,7 +130,7 @@ def _asked_rules(c: Check, key: str) -> list[tuple] | None:
         else ("AWS::EC2::SecurityGroupEgress", "aws_vpc_security_group_egress_rule")
     found: list[tuple] = []
     for rule in c.value(inline, []) or []:
-        found.append(_rule_key(rule))
+        found.append(rule_key(rule))
     for part in c.run.resolved.parts:
         kind = part.cfn_type if c.run.engine == "cloudformation" else part.tf_type
         if kind not in rule_types or part.lid not in c.run.inventory:
@@ -140,11 +140,12 @@ def _asked_rules(c: Check, key: str) -> list[tuple] | None:
         if group is UNKNOWN:
             return None
         if group == c.id:
-            found.append(_rule_key({k: c.run.value(v) for k, v in props.items()}))
+            found.append(rule_key({k: c.run.value(v) for k, v in props.items()}))
     return None if any(UNKNOWN in k for k in found) else found
 
 
-def _rule_key(rule: dict) -> tuple:
+def rule_key(rule: dict) -> tuple:
+    """(protocol, from, to, source) of a rule written either way: CloudFormation's or Terraform's names."""
     protocol = str(rule.get("IpProtocol", rule.get("ip_protocol", "")))
     protocol = "-1" if protocol in ("-1", "all") else protocol
     low, high = rule.get("FromPort", rule.get("from_port")), rule.get("ToPort", rule.get("to_port"))
@@ -163,7 +164,7 @@ def _unasked(c: Check, key: str, perms: list) -> list[dict] | None:
         return None
     extra = []
     for rule in _rules_of(perms):
-        k = _rule_key(rule)
+        k = rule_key(rule)
         if k in asked:
             asked.remove(k)
         elif not (key == "IpPermissionsEgress" and k == ("-1", None, None, "0.0.0.0/0")):
