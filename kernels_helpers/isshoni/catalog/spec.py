@@ -356,6 +356,16 @@ class ResourceType:
         return {k: v["default"] for k, v in self.properties.items() if "default" in v}
 
     @cached_property
+    def variables(self) -> frozenset:
+        """The properties that become a CloudFormation parameter / Terraform variable (`x-variable`)."""
+        return frozenset(k for k, v in self.properties.items() if v.get("x-variable"))
+
+    @cached_property
+    def cidr_properties(self) -> tuple:
+        """The properties that hold an IPv4 range (`format: cidr`), checked beyond the schema's pattern."""
+        return tuple(k for k, v in self.properties.items() if v.get("format") == "cidr")
+
+    @cached_property
     def spans_subnets(self) -> bool:
         """Whether it spreads over its subnet's siblings of the same tier (a `Subnets` placeholder in
         what it emits): the canvas draws it in one subnet and says it spans the others."""

@@ -165,17 +165,23 @@ def template(resolved: Resolved, *, plain: bool = True, translator: _Translator 
     resources = {}
     names = tr.names
     index = resolved._index()
+    metadata: dict[int, dict] = {}  # parts share their skip tuples (risks.apply): one Metadata each
     for part in resolved.parts:
         if not part.cfn_type:
             continue
         body: dict = {"Type": part.cfn_type}
         if part.condition:
             body["Condition"] = part.condition
-        cfn_depends = [names[d] for d in part.depends_on if index[d].cfn_type]
-        if cfn_depends:
-            body["DependsOn"] = cfn_depends
-        if part.cfn_skips:
-            body["Metadata"] = {"checkov": {"skip": [{"id": check, "comment": reason} for check, reason in part.cfn_skips]}}
+        if part.depends_on:
+            cfn_depends = [names[d] for d in part.depends_on if index[d].cfn_type]
+            if cfn_depends:
+                body["DependsOn"] = cfn_depends
+        skips = part.cfn_skips
+        if skips:
+            found = metadata.get(id(skips))
+            if found is None:
+                found = metadata[id(skips)] = {"checkov": {"skip": [{"id": check, "comment": reason} for check, reason in skips]}}
+            body["Metadata"] = found
         if part.policy:
             body["DeletionPolicy"] = body["UpdateReplacePolicy"] = part.policy
         if part.cfn:

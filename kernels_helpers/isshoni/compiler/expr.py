@@ -1,8 +1,10 @@
 """Language-neutral expressions of the resolved model.
 
 Catalog templates and wiring write values with these; each emitter turns them
-into its own syntax (CloudFormation intrinsics, Terraform references).  Keeping
-them tiny and frozen makes the resolved model hashable and deterministic.
+into its own syntax (CloudFormation intrinsics, Terraform references).  They are
+tiny values, hashable and compared by content, and nothing changes one once made;
+they are not `frozen` dataclasses only because a frozen dataclass is built through
+object.__setattr__, three times slower, and a resolve makes tens of thousands.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Ref:
     """The identity of another emitted resource: CFN `Ref`, Terraform `<type>.<name>.<tf>`."""
 
@@ -18,7 +20,7 @@ class Ref:
     tf: str = "id"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Attr:
     """An attribute of another emitted resource (`Fn::GetAtt` / `<type>.<name>.<attr>`)."""
 
@@ -27,27 +29,27 @@ class Attr:
     tf: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class StateAttr(Attr):
     """An attribute of a Cloud Control resource (a generic resource in Terraform):
     `Fn::GetAtt` / `jsondecode(<res>.properties).<attribute>`; `tf` is "properties"."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Var:
     """A user-chosen input: a CFN parameter / a Terraform variable."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Join:
     """String concatenation of literals and expressions (`Fn::Join` / interpolation)."""
 
     parts: tuple
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Pseudo:
     """Deployment context: `region`, `account_id`, `partition`, or `name_prefix` (what starts
     every physical name: the stack name in CloudFormation, `var.name_prefix` in Terraform;
@@ -56,7 +58,7 @@ class Pseudo:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Data:
     """An attribute of a Terraform data source the module reads (`data.<type>.<name>.<attr>`),
     declared once per name with `args`; e.g. the AMI id behind a public SSM parameter.  It has
@@ -68,7 +70,7 @@ class Data:
     attr: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Delimited:
     """A list as one string, items separated by `sep` (`Fn::Join` / `join()`)."""
 
@@ -76,7 +78,7 @@ class Delimited:
     value: object
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TfText:
     """Terraform only: an expression written out, `{0}`, `{1}` ... standing for the addresses
     of the parts `lids` names (e.g. `tolist({0}.domain_validation_options)[0].resource_record_name`)."""
@@ -85,7 +87,7 @@ class TfText:
     lids: tuple
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fn:
     """A template function a design expression keeps (design/expressions.py): `name` is its
     design name (`select`, `split`, `base64`, `get_azs`, `find_in_map`, `if`, and in
@@ -99,14 +101,14 @@ NAME_PREFIX = Pseudo("name_prefix")
 NAME_PREFIX_ALNUM = Pseudo("name_prefix_alnum")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class JsonEncode:
     """A value that Terraform must pass through `jsonencode()` (CFN keeps it structured)."""
 
     value: object
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Block:
     """A Terraform nested block (`name { ... }`); CloudFormation never sees one."""
 
@@ -134,21 +136,31 @@ OMIT = _Omit()
 
 
 def join(*parts) -> Join | str:
-    """Join parts, folding adjacent literals; a join of only literals is a plain string."""
+    """Join parts, folding adjacent literals; a join of only literals is a plain string.
+
+    Dispatches on exact types (every name and description of every part is a join): strings
+    and numbers are folded, anything else (a reference, a pseudo value) is kept as it is."""
     folded: list = []
+    last_text = False  # whether folded[-1] is a string that the next string extends
+    only_text = True
     for part in parts:
-        if isinstance(part, Join):
-            items = part.parts
-        else:
-            items = (part,)
-        for item in items:
-            if isinstance(item, (int, float)) and not isinstance(item, bool):
-                item = str(item)
-            if isinstance(item, str) and folded and isinstance(folded[-1], str):
+        for item in part.parts if type(part) is Join else (part,):
+            kind = type(item)
+            if kind is not str:
+                if kind is int or kind is float or (kind is not bool and isinstance(item, (int, float))):
+                    item = str(item)
+                elif not isinstance(item, str):  # a str subclass is folded like a str
+                    folded.append(item)
+                    last_text = only_text = False
+                    continue
+            if not item:
+                continue
+            if last_text:
                 folded[-1] += item
-            elif item != "":
+            else:
                 folded.append(item)
-    if all(isinstance(p, str) for p in folded):
+                last_text = True
+    if only_text:
         return "".join(folded)
     return Join(tuple(folded))
 
@@ -157,24 +169,47 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def prune(value):
-    """Drop OMIT values recursively (dict keys, list items) so emitters never see them.
+    """Drop OMIT values at every depth (dict keys, list items) so emitters never see them.
 
-    Plain values, most of a part, are kept without a call (wiring prunes every part it adds)."""
+    In place, and giving back `value`: wiring hands each part it adds to this once, and
+    nearly all of them hold no OMIT, so a walk that only looks is what most parts cost
+    (copying every part was a twentieth of a resolve).  A catalog subtree that fill gives
+    back as it is never holds an OMIT, so it is never changed.  Plain values are kept
+    without a call; a mapping or sequence subclass becomes a plain copy, as before."""
     kind = type(value)
     if kind is dict:
-        return {k: v if type(v) in _PLAIN else prune(v) for k, v in value.items() if v is not OMIT}
+        gone = None
+        for k, v in value.items():
+            if v is OMIT:
+                gone = [k] if gone is None else [*gone, k]
+            elif type(v) not in _PLAIN:
+                pruned = prune(v)
+                if pruned is not v:
+                    value[k] = pruned  # the same key: the dict does not change size
+        for k in gone or ():
+            del value[k]
+        return value
     if kind is list:
-        return [v if type(v) in _PLAIN else prune(v) for v in value if v is not OMIT]
+        if OMIT in value:
+            value[:] = [item for item in value if item is not OMIT]
+        for i, v in enumerate(value):
+            if type(v) not in _PLAIN:
+                pruned = prune(v)
+                if pruned is not v:
+                    value[i] = pruned
+        return value
     if kind in _PLAIN:
         return value
     if isinstance(value, dict):
-        return {k: prune(v) for k, v in value.items() if v is not OMIT}
+        return prune(dict(value))
     if isinstance(value, list):
-        return [prune(v) for v in value if v is not OMIT]
+        return prune(list(value))
     if isinstance(value, Block):
-        return Block(prune(value.body))
+        body = prune(value.body)
+        return value if body is value.body else Block(body)
     if isinstance(value, JsonEncode):
-        return JsonEncode(prune(value.value))
+        inner = prune(value.value)
+        return value if inner is value.value else JsonEncode(inner)
     return value
 
 

@@ -99,6 +99,11 @@ class Namer:
     def __init__(self):
         self._taken: dict[str, set[str]] = {}
 
+    def taken(self, namespace: str) -> set[str]:
+        """The names handed out in a namespace (the set itself: a caller naming thousands adds
+        to it directly and asks `unique` only when a name is already taken)."""
+        return self._taken.setdefault(namespace, set())
+
     def unique(self, namespace: str, wanted: str, fold_case: bool = False) -> str:
         taken = self._taken.setdefault(namespace, set())
         candidate, n = wanted, 2

@@ -2,22 +2,23 @@
 
 The resolver walks resources and connections in sorted order, so the same
 design always resolves to the same model (and the emitters print the same
-bytes).  Catalog placeholders are filled here, once per language side.
+bytes).  Catalog placeholders are filled by filling.py, once per language side.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
+from operator import attrgetter
 
 from .. import catalog
 from ..catalog import spec as s
 from ..design.model import Design
 from . import expr as e
+from .filling import Filling, prefixed, prepare
 from .gcpause import paused_gc
 from .model import OutputValue, Part, Resolved, Variable
-from .names import PREFIX_MAX, Namer, after_prefix, cfn_identifier, tag_text, tf_identifier
+from .names import Namer, cfn_identifier, tag_text, tf_identifier
 
 TIER = "tier"
 
@@ -25,19 +26,7 @@ TIER = "tier"
 tag_value = tag_text  # the name wiring units know it by
 
 
-@functools.lru_cache(maxsize=1 << 16)  # pure, and asked once per part and side
-def prefixed(text: str, max_len: int, style: str, as_typed: bool) -> e.Join:
-    """A physical name: the name prefix, then `text` (a name the user typed is kept as typed
-    when it fits; other text becomes lowercase words)."""
-    sep = "" if style == "alnum" else "-"
-    if as_typed and len(text) + len(sep) + PREFIX_MAX <= max_len:
-        rest = sep + text
-    else:
-        rest = after_prefix(text, max_len, style)
-    return e.join(e.NAME_PREFIX_ALNUM if style == "alnum" else e.NAME_PREFIX, rest)
-
-
-class Context:
+class Context(Filling):
     """Everything the resolver and the wiring units share while resolving one design."""
 
     def __init__(self, design: Design, ephemeral: bool | None = None):
@@ -47,6 +36,7 @@ class Context:
         self.ephemeral = bool(design.meta.get("ephemeral", False)) if ephemeral is None else ephemeral
         self.resources = design.resources
         self.namer = Namer()
+        self._lid_names = self.namer.taken("lid")
         self._lids: dict[tuple[str, str], str] = {}
         self.slots: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         self.env_vars: dict[str, dict[str, object]] = defaultdict(dict)
@@ -57,17 +47,22 @@ class Context:
         self.memo: dict = {}
         self._props: dict[str, dict] = {}
         self._ancestors: dict[str, list[str]] = {}
+        self._tags: dict[tuple, object] = {}
+        self._entries: dict[str, s.ResourceType] = {}
         self._subnets: dict[tuple, list[str]] | None = None
 
     # ---------------------------------------------------------------- lookups
     def entry(self, rid: str) -> s.ResourceType:
-        rtype = self.resources[rid]["type"]
-        try:
-            return catalog.CATALOG[rtype]
-        except KeyError:  # a generic resource (cfn:<type>): its entry is made from the registry
-            from ..generic.entry import entry
+        found = self._entries.get(rid)  # asked some twenty times per resource
+        if found is None:
+            rtype = self.resources[rid]["type"]
+            found = catalog.CATALOG.get(rtype)
+            if found is None:  # a generic resource (cfn:<type>): its entry is made from the registry
+                from ..generic.entry import entry
 
-            return entry(rtype, self.design.region)
+                found = entry(rtype, self.design.region)
+            self._entries[rid] = found
+        return found
 
     def type_of(self, rid: str) -> str:
         return self.resources[rid]["type"]
@@ -130,10 +125,11 @@ class Context:
         defaults = {k: v["default"] for k, v in (link.properties if link else {}).items() if "default" in v}
         return {**defaults, **conn.get("properties", {})}
 
-    def emitted_keys(self, rid: str) -> list[str]:
-        """Parts a resource may emit; `("@slot", name)` parts are kept only if a connection fills the slot."""
+    def emitted(self, rid: str) -> list:
+        """The catalog emits a resource may make: those whose condition holds; `("@slot", name)`
+        ones are kept here and made only if a connection fills the slot."""
         return [
-            emit.key
+            emit
             for emit in self.entry(rid).emits
             if emit.when is None or emit.when[0] == "@slot" or self.condition(rid, emit.when[0]) == emit.when[1]
         ]
@@ -200,7 +196,17 @@ class Context:
         """The standard tags of a part.  CloudFormation: Name and isshoni:design, as a list (or a
         map, `form="map"`).  Terraform: Name only (the provider's default_tags add the design and
         environment), or all three where default_tags do not reach (`form="full"`: launch
-        template tag specifications)."""
+        template tag specifications).
+
+        One value per resource (or label), side and form for the resolve, shared by the parts
+        that carry it: a resource's parts all have the same tags, and nothing changes a part."""
+        key = (rid, label, side, form)
+        found = self._tags.get(key)
+        if found is None:
+            found = self._tags[key] = self._make_tags(rid, side, label, form)
+        return found
+
+    def _make_tags(self, rid: str | None, side: str, label: str | None, form: str):
         label = label if label is not None else (self.resources[rid].get("label") or rid)
         name = tag_text(label)
         if side == "cfn":
@@ -215,7 +221,11 @@ class Context:
     # ---------------------------------------------------------------- producing
     def new_lid(self, owner: str, key: str, name: str | None = None) -> str:
         base = tf_identifier(name) if name else tf_identifier(owner) + (f"_{tf_identifier(key)}" if key else "")
-        lid = self.namer.unique("lid", base)
+        if base in self._lid_names:  # taken: the namer numbers it
+            lid = self.namer.unique("lid", base)
+        else:
+            lid = base
+            self._lid_names.add(base)
         self._lids[(owner, key)] = lid
         return lid
 
@@ -226,7 +236,7 @@ class Context:
         for parts that belong to the design as a whole).
         """
         lid = self._lids.get((owner, key)) or self.new_lid(owner, key, name)
-        self.parts.append(Part(lid, owner, cfn_type, e.prune(cfn), tf_type, e.prune(tf), list(depends_on)))
+        self.parts.append(Part(lid, owner, cfn_type, e.prune(cfn), tf_type, e.prune(tf), list(depends_on), key=key))
         return lid
 
     def contribute(self, rid: str, slot: str, cfn_item, tf_item) -> None:
@@ -242,233 +252,6 @@ class Context:
         if name not in self.variables:
             self.variables[name] = Variable(name, type_, default, description, source, **limits)
         return e.Var(name)
-
-    # ---------------------------------------------------------------- placeholders
-    def fill(self, value, side: str, rid: str):
-        """Replace catalog placeholders by neutral expressions (for one language side).
-
-        Dispatches on the exact type (a dict lookup) rather than a chain of isinstance
-        checks: it runs for every value of every part, most of them plain strings."""
-        kind = type(value)
-        if kind in _PLAIN:
-            return value
-        if kind is dict:
-            ident = id(value)
-            if ident in _STATIC:  # a catalog subtree without placeholders: the same for every resource
-                return value
-            plan = _PLANS.get(ident)
-            if plan is not None:  # a catalog dict: what each value needs was worked out once
-                omit = e.OMIT
-                kept = {}
-                for k, v, method in plan:
-                    if method is not None:
-                        v = method(self, v, side, rid)
-                        if v is omit:
-                            continue
-                    kept[k] = v
-                return kept if kept or not value else omit
-            # plain values (most of a template) are kept without a call, placeholders
-            # go straight to their filler
-            fill, plain, omit, fillers = self.fill, _PLAIN, e.OMIT, _FILLERS
-            kept = {}
-            for k, v in value.items():
-                v_kind = type(v)
-                if v_kind not in plain:
-                    method = fillers.get(v_kind)
-                    v = fill(v, side, rid) if method is None else method(self, v, side, rid)
-                    if v is omit:
-                        continue
-                kept[k] = v
-            return kept if kept or not value else omit
-        method = _FILLERS.get(kind)  # a placeholder: the next most common
-        if method is not None:
-            return method(self, value, side, rid)
-        if kind is list or kind is tuple:
-            fill, plain, omit = self.fill, _PLAIN, e.OMIT
-            out = []
-            for item in value:
-                item_kind = type(item)
-                if item_kind in plain:
-                    out.append(item)
-                    continue
-                filled = fill(item, side, rid)
-                if filled is omit:
-                    continue
-                if item_kind is s.Slot and not item.single:
-                    out.extend(filled)  # a slot inside a list adds its items in place
-                else:
-                    out.append(filled)
-            return out
-        if kind is e.Block:
-            body = self.fill(value.body, side, rid)
-            return e.OMIT if body is e.OMIT else e.Block(body)
-        if kind is e.JsonEncode:
-            return e.JsonEncode(self.fill(value.value, side, rid))
-        if isinstance(value, dict):  # a mapping or sequence subclass: same meaning, slower path
-            return self.fill(dict(value), side, rid)
-        if isinstance(value, (list, tuple)):
-            return self.fill(list(value), side, rid)
-        return value  # already a neutral expression (or e.OMIT)
-
-    def _fill_P(self, ph: s.P, side, rid):
-        entry = self.entry(rid)
-        schema = entry.properties.get(ph.name)
-        if schema is None:
-            raise KeyError(f"catalog entry {entry.type!r} has no property {ph.name!r}")
-        value = self.props(rid).get(ph.name)
-        if value is None:
-            return e.OMIT
-        if schema.get("x-variable"):
-            name = f"{tf_identifier(rid)}_{ph.name}"
-            if name in self.variables:  # declared by the other side's template (or another use)
-                return e.Var(name)
-            asked = "x-ask" in schema and value == ""
-            return self.variable(
-                name,
-                schema["type"],
-                None if asked else value,
-                f"{schema.get('description') or ph.name} ({self.resources[rid].get('label') or rid})",
-                rid,
-                allowed=schema.get("enum"),
-                minimum=schema.get("minimum"),
-                maximum=schema.get("maximum"),
-                pattern=schema.get("x-pattern") or (schema.get("pattern") if asked else None),
-                sandbox=schema.get("x-ask"),
-                cfn_type=schema.get("x-cfn-type"),
-            )
-        return value
-
-    def _fill_Self(self, ph: s.Self, side, rid):
-        lid = self._lids.get((rid, ph.key))  # one lookup: the commonest placeholder after P
-        return e.OMIT if lid is None else e.Ref(lid, ph.tf)
-
-    def _fill_SelfAttr(self, ph: s.SelfAttr, side, rid):
-        lid = self._lids.get((rid, ph.key))
-        return e.OMIT if lid is None else e.Attr(lid, ph.cfn, ph.tf)
-
-    def _fill_Up(self, ph: s.Up, side, rid):
-        anc = self.ancestor(rid, ph.types)
-        return self.ref(anc, "", ph.tf) if anc else e.OMIT
-
-    def _fill_Subnets(self, ph: s.Subnets, side, rid):
-        found = self.subnets(rid)
-        return [self.ref(sn, "", ph.tf) for sn in found] if found else e.OMIT
-
-    def _fill_Name(self, ph: s.Name, side, rid):
-        if ph.prop and self.props(rid).get(ph.prop):
-            return prefixed(self.props(rid)[ph.prop], ph.max, ph.style, True)
-        return prefixed(f"{tf_identifier(rid)} {ph.suffix}", ph.max, ph.style, False)  # SampleQueue: sample-queue
-
-    def _fill_Zone(self, ph: s.Zone, side, rid):
-        value = str(self.props(rid).get(ph.prop) or "a")
-        return self.design.region + value if len(value) == 1 else value
-
-    def _fill_Label(self, ph: s.Label, side, rid):
-        return self.resources[rid].get("label") or rid
-
-    def _fill_Tags(self, ph: s.Tags, side, rid):
-        if ph.style == "blocks":  # an Auto Scaling group's tags, passed on to the instances it launches
-            if side == "cfn":
-                return [{**tag, "PropagateAtLaunch": True} for tag in self.tags(rid, "cfn")]
-            return [e.Block({"key": k, "value": v, "propagate_at_launch": True}) for k, v in self.tags(rid, "tf", form="full").items()]
-        return self.tags(rid, side, form=ph.style)
-
-    def _fill_Slot(self, ph: s.Slot, side, rid):
-        items = self.slots.get((rid, ph.name), [])
-        index = 0 if side == "cfn" else 1
-        chosen = [item[index] for item in items if item[index] is not None]
-        if not chosen:
-            return e.OMIT if ph.default is None else self.fill(ph.default, side, rid)
-        return chosen[0] if ph.single else chosen
-
-    def _fill_Env(self, ph: s.Env, side, rid):
-        env = self.env_vars.get(rid)
-        if not env:
-            return e.OMIT
-        names = sorted(env)
-        if ph.style == "map":
-            return {n: env[n] for n in names}
-        return [{ph.key: n, ph.value: env[n]} for n in names]
-
-    def _fill_If(self, ph: s.If, side, rid):
-        value = self.condition(rid, ph.prop)
-        matched = value in ph.equals if isinstance(ph.equals, tuple) else value == ph.equals
-        chosen = ph.then if matched else ph.otherwise
-        return e.OMIT if chosen is None else self.fill(chosen, side, rid)
-
-    def _fill_J(self, ph: s.J, side, rid):
-        parts = [self.fill(p, side, rid) for p in ph.parts]
-        if any(p is e.OMIT for p in parts):
-            return e.OMIT
-        return e.join(*parts)
-
-    def _fill_Properties(self, ph: s.Properties, side, rid):
-        from .generic import properties
-
-        return properties(self, rid)
-
-    def _fill_Region(self, ph, side, rid):
-        return e.Pseudo("region")
-
-    def _fill_Account(self, ph, side, rid):
-        return e.Pseudo("account_id")
-
-    def _fill_Partition(self, ph, side, rid):
-        return e.Pseudo("partition")
-
-    def _fill_Delimited(self, ph: s.Delimited, side, rid):
-        value = self.fill(ph.value, side, rid)
-        return e.OMIT if value is e.OMIT else e.Delimited(ph.sep, value)
-
-    def _fill_DataSource(self, ph: s.DataSource, side, rid):
-        args = tuple((k, self.fill(v, side, rid)) for k, v in ph.args)
-        return e.Data(ph.type, f"{tf_identifier(rid)}_{ph.name}", args, ph.attr)
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def _find_static_subtrees() -> None:
-    """The ids of the catalog templates' dicts that hold no placeholder at any depth (and no empty
-    container, which filling would drop): fill gives them back as they are, shared by every part
-    made from them (nothing changes a filled part afterwards).  The catalog keeps them alive for
-    the life of the process, so their ids are never reused."""
-    found = _STATIC
-
-    def walk(value) -> bool:
-        kind = type(value)
-        if kind in _PLAIN:
-            return True
-        if kind is dict:
-            statics = [walk(v) for v in value.values()]
-            static = all(statics) and bool(value)
-            if static:
-                found.add(id(value))
-            else:  # per value: kept as it is (None), its placeholder's filler, or fill for a container
-                _PLANS[id(value)] = tuple(
-                    (k, v, None if is_static else _FILLERS.get(type(v), Context.fill))
-                    for (k, v), is_static in zip(value.items(), statics, strict=True)
-                )
-            return static
-        if kind is list or kind is tuple:
-            return all([walk(v) for v in value]) and bool(value)
-        if kind is e.Block:
-            walk(value.body)
-            return False  # a Block is rebuilt by fill (its body may be shared)
-        return False
-
-    for entry in catalog.CATALOG.values():
-        for emit in entry.emits:
-            walk(emit.cfn)
-            walk(emit.tf)
-    found.add(id(catalog.CATALOG))  # marks the set as filled (the catalog itself is never filled)
-
-
-_STATIC: set[int] = set()  # filled on the first resolve (the catalog imports this module's package)
-_PLANS: dict[int, tuple] = {}  # id of a catalog dict -> ((key, value, how to fill it or None), ...)
-# placeholder class -> Context._fill_<ClassName>
-_FILLERS = {getattr(s, name[6:]): f for name, f in vars(Context).items() if name.startswith("_fill_")}
-
 
 def referenced(value) -> set[str]:
     """The part ids an expression refers to."""
@@ -502,9 +285,17 @@ def name_parts(ctx: Context, parts: list[Part]) -> None:
             kept[ctx.lid(rid)] = cfn_namer.unique("cfn", rid)
     for name in sorted(ctx.variables):  # a template's parameters and resources share one namespace (E3007)
         cfn_namer.unique("cfn", cfn_identifier(name), fold_case=False)
+    taken = cfn_namer.taken("cfn")
     for part in parts:
         part.tf_name = part.lid
-        part.cfn_name = kept.get(part.lid) or cfn_namer.unique("cfn", cfn_identifier(part.lid), fold_case=False)
+        name = kept.get(part.lid)
+        if name is None:
+            name = cfn_identifier(part.lid)
+            if name in taken:  # two ids with one CamelCase (`a_b`, `ab`): the namer numbers it
+                name = cfn_namer.unique("cfn", name)
+            else:
+                taken.add(name)
+        part.cfn_name = name
 
 
 # letters and digits with a capital somewhere (`WebServerGroup`, `myDynamoDBTable`): a logical id as a
@@ -519,13 +310,13 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
     `ephemeral` overrides the design's own switch (the sandbox deploys everything as ephemeral:
     it must be able to delete what it made)."""
     design.validate(design.name)
-    if not _STATIC:
-        _find_static_subtrees()
+    prepare()
     ctx = Context(design, ephemeral)
     rids = sorted(design.resources)
+    emits = {rid: ctx.emitted(rid) for rid in rids}
     for rid in rids:
-        for key in ctx.emitted_keys(rid):
-            ctx.new_lid(rid, key)
+        for emit in emits[rid]:
+            ctx.new_lid(rid, emit.key)
 
     from . import design_expr, network, protect, risks, wiring
 
@@ -536,24 +327,21 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
     # Parts that wait for a connection (`("@slot", name)`) and got none do not
     # exist: references to them (outputs, environment) fall away with them.
     for rid in rids:
-        for emit in ctx.entry(rid).emits:
-            if emit.when and emit.when[0] == "@slot" and not ctx.slots.get((rid, emit.when[1])):
-                ctx._lids.pop((rid, emit.key), None)
+        waiting = [emit for emit in emits[rid] if emit.when and emit.when[0] == "@slot" and not ctx.slots.get((rid, emit.when[1]))]
+        for emit in waiting:
+            ctx._lids.pop((rid, emit.key), None)
+        if waiting:
+            emits[rid] = [emit for emit in emits[rid] if all(emit is not gone for gone in waiting)]
 
     for rid in rids:
         entry = ctx.entry(rid)
-        emitted = set(ctx.emitted_keys(rid))
-        for emit in entry.emits:
-            if emit.key not in emitted:
-                continue
-            if emit.when and emit.when[0] == "@slot" and not ctx.slots.get((rid, emit.when[1])):
-                continue
+        for emit in emits[rid]:
             lid = ctx.lid(rid, emit.key)
             # fill() already drops OMIT at every level, so no prune pass is needed here.
             cfn = ctx.fill(emit.cfn, "cfn", rid) if emit.cfn_type else None
             tf = ctx.fill(emit.tf, "tf", rid) if emit.tf_type else None
             depends = [ctx.lid(rid, k) for k in emit.depends_on if ctx.has_part(rid, k)]
-            ctx.parts.append(Part(lid, rid, emit.cfn_type, cfn or {}, emit.tf_type, tf or {}, depends))
+            ctx.parts.append(Part(lid, rid, emit.cfn_type, cfn or {}, emit.tf_type, tf or {}, depends, key=emit.key))
         for out in entry.outputs:
             cfn_value = ctx.fill(out.cfn, "cfn", rid)
             tf_value = ctx.fill(out.tf, "tf", rid)
@@ -571,12 +359,15 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
     present = {part.lid for part in ctx.parts}
     # An output of a part that was not emitted (slot-conditional) is left out.
     ctx.outputs = [o for o in ctx.outputs if referenced(o.cfn) <= present and referenced(o.tf) <= present]
+    extra = ctx.extra_depends
     for part in ctx.parts:
-        wanted = set(part.depends_on) | set(ctx.extra_depends.get(part.lid, []))
-        part.depends_on = sorted(d for d in wanted if d in present and d != part.lid)
-    parts = sorted(ctx.parts, key=lambda p: p.lid)
-    for part in parts:  # a generic resource made on a condition: CloudFormation's Condition, Terraform's count
-        condition = ctx.resources.get(part.source, {}).get("condition")
+        if part.depends_on or part.lid in extra:  # most parts depend on nothing explicitly
+            wanted = set(part.depends_on).union(extra.get(part.lid, ()))
+            part.depends_on = sorted(d for d in wanted if d in present and d != part.lid)
+    parts = sorted(ctx.parts, key=attrgetter("lid"))
+    conditional = {rid: r["condition"] for rid, r in ctx.resources.items() if r.get("condition")}
+    for part in parts if conditional else ():  # a generic resource made on a condition: CloudFormation's Condition, Terraform's count
+        condition = conditional.get(part.source)
         if condition:
             part.condition = condition
             design_expr.condition(ctx, condition)

@@ -151,7 +151,6 @@ def apply(ctx, parts: list[Part]) -> None:
         if owner in connections:
             owner = connections[owner]["source"]
         owners[owner].append(part)
-    keys = {lid: key for (_owner, key), lid in ctx._lids.items()}
     # rules() gives resources with the same settings one and the same tuple: its choices are kept
     # by identity (hashing the whole tuple for every part was a tenth of a resolve)
     chosen_for: dict[int, dict] = {}
@@ -161,7 +160,7 @@ def apply(ctx, parts: list[Part]) -> None:
             continue
         memo = chosen_for.setdefault(id(applicable), {})
         for part in owners.get(rid, ()):
-            key, via_link = keys.get(part.lid), part.source != rid
+            key, via_link = part.key, part.source != rid
             which = (part.cfn_type, part.tf_type, key, via_link)
             found = memo.get(which)
             if found is None:

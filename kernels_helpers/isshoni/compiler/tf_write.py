@@ -44,6 +44,7 @@ class Translator:
         self.aliases = resolved.variable_aliases
         self.data_sources: set[str] = set()
         self.reads: dict[tuple[str, str], tuple] = {}  # (type, name) -> args of data sources parts read
+        self._skip_lines: dict[int, list[str]] = {}  # id of a part's tf_skips -> its comment lines
 
     # ------------------------------------------------------------ HCL values
     def expr(self, v):
@@ -132,16 +133,21 @@ class Translator:
         arguments, `prevent_destroy` joined to any lifecycle block the part already has, and
         its dependencies last."""
         out.append(f'resource {string(part.tf_type)} {string(part.tf_name)} {{')
-        for check, reason in part.tf_skips:
-            out.append(f"  #{_comment(f'checkov:skip={check}:{reason}')}")
+        skips = part.tf_skips
+        if skips:  # parts share their skip tuples (risks.apply): their comment lines are written once
+            lines = self._skip_lines.get(id(skips))
+            if lines is None:
+                lines = self._skip_lines[id(skips)] = [f"  #{_comment(f'checkov:skip={check}:{reason}')}" for check, reason in skips]
+            out.extend(lines)
         tail: list = []
         lifecycle = [("prevent_destroy", True)] if part.prevent_destroy else None
         if lifecycle and not _has_block(part.tf, "lifecycle"):
             tail.append(("lifecycle", e.Block({"prevent_destroy": True})))
             lifecycle = None
-        depends = [self.addr[d] for d in part.depends_on if d in self.addr]
-        if depends:
-            tail.append(("depends_on", [Raw(a) for a in depends]))
+        if part.depends_on:
+            depends = [self.addr[d] for d in part.depends_on if d in self.addr]
+            if depends:
+                tail.append(("depends_on", [Raw(a) for a in depends]))
         body = part.tf if not part.condition else {"count": Raw(f"local.condition_{part.condition} ? 1 : 0"), **part.tf}
         self.attributes(body, 1, out, key, tail, lifecycle)
         out.append("}")

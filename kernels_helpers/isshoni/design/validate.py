@@ -241,8 +241,8 @@ def _resource_problems(rid: str, resources: dict, catalog: dict) -> list[Problem
     out = []
     props = {**entry.defaults(), **res.get("properties", {})}
     out += _schema_problems(_entry_schema_json(entry.type), props, base + ["properties"], rid)
-    for key, spec in entry.properties.items():
-        if spec.get("format") == "cidr" and isinstance(props.get(key), str):
+    for key in entry.cidr_properties:
+        if isinstance(props.get(key), str):
             message = cidr_problem(props[key])
             if message:
                 out.append(Problem(json_path(base + ["properties", key]), message, rid))
