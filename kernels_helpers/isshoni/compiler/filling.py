@@ -9,6 +9,7 @@ catalog template, apart from the resolve that drives them.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 
 from .. import catalog
@@ -155,9 +156,12 @@ class Filling:
         return self.tags(rid, side, form=ph.style)
 
     def _fill_Slot(self, ph: s.Slot, side, rid):
-        items = self.slots.get((rid, ph.name), [])
-        index = 0 if side == "cfn" else 1
-        chosen = [item[index] for item in items if item[index] is not None]
+        items = self.slots.get((rid, ph.name))  # most slots of most resources are empty
+        if items:
+            index = 0 if side == "cfn" else 1
+            chosen = [item[index] for item in items if item[index] is not None]
+        else:
+            chosen = None
         if not chosen:
             return e.OMIT if ph.default is None else self.fill(ph.default, side, rid)
         return chosen[0] if ph.single else chosen
@@ -178,8 +182,10 @@ class Filling:
         return e.OMIT if chosen is None else self.fill(chosen, side, rid)
 
     def _fill_J(self, ph: s.J, side, rid):
-        parts = [self.fill(p, side, rid) for p in ph.parts]
-        if any(p is e.OMIT for p in parts):
+        # mostly literal text between placeholders: kept without a call; every placeholder is
+        # filled even after one came out OMIT (filling one may declare a variable)
+        parts = [p if type(p) is str else self.fill(p, side, rid) for p in ph.parts]
+        if e.OMIT in parts:
             return e.OMIT
         return e.join(*parts)
 
@@ -212,7 +218,8 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 def _plan(value: dict, statics: list[bool]) -> Callable:
     """The filler of one catalog dict that holds placeholders: a function written for it once,
     which keeps its static values, fills the others (each with its placeholder's own filler,
-    or fill for a container) and leaves out what fills to OMIT, in the dict's order.
+    a nested catalog dict with its own written filler, anything else with fill) and leaves
+    out what fills to OMIT, in the dict's order.
 
     Written out (like dataclasses' __init__) rather than looping over a table: every part's
     every dict goes through one, and the loop, not the filling, was most of what they cost.
@@ -223,21 +230,36 @@ def _plan(value: dict, statics: list[bool]) -> Callable:
         scope[f"k{i}"], scope[f"v{i}"] = key, item
         if is_static:
             lines.append(f"    kept[k{i}] = v{i}")
+            continue
+        if type(item) is dict and id(item) in _PLANS:
+            scope[f"f{i}"] = _written(id(item))
+            lines.append(f"    x = f{i}(self, side, rid)")
         else:
             scope[f"f{i}"] = _FILLERS.get(type(item), Filling.fill)
-            lines += [f"    x = f{i}(self, v{i}, side, rid)", f"    if x is not OMIT: kept[k{i}] = x"]
+            lines.append(f"    x = f{i}(self, v{i}, side, rid)")
+        lines.append(f"    if x is not OMIT: kept[k{i}] = x")
     lines.append("    return kept if kept else OMIT" if value else "    return kept")
     exec("\n".join(lines), scope)  # noqa: S102 - the source above names only its own variables
     return scope["filled"]
 
 
+def _written(ident: int) -> Callable:
+    """The written filler of a catalog dict, writing it now if no design has needed it yet
+    (under a lock: two threads resolving at once write it once, and neither sees it half-made)."""
+    with _WRITING:
+        pending = _UNWRITTEN.pop(ident, None)
+        if pending is not None:
+            _PLANS[ident] = _plan(*pending)
+        return _PLANS[ident]
+
+
 def _planned_on_first_use(value: dict, statics: list[bool]) -> Callable:
     """Writes the dict's filler when a design first needs it (writing all 500 at once would
     add a tenth of a second to the first compile, for types most designs never use)."""
+    _UNWRITTEN[id(value)] = (value, statics)
 
     def first(self, side, rid):
-        filled = _PLANS[id(value)] = _plan(value, statics)
-        return filled(self, side, rid)
+        return _written(id(value))(self, side, rid)
 
     return first
 
@@ -277,6 +299,8 @@ def _find_static_subtrees() -> None:
 
 _STATIC: set[int] = set()  # filled on the first resolve (prepare(); the catalog imports this module's package)
 _PLANS: dict[int, Callable] = {}  # id of a catalog dict -> its filler (_plan)
+_UNWRITTEN: dict[int, tuple] = {}  # id of a catalog dict whose filler is not written yet -> (dict, statics)
+_WRITING = threading.RLock()  # re-entrant: writing a filler writes its nested dicts' first
 # placeholder class -> Filling._fill_<ClassName>
 _FILLERS = {getattr(s, name[6:]): f for name, f in vars(Filling).items() if name.startswith("_fill_")}
 

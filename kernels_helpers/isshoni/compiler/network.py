@@ -71,7 +71,7 @@ def imply(ctx: Context) -> None:
 
     explicit = ctx.memo.get("explicit_routes", {})
     index = ctx.by_vpc()
-    for vpc in sorted(r for r in ctx.resources if ctx.type_of(r) == "vpc"):
+    for vpc in ctx.of_type("vpc"):
         inside = index.get(vpc, {})
         igws = inside.get("internet_gateway", [])
         nats = inside.get("nat_gateway", [])

@@ -333,15 +333,15 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
         if waiting:
             emits[rid] = [emit for emit in emits[rid] if all(emit is not gone for gone in waiting)]
 
+    lids, fill, parts_made = ctx._lids, ctx.fill, ctx.parts
     for rid in rids:
         entry = ctx.entry(rid)
         for emit in emits[rid]:
-            lid = ctx.lid(rid, emit.key)
             # fill() already drops OMIT at every level, so no prune pass is needed here.
-            cfn = ctx.fill(emit.cfn, "cfn", rid) if emit.cfn_type else None
-            tf = ctx.fill(emit.tf, "tf", rid) if emit.tf_type else None
-            depends = [ctx.lid(rid, k) for k in emit.depends_on if ctx.has_part(rid, k)]
-            ctx.parts.append(Part(lid, rid, emit.cfn_type, cfn or {}, emit.tf_type, tf or {}, depends, key=emit.key))
+            cfn = fill(emit.cfn, "cfn", rid) if emit.cfn_type else None
+            tf = fill(emit.tf, "tf", rid) if emit.tf_type else None
+            depends = [lids[(rid, k)] for k in emit.depends_on if (rid, k) in lids] if emit.depends_on else []
+            parts_made.append(Part(lids[(rid, emit.key)], rid, emit.cfn_type, cfn or {}, emit.tf_type, tf or {}, depends, key=emit.key))
         for out in entry.outputs:
             cfn_value = ctx.fill(out.cfn, "cfn", rid)
             tf_value = ctx.fill(out.tf, "tf", rid)

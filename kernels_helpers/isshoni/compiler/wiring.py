@@ -310,7 +310,7 @@ def finish_load_balancers(ctx: Context) -> None:
     """Listeners for every load balancer, then target groups and rules for its connections."""
     targets = ctx.memo.get("lb_targets", {})
     certs = ctx.memo.get("lb_certs", {})
-    albs = sorted(r for r in ctx.resources if ctx.type_of(r) == "alb")
+    albs = ctx.of_type("alb")
     canaries = [a for a in albs if _blue_green(targets.get(a, []))]
     for alb in albs:
         props = ctx.props(alb)
@@ -453,10 +453,7 @@ def ecs_cluster(ctx: Context, cid, service, cluster, props):
 def finish_default_cluster(ctx: Context) -> None:
     """Services (and started task definitions) not connected to a cluster share one default cluster for the design."""
     started = ctx.memo.get("run_task_targets", set())  # task definitions other compute starts (RunTask needs a cluster)
-    orphans = [
-        r for r in sorted(ctx.resources)
-        if (ctx.type_of(r) == "ecs_service" or r in started) and not ctx.slots.get((r, "cluster"))
-    ]
+    orphans = [r for r in sorted({*ctx.of_type("ecs_service"), *started}) if not ctx.slots.get((r, "cluster"))]
     if not orphans:
         return
     name = ctx.physical_name("cluster")

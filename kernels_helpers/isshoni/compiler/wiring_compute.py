@@ -46,7 +46,7 @@ def finish_container_images(ctx: Context) -> None:
     role pulls it (`iam_access`)."""
     from ..catalog.compute import DEFAULT_IMAGE
 
-    for rid in sorted(r for r in ctx.resources if ctx.type_of(r) in ("ecs_service", "ecs_task_definition")):
+    for rid in ctx.of_type("ecs_service", "ecs_task_definition"):
         image = ctx.props(rid)["image"]
         if image not in ("", DEFAULT_IMAGE):
             continue
@@ -61,7 +61,7 @@ def finish_container_images(ctx: Context) -> None:
 
 @finisher
 def finish_lambda_code(ctx: Context) -> None:
-    for rid in sorted(r for r in ctx.resources if ctx.type_of(r) == "lambda_function"):
+    for rid in ctx.of_type("lambda_function"):
         props = ctx.props(rid)
         if props["package_type"] == "Image":
             uri = _image(ctx, rid, props)

@@ -84,7 +84,7 @@ def finish_service_calls(ctx: Context) -> None:
 @finisher
 def finish_public_services(ctx: Context) -> None:
     """A service open to the internet on its tasks' public IPs must sit in public subnets."""
-    for rid in sorted(r for r in ctx.resources if ctx.type_of(r) == "ecs_service" and ctx.props(r).get("public_access")):
+    for rid in (r for r in ctx.of_type("ecs_service") if ctx.props(r).get("public_access")):
         subnet = ctx.ancestor(rid, ("subnet",))
         if subnet is None or ctx.props(subnet)["tier"] != "public":
             message = f"{rid}: public_access needs the service in a public subnet (tasks in private subnets have no route from the internet)"

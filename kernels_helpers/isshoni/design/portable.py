@@ -55,6 +55,8 @@ def _dynamic_message(service: str) -> str:
 def value_problems(value, base: list, owner: str) -> list[Problem]:
     """Problems of one property value (`base` is its JSON path as a list).  Iterative: a
     deeply nested document cannot exhaust the stack."""
+    if not _suspect(value):
+        return []
     out = []
     stack = [(value, base)]
     while stack:
@@ -71,6 +73,29 @@ def value_problems(value, base: list, owner: str) -> list[Problem]:
         elif isinstance(node, list):
             stack.extend((item, [*path, index]) for index, item in enumerate(node))
     return out
+
+
+def _suspect(value) -> bool:
+    """Whether a value may hold something value_problems reports: the common case, fast (no
+    paths built, a string searched only when it holds `{{`).  It may say yes wrongly, never no."""
+    stack = [value]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is str:
+            if "{{" in node:
+                return True
+        elif kind is dict:
+            for key, item in node.items():
+                if type(key) is not str or key == "Ref" or key.startswith("Fn::"):
+                    return True
+                push(item)
+        elif kind is list:
+            extend(node)
+        elif isinstance(node, (str, dict, list)):  # a subclass: the careful walk decides
+            return True
+    return False
 
 
 def problems(data: dict) -> list[Problem]:
