@@ -36,6 +36,10 @@ def test_badges_follow_sizes_and_usage(tmp_path):
         page.evaluate(f"() => {DOC}.set('nat', {{data_processed_gb: 200}})")
         _shows(page, "nat", "$41.85/mo")  # 730 h x $0.045 + 200 GB x $0.045
         assert "/mo" not in (page.evaluate(f"() => {CY}.getElementById('igw').data('display')") or "")  # free: no badge
+        page.evaluate(f"() => {DOC}.set('nat', {{data_processed_gb: 30000}})")
+        _shows(page, "nat", "$1,382.85/mo")  # 730 h x $0.045 + 30,000 GB x $0.045, written as everywhere else
+        page.evaluate(f"() => {DOC}.set('nat', {{data_processed_gb: 200}})")
+        _shows(page, "nat", "$41.85/mo")
         run(page, f"{CY}.fit(undefined, 40)")
         screenshot(page, "cost-badges")
 

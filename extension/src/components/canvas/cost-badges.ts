@@ -1,5 +1,6 @@
 /**
- * Each priced node's monthly estimate under its name on the canvas ("$37.35/mo"), from the
+ * Each priced node's monthly estimate under its name on the canvas ("$37.35/mo", "$1,234.00/mo":
+ * money.ts, as the inspector and the Versions tab write it), from the
  * server's estimate of the live design (`GET .../cost`, isshoni/cost): asked again a moment after
  * the design last changed, so a new instance size or usage assumption shows at once.  Free nodes
  * show nothing; a node that is not priced says so in the line.  The estimate is kept in the
@@ -10,6 +11,7 @@ import cytoscape from 'cytoscape';
 
 import { designUrl, request } from '../../api';
 import { DesignContext, ICostEstimate, ICostNode } from '../../context';
+import { money } from '../../money';
 import { IInfraChanges } from '../../yinfra';
 
 const ASK_AFTER_MS = 500;
@@ -29,7 +31,7 @@ export class CostBadges {
     if (!node || node.status === 'free') {
       return '';
     }
-    return node.status === 'priced' ? `$${node.monthly.toFixed(2)}/mo` : 'cost: not priced';
+    return node.status === 'priced' ? `${money(node.monthly)}/mo` : 'cost: not priced';
   }
 
   /** Draw the last estimate again (after the canvas rebuilt its elements). */
