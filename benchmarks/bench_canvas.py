@@ -8,8 +8,12 @@ largest design (60 fps is 16.7 ms a frame).  Two peers: a plain page with the sa
 cytoscape.js (the extension's own copy), the same elements and style taken from the opened
 canvas, from creating the graph to its first frames; and a text file of the same size opened
 the same way in JupyterLab's own editor (its document, collaboration room and editor: what any
-document costs JupyterLab to open, before anything is drawn).  Uses the real stack: a Jupyter
-server with collaboration, this checkout's extension build, Debian chromium.
+document costs JupyterLab to open, before anything is drawn).  Each warm open is also timed to
+the canvas's first frame with every node (cytoscape's first `render`, as on the plain page) and
+split there: JupyterLab opening the document until it synced (the canvas is made then), and the
+canvas from made to that frame; the later frames also carry the palette and side panels, which
+are built once the canvas is on screen.  Uses the real stack: a Jupyter server with
+collaboration, this checkout's extension build, Debian chromium.
 
     python benchmarks/bench_canvas.py [--sizes 20,1000] [--warm-sizes 20,200,1000] [--repeat 3]
 """
@@ -109,7 +113,7 @@ OPEN = """async ([path, arg]) => {
       const w = window.jupyterapp.shell.currentWidget;
       const mine = w && w.context && w.context.path === path ? w : null;
       if (mine && (READY)) {
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve([performance.now() - t0, SPLIT])));
       } else {
         setTimeout(poll, 5);
       }
@@ -118,10 +122,14 @@ OPEN = """async ([path, arg]) => {
   });
 }"""
 # open a design: every node (arg: how many) drawn; open a text file: its first line (arg) in the editor
+# a design also says when its canvas was made (the document had synced: JupyterLab's part of the
+# open ends there) and when it first rendered
 WARM_OPEN = OPEN.replace("FACTORY", "Isshoni Canvas").replace(
-    "READY", "mine.content.canvas && mine.content.canvas.cy.nodes().length >= arg")
+    "READY", "mine.content.canvas && mine.content.canvas.cy.nodes().length >= arg").replace(
+    "SPLIT", "mine.content.canvas.createdAt - t0, mine.content.canvas.createdAt + (mine.content.canvas.paintMs ?? NaN) - t0")
 TEXT_OPEN = OPEN.replace("FACTORY", "Editor").replace(
-    "READY", "mine.node.querySelector('.cm-content') && mine.node.querySelector('.cm-content').textContent.includes(arg)")
+    "READY", "mine.node.querySelector('.cm-content') && mine.node.querySelector('.cm-content').textContent.includes(arg)").replace(
+    "SPLIT", "null, null")
 
 
 NEEDLE = "isshoni-bench-first-line"  # the text file's first line: the editor draws only what is in view
@@ -162,14 +170,17 @@ PLAIN_DRAW = """async ([elements, style]) => {
   const t0 = performance.now();
   const cy = cytoscape({container: document.getElementById('cy'), elements, style, layout: {name: 'preset'},
                         pixelRatio: 'auto', minZoom: 0.03, maxZoom: 4});
+  let rendered = NaN;
+  cy.one('render', () => { rendered = performance.now() - t0; });
   cy.fit(undefined, 40);
   return await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
-    const ms = performance.now() - t0; cy.destroy(); resolve(ms); })));
+    const ms = performance.now() - t0; cy.destroy(); resolve([ms, rendered]); })));
 }"""
 
 
-def measure_plain(browser, base: str, graphs: dict[int, tuple], repeat: int) -> dict[int, float]:
-    """Median ms for the plain cytoscape page to draw each design's elements with the canvas's style."""
+def measure_plain(browser, base: str, graphs: dict[int, tuple], repeat: int) -> tuple[dict[int, float], dict[int, float]]:
+    """Median ms for the plain cytoscape page to draw each design's elements with the canvas's style
+    (to two frames after, and to its first rendered frame)."""
     if not CYTOSCAPE.is_file():
         raise RuntimeError(f"{CYTOSCAPE} is missing: run `jlpm install` in extension/")
     page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
@@ -178,18 +189,25 @@ def measure_plain(browser, base: str, graphs: dict[int, tuple], repeat: int) -> 
     page.route(f"{base}{PLAIN_PATH}", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
     page.goto(f"{base}{PLAIN_PATH}")
     drawn: dict[int, list[float]] = {}
+    first: dict[int, list[float]] = {}
     for _ in range(repeat):
         for size, (elements, style) in graphs.items():
-            drawn.setdefault(size, []).append(page.evaluate(PLAIN_DRAW, [elements, style]))
+            ms, rendered = page.evaluate(PLAIN_DRAW, [elements, style])
+            drawn.setdefault(size, []).append(ms)
+            first.setdefault(size, []).append(rendered)
     page.context.close()
-    return {size: statistics.median(v) for size, v in drawn.items()}
+    median = statistics.median
+    return {size: median(v) for size, v in drawn.items()}, {size: median(v) for size, v in first.items()}
 
 
-def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[float], dict[int, float], dict[int, float]]:
+def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[float], dict[int, float], dict[int, float], dict]:
     """Median ms from opening each design (JupyterLab loaded) to every node drawn; drag frame times
     in the largest; the plain page's median ms for the same elements; the median ms of opening a
-    text file of the design's size in JupyterLab's editor (interleaved with the designs)."""
+    text file of the design's size in JupyterLab's editor (interleaved with the designs); per size, the
+    median ms from opening to the document synced (the canvas is made then) and from the canvas made
+    to its first render."""
     opened: dict[int, list[float]] = {}
+    splits: dict[int, list[tuple[float, float]]] = {}  # (open -> document synced, canvas made -> first render)
     texts: dict[int, list[float]] = {}
     graphs: dict[int, tuple] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -208,20 +226,22 @@ def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[
             _close_current(page)  # JupyterLab loaded, no design open
             for _ in range(repeat):
                 for size in sizes:
-                    ms = page.evaluate(WARM_OPEN, [f"d{size}.infra.json", counts[size]])
+                    ms, synced, rendered = page.evaluate(WARM_OPEN, [f"d{size}.infra.json", counts[size]])
                     opened.setdefault(size, []).append(ms)
+                    splits.setdefault(size, []).append((synced, rendered - synced))
                     if size not in graphs:  # what the canvas drew, for the plain page
                         graphs[size] = tuple(page.evaluate(
                             "() => { const cy = window.jupyterapp.shell.currentWidget.content.canvas.cy;"
                             " return [cy.elements().jsons(), cy.style().json()]; }"))
                     if size != sizes[-1] or _ < repeat - 1:
                         _close_current(page)
-                        texts.setdefault(size, []).append(page.evaluate(TEXT_OPEN, [f"t{size}-{_}.txt", NEEDLE]))
+                        texts.setdefault(size, []).append(page.evaluate(TEXT_OPEN, [f"t{size}-{_}.txt", NEEDLE])[0])
                         page.evaluate("() => window.jupyterapp.commands.execute('application:close')")
             frames = _drag_frames(page)
-            plain = measure_plain(browser, base, graphs, repeat)
+            plain, plain_first = measure_plain(browser, base, graphs, repeat)
     median = statistics.median
-    return {s: median(v) for s, v in opened.items()}, frames, plain, {s: median(v) for s, v in texts.items()}
+    split = {s: (median(a for a, _ in v), median(b for _, b in v), median(a + b for a, b in v), plain_first[s]) for s, v in splits.items()}
+    return {s: median(v) for s, v in opened.items()}, frames, plain, {s: median(v) for s, v in texts.items()}, split
 
 
 def main() -> int:
@@ -232,13 +252,17 @@ def main() -> int:
     args = parser.parse_args()
     if args.warm_sizes:
         sizes = [int(s) for s in args.warm_sizes.split(",")]
-        opened, frames, plain, texts = measure_warm(sizes, args.repeat)
+        opened, frames, plain, texts, split = measure_warm(sizes, args.repeat)
         print(f"canvas in a loaded JupyterLab, median of {args.repeat} opens each; peers: a plain cytoscape page (same elements "
               "and style), and a text file of the same size opened in JupyterLab's editor")
         for size in sizes:
             text = f"   text file in the editor {texts[size]:6.0f} ms ({opened[size] / texts[size]:4.2f}x)" if size in texts else ""
             print(f"  open -> every node drawn, {size:>5} resources: {opened[size]:7.0f} ms   plain page {plain[size]:6.0f} ms"
                   f" ({opened[size] / plain[size]:4.2f}x){text}")
+            synced, drawing, first, plain_first = split[size]
+            print(f"      first frame with every node: {first:6.0f} ms   plain page {plain_first:6.0f} ms ({first / plain_first:4.2f}x); "
+                  f"of which JupyterLab opening the document until it synced {synced:5.0f} ms, "
+                  f"the canvas from made to its first frame {drawing:5.0f} ms ({drawing / plain_first:4.2f}x the plain page)")
         if frames:
             ordered = sorted(frames)
             p50, p95 = statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -125,9 +126,9 @@ def jupyterhub(tmp: Path, users: list[str], groups: dict[str, list[str]], single
     homes = tmp / "homes"
     for user in users:
         (homes / user).mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port, hub_port = free_port(), free_port()
     config = CONFIG.format(
-        port=port, hub_port=free_port(), api_port=free_port(), proxy=proxy_command(), proxy_pid=str(folder / "proxy.pid"),
+        port=port, hub_port=hub_port, api_port=free_port(), proxy=proxy_command(), proxy_pid=str(folder / "proxy.pid"),
         db=folder / "hub.sqlite", secret=str(folder / "cookie_secret"), pid=str(folder / "hub.pid"), users=set(users),
         homes=str(homes), args=list(single_user_args), environment=dict(environment),
         groups={name: {"users": members} for name, members in groups.items()}, service_token=SERVICE_TOKEN,
@@ -150,5 +151,47 @@ def jupyterhub(tmp: Path, users: list[str], groups: dict[str, list[str]], single
             time.sleep(0.3)
         yield hub
     finally:
-        stop(proc, grace=30)  # the Hub stops the servers it spawned and its proxy (cleanup_servers)
+        stop(proc, grace=30)  # the Hub stops the servers it spawned and its proxy (cleanup_servers)...
+        stop_left_over(f"http://127.0.0.1:{hub_port}/hub/api", folder / "proxy.pid")  # ...unless it had to be killed
         log.close()
+
+
+def stop_left_over(api_url: str, proxy_pid_file: Path, grace: float = 10) -> None:
+    """Stop what a Hub that was killed could not: its single-user servers (found by the Hub API
+    address in their environment, so only this Hub's) and its proxy (by its PID file)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environ = (entry / "environ").read_bytes().split(b"\0")
+            except OSError:  # gone, or not ours to read
+                continue
+            if f"JUPYTERHUB_API_URL={api_url}".encode() in environ:
+                pids.append(int(entry.name))
+    try:
+        proxy = int(proxy_pid_file.read_text().strip())
+        if b"configurable-http-proxy" in Path(f"/proc/{proxy}/cmdline").read_bytes():  # not a PID reused since
+            pids.append(proxy)
+    except (OSError, ValueError):
+        pass
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        alive = []
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+                alive.append(pid)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if not alive:
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in alive):
+            time.sleep(0.1)
+        pids = [pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False

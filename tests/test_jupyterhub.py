@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 
 import httpx
 import pytest
 
 from browser import LAB_ARGS, chromium, screenshot, this_checkout
-from hub import jupyterhub
+from hub import jupyterhub, stop_left_over
 from isshoni import templates
 from rooms import joined
 from sandbox import running_sandbox
@@ -146,3 +150,24 @@ def test_in_the_browser_carols_edit_reaches_alice_and_bobs_canvas_is_read_only(t
             time.sleep(0.2)
         saved = json.loads(team["file"].read_text())
         assert saved["resources"][rid]["label"] == "carol via the hub"
+
+
+def test_a_server_left_by_a_killed_hub_is_stopped_even_if_it_ignores_sigterm(tmp_path):
+    """A Hub killed after its grace period cannot stop its single-user servers; one that hung on
+    shutdown outlived a whole test run once.  hub.stop_left_over finds this Hub's servers by the
+    Hub API address in their environment, and only those."""
+    mine = {**os.environ, "JUPYTERHUB_API_URL": "http://127.0.0.1:9/hub/api"}
+    other = {**os.environ, "JUPYTERHUB_API_URL": "http://127.0.0.1:10/hub/api"}
+    script = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)"
+    hung = subprocess.Popen([sys.executable, "-c", script], env=mine, start_new_session=True)
+    bystander = subprocess.Popen([sys.executable, "-c", script], env=other, start_new_session=True)
+    try:
+        time.sleep(0.5)
+        stop_left_over("http://127.0.0.1:9/hub/api", tmp_path / "no-proxy.pid", grace=1)
+        assert hung.wait(5) == -signal.SIGKILL
+        assert bystander.poll() is None
+    finally:
+        for proc in (hung, bystander):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(5)

@@ -149,7 +149,7 @@ export class CanvasView extends Widget {
       this._spans.refresh(this._lod.detailed);
     });
     this.buildMs = performance.now() - t0;
-    this._t0 = t0;
+    this.createdAt = t0;
     cy.on('render', this._onRender);
 
     ctx.doc.changed.connect(this._onDocChanged, this);
@@ -192,6 +192,9 @@ export class CanvasView extends Widget {
 
   /** The cytoscape instance (browser tests reach it as `node.cy` or `window.isshoniCanvases`). */
   readonly cy: cytoscape.Core;
+  /** When the canvas was made (`performance.now()`): the document had synced by then, so an open's
+   * time splits into JupyterLab's part before it and the canvas's part after (bench_canvas.py). */
+  createdAt = 0;
   /** Milliseconds to build the elements, and from construction to the first painted frame. */
   buildMs = 0;
   paintMs: number | null = null;
@@ -293,7 +296,7 @@ export class CanvasView extends Widget {
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     if (this._attachMs === null) {
-      this._attachMs = performance.now() - this._t0;
+      this._attachMs = performance.now() - this.createdAt;
     }
     this._theme.restyle();
     this._resize();
@@ -317,7 +320,7 @@ export class CanvasView extends Widget {
 
   private _onRender = (): void => {
     if (this.paintMs === null && this.cy.width() > 0) {
-      this.paintMs = performance.now() - this._t0;
+      this.paintMs = performance.now() - this.createdAt;
       (this.node as any).isshoniPaint = {
         nodes: this.cy.nodes().length,
         edges: this.cy.edges().length,
@@ -412,7 +415,6 @@ export class CanvasView extends Widget {
   private _keyboard: CanvasKeyboard;
   private _arranger: LayoutBridge;
   private _layers: ICanvasLayer[] = [];
-  private _t0: number;
   private _attachMs: number | null = null;
   private _large = false;
   private _spans: SubnetSpans;
