@@ -24,8 +24,8 @@ from ..design.model import Design
 from . import paths
 from .drift_adopt import adoption
 from .locks import Busy, locked
-from .preview import PreviewBusy, _PreviewJob, _reject
-from .runner import _Setup, confirm_target
+from .preview import PreviewBusy, QuietJob, never_confirm
+from .runner import JobSetup, confirm_target
 from .state import DeploymentState
 from .verify import verify
 
@@ -41,10 +41,10 @@ def drift(design: Design, *, target: str = "sandbox", profile: str | None = None
     if state.get("status") not in ("deployed", "partial"):
         raise ValueError(f"{design.name} is not deployed to {target}: deploy it first, then check its drift")
     engine = state.get("engine") or "cloudformation"
-    job = _PreviewJob()
+    job = QuietJob()
     try:
         with locked(paths.deploy_lock(target, design.region, design.name), wait=0, what=f"deployment of {design.name!r}"):
-            setup = _Setup(None, design, job, target, engine, profile, _reject)
+            setup = JobSetup(None, design, job, target, engine, profile, never_confirm)
             setup.connect()
             ctx = setup.context()
             inventory = setup.engine.inventory(ctx)

@@ -16,7 +16,7 @@ from . import engines, paths, targets
 from .engines import DeployFailed
 from .locks import Busy, locked
 from .redact import Redactor
-from .runner import _Setup, confirm_target
+from .runner import JobSetup, confirm_target
 from .sandbox import ACCESS_KEY, SECRET_KEY
 from .state import DeploymentState
 
@@ -25,8 +25,9 @@ class PreviewBusy(Exception):
     """Another job holds the deployment."""
 
 
-class _PreviewJob:
-    """Stands in for a job while an engine previews: keeps its events, records nothing."""
+class QuietJob:
+    """Stands in for a job while an engine only looks (a preview, a drift check): keeps its
+    events, records nothing."""
 
     def __init__(self) -> None:
         self.id = f"preview-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
@@ -47,7 +48,8 @@ class _PreviewJob:
         pass
 
 
-def _reject(plan: str) -> bool:
+def never_confirm(plan: str) -> bool:
+    """What a look-only run answers when an engine asks to apply a plan: no."""
     return False
 
 
@@ -60,14 +62,14 @@ def preview(design: Design, *, target: str = "sandbox", engine: str = "cloudform
     if target not in targets.TARGETS:
         raise ValueError(f"unknown target {target!r}; choose one of {', '.join(targets.TARGETS)}")
     started = time.monotonic()
-    job = _PreviewJob()
+    job = QuietJob()
     reply = {"target": target, "engine": engine, "design": design.name}
     previous = DeploymentState(target, design.region, design.name).load()
     if previous.get("status") == "deployed" and previous.get("engine") not in (None, engine):
         raise ValueError(f"{design.name} is deployed to {target} with {previous['engine']}: preview with that engine")
     try:
         with locked(paths.deploy_lock(target, design.region, design.name), wait=0, what=f"deployment of {design.name!r}"):
-            setup = _Setup(None, design, job, target, engine, profile, _reject)
+            setup = JobSetup(None, design, job, target, engine, profile, never_confirm)
             try:
                 setup.connect()
             except DeployFailed as exc:

@@ -48,7 +48,7 @@ def confirm_target(target: str, really_aws: bool) -> None:
         raise ValueError("target='aws' acts on a real AWS account and can cost money: pass really_aws=True to confirm")
 
 
-class _Setup:
+class JobSetup:
     """Everything a job body needs, built inside the job so its steps are recorded."""
 
     def __init__(self, path: Path, design: Design, job: Job, target_name: str, engine_name: str, profile: str | None,
@@ -159,7 +159,7 @@ def deploy(path: str | Path, *, target: str = "sandbox", engine: str = "cloudfor
     sink = _sink_for(path, sink)
     recover(sink)
     def body(job: Job) -> None:
-        setup = _Setup(path, design, job, target, engine, profile, approve or _approve_all)
+        setup = JobSetup(path, design, job, target, engine, profile, approve or _approve_all)
         setup.connect()
         ctx = setup.context()
         progress.follow(job, ctx.resolved, setup.adapted)
@@ -187,7 +187,7 @@ def deploy(path: str | Path, *, target: str = "sandbox", engine: str = "cloudfor
     return _run_job("deploy", design, target, engine, sink, listeners, body)
 
 
-def _record_success(setup: _Setup, apply_s: float, verify_resources: bool) -> None:
+def _record_success(setup: JobSetup, apply_s: float, verify_resources: bool) -> None:
     ctx, job, engine = setup.ctx, setup.job, setup.engine
     inventory = engine.inventory(ctx)
     outputs = engine.outputs(ctx)
@@ -229,7 +229,7 @@ def _record_success(setup: _Setup, apply_s: float, verify_resources: bool) -> No
     job.details = outcome.text(result["counts"]) if report else f"{len(inventory)} AWS resources reported by the engine, not verified"
 
 
-def _after_failed_apply(setup: _Setup, failure: DeployFailed, existed: bool, apply_s: float) -> None:
+def _after_failed_apply(setup: JobSetup, failure: DeployFailed, existed: bool, apply_s: float) -> None:
     """A failed create leaves nothing (CloudFormation) or reports what exists (Terraform)."""
     ctx, job = setup.ctx, setup.job
     if setup.engine_name == "cloudformation" and not existed:
@@ -286,7 +286,7 @@ def destroy(path: str | Path, *, target: str = "sandbox", engine: str | None = N
     sink = _sink_for(path, sink)
     recover(sink)
     def body(job: Job) -> None:
-        setup = _Setup(path, design, job, target, engine, profile, _approve_all)
+        setup = JobSetup(path, design, job, target, engine, profile, _approve_all)
         setup.connect(prepare=False)
         ctx = setup.context(adapt=engine == "terraform")
         progress.follow(job, ctx.resolved, setup.adapted)
@@ -364,7 +364,7 @@ def canary(path: str | Path, *, green: int | None = None, rollback: bool = False
     sink = _sink_for(path, sink)
     recover(sink)
     def body(job: Job) -> None:
-        setup = _Setup(path, design, job, target, state["engine"], profile, _approve_all)
+        setup = JobSetup(path, design, job, target, state["engine"], profile, _approve_all)
         setup.connect(prepare=False)
         omitted = {k: _Omitted(**v) for k, v in (state.get("omitted") or {}).items()}
         if rollback:
@@ -405,12 +405,12 @@ class _Omitted:
         self.lid, self.source, self.type, self.reason, self.substitute = lid, source, type, reason, substitute
 
 
-def _ctx_for_params(setup: _Setup) -> Context:
+def _ctx_for_params(setup: JobSetup) -> Context:
     """Terraform rewrites its module (the sandbox model); CloudFormation keeps the previous template."""
     return setup.ctx or setup.context(adapt=setup.engine_name == "terraform")
 
 
-def _step(setup: _Setup, plan, live, green: int, omitted: dict) -> canary_mod.CheckResult:
+def _step(setup: JobSetup, plan, live, green: int, omitted: dict) -> canary_mod.CheckResult:
     job = setup.job
     blue_w, green_w = canary_mod.weights(green)
     ctx = _ctx_for_params(setup)
@@ -439,7 +439,7 @@ def _step(setup: _Setup, plan, live, green: int, omitted: dict) -> canary_mod.Ch
     return result
 
 
-def _rollback(setup: _Setup, plan, live, *, reason: str) -> None:
+def _rollback(setup: JobSetup, plan, live, *, reason: str) -> None:
     job = setup.job
     elbv2 = setup.target.client("elbv2")
     seconds = canary_mod.rollback(elbv2, plan, live)
@@ -458,7 +458,7 @@ def _rollback(setup: _Setup, plan, live, *, reason: str) -> None:
     job.details = f"{reason}; one API call ({seconds * 1000:.0f} ms), parameters reconciled in {reconcile_s:.1f} s"
 
 
-def _remember_weights(setup: _Setup, plan, blue: int, green: int) -> None:
+def _remember_weights(setup: JobSetup, plan, blue: int, green: int) -> None:
     data = setup.state.load()
     entry = (data.get("canary") or {}).get(plan.alb)
     if entry is not None:
