@@ -215,30 +215,36 @@ class Filling:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
-def _plan(value: dict, statics: list[bool]) -> Callable:
-    """The filler of one catalog dict that holds placeholders: a function written for it once,
-    which keeps its static values, fills the others (each with its placeholder's own filler,
-    a nested catalog dict with its own written filler, anything else with fill) and leaves
-    out what fills to OMIT, in the dict's order.
+def _plan(value: dict | list | tuple, statics: list[bool]) -> Callable:
+    """The filler of one catalog dict (or list) that holds placeholders: a function written for it
+    once, which keeps its static values, fills the others (each with its placeholder's own filler,
+    a nested catalog dict or list with its own written filler, anything else with fill) and leaves
+    out what fills to OMIT, in order; in a list, a slot of several items adds them in place.
 
     Written out (like dataclasses' __init__) rather than looping over a table: every part's
     every dict goes through one, and the loop, not the filling, was most of what they cost.
     The keys and values reach the code as names bound to objects, never as source text."""
     scope: dict = {"OMIT": e.OMIT}
-    lines = ["def filled(self, side, rid):", "    kept = {}"]
-    for i, ((key, item), is_static) in enumerate(zip(value.items(), statics, strict=True)):
+    is_dict = type(value) is dict
+    lines = ["def filled(self, side, rid):", "    kept = {}" if is_dict else "    kept = []"]
+    items = value.items() if is_dict else enumerate(value)
+    for i, ((key, item), is_static) in enumerate(zip(items, statics, strict=True)):
         scope[f"k{i}"], scope[f"v{i}"] = key, item
+        keep = f"kept[k{i}] = " if is_dict else "kept.append("
+        close = "" if is_dict else ")"
         if is_static:
-            lines.append(f"    kept[k{i}] = v{i}")
+            lines.append(f"    {keep}v{i}{close}")
             continue
-        if type(item) is dict and id(item) in _PLANS:
+        if type(item) in (dict, list, tuple) and id(item) in _PLANS:
             scope[f"f{i}"] = _written(id(item))
             lines.append(f"    x = f{i}(self, side, rid)")
         else:
             scope[f"f{i}"] = _FILLERS.get(type(item), Filling.fill)
             lines.append(f"    x = f{i}(self, v{i}, side, rid)")
-        lines.append(f"    if x is not OMIT: kept[k{i}] = x")
-    lines.append("    return kept if kept else OMIT" if value else "    return kept")
+        if not is_dict and type(item) is s.Slot and not item.single:
+            keep, close = "kept.extend(", ")"  # a slot inside a list adds its items in place
+        lines.append(f"    if x is not OMIT: {keep}x{close}")
+    lines.append("    return kept if kept else OMIT" if is_dict and value else "    return kept")
     exec("\n".join(lines), scope)  # noqa: S102 - the source above names only its own variables
     return scope["filled"]
 
@@ -253,7 +259,7 @@ def _written(ident: int) -> Callable:
         return _PLANS[ident]
 
 
-def _planned_on_first_use(value: dict, statics: list[bool]) -> Callable:
+def _planned_on_first_use(value: dict | list | tuple, statics: list[bool]) -> Callable:
     """Writes the dict's filler when a design first needs it (writing all 500 at once would
     add a tenth of a second to the first compile, for types most designs never use)."""
     _UNWRITTEN[id(value)] = (value, statics)
@@ -284,7 +290,11 @@ def _find_static_subtrees() -> None:
                 _PLANS[id(value)] = _planned_on_first_use(value, statics)
             return static
         if kind is list or kind is tuple:
-            return all([walk(v) for v in value]) and bool(value)
+            statics = [walk(v) for v in value]
+            static = all(statics) and bool(value)
+            if not static and value:  # reached only from a written filler (fill's own list path stays)
+                _PLANS[id(value)] = _planned_on_first_use(value, statics)
+            return static
         if kind is e.Block:
             walk(value.body)
             return False  # a Block is rebuilt by fill (its body may be shared)
@@ -298,7 +308,7 @@ def _find_static_subtrees() -> None:
 
 
 _STATIC: set[int] = set()  # filled on the first resolve (prepare(); the catalog imports this module's package)
-_PLANS: dict[int, Callable] = {}  # id of a catalog dict -> its filler (_plan)
+_PLANS: dict[int, Callable] = {}  # id of a catalog dict or list -> its filler (_plan)
 _UNWRITTEN: dict[int, tuple] = {}  # id of a catalog dict whose filler is not written yet -> (dict, statics)
 _WRITING = threading.RLock()  # re-entrant: writing a filler writes its nested dicts' first
 # placeholder class -> Filling._fill_<ClassName>
