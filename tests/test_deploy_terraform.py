@@ -216,3 +216,17 @@ def test_terraform_deploys_and_destroys_a_template_to_an_empty_sandbox(sb, name,
     assert gone.state == "succeeded", gone.error
     remove_buckets(sb, code, design.region)
     assert added(before, snapshot(sb, design.region)) == {}
+
+
+def test_a_distribution_this_apply_had_made_already_is_named_for_import():
+    """Seen once under load: the provider retried CreateDistribution after losing the first answer,
+    and the sandbox refused the retry with the id of the distribution the first call made."""
+    from isshoni.deploy.engines import tf_orphans
+
+    error = ("creating CloudFront Distribution: operation error CloudFront: CreateDistributionWithTags, https response "
+             "error StatusCode: 409, RequestID: l1oZ, DistributionAlreadyExists: The caller reference that you are using "
+             "to create a distribution is associated with another distribution. Already exists: IDIQEGJ8HGSAN")
+    failures = [("aws_cloudfront_distribution.cdn", error), ("aws_s3_bucket.site", error),
+                ("aws_cloudfront_distribution.other", "AccessDenied: not allowed")]
+    assert tf_orphans.already_made(failures) == [("aws_cloudfront_distribution.cdn", "IDIQEGJ8HGSAN")]
+    assert tf_orphans.duplicated_rules(failures) == []

@@ -352,20 +352,20 @@ class Terraform(Engine):
         self._settle(ctx)
 
     def _take_back_orphans(self, ctx: Context) -> bool:
-        """Import the rules an interrupted apply made but never recorded (tf_orphans.py); True when
-        every rule that failed as a duplicate was taken back (the apply is then worth running again)."""
+        """Import what an interrupted or retried apply made but never recorded (tf_orphans.py); True
+        when everything that failed as already there was taken back (the apply is then worth running again)."""
         duplicated = tf_orphans.duplicated_rules(self.failures)
-        if not duplicated:
+        named = tf_orphans.already_made(self.failures)
+        if not duplicated and not named:
             return False
-        for address in duplicated:
-            ident = tf_orphans.rule_id(ctx, self, address)
+        for address, ident in [*((a, tf_orphans.rule_id(ctx, self, a)) for a in duplicated), *named]:
             if ident is None:
                 return False
             code, errors, _ = self._run(ctx, ["import", "-input=false", "-no-color", LOCK_TIMEOUT, address, ident], json_lines=False)
             if code != 0:
                 return False
-            ctx.job.emit("recovered", f"{address}: the rule {ident} existed without being in Terraform's state (made by an "
-                         "interrupted apply): imported, applying again", resource=address)
+            ctx.job.emit("recovered", f"{address}: {ident} existed without being in Terraform's state (made by an "
+                         "interrupted or retried create): imported, applying again", resource=address)
         return True
 
     def _settle(self, ctx: Context) -> None:

@@ -4,15 +4,35 @@ When a deploy's process is killed while Terraform creates resources, AWS may hav
 create whose result never reached the state (a security group rule is the usual one: it is
 quick and has no name).  The next apply then fails with `InvalidPermission.Duplicate`.  Such a
 rule is found by what the design asks of it (its group, protocol, ports and source), imported
-into the state by its `sgr-` id, and the apply runs once more; anything else fails as before.
+into the state by its `sgr-` id, and the apply runs once more.  A CloudFront distribution whose
+create was retried after its first answer was lost fails with `DistributionAlreadyExists`, naming
+the distribution made with Terraform's own caller reference: that one is imported by the id AWS
+names.  Anything else fails as before.
 """
 
 from __future__ import annotations
+
+import re
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 RULE_TYPES = {"aws_vpc_security_group_ingress_rule": False, "aws_vpc_security_group_egress_rule": True}
 DUPLICATE = "InvalidPermission.Duplicate"
+
+
+_NAMED = {"aws_cloudfront_distribution": re.compile(r"DistributionAlreadyExists\b.*?Already exists: ([A-Z0-9]{1,64})\b", re.S)}
+
+
+def already_made(failures: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(address, id) of resources whose create failed because this apply had made them already,
+    the id as the AWS error names it."""
+    found = set()
+    for address, summary in failures:
+        pattern = _NAMED.get(address.split(".")[0])
+        match = pattern.search(summary) if pattern else None
+        if match:
+            found.add((address, match.group(1)))
+    return sorted(found)
 
 
 def duplicated_rules(failures: list[tuple[str, str]]) -> list[str]:
