@@ -178,15 +178,15 @@ def prune(value):
     without a call; a mapping or sequence subclass becomes a plain copy, as before."""
     kind = type(value)
     if kind is dict:
-        gone = None
+        gone = []
         for k, v in value.items():
             if v is OMIT:
-                gone = [k] if gone is None else [*gone, k]
+                gone.append(k)
             elif type(v) not in _PLAIN:
                 pruned = prune(v)
                 if pruned is not v:
                     value[k] = pruned  # the same key: the dict does not change size
-        for k in gone or ():
+        for k in gone:
             del value[k]
         return value
     if kind is list:

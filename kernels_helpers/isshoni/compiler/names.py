@@ -99,13 +99,14 @@ class Namer:
     def __init__(self):
         self._taken: dict[str, set[str]] = {}
 
-    def taken(self, namespace: str) -> set[str]:
-        """The names handed out in a namespace (the set itself: a caller naming thousands adds
-        to it directly and asks `unique` only when a name is already taken)."""
-        return self._taken.setdefault(namespace, set())
-
     def unique(self, namespace: str, wanted: str, fold_case: bool = False) -> str:
-        taken = self._taken.setdefault(namespace, set())
+        taken = self._taken.get(namespace)
+        if taken is None:
+            taken = self._taken[namespace] = set()
+        key = wanted.lower() if fold_case else wanted
+        if key not in taken:  # the common case, asked for every part: no loop, no copy
+            taken.add(key)
+            return wanted
         candidate, n = wanted, 2
         while (candidate.lower() if fold_case else candidate) in taken:
             candidate = f"{wanted}{n}" if namespace == "cfn" else f"{wanted}_{n}"

@@ -36,7 +36,6 @@ class Context(Filling):
         self.ephemeral = bool(design.meta.get("ephemeral", False)) if ephemeral is None else ephemeral
         self.resources = design.resources
         self.namer = Namer()
-        self._lid_names = self.namer.taken("lid")
         self._lids: dict[tuple[str, str], str] = {}
         self.slots: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         self.env_vars: dict[str, dict[str, object]] = defaultdict(dict)
@@ -221,11 +220,7 @@ class Context(Filling):
     # ---------------------------------------------------------------- producing
     def new_lid(self, owner: str, key: str, name: str | None = None) -> str:
         base = tf_identifier(name) if name else tf_identifier(owner) + (f"_{tf_identifier(key)}" if key else "")
-        if base in self._lid_names:  # taken: the namer numbers it
-            lid = self.namer.unique("lid", base)
-        else:
-            lid = base
-            self._lid_names.add(base)
+        lid = self.namer.unique("lid", base)
         self._lids[(owner, key)] = lid
         return lid
 
@@ -285,17 +280,9 @@ def name_parts(ctx: Context, parts: list[Part]) -> None:
             kept[ctx.lid(rid)] = cfn_namer.unique("cfn", rid)
     for name in sorted(ctx.variables):  # a template's parameters and resources share one namespace (E3007)
         cfn_namer.unique("cfn", cfn_identifier(name), fold_case=False)
-    taken = cfn_namer.taken("cfn")
     for part in parts:
         part.tf_name = part.lid
-        name = kept.get(part.lid)
-        if name is None:
-            name = cfn_identifier(part.lid)
-            if name in taken:  # two ids with one CamelCase (`a_b`, `ab`): the namer numbers it
-                name = cfn_namer.unique("cfn", name)
-            else:
-                taken.add(name)
-        part.cfn_name = name
+        part.cfn_name = kept.get(part.lid) or cfn_namer.unique("cfn", cfn_identifier(part.lid))
 
 
 # letters and digits with a capital somewhere (`WebServerGroup`, `myDynamoDBTable`): a logical id as a
@@ -327,11 +314,13 @@ def resolve(design: Design, ephemeral: bool | None = None) -> Resolved:
     # Parts that wait for a connection (`("@slot", name)`) and got none do not
     # exist: references to them (outputs, environment) fall away with them.
     for rid in rids:
-        waiting = [emit for emit in emits[rid] if emit.when and emit.when[0] == "@slot" and not ctx.slots.get((rid, emit.when[1]))]
-        for emit in waiting:
-            ctx._lids.pop((rid, emit.key), None)
-        if waiting:
-            emits[rid] = [emit for emit in emits[rid] if all(emit is not gone for gone in waiting)]
+        made = []
+        for emit in emits[rid]:
+            if emit.when and emit.when[0] == "@slot" and not ctx.slots.get((rid, emit.when[1])):
+                ctx._lids.pop((rid, emit.key), None)
+            else:
+                made.append(emit)
+        emits[rid] = made
 
     lids, fill, parts_made = ctx._lids, ctx.fill, ctx.parts
     for rid in rids:
