@@ -265,3 +265,20 @@ def test_a_long_chat_is_kept_in_pages_and_shows_its_newest_messages(session):
     b.wait_for_function("document.querySelectorAll('.isshoni-ChatMessage').length === 400", polling=100)
     assert "bulk message 50" in b.locator(".isshoni-ChatMessage").first.inner_text()  # the 400 newest
     screenshot(b, "chat-long-earlier")
+
+
+def test_the_canvas_follows_the_theme(session):
+    """The canvas is styled once, from the theme it is made in (not again when attached: that
+    restyled every element for nothing), and again whenever JupyterLab's theme changes."""
+    a = session.a
+    label = f"() => {CY}.nodes('.leaf').first().style('color')"
+    light = a.evaluate(label)
+    try:
+        a.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+        a.wait_for_function(f"() => ({label})() !== {light!r}", timeout=30_000, polling=100)
+        dark = a.evaluate(label)
+        assert dark != light
+        screenshot(a, "canvas-dark-theme")
+    finally:
+        a.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
+    a.wait_for_function(f"() => ({label})() === {light!r}", timeout=30_000, polling=100)

@@ -197,7 +197,9 @@ export class ChatPanel extends Widget {
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    this._toBottom();
+    // in the next frame, after the panels around have their sizes: read now, the scroll height
+    // forced a layout of the whole page that the frame then did again
+    requestAnimationFrame(() => this._toBottom());
   }
 
   protected onAfterShow(msg: Message): void {

@@ -27,8 +27,13 @@ export class Minimap {
   ) {}
 
   /** Show or hide it for the design's current size (call after redraws and once attached); made
-   * after the canvas's first frames, so it never delays them. */
+   * a while after the canvas's first frame, so it never delays it (its thumbnail is a PNG of the
+   * whole design: 190 ms at 1,000 resources). */
   update(): void {
+    if (!this._painted) {
+      this._wanted = true; // `painted` runs it
+      return;
+    }
     if (this._timer === null) {
       this._timer = window.setTimeout(() => {
         this._timer = null;
@@ -63,6 +68,15 @@ export class Minimap {
     }
   }
 
+  /** The canvas drew its first frame with the design: a minimap asked for before may come now. */
+  painted(): void {
+    this._painted = true;
+    if (this._wanted) {
+      this._wanted = false;
+      this.update();
+    }
+  }
+
   get shown(): boolean {
     return this._nav !== null;
   }
@@ -77,5 +91,7 @@ export class Minimap {
   }
 
   private _nav: any = null;
+  private _painted = false;
+  private _wanted = false;
   private _timer: number | null = null;
 }

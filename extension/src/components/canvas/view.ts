@@ -330,6 +330,7 @@ export class CanvasView extends Widget {
       };
       console.debug('isshoni canvas painted', (this.node as any).isshoniPaint);
       this.cy.off('render', this._onRender);
+      this._minimap.painted();
     }
   };
 
