@@ -32,8 +32,8 @@ export class ThemeWatcher {
 
   /** Rebuild the stylesheet when the theme differs from the one drawn (the canvas is made with
    * `theme`, read from the page before the canvas was in it: once attached, the same variables
-   * read from the canvas usually say the same, and restyling every element again for nothing
-   * cost a small design's open a third of its drawing time). */
+   * read from the canvas usually say the same: restyling then styled every element a second
+   * time on every open, for nothing). */
   restyle(): void {
     const theme = readTheme(this._node.isConnected ? this._node : document.body);
     if (JSON.stringify(theme) === JSON.stringify(this._theme)) {
