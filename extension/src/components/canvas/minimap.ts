@@ -31,8 +31,7 @@ export class Minimap {
    * whole design: 190 ms at 1,000 resources). */
   update(): void {
     if (!this._painted) {
-      this._wanted = true; // `painted` runs it
-      return;
+      return; // `painted` asks again
     }
     if (this._timer === null) {
       this._timer = window.setTimeout(() => {
@@ -68,13 +67,10 @@ export class Minimap {
     }
   }
 
-  /** The canvas drew its first frame with the design: a minimap asked for before may come now. */
+  /** The canvas drew its first frame with the design (it was attached before): the minimap may come now. */
   painted(): void {
     this._painted = true;
-    if (this._wanted) {
-      this._wanted = false;
-      this.update();
-    }
+    this.update();
   }
 
   get shown(): boolean {
@@ -92,6 +88,5 @@ export class Minimap {
 
   private _nav: any = null;
   private _painted = false;
-  private _wanted = false;
   private _timer: number | null = null;
 }

@@ -16,7 +16,7 @@ let other: { region: string; spec: FormSpec } | null = null; // a region not in 
 
 function metaSpec(region: string): FormSpec {
   if (AWS_REGIONS.some(r => r[0] === region)) {
-    return (known ??= makeSpec(region));
+    return (known ??= makeSpec(null));
   }
   if (other?.region !== region) {
     other = { region, spec: makeSpec(region) };
@@ -24,12 +24,13 @@ function metaSpec(region: string): FormSpec {
   return other.spec;
 }
 
-function makeSpec(region: string): FormSpec {
+/** The form for the listed regions, and `unlisted` when the design names one that is not. */
+function makeSpec(unlisted: string | null): FormSpec {
   const regions = AWS_REGIONS.map(r => r[0]);
   const names = AWS_REGIONS.map(([id, name]) => `${id}: ${name}`);
-  if (!regions.includes(region)) {
-    regions.push(region);
-    names.push(region);
+  if (unlisted !== null) {
+    regions.push(unlisted);
+    names.push(unlisted);
   }
   return new FormSpec(
     {
