@@ -9,6 +9,7 @@ Before anything runs, every file there passes the safety check.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -358,7 +359,8 @@ class Terraform(Engine):
         named = tf_orphans.already_made(self.failures)
         if not duplicated and not named:
             return False
-        for address, ident in [*((a, tf_orphans.rule_id(ctx, self, a)) for a in duplicated), *named]:
+        # a rule's id is looked up in AWS one at a time, and not at all after one is not found
+        for address, ident in itertools.chain(((a, tf_orphans.rule_id(ctx, self, a)) for a in duplicated), named):
             if ident is None:
                 return False
             code, errors, _ = self._run(ctx, ["import", "-input=false", "-no-color", LOCK_TIMEOUT, address, ident], json_lines=False)
