@@ -38,7 +38,8 @@ compiler.run((error, stats) => {
     console.error(error || stats.toString({ colors: false, all: false, errors: true }));
     process.exit(1);
   }
-  const info = stats.toJson({ assets: true, all: false });
+  // an unchanged bundle is still listed by name (rspack groups it as "cached" otherwise: no name)
+  const info = stats.toJson({ assets: true, all: false, cachedAssets: true, groupAssetsByStatus: false });
   for (const asset of info.assets) {
     console.log(`isshoni widget: ${asset.name} ${(asset.size / 1024).toFixed(0)} KiB`);
   }
