@@ -6,7 +6,7 @@ back to the shared document.  Warm (JupyterLab already loaded in the page): the 
 opening a design to every node drawn, and the frame times while dragging a node of the
 largest design (60 fps is 16.7 ms a frame).  Two peers: a plain page with the same
 cytoscape.js (the extension's own copy), the same elements and style taken from the opened
-canvas, from creating the graph to its first frames; and a text file of the same size opened
+canvas, from creating the graph to its first frames, drawn right after each open (A B A B); and a text file of the same size opened
 the same way in JupyterLab's own editor (its document, collaboration room and editor: what any
 document costs JupyterLab to open, before anything is drawn).  Each warm open is also timed to
 the canvas's first frame with every node (cytoscape's first `render`, as on the plain page) and
@@ -182,32 +182,34 @@ PLAIN_DRAW = """async ([elements, style]) => {
 }"""
 
 
-def measure_plain(browser, base: str, graphs: dict[int, tuple], repeat: int) -> tuple[dict[int, float], dict[int, float]]:
-    """Median ms for the plain cytoscape page to draw each design's elements with the canvas's style
-    (to two frames after, and to its first rendered frame)."""
-    if not CYTOSCAPE.is_file():
-        raise RuntimeError(f"{CYTOSCAPE} is missing: run `jlpm install` in extension/")
-    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    html = ("<!doctype html><html><body style='margin:0'><div id='cy' style='width:1600px;height:1000px'></div>"
-            f"<script>{CYTOSCAPE.read_text()}</script></body></html>")
-    page.route(f"{base}{PLAIN_PATH}", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
-    page.goto(f"{base}{PLAIN_PATH}")
-    drawn: dict[int, list[float]] = {}
-    first: dict[int, list[float]] = {}
-    for _ in range(repeat):
-        for size, (elements, style) in graphs.items():
-            ms, rendered = page.evaluate(PLAIN_DRAW, [elements, style])
-            drawn.setdefault(size, []).append(ms)
-            first.setdefault(size, []).append(rendered)
-    page.context.close()
-    median = statistics.median
-    return {size: median(v) for size, v in drawn.items()}, {size: median(v) for size, v in first.items()}
+SETTLE_MS = 400  # before each timed open or draw: the last close's work done (2 cores: it would compete)
+
+
+class PlainPage:
+    """The plain cytoscape page, kept open beside JupyterLab: it draws a design's elements with the
+    canvas's style right after each open of that design (A B A B), so both see the machine alike."""
+
+    def __init__(self, browser, base: str):
+        if not CYTOSCAPE.is_file():
+            raise RuntimeError(f"{CYTOSCAPE} is missing: run `jlpm install` in extension/")
+        self.page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+        html = ("<!doctype html><html><body style='margin:0'><div id='cy' style='width:1600px;height:1000px'></div>"
+                f"<script>{CYTOSCAPE.read_text()}</script></body></html>")
+        self.page.route(f"{base}{PLAIN_PATH}", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+        self.page.goto(f"{base}{PLAIN_PATH}")
+
+    def draw(self, graph: tuple) -> tuple[float, float]:
+        """ms to two frames after drawing `graph` (elements, style), and to its first rendered frame."""
+        return tuple(self.page.evaluate(PLAIN_DRAW, list(graph)))
+
+    def close(self) -> None:
+        self.page.context.close()
 
 
 def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[float], dict[int, float], dict[int, float], dict]:
     """Median ms from opening each design (JupyterLab loaded) to every node drawn; drag frame times
-    in the largest; the plain page's median ms for the same elements; the median ms of opening a
-    text file of the design's size in JupyterLab's editor (interleaved with the designs); per size, the
+    in the largest; the plain page's median ms for the same elements and the median ms of opening a
+    text file of the design's size in JupyterLab's editor (each right after each open of the design); per size, the
     median ms from opening to JupyterLab having the document (synced: it shows the widget then), to the
     canvas made, to the first frame shown with every node (its first render, or the reveal if that was
     under JupyterLab's spinner), and the plain page's first frame."""
@@ -215,6 +217,8 @@ def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[
     splits: dict[int, list[tuple[float, float, float]]] = {}  # open -> (document synced, canvas made, first render)
     texts: dict[int, list[float]] = {}
     graphs: dict[int, tuple] = {}
+    plain: dict[int, list[float]] = {}  # the plain page after each open: to two frames after
+    plain_first: dict[int, list[float]] = {}  # ... and to its first frame
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         root = tmp_path / "work"
@@ -229,8 +233,10 @@ def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[
         with isshoni_server(root, tmp_path, *LAB_ARGS, this_checkout(tmp_path), lab=True) as (base, token), chromium() as browser:
             page = open_design(browser, base, token, f"d{sizes[0]}.infra.json", timeout=300_000)
             _close_current(page)  # JupyterLab loaded, no design open
+            peer = PlainPage(browser, base)
             for _ in range(repeat):
                 for size in sizes:
+                    page.wait_for_timeout(SETTLE_MS)
                     ms, synced, made, rendered = page.evaluate(WARM_OPEN, [f"d{size}.infra.json", counts[size]])
                     opened.setdefault(size, []).append(ms)
                     splits.setdefault(size, []).append((synced, made, rendered))
@@ -238,16 +244,23 @@ def measure_warm(sizes: list[int], repeat: int) -> tuple[dict[int, float], list[
                         graphs[size] = tuple(page.evaluate(
                             "() => { const cy = window.jupyterapp.shell.currentWidget.content.canvas.cy;"
                             " return [cy.elements().jsons(), cy.style().json()]; }"))
-                    if size != sizes[-1] or _ < repeat - 1:
-                        _close_current(page)
-                        texts.setdefault(size, []).append(page.evaluate(TEXT_OPEN, [f"t{size}-{_}.txt", NEEDLE])[0])
-                        page.evaluate("() => window.jupyterapp.commands.execute('application:close')")
+                    _close_current(page)
+                    # the peers right after, each from the same settled state: the plain page, a text file
+                    page.wait_for_timeout(SETTLE_MS)
+                    ms, rendered = peer.draw(graphs[size])
+                    plain.setdefault(size, []).append(ms)
+                    plain_first.setdefault(size, []).append(rendered)
+                    page.wait_for_timeout(SETTLE_MS)
+                    texts.setdefault(size, []).append(page.evaluate(TEXT_OPEN, [f"t{size}-{_}.txt", NEEDLE])[0])
+                    page.evaluate("() => window.jupyterapp.commands.execute('application:close')")
+            peer.close()
+            page.evaluate(WARM_OPEN, [f"d{sizes[-1]}.infra.json", counts[sizes[-1]]])  # to drag in (not timed)
             frames = _drag_frames(page)
-            plain, plain_first = measure_plain(browser, base, graphs, repeat)
     median = statistics.median
     split = {s: (median(a for a, _, _ in v), median(b for _, b, _ in v), median(max(a, c) for a, _, c in v),
-                 median(c - b for _, b, c in v), plain_first[s]) for s, v in splits.items()}
-    return {s: median(v) for s, v in opened.items()}, frames, plain, {s: median(v) for s, v in texts.items()}, split
+                 median(c - b for _, b, c in v), median(plain_first[s])) for s, v in splits.items()}
+    return ({s: median(v) for s, v in opened.items()}, frames, {s: median(v) for s, v in plain.items()},
+            {s: median(v) for s, v in texts.items()}, split)
 
 
 def main() -> int:

@@ -282,3 +282,38 @@ def test_the_canvas_follows_the_theme(session):
     finally:
         a.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
     a.wait_for_function(f"() => ({label})() === {light!r}", timeout=30_000, polling=100)
+
+
+def test_style_caches_are_cleared_as_cytoscape_clears_them(session):
+    """The canvas replaces cytoscape's `dirtyStyleCache` (which builds collections for every
+    style property applied in a compound graph: a third of a 1,000-resource open) with a walk of
+    the elements' links.  On the real design, for every element, the walk must clear exactly the
+    caches cytoscape's own method clears."""
+    result = session.a.evaluate(
+        f"""() => {{
+          const cy = {CY};
+          const method = Object.getPrototypeOf(cy.collection()).dirtyStyleCache;
+          if (typeof method.original !== 'function') return null;
+          const all = cy.elements().toArray();
+          const mark = {{}};
+          const cleared = (run) => {{
+            all.forEach(e => {{ e._private.styleCache = mark; }});
+            run();
+            return all.filter(e => e._private.styleCache !== mark).map(e => e.id()).sort().join(' ');
+          }};
+          const differ = [];
+          let largest = 0;
+          for (const ele of all) {{
+            const theirs = cleared(() => method.original.call(ele));
+            const ours = cleared(() => ele.dirtyStyleCache());
+            if (theirs !== ours) differ.push([ele.id(), theirs, ours]);
+            largest = Math.max(largest, theirs.split(' ').length);
+          }}
+          all.forEach(e => {{ e._private.styleCache = null; }});
+          return {{compound: cy.hasCompoundNodes(), elements: all.length, largest, differ: differ.slice(0, 3)}};
+        }}"""
+    )
+    assert result is not None, "the canvas kept cytoscape's own dirtyStyleCache (its check failed)"
+    assert result["compound"] and result["elements"] >= 40
+    assert result["largest"] >= 20, result  # a VPC clears its whole subtree: the comparison is not vacuous
+    assert result["differ"] == [], result

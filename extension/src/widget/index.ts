@@ -22,6 +22,7 @@ import {
   readTheme,
   sizedIconUri
 } from '../components/canvas/style';
+import { installFastStyleCache } from '../components/canvas/style-cache';
 import { IConnection, IResource } from '../types';
 
 /** What the Python side says about each resource type the design uses. */
@@ -207,6 +208,7 @@ function render({ model, el }: { model: IModel; el: HTMLElement }): () => void {
   host.style.position = 'relative';
   el.appendChild(host);
 
+  installFastStyleCache();
   const cy = cytoscape({
     container: host,
     style: buildStyle(widgetTheme(el)),

@@ -4,7 +4,8 @@
  * the widget and wires its parts, each in its own module:
  *
  * - doc-sync.ts, elements.ts: the document drawn as cytoscape elements
- * - style.ts, theme.ts, viewport.ts: the look, the theme, pan / zoom / fit
+ * - style.ts, theme.ts, viewport.ts: the look, the theme, pan / zoom / fit;
+ *   style-cache.ts: cytoscape's style-cache clearing made cheap in compound graphs
  * - selection.ts: the canvas's selection <-> the context's selection
  * - placement.ts, palette-drop.ts, move.ts: where resources go when dropped
  *   from the palette or dragged (into the innermost container allowed)
@@ -53,6 +54,7 @@ import { SubnetSpans } from './spans';
 import { Minimap } from './minimap';
 import { LevelOfDetail } from './lod';
 import { buildStyle, readTheme } from './style';
+import { installFastStyleCache } from './style-cache';
 import { ThemeWatcher } from './theme';
 import { Toast, Toaster } from './toast';
 import { Viewport } from './viewport';
@@ -98,6 +100,7 @@ export class CanvasView extends Widget {
     const theme = readTheme(document.body);
     const large = ctx.doc.ydoc.getMap('resources').size > LARGE;
     this._large = large;
+    installFastStyleCache();
     const cy = (this.cy = cytoscape({
       container: this._host,
       style: buildStyle(theme),
