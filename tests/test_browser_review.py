@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 PATH = "review.infra.json"
 CY = "document.querySelector('.isshoni-Canvas').cy"
+CANVAS = "document.querySelector('.isshoni-Canvas').isshoniCanvas"
 PANEL = "window.jupyterapp.shell.currentWidget.content"
 DOC = f"{PANEL}.designContext.doc"
 CTX = f"{PANEL}.designContext"
@@ -154,6 +155,9 @@ def test_dragging_a_node_selects_it(page):
 def test_a_subnet_dropped_across_another_snaps_back(page):
     # both subnets in view; grab private_a by its frame (a point inside its box, off its children)
     run(page, f"{CY}.fit({CY}.getElementById('private_a').union({CY}.getElementById('public_a')), 80)")
+    # the labels change level a moment after the fit, and the subnets' boxes change with them: a
+    # point taken from the boxes before that can be outside the subnet when the mouse goes down
+    page.wait_for_function(f"{CANVAS}.labelsSettled", timeout=5_000)
     before = page.evaluate(f"{DOC}.toJSON().resources")
     grab = page.evaluate(
         """([cyExpr]) => { const cy = eval(cyExpr); const s = cy.getElementById('private_a');
@@ -175,6 +179,7 @@ def test_a_subnet_dropped_across_another_snaps_back(page):
     )
     page.mouse.move(grab["x"], grab["y"])
     page.mouse.down()
+    assert page.evaluate(f"{CY}.getElementById('private_a').grabbed()"), "the mouse went down beside the subnet"
     page.mouse.move(grab["x"] + delta["x"] / 2, grab["y"] + delta["y"] / 2, steps=6)
     page.mouse.move(grab["x"] + delta["x"], grab["y"] + delta["y"], steps=6)
     page.wait_for_function(f"{CY}.getElementById('public_a').hasClass('drop-bad')", timeout=5_000)

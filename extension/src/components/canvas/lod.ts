@@ -29,6 +29,12 @@ export class LevelOfDetail {
     return this._cy.zoom() >= DETAIL_ZOOM;
   }
 
+  /** Labels are at the level the zoom asks for: no rewrite is waiting for the view to be still
+   * (a rewrite changes label heights, and with them the boxes of the containers around them). */
+  get settled(): boolean {
+    return this._timer === null;
+  }
+
   dispose(): void {
     this._cy.off('viewport', this._onViewport);
     if (this._timer !== null) {

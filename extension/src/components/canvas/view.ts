@@ -209,6 +209,12 @@ export class CanvasView extends Widget {
     return this._arranger.lastLayoutMs;
   }
 
+  /** Labels are at the level of detail the zoom asks for (they change level once the view has
+   * been still for a moment, and the containers' boxes change with them). */
+  get labelsSettled(): boolean {
+    return this._lod.settled;
+  }
+
   // ================================================================ public API
   /** Lay the design out with ELK and write every position in one undoable step. */
   arrange(): Promise<void> {
