@@ -1,7 +1,7 @@
 """Edit latency between two collaborators: a design room against a text room, and Nagle's cost.
 
 Starts real Jupyter servers (loopback) and measures, with two pycrdt clients in this process
-(one clock times both ends):
+(one clock times both ends; like JupyterLab's, they send the room only their own updates):
 
 - one-way A -> B: A makes sequential single edits, each carrying its send time;
   B timestamps each when its update arrives.
@@ -205,11 +205,12 @@ async def busy_room(editors: list, observer, seconds: float) -> list[float]:
 async def measure(base: str, token: str, room: str, edits: int, rounds: int, busy_s: float) -> dict[str, list[float]]:
     join, path, wrap = (joined, DESIGN, DesignSlots) if room == "design" else (joined_text, TEXT, TextSlots)
     async with AsyncExitStack() as stack:
-        a = wrap(await stack.enter_async_context(join(base, token, path)))
-        b = wrap(await stack.enter_async_context(join(base, token, path)))
+        # clients that send only their own updates, as JupyterLab's do (pycrdt's Provider echoes all)
+        a = wrap(await stack.enter_async_context(join(base, token, path, own_updates=True)))
+        b = wrap(await stack.enter_async_context(join(base, token, path, own_updates=True)))
         result = {"one-way A->B": await one_way(a, b, edits), "round trip A->B->A": await round_trip(a, b, rounds)}
         if busy_s:
-            others = [wrap(await stack.enter_async_context(join(base, token, path))) for _ in range(EDITORS - 1)]
+            others = [wrap(await stack.enter_async_context(join(base, token, path, own_updates=True))) for _ in range(EDITORS - 1)]
             result[f"{EDITORS} editors, observer"] = await busy_room([a, *others], b, busy_s)
         return result
 

@@ -13,7 +13,18 @@ from pathlib import Path
 
 import httpx
 from httpx_ws import aconnect_ws
-from pycrdt import Awareness, Doc, Provider, YMessageType, create_awareness_message, read_message
+from pycrdt import (
+    Awareness,
+    Doc,
+    Provider,
+    YMessageType,
+    YSyncMessageType,
+    create_awareness_message,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+    read_message,
+)
 from pycrdt.websocket.websocket import HttpxWebsocket
 
 from isshoni.yinfra import YInfra
@@ -98,34 +109,84 @@ async def joined(base: str, token: str, path: str, timeout: float = 20, **ws_opt
         yield doc
 
 
+class OwnUpdatesProvider:
+    """A Yjs sync client that sends the room only this client's own updates, as JupyterLab's
+    provider does.  pycrdt's Provider sends back every update the document sees, received ones
+    included: harmless for a test, but in a benchmark each edit came back to the server once per
+    other client, and the server had that much more to read (and a design room to check)."""
+
+    def __init__(self, doc: Doc, channel):
+        self._doc, self._channel = doc, channel
+        self._outbox: asyncio.Queue[bytes] = asyncio.Queue()
+        self._applying = False
+        self.synced = asyncio.Event()
+
+    def _on_change(self, event) -> None:
+        if not self._applying:  # the observer runs inside the transaction: received ones are skipped
+            self._outbox.put_nowait(create_update_message(event.update))
+
+    async def _receive(self) -> None:
+        async for message in self._channel:
+            if message[0] != YMessageType.SYNC:
+                continue
+            self._applying = True
+            try:
+                reply = handle_sync_message(message[1:], self._doc)
+            finally:
+                self._applying = False
+            if message[1] == YSyncMessageType.SYNC_STEP2:
+                self.synced.set()
+            if reply is not None:
+                await self._channel.send(reply)
+
+    async def _send(self) -> None:
+        await self._channel.send(create_sync_message(self._doc))
+        while True:
+            await self._channel.send(await self._outbox.get())
+
+    async def __aenter__(self) -> OwnUpdatesProvider:
+        self._subscription = self._doc.observe(self._on_change)
+        self._tasks = [asyncio.create_task(self._receive()), asyncio.create_task(self._send())]
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self._doc.unobserve(self._subscription)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
 @asynccontextmanager
-async def synced(base: str, token: str, path: str, ydoc: Doc, kind: str = "infra", timeout: float = 20, **ws_options):
+async def synced(base: str, token: str, path: str, ydoc: Doc, kind: str = "infra", timeout: float = 20,
+                 own_updates: bool = False, **ws_options):
     """`ydoc` synced with the room of `path` (a design, or with `kind="file"` a plain text file) for the
     duration of the block; yields the HTTP client, whose requests share the login cookie the session's
-    answer set (so they and the websocket are one Jupyter identity)."""
+    answer set (so they and the websocket are one Jupyter identity).  `own_updates`: send only this
+    client's own updates, as JupyterLab does (benchmarks), not pycrdt's Provider's echo of all."""
     async with httpx.AsyncClient(headers={"Authorization": f"token {token}"}) as client:
         url, room = await room_url(client, base, path, kind)
         async with aconnect_ws(url, client, **ws_options) as websocket:
-            async with Provider(ydoc, HttpxWebsocket(websocket, room)) as provider:
+            sync = (OwnUpdatesProvider if own_updates else Provider)(ydoc, HttpxWebsocket(websocket, room))
+            async with sync as provider:
                 await asyncio.wait_for(provider.synced.wait(), timeout)
                 yield client
 
 
 @asynccontextmanager
-async def joined_as(base: str, token: str, path: str, timeout: float = 20, **ws_options):
+async def joined_as(base: str, token: str, path: str, timeout: float = 20, own_updates: bool = False, **ws_options):
     """`joined`, yielding (doc, identity): the Jupyter identity the room knows this client by."""
     doc = YInfra()
-    async with synced(base, token, path, doc.ydoc, timeout=timeout, **ws_options) as client:
+    async with synced(base, token, path, doc.ydoc, timeout=timeout, own_updates=own_updates, **ws_options) as client:
         identity = (await client.get(f"{base}/api/me")).json()["identity"]
         yield doc, identity
 
 
 @asynccontextmanager
-async def joined_text(base: str, token: str, path: str, timeout: float = 20):
+async def joined_text(base: str, token: str, path: str, timeout: float = 20, own_updates: bool = False):
     """A pycrdt Doc synced with a plain text file's room (the stock document: its `source` Text),
     the baseline a design room is compared with."""
     doc = Doc()
-    async with synced(base, token, path, doc, kind="file", timeout=timeout):
+    async with synced(base, token, path, doc, kind="file", timeout=timeout, own_updates=own_updates):
         yield doc
 
 
