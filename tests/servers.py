@@ -37,6 +37,16 @@ def stop(proc: subprocess.Popen, grace: float = 10) -> None:
 PAGE_EXTENSIONS = ("jupyterlab", "jupyter_lsp", "voila.server_extension", "jupyter_server_terminals", "notebook_shim")
 
 
+def _no_news_question(config: Path) -> None:
+    """JupyterLab asks on a profile's first page whether to fetch news, in a toast over the page's
+    bottom right (the chat input); the user settings answer it before the server starts."""
+    folder = config / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = folder / "notification.jupyterlab-settings"
+    if not settings.exists():
+        settings.write_text(json.dumps({"fetchNews": "false"}))
+
+
 @contextmanager
 def jupyter(root: Path, tmp: Path, *extra: str, token: str = "test-token-not-a-secret", port: int | None = None,
             lab: bool | None = None):
@@ -52,6 +62,8 @@ def jupyter(root: Path, tmp: Path, *extra: str, token: str = "test-token-not-a-s
         extra = (*extra, *(f"--ServerApp.jpserver_extensions={name}=False" for name in PAGE_EXTENSIONS))
     env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp / "data"), JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
     (tmp / "data").mkdir(parents=True, exist_ok=True)  # the file-id database is made there; nothing else makes the folder
+    if lab:
+        _no_news_question(tmp / "config")
     log = open(tmp / f"jupyter-{port}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter_server", f"--ServerApp.root_dir={root}", f"--ServerApp.port={port}",

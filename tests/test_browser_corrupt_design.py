@@ -71,6 +71,8 @@ def test_a_broken_design_file_says_where_and_offers_the_last_good_version(tmp_pa
         screenshot(page, "broken-design-file")
         assert '"kept": {,' in (root / PATH).read_text()  # the file stays as it is until the user acts
 
+        # restored at once (the tab that could not load is gone by then: a restore within JupyterLab's
+        # 3 s wait to close it reopened that closing tab, and the design never showed)
         dialog.locator("button", has_text="Restore the last good version").click()
         page.wait_for_selector(".isshoni-Canvas canvas", timeout=90_000)
         page.wait_for_function(f"{CY} && {CY}.getElementById('kept').length === 1", timeout=30_000)

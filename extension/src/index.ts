@@ -65,9 +65,12 @@ class InfraWidgetFactory extends ABCWidgetFactory<InfraDocument, InfraModel> {
   protected createNewWidget(
     context: DocumentRegistry.IContext<InfraModel>
   ): InfraDocument {
-    // a design file the server refuses: this tab cannot load; after a restore, open it afresh
+    // a design file the server refuses: this tab cannot load; after a restore, open it afresh.
+    // Disposed, not closed: JupyterLab's close waits up to 3 s for the document to be ready (to
+    // list it as recently closed), and a restore within those 3 s reopened the closing tab
+    // (the same path's widget and context), which then went away: no design on screen.
     const fileActions = {
-      close: () => widget.close(),
+      close: () => widget.dispose(),
       reopen: (path: string) =>
         void this._app.commands.execute('docmanager:open', { path, factory: FACTORY })
     };
