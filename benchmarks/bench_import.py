@@ -113,7 +113,7 @@ def compiled(size: int) -> str:
 
 
 def _measure(label: str, sizes: str, make, repeat: int) -> None:
-    print(f"{label}\n{'resources':>9}  {'import s':>9}  {'ms/resource':>11}  counts")
+    print(f"{label} (best of {repeat}; the median after the counts)\n{'resources':>9}  {'import s':>9}  {'ms/resource':>11}  counts")
     for size in (int(s) for s in sizes.split(",")):
         text = make(size)
         times, report = [], None

@@ -46,10 +46,9 @@ def _design(n: int):
 async def _measure(base: str, token: str, voila_base: str, n: int, edits: int, drags: int) -> dict:
     async with joined(base, token, "bench.infra.json") as doc:
         ids = list(doc.to_dict()["resources"])
-        started = time.time()
         async with widget_page(voila_base + "/") as page:
             await page.wait_for_function(f"(n) => {CY}.nodes().length >= n", arg=len(ids), timeout=120_000)
-            load_s = time.time() - started
+            load_s = await page.evaluate("performance.now()") / 1000  # from the page's navigation (not the browser's start)
             await page.evaluate(STAMP_ADDS)
             edit_ms = []
             for i in range(edits):
@@ -65,8 +64,13 @@ async def _measure(base: str, token: str, voila_base: str, n: int, edits: int, d
             for i in range(drags):
                 rid = leaves[i % len(leaves)]
                 before = doc.to_dict()["resources"][rid]["position"]
-                await drag_node(page, rid, 25 + 5 * i, 15)
-                released = time.time()
+                released = 0.0
+
+                def release() -> None:
+                    nonlocal released
+                    released = time.time()
+
+                await drag_node(page, rid, 25 + 5 * i, 15, on_release=release)
                 if not await until(lambda rid=rid, before=before: doc.to_dict()["resources"][rid]["position"] != before,
                                    timeout=15, step=0.002):
                     raise RuntimeError(f"dragging {rid} never reached the room")

@@ -109,8 +109,9 @@ async def wait_node(page, rid: str, timeout: float = 30_000) -> None:
                                  "return cy && cy.getElementById(id).nonempty(); }", arg=rid, timeout=timeout)
 
 
-async def drag_node(page, rid: str, dx: float, dy: float) -> dict:
-    """Drag a node with real mouse events; returns its model position in the page afterwards."""
+async def drag_node(page, rid: str, dx: float, dy: float, on_release=None) -> dict:
+    """Drag a node with real mouse events; returns its model position in the page afterwards
+    (`on_release()` is called the moment the mouse button is up: benchmarks time from there)."""
     await asyncio.sleep(0.5)  # let the first fit settle
     at = await page.evaluate(
         f"""(id) => {{
@@ -123,6 +124,8 @@ async def drag_node(page, rid: str, dx: float, dy: float) -> dict:
     for i in range(1, 11):
         await page.mouse.move(at["x"] + dx * i / 10, at["y"] + dy * i / 10)
     await page.mouse.up()
+    if on_release:
+        on_release()
     return await page.evaluate(f"(id) => {CY}.getElementById(id).position()", rid)
 
 
