@@ -72,8 +72,11 @@ def test_gallery_shows_every_template_with_its_picture_and_starts_from_one(lab):
         "Array.from(document.querySelectorAll('.isshoni-GalleryCard-preview')).every(i => i.complete && i.naturalWidth > 0)",
         timeout=30_000,
     )
+    names = page.locator(f"{DIALOG} .isshoni-GalleryCard-name").all_text_contents()
+    assert names == [templates.title(name) for name in templates.names()]  # "Basic VPC: ...", not "Vpc Basic"
     page.locator(f"{DIALOG} .isshoni-GalleryCard[data-template='serverless_api']").click()
-    assert "serverless_api" in page.locator(".isshoni-Start-choice").text_content()
+    choice = page.locator(".isshoni-Start-choice").text_content()
+    assert templates.title("serverless_api") in choice and "(serverless_api)" in choice, choice
     screenshot(page, "start-1-gallery")
     before = designs(page)
     page.locator(f"{DIALOG} .jp-mod-accept", has_text="Create").click()

@@ -70,7 +70,7 @@ def test_templates_names_and_descriptions(server):
     expected = []
     for name, description in templates.describe():
         design = templates.load(name)
-        expected.append({"name": name, "description": description, "resources": len(design.resources),
+        expected.append({"name": name, "title": templates.title(name), "description": description, "resources": len(design.resources),
                          "connections": len(design.connections)})
     assert response.json()["templates"] == expected
 

@@ -23,6 +23,13 @@ def test_the_seven_templates_ship():
     assert REQUIRED <= set(NAMES)
 
 
+def test_every_template_has_a_title_and_every_title_a_template():
+    titles = json.loads((templates.folder() / "titles.json").read_text())
+    assert set(titles) == set(NAMES)
+    assert all(templates.title(name) == titles[name] and titles[name].strip() for name in NAMES)
+    assert templates.title("no_such_template") == "no such template"  # a template without one: its name
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_deterministic_and_independent_of_key_order(name):
     design = templates.load(name)

@@ -11,6 +11,8 @@ import { IDesign } from './types';
 
 export interface ITemplateInfo {
   name: string;
+  /** What the gallery calls it (the name is the file's). */
+  title: string;
   description: string;
   resources: number;
   connections: number;

@@ -6,6 +6,8 @@ read from the repository's `templates/` folder, so there is one copy.
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 from .design import Design
@@ -28,6 +30,18 @@ def load(name: str) -> Design:
     if not path.is_file():
         raise KeyError(f"unknown template {name!r}; available: {', '.join(names())}")
     return Design.load(path)
+
+
+@functools.cache
+def _titles() -> dict[str, str]:
+    path = folder() / "titles.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def title(name: str) -> str:
+    """What the gallery calls a template (`titles.json` beside them: names are file names, and
+    "vpc_basic" capitalised reads "Vpc Basic"); a template without one shows its name."""
+    return _titles().get(name) or name.replace("_", " ")
 
 
 def describe() -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ def _listing() -> list[dict]:
     out = []
     for name in templates.names():
         design = templates.load(name)  # validates it
-        out.append({"name": name, "description": design.meta.get("description", ""),
+        out.append({"name": name, "title": templates.title(name), "description": design.meta.get("description", ""),
                     "resources": len(design.resources), "connections": len(design.connections)})
     return out
 

@@ -167,7 +167,7 @@ PATHS = {
     "/isshoni/api/templates": {"get": {
         "operationId": "getTemplates", "summary": "the ready designs",
         "responses": {"200": _json({"type": "object", "properties": {"templates": {"type": "array", "items": {
-            "type": "object", "properties": {"name": {"type": "string"}, "description": {"type": "string"},
+            "type": "object", "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
                                              "resources": {"type": "integer"}, "connections": {"type": "integer"}}}}}},
             "template names, descriptions and sizes"), **ERRORS}}},
     "/isshoni/api/templates/{name}": {"get": {

@@ -22,6 +22,11 @@ export class TemplateGallery extends Widget {
     return this._value;
   }
 
+  /** What the gallery calls the template `name` (its name until the list has loaded). */
+  titleOf(name: string): string {
+    return this._titles.get(name) ?? name;
+  }
+
   dispose(): void {
     for (const url of this._urls) {
       URL.revokeObjectURL(url);
@@ -37,6 +42,7 @@ export class TemplateGallery extends Widget {
       this.node.textContent = `The templates could not be listed: ${(error as Error).message}`;
       return;
     }
+    this._titles = new Map(templates.map(t => [t.name, t.title || t.name]));
     this.node.replaceChildren(...templates.map(t => this._card(t)));
   }
 
@@ -49,7 +55,7 @@ export class TemplateGallery extends Widget {
     card.setAttribute('aria-selected', 'false');
     const picture = document.createElement('img');
     picture.className = 'isshoni-GalleryCard-preview';
-    picture.alt = `Diagram of ${t.name}`;
+    picture.alt = `Diagram of ${t.title || t.name}`;
     templatePreview(t.name).then(
       url => {
         this._urls.push(url);
@@ -62,7 +68,7 @@ export class TemplateGallery extends Widget {
     );
     const title = document.createElement('div');
     title.className = 'isshoni-GalleryCard-name';
-    title.textContent = t.name.replace(/_/g, ' ');
+    title.textContent = t.title || t.name.replace(/_/g, ' ');
     const size = document.createElement('div');
     size.className = 'isshoni-GalleryCard-size';
     size.textContent = `${t.resources} resources, ${t.connections} connections`;
@@ -92,5 +98,6 @@ export class TemplateGallery extends Widget {
   }
 
   private _value: string | null = null;
+  private _titles = new Map<string, string>();
   private _urls: string[] = [];
 }

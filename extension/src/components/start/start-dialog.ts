@@ -92,7 +92,7 @@ class StartBody extends Panel implements Dialog.IBodyWidget<StartChoice> {
     const c = this._choice;
     this._note.textContent =
       c.kind === 'template'
-        ? `Creates a design from the template ${c.name}.`
+        ? `Creates a design from the template “${this._gallery.titleOf(c.name)}” (${c.name}).`
         : c.kind === 'prompt'
           ? 'Creates a design and asks the assistant for it.'
           : c.kind === 'import'
