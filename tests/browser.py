@@ -79,7 +79,7 @@ def open_design(browser, base: str, token: str, path: str, *, timeout: float = 9
 
 
 def dismiss_news(page) -> None:
-    """Answer JupyterLab's news question if its toast is up (the servers tests start answer it in
+    """Answer JupyterLab's news question if its toast is up (the servers the tests start answer it in
     their user settings; a server started otherwise may still ask, once per profile)."""
     button = page.locator(".jp-toast-button", has_text="No")
     if button.count():
