@@ -42,7 +42,7 @@ export class TemplateGallery extends Widget {
       this.node.textContent = `The templates could not be listed: ${(error as Error).message}`;
       return;
     }
-    this._titles = new Map(templates.map(t => [t.name, t.title || t.name]));
+    this._titles = new Map(templates.map(t => [t.name, t.title]));
     this.node.replaceChildren(...templates.map(t => this._card(t)));
   }
 
@@ -55,7 +55,7 @@ export class TemplateGallery extends Widget {
     card.setAttribute('aria-selected', 'false');
     const picture = document.createElement('img');
     picture.className = 'isshoni-GalleryCard-preview';
-    picture.alt = `Diagram of ${t.title || t.name}`;
+    picture.alt = `Diagram of ${t.title}`;
     templatePreview(t.name).then(
       url => {
         this._urls.push(url);
@@ -68,7 +68,7 @@ export class TemplateGallery extends Widget {
     );
     const title = document.createElement('div');
     title.className = 'isshoni-GalleryCard-name';
-    title.textContent = t.title || t.name.replace(/_/g, ' ');
+    title.textContent = t.title; // the server's (templates.title: the name when none is set)
     const size = document.createElement('div');
     size.className = 'isshoni-GalleryCard-size';
     size.textContent = `${t.resources} resources, ${t.connections} connections`;
