@@ -39,34 +39,15 @@ CY = "(window.isshoniCanvases ? [...window.isshoniCanvases][0] : document.queryS
 
 # Cold milestones, recorded by the page itself from the start of its navigation (an init script):
 # taken after the page had loaded, they also counted the harness's own waits (a 3 s wait for
-# JupyterLab's news toast put the cold open at 9.5 s when it was under 4 s).
-MILESTONES = """(() => {
-  const n = __COUNT__;
-  const cy = () => { try { return CY; } catch (e) { return null; } };
-  const doc = () => { try { return window.jupyterapp.shell.currentWidget.content.designContext.doc; } catch (e) { return null; } };
+# JupyterLab's news toast put the cold open at 9.5 s when it was under 4 s).  `paint`: two frames
+# after READY holds and JupyterLab shows the document; MARKS records the steps before it.
+COLD_MARKS = """(() => {
   const marks = window.__benchMarks = {};
   const poll = () => {
     const now = performance.now();
-    if (!marks.widget && document.querySelector('.isshoni-Canvas')) marks.widget = now;
-    const d = doc();
-    if (!marks.synced && d && Object.keys(d.resources).length >= n) marks.synced = now;
-    const c = cy();
+    MARKS
     const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    if (marks.synced && c && c.nodes().length >= n && w && w.isRevealed) {
-      requestAnimationFrame(() => requestAnimationFrame(() => { marks.paint = performance.now(); }));
-    } else {
-      setTimeout(poll, 10);
-    }
-  };
-  poll();
-})();""".replace("CY", CY)
-# the same for a text file opened cold in JupyterLab's editor: its first line (NEEDLE) shown
-TEXT_MILESTONES = """(() => {
-  const marks = window.__benchMarks = {};
-  const poll = () => {
-    const line = document.querySelector('.cm-content');
-    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    if (line && line.textContent.includes('__NEEDLE__') && w && w.isRevealed) {
+    if ((READY) && w && w.isRevealed) {
       requestAnimationFrame(() => requestAnimationFrame(() => { marks.paint = performance.now(); }));
     } else {
       setTimeout(poll, 10);
@@ -74,6 +55,24 @@ TEXT_MILESTONES = """(() => {
   };
   poll();
 })();"""
+
+
+def design_marks(n: int) -> str:
+    """A design opened cold: the widget on screen, the document synced, every one of `n` nodes drawn."""
+    return COLD_MARKS.replace("MARKS", f"""
+    if (!marks.widget && document.querySelector('.isshoni-Canvas')) marks.widget = now;
+    let d = null, c = null;
+    try {{ d = window.jupyterapp.shell.currentWidget.content.designContext.doc; }} catch (e) {{}}
+    try {{ c = {CY}; }} catch (e) {{}}
+    if (!marks.synced && d && Object.keys(d.resources).length >= {n}) marks.synced = now;""").replace(
+        "READY", f"marks.synced && c && c.nodes().length >= {n}")
+
+
+def text_marks(needle: str) -> str:
+    """A text file opened cold in JupyterLab's editor: its first line (`needle`) shown."""
+    return COLD_MARKS.replace("MARKS", "const line = document.querySelector('.cm-content');").replace(
+        "READY", f"line && line.textContent.includes({needle!r})")
+
 
 LAYOUT = """async () => {
   const t0 = performance.now();
@@ -132,19 +131,17 @@ def measure(size: int, repeat: int) -> tuple[int, dict[str, float]]:
             (root / f"big-{round_}.txt").write_text(text)
         with isshoni_server(root, tmp_path, *LAB_ARGS, this_checkout(tmp_path), lab=True) as (base, token), chromium() as browser:
             # the server's own first use (its worker pools, the extension's imports) is not the page's
-            first, marks = _cold_open(browser, f"{base}/lab/tree/big.infra.json?token={token}",
-                                      MILESTONES.replace("__COUNT__", str(n)), 300_000)
+            design_url, script = f"{base}/lab/tree/big.infra.json?token={token}", design_marks(n)
+            first, marks = _cold_open(browser, design_url, script, 300_000)
             first.context.close()
             first_paint = marks["paint"] / 1000
             for round_ in range(repeat):
-                page, marks = _cold_open(browser, f"{base}/lab/tree/big.infra.json?token={token}",
-                                         MILESTONES.replace("__COUNT__", str(n)), 300_000)
+                page, marks = _cold_open(browser, design_url, script, 300_000)
                 for key in ("widget", "synced", "paint"):
                     runs[key].append(marks[key] / 1000)
                 runs["layout"].append(page.evaluate(LAYOUT) / 1000)
                 page.context.close()
-                page, marks = _cold_open(browser, f"{base}/lab/tree/big-{round_}.txt?token={token}",
-                                         TEXT_MILESTONES.replace("__NEEDLE__", NEEDLE), 300_000)
+                page, marks = _cold_open(browser, f"{base}/lab/tree/big-{round_}.txt?token={token}", text_marks(NEEDLE), 300_000)
                 runs["text"].append(marks["paint"] / 1000)
                 page.context.close()
     return n, {**{key: statistics.median(values) for key, values in runs.items()}, "first": first_paint}

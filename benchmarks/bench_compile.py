@@ -127,15 +127,17 @@ def measure(size: int, repeat: int, kind: str = "catalog") -> dict:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     med = {k: statistics.median(v) for k, v in times.items()}
-    both_yaml = med["resolve"] + med["cfn_yaml"] + med["terraform"]
-    both_json = med["resolve"] + med["cfn_json"] + med["terraform"]
     # the first run meets the compiler's name, tag and filler caches empty for this design's names
     # (a one-shot `isshoni generate`); the later ones find them filled, as a server recompiling an
     # edited design does
-    first_yaml = times["resolve"][0] + times["cfn_yaml"][0] + times["terraform"][0]
-    first_json = times["resolve"][0] + times["cfn_json"][0] + times["terraform"][0]
-    return {"size": len(design.resources), "parts": len(resolved.parts), **med, "both_yaml": both_yaml, "both_json": both_json,
-            "first_yaml": first_yaml, "first_json": first_json, "peak_mb": peak / 2**20}
+    first = {k: v[0] for k, v in times.items()}
+
+    def both(t: dict, cfn: str) -> float:
+        return t["resolve"] + t[cfn] + t["terraform"]
+
+    return {"size": len(design.resources), "parts": len(resolved.parts), **med,
+            "both_yaml": both(med, "cfn_yaml"), "both_json": both(med, "cfn_json"),
+            "first_yaml": both(first, "cfn_yaml"), "first_json": both(first, "cfn_json"), "peak_mb": peak / 2**20}
 
 
 COLUMNS = ("resolve", "cfn_yaml", "cfn_json", "terraform", "both_yaml", "both_json")
